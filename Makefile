@@ -1,0 +1,37 @@
+# Two commands on a fresh machine with Python 3.11: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DB := $(CURDIR)/.demo/attrition.db
+
+.PHONY: demo test lint bench snapshot clean
+
+$(BIN)/attrition: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/attrition
+	@mkdir -p .demo
+	$(BIN)/attrition --db $(DEMO_DB) show latest
+	$(BIN)/attrition --db $(DEMO_DB) show 2024-11-14
+	$(BIN)/attrition --db $(DEMO_DB) sources
+
+test: $(BIN)/attrition
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/mypy
+	$(BIN)/pytest -m "" -q
+
+lint: $(BIN)/attrition
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/mypy
+
+bench: $(BIN)/attrition
+	$(BIN)/python bench/bench_ledger.py
+
+snapshot: $(BIN)/attrition
+	$(BIN)/python scripts/build_snapshot.py
+
+clean:
+	rm -rf $(VENV) .demo

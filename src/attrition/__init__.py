@@ -1,0 +1,1 @@
+"""attrition: a checkable ledger of the Russian losses reported by Ukraine's General Staff."""

@@ -1,0 +1,346 @@
+"""The `attrition` command: a thin Typer layer over the library.
+
+Heavy modules (SQLAlchemy, httpx, pandas-free exporters) are imported inside the commands
+that need them, so read-only commands start fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from attrition.errors import AttritionError
+
+app = typer.Typer(
+    name="attrition",
+    help="A checkable ledger of the Russian losses reported daily by Ukraine's General Staff.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_state: dict[str, Any] = {"db": None}
+
+DbOption = Annotated[str | None, typer.Option(
+    "--db", envvar="ATTRITION_DB",
+    help="Database: a SQLAlchemy URL or a SQLite file path (default: the user data folder).")]
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class SeriesFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+    table = "table"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(message.rstrip() + "\n")
+
+
+@app.callback()
+def _main(db: DbOption = None) -> None:
+    _state["db"] = db
+
+
+def _reader() -> Any:
+    """A reader on the database, loading the bundled snapshot on the first run."""
+    from attrition.bootstrap import ensure_loaded
+    from attrition.store.read import Reader
+
+    ensure_loaded(_state["db"], notice=_err)
+    return Reader(_state["db"])
+
+
+def _day(text: str, reader: Any) -> date:
+    from attrition.dates import parse_day
+
+    return parse_day(text, reader.latest_date)
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console()
+
+
+def _fmt_change(value: int | None) -> str:
+    return "" if value is None else f"{value:+,}"
+
+
+def _write_csv(rows: list[dict[str, Any]], out: Any = None) -> None:
+    out = out or sys.stdout
+    if not rows:
+        return
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: (";".join(v) if isinstance(v, list) else
+                             json.dumps(v) if isinstance(v, dict) else v)
+                         for k, v in r.items()})
+
+
+@app.command()
+def show(
+    day: Annotated[str, typer.Argument(help="YYYY-MM-DD, today, yesterday or latest.")] = "latest",
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """Every figure of one report: total, change, announced change, agreeing sources."""
+    from attrition.report import report
+
+    with _reader() as reader:
+        doc = report(reader, _day(day, reader))
+    if format is TableFormat.json:
+        print(json.dumps(doc, ensure_ascii=False))
+        return
+    if format is TableFormat.csv:
+        _write_csv([{k: v for k, v in f.items() if k != "dissent"} for f in doc["figures"]])
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Report of {doc['date']} (losses of {doc['covers']})",
+                  caption=f"{doc['publisher']}\n{doc['address'] or ''}\n{doc['caveat']}")
+    for col, justify in (("category", "left"), ("total", "right"), ("change", "right"),
+                         ("announced", "right"), ("sources", "left")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for f in doc["figures"]:
+        announced = _fmt_change(f["announced_change"])
+        if f["announced_change"] is not None and f["announced_change"] != f["change"]:
+            announced = f"[yellow]{announced}[/yellow]"
+        label = f["label"] + (f" ({f['qualifier']})" if f["qualifier"] else "")
+        srcs = ", ".join(f["sources"]) + ("" if not f["dissent"] else
+                                          f" [dim](≠ {', '.join(f['dissent'])})[/dim]")
+        table.add_row(label, f"{f['total']:,}", _fmt_change(f["change"]), announced, srcs)
+    _console().print(table)
+
+
+@app.command()
+def series(
+    category: Annotated[str, typer.Argument(help="A category id, e.g. tanks.")],
+    start: Annotated[str | None, typer.Option("--from")] = None,
+    end: Annotated[str | None, typer.Option("--to")] = None,
+    daily: Annotated[bool, typer.Option("--daily", help="Daily changes, not totals.")] = False,
+    format: Annotated[SeriesFormat, typer.Option("--format", "-f")] = SeriesFormat.csv,
+) -> None:
+    """A category's totals (or daily changes) over a range of reports."""
+    from attrition import categories
+
+    categories.get(category)
+    with _reader() as reader:
+        lo = _day(start, reader) if start else None
+        hi = _day(end, reader) if end else None
+        rows = reader.series(category, lo, hi)
+    out = [{"date": r.report_date.isoformat(), "covers": r.covers.isoformat(),
+            "category": r.category, **({"change": r.change} if daily else {"total": r.total}),
+            "sources": list(r.sources)} for r in rows]
+    if format is SeriesFormat.json:
+        print(json.dumps({"category": category, "measure": "change" if daily else "total",
+                          "rows": out}, ensure_ascii=False))
+    elif format is SeriesFormat.csv:
+        _write_csv(out)
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"{category} ({'daily change' if daily else 'total'})")
+        for col in ("date", "value", "sources"):
+            table.add_column(col)
+        for r in out:
+            v = r.get("change") if daily else r.get("total")
+            table.add_row(r["date"], "" if v is None else f"{v:,}", ", ".join(r["sources"]))
+        _console().print(table)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders.")],
+    format: Annotated[str | None, typer.Option(
+        "--format", help="Force a format instead of detecting it.")] = None,
+    day: Annotated[str | None, typer.Option(
+        "--date", help="Report date of a bulletin without one in its text or name.")] = None,
+) -> None:
+    """Add files to the ledger (format detected). All or nothing: one bad file, no change."""
+    from rich.progress import Progress
+
+    from attrition import ingest as ing
+    from attrition.dates import parse_day
+    from attrition.store.db import Store
+
+    files = ing.expand(paths)
+    report_date = parse_day(day) if day else None
+    batches = []
+    with Progress(transient=True, console=_console()) as progress:
+        task = progress.add_task("reading", total=len(files))
+        for f in files:
+            batches.append(ing.read_path(f, format, report_date))
+            progress.advance(task)
+    from attrition.bootstrap import ensure_loaded
+
+    ensure_loaded(_state["db"], notice=_err)
+    with Store(_state["db"]) as store:
+        result = store.ingest(batches, input=", ".join(str(p) for p in paths))
+    print(f"{len(files)} file(s): {result.observations:,} figures, {result.new:,} new, "
+          f"{result.revised:,} revised, {result.unchanged:,} unchanged; "
+          f"{result.cells:,} ledger cells re-resolved")
+
+
+@app.command()
+def validate(
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    kind: Annotated[list[str] | None, typer.Option("--kind", help="Only these kinds.")] = None,
+) -> None:
+    """Disagreements, negative changes, announced-vs-totals, stale rows, gaps, outliers."""
+    from attrition.validate import validate as run
+
+    with _reader() as reader:
+        findings = run(list(reader.ledger()), reader.observations(), reader.corrections())
+    if kind:
+        findings = [f for f in findings if f.kind in kind]
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.kind] = counts.get(f.kind, 0) + 1
+    if format is TableFormat.json:
+        print(json.dumps({"summary": counts, "findings": [f.to_dict() for f in findings]},
+                         ensure_ascii=False))
+        return
+    if format is TableFormat.csv:
+        _write_csv([{k: v for k, v in f.to_dict().items() if k != "data"} for f in findings])
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(findings)} findings")
+    for col in ("date", "kind", "category", "source", "finding"):
+        table.add_column(col)
+    for f in findings:
+        table.add_row(f.report_date.isoformat(), f.kind, f.category or "", f.source or "",
+                      f.message)
+    console = _console()
+    console.print(table)
+    console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@app.command()
+def sources(
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """What is loaded: each source's date range, size, licence and the newest report's age."""
+    with _reader() as reader:
+        rows = reader.sources()
+        witnesses = reader.witness_counts()
+        latest = reader.latest_date()
+    age = (date.today() - latest).days if latest else None
+    for r in rows:
+        r["cells_agreeing"] = witnesses.get(r["source"], 0)
+    for name, n in witnesses.items():
+        if not any(r["source"] == name for r in rows):
+            rows.append({"source": name, "title": "vote only (values not stored)",
+                         "cells_agreeing": n})
+    doc = {"latest_report": latest.isoformat() if latest else None, "age_days": age,
+           "sources": rows}
+    if format is TableFormat.json:
+        print(json.dumps(doc, ensure_ascii=False))
+        return
+    if format is TableFormat.csv:
+        _write_csv(rows)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Latest report {doc['latest_report']} ({age} days old)")
+    for col in ("source", "first", "last", "reports", "agrees with", "licence"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["source"], r.get("first", ""), r.get("last", ""),
+                      str(r.get("reports", "")), f"{r['cells_agreeing']:,} cells",
+                      r.get("licence") or "")
+    _console().print(table)
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.csv,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File (default: stdout).")
+                   ] = None,
+) -> None:
+    """The resolved ledger, every cell with its sources."""
+    with _reader() as reader:
+        rows = [{"date": r.report_date.isoformat(), "covers": r.covers.isoformat(),
+                 "category": r.category, "total": r.total, "change": r.change,
+                 "announced_change": r.announced_change, "qualifier": r.qualifier,
+                 "sources": ",".join(r.sources), "method": r.method, "address": r.address}
+                for r in reader.ledger()]
+    if format is ExportFormat.parquet:
+        if out is None:
+            raise typer.BadParameter("parquet needs --out FILE")
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ModuleNotFoundError:
+            _err("parquet export needs pyarrow: pip install 'attrition[parquet]'")
+            raise typer.Exit(1) from None
+        pq.write_table(pa.Table.from_pylist(rows), out)
+        return
+    buf = io.StringIO()
+    if format is ExportFormat.json:
+        json.dump(rows, buf, ensure_ascii=False)
+        buf.write("\n")
+    else:
+        _write_csv(rows, buf)
+    if out is None:
+        sys.stdout.write(buf.getvalue())
+    else:
+        out.write_text(buf.getvalue(), encoding="utf-8")
+
+
+@app.command()
+def update(
+    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 20.0,
+) -> None:
+    """Fetch newer reports from the configured sources and ingest them."""
+    import httpx
+
+    from attrition import update as upd
+    from attrition.store.db import Store
+
+    with _reader() as reader:
+        latest = reader.latest_date()
+    with httpx.Client(timeout=timeout, follow_redirects=True) as client:
+        fetched = upd.fetch(client, latest)
+    if not fetched.batches:
+        _err(f"attrition: offline or no source reachable; nothing changed ({fetched.failures[0]})"
+             if fetched.failures else "attrition: nothing fetched; nothing changed")
+        return
+    for failure in fetched.failures:
+        _err(f"attrition: skipped: {failure}")
+    with Store(_state["db"]) as store:
+        result = store.ingest(fetched.batches, input="update")
+    print(f"fetched {result.observations:,} figures: {result.new:,} new, "
+          f"{result.revised:,} revised")
+
+
+def main() -> None:
+    try:
+        app()
+    except AttritionError as exc:
+        _err(f"attrition: error: {exc}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

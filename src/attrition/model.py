@@ -1,0 +1,52 @@
+"""Plain records shared by readers, the store and the analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One source's figure for one category in one report.
+
+    `report_date` is the bulletin's date D; it covers the losses of day D-1 (`covers`).
+    """
+
+    source: str
+    report_date: date
+    category: str
+    total: int | None
+    announced_change: int | None = None
+    qualifier: str | None = None
+    """"about" / "more" for personnel, where the source says so."""
+    address: str | None = None
+    """Where the figure was published (the MoD page), where the source knows it."""
+
+    @property
+    def covers(self) -> date:
+        return self.report_date - timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A source's note that a day's total was corrected: difference of totals minus the
+    announced change (PetroIvaniuk's corrections file)."""
+
+    source: str
+    report_date: date
+    category: str
+    value: int
+
+
+@dataclass(slots=True)
+class Batch:
+    """What one reader produced from one input."""
+
+    source: str
+    observations: list[Observation] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+    address: str | None = None
+    """The input's own address (file path or URL)."""
+    retrieved_at: str | None = None
+    """When the input was fetched or published, where known (ISO); else the ingest time."""

@@ -1,0 +1,47 @@
+"""One report as the figures a reader needs: total, change, announced change, sources."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from attrition import categories
+from attrition.errors import NotFoundError
+from attrition.store.read import LedgerRow, Reader
+
+PUBLISHER = "General Staff of the Armed Forces of Ukraine (via the Ministry of Defence)"
+CAVEAT = ("Official Ukrainian claims, not independently verified; personnel counts killed "
+          "and wounded.")
+
+
+def figure(row: LedgerRow) -> dict[str, Any]:
+    cat = categories.BY_ID.get(row.category)
+    return {
+        "category": row.category,
+        "label": cat.en if cat else row.category,
+        "total": row.total,
+        "change": row.change,
+        "announced_change": row.announced_change,
+        "qualifier": row.qualifier,
+        "sources": list(row.sources),
+        "method": row.method,
+        "dissent": row.dissent,
+        "address": row.address,
+    }
+
+
+def report(reader: Reader, day: date) -> dict[str, Any]:
+    """The `show --format json` document for the report of `day`."""
+    rows = reader.report(day)
+    if not rows:
+        first, last = reader.first_date(), reader.latest_date()
+        raise NotFoundError(f"no report for {day} (the ledger runs {first} .. {last})")
+    address = next((r.address for r in rows if r.address), None)
+    return {
+        "date": day.isoformat(),
+        "covers": (day - timedelta(days=1)).isoformat(),
+        "publisher": PUBLISHER,
+        "address": address,
+        "figures": [figure(r) for r in rows],
+        "caveat": CAVEAT,
+    }

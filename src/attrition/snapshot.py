@@ -1,0 +1,174 @@
+"""The bundled snapshot: the history resolved from the community datasets, shipped in the
+package so that attrition works offline on a fresh machine.
+
+`build()` makes it from `shared/data` (the MIT-licensed mirrors, the bulletin texts, and the
+unlicensed minfin-derived CSV as a third witness: its values vote, its rows are not shipped);
+`scripts/build_snapshot.py` writes it; `load()` puts it into a store.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from attrition import resolve
+from attrition.categories import BULLETIN, MINFIN, ORC_LOSSES, PETROIVANIUK
+from attrition.model import Batch, Correction, Observation
+from attrition.sources import bulletin, minfin, orc, petroivaniuk
+
+FORMAT = 1
+SHIPPED = (PETROIVANIUK, ORC_LOSSES, BULLETIN, resolve.PRESS)
+
+ATTRIBUTION = [
+    {"source": PETROIVANIUK,
+     "text": "Daily figures from PetroIvaniuk/2022-Ukraine-Russia-War-Dataset, "
+             "MIT licence, © 2022 Petro Ivaniuk (snapshot 37655f8b, 2026-08-08)."},
+    {"source": ORC_LOSSES,
+     "text": "Daily figures and MoD addresses from lod-db/orc-losses, MIT licence, "
+             "© 2022-2026 Lod Softworks LLC and the Orc Losses contributors "
+             "(snapshot 01f978c9, 2026-08-22)."},
+    {"source": MINFIN,
+     "text": "Cross-checked against romansverdan/russian-Losses-in-Ukraine (no licence: its "
+             "values take part in the vote; its file is not redistributed)."},
+    {"source": BULLETIN,
+     "text": "Bulletin texts of the General Staff / Ministry of Defence of Ukraine "
+             "(mil.gov.ua), figures only."},
+]
+
+RETRIEVED = {PETROIVANIUK: "2026-08-08", ORC_LOSSES: "2026-08-22", MINFIN: "2026-08-22"}
+_BUNDLED = "snapshot.json.gz"
+
+
+@dataclass
+class Snapshot:
+    batches: list[Batch]
+    cells: list[resolve.Cell]
+    meta: dict[str, Any]
+
+
+def _addresses(sources_md: str) -> dict[str, str]:
+    """File name -> address, from the table rows of bulletins/SOURCES.md."""
+    out = {}
+    for m in re.finditer(r"^\| `([^`]+\.txt)` \|(.*)$", sources_md, re.M):
+        url = re.search(r"https?://\S+?(?=\s*\|)", m.group(2))
+        if url:
+            out[m.group(1)] = url.group(0)
+    return out
+
+
+def read_inputs(shared_data: Path) -> list[Batch]:
+    """Every witness in shared/data, as batches."""
+    off = shared_data / "official"
+    pi = off / "2022-Ukraine-Russia-War-Dataset"
+    batches = [
+        petroivaniuk.read_equipment((pi / "russia_losses_equipment.json").read_bytes()),
+        petroivaniuk.read_personnel((pi / "russia_losses_personnel.json").read_bytes()),
+        petroivaniuk.read_corrections(
+            (pi / "russia_losses_equipment_correction.json").read_bytes()),
+        orc.read((off / "orc-losses" / "russian-losses.json").read_bytes()),
+        minfin.read((off / "russian-Losses-in-Ukraine" / "russia_losses.csv").read_bytes()),
+    ]
+    for b in batches:
+        b.retrieved_at = RETRIEVED.get(b.source)
+    bdir = shared_data / "bulletins"
+    addresses = _addresses((bdir / "SOURCES.md").read_text("utf-8"))
+    for path in sorted(bdir.rglob("*.txt")):
+        rel = path.relative_to(bdir).as_posix()
+        parsed = bulletin.parse(path.read_bytes(),
+                                report_date=bulletin.report_date_from_name(path.name))
+        source = resolve.PRESS if rel.startswith("secondary/") else BULLETIN
+        b = parsed.to_batch(address=addresses.get(rel), source=source)
+        b.retrieved_at = parsed.report_date.isoformat()
+        batches.append(b)
+    return batches
+
+
+def build(shared_data: Path) -> dict[str, Any]:
+    """The snapshot document (deterministic: same data, same document)."""
+    batches = read_inputs(shared_data)
+    all_obs = [o for b in batches for o in b.observations]
+    cells = resolve.resolve(all_obs)
+    observations: dict[str, list[list[Any]]] = {}
+    addresses: dict[str, dict[str, str]] = {}
+    retrieved: dict[str, dict[str, str]] = {}
+    corrections: list[list[Any]] = []
+    for b in batches:
+        if b.source not in SHIPPED:
+            continue
+        rows = observations.setdefault(b.source, [])
+        for o in b.observations:
+            rows.append([o.report_date.isoformat(), o.category, o.total, o.announced_change,
+                         o.qualifier])
+            if o.address:
+                addresses.setdefault(b.source, {})[o.report_date.isoformat()] = o.address
+        if b.retrieved_at:
+            for o in b.observations:
+                retrieved.setdefault(b.source, {})[o.report_date.isoformat()] = b.retrieved_at
+        corrections.extend([c.source, c.report_date.isoformat(), c.category, c.value]
+                           for c in b.corrections)
+    for rows in observations.values():
+        rows.sort(key=lambda r: (r[0], r[1]))
+    # One retrieval date per source unless it varies (bulletins: their own dates).
+    retrieved_compact: dict[str, Any] = {}
+    for src, per_day in retrieved.items():
+        values = set(per_day.values())
+        retrieved_compact[src] = values.pop() if len(values) == 1 else dict(sorted(
+            per_day.items()))
+    return {
+        "format": FORMAT,
+        "attribution": ATTRIBUTION,
+        "retrieved_at": retrieved_compact,
+        "observations": observations,
+        "addresses": addresses,
+        "corrections": sorted(corrections, key=lambda r: (r[1], r[2])),
+        "cells": [[c.report_date.isoformat(), c.category, c.total, ",".join(c.sources),
+                   dict(c.dissent) or None, c.method, c.announced_change, c.qualifier,
+                   c.address] for c in cells],
+    }
+
+
+def dumps(doc: dict[str, Any]) -> bytes:
+    """Deterministic bytes: sorted keys, no timestamps in the gzip header."""
+    raw = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return gzip.compress(raw, compresslevel=9, mtime=0)
+
+
+def bundled_bytes() -> bytes:
+    return resources.files("attrition").joinpath("data", _BUNDLED).read_bytes()
+
+
+def parse(doc: dict[str, Any]) -> Snapshot:
+    """The document as batches (for the observation rows) and resolved cells."""
+    batches = []
+    for src, rows in doc["observations"].items():
+        addrs = doc["addresses"].get(src, {})
+        when = doc["retrieved_at"].get(src)
+        per_day = when if isinstance(when, dict) else None
+        obs = [Observation(src, date.fromisoformat(r[0]), r[1], r[2], r[3], r[4],
+                           addrs.get(r[0])) for r in rows]
+        if per_day is None:
+            batches.append(Batch(src, obs, address=f"bundled snapshot ({src})",
+                                 retrieved_at=when))
+        else:
+            by_day: dict[str, list[Observation]] = {}
+            for o in obs:
+                by_day.setdefault(o.report_date.isoformat(), []).append(o)
+            for day, group in sorted(by_day.items()):
+                batches.append(Batch(src, group, address=group[0].address or
+                                     f"bundled snapshot ({src})", retrieved_at=per_day[day]))
+    corr = [Correction(s, date.fromisoformat(d), c, v) for s, d, c, v in doc["corrections"]]
+    if corr:
+        batches.append(Batch(PETROIVANIUK, [], corr, address="bundled snapshot (corrections)"))
+    cells = [resolve.Cell(date.fromisoformat(r[0]), r[1], r[2], tuple(r[3].split(",")),
+                          r[4] or {}, r[5], r[6], r[7], r[8]) for r in doc["cells"]]
+    return Snapshot(batches, cells, {k: doc[k] for k in ("format", "attribution")})
+
+
+def load_bundled() -> Snapshot:
+    return parse(json.loads(gzip.decompress(bundled_bytes())))

@@ -1,0 +1,1 @@
+"""Readers: one per input format. Pure: text or bytes in, records out, clear errors."""

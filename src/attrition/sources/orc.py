@@ -1,0 +1,42 @@
+"""lod-db/orc-losses: `russian-losses.json`, newest first, with the MoD address of each day."""
+
+from __future__ import annotations
+
+from attrition import categories
+from attrition.categories import ORC_LOSSES
+from attrition.errors import ParseError
+from attrition.model import Batch, Observation
+from attrition.sources._common import (
+    as_count,
+    load_json,
+    parse_iso_date,
+    require_list,
+    require_object,
+)
+
+
+def read(data: bytes | str) -> Batch:
+    batch = Batch(ORC_LOSSES)
+    known = categories.known_fields(ORC_LOSSES)
+    for i, item in enumerate(require_list(load_json(data), "daily records")):
+        rec = require_object(item, record=f"#{i}")
+        day = parse_iso_date(rec.get("date"), record=f"#{i}")
+        where = f"#{i} ({day})"
+        address = rec.get("sourceUri")
+        if address is not None and not isinstance(address, str):
+            raise ParseError("expected a string", record=where, field="sourceUri")
+        for key, value in rec.items():
+            if key in ("date", "sourceUri"):
+                continue
+            if key not in known:
+                raise ParseError("unknown category field", record=where, field=key)
+            total = as_count(value, record=where, field=key)
+            if total is None:
+                continue  # null before the category exists, or not reported that day
+            cat = categories.for_field(ORC_LOSSES, key, day)
+            if cat is None:
+                raise ParseError(f"category does not exist on {day}", record=where, field=key)
+            batch.observations.append(
+                Observation(ORC_LOSSES, day, cat.id, total, address=address)
+            )
+    return batch

@@ -1,0 +1,202 @@
+"""Reading the store. Plain SQL that both SQLite and PostgreSQL run; for a SQLite file it goes
+through the stdlib `sqlite3`, because importing SQLAlchemy alone costs ~0.3 s and read-only
+commands such as `show` must start in well under that."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from attrition import categories
+from attrition.errors import StoreError
+from attrition.store.location import default_url, normalise, sqlite_path
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    report_date: date
+    category: str
+    total: int
+    change: int | None
+    announced_change: int | None
+    qualifier: str | None
+    sources: tuple[str, ...]
+    dissent: dict[str, int]
+    method: str
+    address: str | None
+
+    @property
+    def covers(self) -> date:
+        return date.fromordinal(self.report_date.toordinal() - 1)
+
+
+@dataclass(frozen=True)
+class ObservationRow:
+    source: str
+    report_date: date
+    category: str
+    total: int | None
+    announced_change: int | None
+    qualifier: str | None
+    address: str | None
+    revision: int
+    seen_at: str
+    input: str | None
+
+
+_LEDGER_COLS = ("report_date, category, total, change, announced_change, qualifier, sources, "
+                "dissent, method, address")
+
+
+def _ledger_row(r: Sequence[Any]) -> LedgerRow:
+    return LedgerRow(
+        date.fromisoformat(str(r[0])), r[1], int(r[2]),
+        None if r[3] is None else int(r[3]), None if r[4] is None else int(r[4]), r[5],
+        tuple(s for s in str(r[6]).split(",") if s), json.loads(r[7]) if r[7] else {},
+        r[8], r[9])
+
+
+class Reader:
+    """Read-only access to the store."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = normalise(url) if url else default_url()
+        self._path = sqlite_path(self.url)
+        self._conn: sqlite3.Connection | None = None
+        self._engine: Any = None
+
+    def exists(self) -> bool:
+        """Whether the database holds a ledger at all (a first run finds it empty)."""
+        if self._path is not None and not self._path.exists():
+            return False
+        try:
+            rows = self._query("SELECT COUNT(*) FROM ledger")
+        except StoreError:
+            return False
+        return bool(rows and rows[0][0])
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        try:
+            if self._path is not None:
+                if self._conn is None:
+                    self._conn = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True)
+                return self._conn.execute(sql, tuple(params)).fetchall()
+            return self._query_sa(sql, params)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read {self._path}: {exc}") from None
+
+    def _query_sa(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        import sqlalchemy as sa
+
+        if self._engine is None:
+            self._engine = sa.create_engine(self.url)
+        names = {f"p{i}": v for i, v in enumerate(params)}
+        parts = sql.split("?")
+        text = "".join(p + (f":p{i}" if i < len(parts) - 1 else "")
+                       for i, p in enumerate(parts))
+        try:
+            with self._engine.connect() as conn:
+                return [tuple(r) for r in conn.execute(sa.text(text), names)]
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"cannot read the database: {exc.__class__.__name__}") from None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the ledger -----------------------------------------------------------------------
+
+    def latest_date(self) -> date | None:
+        rows = self._query("SELECT MAX(report_date) FROM ledger")
+        return date.fromisoformat(str(rows[0][0])) if rows and rows[0][0] else None
+
+    def first_date(self) -> date | None:
+        rows = self._query("SELECT MIN(report_date) FROM ledger")
+        return date.fromisoformat(str(rows[0][0])) if rows and rows[0][0] else None
+
+    def report(self, day: date) -> list[LedgerRow]:
+        rows = self._query(f"SELECT {_LEDGER_COLS} FROM ledger WHERE report_date = ?",
+                           (day.isoformat(),))
+        out = [_ledger_row(r) for r in rows]
+        out.sort(key=lambda r: categories.ORDER.get(r.category, 99))
+        return out
+
+    def series(self, category: str, start: date | None = None,
+               end: date | None = None) -> list[LedgerRow]:
+        sql = f"SELECT {_LEDGER_COLS} FROM ledger WHERE category = ?"
+        params: list[Any] = [category]
+        if start is not None:
+            sql += " AND report_date >= ?"
+            params.append(start.isoformat())
+        if end is not None:
+            sql += " AND report_date <= ?"
+            params.append(end.isoformat())
+        return [_ledger_row(r) for r in self._query(sql + " ORDER BY report_date", params)]
+
+    def ledger(self) -> Iterator[LedgerRow]:
+        for r in self._query(f"SELECT {_LEDGER_COLS} FROM ledger "
+                             "ORDER BY report_date, category"):
+            yield _ledger_row(r)
+
+    # -- observations and provenance ------------------------------------------------------
+
+    def observations(self, day: date | None = None, *, latest_only: bool = True
+                     ) -> list[ObservationRow]:
+        sql = ("SELECT source, report_date, category, total, announced_change, qualifier, "
+               "address, revision, seen_at, input FROM observations")
+        params: list[Any] = []
+        if day is not None:
+            sql += " WHERE report_date = ?"
+            params.append(day.isoformat())
+        rows = [ObservationRow(r[0], date.fromisoformat(str(r[1])), r[2], r[3], r[4], r[5],
+                               r[6], r[7], r[8], r[9])
+                for r in self._query(sql + " ORDER BY revision", params)]
+        if not latest_only:
+            return rows
+        latest: dict[tuple[str, date, str], ObservationRow] = {}
+        for r in rows:
+            latest[(r.source, r.report_date, r.category)] = r
+        return list(latest.values())
+
+    def corrections(self) -> list[tuple[str, date, str, int]]:
+        return [(r[0], date.fromisoformat(str(r[1])), r[2], int(r[3])) for r in self._query(
+            "SELECT source, report_date, category, value FROM corrections "
+            "ORDER BY report_date, category")]
+
+    def sources(self) -> list[dict[str, Any]]:
+        info = {r[0]: r for r in self._query(
+            "SELECT name, title, url, licence, attribution FROM sources")}
+        out = []
+        for r in self._query(
+            "SELECT source, MIN(report_date), MAX(report_date), COUNT(DISTINCT report_date), "
+            "COUNT(*), MAX(seen_at) FROM observations GROUP BY source ORDER BY source"
+        ):
+            i = info.get(r[0], (r[0], r[0], None, None, None))
+            out.append({"source": r[0], "title": i[1], "url": i[2], "licence": i[3],
+                        "attribution": i[4], "first": str(r[1]), "last": str(r[2]),
+                        "reports": int(r[3]), "observations": int(r[4]),
+                        "retrieved_at": r[5]})
+        return out
+
+    def witness_counts(self) -> dict[str, int]:
+        """How many ledger cells each source agrees with (including witnesses whose rows are
+        not stored, such as the minfin-derived CSV)."""
+        counts: dict[str, int] = {}
+        for (srcs,) in self._query("SELECT sources FROM ledger"):
+            for s in str(srcs).split(","):
+                counts[s] = counts.get(s, 0) + 1
+        return counts

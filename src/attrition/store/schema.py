@@ -1,0 +1,72 @@
+"""Tables (SQLAlchemy Core). Plain names and ISO dates so the SQLite file reads well in
+Datasette."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+sources = sa.Table(
+    "sources", metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("url", sa.Text),
+    sa.Column("licence", sa.Text),
+    sa.Column("attribution", sa.Text),
+    sa.Column("redistributable", sa.Boolean, nullable=False, default=True),
+)
+
+observations = sa.Table(
+    "observations", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.String(40), nullable=False),
+    sa.Column("report_date", sa.String(10), nullable=False),
+    sa.Column("covers", sa.String(10), nullable=False),
+    sa.Column("category", sa.String(40), nullable=False),
+    sa.Column("total", sa.BigInteger),
+    sa.Column("announced_change", sa.BigInteger),
+    sa.Column("qualifier", sa.String(20)),
+    sa.Column("address", sa.Text),
+    sa.Column("revision", sa.Integer, nullable=False, default=1),
+    sa.Column("seen_at", sa.String(32), nullable=False),
+    sa.Column("input", sa.Text),
+    sa.UniqueConstraint("source", "report_date", "category", "revision",
+                        name="uq_observation_revision"),
+)
+sa.Index("ix_observations_date", observations.c.report_date, observations.c.category)
+
+corrections = sa.Table(
+    "corrections", metadata,
+    sa.Column("source", sa.String(40), primary_key=True),
+    sa.Column("report_date", sa.String(10), primary_key=True),
+    sa.Column("category", sa.String(40), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+ledger = sa.Table(
+    "ledger", metadata,
+    sa.Column("report_date", sa.String(10), primary_key=True),
+    sa.Column("category", sa.String(40), primary_key=True),
+    sa.Column("covers", sa.String(10), nullable=False),
+    sa.Column("total", sa.BigInteger, nullable=False),
+    sa.Column("change", sa.BigInteger),
+    sa.Column("announced_change", sa.BigInteger),
+    sa.Column("qualifier", sa.String(20)),
+    sa.Column("sources", sa.Text, nullable=False),
+    sa.Column("dissent", sa.Text),
+    sa.Column("method", sa.String(20), nullable=False),
+    sa.Column("address", sa.Text),
+)
+sa.Index("ix_ledger_category", ledger.c.category, ledger.c.report_date)
+
+ingests = sa.Table(
+    "ingests", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("input", sa.Text, nullable=False),
+    sa.Column("source", sa.String(40), nullable=False),
+    sa.Column("observations", sa.Integer, nullable=False),
+    sa.Column("new", sa.Integer, nullable=False),
+    sa.Column("revised", sa.Integer, nullable=False),
+)

@@ -1,0 +1,203 @@
+"""Consistency checks over the stored sources and the resolved ledger.
+
+Pure functions over rows read from the store; `attrition validate` prints what they find.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from attrition import categories
+from attrition.store.read import LedgerRow, ObservationRow
+
+KINDS = ("disagreement", "tie", "negative_change", "announced_mismatch", "stale_row",
+         "missing_days", "category_gap", "implausible_change")
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    report_date: date
+    category: str | None
+    source: str | None
+    message: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["report_date"] = self.report_date.isoformat()
+        return d
+
+
+def validate(ledger: Sequence[LedgerRow], observations: Sequence[ObservationRow],
+             corrections: Iterable[tuple[str, date, str, int]] = ()) -> list[Finding]:
+    corrected = {(d, c) for _, d, c, _ in corrections}
+    findings: list[Finding] = []
+    findings += disagreements(ledger)
+    findings += negative_changes(ledger, corrected)
+    findings += announced_mismatches(ledger, observations)
+    findings += stale_rows(observations)
+    findings += missing_days(observations)
+    findings += category_gaps(observations)
+    findings += implausible_changes(ledger)
+    findings.sort(key=lambda f: (f.report_date, KINDS.index(f.kind), f.category or "",
+                                 f.source or ""))
+    return findings
+
+
+def disagreements(ledger: Iterable[LedgerRow]) -> list[Finding]:
+    out = []
+    for row in ledger:
+        for src, value in row.dissent.items():
+            out.append(Finding(
+                "disagreement", row.report_date, row.category, src,
+                f"{src} has {value:,}; the ledger keeps {row.total:,} "
+                f"({', '.join(row.sources)}; {row.method})",
+                {"value": value, "resolved": row.total, "agree": list(row.sources),
+                 "method": row.method}))
+        if row.method == "tie":
+            out.append(Finding(
+                "tie", row.report_date, row.category, None,
+                f"no majority: kept {row.total:,} from {row.sources[0]} by source priority",
+                {"resolved": row.total, "dissent": row.dissent}))
+    return out
+
+
+def negative_changes(ledger: Iterable[LedgerRow],
+                     corrected: set[tuple[date, str]]) -> list[Finding]:
+    out = []
+    for row in ledger:
+        if row.change is not None and row.change < 0:
+            known = (row.report_date, row.category) in corrected
+            out.append(Finding(
+                "negative_change", row.report_date, row.category, None,
+                f"total fell by {-row.change:,}" + (
+                    " (a correction listed in the PetroIvaniuk corrections file)" if known
+                    else " (reclassification or correction)"),
+                {"change": row.change, "total": row.total, "listed_correction": known}))
+    return out
+
+
+def announced_mismatches(ledger: Iterable[LedgerRow],
+                         observations: Iterable[ObservationRow]) -> list[Finding]:
+    by_cell = {(r.report_date, r.category): r for r in ledger}
+    out = []
+    for obs in observations:
+        if obs.announced_change is None:
+            continue
+        row = by_cell.get((obs.report_date, obs.category))
+        if row is None or row.change is None or row.change == obs.announced_change:
+            continue
+        out.append(Finding(
+            "announced_mismatch", obs.report_date, obs.category, obs.source,
+            f"announced (+{obs.announced_change}) but the totals differ by {row.change:+,}",
+            {"announced": obs.announced_change, "difference": row.change,
+             "address": obs.address}))
+    return out
+
+
+def _by_source(observations: Iterable[ObservationRow]
+               ) -> dict[str, dict[date, dict[str, int | None]]]:
+    out: dict[str, dict[date, dict[str, int | None]]] = {}
+    for o in observations:
+        out.setdefault(o.source, {}).setdefault(o.report_date, {})[o.category] = o.total
+    return out
+
+
+_DAILY_SOURCES = ("petroivaniuk", "orc-losses", "minfin", "russianwarship")
+
+
+def stale_rows(observations: Iterable[ObservationRow]) -> list[Finding]:
+    """A day whose every figure equals the previous day's, personnel included: a copy."""
+    out = []
+    for src, days in _by_source(observations).items():
+        if src not in _DAILY_SOURCES:
+            continue
+        ordered = sorted(days)
+        for prev, cur in zip(ordered, ordered[1:], strict=False):
+            a, b = days[prev], days[cur]
+            if (cur - prev).days == 1 and len(b) >= 5 and a == b:
+                out.append(Finding(
+                    "stale_row", cur, None, src,
+                    f"{src}'s row for {cur} is a copy of {prev}; the next day's change in "
+                    f"{src} is a two-day sum", {"copy_of": prev.isoformat()}))
+    return out
+
+
+def missing_days(observations: Iterable[ObservationRow]) -> list[Finding]:
+    out = []
+    for src, days in _by_source(observations).items():
+        if src not in _DAILY_SOURCES:
+            continue
+        ordered = sorted(days)
+        for prev, cur in zip(ordered, ordered[1:], strict=False):
+            gap = (cur - prev).days - 1
+            if gap > 0:
+                first = prev + timedelta(days=1)
+                last = cur - timedelta(days=1)
+                out.append(Finding(
+                    "missing_days", first, None, src,
+                    f"{src} has no report for {gap} day{'s' if gap > 1 else ''} "
+                    f"({first} .. {last})",
+                    {"from": first.isoformat(), "to": last.isoformat(), "days": gap}))
+    return out
+
+
+def category_gaps(observations: Iterable[ObservationRow]) -> list[Finding]:
+    """A category a source reports, then drops, then reports again; or one that appears
+    later than the registry says it exists."""
+    out = []
+    for src, days in _by_source(observations).items():
+        if src not in _DAILY_SOURCES:
+            continue
+        ordered = sorted(days)
+        seen: dict[str, date] = {}
+        for i, day in enumerate(ordered):
+            for cat in days[day]:
+                if cat not in seen:
+                    seen[cat] = day
+                    reg = categories.BY_ID[cat]
+                    if day > reg.since and i > 0 and day - reg.since > timedelta(days=3):
+                        out.append(Finding(
+                            "category_gap", day, cat, src,
+                            f"{src} first reports {cat} on {day}; the category exists from "
+                            f"{reg.since}", {"first": day.isoformat(),
+                                             "since": reg.since.isoformat()}))
+            if i == 0:
+                continue
+            prev = days[ordered[i - 1]]
+            for cat in prev:
+                if cat not in days[day] and categories.BY_ID[cat].exists_on(day):
+                    out.append(Finding(
+                        "category_gap", day, cat, src,
+                        f"{src} drops {cat} on {day} (reported on {ordered[i - 1]})", {}))
+    return out
+
+
+def implausible_changes(ledger: Sequence[LedgerRow], window: int = 30,
+                        factor: float = 8.0) -> list[Finding]:
+    """A change far above the category's recent scale: more than `factor` times the largest
+    of (the median absolute change over the last `window` reports, 5)."""
+    series: dict[str, list[LedgerRow]] = {}
+    for row in ledger:
+        series.setdefault(row.category, []).append(row)
+    out = []
+    for cat, rows in series.items():
+        rows.sort(key=lambda r: r.report_date)
+        recent: list[int] = []
+        for row in rows:
+            if row.change is not None:
+                if len(recent) >= 7:
+                    scale = max(statistics.median(recent[-window:]), 5.0)
+                    if abs(row.change) > factor * scale:
+                        out.append(Finding(
+                            "implausible_change", row.report_date, cat, None,
+                            f"change {row.change:+,} is {abs(row.change) / scale:.0f}× the "
+                            f"recent median ({scale:g})",
+                            {"change": row.change, "median": scale}))
+                recent.append(abs(row.change))
+    return out
