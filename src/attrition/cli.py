@@ -11,7 +11,7 @@ import io
 import json
 import sys
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,19 +34,19 @@ DbOption = Annotated[str | None, typer.Option(
     help="Database: a SQLAlchemy URL or a SQLite file path (default: the user data folder).")]
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class SeriesFormat(str, Enum):
+class SeriesFormat(StrEnum):
     csv = "csv"
     json = "json"
     table = "table"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
     parquet = "parquet"

@@ -94,8 +94,9 @@ def resolve(
         ordered = sorted(group, key=lambda o: _rank(o.source))
         announced = _first(o.announced_change for o in ordered)
         qualifier = _first(o.qualifier for o in ordered)
-        address = _first(o.address for o in sorted(
-            group, key=lambda o: (o.source not in (ORC_LOSSES, WARSHIP, BULLETIN), _rank(o.source))))
+        # The MoD page, where a source knows it, before a news outlet's page.
+        address = _first(o.address for o in sorted(group, key=lambda o: (
+            o.source not in (ORC_LOSSES, WARSHIP, BULLETIN), _rank(o.source))))
         cells.append(Cell(day, cat, total, agree, dissent, method, announced, qualifier, address))
     return cells
 

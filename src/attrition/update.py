@@ -12,9 +12,11 @@ from datetime import date, timedelta
 
 import httpx
 
+from attrition.categories import WARSHIP
 from attrition.errors import FetchError, ParseError
 from attrition.model import Batch
 from attrition.sources import orc, petroivaniuk, warship
+from attrition.sources._common import load_json
 
 WARSHIP_API = "https://russianwarship.rip/api/v2"
 DATASETS: dict[str, tuple[str, Callable[[bytes], Batch]]] = {
@@ -57,11 +59,11 @@ def fetch_warship(client: httpx.Client, since: date | None) -> Batch:
             "date_from": since.isoformat(),
             "date_to": (date.today() + timedelta(days=1)).isoformat(), "limit": "50"}
         url: str | None = f"{WARSHIP_API}/statistics"
-        batch = Batch(warship.WARSHIP)
+        batch = Batch(WARSHIP)
         for _ in range(MAX_PAGES):
             if url is None:
                 break
-            doc = warship.load_json(_get(client, url, params))
+            doc = load_json(_get(client, url, params))
             batch.observations.extend(warship.read_doc(doc).observations)
             paging = doc.get("data", {}).get("paging", {}) if isinstance(doc, dict) else {}
             url = paging.get("next_url") if isinstance(paging, dict) else None

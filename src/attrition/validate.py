@@ -5,6 +5,7 @@ Pure functions over rows read from the store; `attrition validate` prints what t
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -118,7 +119,7 @@ def stale_rows(observations: Iterable[ObservationRow]) -> list[Finding]:
         if src not in _DAILY_SOURCES:
             continue
         ordered = sorted(days)
-        for prev, cur in zip(ordered, ordered[1:], strict=False):
+        for prev, cur in itertools.pairwise(ordered):
             a, b = days[prev], days[cur]
             if (cur - prev).days == 1 and len(b) >= 5 and a == b:
                 out.append(Finding(
@@ -134,7 +135,7 @@ def missing_days(observations: Iterable[ObservationRow]) -> list[Finding]:
         if src not in _DAILY_SOURCES:
             continue
         ordered = sorted(days)
-        for prev, cur in zip(ordered, ordered[1:], strict=False):
+        for prev, cur in itertools.pairwise(ordered):
             gap = (cur - prev).days - 1
             if gap > 0:
                 first = prev + timedelta(days=1)

@@ -287,7 +287,7 @@ def _figure(seg: str, line: str, line_no: int, day: date, mode: str, delta_first
     total: _Tok | None = None
     change: int | None = changes[0].value if changes else None
     if changes:
-        total = (after or before or [None])[0]
+        total = (after or before)[0] if outside else None
         if total is None:
             warnings.append(f"line {line_no}: {cat} has a change (+{change}) but no total")
     elif paren_totals and outside:

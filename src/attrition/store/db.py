@@ -78,9 +78,9 @@ class Store:
             self.engine: Engine = sa.create_engine(self.url, future=True)
             schema.metadata.create_all(self.engine)
         except sa.exc.SQLAlchemyError as exc:
+            detail = getattr(exc, "orig", None) or exc
             raise StoreError(f"cannot open the database {self._safe_url()}: "
-                             f"{exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}"
-                             ) from None
+                             f"{exc.__class__.__name__}: {detail}") from None
         except ModuleNotFoundError as exc:
             raise StoreError(f"no driver for {self._safe_url()}: {exc}") from None
 
@@ -121,7 +121,7 @@ class Store:
         touched: set[tuple[date, str]] = set()
         for batch in batches:
             self._ensure_source(conn, batch.source)
-            latest = self._latest(conn, batch.source)
+            latest, seen = self._history(conn, batch.source)
             rows: list[dict[str, Any]] = []
             b_new = b_rev = 0
             for obs in _dedupe(batch.observations):
@@ -129,14 +129,15 @@ class Store:
                 key = (obs.report_date.isoformat(), obs.category)
                 current = latest.get(key)
                 fields = (obs.total, obs.announced_change, obs.qualifier, obs.address)
-                if current is not None and current[1:] == fields:
-                    continue
-                revision = 1 if current is None else current[0] + 1
+                if (*key, *fields) in seen:
+                    continue  # this very figure from this very place is stored already
+                revision = 1 if current is None else current + 1
                 if current is None:
                     b_new += 1
                 else:
                     b_rev += 1
-                latest[key] = (revision, *fields)
+                latest[key] = revision
+                seen.add((*key, *fields))
                 rows.append({
                     "source": obs.source, "report_date": key[0],
                     "covers": obs.covers.isoformat(), "category": obs.category,
@@ -177,15 +178,23 @@ class Store:
             info = SOURCE_INFO.get(name, {"title": name, "redistributable": True})
             conn.execute(t.insert(), {"name": name, **info})
 
-    def _latest(self, conn: Connection, source: str
-                ) -> dict[tuple[str, str], tuple[int, int | None, int | None, str | None,
-                                                 str | None]]:
+    def _history(self, conn: Connection, source: str
+                 ) -> tuple[dict[tuple[str, str], int], set[tuple[Any, ...]]]:
+        """The latest revision number of each (day, category) of a source, and every figure
+        the source has given (so that re-reading an input, or two inputs that alternate,
+        adds nothing)."""
         t = schema.observations
         rows = conn.execute(
             sa.select(t.c.report_date, t.c.category, t.c.revision, t.c.total,
                       t.c.announced_change, t.c.qualifier, t.c.address)
-            .where(t.c.source == source).order_by(t.c.revision))
-        return {(str(r[0]), r[1]): (r[2], r[3], r[4], r[5], r[6]) for r in rows}
+            .where(t.c.source == source))
+        latest: dict[tuple[str, str], int] = {}
+        seen: set[tuple[Any, ...]] = set()
+        for r in rows:
+            key = (str(r[0]), r[1])
+            latest[key] = max(latest.get(key, 0), r[2])
+            seen.add((*key, r[3], r[4], r[5], r[6]))
+        return latest, seen
 
     def _resolve(self, conn: Connection, days: set[date],
                  carried: dict[tuple[date, str], dict[str, int]]) -> list[resolve.Cell]:
@@ -203,15 +212,15 @@ class Store:
                 obs[(r[0], str(r[1]), r[2])] = Observation(
                     r[0], date.fromisoformat(str(r[1])), r[2], r[3], r[4], r[5], r[6])
             lg = schema.ledger
-            for r in conn.execute(sa.select(lg.c.report_date, lg.c.category, lg.c.total,
+            for c in conn.execute(sa.select(lg.c.report_date, lg.c.category, lg.c.total,
                                             lg.c.sources, lg.c.dissent)
                                   .where(lg.c.report_date.in_(chunk))):
-                key = (date.fromisoformat(str(r[0])), r[1])
+                key = (date.fromisoformat(str(c[0])), c[1])
                 votes = carried.setdefault(key, {})
-                for s in str(r[3]).split(","):
+                for s in str(c[3]).split(","):
                     if s and s not in present:
-                        votes.setdefault(s, r[2])
-                for s, v in json.loads(r[4] or "{}").items():
+                        votes.setdefault(s, c[2])
+                for s, v in json.loads(c[4] or "{}").items():
                     if s not in present:
                         votes.setdefault(s, v)
         carried = {k: v for k, v in carried.items() if k[0] in days and v}

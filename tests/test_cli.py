@@ -1,0 +1,166 @@
+"""The CLI as a user runs it: real processes, one-line errors, the database untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(*args: str, db: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ATTRITION_DB": db, "COLUMNS": "120"}
+    return subprocess.run([sys.executable, "-m", "attrition.cli", *args], env=env,
+                          capture_output=True, text=True, input=stdin, timeout=120)
+
+
+@pytest.fixture
+def db(loaded_db: str, tmp_path: Path) -> str:
+    path = tmp_path / "copy.db"
+    shutil.copy(loaded_db.removeprefix("sqlite:///"), path)
+    return str(path)
+
+
+def fingerprint(path: str, tables: tuple[str, ...] = (
+        "observations", "ledger", "corrections", "ingests", "sources")) -> str:
+    conn = sqlite3.connect(path)
+    h = hashlib.sha256()
+    for table in tables:
+        for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3"):
+            h.update(repr(row).encode())
+    conn.close()
+    return h.hexdigest()
+
+
+def test_show_json_for_the_seed_report(db: str) -> None:
+    res = run("show", "2024-11-14", "--format", "json", db=db)
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["date"] == "2024-11-14" and doc["covers"] == "2024-11-13"
+    figs = {f["category"]: f for f in doc["figures"]}
+    expected = {"personnel": (716070, 1690), "tanks": (9319, 19), "afv": (18947, 51),
+                "artillery": (20472, 64), "vehicles_fuel_tanks": (29090, 124)}
+    for cat, (total, change) in expected.items():
+        assert (figs[cat]["total"], figs[cat]["change"]) == (total, change)
+        assert set(figs[cat]["sources"]) == {"petroivaniuk", "orc-losses", "minfin"}
+        assert "announced_change" in figs[cat]
+    assert all(set(f) >= {"category", "total", "change", "announced_change", "sources"}
+               for f in doc["figures"])
+
+
+def test_show_table_names_source_and_caveat(db: str) -> None:
+    res = run("show", "2024-11-14", db=db)
+    assert res.returncode == 0
+    assert "29,090" in res.stdout and "not independently verified" in res.stdout
+
+
+def test_first_run_loads_the_snapshot_with_a_notice(tmp_path: Path) -> None:
+    res = run("show", "latest", "--format", "csv", db=str(tmp_path / "new.db"))
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.count("\n") == 1 and "bundled snapshot" in res.stderr
+    assert res.stdout.startswith("category,label,total,change")
+
+
+def test_series_daily_csv(db: str) -> None:
+    res = run("series", "tanks", "--from", "2024-11-12", "--to", "2024-11-14", "--daily",
+              db=db)
+    lines = res.stdout.strip().splitlines()
+    assert lines[0].startswith("date,covers,category,change")
+    assert [ln.split(",")[3] for ln in lines[1:]] == ["23", "24", "19"]
+
+
+def test_sources_lists_vote_only_witness(db: str) -> None:
+    doc = json.loads(run("sources", "--format", "json", db=db).stdout)
+    names = {s["source"] for s in doc["sources"]}
+    assert {"petroivaniuk", "orc-losses", "minfin", "bulletin"} <= names
+    assert doc["latest_report"] == "2026-08-22"
+
+
+def test_export_csv_has_every_cell(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "ledger.csv"
+    assert run("export", "--format", "csv", "--out", str(out), db=db).returncode == 0
+    lines = out.read_text().splitlines()
+    assert len(lines) == 22_516 + 1
+
+
+def test_export_parquet(db: str, tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    out = tmp_path / "ledger.parquet"
+    assert run("export", "--format", "parquet", "--out", str(out), db=db).returncode == 0
+    assert pq.read_table(out).num_rows == 22_516
+
+
+def test_ingest_twice_is_idempotent(db: str, shared_data: Path) -> None:
+    bulletins = shared_data / "bulletins"
+    first = run("ingest", str(bulletins), db=db)
+    assert first.returncode == 0, first.stderr
+    data = ("observations", "ledger", "corrections", "sources")
+    before = fingerprint(db, data)
+    second = run("ingest", str(bulletins), db=db)
+    assert second.returncode == 0 and "0 new, 0 revised" in second.stdout
+    assert fingerprint(db, data) == before  # only the ingest log grew
+
+
+BAD_INPUTS = {
+    "truncated.json": b'[{"date": "2024-11-14", "tank": 9319}, {"date": "2024-11-15", "ta',
+    "garbled.txt": ("The total combat losses of the enemy from 24.02 to 12.04 were "
+                    "approximately:\ntanks ‒ 7#2x од,\n").encode(),
+    "unknown.json": b'[{"date": "2024-11-14", "tankz": 9319}]',
+    "baddate.json": b'[{"date": "2024-13-45", "tank": 9319}]',
+    "binary.txt": bytes(range(256)) * 4,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_is_one_line_error_and_changes_nothing(db: str, tmp_path: Path,
+                                                        name: str) -> None:
+    bad = tmp_path / name
+    bad.write_bytes(BAD_INPUTS[name])
+    before = fingerprint(db)
+    res = run("ingest", str(bad), db=db)
+    assert res.returncode != 0
+    assert res.stderr.count("\n") == 1 and name in res.stderr, res.stderr
+    assert "Traceback" not in res.stderr
+    assert fingerprint(db) == before
+
+
+def test_a_good_file_beside_a_bad_one_is_not_half_ingested(db: str, tmp_path: Path,
+                                                           shared_data: Path) -> None:
+    good = shared_data / "bulletins" / "2022-04-12.en.txt"
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(BAD_INPUTS["truncated.json"])
+    before = fingerprint(db)
+    res = run("ingest", str(good), str(bad), db=db)
+    assert res.returncode != 0 and fingerprint(db) == before
+
+
+def test_fifty_megabytes_of_noise(db: str, tmp_path: Path) -> None:
+    noise = tmp_path / "noise.json"
+    noise.write_bytes(os.urandom(50 * 1024 * 1024))
+    before = fingerprint(db)
+    res = run("ingest", str(noise), db=db)
+    assert res.returncode != 0 and "too large" in res.stderr
+    assert res.stderr.count("\n") == 1
+    assert fingerprint(db) == before
+
+
+@pytest.mark.parametrize("day", ["2024-02-30", "someday"])
+def test_bad_dates_are_one_line_errors(db: str, day: str) -> None:
+    res = run("show", day, db=db)
+    assert res.returncode != 0 and res.stderr.count("\n") == 1 and day in res.stderr
+
+
+def test_unknown_category(db: str) -> None:
+    res = run("series", "tankz", db=db)
+    assert res.returncode != 0 and "unknown category 'tankz'" in res.stderr
+
+
+def test_report_that_does_not_exist(db: str) -> None:
+    res = run("show", "2021-01-01", db=db)
+    assert res.returncode != 0 and "no report for 2021-01-01" in res.stderr
