@@ -16,10 +16,13 @@ def ensure_loaded(url: str | None = None, notice: Callable[[str], None] | None =
     from attrition import snapshot
     from attrition.store.db import Store
 
-    snap = snapshot.load_bundled()
+    doc = snapshot.load_doc()
+    rows = snapshot.rows(doc)
+    witnesses = {s for r in rows["ledger"] for s in str(r[7]).split(",")}
     with Store(target) as store:
-        result = store.ingest(snap.batches, input="bundled snapshot", ledger_cells=snap.cells)
+        result = store.load_rows(rows, input="bundled snapshot",
+                                 sources=sorted(set(doc["observations"]) | witnesses))
     if notice is not None:
         notice(f"attrition: first run, loaded the bundled snapshot ({result.cells:,} figures, "
-               f"{len({c.report_date for c in snap.cells}):,} reports) into {target}")
+               f"{len({r[0] for r in rows['ledger']}):,} reports) into {target}")
     return True

@@ -6,8 +6,6 @@ that need them, so read-only commands start fast.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from datetime import date
@@ -87,6 +85,8 @@ def _fmt_change(value: int | None) -> str:
 
 
 def _write_csv(rows: list[dict[str, Any]], out: Any = None) -> None:
+    import csv
+
     out = out or sys.stdout
     if not rows:
         return
@@ -296,6 +296,8 @@ def export(
             raise typer.Exit(1) from None
         pq.write_table(pa.Table.from_pylist(rows), out)
         return
+    import io
+
     buf = io.StringIO()
     if format is ExportFormat.json:
         json.dump(rows, buf, ensure_ascii=False)

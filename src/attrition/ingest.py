@@ -25,12 +25,21 @@ ALL_FORMATS = (*FORMATS, "bulletin")
 _SUFFIXES = {".json", ".csv", ".txt", ".md"}
 
 
+def _not_data(name: str) -> bool:
+    """Files that sit beside the data in the community repositories but hold no daily
+    figures: licences, readmes, JSON schemas, PetroIvaniuk's Oryx model list."""
+    lower = name.lower()
+    return (lower.startswith(("license", "licence", "readme", "sources."))
+            or lower.endswith((".schema.json", "_oryx.json")))
+
+
 def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files to read: given files as they are; folders searched for data files."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
             out.extend(sorted(f for f in p.rglob("*") if f.is_file()
-                              and f.suffix.lower() in _SUFFIXES and f.name != "SOURCES.md"))
+                              and f.suffix.lower() in _SUFFIXES and not _not_data(f.name)))
         elif p.exists():
             out.append(p)
         else:

@@ -8,18 +8,19 @@ unlicensed minfin-derived CSV as a third witness: its values vote, its rows are 
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import re
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from attrition import resolve
 from attrition.categories import BULLETIN, MINFIN, ORC_LOSSES, PETROIVANIUK
-from attrition.model import Batch, Correction, Observation
+from attrition.errors import AttritionError
+from attrition.model import Batch
 from attrition.sources import bulletin, minfin, orc, petroivaniuk
 
 FORMAT = 1
@@ -45,11 +46,8 @@ RETRIEVED = {PETROIVANIUK: "2026-08-08", ORC_LOSSES: "2026-08-22", MINFIN: "2026
 _BUNDLED = "snapshot.json.gz"
 
 
-@dataclass
-class Snapshot:
-    batches: list[Batch]
-    cells: list[resolve.Cell]
-    meta: dict[str, Any]
+class SnapshotError(AttritionError):
+    pass
 
 
 def _addresses(sources_md: str) -> dict[str, str]:
@@ -94,6 +92,7 @@ def build(shared_data: Path) -> dict[str, Any]:
     batches = read_inputs(shared_data)
     all_obs = [o for b in batches for o in b.observations]
     cells = resolve.resolve(all_obs)
+    changes = resolve.changes({(c.report_date, c.category): c.total for c in cells})
     observations: dict[str, list[list[Any]]] = {}
     addresses: dict[str, dict[str, str]] = {}
     retrieved: dict[str, dict[str, str]] = {}
@@ -129,7 +128,7 @@ def build(shared_data: Path) -> dict[str, Any]:
         "corrections": sorted(corrections, key=lambda r: (r[1], r[2])),
         "cells": [[c.report_date.isoformat(), c.category, c.total, ",".join(c.sources),
                    dict(c.dissent) or None, c.method, c.announced_change, c.qualifier,
-                   c.address] for c in cells],
+                   c.address, changes[(c.report_date, c.category)]] for c in cells],
     }
 
 
@@ -143,32 +142,34 @@ def bundled_bytes() -> bytes:
     return resources.files("attrition").joinpath("data", _BUNDLED).read_bytes()
 
 
-def parse(doc: dict[str, Any]) -> Snapshot:
-    """The document as batches (for the observation rows) and resolved cells."""
-    batches = []
-    for src, rows in doc["observations"].items():
+def load_doc() -> dict[str, Any]:
+    """The bundled snapshot document."""
+    doc: dict[str, Any] = json.loads(gzip.decompress(bundled_bytes()))
+    if doc.get("format") != FORMAT:
+        raise SnapshotError(f"bundled snapshot has format {doc.get('format')}, not {FORMAT}")
+    return doc
+
+
+def rows(doc: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
+    """The document as database rows, in the store's column order (see store.db), so that a
+    first run loads it without building an object per figure."""
+    obs: list[tuple[Any, ...]] = []
+    for src, items in doc["observations"].items():
         addrs = doc["addresses"].get(src, {})
         when = doc["retrieved_at"].get(src)
         per_day = when if isinstance(when, dict) else None
-        obs = [Observation(src, date.fromisoformat(r[0]), r[1], r[2], r[3], r[4],
-                           addrs.get(r[0])) for r in rows]
-        if per_day is None:
-            batches.append(Batch(src, obs, address=f"bundled snapshot ({src})",
-                                 retrieved_at=when))
-        else:
-            by_day: dict[str, list[Observation]] = {}
-            for o in obs:
-                by_day.setdefault(o.report_date.isoformat(), []).append(o)
-            for day, group in sorted(by_day.items()):
-                batches.append(Batch(src, group, address=group[0].address or
-                                     f"bundled snapshot ({src})", retrieved_at=per_day[day]))
-    corr = [Correction(s, date.fromisoformat(d), c, v) for s, d, c, v in doc["corrections"]]
-    if corr:
-        batches.append(Batch(PETROIVANIUK, [], corr, address="bundled snapshot (corrections)"))
-    cells = [resolve.Cell(date.fromisoformat(r[0]), r[1], r[2], tuple(r[3].split(",")),
-                          r[4] or {}, r[5], r[6], r[7], r[8]) for r in doc["cells"]]
-    return Snapshot(batches, cells, {k: doc[k] for k in ("format", "attribution")})
+        for day, cat, total, announced, qualifier in items:
+            address = addrs.get(day)
+            obs.append((src, day, _covers(day), cat, total, announced, qualifier, address, 1,
+                        per_day[day] if per_day else when,
+                        address if per_day else f"bundled snapshot ({src})"))
+    ledger = [(r[0], _covers(r[0]), r[1], r[2], r[9], r[6], r[7], r[3],
+               json.dumps(r[4], sort_keys=True) if r[4] else None, r[5], r[8])
+              for r in doc["cells"]]
+    corrections = [tuple(r) for r in doc["corrections"]]
+    return {"observations": obs, "ledger": ledger, "corrections": corrections}
 
 
-def load_bundled() -> Snapshot:
-    return parse(json.loads(gzip.decompress(bundled_bytes())))
+@functools.cache
+def _covers(day: str) -> str:
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -98,35 +99,37 @@ class Store:
 
     # -- ingest ---------------------------------------------------------------------------
 
-    def ingest(self, batches: Sequence[Batch], *, input: str, seen_at: str | None = None,
-               carried: dict[tuple[date, str], dict[str, int]] | None = None,
-               ledger_cells: Sequence[resolve.Cell] | None = None) -> IngestResult:
-        """Add the batches in one transaction. The same input twice changes nothing; a
-        different value for a (source, day, category) becomes a new revision.
-
-        `ledger_cells`, when given, are written as they are (the bundled snapshot ships its
-        resolved cells); otherwise the touched cells are re-resolved from the store."""
+    def ingest(self, batches: Sequence[Batch], *, input: str,
+               seen_at: str | None = None) -> IngestResult:
+        """Add the batches in one transaction and re-resolve the cells they touch. The same
+        input twice changes nothing; a different value for a (source, day, category) becomes
+        a new revision."""
         seen_at = seen_at or now()
         try:
             with self.engine.begin() as conn:
-                return self._ingest(conn, batches, input, seen_at, carried, ledger_cells)
+                return self._ingest(conn, batches, input, seen_at)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"ingest failed, nothing was written: {exc}") from None
 
-    def _ingest(self, conn: Connection, batches: Sequence[Batch], input: str, seen_at: str,
-                carried: dict[tuple[date, str], dict[str, int]] | None,
-                ledger_cells: Sequence[resolve.Cell] | None) -> IngestResult:
+    def _ingest(self, conn: Connection, batches: Sequence[Batch], input: str,
+                seen_at: str) -> IngestResult:
         t = schema.observations
         total_obs = new = revised = 0
         touched: set[tuple[date, str]] = set()
+        history: dict[str, tuple[dict[tuple[str, str], int], set[tuple[Any, ...]]]] = {}
         for batch in batches:
             self._ensure_source(conn, batch.source)
-            latest, seen = self._history(conn, batch.source)
-            rows: list[dict[str, Any]] = []
+            if batch.source not in history:
+                history[batch.source] = self._history(conn, batch.source)
+            latest, seen = history[batch.source]
+            rows: list[tuple[Any, ...]] = []
             b_new = b_rev = 0
+            seen_at_b = batch.retrieved_at or seen_at
+            input_b = batch.address or input
             for obs in _dedupe(batch.observations):
                 total_obs += 1
-                key = (obs.report_date.isoformat(), obs.category)
+                iso, covers = _iso(obs.report_date)
+                key = (iso, obs.category)
                 current = latest.get(key)
                 fields = (obs.total, obs.announced_change, obs.qualifier, obs.address)
                 if (*key, *fields) in seen:
@@ -138,36 +141,24 @@ class Store:
                     b_rev += 1
                 latest[key] = revision
                 seen.add((*key, *fields))
-                rows.append({
-                    "source": obs.source, "report_date": key[0],
-                    "covers": obs.covers.isoformat(), "category": obs.category,
-                    "total": obs.total, "announced_change": obs.announced_change,
-                    "qualifier": obs.qualifier, "address": obs.address,
-                    "revision": revision, "seen_at": batch.retrieved_at or seen_at,
-                    "input": batch.address or input,
-                })
+                rows.append((obs.source, iso, covers, obs.category, *fields, revision,
+                             seen_at_b, input_b))
                 touched.add((obs.report_date, obs.category))
-            _bulk_insert(conn, t, rows)
-            for corr in batch.corrections:
-                stmt = sa.select(schema.corrections.c.value).where(
-                    schema.corrections.c.source == corr.source,
-                    schema.corrections.c.report_date == corr.report_date.isoformat(),
-                    schema.corrections.c.category == corr.category)
-                if conn.execute(stmt).first() is None:
-                    conn.execute(schema.corrections.insert(), {
-                        "source": corr.source, "report_date": corr.report_date.isoformat(),
-                        "category": corr.category, "value": corr.value})
+            _bulk_insert(conn, t, _OBS_COLUMNS, rows)
+            if batch.corrections:
+                ct = schema.corrections
+                have = {(r[0], str(r[1]), r[2]) for r in conn.execute(
+                    sa.select(ct.c.source, ct.c.report_date, ct.c.category))}
+                _bulk_insert(conn, ct, ("source", "report_date", "category", "value"), [
+                    (c.source, c.report_date.isoformat(), c.category, c.value)
+                    for c in batch.corrections
+                    if (c.source, c.report_date.isoformat(), c.category) not in have])
             new += b_new
             revised += b_rev
             conn.execute(schema.ingests.insert(), {
                 "at": seen_at, "input": batch.address or input, "source": batch.source,
                 "observations": len(batch.observations), "new": b_new, "revised": b_rev})
-        if ledger_cells is not None:
-            cells = list(ledger_cells)
-        elif touched:
-            cells = self._resolve(conn, {d for d, _ in touched}, carried or {})
-        else:
-            cells = []
+        cells = self._resolve(conn, {d for d, _ in touched}) if touched else []
         if cells:
             self._write_cells(conn, cells)
         return IngestResult(total_obs, new, revised, total_obs - new - revised, len(cells))
@@ -196,13 +187,13 @@ class Store:
             seen.add((*key, r[3], r[4], r[5], r[6]))
         return latest, seen
 
-    def _resolve(self, conn: Connection, days: set[date],
-                 carried: dict[tuple[date, str], dict[str, int]]) -> list[resolve.Cell]:
+    def _resolve(self, conn: Connection, days: set[date]) -> list[resolve.Cell]:
         """Re-resolve every cell of the touched days from the latest revision of each
         source, keeping the votes of witnesses known only through the previous resolution."""
         t = schema.observations
         isodays = sorted(d.isoformat() for d in days)
         obs: dict[tuple[str, str, str], Observation] = {}
+        carried: dict[tuple[date, str], dict[str, int]] = {}
         present = {r[0] for r in conn.execute(sa.select(t.c.source).distinct())}
         for chunk in _chunks(isodays, 400):
             q = (sa.select(t.c.source, t.c.report_date, t.c.category, t.c.total,
@@ -241,15 +232,11 @@ class Store:
         fresh = resolve.changes(totals)
         for chunk in _chunks(days, 400):
             conn.execute(lg.delete().where(lg.c.report_date.in_(chunk)))
-        _bulk_insert(conn, lg, [{
-            "report_date": c.report_date.isoformat(), "category": c.category,
-            "covers": date.fromordinal(c.report_date.toordinal() - 1).isoformat(),
-            "total": c.total, "change": fresh[(c.report_date, c.category)],
-            "announced_change": c.announced_change,
-            "qualifier": c.qualifier, "sources": ",".join(c.sources),
-            "dissent": json.dumps(dict(c.dissent), sort_keys=True) if c.dissent else None,
-            "method": c.method, "address": c.address,
-        } for c in cells])
+        _bulk_insert(conn, lg, _LEDGER_COLUMNS, [(
+            *_iso(c.report_date), c.category, c.total, fresh[(c.report_date, c.category)],
+            c.announced_change, c.qualifier, ",".join(c.sources),
+            json.dumps(dict(c.dissent), sort_keys=True) if c.dissent else None,
+            c.method, c.address) for c in cells])
         updates = [{"d": k[0].isoformat(), "c": k[1], "v": fresh[k]}
                    for k, (_, change) in existing.items()
                    if k[0] not in dayset and fresh[k] != change]
@@ -259,6 +246,30 @@ class Store:
                                   lg.c.category == sa.bindparam("c"))
                 .values(change=sa.bindparam("v")), updates)
 
+    def load_rows(self, rows: dict[str, list[tuple[Any, ...]]], *, input: str,
+                  sources: Iterable[str]) -> IngestResult:
+        """Load prepared rows (the bundled snapshot) into an empty database, in one
+        transaction. Refuses a database that already holds observations: there, `ingest`."""
+        try:
+            with self.engine.begin() as conn:
+                t = schema.observations
+                if conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one():
+                    raise StoreError("the database is not empty; use ingest instead")
+                for name in sources:
+                    self._ensure_source(conn, name)
+                _bulk_insert(conn, t, _OBS_COLUMNS, rows["observations"])
+                _bulk_insert(conn, schema.ledger, _LEDGER_COLUMNS, rows["ledger"])
+                _bulk_insert(conn, schema.corrections,
+                             ("source", "report_date", "category", "value"),
+                             rows["corrections"])
+                n = len(rows["observations"])
+                conn.execute(schema.ingests.insert(), {
+                    "at": now(), "input": input, "source": "snapshot", "observations": n,
+                    "new": n, "revised": 0})
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"loading failed, nothing was written: {exc}") from None
+        return IngestResult(n, n, 0, 0, len(rows["ledger"]))
+
     # -- queries used by writers ----------------------------------------------------------
 
     def ledger_size(self) -> int:
@@ -267,18 +278,31 @@ class Store:
                        .scalar_one())
 
 
-def _bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
+_OBS_COLUMNS = ("source", "report_date", "covers", "category", "total", "announced_change",
+                "qualifier", "address", "revision", "seen_at", "input")
+_LEDGER_COLUMNS = ("report_date", "covers", "category", "total", "change", "announced_change",
+                   "qualifier", "sources", "dissent", "method", "address")
+
+
+@functools.cache
+def _iso(day: date) -> tuple[str, str]:
+    """(report date, the day it covers) as ISO strings; memoised, as every report has ~15
+    figures."""
+    return day.isoformat(), date.fromordinal(day.toordinal() - 1).isoformat()
+
+
+def _bulk_insert(conn: Connection, table: sa.Table, cols: Sequence[str],
+                 rows: Sequence[tuple[Any, ...]]) -> None:
     """executemany straight through the driver: SQLAlchemy's per-row parameter processing
     costs more than SQLite's work for the tens of thousands of rows of a full history."""
     if not rows:
         return
-    cols = list(rows[0])
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = (f"INSERT INTO {table.name} ({', '.join(cols)}) "
            f"VALUES ({', '.join([marker] * len(cols))})")
     cursor = conn.connection.cursor()
     try:
-        cursor.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
+        cursor.executemany(sql, rows)
     finally:
         cursor.close()
 
