@@ -29,6 +29,7 @@ lint: $(BIN)/attrition
 
 bench: $(BIN)/attrition
 	$(BIN)/python bench/bench_ledger.py
+	$(BIN)/python bench/bench_brief.py
 
 snapshot: $(BIN)/attrition
 	$(BIN)/python scripts/build_snapshot.py

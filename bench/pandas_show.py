@@ -36,14 +36,18 @@ cats = ["personnel", "tanks", "afv", "artillery", "mlrs", "air_defense", "aircra
         "helicopters", "uav", "cruise_missiles", "ships", "submarines",
         "vehicles_fuel_tanks", "special_equipment"]
 frames = []
-for name, df in (("petroivaniuk", pi), ("orc-losses", orc), ("minfin", mf)):
+for prio, (name, df) in enumerate((("petroivaniuk", pi), ("orc-losses", orc),
+                                   ("minfin", mf))):
     long = df.melt(id_vars=["date"], value_vars=[c for c in cats if c in df],
                    var_name="category", value_name="total").dropna()
     long["source"] = name
+    long["prio"] = prio  # a tie goes to PetroIvaniuk, as in attrition
     frames.append(long)
 allv = pd.concat(frames)
-voted = (allv.groupby(["date", "category", "total"]).size().rename("n").reset_index()
-         .sort_values("n", ascending=False).drop_duplicates(["date", "category"]))
+voted = (allv.groupby(["date", "category", "total"]).agg(n=("source", "size"),
+                                                         prio=("prio", "min")).reset_index()
+         .sort_values(["n", "prio"], ascending=[False, True])
+         .drop_duplicates(["date", "category"]))
 voted = voted.sort_values("date")
 voted["change"] = voted.groupby("category")["total"].diff()
 today = voted[voted["date"] == DAY]

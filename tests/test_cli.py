@@ -164,3 +164,48 @@ def test_unknown_category(db: str) -> None:
 def test_report_that_does_not_exist(db: str) -> None:
     res = run("show", "2021-01-01", db=db)
     assert res.returncode != 0 and "no report for 2021-01-01" in res.stderr
+
+
+def test_brief_json_envelope(db: str) -> None:
+    res = run("brief", "2024-11-14", "--format", "json", db=db)
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert set(doc) >= {"date", "covers", "text", "facts", "sources", "caveat"}
+    f = next(f for f in doc["facts"] if f["category"] == "vehicles_fuel_tanks")
+    assert set(f) >= {"category", "change", "total", "rank_30d", "highest_since",
+                      "highest_since_value"}
+
+
+def test_brief_text_ukrainian_and_chart(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "brief.svg"
+    res = run("brief", "2024-11-14", "--lang", "uk", "--chart", str(out), db=db)
+    assert res.returncode == 0, res.stderr
+    assert "автомобільної техніки та автоцистерн – 124" in res.stdout
+    assert out.exists() and "vehicles and fuel tanks" in out.read_text()
+
+
+def test_records_json(db: str) -> None:
+    res = run("records", "vehicles", "--date", "2024-11-14", "--format", "json", db=db)
+    doc = json.loads(res.stdout)
+    assert doc["change"] == 194 and doc["ranks"]["30d"]["rank"] == 1
+    assert doc["highest_since"] == "2023-10-20" and doc["highest_since_value"] == 208
+    assert doc["top"][0] == {"date": "2024-11-14", "change": 194}
+
+
+def test_summary_month(db: str) -> None:
+    res = run("summary", "--month", "2024-11", "--format", "json", db=db)
+    doc = json.loads(res.stdout)
+    tanks = next(f for f in doc["facts"] if f["category"] == "tanks")
+    assert tanks["reports"] == 30
+
+
+def test_chart_command(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "t.png"
+    res = run("chart", "tanks", "--from", "2024-10-01", "--to", "2024-11-14", "--date",
+              "2024-11-14", "--out", str(out), db=db)
+    assert res.returncode == 0, res.stderr and out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_unknown_aggregate(db: str) -> None:
+    res = run("records", "vehicels", db=db)
+    assert res.returncode != 0 and "unknown category or aggregate" in res.stderr

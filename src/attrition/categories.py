@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from attrition.errors import UnknownCategoryError
+from attrition.errors import ConfigError, UnknownCategoryError
 
 WAR_START = date(2022, 2, 24)
 MERGE_DATE = date(2022, 5, 1)
@@ -329,3 +329,96 @@ def match_label(text: str, day: date | None = None) -> tuple[str, int, int] | No
         return None
     start, neg_len, cat_id = best
     return cat_id, start, start - neg_len
+
+
+# -- named aggregates -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """A named sum of categories, e.g. what the press calls "vehicles"."""
+
+    id: str
+    en: str
+    uk: str
+    components: tuple[str, ...]
+    note: str = ""
+
+    @property
+    def definition(self) -> str:
+        return " + ".join(self.components)
+
+    def components_on(self, day: date) -> tuple[str, ...]:
+        """The categories that make up the aggregate in the report of `day`: before the
+        2022-05-01 merge, vehicles_fuel_tanks is military_auto + fuel_tanks, and
+        cruise_missiles had the SRBM systems beside it."""
+        out: list[str] = []
+        for cid in self.components:
+            if day < MERGE_DATE and cid in HISTORICAL_PARTS:
+                out.extend(p for p in HISTORICAL_PARTS[cid] if BY_ID[p].exists_on(day))
+            elif BY_ID[cid].exists_on(day):
+                out.append(cid)
+        return tuple(out)
+
+
+HISTORICAL_PARTS: dict[str, tuple[str, ...]] = {
+    "vehicles_fuel_tanks": ("military_auto", "fuel_tanks"),
+    "cruise_missiles": ("srbm_systems",),
+}
+
+_EQUIPMENT = tuple(c.id for c in CATEGORIES if not c.historical and c.kind == "equipment")
+
+BUILTIN_AGGREGATES: tuple[Aggregate, ...] = (
+    Aggregate("vehicles", "tanks, armoured fighting vehicles and vehicles and fuel tanks",
+              "танків, бойових броньованих машин, автомобільної техніки та автоцистерн",
+              ("tanks", "afv", "vehicles_fuel_tanks"),
+              "what the press usually means by 'vehicles'"),
+    Aggregate("armour", "tanks and armoured fighting vehicles",
+              "танків і бойових броньованих машин", ("tanks", "afv")),
+    Aggregate("artillery_all", "artillery systems and MLRS", "артилерійських систем і РСЗВ",
+              ("artillery", "mlrs")),
+    Aggregate("equipment", "equipment except UAVs and cruise missiles",
+              "техніки без БПЛА та крилатих ракет",
+              tuple(c for c in _EQUIPMENT if c not in ("uav", "cruise_missiles"))),
+    Aggregate("equipment_all", "all equipment, UAVs and missiles included",
+              "усієї техніки, разом з БПЛА та ракетами", _EQUIPMENT),
+)
+
+
+def aggregates(config: dict[str, object] | None = None) -> dict[str, Aggregate]:
+    """Built-in aggregates plus the user's, from the `[aggregates.NAME]` tables of a TOML
+    config (`components = [...]`, optional `en`, `uk`)."""
+    out = {a.id: a for a in BUILTIN_AGGREGATES}
+    for name, spec in ((config or {}).get("aggregates") or {}).items():  # type: ignore[attr-defined]
+        if not isinstance(spec, dict) or not isinstance(spec.get("components"), list):
+            raise ConfigError(f"config: aggregates.{name} needs components = [category, ...]")
+        comps = tuple(str(c) for c in spec["components"])
+        for c in comps:
+            get(c)
+        if name in BY_ID:
+            raise ConfigError(f"config: aggregate {name!r} has a category's name")
+        out[name] = Aggregate(name, str(spec.get("en", " + ".join(comps))),
+                              str(spec.get("uk", " + ".join(comps))), comps)
+    return out
+
+
+def load_config() -> dict[str, object]:
+    """The user's TOML config: ATTRITION_CONFIG, else `attrition/config.toml` in the user
+    config folder; empty when there is none."""
+    import os
+    import tomllib
+    from pathlib import Path
+
+    path_env = os.environ.get("ATTRITION_CONFIG")
+    if path_env:
+        path = Path(path_env)
+    else:
+        from platformdirs import user_config_dir
+
+        path = Path(user_config_dir("attrition", appauthor=False)) / "config.toml"
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None

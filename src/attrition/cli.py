@@ -1,10 +1,10 @@
 """The `attrition` command: a thin Typer layer over the library.
 
-Heavy modules (SQLAlchemy, httpx, pandas-free exporters) are imported inside the commands
-that need them, so read-only commands start fast.
+Heavy modules (SQLAlchemy, httpx, matplotlib) are imported inside the commands that need
+them, so read-only commands start fast. No `from __future__ import annotations` here: Typer
+reads every command's annotations at start-up, and evaluating them from strings costs ~20 ms.
 """
 
-from __future__ import annotations
 
 import json
 import sys
@@ -334,6 +334,187 @@ def update(
         result = store.ingest(fetched.batches, input="update")
     print(f"fetched {result.observations:,} figures: {result.new:,} new, "
           f"{result.revised:,} revised")
+
+
+class BriefFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class Lang(StrEnum):
+    en = "en"
+    uk = "uk"
+
+
+def _analysis_input(reader: Any) -> tuple[dict[str, Any], list[Any], dict[str, Any]]:
+    from attrition import categories
+
+    return reader.by_category(), reader.corrections(), categories.aggregates(
+        categories.load_config())
+
+
+@app.command()
+def brief(
+    day: Annotated[str, typer.Argument(help="Report date (default: latest).")] = "latest",
+    week: Annotated[str | None, typer.Option("--week", help="An ISO week, e.g. 2024-W46.")
+                    ] = None,
+    month: Annotated[str | None, typer.Option("--month", help="A month, e.g. 2024-11.")
+                     ] = None,
+    format: Annotated[BriefFormat, typer.Option("--format", "-f")] = BriefFormat.text,
+    lang: Annotated[Lang, typer.Option("--lang")] = Lang.en,
+    chart: Annotated[Path | None, typer.Option(
+        "--chart", help="Also draw the day's most notable figure to this .svg/.png file.")
+    ] = None,
+) -> None:
+    """A short, exact, sourced brief of a report, a week or a month."""
+    from attrition import brief as briefs
+
+    with _reader() as reader:
+        rows, corrections, aggs = _analysis_input(reader)
+        if week or month:
+            doc = briefs.period(rows, corrections, week=week, month=month, lang=lang.value,
+                                aggregates=aggs)
+        else:
+            the_day = _day(day, reader)
+            doc = briefs.daily(rows, corrections, reader.report(the_day), lang=lang.value,
+                               aggregates=aggs)
+    if chart is not None and "date" in doc:
+        from datetime import timedelta
+
+        from attrition import charts
+        from attrition.analysis import series
+
+        name = doc["headline"] or "vehicles"
+        d = date.fromisoformat(doc["date"])
+        s = series.build(name, rows, corrections, aggregates=aggs)
+        charts.draw(s, chart, start=d - timedelta(days=90), end=d, highlight=d)
+        doc["chart"] = str(chart)
+    if format is BriefFormat.json:
+        print(json.dumps(doc, ensure_ascii=False))
+    elif format is BriefFormat.markdown:
+        print(briefs.markdown(doc), end="")
+    else:
+        print(doc["text"])
+
+
+@app.command()
+def chart(
+    name: Annotated[str, typer.Argument(help="A category or aggregate, e.g. tanks, vehicles.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="A .svg or .png file.")],
+    start: Annotated[str | None, typer.Option("--from")] = None,
+    end: Annotated[str | None, typer.Option("--to")] = None,
+    highlight: Annotated[str | None, typer.Option("--date", help="Day to highlight.")] = None,
+    cumulative: Annotated[bool, typer.Option("--cumulative")] = False,
+) -> None:
+    """Daily bars with the 7-day mean (or the cumulative total), sourced in the figure."""
+    from datetime import timedelta
+
+    from attrition import charts
+    from attrition.analysis import series
+
+    with _reader() as reader:
+        rows, corrections, aggs = _analysis_input(reader)
+        hi = _day(end, reader) if end else reader.latest_date()
+        lo = _day(start, reader) if start else hi - timedelta(days=180)
+        mark = _day(highlight, reader) if highlight else None
+    s = series.build(name, rows, corrections, aggregates=aggs)
+    charts.draw(s, out, start=lo, end=hi, highlight=mark, cumulative=cumulative)
+    print(f"wrote {out}")
+
+
+@app.command()
+def records(
+    name: Annotated[str, typer.Argument(help="A category or aggregate.")],
+    day: Annotated[str, typer.Option("--date", help="Report date (default: latest).")
+                   ] = "latest",
+    window: Annotated[int, typer.Option("--window", help="Days for the top list.")] = 30,
+    top: Annotated[int, typer.Option("--top")] = 10,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """Where a day's change ranks (7/30/90/365 days, whole war), highest-since, top days."""
+    from datetime import timedelta
+
+    from attrition.analysis import records as rec
+    from attrition.analysis import series
+
+    with _reader() as reader:
+        rows, corrections, aggs = _analysis_input(reader)
+        d = _day(day, reader)
+    s = series.build(name, rows, corrections, aggregates=aggs)
+    r = rec.record(s, d)
+    start = d - timedelta(days=window - 1)
+    tops = rec.top(s, start, d, top)
+    skipped = rec.excluded(s, start, d)
+    doc: dict[str, Any] = {
+        "name": name, "definition": s.definition, "date": d.isoformat(), "change": r.change,
+        "basis": r.basis, "excluded": r.excluded,
+        "ranks": {k: (None if v is None else {"rank": v.rank, "of": v.of, "ties": v.ties})
+                  for k, v in r.ranks.items()},
+        "highest_since": r.highest_since.isoformat() if r.highest_since else None,
+        "highest_since_value": r.highest_since_value,
+        "top": [{"date": p.day.isoformat(), "change": p.change} for p in tops],
+        "excluded_days": [{"date": p.day.isoformat(), "change": p.change,
+                           "reason": p.excluded} for p in skipped],
+    }
+    if format is TableFormat.json:
+        print(json.dumps(doc, ensure_ascii=False))
+        return
+    if format is TableFormat.csv:
+        _write_csv(doc["top"])
+        return
+    from rich.table import Table
+
+    console = _console()
+    ranks = ", ".join(f"{k}: {v['rank']} of {v['of']}" for k, v in doc["ranks"].items() if v)
+    since = (f"highest since {doc['highest_since']} ({doc['highest_since_value']:,})"
+             if doc["highest_since"] else "no earlier report was higher")
+    console.print(f"[bold]{name}[/bold] ({s.definition}) on {d}: change "
+                  f"{'' if r.change is None else f'{r.change:,}'}; {ranks}; {since}")
+    table = Table(title=f"Top {top} days, {start} to {d}")
+    table.add_column("report date")
+    table.add_column("change", justify="right")
+    for t in doc["top"]:
+        table.add_row(t["date"], f"{t['change']:,}")
+    console.print(table)
+    if skipped:
+        console.print("Not counted: " + ", ".join(
+            f"{p.day} ({p.excluded})" for p in skipped))
+
+
+@app.command()
+def summary(
+    week: Annotated[str | None, typer.Option("--week")] = None,
+    month: Annotated[str | None, typer.Option("--month")] = None,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """The numbers behind a weekly or monthly brief: sums, means, previous period, top day."""
+    from attrition import brief as briefs
+
+    if not (week or month):
+        raise typer.BadParameter("give --week YYYY-Www or --month YYYY-MM")
+    with _reader() as reader:
+        rows, corrections, aggs = _analysis_input(reader)
+    doc = briefs.period(rows, corrections, week=week, month=month, aggregates=aggs)
+    doc.pop("text")
+    if format is TableFormat.json:
+        print(json.dumps(doc, ensure_ascii=False))
+        return
+    if format is TableFormat.csv:
+        _write_csv(doc["facts"])
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{doc['period']}: reports {doc['from']} to {doc['to']}",
+                  caption=doc["caveat"])
+    for col in ("category", "sum", "reports", "mean/day", "previous", "top day"):
+        table.add_column(col, justify="left" if col == "category" else "right")
+    for f in doc["facts"]:
+        table.add_row(f["category"] + (f" = {f['definition']}" if f["definition"] else ""),
+                      f"{f['change']:,}", str(f["reports"]), f"{f['mean']}",
+                      "" if f["previous"] is None else f"{f['previous']:,}",
+                      f"{f['max_day']} ({f['max_value']:,})" if f["max_day"] else "")
+    _console().print(table)
 
 
 def main() -> None:

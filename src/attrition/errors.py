@@ -3,6 +3,7 @@
     AttritionError
     ├── UnknownCategoryError      a category id or name the registry does not know
     ├── DateError                 a date that cannot be parsed or does not exist
+    ├── ConfigError               the user's config file is wrong
     ├── SourceError               an input could not be read
     │   ├── ParseError            ... it was read but is malformed (names file, line/record, field)
     │   └── FetchError            ... it had to be fetched and could not be (offline, HTTP error)
@@ -22,6 +23,10 @@ class UnknownCategoryError(AttritionError, ValueError):
 
 
 class DateError(AttritionError, ValueError):
+    pass
+
+
+class ConfigError(AttritionError):
     pass
 
 

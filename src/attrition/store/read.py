@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from attrition import categories
 from attrition.errors import StoreError
@@ -32,6 +32,16 @@ class LedgerRow:
     @property
     def covers(self) -> date:
         return date.fromordinal(self.report_date.toordinal() - 1)
+
+
+class SeriesRow(NamedTuple):
+    """The part of a ledger row that the analysis reads (cheap to load for every cell)."""
+
+    report_date: date
+    category: str
+    total: int
+    change: int | None
+    announced_change: int | None
 
 
 @dataclass(frozen=True)
@@ -74,10 +84,10 @@ class Reader:
         if self._path is not None and not self._path.exists():
             return False
         try:
-            rows = self._query("SELECT COUNT(*) FROM ledger")
+            rows = self._query("SELECT 1 FROM ledger LIMIT 1")
         except StoreError:
             return False
-        return bool(rows and rows[0][0])
+        return bool(rows)
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         try:
@@ -146,6 +156,18 @@ class Reader:
             sql += " AND report_date <= ?"
             params.append(end.isoformat())
         return [_ledger_row(r) for r in self._query(sql + " ORDER BY report_date", params)]
+
+    def by_category(self) -> dict[str, list[SeriesRow]]:
+        """The whole ledger, each category's rows in date order (what the analysis reads)."""
+        out: dict[str, list[SeriesRow]] = {}
+        iso = date.fromisoformat
+        for d, cat, total, change, announced in self._query(
+                # No ORDER BY: a plain scan is twice as fast, and rows come in the order they
+                # were written (by date); the series sorts whatever does not.
+                "SELECT report_date, category, total, change, announced_change FROM ledger"):
+            out.setdefault(cat, []).append(SeriesRow(iso(str(d)), cat, total, change,
+                                                     announced))
+        return out
 
     def ledger(self) -> Iterator[LedgerRow]:
         for r in self._query(f"SELECT {_LEDGER_COLS} FROM ledger "

@@ -1,0 +1,72 @@
+"""Anomalies: days far outside the recent distribution, and breaks in a series' level that
+suggest a change of definition (the UAV series quadruples during 2026)."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from attrition.analysis.records import counts
+from attrition.analysis.series import Series
+
+
+@dataclass(frozen=True)
+class Outlier:
+    day: date
+    change: int
+    median: float
+    mad: float
+    score: float
+    """Robust z-score: 0.6745 × (change − median) / MAD."""
+
+
+@dataclass(frozen=True)
+class Break:
+    day: date
+    before: float
+    """Median daily change over the `window` days before."""
+    after: float
+    """Median daily change over the `window` days from this day on."""
+
+    @property
+    def factor(self) -> float:
+        return self.after / self.before if self.before else float("inf")
+
+
+def outliers(series: Series, window: int = 30, threshold: float = 5.0,
+             min_points: int = 10) -> list[Outlier]:
+    """Days whose change is more than `threshold` robust z-scores from the median of the
+    previous `window` reports that count."""
+    pts = [p for p in series.points if counts(p)]
+    out = []
+    for i, p in enumerate(pts):
+        prev = [q.change for q in pts[max(0, i - window): i] if q.change is not None]
+        if len(prev) < min_points or p.change is None:
+            continue
+        med = statistics.median(prev)
+        mad = statistics.median(abs(x - med) for x in prev) or 1.0
+        score = 0.6745 * (p.change - med) / mad
+        if abs(score) > threshold:
+            out.append(Outlier(p.day, p.change, med, mad, round(score, 1)))
+    return out
+
+
+def breaks(series: Series, window: int = 60, factor: float = 2.5, floor: float = 10.0
+           ) -> list[Break]:
+    """Days where the median change of the next `window` days is at least `factor` times
+    that of the previous `window` days (or a `factor`-th of it); one per shift."""
+    pts = [p for p in series.points if counts(p)]
+    out: list[Break] = []
+    for i in range(window, len(pts) - window + 1):
+        day = pts[i].day
+        if out and day - out[-1].day < timedelta(days=window):
+            continue
+        before = statistics.median(p.change or 0 for p in pts[i - window:i])
+        after = statistics.median(p.change or 0 for p in pts[i:i + window])
+        lo, hi = sorted((before, after))
+        if lo < floor:
+            continue  # small counts swing by ratios that mean nothing
+        if hi / lo >= factor:
+            out.append(Break(day, before, after))
+    return out

@@ -1,0 +1,152 @@
+"""Daily series of a category or a named aggregate, with the basis of each change stated.
+
+A point's `change` is, by default, the difference of totals (the one that adds up); with
+basis "announced" it is the bulletin's "(+N)" where a source carries one. Points that records
+must not count are marked: a category's first report ("creation") and days on which a
+component was corrected or fell ("correction").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import pairwise
+from typing import NamedTuple, Protocol
+
+from attrition import categories
+from attrition.categories import Aggregate
+from attrition.errors import UnknownCategoryError
+
+
+class Row(Protocol):
+    """What a series needs of a ledger row (store.read's LedgerRow and SeriesRow have it)."""
+
+    @property
+    def report_date(self) -> date: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def change(self) -> int | None: ...
+    @property
+    def announced_change(self) -> int | None: ...
+
+
+DIFFERENCE = "difference"
+ANNOUNCED = "announced"
+
+
+class Point(NamedTuple):
+    day: date
+    """The report date; the losses are those of the day before."""
+    change: int | None
+    total: int | None
+    basis: str
+    """Which change this is: "difference" of totals or "announced" (+N)."""
+    excluded: str | None = None
+    """Why records skip this point: "creation" (a category's first report, with no change to
+    count) or "correction" (a listed correction or a fall); None when they count it."""
+    components: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    label: str
+    definition: str
+    """"tanks + afv + vehicles_fuel_tanks" for an aggregate; the category id otherwise."""
+    points: tuple[Point, ...]
+    is_aggregate: bool = False
+
+    def at(self, day: date) -> Point | None:
+        i = self.index(day)
+        return None if i is None else self.points[i]
+
+    def index(self, day: date) -> int | None:
+        lo, hi = 0, len(self.points)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.points[mid].day < day:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < len(self.points) and self.points[lo].day == day else None
+
+    def between(self, start: date | None, end: date | None) -> list[Point]:
+        return [p for p in self.points if (start is None or p.day >= start)
+                and (end is None or p.day <= end)]
+
+
+def _cat_points(rows: Sequence[Row], corrected: set[date], basis: str) -> list[Point]:
+    out = []
+    ordered = rows if all(a.report_date < b.report_date for a, b in pairwise(rows)) \
+        else sorted(rows, key=lambda r: r.report_date)
+    for i, r in enumerate(ordered):
+        change, used = r.change, DIFFERENCE
+        if basis == ANNOUNCED and r.announced_change is not None:
+            change, used = r.announced_change, ANNOUNCED
+        excluded = None
+        if i == 0 and r.change is None:
+            excluded = "creation"
+        elif r.report_date in corrected or (r.change is not None and r.change < 0):
+            excluded = "correction"
+        out.append(Point(r.report_date, change, r.total, used, excluded, (r.category,)))
+    return out
+
+
+def build(name: str, rows_by_category: Mapping[str, Sequence[Row]],
+          corrections: Iterable[tuple[str, date, str, int]] = (), *,
+          basis: str = DIFFERENCE,
+          aggregates: Mapping[str, Aggregate] | None = None,
+          cache: dict[tuple[str, str], list[Point]] | None = None) -> Series:
+    """The series of a category or an aggregate from ledger rows grouped by category.
+
+    `cache` (any dict, kept by the caller) shares the category series between calls, so
+    that aggregates do not rebuild their components."""
+    if basis not in (DIFFERENCE, ANNOUNCED):
+        raise ValueError(f"basis must be {DIFFERENCE!r} or {ANNOUNCED!r}")
+    corrected: dict[str, set[date]] = {}
+    for _, day, cat, _ in corrections:
+        corrected.setdefault(cat, set()).add(day)
+    aggs = aggregates if aggregates is not None else categories.aggregates()
+    store = cache if cache is not None else {}
+
+    def points_of(cat: str) -> list[Point]:
+        if (cat, basis) not in store:
+            store[(cat, basis)] = _cat_points(rows_by_category.get(cat, ()),
+                                              corrected.get(cat, set()), basis)
+        return store[(cat, basis)]
+
+    if name in categories.BY_ID:
+        return Series(name, categories.BY_ID[name].en, name, tuple(points_of(name)))
+    if name not in aggs:
+        raise UnknownCategoryError(
+            f"unknown category or aggregate {name!r}; categories: {', '.join(categories.IDS)};"
+            f" aggregates: {', '.join(aggs)}")
+    agg = aggs[name]
+    parts = {c for comp in agg.components
+             for c in (comp, *categories.HISTORICAL_PARTS.get(comp, ()))}
+    per_cat = {c: {p.day: p for p in points_of(c)} for c in parts}
+    days = sorted({d for pts in per_cat.values() for d in pts})
+    points = []
+    for day in days:
+        comps = agg.components_on(day)
+        got = [per_cat[c].get(day) for c in comps]
+        present = [p for p in got if p is not None]
+        if not present:
+            continue
+        changes = [p.change for p in present]
+        change = sum(c for c in changes if c is not None) if any(
+            c is not None for c in changes) else None
+        totals = [p.total for p in present]
+        total = sum(t for t in totals if t is not None) if len(present) == len(comps) else None
+        reasons = {p.excluded for p in present if p.excluded}
+        if len(present) < len(comps) or None in changes:
+            reasons.add("creation")
+        excluded = "creation" if "creation" in reasons else (
+            "correction" if reasons else None)
+        used = ANNOUNCED if any(p.basis == ANNOUNCED for p in present) else DIFFERENCE
+        points.append(Point(day, change, total, used, excluded, comps))
+    return Series(name, agg.en, agg.definition, tuple(points), is_aggregate=True)

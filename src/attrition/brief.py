@@ -1,0 +1,376 @@
+"""The brief: a short, exact, sourced account of a report (or a week or month), written from
+templates. Every number in the text comes from the `facts` it is built from.
+
+No language model writes any of it; the wording is fixed, the figures are the ledger's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from attrition import categories
+from attrition.analysis import records, series, windows
+from attrition.analysis.series import Row, Series
+from attrition.categories import Aggregate
+from attrition.report import CAVEAT, PUBLISHER
+from attrition.store.read import LedgerRow
+
+CAVEAT_UK = ("Це офіційні дані української сторони, не перевірені незалежно; втрати "
+             "особового складу — це вбиті та поранені.")
+PUBLISHER_UK = "Генеральний штаб Збройних сил України"
+WINDOW_DAYS = (7, 30, 90, 365)
+HEADLINE = ("personnel", "tanks", "afv", "artillery", "vehicles_fuel_tanks")
+"""Categories the first paragraph always names, as wire stories do."""
+BRIEF_AGGREGATES = ("vehicles", "armour")
+"""Aggregates the brief may cite, always with their definition."""
+
+# How to count each category in English prose: (one, many). The words are the bulletin's
+# labels, reordered only where a number reads wrong in front of them; nothing is renamed.
+_COUNT_EN = {
+    "personnel": ("1 person", "{n} personnel"),
+    "tanks": ("1 tank", "{n} tanks"),
+    "afv": ("1 armoured fighting vehicle", "{n} armoured fighting vehicles"),
+    "artillery": ("1 artillery system", "{n} artillery systems"),
+    "mlrs": ("1 MLRS", "{n} MLRS"),
+    "air_defense": ("1 air defence system", "{n} air defence systems"),
+    "aircraft": ("1 aircraft", "{n} aircraft"),
+    "helicopters": ("1 helicopter", "{n} helicopters"),
+    "uav": ("1 UAV of the operational-tactical level",
+            "{n} UAVs of the operational-tactical level"),
+    "cruise_missiles": ("1 cruise missile", "{n} cruise missiles"),
+    "ships": ("1 warship / boat", "{n} warships / boats"),
+    "submarines": ("1 submarine", "{n} submarines"),
+    "vehicles_fuel_tanks": ("1 unit of vehicles and fuel tanks", "{n} vehicles and fuel tanks"),
+    "special_equipment": ("1 unit of special equipment", "{n} units of special equipment"),
+    "ground_robotic_systems": ("1 ground robotic system", "{n} ground robotic systems"),
+    "military_auto": ("1 vehicle", "{n} vehicles"),
+    "fuel_tanks": ("1 fuel tank", "{n} fuel tanks"),
+    "srbm_systems": ("1 mobile SRBM system", "{n} mobile SRBM systems"),
+}
+MIN_RECORD_WINDOW = 30
+"""Records over shorter windows (the most in a week) are not worth a sentence."""
+_MONTHS_EN = ("January February March April May June July August September October "
+              "November December").split()
+_MONTHS_UK = ("січня лютого березня квітня травня червня липня серпня вересня жовтня "
+              "листопада грудня").split()
+
+
+def en_date(d: date) -> str:
+    return f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"
+
+
+def uk_date(d: date) -> str:
+    return f"{d.day} {_MONTHS_UK[d.month - 1]} {d.year} року"
+
+
+def _num(n: int) -> str:
+    return f"{n:,}"
+
+
+def _uk_num(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def _count_en(cat: str, n: int, label: str) -> str:
+    one, many = _COUNT_EN.get(cat, (f"{label}: 1", f"{label}: {{n}}"))
+    return one if n == 1 else many.format(n=_num(n))
+
+
+def _join(items: Sequence[str], word: str = "and") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+@dataclass(frozen=True)
+class Fact:
+    category: str
+    label: str
+    change: int | None
+    total: int | None
+    announced_change: int | None
+    basis: str
+    ranks: dict[str, int | None]
+    highest_since: date | None
+    highest_since_value: int | None
+    excluded: str | None
+    definition: str | None = None
+    components: tuple[str, ...] = ()
+
+    @property
+    def record_window(self) -> str | None:
+        """The longest window in which this is the highest change: "war", "365d" ... """
+        if self.change is None or self.change <= 0 or self.excluded:
+            return None
+        if self.ranks.get("war") == 1:
+            return "war"
+        for w in reversed(WINDOW_DAYS):
+            if w >= MIN_RECORD_WINDOW and self.ranks.get(f"{w}d") == 1:
+                return f"{w}d"
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category, "label": self.label, "change": self.change,
+            "total": self.total, "announced_change": self.announced_change,
+            "basis": self.basis, **{f"rank_{k}": v for k, v in self.ranks.items()},
+            "highest_since": self.highest_since.isoformat() if self.highest_since else None,
+            "highest_since_value": self.highest_since_value, "excluded": self.excluded,
+            "record": self.record_window,
+            **({"definition": self.definition, "components": list(self.components)}
+               if self.definition else {}),
+        }
+
+
+def _fact(s: Series, day: date, announced: int | None) -> Fact | None:
+    p = s.at(day)
+    if p is None:
+        return None
+    rec = records.record(s, day)
+    ranks = {k: (v.rank if v else None) for k, v in rec.ranks.items()}
+    return Fact(s.name, s.label, p.change, p.total, announced, p.basis, ranks,
+                rec.highest_since, rec.highest_since_value, p.excluded,
+                s.definition if s.is_aggregate else None,
+                p.components if s.is_aggregate else ())
+
+
+def _notability(f: Fact, day: date) -> float:
+    """Longer since a larger change = more notable; a war record beats everything."""
+    if f.record_window is None:
+        return -1.0
+    if f.highest_since is None:
+        return float("inf")
+    return float((day - f.highest_since).days)
+
+
+def daily(rows: Mapping[str, Sequence[Row]],
+          corrections: Sequence[tuple[str, date, str, int]], report: Sequence[LedgerRow],
+          *, lang: str = "en", aggregates: Mapping[str, Aggregate] | None = None
+          ) -> dict[str, Any]:
+    """The brief of one report (`report`: its ledger rows, with sources and address) as a
+    document: text, facts, sources, caveat. `rows` is the whole ledger by category."""
+    aggs = aggregates if aggregates is not None else categories.aggregates()
+    report_rows = {r.category: r for r in report}
+    day = report[0].report_date if report else date.min
+    if not report_rows:
+        from attrition.errors import NotFoundError
+
+        raise NotFoundError(f"no report for {day}")
+    cache: dict[tuple[str, str], list[series.Point]] = {}
+    facts: list[Fact] = []
+    for cat in sorted(report_rows, key=lambda c: categories.ORDER[c]):
+        s = series.build(cat, rows, corrections, aggregates=aggs, cache=cache)
+        f = _fact(s, day, report_rows[cat].announced_change)
+        if f is not None:
+            facts.append(f)
+    agg_facts = []
+    for name in BRIEF_AGGREGATES:
+        f = _fact(series.build(name, rows, corrections, aggregates=aggs, cache=cache), day,
+                  None)
+        if f is not None:
+            agg_facts.append(f)
+    notable = sorted((f for f in facts + agg_facts if f.record_window),
+                     key=lambda f: (-_notability(f, day), f.category))
+    cited_aggs = [f for f in agg_facts if f in notable]
+    headline = notable[0].category if notable else None
+    sources = sorted({s for r in report_rows.values() for s in r.sources})
+    address = next((r.address for r in report_rows.values() if r.address), None)
+    text = (_text_en if lang == "en" else _text_uk)(day, facts, notable, address, sources)
+    return {
+        "date": day.isoformat(), "covers": (day - timedelta(days=1)).isoformat(),
+        "publisher": PUBLISHER if lang == "en" else PUBLISHER_UK, "address": address,
+        "lang": lang, "headline": headline, "text": text,
+        "facts": [f.to_dict() for f in facts + [f for f in agg_facts if f in cited_aggs]],
+        "notable": [f.category for f in notable],
+        "windows_days": list(WINDOW_DAYS),
+        "basis": "change = difference of totals (announced (+N) given beside it where known)",
+        "sources": sources, "caveat": CAVEAT if lang == "en" else CAVEAT_UK,
+    }
+
+
+def _record_phrase_en(f: Fact) -> str:
+    if f.definition is None:
+        what = "The " + _count_en(f.category, f.change or 0, f.label)
+        verb = "was" if f.change == 1 else "were"
+    else:
+        what, verb = "That sum", "was"
+    if f.record_window == "war":
+        return f"{what} {verb} the most reported in a single day since the full-scale " \
+               f"invasion began."
+    assert f.highest_since is not None and f.highest_since_value is not None
+    window = f.record_window[:-1] if f.record_window else ""
+    return (f"{what} {verb} the most in a single day in at least {window} days; the last "
+            f"report with more was that of {en_date(f.highest_since)} "
+            f"({_num(f.highest_since_value)}).")
+
+
+def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
+             address: str | None, sources: Sequence[str]) -> str:
+    covers = day - timedelta(days=1)
+    by = {f.category: f for f in facts}
+    lead = [_count_en(c, by[c].change or 0, by[c].label) for c in HEADLINE
+            if c in by and by[c].change is not None]
+    others = [_count_en(f.category, f.change, f.label) for f in facts
+              if f.category not in HEADLINE and f.change]
+    paras = [
+        f"Russian forces lost {_join(lead)} on {en_date(covers)}, according to the report "
+        f"that the {PUBLISHER} published on {en_date(day)}"
+        + (f"; it also lists {_join(others)}." if others else ".")
+    ]
+    diffs = [f for f in facts if f.announced_change is not None and f.change is not None
+             and f.announced_change != f.change]
+    for f in diffs:
+        paras.append(f"For {f.label}, the bulletin announced (+{f.announced_change}) while its "
+                     f"totals rose by {_num(f.change or 0)}; this brief uses the difference of "
+                     f"totals.")
+    recs = []
+    for f in notable:
+        if f.definition is not None:
+            recs.append(f"Taken together, {f.label} (the sum {f.definition}, computed here; "
+                        f"the General Staff publishes no such total) came to "
+                        f"{_num(f.change or 0)}. " + _record_phrase_en(f))
+        else:
+            recs.append(_record_phrase_en(f))
+    if recs:
+        paras.append(" ".join(recs))
+    totals = [_count_en(c, by[c].total or 0, by[c].label) for c in HEADLINE
+              if c in by and by[c].total is not None]
+    paras.append(f"Since 24 February 2022 the General Staff has counted {_join(totals)}"
+                 + (" (personnel figures are approximate)." if "personnel" in by else "."))
+    paras.append(f"Source: {PUBLISHER}, report of {en_date(day)}"
+                 + (f" ({address})" if address else "")
+                 + f"; ledger values agreed by {', '.join(sources)}. {CAVEAT}")
+    return "\n\n".join(paras)
+
+
+def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
+             address: str | None, sources: Sequence[str]) -> str:
+    covers = day - timedelta(days=1)
+    labels = {c.id: c.uk for c in categories.CATEGORIES}
+    labels.update({a.id: a.uk for a in categories.BUILTIN_AGGREGATES})
+    lines = [f"{labels[f.category]} – {_uk_num(f.change)}" for f in facts
+             if f.change is not None and (f.change or f.category in HEADLINE)]
+    paras = [f"{PUBLISHER_UK} у зведенні від {uk_date(day)} повідомив про втрати Росії за "
+             f"добу {uk_date(covers)}: " + "; ".join(lines) + "."]
+    recs = []
+    for f in notable:
+        head = (f"{labels[f.category].capitalize()} – {_uk_num(f.change or 0)}"
+                if f.definition is None
+                else f"Разом {labels.get(f.category, f.label)} (сума {f.definition}, "
+                     f"обчислена тут; Генштаб такої суми не публікує) – "
+                     f"{_uk_num(f.change or 0)}")
+        if f.record_window == "war":
+            recs.append(f"{head}: найбільше за одну добу від початку повномасштабного "
+                        f"вторгнення.")
+        elif f.highest_since is not None and f.highest_since_value is not None:
+            window = (f.record_window or "")[:-1]
+            recs.append(f"{head}: найбільше щонайменше за {window} днів; востаннє більше "
+                        f"було у зведенні від {uk_date(f.highest_since)} "
+                        f"({_uk_num(f.highest_since_value)}).")
+    if recs:
+        paras.append(" ".join(recs))
+    by = {f.category: f for f in facts}
+    totals = [f"{labels[c]} – {_uk_num(by[c].total or 0)}" for c in HEADLINE
+              if c in by and by[c].total is not None]
+    paras.append("Загалом від 24 лютого 2022 року: " + "; ".join(totals) + ".")
+    paras.append(f"Джерело: {PUBLISHER_UK}, зведення від {uk_date(day)}"
+                 + (f" ({address})" if address else "")
+                 + f"; значення підтверджують {', '.join(sources)}. {CAVEAT_UK}")
+    return "\n\n".join(paras)
+
+
+def period(rows: Mapping[str, Sequence[Row]],
+           corrections: Sequence[tuple[str, date, str, int]], *, week: str | None = None,
+           month: str | None = None, lang: str = "en",
+           aggregates: Mapping[str, Aggregate] | None = None) -> dict[str, Any]:
+    """The brief of an ISO week or a calendar month of reports: sums, daily means, the
+    previous period, and the period's largest day per headline category."""
+    aggs = aggregates if aggregates is not None else categories.aggregates()
+    if week:
+        start, end = windows.parse_week(week)
+        name = week.upper()
+        prev_start, prev_end = start - timedelta(days=7), start - timedelta(days=1)
+    elif month:
+        start, end = windows.parse_month(month)
+        name = month
+        prev_end = start - timedelta(days=1)
+        prev_start = prev_end.replace(day=1)
+    else:
+        raise ValueError("give week or month")
+    facts = []
+    cache: dict[tuple[str, str], list[series.Point]] = {}
+    for cat in [*HEADLINE, *[c for c in categories.CURRENT_IDS if c not in HEADLINE],
+                *BRIEF_AGGREGATES]:
+        s = series.build(cat, rows, corrections, aggregates=aggs, cache=cache)
+        cur = windows.span(s, start, end, name)
+        if not cur.reports:
+            continue
+        prev = windows.span(s, prev_start, prev_end)
+        best = records.top(s, start, end, 1)
+        facts.append({
+            "category": cat, "label": s.label,
+            "definition": s.definition if s.is_aggregate else None,
+            "change": cur.total, "reports": cur.reports, "days": cur.expected,
+            "mean": round(cur.mean, 1) if cur.mean is not None else None,
+            "previous": prev.total if prev.reports else None,
+            "max_day": best[0].day.isoformat() if best else None,
+            "max_value": best[0].change if best else None,
+            "total": s.between(None, end)[-1].total if s.between(None, end) else None,
+        })
+    if not facts:
+        from attrition.errors import NotFoundError
+
+        raise NotFoundError(f"no reports in {name}")
+    text = _period_text_en(name, start, end, facts) if lang == "en" else \
+        _period_text_uk(name, start, end, facts)
+    return {"period": name, "from": start.isoformat(), "to": end.isoformat(), "lang": lang,
+            "text": text, "facts": facts, "caveat": CAVEAT if lang == "en" else CAVEAT_UK,
+            "publisher": PUBLISHER if lang == "en" else PUBLISHER_UK}
+
+
+def _period_text_en(name: str, start: date, end: date, facts: list[dict[str, Any]]) -> str:
+    by = {f["category"]: f for f in facts}
+    lead = [_count_en(c, by[c]["change"], by[c]["label"]) for c in HEADLINE if c in by]
+    paras = [f"In the reports of {en_date(start)} to {en_date(end)} ({name}), the {PUBLISHER} "
+             f"counted {_join(lead)}."]
+    comps = []
+    for c in HEADLINE:
+        f = by.get(c)
+        if f and f["previous"] is not None:
+            comps.append(f"{f['label']} {_num(f['change'])} against {_num(f['previous'])}")
+    if comps:
+        paras.append("Against the period before: " + "; ".join(comps) + ".")
+    v = by.get("vehicles")
+    if v:
+        paras.append(f"Taken together, {v['label']} (the sum {v['definition']}, computed "
+                     f"here) came to {_num(v['change'])}.")
+    paras.append(CAVEAT)
+    return "\n\n".join(paras)
+
+
+def _period_text_uk(name: str, start: date, end: date, facts: list[dict[str, Any]]) -> str:
+    labels = {c.id: c.uk for c in categories.CATEGORIES}
+    lines = [f"{labels[f['category']]} – {_uk_num(f['change'])}" for f in facts
+             if f["category"] in labels and f["category"] in HEADLINE]
+    return (f"За зведеннями {PUBLISHER_UK} від {uk_date(start)} до {uk_date(end)} ({name}): "
+            + "; ".join(lines) + f".\n\n{CAVEAT_UK}")
+
+
+def markdown(doc: dict[str, Any]) -> str:
+    """The brief for editors: the text, then the facts as a table."""
+    head = (f"## Brief: report of {doc['date']} (losses of {doc['covers']})" if "date" in doc
+            else f"## Brief: {doc['period']} ({doc['from']} to {doc['to']})")
+    lines = [head, "", doc["text"], "", "| category | change | total | rank 30d | highest since |",
+             "|---|---:|---:|---:|---|"]
+    for f in doc["facts"]:
+        hs = f.get("highest_since")
+        since = (f"{hs} ({f['highest_since_value']:,})" if hs else
+                 ("whole war" if f.get("record") == "war" else ""))
+        ch = "" if f.get("change") is None else f"{f['change']:,}"
+        tot = "" if f.get("total") is None else f"{f['total']:,}"
+        label = f["category"] + (f" = {f['definition']}" if f.get("definition") else "")
+        lines.append(f"| {label} | {ch} | {tot} | {f.get('rank_30d') or ''} | {since} |")
+    return "\n".join(lines) + "\n"

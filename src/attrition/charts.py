@@ -1,0 +1,95 @@
+"""Charts of a category or aggregate: daily bars, the 7-day mean, the chosen day highlighted,
+the definition in the title and the source beneath. SVG or PNG by the file's extension.
+
+Deterministic: the same data gives the same bytes (fixed SVG ids, no dates in metadata).
+matplotlib is imported only here, and only when a chart is drawn.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from attrition.analysis import windows
+from attrition.analysis.series import Series
+from attrition.errors import AttritionError
+from attrition.report import CAVEAT
+
+SOURCE_LINE = ("Source: General Staff of the Armed Forces of Ukraine, daily reports; ledger "
+               "resolved by attrition. " + CAVEAT)
+BAR = "#7a8ca3"
+HIGHLIGHT = "#c0392b"
+MEAN = "#1f2d3d"
+
+
+class ChartError(AttritionError):
+    pass
+
+
+def draw(s: Series, out: Path, *, start: date | None = None, end: date | None = None,
+         highlight: date | None = None, cumulative: bool = False) -> Path:
+    """Write the chart of `s` to `out` (.svg or .png)."""
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("svg", "png"):
+        raise ChartError(f"{out}: the chart file must end in .svg or .png")
+    pts = s.between(start, end)
+    if not pts:
+        raise ChartError(f"no reports of {s.name} between {start} and {end}")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    rc: dict[str, Any] = {"svg.hashsalt": "attrition", "svg.fonttype": "none",
+                          "font.family": "DejaVu Sans", "font.size": 9}
+    with plt.rc_context(rc):
+        fig, ax = plt.subplots(figsize=(9, 4.5), dpi=100)
+        try:
+            days = [p.day for p in pts]
+            if cumulative:
+                ax.plot(days, [p.total for p in pts], color=MEAN, linewidth=1.4,
+                        label="cumulative total")
+                ylabel = "cumulative total"
+            else:
+                vals = [p.change if p.change is not None and p.excluded is None else 0
+                        for p in pts]
+                colors = [HIGHLIGHT if p.day == highlight else BAR for p in pts]
+                ax.bar(days, vals, width=0.9 if len(pts) < 120 else 1.0, color=colors,
+                       label="daily change (difference of totals)")
+                mean = dict(windows.rolling_mean(s, 7))
+                ax.plot(days, [mean.get(d) for d in days], color=MEAN, linewidth=1.2,
+                        label="7-day mean")
+                ylabel = "daily change"
+            if highlight is not None:
+                hp = s.at(highlight)
+                if hp is not None and (start is None or hp.day >= start) and (
+                        end is None or hp.day <= end):
+                    v = hp.total if cumulative else hp.change
+                    ax.annotate(f"{highlight.isoformat()}: {v:,}" if v is not None else "",
+                                xy=(highlight, v or 0), xytext=(0, 12),
+                                textcoords="offset points", ha="center", color=HIGHLIGHT,
+                                fontsize=9, fontweight="bold")
+            title = s.label if not s.is_aggregate else f"{s.name}: {s.label}"
+            sub = f"= {s.definition}" if s.is_aggregate else f"category: {s.name}"
+            ax.set_title(f"{title}\n{sub} · reports {pts[0].day} to {pts[-1].day}",
+                         loc="left", fontsize=10)
+            ax.set_ylabel(ylabel)
+            ax.set_xlabel("report date (each covers the losses of the day before)",
+                          fontsize=8, color="#555555")
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(
+                mdates.AutoDateLocator()))
+            ax.spines[["top", "right"]].set_visible(False)
+            ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+            ax.legend(loc="upper left", frameon=False, fontsize=8)
+            fig.text(0.01, 0.01, SOURCE_LINE, fontsize=6.5, color="#555555", wrap=True)
+            fig.tight_layout(rect=(0, 0.05, 1, 1))
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if fmt == "svg":
+                fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+            else:
+                fig.savefig(out, format="png", metadata={"Software": None})
+        finally:
+            plt.close(fig)
+    return out

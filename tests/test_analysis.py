@@ -1,0 +1,152 @@
+"""The analysis layer over the real ledger: records against brute force, category history,
+windows, anomalies, user aggregates."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from attrition import categories
+from attrition.analysis import anomalies, records, series, windows
+from attrition.errors import ConfigError, DateError, UnknownCategoryError
+from attrition.store.read import Reader
+
+NAMES = [*categories.CURRENT_IDS, "vehicles", "armour", "artillery_all", "equipment",
+         "equipment_all"]
+SEED = date(2024, 11, 14)
+
+
+@pytest.fixture(scope="module")
+def data(loaded_db: str) -> tuple[dict[str, list[object]], list[tuple[str, date, str, int]]]:
+    with Reader(loaded_db) as r:
+        return r.by_category(), r.corrections()  # type: ignore[return-value]
+
+
+def build(data: tuple[object, object], name: str) -> series.Series:
+    rows, corr = data
+    return series.build(name, rows, corr)  # type: ignore[arg-type]
+
+
+def test_seed_records(data: tuple[object, object]) -> None:
+    vft = records.record(build(data, "vehicles_fuel_tanks"), SEED)
+    assert vft.change == 124 and vft.ranks["30d"].rank == 1  # type: ignore[union-attr]
+    assert vft.highest_since is None  # the most of the whole war
+    veh = records.record(build(data, "vehicles"), SEED)
+    assert veh.change == 194 and veh.ranks["30d"].rank == 1  # type: ignore[union-attr]
+    assert (veh.highest_since, veh.highest_since_value) == (date(2023, 10, 20), 208)
+    tanks = records.record(build(data, "tanks"), SEED)
+    assert tanks.ranks["30d"].rank > 1  # type: ignore[union-attr]
+    assert tanks.highest_since_value == 24
+    afv = records.record(build(data, "afv"), SEED)
+    assert (afv.highest_since, afv.highest_since_value) == (date(2024, 11, 12), 81)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(NAMES),
+       offset=st.integers(min_value=0, max_value=1640),
+       window=st.sampled_from([7, 30, 90, 365, None]))
+def test_rank_and_highest_since_agree_with_brute_force(
+        data: tuple[object, object], name: str, offset: int, window: int | None) -> None:
+    s = build(data, name)
+    day = date(2022, 2, 25) + timedelta(days=offset)
+    p = s.at(day)
+    got = records.rank(s, day, window)
+    hs = records.highest_since(s, day)
+    if p is None or p.change is None or p.excluded:
+        assert got is None and hs is None
+        return
+    pool = [q.change for q in s.points if q.change is not None and not q.excluded
+            and q.day <= day and (window is None or (day - q.day).days < window)]
+    assert got is not None
+    assert got.rank == 1 + sum(1 for c in pool if c > p.change)
+    assert got.of == len(pool)
+    earlier = [q for q in s.points if q.day < day and q.change is not None
+               and not q.excluded and q.change > p.change]
+    assert hs == (earlier[-1] if earlier else None)
+
+
+def test_top_days_are_sorted_and_in_range(data: tuple[object, object]) -> None:
+    s = build(data, "tanks")
+    top = records.top(s, date(2024, 10, 15), SEED, 5)
+    assert [p.change for p in top] == sorted((p.change for p in top), reverse=True)
+    assert all(date(2024, 10, 15) <= p.day <= SEED for p in top)
+    assert top[0].change == 24
+
+
+def test_merge_is_not_a_loss(data: tuple[object, object]) -> None:
+    veh = build(data, "vehicles")
+    before, merge = veh.at(date(2022, 4, 30)), veh.at(date(2022, 5, 1))
+    assert before is not None and merge is not None
+    assert before.components == ("tanks", "afv", "military_auto", "fuel_tanks")
+    assert merge.components == ("tanks", "afv", "vehicles_fuel_tanks")
+    assert merge.change is not None and merge.change < 200  # not the +1796 of a naive diff
+    assert merge.total is not None and before.total is not None
+    assert merge.total - before.total == merge.change
+    eq = build(data, "equipment_all").at(date(2022, 5, 1))
+    assert eq is not None and eq.excluded == "creation"  # cruise missiles begin that day
+
+
+def test_corrections_are_excluded_and_listed(data: tuple[object, object]) -> None:
+    s = build(data, "special_equipment")
+    p = s.at(date(2024, 11, 30))
+    assert p is not None and p.change == -83 and p.excluded == "correction"
+    assert p in records.excluded(s, date(2024, 11, 1), date(2024, 11, 30))
+
+
+def test_announced_basis_says_which(data: tuple[object, object]) -> None:
+    rows, corr = data
+    s = series.build("afv", rows, corr, basis=series.ANNOUNCED)  # type: ignore[arg-type]
+    p = s.at(date(2025, 10, 16))
+    assert p is not None and p.change == 9 and p.basis == "announced"
+    q = build(data, "afv").at(date(2025, 10, 16))
+    assert q is not None and q.change == 37 and q.basis == "difference"
+
+
+def test_windows(data: tuple[object, object]) -> None:
+    s = build(data, "tanks")
+    w = windows.week(s, "2024-W46")
+    assert (w.start, w.end, w.reports) == (date(2024, 11, 11), date(2024, 11, 17), 7)
+    assert w.total == sum(p.change or 0 for p in s.between(w.start, w.end))
+    m = windows.month(s, "2024-11")
+    assert m.expected == 30 and m.total == sum(p.change or 0 for p in s.between(
+        date(2024, 11, 1), date(2024, 11, 30)))
+    wow = windows.week_on_week(s, SEED)
+    assert wow.current.end == SEED and wow.previous.end == SEED - timedelta(days=7)
+    assert windows.last_days(s, SEED, 1).total == 19
+
+
+@pytest.mark.parametrize("bad", ["2024-W54", "2024-46", "november"])
+def test_bad_week(bad: str) -> None:
+    with pytest.raises(DateError):
+        windows.parse_week(bad)
+
+
+def test_uav_definition_break_in_2026(data: tuple[object, object]) -> None:
+    found = anomalies.breaks(build(data, "uav"))
+    assert any(b.day.year == 2026 and b.factor > 2.5 for b in found)
+
+
+def test_outliers_are_rare(data: tuple[object, object]) -> None:
+    s = build(data, "tanks")
+    found = anomalies.outliers(s)
+    assert 0 < len(found) < len(s.points) // 50
+
+
+def test_user_aggregates_from_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[aggregates.air]\ncomponents = ["aircraft", "helicopters"]\n'
+                   'en = "aircraft and helicopters"\n')
+    monkeypatch.setenv("ATTRITION_CONFIG", str(cfg))
+    aggs = categories.aggregates(categories.load_config())
+    assert aggs["air"].components == ("aircraft", "helicopters")
+    cfg.write_text('[aggregates.bad]\ncomponents = ["tankz"]\n')
+    with pytest.raises(UnknownCategoryError):
+        categories.aggregates(categories.load_config())
+    cfg.write_text("[aggregates.bad\n")
+    with pytest.raises(ConfigError):
+        categories.load_config()

@@ -1,0 +1,107 @@
+"""The brief: every number from the ledger, in the facts; the seed report told right."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from attrition import brief
+from attrition.store.read import Reader
+
+SEED = date(2024, 11, 14)
+
+
+@pytest.fixture(scope="module")
+def ctx(loaded_db: str) -> Reader:
+    r = Reader(loaded_db)
+    r.rows = r.by_category()  # type: ignore[attr-defined]
+    r.corr = r.corrections()  # type: ignore[attr-defined]
+    return r
+
+
+def make(ctx: Reader, day: date, lang: str = "en") -> dict[str, object]:
+    return brief.daily(ctx.rows, ctx.corr, ctx.report(day), lang=lang)  # type: ignore[attr-defined]
+
+
+def numbers_in(text: str) -> set[int]:
+    text = re.sub(r"https?://\S+", "", text)
+    text = re.sub(r"\d{4}-\d{2}-\d{2}", "", text)
+    text = re.sub(r"\b\d{1,2} [A-Za-zа-яіїєґ]+ \d{4}( року)?", "", text)  # dates in words
+    return {int(m.replace(",", "").replace("\u00a0", ""))
+            for m in re.findall(r"\d[\d,\u00a0]*", text)}
+
+
+def allowed(doc: dict[str, object]) -> set[int]:
+    ok = {2022, 24}  # "since 24 February 2022"
+    ok |= set(doc["windows_days"])  # type: ignore[arg-type]
+    for f in doc["facts"]:  # type: ignore[attr-defined]
+        for k in ("change", "total", "highest_since_value", "announced_change"):
+            if f.get(k) is not None:
+                ok.add(f[k])
+    return ok
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_seed_brief_numbers_all_come_from_the_facts(ctx: Reader, lang: str) -> None:
+    doc = make(ctx, SEED, lang)
+    assert numbers_in(doc["text"]) <= allowed(doc)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("offset", range(0, 1600, 97))
+def test_any_day_brief_numbers_come_from_the_facts(ctx: Reader, offset: int) -> None:
+    day = date(2022, 3, 1) + timedelta(days=offset)
+    doc = make(ctx, day)
+    assert numbers_in(doc["text"]) <= allowed(doc)  # type: ignore[arg-type]
+
+
+def test_seed_brief_says_what_a_wire_editor_needs(ctx: Reader) -> None:
+    doc = make(ctx, SEED)
+    text = doc["text"]
+    assert isinstance(text, str)
+    assert "124 vehicles and fuel tanks" in text and "124 fuel tanks" not in text
+    assert "194" in text and "tanks + afv + vehicles_fuel_tanks" in text
+    assert "20 October 2023 (208)" in text
+    assert "since the full-scale invasion began" in text
+    assert "13 November 2024" in text and "14 November 2024" in text
+    assert "not independently verified" in text and "killed and wounded" in text
+    assert "mod.gov.ua" in text
+    facts = {f["category"]: f for f in doc["facts"]}  # type: ignore[attr-defined]
+    assert facts["vehicles_fuel_tanks"]["rank_30d"] == 1
+    assert facts["vehicles"]["highest_since"] == "2023-10-20"
+    assert facts["vehicles"]["highest_since_value"] == 208
+    assert facts["vehicles"]["definition"] == "tanks + afv + vehicles_fuel_tanks"
+    assert facts["tanks"]["rank_30d"] > 1
+    assert set(doc) >= {"date", "covers", "text", "facts", "sources", "caveat"}
+    assert doc["covers"] == "2024-11-13"
+
+
+def test_record_claims_are_true(ctx: Reader) -> None:
+    """Every "most since" sentence's figures equal the records engine's."""
+    for day in (SEED, date(2025, 10, 16), date(2023, 6, 10)):
+        doc = make(ctx, day)
+        for f in doc["facts"]:  # type: ignore[attr-defined]
+            if f["record"] and f["highest_since"]:
+                hs = date.fromisoformat(f["highest_since"])
+                assert f"{hs.day} " in doc["text"] and f"({f['highest_since_value']:,})" in doc[
+                    "text"]
+
+
+def test_announced_difference_is_stated(ctx: Reader) -> None:
+    doc = make(ctx, date(2025, 10, 16))
+    assert "announced (+9)" in doc["text"] and "rose by 37" in doc["text"]  # type: ignore
+
+
+def test_week_brief(ctx: Reader) -> None:
+    doc = brief.period(ctx.rows, ctx.corr, week="2024-W46")  # type: ignore[attr-defined]
+    facts = {f["category"]: f for f in doc["facts"]}
+    assert facts["tanks"]["change"] == 101 and facts["tanks"]["reports"] == 7
+    assert facts["vehicles"]["definition"] == "tanks + afv + vehicles_fuel_tanks"
+    assert "101 tanks" in doc["text"]
+
+
+def test_markdown_has_the_facts_table(ctx: Reader) -> None:
+    md = brief.markdown(make(ctx, SEED))
+    assert md.startswith("## Brief: report of 2024-11-14")
+    assert "| vehicles = tanks + afv + vehicles_fuel_tanks | 194 |" in md
