@@ -149,7 +149,9 @@ def series(
         hi = _day(end, reader) if end else None
         rows = reader.series(category, lo, hi)
     out = [{"date": r.report_date.isoformat(), "covers": r.covers.isoformat(),
-            "category": r.category, **({"change": r.change} if daily else {"total": r.total}),
+            "category": r.category,
+            **({"change": r.change, "announced_change": r.announced_change} if daily
+               else {"total": r.total}),
             "sources": list(r.sources)} for r in rows]
     if format is SeriesFormat.json:
         print(json.dumps({"category": category, "measure": "change" if daily else "total",
@@ -480,6 +482,54 @@ def records(
     if skipped:
         console.print("Not counted: " + ", ".join(
             f"{p.day} ({p.excluded})" for p in skipped))
+
+
+@app.command()
+def anomalies(
+    name: Annotated[str, typer.Argument(help="A category or aggregate.")],
+    start: Annotated[str | None, typer.Option("--from")] = None,
+    end: Annotated[str | None, typer.Option("--to")] = None,
+    threshold: Annotated[float, typer.Option(help="Robust z-score to flag.")] = 5.0,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """Days far outside the recent distribution (median/MAD), and breaks in the series'
+    level that suggest a change of definition."""
+    from attrition.analysis import anomalies as an
+    from attrition.analysis import series
+
+    with _reader() as reader:
+        rows, corrections, aggs = _analysis_input(reader)
+        lo = _day(start, reader) if start else None
+        hi = _day(end, reader) if end else None
+    s = series.build(name, rows, corrections, aggregates=aggs)
+
+    def inside(d: date) -> bool:
+        return (lo is None or d >= lo) and (hi is None or d <= hi)
+
+    outs = [o for o in an.outliers(s, threshold=threshold) if inside(o.day)]
+    brks = [b for b in an.breaks(s) if inside(b.day)]
+    doc: dict[str, Any] = {"name": name, "definition": s.definition, "outliers": [{"date": o.day.isoformat(), "change": o.change, "median": o.median,
+                         "mad": o.mad, "score": o.score} for o in outs],
+           "breaks": [{"date": b.day.isoformat(), "median_before": b.before,
+                       "median_after": b.after, "factor": round(b.factor, 2)} for b in brks]}
+    if format is TableFormat.json:
+        print(json.dumps(doc, ensure_ascii=False))
+        return
+    if format is TableFormat.csv:
+        _write_csv(doc["outliers"])
+        return
+    from rich.table import Table
+
+    console = _console()
+    table = Table(title=f"{name} ({s.definition}): {len(outs)} outliers")
+    for col in ("report date", "change", "recent median", "score"):
+        table.add_column(col, justify="right")
+    for o in outs:
+        table.add_row(o.day.isoformat(), f"{o.change:,}", f"{o.median:g}", f"{o.score:+}")
+    console.print(table)
+    for b in brks:
+        console.print(f"level break on {b.day}: median daily change {b.before:g} before, "
+                      f"{b.after:g} after (×{b.factor:.1f}); check the definition")
 
 
 @app.command()
