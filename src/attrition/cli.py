@@ -508,10 +508,13 @@ def anomalies(
 
     outs = [o for o in an.outliers(s, threshold=threshold) if inside(o.day)]
     brks = [b for b in an.breaks(s) if inside(b.day)]
-    doc: dict[str, Any] = {"name": name, "definition": s.definition, "outliers": [{"date": o.day.isoformat(), "change": o.change, "median": o.median,
-                         "mad": o.mad, "score": o.score} for o in outs],
-           "breaks": [{"date": b.day.isoformat(), "median_before": b.before,
-                       "median_after": b.after, "factor": round(b.factor, 2)} for b in brks]}
+    doc: dict[str, Any] = {
+        "name": name, "definition": s.definition,
+        "outliers": [{"date": o.day.isoformat(), "change": o.change, "median": o.median,
+                      "mad": o.mad, "score": o.score} for o in outs],
+        "breaks": [{"date": b.day.isoformat(), "median_before": b.before,
+                    "median_after": b.after, "factor": round(b.factor, 2)} for b in brks],
+    }
     if format is TableFormat.json:
         print(json.dumps(doc, ensure_ascii=False))
         return
