@@ -8,6 +8,7 @@
     │   ├── ParseError            ... it was read but is malformed (names file, line/record, field)
     │   └── FetchError            ... it had to be fetched and could not be (offline, HTTP error)
     ├── StoreError                the database could not be opened or written
+    ├── CheckError                an article could not be checked (too long, no date)
     └── NotFoundError             no report or data for what was asked
 """
 
@@ -76,6 +77,10 @@ class FetchError(SourceError):
 
 
 class StoreError(AttritionError):
+    pass
+
+
+class CheckError(AttritionError):
     pass
 
 

@@ -1,0 +1,86 @@
+"""The fact-checker: every loss figure in an article, checked against the ledger.
+
+    check_text(text, ledger, day=None) -> dict   (the `check --format json` document)
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from attrition.check import article as articles
+from attrition.check import claims as extraction
+from attrition.check.ledger import LedgerView
+from attrition.check.verify import NOTE, Verifier
+from attrition.errors import CheckError
+
+__all__ = ["LedgerView", "check_text"]
+
+
+def check_text(text: str, ledger: LedgerView, day: date | None = None,
+               source: str = "text") -> dict[str, Any]:
+    """Check every loss figure in `text`. `day` is the article's date (else the header's or
+    the first dated line's). Returns the check document."""
+    art = articles.read(text)
+    if day is not None:
+        date_source = "given (--date)"
+    else:
+        day, date_source = articles.find_date(art)
+        if day is None:
+            raise CheckError("the article has no date in its header or first lines; "
+                             "give one with --date")
+    claims = extraction.extract(art, day)
+    verifier = Verifier(ledger)
+    out = []
+    summary: dict[str, int] = {}
+    for c in claims:
+        res = verifier.verify(c, day)
+        reading = res.reading
+        measure = c.measure if c.label_kind == "comparative" else (
+            reading.measure if reading else (c.measure or "change"))
+        if reading is not None:
+            period = {"from": (reading.start or reading.end).isoformat()
+                      if reading.measure != "total" else None,
+                      "to": reading.end.isoformat()}
+        elif c.period is not None:
+            period = {"from": c.period[0].isoformat() if c.period[0] else None,
+                      "to": c.period[1].isoformat()}
+        else:
+            period = {"from": day.isoformat(), "to": day.isoformat()}
+        if c.label_kind == "comparative" and c.period is not None:
+            period = {"from": c.period[0].isoformat() if c.period[0] else None,
+                      "to": c.period[1].isoformat()}
+        components = list(reading.components) if reading else (
+            [c.category] if c.category else [])
+        category = (reading.category if reading and c.label_kind in ("loose", "sum")
+                    else c.category)
+        summary[res.verdict] = summary.get(res.verdict, 0) + 1
+        out.append({
+            "sentence": c.sentence.text,
+            "span": [c.start, c.end],
+            "text": text[c.start:c.end],
+            "value": c.value,
+            "qualifier": c.qualifier,
+            "category": category,
+            "label": c.label,
+            "components": components,
+            "measure": measure,
+            "period": period,
+            "period_note": c.period_note,
+            "verdict": res.verdict,
+            "actual": res.actual,
+            "actual_category": res.actual_category,
+            "reading": reading.describe() if reading else res.why,
+            "why": res.why,
+            "evidence": res.evidence,
+            "alternatives": [a.to_dict() for a in res.alternatives[:8]],
+            "note": NOTE + (" The personnel figure counts killed and wounded."
+                            if category == "personnel" else ""),
+        })
+    return {
+        "article": {"date": day.isoformat(), "date_source": date_source, "source": source,
+                    "language": art.language, "url": art.meta.get("url"),
+                    "covers": (day - timedelta(days=1)).isoformat()},
+        "claims": out,
+        "summary": summary,
+    }

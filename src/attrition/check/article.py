@@ -1,0 +1,127 @@
+"""An article as the checker reads it: its header (url, outlet, published), its date, and its
+sentences with their offsets in the original text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from attrition.errors import CheckError
+
+MAX_CHARS = 2_000_000
+"""Longer input is refused: no article is near this, and the checker must not hang."""
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+    "січня": 1, "лютого": 2, "березня": 3, "квітня": 4, "травня": 5, "червня": 6,
+    "липня": 7, "серпня": 8, "вересня": 9, "жовтня": 10, "листопада": 11, "грудня": 12,
+    "січень": 1, "лютий": 2, "березень": 3, "квітень": 4, "травень": 5, "червень": 6,
+    "липень": 7, "серпень": 8, "вересень": 9, "жовтень": 10, "листопад": 11, "грудень": 12,
+}
+MONTH_RE = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+@dataclass
+class Sentence:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Article:
+    text: str
+    """The input as given (spans index it)."""
+    body_start: int
+    meta: dict[str, str] = field(default_factory=dict)
+    sentences: list[Sentence] = field(default_factory=list)
+    language: str = "en"
+
+
+def clean(text: str) -> str:
+    """Same length as the input (so spans still index it): direction overrides and other
+    invisible controls become spaces."""
+    text = _BIDI.sub(" ", text)
+    return "".join(" " if unicodedata.category(ch) == "Cc" and ch not in "\n\t" else ch
+                   for ch in text)
+
+
+def read(text: str) -> Article:
+    if len(text) > MAX_CHARS:
+        raise CheckError(f"article too long ({len(text):,} characters; the limit is "
+                         f"{MAX_CHARS:,})")
+    meta: dict[str, str] = {}
+    body_start = 0
+    m = re.match(r"\A\s*---\s*\n(.*?)\n---\s*\n", text, re.S)
+    if m:
+        for line in m.group(1).splitlines():
+            k, _, v = line.partition(":")
+            if v:
+                meta[k.strip().lower()] = v.strip()
+        body_start = m.end()
+    work = clean(text)
+    art = Article(text, body_start, meta)
+    cyr = len(re.findall(r"[а-яіїєґ]", work[body_start:], re.I))
+    lat = len(re.findall(r"[a-z]", work[body_start:], re.I))
+    art.language = "uk" if cyr > lat else "en"
+    art.sentences = split(work, body_start)
+    return art
+
+
+_ABBREV = r"(?<!\bNo)(?<!\bNov)(?<!\bFeb)(?<!\bJan)(?<!\bSept)(?<!\bSep)(?<!\bOct)(?<!\bDec)" \
+          r"(?<!\bAug)(?<!\bMr)(?<!\bDr)(?<!\bSt)(?<!\bU\.S)(?<!\bтис)"
+
+
+def split(text: str, start: int = 0) -> list[Sentence]:
+    out: list[Sentence] = []
+    pattern = re.compile(rf"{_ABBREV}(?<=[.!?])[\"”’']?\s+(?=[\"“‘'(]?[A-ZА-ЯІЇЄҐ0-9•\-])|\n+")
+    pos = start
+    for m in pattern.finditer(text, start):
+        if m.start() > pos:
+            _add(out, text, pos, m.start())
+        pos = m.end()
+    if pos < len(text):
+        _add(out, text, pos, len(text))
+    return out
+
+
+def _add(out: list[Sentence], text: str, a: int, b: int) -> None:
+    seg = text[a:b]
+    lead = len(seg) - len(seg.lstrip())
+    seg = seg.strip()
+    if seg:
+        out.append(Sentence(seg, a + lead, a + lead + len(seg)))
+
+
+def find_date(art: Article) -> tuple[date | None, str]:
+    """The article's date from its header or its first lines, and where it came from."""
+    pub = art.meta.get("published", "")
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", pub)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3])), "header: published"
+        except ValueError:
+            pass
+    head = art.text[art.body_start: art.body_start + 1500]
+    for pattern in (
+        rf"\b(\d{{1,2}})\s+({MONTH_RE})\.?,?\s+(\d{{4}})",
+        rf"\b({MONTH_RE})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})",
+        r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b",
+    ):
+        for dm in re.finditer(pattern, head, re.I):
+            a, b, y = dm.groups()
+            try:
+                if a.isdigit() and b.isdigit():
+                    return date(int(y), int(b), int(a)), "text: first dated line"
+                if a.isdigit():
+                    return date(int(y), MONTHS[b.lower()], int(a)), "text: first dated line"
+                return date(int(y), MONTHS[a.lower()], int(b)), "text: first dated line"
+            except (ValueError, KeyError):
+                continue
+    return None, "none"

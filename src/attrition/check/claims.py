@@ -1,0 +1,602 @@
+"""Claim extraction: every number that states a loss, with the words that say what it counts
+(category), how (measure) and when (period), and every comparative claim ("the highest in a
+month"). Numbers that are not losses (years, dates, "24 hours", ages, money, percentages,
+milestones) are dropped; numbers from other sources are kept and marked out of scope."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+
+from attrition import categories
+from attrition.check import numbers
+from attrition.check.article import MONTH_RE, MONTHS, Article, Sentence
+from attrition.check.numbers import Number
+
+WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6, "понеділок": 0, "вівторок": 1, "середу": 2, "середа": 2, "четвер": 3,
+    "п'ятницю": 4, "пʼятницю": 4, "п’ятницю": 4, "суботу": 5, "субота": 5, "неділю": 6,
+    "неділя": 6,
+}
+_WD_RE = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True))
+_NUMWORD = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
+            "два": 2, "три": 3, "чотири": 4, "п'ять": 5, "сім": 7}
+
+OUT_OF_SCOPE = (
+    (re.compile(r"\bukrain(?:e|ian)(?:'s)?\s+(?:soldiers|troops|servicemen|service ?members|"
+                r"military (?:units|personnel)|aircraft|tanks|casualties|losses|forces lost|"
+                r"army lost|fighters|defenders|soldier)|\bukraine(?:'s)? (?:has )?lost\b|"
+                r"українських (?:військових|солдатів|захисників|бійців)|втрати україни|"
+                r"зсу втратил", re.I), "a figure of Ukrainian losses, not Russian"),
+    (re.compile(r"\b(?:uk|u\.k\.|british|britain's) (?:ministry of defen[cs]e|mod|defen[cs]e "
+                r"intelligence|intelligence|military intelligence|defen[cs]e ministry)|"
+                r"\bdefen[cs]e intelligence\b", re.I),
+     "from UK Defence Intelligence, not the General Staff's daily figures"),
+    (re.compile(r"\boryx\b|visually confirmed|visually documented|warspotting", re.I),
+     "from Oryx / visual confirmation, not the General Staff's daily figures"),
+    (re.compile(r"\brussian (?:ministry of defen[cs]e|defen[cs]e ministry|mod|military "
+                r"said|military claimed)|russia's (?:ministry of defen[cs]e|defen[cs]e "
+                r"ministry|mod)|\bmoscow (?:said|says|claimed|claims)|\bkremlin (?:said|says|"
+                r"claimed)|\bshoigu\b|\bkonashenkov\b|міноборони рф|міноборони росії", re.I),
+     "from the Russian side, not the General Staff"),
+    (re.compile(r"\b(?:paris|france|french|pentagon|u\.s\.|us officials|american officials|"
+                r"nato(?: official)?|cia|estonian|norwegian)\b[^.]{0,60}\b(?:estimat|said|"
+                r"says|assess)", re.I),
+     "an estimate by another government or body, not the General Staff"),
+    (re.compile(r"\b(?:spokesperson|spokesman|spokeswoman|commander)\b[^.]{0,80}\b(?:sector|"
+                r"direction|group|brigade|troops|forces)\b|\b(?:tavria|khortytsia|avdiivka|"
+                r"bakhmut|pokrovsk|kupiansk|lyman|kharkiv|zaporizhzhia) (?:sector|direction|"
+                r"front|area)|напрямку\b|на (?:авдіївському|бахмутському|покровському) ", re.I),
+     "a figure for one sector of the front, not the General Staff's daily total"),
+    (re.compile(r"\b(?:pows?|prisoners? of war|captured|surrendered|полонен)", re.I),
+     "prisoners of war are not in the General Staff's daily figures"),
+)
+
+_MONEY = re.compile(r"[£$€₴]\s*$|(?:us|usd)\s*$", re.I)
+_AFTER_NOT_LOSS = re.compile(
+    r"^\s*(?:%|percent|per cent|pct|відсот|hours?\b|hrs\b|годин|хвилин|minutes?\b|"
+    r"days?\b|днів|дні\b|доб[иу]?\b|weeks?\b|тижн|months?\b|місяц|years?\b|рок|років|km\b|"
+    r"kilomet|км\b|miles?\b|metres?\b|meters?\b|mark\b|milestone|threshold|-year-old|"
+    r"year-old|times\b|разів|st\b|nd\b|rd\b|th\b|billion|bn\b|dollars|euros|pounds|гривень|"
+    r"доларів|млрд|[a-zа-я]*-?year|a\.m\.|p\.m\.|:\d|/\d|\.\d{1,2}\b|-?й\b|-?го\b|"
+    r"division|brigade|regiment|motoris|motoriz|battalion|бригад|дивізі|ukrainian\b|"
+    r"українськ|of them\b|of whom\b)", re.I)
+_BEFORE_NOT_LOSS = re.compile(
+    r"(?:[£$€₴]|\bday|\bдень|\bдоба|\bno\.|#|[A-Za-zА-Яа-я]-|\bsu-|\bt-|\bm|\bf-|\bmig-|"
+    r"\bка-|\bмі-|\bver\.|\bpage|\bкм|\bkm|\bвід|\bfrom|\bto|\bof the|\bthe|\bunit|\bbrigade|"
+    r"\bгодин|\bat)\s*$", re.I)
+_DATE_AROUND = re.compile(rf"(?:{MONTH_RE})\.?\s*$", re.I)
+_DATE_AFTER = re.compile(rf"^\s*(?:{MONTH_RE})\b|^\.\d{{1,2}}\b|^-(?:го|й)\b", re.I)
+
+CHANGE_CUES = re.compile(
+    r"past 24 hours|previous 24 hours|last 24 hours|in 24 hours|24 hours|past day|"
+    r"previous day|over the past day|in (?:a|one) single day|in a single day|single day|in one "
+    r"day|in 1 day|in just one day|a day earlier|overnight|yesterday|since yesterday|daily "
+    r"(?:update|report|losses|toll)|за минулу добу|за добу|минулої доби|попередньої доби|"
+    r"протягом доби|напередодні|upd|\banother\b|\bще\b|on (?:the )?(?:" + _WD_RE + r")|"
+    r"for (?:" + _WD_RE + r")|between \w+ \d{1,2} and \d{1,2}\b|one-day|in one day|"
+    r"a day\b(?! on average)", re.I)
+TOTAL_CUES = re.compile(
+    r"since the (?:start|beginning|outset|launch|onset)|since (?:it |russia )?(?:launched|"
+    r"began|invaded)|since (?:feb(?:ruary)?\.? 24|24 feb)|since the full[- ]scale|"
+    r"since the invasion|since the war|in total|total of|a total|total (?:number|losses|"
+    r"tally|toll)|overall|so far|to date|in all\b|altogether|cumulative|from february 24|"
+    r"between february 24|since february|since 2022|the total|tally|(?:brings?|bringing|"
+    r"takes?|taking|pushing|raising|raised|pushed) (?:the|its|their|russia's) "
+    r"(?:total|tally|number|toll|losses)|to a total|for a total|total (?:to|of|at)|"
+    r"загалом|від початку|з початку|із початку|за весь час|з 24 лютого|since the beginning|"
+    r"as of\b|combat losses of|the total combat|totals?\b", re.I)
+WINDOW_CUES = re.compile(
+    r"past week|last week|this week|previous week|in (?:a|one|1) week|within (?:just )?"
+    r"(?:a|one|1) week|weekly|a week\b|(?:past|last|previous) (?:two|three|four|five|six|"
+    r"seven|ten|\d+) days|за тиждень|тиждень|тижня|за минулий тиждень|за місяць|"
+    rf"(?:in|during|for|throughout|of) (?:the month of )?(?:{MONTH_RE})\b|"
+    rf"(?:{MONTH_RE}) alone|this month|past month|last month|per month|in a month|"
+    r"monthly|since (?:" + MONTH_RE + r") \d{1,2}\b|from (?:" + MONTH_RE + r") \d{1,2} to|"
+    r"у (?:січні|лютому|березні|квітні|травні|червні|липні|серпні|вересні|жовтні|листопаді|"
+    r"грудні)|by (?:" + MONTH_RE + r")\b", re.I)
+AVERAGE_CUES = re.compile(
+    r"(?:a|per) day on average|on average|daily average|an average of|average(?:d|s)? "
+    r"(?:of|about|around|more than|above)?|(?:people|soldiers|troops|casualties|losses|men) "
+    r"(?:a|per) day|в середньому|щодоби в середньому|на добу в середньому", re.I)
+COMPARATIVE = re.compile(
+    r"\b(?:highest|record(?:-breaking| high| number| daily)?|worst|deadliest|heaviest|"
+    r"largest|biggest|greatest|peak(?:ed)?|unprecedented|second[- ](?:highest|worst|largest|"
+    r"deadliest|heaviest)|most (?:in|since|of any|catastrophic|costly|deadly|losses)|"
+    r"the most\b|first time since|only surpassed|surpassed|trended (?:down|up)wards?|"
+    r"consecutive|lowest|fewest|one of (?:its|the) \w+est|shy of|short of|away from the|"
+    r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*)", re.I)
+_SAY = re.compile(r"\b(?:said|says|reported|reports|announced|published|stated|released|"
+                  r"posted|update|updated|claimed|claims|report|figures|data|повідоми\w*|"
+                  r"заявив|заявили|оприлюднив|зведення\w*)\b[^.]{0,25}$", re.I)
+
+
+@dataclass
+class Claim:
+    sentence: Sentence
+    start: int
+    end: int
+    value: int | None
+    number: Number | None = None
+    qualifier: str | None = None
+    label: str | None = None
+    category: str | None = None
+    label_kind: str = "category"
+    """category | loose | sum | context | comparative"""
+    measure: str | None = None
+    """the measure the text states: change | total | window | average | comparative"""
+    period: tuple[date | None, date] | None = None
+    """the report dates the text states, inclusive; None: the article's report"""
+    period_note: str = ""
+    scope: str | None = None
+    """why the claim is out of scope, or None"""
+    plus: bool = False
+    comparative: dict[str, object] = field(default_factory=dict)
+
+
+@cache
+def _label_index() -> list[tuple[str, str, str]]:
+    """(normalised label, category id or name, kind), longest first."""
+    seen: set[tuple[str, str, str]] = set()
+    for cat in categories.CATEGORIES:
+        for lab in (cat.en, cat.uk, *cat.synonyms_en, *cat.synonyms_uk,
+                    *categories.PRESS_SYNONYMS.get(cat.id, ())):
+            seen.add((norm(lab), cat.id, "category"))
+    for name, labs in categories.LOOSE_LABELS.items():
+        for lab in labs:
+            seen.add((norm(lab), name, "loose"))
+    for lab in categories.SUM_LABELS:
+        seen.add((norm(lab), "equipment_all", "sum"))
+    # A loose word ("vehicles") wins over a historical category's label; the verifier reads
+    # it as military auto before the merge. Any other category label wins over a loose one.
+    loose = {lab for lab, _, k in seen if k == "loose"}
+    historical = {c.id for c in categories.CATEGORIES if c.historical}
+    cats = {lab for lab, cid, k in seen if k == "category" and cid not in historical}
+    out = [e for e in seen if not (e[2] == "loose" and e[0] in cats)
+           and not (e[2] == "category" and e[1] in historical and e[0] in loose)]
+    return sorted(out, key=lambda e: (-len(e[0]), e[0]))
+
+
+@cache
+def _label_regex() -> re.Pattern[str]:
+    alts = "|".join(re.escape(lab) for lab, _, _ in _label_index())
+    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])")
+
+
+def norm(text: str) -> str:
+    text = text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'")
+    text = re.sub(r"\s*/\s*", " / ", text)
+    return text
+
+
+def _lookup(label: str) -> tuple[str, str]:
+    for lab, cid, kind in _label_index():
+        if lab == label:
+            return cid, kind
+    raise KeyError(label)
+
+
+def labels_in(text: str) -> list[tuple[int, int, str, str, str]]:
+    """(start, end, label, category/name, kind) of every category word in `text`, in the
+    offsets of `norm(text)` (same length as `text` for our normalisation but the slashes)."""
+    out = []
+    for m in _label_regex().finditer(norm(text)):
+        cid, kind = _lookup(m.group(0))
+        out.append((m.start(), m.end(), m.group(0), cid, kind))
+    return out
+
+
+def _norm_keep(text: str) -> str:
+    """norm() without the slash spacing, so offsets stay those of `text`."""
+    return text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'")
+
+
+def _find_label_after(text: str, start: int, limit: int = 48
+                      ) -> tuple[int, int, str, str, str] | None:
+    tail = text[start:start + limit + 40]
+    cut = re.search(r"[.;!?]\s|\d|\(|\n| and \d| та \d", tail)
+    window = tail[: cut.start()] if cut else tail
+    best = None
+    for s, e, lab, cid, kind in _labels_in_raw(window):
+        if s > limit:
+            break
+        filler = window[:s]
+        if re.search(r"\b(?:and|or|of whom|of which|which|who|that|were|was|from|in|on|at|"
+                     r"та|і|й|з)\b", filler.strip().lower()) and s > 3 and not re.match(
+                r"^\s*(?:units? of|pieces? of|more|other|additional|russian|enemy|of (?:its|"
+                r"the|their)|russia's|одиниц\w* |штук\w* )", filler, re.I):
+            continue
+        if best is None or s < best[0] or (s == best[0] and e > best[1]):
+            best = (s, e, lab, cid, kind)
+        break
+    if best is None:
+        return None
+    s, e, lab, cid, kind = best
+    return start + s, start + e, lab, cid, kind
+
+
+def _labels_in_raw(text: str) -> list[tuple[int, int, str, str, str]]:
+    """Category words with offsets in `text` itself (slashes are matched with or without
+    spaces)."""
+    out = []
+    low = _norm_keep(text)
+    for lab, cid, kind in _label_index():
+        variants = {lab, lab.replace(" / ", "/"), lab.replace(" / ", " /"),
+                    lab.replace(" / ", "/ ")}
+        for v in variants:
+            for m in re.finditer(rf"(?<![\w-]){re.escape(v)}(?![\w-])", low):
+                out.append((m.start(), m.end(), v, cid, kind))
+    out.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    # keep the longest at each start, drop those inside a longer one
+    kept: list[tuple[int, int, str, str, str]] = []
+    for item in out:
+        if kept and item[0] < kept[-1][1]:
+            continue
+        kept.append(item)
+    return kept
+
+
+def _find_label_before(text: str, pos: int) -> tuple[int, int, str, str, str] | None:
+    """A label-first figure: "танки — 9419", "tanks: 773", "(+36)" after its label."""
+    head = text[max(0, pos - 80):pos]
+    offset = max(0, pos - 80)
+    clause_start = max(head.rfind(";"), head.rfind("\n"), head.rfind("•"),
+                       head.rfind(". "))
+    m_num = list(re.finditer(r"\d", head))
+    clause = head[clause_start + 1:]
+    cstart = offset + clause_start + 1
+    found = _labels_in_raw(clause)
+    if not found:
+        return None
+    s, e, lab, cid, kind = found[-1]
+    between = clause[e:]
+    # only a separator (and maybe the label's own total) between label and number
+    if re.fullmatch(r"\s*(?:[-–—:]\s*\d[\d\s\u00a0,]*\s*)?\(?\s*\+?\s*|\s*[-–—:]\s*|"
+                    r"\s*(?:at|to|of|reached|stood at|становить|сягнули|досягли)\s*",
+                    between, re.I):
+        return cstart + s, cstart + e, lab, cid, kind
+    _ = m_num
+    return None
+
+
+NOT_LOSS_CONTEXT = re.compile(
+    r"\b(?:new|fresh|sent|sending|send|deploy\w*|recruit\w*|mobili[sz]\w*|reinforcement\w*|"
+    r"amass\w*|stationed|gather\w*|conscript\w*|drafted|civilians?|children|residents|"
+    r"refugees|evacuat\w*|hostages|prisoners|exchange\w*|produc\w*|manufactur\w*|"
+    r"delivered|supplied|received|purchas\w*|ordered|train\w*|troops? to|plans? to|"
+    r"нових|мобілізова\w*|цивільн\w*|дітей|полонених)\b", re.I)
+_DATE_SPANS = re.compile(
+    rf"\b(?:{MONTH_RE})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:and|-|–|to|до)\s*\d{{1,2}})?"
+    rf"(?:,?\s+\d{{4}})?|\b\d{{1,2}}(?:\s*(?:and|-|–|to|до|і|та)\s*\d{{1,2}})?\s+"
+    rf"(?:{MONTH_RE})\b(?:,?\s+\d{{4}})?(?:\s+року)?|\b\d{{1,2}}\.\d{{1,2}}(?:\.\d{{2,4}})?",
+    re.I)
+
+
+def _date_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _DATE_SPANS.finditer(text)]
+
+
+def _is_not_a_loss(text: str, n: Number) -> bool:
+    before = text[max(0, n.start - 12):n.start]
+    after = text[n.end:n.end + 16]
+    if n.written == "digits" and re.fullmatch(r"(?:19|20)\d\d", n.text) and not re.match(
+            r"^\s*(?:\(|[a-zа-яіїєґ]+ (?:\w+ )?(?:tanks|танк))", after, re.I):
+        return True  # a year
+    if _DATE_AROUND.search(before) or _DATE_AFTER.search(after):
+        return True
+    if re.match(r"^[.:/]\d", after) or re.search(r"\d[.:/]$", before):
+        return True  # 24.02, 06:00, 24/7
+    if _AFTER_NOT_LOSS.match(after):
+        return True
+    if _MONEY.search(before) or re.match(r"^\s*(?:billion|million (?:dollars|euros|pounds)|"
+                                         r"bn)\b", after, re.I):
+        return True
+    if re.search(r"[A-Za-zА-Яа-я]$", before) or re.match(r"^[A-Za-zА-Яа-я]", after):
+        return n.written != "digits" or bool(re.match(r"^(?:k\b)", after))
+    return bool(n.written == "digits" and re.search(r"(?:\bday|\bдень)\s*$", before, re.I))
+
+
+def _singular_ones(text: str) -> list[Number]:
+    """"a helicopter", "one submarine": the figure 1 written as an article."""
+    out = []
+    for m in re.finditer(r"(?<![\w-])(?:a|an)\s+(?=(helicopter|submarine|tank|plane|jet|"
+                         r"warship|ship|boat|drone|aircraft|cruise missile)\b)", text, re.I):
+        out.append(Number(1, m.start(), m.end() - 1, m.group(0).strip(), 1, "words"))
+    return out
+
+
+def extract(art: Article, day: date) -> list[Claim]:
+    claims: list[Claim] = []
+    text = art.text
+    last_cat: str | None = None
+    last_cat_sentence = -10
+    for si, sent in enumerate(art.sentences):
+        s_text = sent.text
+        scope = next((why for rx, why in OUT_OF_SCOPE if rx.search(s_text)), None)
+        found = numbers.find(s_text) + _singular_ones(s_text)
+        found.sort(key=lambda n: n.start)
+        dates = _date_spans(s_text)
+        sent_labels = _labels_in_raw(s_text)
+        sentence_claims: list[Claim] = []
+        for n in found:
+            if _is_not_a_loss(s_text, n) or any(a <= n.start < b for a, b in dates):
+                continue
+            if re.match(r"^\s*(?:by one|of (?:the|its|their|them)|another|more time|point)\b",
+                        s_text[n.end:n.end + 16], re.I) and n.written == "words":
+                continue
+            near = s_text[max(0, n.start - 30):n.end + 45]
+            if NOT_LOSS_CONTEXT.search(near):
+                continue
+            after_label = _find_label_after(s_text, n.end)
+            plus = s_text[max(0, n.start - 2):n.start].strip().endswith("+")
+            label = after_label
+            if label is None:
+                label = _find_label_before(s_text, n.start)
+            kind = "category"
+            if label is None and n.written != "digits":
+                continue  # "one", "a dozen": only with a category word beside them
+            if label is None:
+                prev = [lab for lab in sent_labels if lab[1] <= n.start]
+                if prev:
+                    label = prev[-1]
+                    kind = "context"
+                elif last_cat is not None and si - last_cat_sentence <= 2 and (
+                        re.search(r"\b(?:total|tally|bringing|brings|to|at|of)\s*$",
+                                  s_text[:n.start], re.I) or plus or n.written == "digits"):
+                    label = (n.start, n.start, "", last_cat, "context")
+                    kind = "context"
+                else:
+                    continue
+            else:
+                kind = label[4]
+            s, e, lab, cid, lkind = label
+            if kind != "context":
+                kind = lkind
+            start = min(n.qualifier_start if n.qualifier_start is not None else n.start,
+                        s if label is after_label or kind != "context" else n.start)
+            end = max(n.end, e if label is after_label else n.end)
+            if label is not after_label and kind != "context":
+                start = min(start, s)
+            claim = Claim(sent, sent.start + start, sent.start + end, n.value, n, n.qualifier,
+                          lab or None, cid, kind, scope=scope, plus=plus)
+            _measure_and_period(claim, s_text, n, day)
+            sentence_claims.append(claim)
+        comp = _comparative(sent, s_text, day)
+        if comp is not None:
+            comp.scope = scope
+            _comparative_subject(comp, s_text, sent_labels, sentence_claims, last_cat, day)
+            sentence_claims.append(comp)
+        for c in sentence_claims:
+            if c.category and c.label_kind != "comparative" and c.scope is None:
+                last_cat, last_cat_sentence = c.category, si
+        claims.extend(sentence_claims)
+    return claims
+
+
+def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, str, str]],
+                         same: list[Claim], last_cat: str | None, day: date) -> None:
+    """What a comparative claim is about: a category word in its sentence, else the figure
+    beside it, else the last figure before it; and the month or day it ranks."""
+    named = [lab for lab in labels if lab[4] in ("category", "loose")]
+    if named:
+        comp.category, comp.label = named[0][3], named[0][2]
+        comp.label_kind = "comparative" if named[0][4] == "category" else "comparative"
+        if named[0][4] == "loose":
+            comp.category = "vehicles"
+    elif same:
+        comp.category = next((c.category for c in same if c.category), None)
+    else:
+        comp.category = last_cat
+    if comp.category == "equipment_all":
+        comp.category = None
+    low = s.lower()
+    m = re.search(rf"\b({MONTH_RE})\b(?:\s+(\d{{4}}))?", low)
+    if comp.comparative.get("unit") == "month" and m:
+        mon = MONTHS[m.group(1)]
+        year = int(m.group(2)) if m.group(2) else None
+        start, end = _month_window(mon, year, day)
+        comp.comparative["month"] = (start.year, mon)
+        comp.period = (start, end)
+        comp.period_note = f"losses of {date(start.year, mon, 1):%B %Y}"
+    elif comp.comparative.get("unit") == "day":
+        period, note = resolve_period(s, 0, day, "change")
+        if period is not None:
+            comp.period, comp.period_note = period, note
+        elif same and same[-1].period is not None:
+            comp.period = same[-1].period
+
+
+def _nearest(cue: re.Pattern[str], text: str, pos: int) -> int | None:
+    best = None
+    for m in cue.finditer(text):
+        d = min(abs(m.start() - pos), abs(m.end() - pos))
+        if best is None or d < best:
+            best = d
+    return best
+
+
+def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
+    if c.plus:
+        c.measure = "change"
+    dist = {name: _nearest(rx, s, n.start) for name, rx in (
+        ("change", CHANGE_CUES), ("total", TOTAL_CUES), ("window", WINDOW_CUES),
+        ("average", AVERAGE_CUES))}
+    if c.measure is None:
+        present = {k: v for k, v in dist.items() if v is not None}
+        if present:
+            c.measure = min(present, key=lambda k: (present[k], k != "average"))
+    c.period, c.period_note = resolve_period(s, n.start, day, c.measure)
+
+
+def latest_weekday(day: date, weekday: int) -> date:
+    return day - timedelta(days=(day.weekday() - weekday) % 7)
+
+
+def _month_window(month: int, year: int | None, day: date) -> tuple[date, date]:
+    """Reports covering the losses of a calendar month: the 2nd .. the 1st of the next."""
+    y = year if year is not None else (day.year if month <= day.month else day.year - 1)
+    if year is None and date(y, month, 1) > day:
+        y -= 1
+    start = date(y, month, 2)
+    nxt = date(y + (month == 12), month % 12 + 1, 1)
+    return start, min(nxt, max(day, start))
+
+
+def resolve_period(s: str, pos: int, day: date, measure: str | None
+                   ) -> tuple[tuple[date | None, date] | None, str]:
+    """Report dates the sentence states for a figure at `pos`, or None (the article's)."""
+    low = s.lower()
+    # "between November 13 and 14": the report of the 14th
+    m = re.search(rf"between ({MONTH_RE})\.? (\d{{1,2}}) and (?:({MONTH_RE})\.? )?(\d{{1,2}})",
+                  low)
+    if m and measure in (None, "change"):
+        mon = MONTHS[(m.group(3) or m.group(1))]
+        try:
+            d = date(_year_for(mon, int(m.group(4)), day), mon, int(m.group(4)))
+            return (d, d), f"between {m.group(1)} {m.group(2)} and {m.group(4)}"
+        except ValueError:
+            pass
+    if measure in ("window", "average"):
+        m = re.search(r"(?:past|last|previous) (\w+) days", low)
+        if m and (m.group(1) in _NUMWORD or m.group(1).isdigit()):
+            n = _NUMWORD.get(m.group(1)) or int(m.group(1))
+            return (day - timedelta(days=n - 1), day), f"the past {n} days"
+        if re.search(r"week|тижн|тиждень", low):
+            return (day - timedelta(days=6), day), "the past week"
+        months = [(mm.start(), mm) for mm in re.finditer(
+            rf"\b({MONTH_RE})\b(?:\s+(\d{{4}}))?", low)]
+        uk_months = {"січні": 1, "лютому": 2, "березні": 3, "квітні": 4, "травні": 5,
+                     "червні": 6, "липні": 7, "серпні": 8, "вересні": 9, "жовтні": 10,
+                     "листопаді": 11, "грудні": 12}
+        for w, mon in uk_months.items():
+            for mm in re.finditer(rf"у {w}", low):
+                months.append((mm.start(), mm))
+        if months:
+            best = min(months, key=lambda t: abs(t[0] - pos))[1]
+            word = best.group(1) if best.lastindex else ""
+            mon = MONTHS.get(word, 0) or next(
+                (v for k, v in uk_months.items() if k in best.group(0)), 0)
+            year = int(best.group(2)) if best.lastindex and best.lastindex >= 2 and \
+                best.group(2) else None
+            if mon:
+                since = re.search(rf"since ({MONTH_RE})\.? (\d{{1,2}})", low)
+                if since:
+                    d = date(_year_for(MONTHS[since.group(1)], int(since.group(2)), day),
+                             MONTHS[since.group(1)], int(since.group(2)))
+                    return (d + timedelta(days=1), day), f"since {d}"
+                a, b = _month_window(mon, year, day)
+                return (a, b), f"losses of {date(a.year, mon, 1):%B %Y}"
+        if "this month" in low:
+            start = day.replace(day=2) if day.day > 1 else day
+            return (start, day), "this month"
+    # a weekday: "said on Sunday" names the report; "lost ... on Sunday" the losses
+    m = None
+    for mm in re.finditer(rf"\b(?:on|for|в|у) ({_WD_RE})\b", low):
+        if m is None or abs(mm.start() - pos) < abs(m.start() - pos):
+            m = mm
+    if m is not None:
+        wd = WEEKDAYS[m.group(1)]
+        said = bool(_SAY.search(low[:m.start()]))
+        if said:
+            d = latest_weekday(day, wd)
+            return (d, d), f"the report of {m.group(1).title()} {d}"
+        loss = latest_weekday(day - timedelta(days=1), wd)
+        d = loss + timedelta(days=1)
+        return (d, d), f"the losses of {m.group(1).title()} {loss} (report of {d})"
+    if re.search(r"yesterday|вчора", low):
+        return (day, day), "yesterday's losses (the report of the article's day)"
+    m = re.search(rf"(?:on|recorded on|of) ({MONTH_RE})\.? (\d{{1,2}})\b(?!,? \d{{4}} (?:to|-))",
+                  low)
+    if m and measure in (None, "change"):
+        mon = MONTHS[m.group(1)]
+        try:
+            loss = date(_year_for(mon, int(m.group(2)), day), mon, int(m.group(2)))
+            return (loss + timedelta(days=1), loss + timedelta(days=1)), \
+                f"the losses of {loss}"
+        except ValueError:
+            pass
+    m = re.search(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b", low)
+    if m and measure in (None, "total"):
+        mon = MONTHS[m.group(1)]
+        try:
+            d = date(_year_for(mon, int(m.group(2)), day), mon, int(m.group(2)))
+            return (None, d), f"the report of {d}"
+        except ValueError:
+            pass
+    return None, ""
+
+
+def _year_for(month: int, dom: int, day: date) -> int:
+    y = day.year
+    try:
+        if date(y, month, dom) > day + timedelta(days=1):
+            y -= 1
+    except ValueError:
+        pass
+    return y
+
+
+def _comparative(sent: Sentence, s: str, day: date) -> Claim | None:
+    m = COMPARATIVE.search(s)
+    if not m:
+        return None
+    low = s.lower()
+    if not re.search(r"loss|casualt|killed|dead|troops|soldiers|personnel|tank|vehicle|"
+                     r"artillery|drone|month|day|втрат|окупант|танк|техні", low):
+        return None
+    cue = m.group(0).lower()
+    info: dict[str, object] = {"cue": cue}
+    if re.search(r"shy of|short of|away from", cue):
+        mm = re.search(r"([\d,]+) (?:shy|short) of (?:the )?([\d,]+)|([\d,]+) away from the "
+                       r"([\d,]+)", s)
+        if not mm:
+            return None
+        v = mm.group(1) or mm.group(3)
+        target = mm.group(2) or mm.group(4)
+        info.update(kind="milestone", target=int(target.replace(",", "")))
+        value: int | None = int(v.replace(",", ""))
+        qual = "under" if re.search(r"less than\s*$", s[:mm.start()]) else None
+        return Claim(sent, sent.start + mm.start(), sent.start + mm.end(), value,
+                     qualifier=qual, label_kind="comparative", measure="comparative",
+                     comparative=info)
+    if "consecutive" in cue:
+        mm = re.search(r"(\w+) consecutive day[^.]*?(?:topped|above|over|exceeded|more than) "
+                       r"([\d,]+)", low)
+        if not mm:
+            return None
+        ordinals = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+                    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+        n = ordinals.get(mm.group(1)) or (int(mm.group(1)) if mm.group(1).isdigit() else None)
+        if n is None:
+            return None
+        info.update(kind="consecutive", days=n, threshold=int(mm.group(2).replace(",", "")))
+        return Claim(sent, sent.start + m.start(), sent.end, n, label_kind="comparative",
+                     measure="comparative", comparative=info)
+    info["kind"] = "rank"
+    info["ordinal"] = 2 if re.search(r"second", cue) else 1
+    if re.search(r"one of (?:its|the)", low):
+        info["ordinal"] = 10
+        info["one_of"] = True
+    if re.search(r"lowest|fewest|найменш|trended down", cue):
+        info["direction"] = "low"
+    month_ranked = re.search(
+        r"(?<!past )(?<!last )(?<!this )(?<!a )\bmonths?\b(?! of fighting)|місяц", low) and \
+        not re.search(r"(?:past|last|this|a) month", low)
+    info["unit"] = "month" if month_ranked or re.search(
+        rf"(?:in|during) (?:{MONTH_RE})\b[^.]*(?:since|ever)|^(?:{MONTH_RE})\b", low) \
+        else "day"
+    if re.search(r"past month|last month|in a month|за місяць", low):
+        info["window"] = 30
+    elif re.search(r"past week|за тиждень", low):
+        info["window"] = 7
+    elif re.search(r"this year|цього року", low):
+        info["window"] = (day - date(day.year, 1, 1)).days + 1
+    else:
+        info["window"] = None
+    start = sent.start
+    end = sent.end
+    return Claim(sent, start, end, None, label_kind="comparative", measure="comparative",
+                 comparative=info)

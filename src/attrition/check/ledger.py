@@ -1,0 +1,122 @@
+"""The ledger as the checker reads it: totals, changes and sums by category and report date."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+
+from attrition import categories
+from attrition.analysis import series
+from attrition.analysis.series import Row, Series
+
+
+class LedgerView:
+    """Lookups over the resolved ledger, built once and shared by every check."""
+
+    def __init__(self, rows: Mapping[str, Sequence[Row]],
+                 corrections: Sequence[tuple[str, date, str, int]] = ()) -> None:
+        self.rows = rows
+        self.corrections = corrections
+        self._cells: dict[str, dict[date, Row]] = {
+            cat: {r.report_date: r for r in rs} for cat, rs in rows.items()}
+        days = {d for cells in self._cells.values() for d in cells}
+        self.first = min(days) if days else date.min
+        self.last = max(days) if days else date.min
+        self._series: dict[str, Series] = {}
+        self._cache: dict[tuple[str, str], list[series.Point]] = {}
+        self.aggregates = categories.aggregates()
+
+    def has(self, cat: str, day: date) -> bool:
+        return day in self._cells.get(cat, {})
+
+    def exists(self, cat: str, day: date) -> bool:
+        """Whether the category exists in the report of `day` (registry and data)."""
+        return self.has(cat, day)
+
+    def total(self, cat: str, day: date) -> int | None:
+        r = self._cells.get(cat, {}).get(day)
+        return None if r is None else r.total
+
+    def change(self, cat: str, day: date) -> int | None:
+        r = self._cells.get(cat, {}).get(day)
+        return None if r is None else r.change
+
+    def announced(self, cat: str, day: date) -> int | None:
+        r = self._cells.get(cat, {}).get(day)
+        return None if r is None else r.announced_change
+
+    def window(self, cat: str, start: date, end: date) -> int | None:
+        """Sum of the changes of the reports start..end (inclusive); None if any is
+        missing."""
+        cells = self._cells.get(cat, {})
+        total = 0
+        d = start
+        while d <= end:
+            r = cells.get(d)
+            if r is None or r.change is None:
+                return None
+            total += r.change
+            d += timedelta(days=1)
+        return total
+
+    def series(self, name: str) -> Series:
+        if name not in self._series:
+            self._series[name] = series.build(name, self.rows, self.corrections,
+                                              aggregates=self.aggregates, cache=self._cache)
+        return self._series[name]
+
+    def parts(self, components: Sequence[str], day: date) -> list[str]:
+        """Components as they exist on `day` (before the merge, vehicles and fuel tanks are
+        two categories)."""
+        out: list[str] = []
+        for c in components:
+            if day < categories.MERGE_DATE and c in categories.HISTORICAL_PARTS:
+                out.extend(p for p in categories.HISTORICAL_PARTS[c] if self.has(p, day))
+            elif self.has(c, day):
+                out.append(c)
+        return out
+
+    def value(self, cats: Sequence[str], measure: str, start: date | None, end: date
+              ) -> int | None:
+        """The ledger's figure for one category or a sum of categories."""
+        total = 0
+        for c in cats:
+            parts = self.parts([c], end) if measure == "total" else [c]
+            for p in parts:
+                if measure == "total":
+                    v = self.total(p, end)
+                elif measure == "change":
+                    v = self.change(p, end) if self.has(p, end) else self._merged_change(p, end)
+                elif measure in ("window", "average"):
+                    assert start is not None
+                    v = self._window_merged(p, start, end)
+                else:
+                    v = None
+                if v is None:
+                    return None
+                total += v
+        if measure == "average":
+            assert start is not None
+            days = (end - start).days + 1
+            return round(total / days) if days > 0 else None
+        return total
+
+    def _merged_change(self, cat: str, day: date) -> int | None:
+        parts = self.parts([cat], day)
+        if not parts or parts == [cat]:
+            return None
+        vals = [self.change(p, day) for p in parts]
+        return None if any(v is None for v in vals) else sum(v for v in vals if v is not None)
+
+    def _window_merged(self, cat: str, start: date, end: date) -> int | None:
+        if start >= categories.MERGE_DATE or cat not in categories.HISTORICAL_PARTS:
+            return self.window(cat, start, end)
+        total = 0
+        d = start
+        while d <= end:
+            v = self.change(cat, d) if self.has(cat, d) else self._merged_change(cat, d)
+            if v is None:
+                return None
+            total += v
+            d += timedelta(days=1)
+        return total
