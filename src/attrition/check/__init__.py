@@ -31,10 +31,11 @@ def check_text(text: str, ledger: LedgerView, day: date | None = None,
                              "give one with --date")
     claims = extraction.extract(art, day)
     verifier = Verifier(ledger)
+    windows = extraction.document_windows(art, day)
     out = []
     summary: dict[str, int] = {}
     for c in claims:
-        res = verifier.verify(c, day)
+        res = verifier.verify(c, day, windows)
         reading = res.reading
         measure = c.measure if c.label_kind == "comparative" else (
             reading.measure if reading else (c.measure or "change"))

@@ -51,7 +51,12 @@ OUT_OF_SCOPE = (
                 r"bakhmut|pokrovsk|kupiansk|lyman|kharkiv|zaporizhzhia) (?:sector|direction|"
                 r"front|area)|напрямку\b|на (?:авдіївському|бахмутському|покровському) ", re.I),
      "a figure for one sector of the front, not the General Staff's daily total"),
-    (re.compile(r"\b(?:pows?|prisoners? of war|captured|surrendered|полонен)", re.I),
+    (re.compile(r"\brussian (?:officials|authorities|government)\b[^.]{0,80}\b(?:said|say|"
+                r"gave|update|admitted)", re.I), "from the Russian side, not the General Staff"),
+    (re.compile(r"\b(?:battle|fighting|assault|offensive|attacks?) (?:of|for|near|around|on) "
+                r"[A-ZА-ЯІЇЄ]\w+", re.U), "a figure for one battle or sector, not the General "
+                                          "Staff's daily total"),
+    (re.compile(r"\b(?:pows?|prisoners? of war|surrendered|полонен)", re.I),
      "prisoners of war are not in the General Staff's daily figures"),
 )
 
@@ -62,8 +67,8 @@ _AFTER_NOT_LOSS = re.compile(
     r"kilomet|км\b|miles?\b|metres?\b|meters?\b|mark\b|milestone|threshold|-year-old|"
     r"year-old|times\b|разів|st\b|nd\b|rd\b|th\b|billion|bn\b|dollars|euros|pounds|гривень|"
     r"доларів|млрд|[a-zа-я]*-?year|a\.m\.|p\.m\.|:\d|/\d|\.\d{1,2}\b|-?й\b|-?го\b|"
-    r"division|brigade|regiment|motoris|motoriz|battalion|бригад|дивізі|ukrainian\b|"
-    r"українськ|of them\b|of whom\b)", re.I)
+    r"division|brigade|regiment|motoris|motoriz|battalion|бригад|дивізі|"
+    r"of them\b|of whom\b)", re.I)
 _BEFORE_NOT_LOSS = re.compile(
     r"(?:[£$€₴]|\bday|\bдень|\bдоба|\bno\.|#|[A-Za-zА-Яа-я]-|\bsu-|\bt-|\bm|\bf-|\bmig-|"
     r"\bка-|\bмі-|\bver\.|\bpage|\bкм|\bkm|\bвід|\bfrom|\bto|\bof the|\bthe|\bunit|\bbrigade|"
@@ -78,7 +83,12 @@ CHANGE_CUES = re.compile(
     r"(?:update|report|losses|toll)|за минулу добу|за добу|минулої доби|попередньої доби|"
     r"протягом доби|напередодні|upd|\banother\b|\bще\b|on (?:the )?(?:" + _WD_RE + r")|"
     r"for (?:" + _WD_RE + r")|between \w+ \d{1,2} and \d{1,2}\b|one-day|in one day|"
-    r"a day\b(?! on average)", re.I)
+    r"a day\b(?! on average)|more than the (?:balance|figure|total|number|day)|up by|rose by|"
+    r"increase of|increased by|за минулу|\+\d", re.I)
+DATE_CUES = re.compile(
+    r"past 24 hours|previous 24 hours|last 24 hours|in 24 hours|past day|previous day|"
+    r"over the past day|yesterday|за минулу добу|минулої доби|попередньої доби|напередодні|"
+    r"за добу|this morning|today|сьогодні|вранці|latest (?:update|report|figures)", re.I)
 TOTAL_CUES = re.compile(
     r"since the (?:start|beginning|outset|launch|onset)|since (?:it |russia )?(?:launched|"
     r"began|invaded)|since (?:feb(?:ruary)?\.? 24|24 feb)|since the full[- ]scale|"
@@ -110,8 +120,8 @@ COMPARATIVE = re.compile(
     r"consecutive|lowest|fewest|one of (?:its|the) \w+est|shy of|short of|away from the|"
     r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*)", re.I)
 _SAY = re.compile(r"\b(?:said|says|reported|reports|announced|published|stated|released|"
-                  r"posted|update|updated|claimed|claims|report|figures|data|повідоми\w*|"
-                  r"заявив|заявили|оприлюднив|зведення\w*)\b[^.]{0,25}$", re.I)
+                  r"posted|update|updated|report|figures|data|повідоми\w*|заявив|заявили|"
+                  r"оприлюднив|зведення\w*)\s+(?:\w+\s+)?$", re.I)
 
 
 @dataclass
@@ -131,6 +141,8 @@ class Claim:
     period: tuple[date | None, date] | None = None
     """the report dates the text states, inclusive; None: the article's report"""
     period_note: str = ""
+    date_stated: bool = False
+    """whether the text says which report (a date, a weekday, "the past 24 hours")"""
     scope: str | None = None
     """why the claim is out of scope, or None"""
     plus: bool = False
@@ -204,8 +216,8 @@ def _find_label_after(text: str, start: int, limit: int = 48
         if s > limit:
             break
         filler = window[:s]
-        if re.search(r"\b(?:and|or|of whom|of which|which|who|that|were|was|from|in|on|at|"
-                     r"та|і|й|з)\b", filler.strip().lower()) and s > 3 and not re.match(
+        if re.search(r"\b(?:of whom|of which|which|who|that|were|was|from|in|on|at|had|have|"
+                     r"has|з|у|в)\b", filler.strip().lower()) and s > 3 and not re.match(
                 r"^\s*(?:units? of|pieces? of|more|other|additional|russian|enemy|of (?:its|"
                 r"the|their)|russia's|одиниц\w* |штук\w* )", filler, re.I):
             continue
@@ -275,6 +287,10 @@ _DATE_SPANS = re.compile(
     re.I)
 
 
+MILESTONE = re.compile(r"(?:less than |only |just )?[\d,]+ (?:shy|short) of (?:the )?[\d,]+|"
+                       r"(?:less than |only |just )?[\d,]+ away from the [\d,]+", re.I)
+
+
 def _date_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _DATE_SPANS.finditer(text)]
 
@@ -318,7 +334,7 @@ def extract(art: Article, day: date) -> list[Claim]:
         scope = next((why for rx, why in OUT_OF_SCOPE if rx.search(s_text)), None)
         found = numbers.find(s_text) + _singular_ones(s_text)
         found.sort(key=lambda n: n.start)
-        dates = _date_spans(s_text)
+        dates = _date_spans(s_text) + [(m.start(), m.end()) for m in MILESTONE.finditer(s_text)]
         sent_labels = _labels_in_raw(s_text)
         sentence_claims: list[Claim] = []
         for n in found:
@@ -336,16 +352,14 @@ def extract(art: Article, day: date) -> list[Claim]:
             if label is None:
                 label = _find_label_before(s_text, n.start)
             kind = "category"
-            if label is None and n.written != "digits":
+            if label is None and n.written != "digits" and n.value < 1000:
                 continue  # "one", "a dozen": only with a category word beside them
             if label is None:
                 prev = [lab for lab in sent_labels if lab[1] <= n.start]
                 if prev:
                     label = prev[-1]
                     kind = "context"
-                elif last_cat is not None and si - last_cat_sentence <= 2 and (
-                        re.search(r"\b(?:total|tally|bringing|brings|to|at|of)\s*$",
-                                  s_text[:n.start], re.I) or plus or n.written == "digits"):
+                elif last_cat is not None and si - last_cat_sentence <= 2:
                     label = (n.start, n.start, "", last_cat, "context")
                     kind = "context"
                 else:
@@ -376,6 +390,18 @@ def extract(art: Article, day: date) -> list[Claim]:
     return claims
 
 
+def document_windows(art: Article, day: date) -> list[tuple[date, date]]:
+    """The weeks and months the article names anywhere (a weekly summary's figures often sit
+    in sentences that do not repeat the period)."""
+    out: list[tuple[date, date]] = []
+    for sent in art.sentences[:60]:
+        if WINDOW_CUES.search(sent.text):
+            period, _ = resolve_period(sent.text, 0, day, "window")
+            if period is not None and period[0] is not None and period not in out:
+                out.append((period[0], period[1]))
+    return out[:6]
+
+
 def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, str, str]],
                          same: list[Claim], last_cat: str | None, day: date) -> None:
     """What a comparative claim is about: a category word in its sentence, else the figure
@@ -386,6 +412,9 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
         comp.label_kind = "comparative" if named[0][4] == "category" else "comparative"
         if named[0][4] == "loose":
             comp.category = "vehicles"
+    elif re.search(r"deadl|death|casualt|killed|fatalit|troops|soldiers|personnel|army|"
+                   r"catastroph|\blosses\b|втрат|окупант", s, re.I):
+        comp.category = "personnel"
     elif same:
         comp.category = next((c.category for c in same if c.category), None)
     else:
@@ -428,7 +457,12 @@ def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
         present = {k: v for k, v in dist.items() if v is not None}
         if present:
             c.measure = min(present, key=lambda k: (present[k], k != "average"))
+    after = s[n.end:n.end + 8]
+    if c.measure is None or c.measure == "change":
+        if re.match(r"^\s*\(\s*\+", after) and not c.plus:
+            c.measure = "total"  # "9419 (+20)": a total with its change beside it
     c.period, c.period_note = resolve_period(s, n.start, day, c.measure)
+    c.date_stated = bool(c.period_note) or bool(DATE_CUES.search(s))
 
 
 def latest_weekday(day: date, weekday: int) -> date:
@@ -468,6 +502,11 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             return (day - timedelta(days=6), day), "the past week"
         months = [(mm.start(), mm) for mm in re.finditer(
             rf"\b({MONTH_RE})\b(?:\s+(\d{{4}}))?", low)]
+        if "respectively" in low and len(months) > 1:
+            nums = [m2.start() for m2 in re.finditer(r"\d[\d,]*", low)
+                    if not any(a <= m2.start() < a + len(mm.group(0)) for a, mm in months)]
+            if pos in nums and nums.index(pos) < len(months):
+                months = [(pos, months[nums.index(pos)][1])]
         uk_months = {"січні": 1, "лютому": 2, "березні": 3, "квітні": 4, "травні": 5,
                      "червні": 6, "липні": 7, "серпні": 8, "вересні": 9, "жовтні": 10,
                      "листопаді": 11, "грудні": 12}

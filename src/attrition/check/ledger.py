@@ -80,6 +80,8 @@ class LedgerView:
               ) -> int | None:
         """The ledger's figure for one category or a sum of categories."""
         total = 0
+        if len(cats) > 1:  # a sum counts the categories that exist in that report
+            cats = [c for c in cats if self.has(c, end) or self.parts([c], end)]
         for c in cats:
             parts = self.parts([c], end) if measure == "total" else [c]
             for p in parts:

@@ -17,6 +17,8 @@ NOTE = "Figures are official Ukrainian claims, not independently confirmed."
 SUPPORTED, ROUNDED, CONTRADICTED = "supported", "rounded", "contradicted"
 MISLABELED, WRONG_DATE, UNVERIFIABLE = "mislabeled", "wrong_date", "unverifiable"
 _SUM_CANDIDATES = ("vehicles", "armour", "artillery_all", "equipment", "equipment_all")
+_PAIR_PARTS = ("tanks", "afv", "artillery", "mlrs", "air_defense", "vehicles_fuel_tanks",
+               "special_equipment", "uav")
 
 
 @dataclass
@@ -96,7 +98,10 @@ class Verifier:
         return Reading(components, measure, start, end,
                        self.ledger.value(components, measure, start, end))
 
-    def verify(self, c: Claim, day: date) -> Result:
+    def verify(self, c: Claim, day: date,
+               windows: list[tuple[date, date]] | None = None) -> Result:
+        """The verdict on one claim. `windows` are the periods the article names elsewhere
+        (its week or month), tried when the claim's own sentence names none."""
         if c.scope:
             return Result(UNVERIFIABLE, None, why=c.scope)
         if c.label_kind == "comparative":
@@ -123,6 +128,19 @@ class Verifier:
         res = self._match(c, stated)
         if res is not None:
             return self._finish(res, tried, stated)
+        # the same category, read another way the text allows: another measure, a period
+        # the article names, or (when the text names no date) a nearby report
+        for alt in self._other_readings(c, comps, measure, start, end, windows or []):
+            tried.append(alt)
+            res = self._match(c, alt, exact_only=True)
+            if res is not None:
+                res.why = "read as " + alt.describe()
+                return self._finish(res, tried, alt)
+        for alt in tried[1:]:
+            res = self._match(c, alt)
+            if res is not None and alt.measure != "change":
+                res.why = "read as " + alt.describe()
+                return self._finish(res, tried, alt)
         # other readings that explain the number
         if c.label_kind == "loose":
             for r in self._loose_readings(measure, start, end):
@@ -140,7 +158,8 @@ class Verifier:
                 if res is not None:
                     res.why = f"the unnamed sum is {name} = {r.category[4:]}"
                     return self._finish(res, tried, r)
-        for alt in self._other_dates(comps, measure, start, end, c):
+        for alt in (self._other_dates(comps, measure, start, end, c) if c.date_stated
+                    else []):
             tried.append(alt)
             if alt.actual == c.value:
                 return self._finish(Result(
@@ -185,12 +204,39 @@ class Verifier:
                         "announced_change": self.ledger.announced(p, r.end)})
         return d
 
-    def _match(self, c: Claim, r: Reading) -> Result | None:
+    def _other_readings(self, c: Claim, comps: tuple[str, ...], measure: str,
+                        start: date | None, end: date,
+                        windows: list[tuple[date, date]]) -> list[Reading]:
+        out = []
+        if measure != "total":
+            out.append(self.reading(comps, "total", None, end))
+        if measure != "change":
+            out.append(self.reading(comps, "change", end, end))
+        for a, b in windows:
+            if (a, b) != (start, end):
+                out.append(self.reading(comps, "window", a, b))
+        if not c.date_stated:
+            days = {end + timedelta(days=k) for k in (-1, -2, -3, 1)}
+            for a, b in windows:
+                d = a
+                while d <= b:
+                    days.add(d)
+                    d += timedelta(days=1)
+            for d in sorted(days):
+                if self.ledger.first <= d <= self.ledger.last and d != end:
+                    out.append(self.reading(comps, "change", d, d))
+                    if measure == "total":
+                        out.append(self.reading(comps, "total", None, d))
+        return out
+
+    def _match(self, c: Claim, r: Reading, exact_only: bool = False) -> Result | None:
         assert c.value is not None
         if r.actual is None:
             return None
         if r.actual == c.value:
             return Result(SUPPORTED, r, r.actual)
+        if exact_only:
+            return None
         if r.measure == "change" and len(r.components) == 1:
             ann = self.ledger.announced(r.components[0], r.end)
             if ann is not None and ann == c.value:
@@ -268,6 +314,11 @@ class Verifier:
             parts = tuple(self.ledger.aggregates[name].components)
             if parts != comps:
                 out.append(self.reading(parts, measure, start, end))
+        # an unlabelled sum of two categories ("119 vehicles" = AFVs + vehicles and fuel tanks)
+        for i, a in enumerate(_PAIR_PARTS):
+            for b in _PAIR_PARTS[i + 1:]:
+                if (a, b) != comps and self.ledger.has(a, end) and self.ledger.has(b, end):
+                    out.append(self.reading((a, b), measure, start, end))
         return out
 
     # -- comparative claims ----------------------------------------------------------------
@@ -333,7 +384,8 @@ class Verifier:
                     None if w is None else end - timedelta(days=w - 1), end)
                     if records.counts(q) and q.change is not None]
                 rank = 1 + sum(1 for v in pool if v < p.change)
-            ok = rank <= ordinal if info.get("one_of") else rank == ordinal
+            ok = rank <= max(ordinal, rk.of * 3 // 100) if info.get("one_of") else \
+                rank == ordinal
             top = records.top(s, None if w is None else end - timedelta(days=w - 1), end, 3)
             why = (f"{name}: {p.change:,} in the report of {end} ranks {rank} of {rk.of} "
                    f"({'whole war' if w is None else f'past {w} days'})"
