@@ -433,7 +433,7 @@ PRESS_SYNONYMS: dict[str, tuple[str, ...]] = {
         "troops", "soldiers", "servicemen", "service members", "servicemembers",
         "military personnel", "personnel", "casualties", "combat losses", "army losses",
         "fatalities", "killed and wounded", "dead and wounded", "troop losses", "invaders",
-        "occupiers", "people", "men", "military", "lives",
+        "occupiers", "people", "men", "lives", "losses", "death toll", "russians",
         "окупантів", "військових", "солдатів", "осіб", "людей", "загарбників", "росіян",
         "вояків", "особового складу", "військовослужбовців", "окупанти", "солдати"),
     "tanks": ("battle tanks", "main battle tanks", "tanks", "tank", "танків", "танки", "танк",

@@ -56,10 +56,20 @@ OUT_OF_SCOPE = (
     (re.compile(r"\b(?:battle|fighting|assault|offensive|attacks?) (?:of|for|near|around|on) "
                 r"[A-ZА-ЯІЇЄ]\w+", re.U), "a figure for one battle or sector, not the General "
                                           "Staff's daily total"),
+    (re.compile(r"\bwill (?:likely )?(?:continue|average|reach|exceed|lose|remain)|"
+                r"(?:is|are) expected to|forecast|projected to", re.I),
+     "a forecast, not a reported figure"),
     (re.compile(r"\b(?:pows?|prisoners? of war|surrendered|полонен)", re.I),
      "prisoners of war are not in the General Staff's daily figures"),
 )
 
+WEAK_LABELS = frozenset({"losses", "death toll", "people", "men", "lives", "russians",
+                         "military personnel", "personnel"})
+"""Words that name personnel only when nothing more specific is near ("artillery losses")."""
+
+IN_SCOPE_ANYWAY = re.compile(
+    r"(?:based on|citing|according to|from) (?:the )?(?:figures|data|statistics|numbers)? ?"
+    r"(?:provided by |published by |of |from )?(?:the )?general staff", re.I)
 _MONEY = re.compile(r"[£$€₴]\s*$|(?:us|usd)\s*$", re.I)
 _AFTER_NOT_LOSS = re.compile(
     r"^\s*(?:%|percent|per cent|pct|відсот|hours?\b|hrs\b|годин|хвилин|minutes?\b|"
@@ -113,7 +123,7 @@ AVERAGE_CUES = re.compile(
     r"(?:of|about|around|more than|above)?|(?:people|soldiers|troops|casualties|losses|men) "
     r"(?:a|per) day|в середньому|щодоби в середньому|на добу в середньому", re.I)
 COMPARATIVE = re.compile(
-    r"\b(?:highest|record(?:-breaking| high| number| daily)?|worst|deadliest|heaviest|"
+    r"\b(?:highest|record(?:-breaking| high| number| daily)?\b|worst|deadliest|heaviest|"
     r"largest|biggest|greatest|peak(?:ed)?|unprecedented|second[- ](?:highest|worst|largest|"
     r"deadliest|heaviest)|most (?:in|since|of any|catastrophic|costly|deadly|losses)|"
     r"the most\b|first time since|only surpassed|surpassed|trended (?:down|up)wards?|"
@@ -264,6 +274,10 @@ def _find_label_before(text: str, pos: int) -> tuple[int, int, str, str, str] | 
     if not found:
         return None
     s, e, lab, cid, kind = found[-1]
+    if lab in WEAK_LABELS and len(found) > 1:
+        ps, pe, plab, pcid, pkind = found[-2]
+        if re.fullmatch(r"\s*", clause[pe:s]) and plab not in WEAK_LABELS:
+            s, lab, cid, kind = ps, plab, pcid, pkind  # "APV losses", "tank losses"
     between = clause[e:]
     # only a separator (and maybe the label's own total) between label and number
     if re.fullmatch(r"\s*(?:[-–—:]\s*\d[\d\s\u00a0,]*\s*)?\(?\s*\+?\s*|\s*[-–—:]\s*|"
@@ -279,6 +293,7 @@ NOT_LOSS_CONTEXT = re.compile(
     r"amass\w*|stationed|gather\w*|conscript\w*|drafted|civilians?|children|residents|"
     r"refugees|evacuat\w*|hostages|prisoners|exchange\w*|produc\w*|manufactur\w*|"
     r"delivered|supplied|received|purchas\w*|ordered|train\w*|troops? to|plans? to|"
+    r"stored|storage|warehouse|launched|fired|shahed\w*|iranian|north korean|"
     r"нових|мобілізова\w*|цивільн\w*|дітей|полонених)\b", re.I)
 _DATE_SPANS = re.compile(
     rf"\b(?:{MONTH_RE})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:and|-|–|to|до)\s*\d{{1,2}})?"
@@ -288,7 +303,9 @@ _DATE_SPANS = re.compile(
 
 
 MILESTONE = re.compile(r"(?:less than |only |just )?[\d,]+ (?:shy|short) of (?:the )?[\d,]+|"
-                       r"(?:less than |only |just )?[\d,]+ away from the [\d,]+", re.I)
+                       r"(?:less than |only |just )?[\d,]+ away from the [\d,]+|"
+                       r"consecutive day[^.]*?(?:topped|above|over|exceeded|more than) [\d,]+",
+                       re.I)
 
 
 def _date_spans(text: str) -> list[tuple[int, int]]:
@@ -310,8 +327,9 @@ def _is_not_a_loss(text: str, n: Number) -> bool:
     if _MONEY.search(before) or re.match(r"^\s*(?:billion|million (?:dollars|euros|pounds)|"
                                          r"bn)\b", after, re.I):
         return True
-    if re.search(r"[A-Za-zА-Яа-я]$", before) or re.match(r"^[A-Za-zА-Яа-я]", after):
-        return n.written != "digits" or bool(re.match(r"^(?:k\b)", after))
+    if n.written == "digits" and (re.search(r"[A-Za-zА-Яа-я][-‐‑–]?$", before)
+                                  or re.match(r"^[A-Za-zА-Яа-яІЇЄ]", after)):
+        return not re.match(r"^k\b", after)  # M142, T-90A, Su-25: models, not counts
     return bool(n.written == "digits" and re.search(r"(?:\bday|\bдень)\s*$", before, re.I))
 
 
@@ -327,11 +345,15 @@ def _singular_ones(text: str) -> list[Number]:
 def extract(art: Article, day: date) -> list[Claim]:
     claims: list[Claim] = []
     text = art.text
+    quotes_gs = any(IN_SCOPE_ANYWAY.search(x.text) for x in art.sentences)
     last_cat: str | None = None
     last_cat_sentence = -10
     for si, sent in enumerate(art.sentences):
         s_text = sent.text
         scope = next((why for rx, why in OUT_OF_SCOPE if rx.search(s_text)), None)
+        if scope and (IN_SCOPE_ANYWAY.search(s_text) or (
+                quotes_gs and scope.startswith("from UK Defence Intelligence"))):
+            scope = None  # another body quoting the General Staff's own figures
         found = numbers.find(s_text) + _singular_ones(s_text)
         found.sort(key=lambda n: n.start)
         dates = _date_spans(s_text) + [(m.start(), m.end()) for m in MILESTONE.finditer(s_text)]
@@ -356,8 +378,9 @@ def extract(art: Article, day: date) -> list[Claim]:
                 continue  # "one", "a dozen": only with a category word beside them
             if label is None:
                 prev = [lab for lab in sent_labels if lab[1] <= n.start]
-                if prev:
-                    label = prev[-1]
+                strong = [lab for lab in prev if lab[2] not in WEAK_LABELS]
+                if strong or prev:
+                    label = (strong or prev)[-1]
                     kind = "context"
                 elif last_cat is not None and si - last_cat_sentence <= 2:
                     label = (n.start, n.start, "", last_cat, "context")
@@ -392,21 +415,32 @@ def extract(art: Article, day: date) -> list[Claim]:
 
 def document_windows(art: Article, day: date) -> list[tuple[date, date]]:
     """The weeks and months the article names anywhere (a weekly summary's figures often sit
-    in sentences that do not repeat the period)."""
-    out: list[tuple[date, date]] = []
-    for sent in art.sentences[:60]:
-        if WINDOW_CUES.search(sent.text):
-            period, _ = resolve_period(sent.text, 0, day, "window")
-            if period is not None and period[0] is not None and period not in out:
-                out.append((period[0], period[1]))
-    return out[:6]
+    in sentences that do not repeat the period), most mentioned first."""
+    counts: dict[tuple[date, date], int] = {}
+    for sent in art.sentences[:80]:
+        low = sent.text.lower()
+        for m in re.finditer(rf"\b(?:in|during|for|of|was|since)?\s*\b({MONTH_RE})\b"
+                             rf"(?:\s+(\d{{4}}))?", low):
+            word = m.group(1)
+            if len(word) <= 3 and word != "may":
+                continue
+            if re.match(r"^\s*\d{1,2}\b", low[m.end():]) or re.search(
+                    r"\d{1,2}\s*$", low[:m.start(1)]):
+                continue  # a date ("May 12"), not a month
+            a, b = _month_window(MONTHS[word], int(m.group(2)) if m.group(2) else None, day)
+            counts[(a, b)] = counts.get((a, b), 0) + 1
+        if re.search(r"week|тижн|тиждень", low):
+            w = (day - timedelta(days=6), day)
+            counts[w] = counts.get(w, 0) + 1
+    return sorted(counts, key=lambda k: -counts[k])[:6]
 
 
 def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, str, str]],
                          same: list[Claim], last_cat: str | None, day: date) -> None:
     """What a comparative claim is about: a category word in its sentence, else the figure
     beside it, else the last figure before it; and the month or day it ranks."""
-    named = [lab for lab in labels if lab[4] in ("category", "loose")]
+    named = [lab for lab in labels if lab[4] in ("category", "loose")
+             and lab[2] not in WEAK_LABELS]
     if named:
         comp.category, comp.label = named[0][3], named[0][2]
         comp.label_kind = "comparative" if named[0][4] == "category" else "comparative"
@@ -461,7 +495,17 @@ def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
     if c.measure is None or c.measure == "change":
         if re.match(r"^\s*\(\s*\+", after) and not c.plus:
             c.measure = "total"  # "9419 (+20)": a total with its change beside it
+    if re.search(r"since the (?:beginning|start) of (?:the|this) year|so far this year|"
+                 r"year to date|з початку року", s, re.I) and c.measure != "change":
+        c.measure = "window"
     c.period, c.period_note = resolve_period(s, n.start, day, c.measure)
+    if c.period is None and c.measure in (None, "change") and not TOTAL_CUES.search(s) and \
+            re.search(
+            rf"\b(?:in|during|for|of|totall?ing)\b[^.]{{0,40}}\b(?:{MONTH_RE})\b|\bthe month\b",
+            s, re.I) and not re.search(r"since the (?:start|beginning)", s, re.I):
+        period, note = resolve_period(s, n.start, day, "window")
+        if period is not None:
+            c.measure, c.period, c.period_note = "window", period, note
     c.date_stated = bool(c.period_note) or bool(DATE_CUES.search(s))
 
 
@@ -493,6 +537,9 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             return (d, d), f"between {m.group(1)} {m.group(2)} and {m.group(4)}"
         except ValueError:
             pass
+    if re.search(r"since the (?:beginning|start) of (?:the|this) year|so far this year|"
+                 r"this year|year to date|з початку року", low) and measure != "change":
+        return (date(day.year, 1, 2), day), f"since the start of {day.year}"
     if measure in ("window", "average"):
         m = re.search(r"(?:past|last|previous) (\w+) days", low)
         if m and (m.group(1) in _NUMWORD or m.group(1).isdigit()):
@@ -513,6 +560,13 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         for w, mon in uk_months.items():
             for mm in re.finditer(rf"у {w}", low):
                 months.append((mm.start(), mm))
+        if months:
+            others = [m2.start() for m2 in re.finditer(r"\d[\d,]*", low)
+                      if abs(m2.start() - pos) > 2 and not any(
+                          a <= m2.start() < a + len(mm.group(0)) for a, mm in months)]
+            bound = [(a, mm) for a, mm in months
+                     if all(abs(a - pos) <= abs(a - o) for o in others)]
+            months = bound or ([] if others else months)
         if months:
             best = min(months, key=lambda t: abs(t[0] - pos))[1]
             word = best.group(1) if best.lastindex else ""
@@ -586,6 +640,8 @@ def _comparative(sent: Sentence, s: str, day: date) -> Claim | None:
     if not re.search(r"loss|casualt|killed|dead|troops|soldiers|personnel|tank|vehicle|"
                      r"artillery|drone|month|day|втрат|окупант|танк|техні", low):
         return None
+    if re.search(r"direction|напрямк|fighting occurred|intense fighting", low):
+        return None  # "the greatest losses on the X direction": no figure to rank
     cue = m.group(0).lower()
     info: dict[str, object] = {"cue": cue}
     if re.search(r"shy of|short of|away from", cue):
@@ -615,7 +671,8 @@ def _comparative(sent: Sentence, s: str, day: date) -> Claim | None:
         return Claim(sent, sent.start + m.start(), sent.end, n, label_kind="comparative",
                      measure="comparative", comparative=info)
     info["kind"] = "rank"
-    info["ordinal"] = 2 if re.search(r"second", cue) else 1
+    info["ordinal"] = 2 if re.search(r"second", cue) or re.search(
+        rf"(?:worst|highest|deadliest|heaviest|largest)[^.]*\bafter (?:{MONTH_RE})", low) else 1
     if re.search(r"one of (?:its|the)", low):
         info["ordinal"] = 10
         info["one_of"] = True

@@ -59,7 +59,7 @@ NUMBER = re.compile(
     rf"|(?P<mil>(?P<m_hi>\d+)\s+мільйон\w*\s+(?P<m_lo>\d{{1,3}}(?:[ \u00a0]\d{{3}})*))"
     rf"|(?P<half>half a million|пів мільйона|півмільйона)"
     rf"|(?P<poltora>півтори тисячі|півтори тис\.?)"
-    rf"|(?P<dozen>(?:a |two |three )?dozens?)(?!\s+of\b)"
+    rf"|(?P<dozen>(?:a |two |three )?dozens?\b)(?!\s+of\b)"
     rf"|(?P<digits>{_DIGITS})(?:\s*(?P<mult>{_MULT})\b)?"
     rf"|(?<![\w'’-])(?P<words>(?:{_WORD_UNITS})(?:[- ](?:{_WORD_UNITS}))?)"
     rf"(?:\s+(?P<wmult>thousand|million|тисяч[аі]?|мільйон\w*))?(?![\w'’])",

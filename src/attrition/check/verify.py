@@ -4,6 +4,7 @@ with the evidence. Deterministic: the same article and ledger give the same verd
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -114,7 +115,9 @@ class Verifier:
                               f"{self.ledger.first} to {self.ledger.last})")
         measure = c.measure or self._infer_measure(c, end)
         if measure in ("window", "average") and start is None:
-            return Result(UNVERIFIABLE, None, why="the text gives no period for this sum")
+            if not windows:
+                return Result(UNVERIFIABLE, None, why="the text gives no period for this sum")
+            start, end = windows[0]
         if measure == "change":
             start = end
         if measure == "total":
@@ -212,16 +215,24 @@ class Verifier:
             out.append(self.reading(comps, "total", None, end))
         if measure != "change":
             out.append(self.reading(comps, "change", end, end))
-        for a, b in windows:
-            if (a, b) != (start, end):
+        spans = list(windows)
+        if start is not None and measure in ("window", "average"):
+            spans.insert(0, (start, end))
+        for a, b in spans:
+            if (a, b) != (start, end) or measure != "window":
                 out.append(self.reading(comps, "window", a, b))
-        if not c.date_stated:
-            days = {end + timedelta(days=k) for k in (-1, -2, -3, 1)}
-            for a, b in windows:
-                d = a
-                while d <= b:
-                    days.add(d)
-                    d += timedelta(days=1)
+            if (a, b) != (start, end) or measure != "average":
+                out.append(self.reading(comps, "average", a, b))
+        days: set[date] = set()
+        for a, b in windows:  # a single day within the period the article is about
+            d = a
+            while d <= b:
+                days.add(d)
+                d += timedelta(days=1)
+        if not c.date_stated or re.search(r"previous day|day before|a day earlier|up from|"
+                                          r"попередн", c.sentence.text, re.I):
+            days |= {end + timedelta(days=k) for k in (-1, -2, -3, 1)}
+        if days:
             for d in sorted(days):
                 if self.ledger.first <= d <= self.ledger.last and d != end:
                     out.append(self.reading(comps, "change", d, d))
@@ -344,13 +355,20 @@ class Verifier:
         if kind == "consecutive":
             days, threshold = int(str(info["days"])), int(str(info["threshold"]))
             end = c.period[1] if c.period else day
-            vals = [(end - timedelta(days=i), self.ledger.change(cat, end - timedelta(days=i)))
-                    for i in range(days)]
-            ok = all(v is not None and v > threshold for _, v in vals)
+            streak, vals = 0, []
+            d = end
+            while True:
+                v = self.ledger.change(cat, d)
+                if v is None or v <= threshold:
+                    break
+                streak += 1
+                vals.append((d, v))
+                d -= timedelta(days=1)
+            ok = streak == days
             ev = [{"report_date": d.isoformat(), "change": v} for d, v in vals]
-            return Result(SUPPORTED if ok else CONTRADICTED, None, None,
-                          why=f"changes over the {days} reports to {end}: " + ", ".join(
-                              f"{v}" for _, v in vals), evidence=ev)
+            return Result(SUPPORTED if ok else CONTRADICTED, None, streak,
+                          why=f"{streak} consecutive reports to {end} above {threshold:,} "
+                              f"(the text says {days})", evidence=ev)
         return self._rank(c, day, cat)
 
     def _rank(self, c: Claim, day: date, cat: str) -> Result:
