@@ -570,6 +570,102 @@ def summary(
     _console().print(table)
 
 
+class CheckFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def check(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Files, folders, '-' for stdin, or an http(s) URL.")],
+    day: Annotated[str | None, typer.Option(
+        "--date", help="The article's date (default: its header or first dated line).")
+    ] = None,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.text,
+    fail_on: Annotated[str | None, typer.Option(
+        "--fail-on", help="Exit 1 if any claim has one of these verdicts, e.g. "
+                          "contradicted,mislabeled.")] = None,
+) -> None:
+    """Check every loss figure in news articles against the ledger."""
+    from attrition.check import LedgerView, check_text, render
+    from attrition.dates import parse_day
+
+    given = parse_day(day) if day else None
+    texts = _check_inputs(inputs)
+    with _reader() as reader:
+        ledger = LedgerView(reader.by_category(), reader.corrections())
+    docs = []
+    if len(texts) > 1 and format is CheckFormat.text:
+        from rich.progress import track
+
+        iterator = track(texts, description="checking", console=_console(), transient=True)
+    else:
+        iterator = texts
+    for name, text in iterator:
+        doc = check_text(text, ledger, given, source=name)
+        docs.append(doc)
+    if format is CheckFormat.json:
+        print(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False))
+    elif format is CheckFormat.markdown:
+        print("\n".join(render.markdown(d) for d in docs), end="")
+    else:
+        console = _console()
+        if len(docs) == 1:
+            render.terminal(docs[0], console)
+        else:
+            from rich.table import Table
+
+            verdicts = sorted({v for d in docs for v in d["summary"]})
+            table = Table(title=f"{len(docs)} articles")
+            table.add_column("article")
+            table.add_column("date")
+            for v in verdicts:
+                table.add_column(v, justify="right")
+            for d in docs:
+                table.add_row(d["article"]["source"], d["article"]["date"],
+                              *[str(d["summary"].get(v, 0)) for v in verdicts])
+            console.print(table)
+    if fail_on:
+        bad = {v.strip() for v in fail_on.split(",")}
+        if any(d["summary"].get(v) for d in docs for v in bad):
+            raise typer.Exit(1)
+
+
+def _check_inputs(inputs: list[str]) -> list[tuple[str, str]]:
+    from attrition.check.fetch import fetch_url
+    from attrition.errors import SourceError
+    from attrition.sources._common import decode
+
+    out: list[tuple[str, str]] = []
+    for item in inputs:
+        if item == "-":
+            out.append(("stdin", sys.stdin.read()))
+        elif item.startswith(("http://", "https://")):
+            out.append((item, fetch_url(item)))
+        else:
+            p = Path(item)
+            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in (
+                ".txt", ".md", ".html", ".htm")) if p.is_dir() else [p]
+            for f in files:
+                if not f.exists():
+                    raise SourceError(f"{f}: no such file")
+                if f.stat().st_size > 20 * 1024 * 1024:
+                    raise SourceError(f"{f}: too large to be an article "
+                                      f"({f.stat().st_size:,} bytes)")
+                try:
+                    text = decode(f.read_bytes())
+                except AttritionError as exc:
+                    raise SourceError(f"{f}: {exc}") from None
+                if f.suffix in (".html", ".htm"):
+                    from attrition.check.fetch import main_text
+
+                    text = main_text(text)
+                out.append((str(f), text))
+    return out
+
+
 def main() -> None:
     try:
         app()

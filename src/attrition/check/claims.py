@@ -63,6 +63,10 @@ OUT_OF_SCOPE = (
      "prisoners of war are not in the General Staff's daily figures"),
 )
 
+MAX_SENTENCE = 3000
+"""Longer "sentences" (a run of digits, markup without stops) are skipped, which also keeps
+every pattern here linear in the article's length."""
+
 WEAK_LABELS = frozenset({"losses", "death toll", "people", "men", "lives", "russians",
                          "military personnel", "personnel"})
 """Words that name personnel only when nothing more specific is near ("artillery losses")."""
@@ -104,7 +108,7 @@ TOTAL_CUES = re.compile(
     r"began|invaded)|since (?:feb(?:ruary)?\.? 24|24 feb)|since the full[- ]scale|"
     r"since the invasion|since the war|in total|total of|a total|total (?:number|losses|"
     r"tally|toll)|overall|so far|to date|in all\b|altogether|cumulative|from february 24|"
-    r"between february 24|since february|since 2022|the total|tally|(?:brings?|bringing|"
+    r"between february 24|since february|since 2022|the total|total tally|(?:brings?|bringing|"
     r"takes?|taking|pushing|raising|raised|pushed) (?:the|its|their|russia's) "
     r"(?:total|tally|number|toll|losses)|to a total|for a total|total (?:to|of|at)|"
     r"загалом|від початку|з початку|із початку|за весь час|з 24 лютого|since the beginning|"
@@ -240,25 +244,27 @@ def _find_label_after(text: str, start: int, limit: int = 48
     return start + s, start + e, lab, cid, kind
 
 
-def _labels_in_raw(text: str) -> list[tuple[int, int, str, str, str]]:
-    """Category words with offsets in `text` itself (slashes are matched with or without
-    spaces)."""
-    out = []
-    low = _norm_keep(text)
+@cache
+def _raw_regex() -> tuple[re.Pattern[str], dict[str, tuple[str, str, str]]]:
+    """One alternation of every label (slashes with or without spaces), longest first, and
+    what each spelling means."""
+    spellings: dict[str, tuple[str, str, str]] = {}
     for lab, cid, kind in _label_index():
-        variants = {lab, lab.replace(" / ", "/"), lab.replace(" / ", " /"),
-                    lab.replace(" / ", "/ ")}
-        for v in variants:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(v)}(?![\w-])", low):
-                out.append((m.start(), m.end(), v, cid, kind))
-    out.sort(key=lambda x: (x[0], -(x[1] - x[0])))
-    # keep the longest at each start, drop those inside a longer one
-    kept: list[tuple[int, int, str, str, str]] = []
-    for item in out:
-        if kept and item[0] < kept[-1][1]:
-            continue
-        kept.append(item)
-    return kept
+        for v in (lab, lab.replace(" / ", "/"), lab.replace(" / ", " /"),
+                  lab.replace(" / ", "/ ")):
+            spellings.setdefault(v, (lab, cid, kind))
+    alts = "|".join(re.escape(v) for v in sorted(spellings, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])"), spellings
+
+
+def _labels_in_raw(text: str) -> list[tuple[int, int, str, str, str]]:
+    """Category words with offsets in `text` itself, leftmost-longest, not overlapping."""
+    rx, spellings = _raw_regex()
+    out = []
+    for m in rx.finditer(_norm_keep(text)):
+        _, cid, kind = spellings[m.group(0)]
+        out.append((m.start(), m.end(), m.group(0), cid, kind))
+    return out
 
 
 def _find_label_before(text: str, pos: int) -> tuple[int, int, str, str, str] | None:
@@ -302,8 +308,10 @@ _DATE_SPANS = re.compile(
     re.I)
 
 
-MILESTONE = re.compile(r"(?:less than |only |just )?[\d,]+ (?:shy|short) of (?:the )?[\d,]+|"
-                       r"(?:less than |only |just )?[\d,]+ away from the [\d,]+|"
+MILESTONE = re.compile(r"(?:less than |only |just )?(?<![\d,])[\d,]{1,12} (?:shy|short) of "
+                       r"(?:the )?[\d,]{1,12}|"
+                       r"(?:less than |only |just )?(?<![\d,])[\d,]{1,12} away from the "
+                       r"[\d,]{1,12}|"
                        r"consecutive day[^.]*?(?:topped|above|over|exceeded|more than) [\d,]+",
                        re.I)
 
@@ -344,12 +352,13 @@ def _singular_ones(text: str) -> list[Number]:
 
 def extract(art: Article, day: date) -> list[Claim]:
     claims: list[Claim] = []
-    text = art.text
     quotes_gs = any(IN_SCOPE_ANYWAY.search(x.text) for x in art.sentences)
     last_cat: str | None = None
     last_cat_sentence = -10
     for si, sent in enumerate(art.sentences):
         s_text = sent.text
+        if len(s_text) > MAX_SENTENCE:
+            continue  # no sentence of an article is this long: noise, not prose
         scope = next((why for rx, why in OUT_OF_SCOPE if rx.search(s_text)), None)
         if scope and (IN_SCOPE_ANYWAY.search(s_text) or (
                 quotes_gs and scope.startswith("from UK Defence Intelligence"))):
@@ -443,7 +452,6 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
              and lab[2] not in WEAK_LABELS]
     if named:
         comp.category, comp.label = named[0][3], named[0][2]
-        comp.label_kind = "comparative" if named[0][4] == "category" else "comparative"
         if named[0][4] == "loose":
             comp.category = "vehicles"
     elif re.search(r"deadl|death|casualt|killed|fatalit|troops|soldiers|personnel|army|"
@@ -492,9 +500,8 @@ def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
         if present:
             c.measure = min(present, key=lambda k: (present[k], k != "average"))
     after = s[n.end:n.end + 8]
-    if c.measure is None or c.measure == "change":
-        if re.match(r"^\s*\(\s*\+", after) and not c.plus:
-            c.measure = "total"  # "9419 (+20)": a total with its change beside it
+    if c.measure in (None, "change") and re.match(r"^\s*\(\s*\+", after) and not c.plus:
+        c.measure = "total"  # "9419 (+20)": a total with its change beside it
     if re.search(r"since the (?:beginning|start) of (?:the|this) year|so far this year|"
                  r"year to date|з початку року", s, re.I) and c.measure != "change":
         c.measure = "window"
@@ -557,7 +564,7 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         uk_months = {"січні": 1, "лютому": 2, "березні": 3, "квітні": 4, "травні": 5,
                      "червні": 6, "липні": 7, "серпні": 8, "вересні": 9, "жовтні": 10,
                      "листопаді": 11, "грудні": 12}
-        for w, mon in uk_months.items():
+        for w in uk_months:
             for mm in re.finditer(rf"у {w}", low):
                 months.append((mm.start(), mm))
         if months:
@@ -645,8 +652,8 @@ def _comparative(sent: Sentence, s: str, day: date) -> Claim | None:
     cue = m.group(0).lower()
     info: dict[str, object] = {"cue": cue}
     if re.search(r"shy of|short of|away from", cue):
-        mm = re.search(r"([\d,]+) (?:shy|short) of (?:the )?([\d,]+)|([\d,]+) away from the "
-                       r"([\d,]+)", s)
+        mm = re.search(r"(?<![\d,])([\d,]{1,12}) (?:shy|short) of (?:the )?([\d,]{1,12})|"
+                       r"(?<![\d,])([\d,]{1,12}) away from the ([\d,]{1,12})", s)
         if not mm:
             return None
         v = mm.group(1) or mm.group(3)

@@ -84,6 +84,8 @@ class LedgerView:
             cats = [c for c in cats if self.has(c, end) or self.parts([c], end)]
         for c in cats:
             parts = self.parts([c], end) if measure == "total" else [c]
+            if not parts:
+                return None
             for p in parts:
                 if measure == "total":
                     v = self.total(p, end)

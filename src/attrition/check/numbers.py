@@ -49,7 +49,7 @@ QUALIFIERS: tuple[tuple[str, str], ...] = (
 _QUAL_RE = [(re.compile(rf"(?:^|[\s(“\"'])(?:{p})\s*$", re.I), q) for p, q in QUALIFIERS]
 
 _SEP = "[,\u00a0\u202f\u2009 ]"
-_DIGITS = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:[\u00a0\u202f\u2009 ]\d{{3}})+|\d+(?:[.,]\d+)?"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+|\d+(?:[.,]\d+)?"
 _MULT = r"thousand|million|billion|тис\.?|тисяч[аі]?|мільйон[аів]*|млн\.?|млрд"
 _WORD_UNITS = "|".join(sorted((re.escape(w) for w in {**UNITS_EN, **UNITS_UK}), key=len,
                               reverse=True))
@@ -94,6 +94,8 @@ def _precision_of_int(n: int) -> int:
 def _digits_value(raw: str) -> tuple[float, int] | None:
     """(value, decimals) of a digit group; None for things like "1.2.3"."""
     s = raw.replace("\u00a0", "").replace("\u202f", "").replace("\u2009", "")
+    if len(s) > 15:
+        return None  # a run of digits no count comes near (and no float holds)
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+", s):
         return float(s.replace(",", "")), 0
     if re.fullmatch(r"\d{1,3}(?: \d{3})+", s):
@@ -144,7 +146,7 @@ def find(text: str) -> list[Number]:
         elif m["dozen"]:
             key = m["dozen"].lower().rstrip("s")
             value = DOZEN.get(key, 12)
-            precision, written = (12 if "dozen" == key else value), "words"
+            precision, written = (12 if key == "dozen" else value), "words"
         elif m["digits"]:
             parsed = _digits_value(m["digits"])
             if parsed is None:

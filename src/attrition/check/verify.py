@@ -146,7 +146,8 @@ class Verifier:
                 return self._finish(res, tried, alt)
         # other readings that explain the number
         if c.label_kind == "loose":
-            for r in self._loose_readings(measure, start, end):
+            for r in self._loose_readings(measure, start, end) + (
+                    self._loose_readings("change", end, end) if measure != "change" else []):
                 tried.append(r)
                 res = self._match(c, r)
                 if res is not None:

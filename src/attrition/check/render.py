@@ -1,0 +1,48 @@
+"""The check for people: each sentence with its numbers highlighted by verdict, the reading in
+plain words, the rejected readings beneath; or Markdown for editors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+COLOURS = {"supported": "green", "rounded": "cyan", "contradicted": "red",
+           "mislabeled": "magenta", "wrong_date": "yellow", "unverifiable": "bright_black"}
+
+
+def terminal(doc: dict[str, Any], console: Any) -> None:
+    from rich.markup import escape
+
+    a = doc["article"]
+    console.print(f"[bold]{escape(a['source'])}[/bold]: article date {a['date']} "
+                  f"({escape(a['date_source'])})")
+    for c in doc["claims"]:
+        colour = COLOURS.get(c["verdict"], "white")
+        sent = c["sentence"]
+        start = sent.find(c["text"])
+        if start >= 0:
+            shown = (escape(sent[:start]) + f"[bold {colour}]{escape(c['text'])}[/]"
+                     + escape(sent[start + len(c["text"]):]))
+        else:
+            shown = escape(sent)
+        console.print(f"\n{shown}")
+        console.print(f"  [{colour}]{c['verdict'].upper()}[/]: {escape(c['reading'])}")
+        if c["why"] and c["why"] != c["reading"]:
+            console.print(f"  [dim]{escape(c['why'])}[/dim]")
+        for alt in c["alternatives"][:3]:
+            console.print(f"  [dim]· not: {escape(alt['reading'])}[/dim]")
+    console.print("\n" + ", ".join(f"{k}: {v}" for k, v in sorted(doc["summary"].items())))
+    console.print("[dim]Figures are official Ukrainian claims, not independently "
+                  "confirmed.[/dim]")
+
+
+def markdown(doc: dict[str, Any]) -> str:
+    a = doc["article"]
+    lines = [f"## Check: {a['source']} (article date {a['date']}, {a['date_source']})", "",
+             "| claim | verdict | reading | note |", "|---|---|---|---|"]
+    for c in doc["claims"]:
+        cell = c["text"].replace("|", "\\|").replace("\n", " ")
+        lines.append(f"| {cell} | **{c['verdict']}** | {c['reading'].replace('|', '/')} | "
+                     f"{c['why'].replace('|', '/')} |")
+    lines += ["", ", ".join(f"{k}: {v}" for k, v in sorted(doc["summary"].items())), "",
+              "_Figures are official Ukrainian claims, not independently confirmed._"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,181 @@
+"""The fact-checker on fixture articles written for these tests (own words, real figures):
+each phrase type, and minimal pairs that change one number, one category word or one date."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from attrition.check import LedgerView, check_text
+from attrition.check.numbers import find
+from attrition.errors import CheckError
+from attrition.store.read import Reader
+
+FIX = Path(__file__).parent / "fixtures" / "articles"
+
+
+@pytest.fixture(scope="module")
+def ledger(loaded_db: str) -> LedgerView:
+    with Reader(loaded_db) as r:
+        return LedgerView(r.by_category(), r.corrections())
+
+
+def by_text(doc: dict[str, object]) -> dict[str, dict[str, object]]:
+    return {c["text"]: c for c in doc["claims"]}  # type: ignore[attr-defined]
+
+
+def check(ledger: LedgerView, name: str, day: date | None = None) -> dict[str, object]:
+    path = FIX / name
+    return check_text(path.read_text("utf-8"), ledger, day, source=str(path))
+
+
+def test_seed_like_article(ledger: LedgerView) -> None:
+    doc = check(ledger, "daily-2024-11-14.txt")
+    assert doc["article"]["date"] == "2024-11-14"  # type: ignore[index]
+    assert doc["article"]["date_source"] == "header: published"  # type: ignore[index]
+    c = by_text(doc)
+    assert c["64 artillery systems"]["verdict"] == "supported"
+    assert c["19 tanks"]["verdict"] == "supported"
+    assert c["51 armored fighting vehicles"]["verdict"] == "supported"
+    fuel = c["124 fuel tanks"]
+    assert fuel["verdict"] == "mislabeled"
+    assert fuel["actual_category"] == "vehicles_fuel_tanks" and fuel["actual"] == 124
+    veh = c["194 vehicles"]
+    assert veh["verdict"] in ("supported", "mislabeled")
+    assert veh["components"] == ["tanks", "afv", "vehicles_fuel_tanks"]
+    assert veh["period"] == {"from": "2024-11-14", "to": "2024-11-14"}
+    comp = next(x for x in doc["claims"] if x["measure"] == "comparative")  # type: ignore
+    assert comp["verdict"] == "supported" and "194" in comp["why"]
+    assert not any("50,000" in t for t in c)  # troops sent are not losses
+    assert c["about 716,070 personnel"]["verdict"] == "supported"
+    assert c["about 716,070 personnel"]["period"] == {"from": None, "to": "2024-11-14"}
+    assert c["9,319 tanks"]["verdict"] == "supported"
+    assert all("not independently confirmed" in x["note"] for x in doc["claims"])  # type: ignore
+
+
+def test_minimal_pairs(ledger: LedgerView) -> None:
+    c = by_text(check(ledger, "pairs-2024-11-16.txt"))
+    assert c["eight tanks"]["verdict"] == "supported"  # 9338 - 9330 (orc-losses is wrong)
+    assert c["nine tanks"]["verdict"] == "contradicted" and c["nine tanks"]["actual"] == 8
+    heli = c["eight helicopters"]  # the number is the tanks figure: a mislabel
+    assert heli["verdict"] == "mislabeled" and heli["actual_category"] == "tanks"
+    assert c["11 tanks"]["verdict"] == "wrong_date"  # the report of 2024-11-15
+    more = c["more than 719 thousand Russian soldiers"]
+    assert more["verdict"] == "rounded" and more["actual"] == 719240
+    assert c["700,000 troops"]["verdict"] == "unverifiable"
+    assert "UK Defence Intelligence" in c["700,000 troops"]["why"]
+    assert c["3,500 Russian tanks"]["verdict"] == "unverifiable"
+
+
+def test_week_window_and_a_day_within_it(ledger: LedgerView) -> None:
+    c = by_text(check(ledger, "week-2022-12-16.txt"))
+    w = c["43 tanks"]
+    assert w["verdict"] == "supported" and w["measure"] == "window"
+    assert w["period"] == {"from": "2022-12-10", "to": "2022-12-16"}
+    day = c["at least 24 tanks"]
+    assert day["verdict"] == "supported" and day["period"]["to"] == "2022-12-12"
+
+
+def test_ukrainian_article(ledger: LedgerView) -> None:
+    c = by_text(check(ledger, "uk-2024-11-23.txt"))
+    assert c["1420 солдатів"]["verdict"] == "supported"
+    assert c["20 танків"]["verdict"] == "supported"
+    assert c["729 720 осіб"]["verdict"] == "supported"
+    assert c["729 720 осіб"]["measure"] == "total"
+
+
+def test_month_is_the_losses_of_the_month(ledger: LedgerView) -> None:
+    c = by_text(check(ledger, "month-2024-12-01.txt"))
+    m = c["45,720 soldiers"]
+    assert m["verdict"] == "supported"
+    assert m["period"] == {"from": "2024-11-02", "to": "2024-12-01"}
+    assert c["307 tanks"]["verdict"] == "supported"
+
+
+@pytest.mark.parametrize(("text", "value", "qualifier"), [
+    ("lost 1 080 soldiers", 1080, None),
+    ("lost 719,240 soldiers", 719240, None),
+    ("about 21.6 thousand troops", 21600, "about"),
+    ("1.17 million", 1170000, None),
+    ("nineteen tanks", 19, None),
+    ("two dozen tanks", 24, None),
+    ("близько 7210 окупантів", 7210, "about"),
+    ("понад сім тисяч окупантів", 7000, "over"),
+    ("2 thousand 109 vehicles", 2109, None),
+    ("1 мільйон 209 880 військових", 1209880, None),
+    ("nearly 75,000", 75000, "nearly"),
+])
+def test_number_forms(text: str, value: int, qualifier: str | None) -> None:
+    n = find(text)[0]
+    assert (n.value, n.qualifier) == (value, qualifier)
+
+
+def test_not_losses(ledger: LedgerView) -> None:
+    text = ("---\npublished: 2024-11-14\n---\nOn February 24, 2022, Russia invaded; in 2023 "
+            "the war went on for 24 hours a day. A 19-year-old soldier said it cost $2 "
+            "billion, or 40 percent of the budget. Day 995 of the war.")
+    assert check_text(text, ledger)["claims"] == []
+
+
+@pytest.mark.parametrize("hostile", [
+    "x" * 3_000_000,
+    "\x00\x01\x02" * 1000,
+    "<div>" * 50_000 + "Russia lost 19 tanks" + "</div>" * 50_000,
+    "9" * 1_000_000,
+    "Russia lost \u202e19 tanks\u202c in the past 24 hours.",
+])
+def test_hostile_input_ends_cleanly(ledger: LedgerView, hostile: str) -> None:
+    t = time.perf_counter()
+    try:
+        doc = check_text(hostile, ledger, date(2024, 11, 14))
+    except CheckError as exc:
+        assert "too long" in str(exc)
+    else:
+        assert isinstance(doc["claims"], list)
+    assert time.perf_counter() - t < 60
+
+
+def test_no_date_is_a_clear_error(ledger: LedgerView) -> None:
+    with pytest.raises(CheckError, match="--date"):
+        check_text("Russia lost 19 tanks.", ledger)
+
+
+def test_cli_check_json_envelope_and_fail_on(loaded_db: str, tmp_path: Path) -> None:
+    env = {**os.environ, "ATTRITION_DB": loaded_db}
+    cmd = [sys.executable, "-m", "attrition.cli", "check",
+           str(FIX / "daily-2024-11-14.txt"), "--format", "json"]
+    res = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert set(doc) >= {"article", "claims", "summary"}
+    assert set(doc["article"]) >= {"date", "date_source", "source"}
+    for c in doc["claims"]:
+        assert set(c) >= {"sentence", "span", "text", "value", "qualifier", "category",
+                          "components", "measure", "period", "verdict", "actual",
+                          "actual_category", "reading", "evidence", "alternatives"}
+        text = (FIX / "daily-2024-11-14.txt").read_text("utf-8")
+        assert text[c["span"][0]:c["span"][1]] == c["text"]
+    res = subprocess.run([*cmd, "--fail-on", "mislabeled"], env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode == 1
+    stdin = subprocess.run([sys.executable, "-m", "attrition.cli", "check", "-", "--date",
+                            "2024-11-14", "--format", "markdown"], env=env,
+                           input="Russia lost 19 tanks in the past 24 hours.",
+                           capture_output=True, text=True, timeout=120)
+    assert stdin.returncode == 0 and "**supported**" in stdin.stdout
+
+
+def test_cli_check_offline_url(loaded_db: str) -> None:
+    env = {**os.environ, "ATTRITION_DB": loaded_db, "HTTPS_PROXY": "http://127.0.0.1:9"}
+    res = subprocess.run([sys.executable, "-m", "attrition.cli", "check",
+                          "https://example.invalid/article"], env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode != 0 and res.stderr.count("\n") == 1
+    assert "offline or unreachable" in res.stderr
