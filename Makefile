@@ -16,7 +16,8 @@ demo: $(BIN)/attrition
 	@mkdir -p .demo
 	$(BIN)/attrition --db $(DEMO_DB) show latest
 	$(BIN)/attrition --db $(DEMO_DB) show 2024-11-14
-	$(BIN)/attrition --db $(DEMO_DB) sources
+	$(BIN)/attrition --db $(DEMO_DB) brief 2024-11-14
+	$(BIN)/attrition --db $(DEMO_DB) check tests/fixtures/articles/daily-2024-11-14.txt
 
 test: $(BIN)/attrition
 	$(BIN)/ruff check src tests bench scripts
@@ -30,6 +31,8 @@ lint: $(BIN)/attrition
 bench: $(BIN)/attrition
 	$(BIN)/python bench/bench_ledger.py
 	$(BIN)/python bench/bench_brief.py
+	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/eval_check.py
 
 snapshot: $(BIN)/attrition
 	$(BIN)/python scripts/build_snapshot.py

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from attrition import categories
 from attrition.check import numbers
@@ -480,10 +480,15 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
             comp.period = same[-1].period
 
 
+@lru_cache(maxsize=512)
+def _cue_spans(cue: re.Pattern[str], text: str) -> tuple[tuple[int, int], ...]:
+    return tuple((m.start(), m.end()) for m in cue.finditer(text))
+
+
 def _nearest(cue: re.Pattern[str], text: str, pos: int) -> int | None:
     best = None
-    for m in cue.finditer(text):
-        d = min(abs(m.start() - pos), abs(m.end() - pos))
+    for a, b in _cue_spans(cue, text):
+        d = min(abs(a - pos), abs(b - pos))
         if best is None or d < best:
             best = d
     return best

@@ -25,6 +25,18 @@ class LedgerView:
         self._series: dict[str, Series] = {}
         self._cache: dict[tuple[str, str], list[series.Point]] = {}
         self.aggregates = categories.aggregates()
+        # prefix sums of the changes by day ordinal: any window is two lookups
+        self._prefix: dict[str, dict[int, tuple[int, int]]] = {}
+        for cat, cells in self._cells.items():
+            acc = n = 0
+            pref: dict[int, tuple[int, int]] = {}
+            for d in sorted(cells):
+                ch = cells[d].change
+                if ch is not None:
+                    acc += ch
+                    n += 1
+                pref[d.toordinal()] = (acc, n)
+            self._prefix[cat] = pref
 
     def has(self, cat: str, day: date) -> bool:
         return day in self._cells.get(cat, {})
@@ -48,16 +60,19 @@ class LedgerView:
     def window(self, cat: str, start: date, end: date) -> int | None:
         """Sum of the changes of the reports start..end (inclusive); None if any is
         missing."""
-        cells = self._cells.get(cat, {})
-        total = 0
-        d = start
-        while d <= end:
-            r = cells.get(d)
-            if r is None or r.change is None:
-                return None
-            total += r.change
-            d += timedelta(days=1)
-        return total
+        pref = self._prefix.get(cat)
+        if not pref or end < start:
+            return None
+        hi = pref.get(end.toordinal())
+        if hi is None:
+            return None
+        lo = pref.get(start.toordinal() - 1, (0, 0)) if start.toordinal() - 1 in pref else (
+            (0, 0) if start <= min(self._cells[cat]) else None)
+        if lo is None or start.toordinal() not in pref:
+            return None
+        if hi[1] - lo[1] != (end - start).days + 1:
+            return None  # a report without a change inside the window
+        return hi[0] - lo[0]
 
     def series(self, name: str) -> Series:
         if name not in self._series:
