@@ -11,52 +11,16 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
+from pandas_vote import CATS as cats
+from pandas_vote import PI_NAMES, pi_dir, voted
+
 DATA = Path(sys.argv[1])
 DAY = pd.Timestamp(sys.argv[2])
-OFF = DATA / "official"
-PI = OFF / "2022-Ukraine-Russia-War-Dataset"
-
-pi = pd.read_json(PI / "russia_losses_equipment.json")
-pi = pi.merge(pd.read_json(PI / "russia_losses_personnel.json")[["date", "personnel"]],
-              on="date")
-pi = pi.rename(columns={"tank": "tanks", "APC": "afv", "field artillery": "artillery",
-                        "MRL": "mlrs", "anti-aircraft warfare": "air_defense",
-                        "helicopter": "helicopters", "drone": "uav",
-                        "naval ship": "ships", "vehicles and fuel tanks": "vehicles_fuel_tanks",
-                        "special equipment": "special_equipment",
-                        "cruise missiles": "cruise_missiles"})
-orc = pd.read_json(OFF / "orc-losses" / "russian-losses.json").rename(columns={
-    "afvs": "afv", "airDefense": "air_defense", "rocketSystems": "mlrs",
-    "unarmoredVehicles": "vehicles_fuel_tanks", "fixedWingAircraft": "aircraft",
-    "rotaryWingAircraft": "helicopters", "uavs": "uav", "specialEquipment":
-    "special_equipment", "missiles": "cruise_missiles"})
-orc.loc[orc["date"] < "2022-05-01", "vehicles_fuel_tanks"] = None
-mf = pd.read_csv(OFF / "russian-Losses-in-Ukraine" / "russia_losses.csv",
-                 parse_dates=["date"]).rename(columns={
-    "apv": "afv", "aaws": "air_defense", "aircrafts": "aircraft", "warships": "ships"})
-cats = ["personnel", "tanks", "afv", "artillery", "mlrs", "air_defense", "aircraft",
-        "helicopters", "uav", "cruise_missiles", "ships", "submarines",
-        "vehicles_fuel_tanks", "special_equipment"]
-frames = []
-for prio, (name, df) in enumerate((("petroivaniuk", pi), ("orc-losses", orc),
-                                   ("minfin", mf))):
-    long = df.melt(id_vars=["date"], value_vars=[c for c in cats if c in df],
-                   var_name="category", value_name="total").dropna()
-    long["source"] = name
-    long["prio"] = prio  # a tie goes to PetroIvaniuk, as in attrition
-    frames.append(long)
-allv = pd.concat(frames)
-voted = (allv.groupby(["date", "category", "total"]).agg(n=("source", "size"),
-                                                         prio=("prio", "min")).reset_index()
-         .sort_values(["n", "prio"], ascending=[False, True])
-         .drop_duplicates(["date", "category"]))
-wide = voted.pivot(index="date", columns="category", values="total").sort_index()
+PI = pi_dir(DATA)
+voted_df = voted(DATA)
+wide = voted_df.pivot(index="date", columns="category", values="total").sort_index()
 changes = wide.diff()
-corr = pd.read_json(PI / "russia_losses_equipment_correction.json").rename(columns={
-    "tank": "tanks", "APC": "afv", "field artillery": "artillery", "MRL": "mlrs",
-    "anti-aircraft warfare": "air_defense", "helicopter": "helicopters", "drone": "uav",
-    "naval ship": "ships", "vehicles and fuel tanks": "vehicles_fuel_tanks",
-    "special equipment": "special_equipment", "cruise missiles": "cruise_missiles"})
+corr = pd.read_json(PI / "russia_losses_equipment_correction.json").rename(columns=PI_NAMES)
 for _, row in corr.iterrows():  # listed corrections are not records
     for cat in cats:
         if cat in row and pd.notna(row[cat]) and row[cat] != 0 and row["date"] in changes.index:
