@@ -54,6 +54,18 @@ def _err(message: str) -> None:
     sys.stderr.write(message.rstrip() + "\n")
 
 
+def _emit_data(format: TableFormat, doc: Any, rows: list[dict[str, Any]]) -> bool:
+    """Print `doc` as JSON or `rows` as CSV when those formats were asked for; False when the
+    caller should draw its table."""
+    if format is TableFormat.json:
+        print(json.dumps(doc, ensure_ascii=False))
+        return True
+    if format is TableFormat.csv:
+        _write_csv(rows)
+        return True
+    return False
+
+
 @app.callback()
 def _main(db: DbOption = None) -> None:
     _state["db"] = db
@@ -108,11 +120,8 @@ def show(
 
     with _reader() as reader:
         doc = report(reader, _day(day, reader))
-    if format is TableFormat.json:
-        print(json.dumps(doc, ensure_ascii=False))
-        return
-    if format is TableFormat.csv:
-        _write_csv([{k: v for k, v in f.items() if k != "dissent"} for f in doc["figures"]])
+    if _emit_data(format, doc,
+                  [{k: v for k, v in f.items() if k != "dissent"} for f in doc["figures"]]):
         return
     from rich.table import Table
 
@@ -218,12 +227,8 @@ def validate(
     counts: dict[str, int] = {}
     for f in findings:
         counts[f.kind] = counts.get(f.kind, 0) + 1
-    if format is TableFormat.json:
-        print(json.dumps({"summary": counts, "findings": [f.to_dict() for f in findings]},
-                         ensure_ascii=False))
-        return
-    if format is TableFormat.csv:
-        _write_csv([{k: v for k, v in f.to_dict().items() if k != "data"} for f in findings])
+    if _emit_data(format, {"summary": counts, "findings": [f.to_dict() for f in findings]},
+                  [{k: v for k, v in f.to_dict().items() if k != "data"} for f in findings]):
         return
     from rich.table import Table
 
@@ -256,11 +261,8 @@ def sources(
                          "cells_agreeing": n})
     doc = {"latest_report": latest.isoformat() if latest else None, "age_days": age,
            "sources": rows}
-    if format is TableFormat.json:
-        print(json.dumps(doc, ensure_ascii=False))
-        return
-    if format is TableFormat.csv:
-        _write_csv(rows)
+    if _emit_data(format, doc,
+                  rows):
         return
     from rich.table import Table
 
@@ -459,11 +461,8 @@ def records(
         "excluded_days": [{"date": p.day.isoformat(), "change": p.change,
                            "reason": p.excluded} for p in skipped],
     }
-    if format is TableFormat.json:
-        print(json.dumps(doc, ensure_ascii=False))
-        return
-    if format is TableFormat.csv:
-        _write_csv(doc["top"])
+    if _emit_data(format, doc,
+                  doc["top"]):
         return
     from rich.table import Table
 
@@ -515,11 +514,8 @@ def anomalies(
         "breaks": [{"date": b.day.isoformat(), "median_before": b.before,
                     "median_after": b.after, "factor": round(b.factor, 2)} for b in brks],
     }
-    if format is TableFormat.json:
-        print(json.dumps(doc, ensure_ascii=False))
-        return
-    if format is TableFormat.csv:
-        _write_csv(doc["outliers"])
+    if _emit_data(format, doc,
+                  doc["outliers"]):
         return
     from rich.table import Table
 
@@ -550,11 +546,8 @@ def summary(
         rows, corrections, aggs = _analysis_input(reader)
     doc = briefs.period(rows, corrections, week=week, month=month, aggregates=aggs)
     doc.pop("text")
-    if format is TableFormat.json:
-        print(json.dumps(doc, ensure_ascii=False))
-        return
-    if format is TableFormat.csv:
-        _write_csv(doc["facts"])
+    if _emit_data(format, doc,
+                  doc["facts"]):
         return
     from rich.table import Table
 
