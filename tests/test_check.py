@@ -179,3 +179,14 @@ def test_cli_check_offline_url(loaded_db: str) -> None:
                          text=True, timeout=120)
     assert res.returncode != 0 and res.stderr.count("\n") == 1
     assert "offline or unreachable" in res.stderr
+
+
+def test_window_sum_across_a_gap_before_it() -> None:
+    from attrition.store.read import SeriesRow
+
+    rows = {"tanks": [SeriesRow(date(2024, 1, 1), "tanks", 10, None, None),
+                      SeriesRow(date(2024, 1, 3), "tanks", 15, 5, None),
+                      SeriesRow(date(2024, 1, 4), "tanks", 18, 3, None)]}
+    view = LedgerView(rows)
+    assert view.window("tanks", date(2024, 1, 3), date(2024, 1, 4)) == 8
+    assert view.window("tanks", date(2024, 1, 1), date(2024, 1, 3)) is None  # a missing day

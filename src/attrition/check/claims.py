@@ -186,33 +186,9 @@ def _label_index() -> list[tuple[str, str, str]]:
     return sorted(out, key=lambda e: (-len(e[0]), e[0]))
 
 
-@cache
-def _label_regex() -> re.Pattern[str]:
-    alts = "|".join(re.escape(lab) for lab, _, _ in _label_index())
-    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])")
-
-
 def norm(text: str) -> str:
     text = text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'")
-    text = re.sub(r"\s*/\s*", " / ", text)
-    return text
-
-
-def _lookup(label: str) -> tuple[str, str]:
-    for lab, cid, kind in _label_index():
-        if lab == label:
-            return cid, kind
-    raise KeyError(label)
-
-
-def labels_in(text: str) -> list[tuple[int, int, str, str, str]]:
-    """(start, end, label, category/name, kind) of every category word in `text`, in the
-    offsets of `norm(text)` (same length as `text` for our normalisation but the slashes)."""
-    out = []
-    for m in _label_regex().finditer(norm(text)):
-        cid, kind = _lookup(m.group(0))
-        out.append((m.start(), m.end(), m.group(0), cid, kind))
-    return out
+    return re.sub(r"\s*/\s*", " / ", text)
 
 
 def _norm_keep(text: str) -> str:
@@ -273,7 +249,6 @@ def _find_label_before(text: str, pos: int) -> tuple[int, int, str, str, str] | 
     offset = max(0, pos - 80)
     clause_start = max(head.rfind(";"), head.rfind("\n"), head.rfind("•"),
                        head.rfind(". "))
-    m_num = list(re.finditer(r"\d", head))
     clause = head[clause_start + 1:]
     cstart = offset + clause_start + 1
     found = _labels_in_raw(clause)
@@ -290,7 +265,6 @@ def _find_label_before(text: str, pos: int) -> tuple[int, int, str, str, str] | 
                     r"\s*(?:at|to|of|reached|stood at|становить|сягнули|досягли)\s*",
                     between, re.I):
         return cstart + s, cstart + e, lab, cid, kind
-    _ = m_num
     return None
 
 

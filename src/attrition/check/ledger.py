@@ -41,10 +41,6 @@ class LedgerView:
     def has(self, cat: str, day: date) -> bool:
         return day in self._cells.get(cat, {})
 
-    def exists(self, cat: str, day: date) -> bool:
-        """Whether the category exists in the report of `day` (registry and data)."""
-        return self.has(cat, day)
-
     def total(self, cat: str, day: date) -> int | None:
         r = self._cells.get(cat, {}).get(day)
         return None if r is None else r.total
@@ -64,12 +60,12 @@ class LedgerView:
         if not pref or end < start:
             return None
         hi = pref.get(end.toordinal())
-        if hi is None:
+        first = pref.get(start.toordinal())
+        if hi is None or first is None:
             return None
-        lo = pref.get(start.toordinal() - 1, (0, 0)) if start.toordinal() - 1 in pref else (
-            (0, 0) if start <= min(self._cells[cat]) else None)
-        if lo is None or start.toordinal() not in pref:
-            return None
+        # the prefix just before `start`: the one at `start` less its own change
+        ch = self._cells[cat][start].change
+        lo = (first[0] - (ch or 0), first[1] - (ch is not None))
         if hi[1] - lo[1] != (end - start).days + 1:
             return None  # a report without a change inside the window
         return hi[0] - lo[0]

@@ -185,9 +185,3 @@ def find(text: str) -> list[Number]:
         out.append(Number(value, m.start(), m.end(), m.group(0), precision, written,
                           qualifier, qstart))
     return out
-
-
-def precision_for_rounding(n: Number) -> int:
-    """How far a figure may be from the truth and still be "rounded": the unit of the last
-    digit the writer gave, for a round number or a qualified one."""
-    return max(n.precision, 1)

@@ -270,13 +270,6 @@ class Store:
             raise StoreError(f"loading failed, nothing was written: {exc}") from None
         return IngestResult(n, n, 0, 0, len(rows["ledger"]))
 
-    # -- queries used by writers ----------------------------------------------------------
-
-    def ledger_size(self) -> int:
-        with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(schema.ledger))
-                       .scalar_one())
-
 
 _OBS_COLUMNS = ("source", "report_date", "covers", "category", "total", "announced_change",
                 "qualifier", "address", "revision", "seen_at", "input")
