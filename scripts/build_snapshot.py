@@ -19,6 +19,10 @@ def main() -> None:
     data = snapshot.dumps(snapshot.build(shared))
     out.write_bytes(data)
     print(f"wrote {out.relative_to(ROOT)} ({len(data):,} bytes)")
+    out = ROOT / "src" / "attrition" / "data" / "confirmed.json.gz"
+    data = snapshot.dumps(snapshot.build_confirmed(shared))
+    out.write_bytes(data)
+    print(f"wrote {out.relative_to(ROOT)} ({len(data):,} bytes)")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ def ensure_loaded(url: str | None = None, notice: Callable[[str], None] | None =
     """Load the bundled snapshot if the database has no ledger yet. True if it loaded."""
     with Reader(url) as reader:
         if reader.exists():
+            if not reader.confirmed_inputs():
+                _load_confirmed(reader.url)
             return False
         target = reader.url
     from attrition import snapshot
@@ -22,7 +24,18 @@ def ensure_loaded(url: str | None = None, notice: Callable[[str], None] | None =
     with Store(target) as store:
         result = store.load_rows(rows, input="bundled snapshot",
                                  sources=sorted(set(doc["observations"]) | witnesses))
+    _load_confirmed(target)
     if notice is not None:
         notice(f"attrition: first run, loaded the bundled snapshot ({result.cells:,} figures, "
                f"{len({r[0] for r in rows['ledger']}):,} reports) into {target}")
     return True
+
+
+def _load_confirmed(url: str) -> None:
+    """The bundled confirmed-loss counts, into a store that has none (also one made before
+    they were bundled)."""
+    from attrition import snapshot
+    from attrition.store.db import Store
+
+    with Store(url) as store:
+        store.ingest_confirmed([snapshot.confirmed_batch()], input="bundled snapshot")

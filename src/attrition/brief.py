@@ -15,6 +15,7 @@ from attrition import categories
 from attrition.analysis import records, series, windows
 from attrition.analysis.series import Row, Series
 from attrition.categories import Aggregate
+from attrition.compare import ConfirmedContext
 from attrition.report import CAVEAT, PUBLISHER
 from attrition.store.read import LedgerRow
 
@@ -148,10 +149,12 @@ def _notability(f: Fact, day: date) -> float:
 
 def daily(rows: Mapping[str, Sequence[Row]],
           corrections: Sequence[tuple[str, date, str, int]], report: Sequence[LedgerRow],
-          *, lang: str = "en", aggregates: Mapping[str, Aggregate] | None = None
-          ) -> dict[str, Any]:
+          *, lang: str = "en", aggregates: Mapping[str, Aggregate] | None = None,
+          confirmed: ConfirmedContext | None = None) -> dict[str, Any]:
     """The brief of one report (`report`: its ledger rows, with sources and address) as a
-    document: text, facts, sources, caveat. `rows` is the whole ledger by category."""
+    document: text, facts, sources, caveat. `rows` is the whole ledger by category. With
+    `confirmed`, one line sets the headline category (or the first headline category the
+    confirmed data covers) beside its visually confirmed count."""
     aggs = aggregates if aggregates is not None else categories.aggregates()
     report_rows = {r.category: r for r in report}
     day = report[0].report_date if report else date.min
@@ -178,7 +181,14 @@ def daily(rows: Mapping[str, Sequence[Row]],
     headline = notable[0].category if notable else None
     sources = sorted({s for r in report_rows.values() for s in r.sources})
     address = next((r.address for r in report_rows.values() if r.address), None)
-    text = (_text_en if lang == "en" else _text_uk)(day, facts, notable, address, sources)
+    context = None
+    if confirmed is not None:
+        order = [headline] if headline else []
+        for cat in [*order, *HEADLINE]:
+            if cat and (context := confirmed.beside(cat, day)) is not None:
+                break
+    text = (_text_en if lang == "en" else _text_uk)(day, facts, notable, address, sources,
+                                                    context)
     return {
         "date": day.isoformat(), "covers": (day - timedelta(days=1)).isoformat(),
         "publisher": PUBLISHER if lang == "en" else PUBLISHER_UK, "address": address,
@@ -188,7 +198,46 @@ def daily(rows: Mapping[str, Sequence[Row]],
         "windows_days": list(WINDOW_DAYS),
         "basis": "change = difference of totals (announced (+N) given beside it where known)",
         "sources": sources, "caveat": CAVEAT if lang == "en" else CAVEAT_UK,
+        "confirmed": context,
     }
+
+
+_CONFIRMED_EN = {"tanks": "tanks", "afv": "armoured fighting vehicles",
+                 "artillery": "artillery pieces", "mlrs": "multiple rocket launchers",
+                 "air_defense": "air-defence systems", "aircraft": "aircraft",
+                 "helicopters": "helicopters", "ships": "ships and submarines",
+                 "vehicles_fuel_tanks": "trucks, vehicles and jeeps",
+                 "special_equipment": "engineering, command, radar and EW vehicles",
+                 "uav": "reconnaissance and combat UAVs"}
+_CONFIRMED_UK = {"tanks": "танків", "afv": "бойових броньованих машин",
+                 "artillery": "артилерійських систем", "mlrs": "РСЗВ",
+                 "air_defense": "засобів ППО", "aircraft": "літаків",
+                 "helicopters": "гелікоптерів", "ships": "кораблів і підводних човнів",
+                 "vehicles_fuel_tanks": "вантажівок і автомобілів",
+                 "special_equipment": "інженерних, командних, радарних машин і засобів РЕБ",
+                 "uav": "розвідувальних і ударних БПЛА"}
+
+
+def _confirmed_en(ctx: dict[str, Any]) -> str:
+    as_of = date.fromisoformat(ctx["as_of"])
+    what = _CONFIRMED_EN.get(ctx["line"], ctx["line"])
+    how = (" (derived from its armoured-combat-vehicle total minus the other armoured types)"
+           if ctx["derived"] else "")
+    claimed = ctx["claimed_on_that_date"]
+    return (f"For comparison, Oryx had visually confirmed {_num(ctx['confirmed'])} Russian "
+            f"{what} lost by {en_date(as_of)}{how}; the General Staff's count on that date "
+            f"was {_num(claimed) if claimed is not None else 'not published'}. Confirmed "
+            f"counts are a floor, not a ceiling: each needs a photo or video.")
+
+
+def _confirmed_uk(ctx: dict[str, Any]) -> str:
+    as_of = date.fromisoformat(ctx["as_of"])
+    what = _CONFIRMED_UK.get(ctx["line"], ctx["line"])
+    claimed = ctx["claimed_on_that_date"]
+    return (f"Для порівняння: Oryx візуально підтвердив втрату {_uk_num(ctx['confirmed'])} "
+            f"російських {what} станом на {uk_date(as_of)}; Генштаб на ту дату називав "
+            f"{_uk_num(claimed) if claimed is not None else '—'}. Підтверджені втрати — "
+            f"нижня межа: кожна потребує фото чи відео.")
 
 
 def _record_phrase_en(f: Fact) -> str:
@@ -208,7 +257,8 @@ def _record_phrase_en(f: Fact) -> str:
 
 
 def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
-             address: str | None, sources: Sequence[str]) -> str:
+             address: str | None, sources: Sequence[str],
+             context: dict[str, Any] | None = None) -> str:
     covers = day - timedelta(days=1)
     by = {f.category: f for f in facts}
     lead = [_count_en(c, by[c].change or 0, by[c].label) for c in HEADLINE
@@ -240,6 +290,8 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
               if c in by and by[c].total is not None]
     paras.append(f"Since 24 February 2022 the General Staff has counted {_join(totals)}"
                  + (" (personnel figures are approximate)." if "personnel" in by else "."))
+    if context:
+        paras.append(_confirmed_en(context))
     paras.append(f"Source: {PUBLISHER}, report of {en_date(day)}"
                  + (f" ({address})" if address else "")
                  + f"; ledger values agreed by {', '.join(sources)}. {CAVEAT}")
@@ -247,7 +299,8 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
 
 
 def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
-             address: str | None, sources: Sequence[str]) -> str:
+             address: str | None, sources: Sequence[str],
+             context: dict[str, Any] | None = None) -> str:
     covers = day - timedelta(days=1)
     labels = {c.id: c.uk for c in categories.CATEGORIES}
     labels.update({a.id: a.uk for a in categories.BUILTIN_AGGREGATES})
@@ -276,6 +329,8 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     totals = [f"{labels[c]} – {_uk_num(by[c].total or 0)}" for c in HEADLINE
               if c in by and by[c].total is not None]
     paras.append("Загалом від 24 лютого 2022 року: " + "; ".join(totals) + ".")
+    if context:
+        paras.append(_confirmed_uk(context))
     paras.append(f"Джерело: {PUBLISHER_UK}, зведення від {uk_date(day)}"
                  + (f" ({address})" if address else "")
                  + f"; значення підтверджують {', '.join(sources)}. {CAVEAT_UK}")

@@ -93,3 +93,59 @@ def draw(s: Series, out: Path, *, start: date | None = None, end: date | None = 
         finally:
             plt.close(fig)
     return out
+
+
+CONFIRMED = "#2e7d32"
+
+
+def draw_compare(panels: list[dict[str, Any]], out: Path, *, title: str, source_line: str
+                 ) -> Path:
+    """Claimed against confirmed: one panel per line, both cumulative series on the same
+    dates. `panels`: {"name", "claimed": [(day, n)], "confirmed": [(day, n)], "note"}."""
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("svg", "png"):
+        raise ChartError(f"{out}: the chart file must end in .svg or .png")
+    panels = [p for p in panels if p["confirmed"]]
+    if not panels:
+        raise ChartError("no confirmed counts to chart for this period")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    cols = 1 if len(panels) == 1 else 2
+    nrows = (len(panels) + cols - 1) // cols
+    rc: dict[str, Any] = {"svg.hashsalt": "attrition", "svg.fonttype": "none",
+                          "font.family": "DejaVu Sans", "font.size": 8}
+    with plt.rc_context(rc):
+        fig, axes = plt.subplots(nrows, cols, figsize=(9 if cols == 2 else 8, 2.6 * nrows + 0.8),
+                                 dpi=100, squeeze=False)
+        try:
+            for ax, p in zip(axes.flat, panels, strict=False):
+                cd, cv = zip(*p["claimed"], strict=True) if p["claimed"] else ((), ())
+                fd, fv = zip(*p["confirmed"], strict=True)
+                ax.plot(cd, cv, color=MEAN, linewidth=1.3, label="claimed (General Staff)")
+                ax.plot(fd, fv, color=CONFIRMED, linewidth=1.3, marker="o", markersize=1.5,
+                        label="visually confirmed (Oryx)")
+                ax.set_ylim(bottom=0)  # both from zero: the gap between them is the story
+                ax.set_title(p["name"] + (f" · {p['note']}" if p.get("note") else ""),
+                             loc="left", fontsize=8.5)
+                ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(
+                    mdates.AutoDateLocator()))
+                ax.spines[["top", "right"]].set_visible(False)
+                ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+            for ax in list(axes.flat)[len(panels):]:
+                ax.set_visible(False)
+            axes.flat[0].legend(loc="upper left", frameon=False, fontsize=7)
+            fig.suptitle(title, x=0.01, ha="left", fontsize=10)
+            fig.text(0.01, 0.005, source_line, fontsize=6, color="#555555", wrap=True)
+            fig.tight_layout(rect=(0, 0.04, 1, 0.97))
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if fmt == "svg":
+                fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+            else:
+                fig.savefig(out, format="png", metadata={"Software": None})
+        finally:
+            plt.close(fig)
+    return out

@@ -203,13 +203,22 @@ def ingest(
             batches.append(ing.read_path(f, format, report_date))
             progress.advance(task)
     from attrition.bootstrap import ensure_loaded
+    from attrition.model import Batch
 
     ensure_loaded(_state["db"], notice=_err)
+    official = [b for b in batches if isinstance(b, Batch)]
+    confirmed = [b for b in batches if not isinstance(b, Batch)]
     with Store(_state["db"]) as store:
-        result = store.ingest(batches, input=", ".join(str(p) for p in paths))
-    print(f"{len(files)} file(s): {result.observations:,} figures, {result.new:,} new, "
-          f"{result.revised:,} revised, {result.unchanged:,} unchanged; "
-          f"{result.cells:,} ledger cells re-resolved")
+        if official:
+            result = store.ingest(official, input=", ".join(str(p) for p in paths))
+            print(f"{len(official)} file(s): {result.observations:,} figures, "
+                  f"{result.new:,} new, {result.revised:,} revised, "
+                  f"{result.unchanged:,} unchanged; {result.cells:,} ledger cells re-resolved")
+        if confirmed:
+            got = store.ingest_confirmed(confirmed, input=", ".join(str(p) for p in paths))
+            print(f"{len(confirmed)} confirmed-loss file(s): {got.counts_new:,} new counts, "
+                  f"{got.counts_revised:,} revised; {got.items_new:,} new items, "
+                  f"{got.items_changed:,} changed")
 
 
 @app.command()
@@ -221,7 +230,8 @@ def validate(
     from attrition.validate import validate as run
 
     with _reader() as reader:
-        findings = run(list(reader.ledger()), reader.observations(), reader.corrections())
+        findings = run(list(reader.ledger()), reader.observations(), reader.corrections(),
+                       confirmed=reader.confirmed_counts())
     if kind:
         findings = [f for f in findings if f.kind in kind]
     counts: dict[str, int] = {}
@@ -317,8 +327,11 @@ def export(
 @app.command()
 def update(
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 20.0,
+    confirmed: Annotated[bool, typer.Option(
+        "--confirmed/--no-confirmed", help="Also fetch confirmed losses (Oryx's newest "
+        "counts; WarSpotting's new records, paced to its rate limit).")] = True,
 ) -> None:
-    """Fetch newer reports from the configured sources and ingest them."""
+    """Fetch newer reports (and confirmed losses) from the sources and ingest them."""
     import httpx
 
     from attrition import update as upd
@@ -326,18 +339,27 @@ def update(
 
     with _reader() as reader:
         latest = reader.latest_date()
+        ws_ids = [int(i.id) for i in reader.confirmed_items("warspotting") if i.id.isdigit()]
     with httpx.Client(timeout=timeout, follow_redirects=True) as client:
         fetched = upd.fetch(client, latest)
-    if not fetched.batches:
+        extra = upd.fetch_confirmed(client, max(ws_ids, default=0)) if confirmed else None
+    if extra is not None:
+        fetched.confirmed, fetched.failures = extra.confirmed, fetched.failures + extra.failures
+    if not fetched.batches and not fetched.confirmed:
         _err(f"attrition: offline or no source reachable; nothing changed ({fetched.failures[0]})"
              if fetched.failures else "attrition: nothing fetched; nothing changed")
         return
     for failure in fetched.failures:
         _err(f"attrition: skipped: {failure}")
     with Store(_state["db"]) as store:
-        result = store.ingest(fetched.batches, input="update")
-    print(f"fetched {result.observations:,} figures: {result.new:,} new, "
-          f"{result.revised:,} revised")
+        if fetched.batches:
+            result = store.ingest(fetched.batches, input="update")
+            print(f"fetched {result.observations:,} figures: {result.new:,} new, "
+                  f"{result.revised:,} revised")
+        if fetched.confirmed:
+            got = store.ingest_confirmed(fetched.confirmed, input="update")
+            print(f"confirmed losses: {got.counts_new:,} new counts, {got.items_new:,} new "
+                  f"items")
 
 
 class BriefFormat(StrEnum):
@@ -380,9 +402,13 @@ def brief(
             doc = briefs.period(rows, corrections, week=week, month=month, lang=lang.value,
                                 aggregates=aggs)
         else:
+            from attrition import crosswalk
+            from attrition.compare import ConfirmedContext
+
             the_day = _day(day, reader)
+            context = ConfirmedContext(rows, reader.confirmed_counts("oryx"), crosswalk.load())
             doc = briefs.daily(rows, corrections, reader.report(the_day), lang=lang.value,
-                               aggregates=aggs)
+                               aggregates=aggs, confirmed=context)
     if chart is not None and "date" in doc:
         from datetime import timedelta
 
@@ -563,6 +589,109 @@ def summary(
     _console().print(table)
 
 
+def _num(v: int | None) -> str:
+    return "" if v is None else f"{v:,}"
+
+
+def _confirmed(reader: Any, source: str, crosswalk_file: str | None,
+               statuses: tuple[str, ...] | None = None) -> Any:
+    from attrition import crosswalk
+    from attrition.analysis.confirmed import Confirmed, item_counts
+    from attrition.model import STATUSES
+
+    cw = crosswalk.load(crosswalk_file)
+    counts = reader.confirmed_counts(source)
+    if source == "warspotting":
+        counts = item_counts(reader.confirmed_items(source), cw)
+    return Confirmed(source, counts, cw, statuses=statuses or STATUSES), cw
+
+
+@app.command()
+def compare(
+    start: Annotated[str | None, typer.Option("--from", help="First report date of the "
+                                              "period (default: the start of the war).")
+                     ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last date (default: latest).")
+                   ] = None,
+    category: Annotated[list[str] | None, typer.Option(
+        "--category", "-c", help="A ledger category or crosswalk line (repeatable).")] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", help="Confirmed statuses to count, e.g. destroyed,captured "
+                         "(default: all four).")] = None,
+    source: Annotated[str, typer.Option("--source", help="oryx or warspotting.")] = "oryx",
+    crosswalk_file: Annotated[str | None, typer.Option(
+        "--crosswalk", envvar="ATTRITION_CROSSWALK", help="Your own crosswalk TOML.")] = None,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    chart: Annotated[Path | None, typer.Option("--chart", help="Write a chart of both "
+                                               "cumulative series (.svg or .png).")] = None,
+) -> None:
+    """The ministry's claimed losses beside visually confirmed losses (Oryx), per category,
+    aligned on dates, with the ratio, both as-of dates and the confirmation lag."""
+    from attrition import compare as cmp
+    from attrition.model import STATUSES
+
+    statuses = None
+    if status:
+        statuses = tuple(s.strip().lower() for s in status.split(",") if s.strip())
+        bad = [s for s in statuses if s not in STATUSES]
+        if bad:
+            raise typer.BadParameter(f"unknown status {', '.join(bad)}; one of: "
+                                     + ", ".join(STATUSES), param_hint="--status")
+    with _reader() as reader:
+        rows = reader.by_category()
+        lo = _day(start, reader) if start else None
+        hi = _day(end, reader) if end else None
+        conf, cw = _confirmed(reader, source, crosswalk_file, statuses)
+    doc = cmp.compare(rows, conf, cw, start=lo, end=hi, names=category)
+    if chart is not None:
+        from attrition import charts
+        from attrition.compare import Claimed
+
+        claimed = Claimed(rows)
+        panels = []
+        for r in doc["rows"]:
+            row = cw.row(r["category"])
+            series = conf.series(row)
+            if hi:
+                series = [(d, n) for d, n in series if d <= hi]
+            if lo:
+                series = [(d, n) for d, n in series if d >= lo]
+            days = sorted({x.report_date for c in row.ledger for x in rows.get(c, [])
+                           if (not series or x.report_date >= series[0][0])
+                           and x.report_date <= (hi or x.report_date)})
+            panels.append({"name": r["category"], "confirmed": series,
+                           "claimed": [(d, v[0]) for d in days
+                                       if (v := claimed.at(row.ledger, d)) is not None],
+                           "note": "derived" if r["derived"] else None})
+        charts.draw_compare(panels, chart, title="Claimed (General Staff) and visually "
+                            "confirmed (Oryx) cumulative losses",
+                            source_line=doc["caveat"] + " Crosswalk: " + doc["crosswalk"])
+        _err(f"chart written to {chart}")
+    if _emit_data(format, doc, [{k: v for k, v in r.items() if k != "components"}
+                                for r in doc["rows"]]):
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Claimed against confirmed ({source}), {doc['from']} to {doc['to']}",
+                  caption=doc["caveat"])
+    for col in ("category", "claimed", "on", "confirmed", "on", "ratio", "lag (days)"):
+        table.add_column(col, justify="left" if col in ("category", "on") else "right",
+                         no_wrap=col != "category")
+    for r in doc["rows"]:
+        table.add_row(r["category"], _num(r["claimed"]), r["claimed_as_of"] or "",
+                      _num(r["confirmed"]), r["confirmed_as_of"] or "",
+                      "" if r["ratio"] is None else f"{r['ratio']:.2f}", _num(r["lag_days"]))
+    console = _console()
+    console.print(table)
+    for r in doc["rows"]:
+        if r["note"]:
+            console.print(f"[dim]{r['category']}: {r['note']}[/dim]")
+    for g in doc["glitches"]:
+        console.print(f"[yellow]flagged[/yellow] {g['day']}: {g['message']}")
+    console.print(f"[dim]Basis of each line: {doc['crosswalk']} (attrition compare -f json "
+                  f"gives it per row).[/dim]")
+
+
 class CheckFormat(StrEnum):
     text = "text"
     markdown = "markdown"
@@ -587,8 +716,13 @@ def check(
 
     given = parse_day(day) if day else None
     texts = _check_inputs(inputs)
+    from attrition import crosswalk
+    from attrition.check import ConfirmedView
+
     with _reader() as reader:
-        ledger = LedgerView(reader.by_category(), reader.corrections())
+        by_cat = reader.by_category()
+        ledger = LedgerView(by_cat, reader.corrections())
+        confirmed = ConfirmedView(by_cat, reader.confirmed_counts("oryx"), crosswalk.load())
     docs = []
     if len(texts) > 1 and format is CheckFormat.text:
         from rich.progress import track
@@ -597,7 +731,7 @@ def check(
     else:
         iterator = texts
     for name, text in iterator:
-        doc = check_text(text, ledger, given, source=name)
+        doc = check_text(text, ledger, given, source=name, confirmed=confirmed)
         docs.append(doc)
     if format is CheckFormat.json:
         print(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False))

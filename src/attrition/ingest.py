@@ -7,8 +7,17 @@ from datetime import date
 from pathlib import Path
 
 from attrition.errors import ParseError, SourceError
-from attrition.model import Batch
-from attrition.sources import _common, bulletin, minfin, orc, petroivaniuk, warship
+from attrition.model import Batch, ConfirmedBatch
+from attrition.sources import (
+    _common,
+    bulletin,
+    minfin,
+    orc,
+    oryx,
+    petroivaniuk,
+    warship,
+    warspotting,
+)
 
 MAX_BYTES = 10 * 1024 * 1024
 """No real input comes near this (the whole history is ~1 MB); larger is refused unread."""
@@ -21,7 +30,12 @@ FORMATS: dict[str, Callable[[bytes], Batch]] = {
     "minfin": minfin.read,
     "russianwarship": warship.read,
 }
-ALL_FORMATS = (*FORMATS, "bulletin")
+CONFIRMED_FORMATS: dict[str, Callable[[bytes], ConfirmedBatch]] = {
+    "oryx-daily-count": oryx.read_daily_count,
+    "oryx-events": oryx.read_events,
+    "warspotting": warspotting.read,
+}
+ALL_FORMATS = (*FORMATS, *CONFIRMED_FORMATS, "bulletin")
 _SUFFIXES = {".json", ".csv", ".txt", ".md"}
 
 
@@ -30,7 +44,9 @@ def _not_data(name: str) -> bool:
     figures: licences, readmes, JSON schemas, PetroIvaniuk's Oryx model list."""
     lower = name.lower()
     return (lower.startswith(("license", "licence", "readme", "sources."))
-            or lower.endswith((".schema.json", "_oryx.json")))
+            or lower.endswith((".schema.json", "_oryx.json"))
+            # Oryx's summaries repeat the last rows of daily_count.csv and carry no date
+            or lower.startswith("totals_by_"))
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -52,6 +68,14 @@ def detect(path: Path, data: bytes) -> str:
     name = path.name.lower()
     suffix = path.suffix.lower()
     if suffix == ".csv":
+        first = data[:512].lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
+        if first.startswith("country,equipment_type") and "date_recorded" in first:
+            return "oryx-daily-count"
+        if first.startswith("country,origin,system,status"):
+            return "oryx-events"
+        if first.startswith("country,"):
+            raise ParseError("an Oryx summary file without dates; ingest daily_count.csv",
+                             file=str(path))
         return "minfin"
     if suffix in (".txt", ".md"):
         return "bulletin"
@@ -60,6 +84,8 @@ def detect(path: Path, data: bytes) -> str:
         if "correction" in name:
             return "petroivaniuk-corrections"
         text = head.decode("utf-8", "replace")
+        if '"losses"' in text and '"lost_by"' in text:
+            return "warspotting"
         if '"sourceUri"' in text:
             return "orc-losses"
         if '"stats"' in text or (head[:1] == b"{" and '"data"' in text):
@@ -72,7 +98,8 @@ def detect(path: Path, data: bytes) -> str:
     return "bulletin"
 
 
-def read_path(path: Path, fmt: str | None = None, report_date: date | None = None) -> Batch:
+def read_path(path: Path, fmt: str | None = None, report_date: date | None = None
+              ) -> Batch | ConfirmedBatch:
     """One input file as a batch. Errors name the file."""
     try:
         size = path.stat().st_size
@@ -86,6 +113,7 @@ def read_path(path: Path, fmt: str | None = None, report_date: date | None = Non
         if not data.strip():
             raise ParseError("empty file")
         fmt = fmt or detect(path, data)
+        batch: Batch | ConfirmedBatch
         if fmt == "bulletin":
             _common.decode(data)
             parsed = bulletin.parse(
@@ -93,6 +121,8 @@ def read_path(path: Path, fmt: str | None = None, report_date: date | None = Non
             batch = parsed.to_batch(address=str(path))
         elif fmt in FORMATS:
             batch = FORMATS[fmt](data)
+        elif fmt in CONFIRMED_FORMATS:
+            batch = CONFIRMED_FORMATS[fmt](data)
         else:
             raise ParseError(f"unknown format {fmt!r}; one of: {', '.join(ALL_FORMATS)}")
     except ParseError as exc:

@@ -50,3 +50,61 @@ class Batch:
     """The input's own address (file path or URL)."""
     retrieved_at: str | None = None
     """When the input was fetched or published, where known (ISO); else the ingest time."""
+
+
+STATUSES = ("destroyed", "damaged", "abandoned", "captured")
+"""How a visually confirmed loss was lost, in the confirmed-loss lists' own words."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmedCount:
+    """A confirmed-loss list's cumulative count of one equipment type, as scraped on `day`.
+
+    Oryx dates are "first seen by the scraper", not the day of the loss.
+    """
+
+    source: str
+    country: str
+    type: str
+    day: date
+    destroyed: int
+    damaged: int
+    abandoned: int
+    captured: int
+    total: int
+
+    def by_status(self, statuses: tuple[str, ...] = STATUSES) -> int:
+        if set(statuses) == set(STATUSES):
+            return self.total
+        return sum(getattr(self, s) for s in statuses)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmedItem:
+    """One visually confirmed loss: an Oryx list entry or a WarSpotting record."""
+
+    source: str
+    id: str
+    country: str
+    type: str | None
+    """The list's equipment type (WarSpotting gives it; Oryx's per-item rows do not)."""
+    model: str
+    status: str
+    day: date | None
+    """WarSpotting: the date of the loss; Oryx: the first scrape that saw the entry."""
+    address: str | None = None
+    """The evidence (photo, video, post) or the record's page."""
+    location: str | None = None
+    unit: str | None = None
+    tags: str | None = None
+
+
+@dataclass(slots=True)
+class ConfirmedBatch:
+    """What one confirmed-loss reader produced from one input."""
+
+    source: str
+    counts: list[ConfirmedCount] = field(default_factory=list)
+    items: list[ConfirmedItem] = field(default_factory=list)
+    address: str | None = None
+    retrieved_at: str | None = None

@@ -20,7 +20,7 @@ from typing import Any
 from attrition import resolve
 from attrition.categories import BULLETIN, MINFIN, ORC_LOSSES, PETROIVANIUK
 from attrition.errors import AttritionError
-from attrition.model import Batch
+from attrition.model import Batch, ConfirmedBatch, ConfirmedCount
 from attrition.sources import bulletin, minfin, orc, petroivaniuk
 
 FORMAT = 1
@@ -173,3 +173,48 @@ def rows(doc: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
 @functools.cache
 def _covers(day: str) -> str:
     return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+
+
+# -- confirmed losses -------------------------------------------------------------------------
+
+_CONFIRMED = "confirmed.json.gz"
+ORYX_COMMIT = "a8624b4781666b73440fba89824133cb41531a72"
+ORYX_AS_OF = "2025-07-19"
+ORYX_ATTRIBUTION = ("Visually confirmed losses: Oryx, \"Attack On Europe: Documenting Equipment "
+                    "Losses\" (oryxspioenkop.com), as scraped by scarnecchia/oryx_data "
+                    f"(snapshot {ORYX_COMMIT[:8]}, {ORYX_AS_OF}), CC BY 4.0.")
+_COUNT_COLS = ("type", "day", "destroyed", "damaged", "abandoned", "captured", "total")
+
+
+def build_confirmed(shared_data: Path) -> dict[str, Any]:
+    """The bundled confirmed-loss document: Oryx's per-type counts for Russia (deterministic)."""
+    from attrition.sources import oryx
+
+    path = shared_data / "confirmed" / "oryx_data" / "daily_count.csv"
+    batch = oryx.read_daily_count(path.read_bytes())
+    rows = sorted(([c.type, c.day.isoformat(), c.destroyed, c.damaged, c.abandoned,
+                    c.captured, c.total] for c in batch.counts if c.country == "Russia"),
+                  key=lambda r: (r[1], r[0]))
+    return {
+        "format": FORMAT, "source": oryx.SOURCE, "country": "Russia", "licence": "CC BY 4.0",
+        "attribution": ORYX_ATTRIBUTION, "as_of": ORYX_AS_OF, "retrieved_at": ORYX_AS_OF,
+        "address": f"https://github.com/scarnecchia/oryx_data/blob/{ORYX_COMMIT}/"
+                   "daily_count.csv",
+        "columns": list(_COUNT_COLS), "counts": rows,
+    }
+
+
+def bundled_confirmed_bytes() -> bytes:
+    return resources.files("attrition").joinpath("data", _CONFIRMED).read_bytes()
+
+
+def confirmed_batch(doc: dict[str, Any] | None = None) -> ConfirmedBatch:
+    """The bundled confirmed counts as a batch for `Store.ingest_confirmed`."""
+    if doc is None:
+        doc = json.loads(gzip.decompress(bundled_confirmed_bytes()))
+    if doc.get("format") != FORMAT or list(doc.get("columns", [])) != list(_COUNT_COLS):
+        raise SnapshotError("bundled confirmed-loss snapshot has an unknown layout")
+    counts = [ConfirmedCount(doc["source"], doc["country"], t, date.fromisoformat(d), *nums)
+              for t, d, *nums in doc["counts"]]
+    return ConfirmedBatch(doc["source"], counts=counts, address=doc["address"],
+                          retrieved_at=doc["retrieved_at"])

@@ -6,6 +6,7 @@ Tests pass a client with a mock transport; nothing here is special-cased for the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -14,8 +15,8 @@ import httpx
 
 from attrition.categories import WARSHIP
 from attrition.errors import FetchError, ParseError
-from attrition.model import Batch
-from attrition.sources import orc, petroivaniuk, warship
+from attrition.model import Batch, ConfirmedBatch
+from attrition.sources import orc, oryx, petroivaniuk, warship, warspotting
 from attrition.sources._common import load_json
 
 WARSHIP_API = "https://russianwarship.rip/api/v2"
@@ -31,12 +32,19 @@ DATASETS: dict[str, tuple[str, Callable[[bytes], Batch]]] = {
         orc.read),
 }
 MAX_PAGES = 200
+WARSPOTTING_API = "https://ukr.warspotting.net/api"
+WARSPOTTING_DELAY = 1.1
+"""Seconds between WarSpotting requests: its documented limit is 10 requests per 10 s."""
+WARSPOTTING_PAGE = 100
+"""`/losses/russia/<id>` answers up to this many records from that id on."""
+ORYX_DAILY = ("https://raw.githubusercontent.com/scarnecchia/oryx_data/main/daily_count.csv")
 
 
 @dataclass
 class Fetched:
     batches: list[Batch] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    confirmed: list[ConfirmedBatch] = field(default_factory=list)
 
 
 def _get(client: httpx.Client, url: str, params: dict[str, str] | None = None) -> bytes:
@@ -70,6 +78,51 @@ def fetch_warship(client: httpx.Client, since: date | None) -> Batch:
             params = None
     batch.address = WARSHIP_API
     return batch
+
+
+def fetch_warspotting(client: httpx.Client, after_id: int = 0, *,
+                      sleep: Callable[[float], None] = time.sleep,
+                      max_pages: int = MAX_PAGES) -> ConfirmedBatch:
+    """Every WarSpotting record of a Russian loss with an id above `after_id`, paging by id
+    and pausing between requests to stay within the published rate limit."""
+    batch = ConfirmedBatch(warspotting.SOURCE, address=WARSPOTTING_API)
+    cursor = after_id + 1
+    for page in range(max_pages):
+        if page:
+            sleep(WARSPOTTING_DELAY)
+        url = f"{WARSPOTTING_API}/losses/russia/{cursor}"
+        try:
+            got = warspotting.read(_get(client, url))
+        except ParseError as exc:
+            raise exc.at(url) from None
+        batch.items.extend(got.items)
+        ids = [int(i.id) for i in got.items if i.id.isdigit()]
+        if len(got.items) < WARSPOTTING_PAGE or not ids or max(ids) < cursor:
+            break
+        cursor = max(ids) + 1
+    return batch
+
+
+def fetch_oryx(client: httpx.Client) -> ConfirmedBatch:
+    try:
+        batch = oryx.read_daily_count(_get(client, ORYX_DAILY))
+    except ParseError as exc:
+        raise exc.at(ORYX_DAILY) from None
+    batch.address = ORYX_DAILY
+    return batch
+
+
+def fetch_confirmed(client: httpx.Client, warspotting_after: int = 0, *,
+                    sleep: Callable[[float], None] = time.sleep) -> Fetched:
+    out = Fetched()
+    for name in ("oryx", "warspotting"):
+        try:
+            out.confirmed.append(
+                fetch_oryx(client) if name == "oryx"
+                else fetch_warspotting(client, warspotting_after, sleep=sleep))
+        except (FetchError, ParseError) as exc:
+            out.failures.append(f"{name}: {exc}")
+    return out
 
 
 def fetch(client: httpx.Client, since: date | None,

@@ -13,10 +13,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from attrition import categories
+from attrition.model import ConfirmedCount
 from attrition.store.read import LedgerRow, ObservationRow
 
 KINDS = ("disagreement", "tie", "negative_change", "announced_mismatch", "stale_row",
-         "missing_days", "category_gap", "implausible_change")
+         "missing_days", "category_gap", "implausible_change", "confirmed_glitch")
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class Finding:
 
 
 def validate(ledger: Sequence[LedgerRow], observations: Sequence[ObservationRow],
-             corrections: Iterable[tuple[str, date, str, int]] = ()) -> list[Finding]:
+             corrections: Iterable[tuple[str, date, str, int]] = (),
+             confirmed: Iterable[ConfirmedCount] = ()) -> list[Finding]:
     corrected = {(d, c) for _, d, c, _ in corrections}
     findings: list[Finding] = []
     findings += disagreements(ledger)
@@ -45,9 +47,19 @@ def validate(ledger: Sequence[LedgerRow], observations: Sequence[ObservationRow]
     findings += missing_days(observations)
     findings += category_gaps(observations)
     findings += implausible_changes(ledger)
+    findings += confirmed_glitches(confirmed)
     findings.sort(key=lambda f: (f.report_date, KINDS.index(f.kind), f.category or "",
                                  f.source or ""))
     return findings
+
+
+def confirmed_glitches(counts: Iterable[ConfirmedCount]) -> list[Finding]:
+    """Scrape glitches in the confirmed-loss counts (kept out of every series and ratio)."""
+    from attrition.analysis.confirmed import glitches
+
+    return [Finding("confirmed_glitch", g.day, g.type, g.source, f"{g.country}: {g.message}",
+                    {"field": g.field, "value": g.value, "before": g.before,
+                     "after": g.after}) for g in glitches(counts)]
 
 
 def disagreements(ledger: Iterable[LedgerRow]) -> list[Finding]:

@@ -10,17 +10,21 @@ from typing import Any
 
 from attrition.check import article as articles
 from attrition.check import claims as extraction
+from attrition.check.confirmed import ConfirmedView
 from attrition.check.ledger import LedgerView
 from attrition.check.verify import NOTE, Verifier
 from attrition.errors import CheckError
 
-__all__ = ["LedgerView", "check_text"]
+__all__ = ["ConfirmedView", "LedgerView", "check_text"]
 
 
 def check_text(text: str, ledger: LedgerView, day: date | None = None,
-               source: str = "text") -> dict[str, Any]:
+               source: str = "text", confirmed: ConfirmedView | None = None
+               ) -> dict[str, Any]:
     """Check every loss figure in `text`. `day` is the article's date (else the header's or
-    the first dated line's). Returns the check document."""
+    the first dated line's). With `confirmed`, numbers the text attributes to Oryx are
+    checked against the confirmed counts, and every cumulative claim gets the confirmed
+    count beside it. Returns the check document."""
     art = articles.read(text)
     if day is not None:
         date_source = "given (--date)"
@@ -34,8 +38,19 @@ def check_text(text: str, ledger: LedgerView, day: date | None = None,
     windows = extraction.document_windows(art, day)
     out = []
     summary: dict[str, int] = {}
+    oryx_category: tuple[int, str] | None = None
     for c in claims:
         res = verifier.verify(c, day, windows)
+        attributed = None
+        if confirmed is not None and c.scope and c.scope.startswith("from Oryx"):
+            si = c.sentence.start
+            cat = c.category or (oryx_category[1] if oryx_category
+                                 and si - oryx_category[0] < 600 else None)
+            if c.category:
+                oryx_category = (si, c.category)
+            verdict = confirmed.verify(c, day, cat)
+            if verdict is not None:
+                res, attributed = verdict, confirmed.source
         reading = res.reading
         measure = c.measure if c.label_kind == "comparative" else (
             reading.measure if reading else (c.measure or "change"))
@@ -55,7 +70,14 @@ def check_text(text: str, ledger: LedgerView, day: date | None = None,
             [c.category] if c.category else [])
         category = (reading.category if reading and c.label_kind in ("loose", "sum")
                     else c.category)
+        if attributed:
+            category = res.actual_category or category
+            measure = "total"
         summary[res.verdict] = summary.get(res.verdict, 0) + 1
+        beside = None
+        if confirmed is not None and not attributed and measure == "total" and category \
+                and not c.scope:
+            beside = confirmed.beside(category, reading.end if reading else day)
         out.append({
             "sentence": c.sentence.text,
             "span": [c.start, c.end],
@@ -75,8 +97,12 @@ def check_text(text: str, ledger: LedgerView, day: date | None = None,
             "why": res.why,
             "evidence": res.evidence,
             "alternatives": [a.to_dict() for a in res.alternatives[:8]],
-            "note": NOTE + (" The personnel figure counts killed and wounded."
-                            if category == "personnel" else ""),
+            "note": (("A count of visually confirmed losses (Oryx), checked against the "
+                      "bundled confirmed data.") if attributed else NOTE)
+                    + (" The personnel figure counts killed and wounded."
+                       if category == "personnel" else ""),
+            "attributed_to": attributed or "General Staff",
+            **({"confirmed": beside} if beside else {}),
         })
     return {
         "article": {"date": day.isoformat(), "date_source": date_source, "source": source,

@@ -30,9 +30,19 @@ def terminal(doc: dict[str, Any], console: Any) -> None:
             console.print(f"  [dim]{escape(c['why'])}[/dim]")
         for alt in c["alternatives"][:3]:
             console.print(f"  [dim]· not: {escape(alt['reading'])}[/dim]")
+        if c.get("confirmed"):
+            console.print(f"  [dim]· {escape(confirmed_line(c['confirmed']))}[/dim]")
     console.print("\n" + ", ".join(f"{k}: {v}" for k, v in sorted(doc["summary"].items())))
     console.print("[dim]Figures are official Ukrainian claims, not independently "
-                  "confirmed.[/dim]")
+                  "confirmed, except those attributed to Oryx (visually confirmed, a floor)."
+                  "[/dim]")
+
+
+def confirmed_line(ctx: dict[str, Any]) -> str:
+    return (f"visually confirmed ({ctx['source']}): {ctx['confirmed']:,} {ctx['line']} by "
+            f"{ctx['as_of']}" + (" (derived)" if ctx.get("derived") else "")
+            + (f"; the General Staff's count on that date: {ctx['claimed_on_that_date']:,}"
+               if ctx.get("claimed_on_that_date") is not None else ""))
 
 
 def markdown(doc: dict[str, Any]) -> str:
@@ -41,8 +51,10 @@ def markdown(doc: dict[str, Any]) -> str:
              "| claim | verdict | reading | note |", "|---|---|---|---|"]
     for c in doc["claims"]:
         cell = c["text"].replace("|", "\\|").replace("\n", " ")
+        note = c["why"] + (f" ({confirmed_line(c['confirmed'])})" if c.get("confirmed")
+                           else "")
         lines.append(f"| {cell} | **{c['verdict']}** | {c['reading'].replace('|', '/')} | "
-                     f"{c['why'].replace('|', '/')} |")
+                     f"{note.replace('|', '/')} |")
     lines += ["", ", ".join(f"{k}: {v}" for k, v in sorted(doc["summary"].items())), "",
               "_Figures are official Ukrainian claims, not independently confirmed._"]
     return "\n".join(lines) + "\n"

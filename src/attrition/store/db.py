@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from attrition import resolve
 from attrition.errors import StoreError
-from attrition.model import Batch, Observation
+from attrition.model import Batch, ConfirmedBatch, Observation
 from attrition.store import schema
 from attrition.store.location import default_url, normalise, sqlite_path
 
@@ -46,6 +46,17 @@ SOURCE_INFO: dict[str, dict[str, Any]] = {
         "url": "https://www.mil.gov.ua/", "licence": "© Ministry of Defence of Ukraine",
         "attribution": "", "redistributable": True,
     },
+    "oryx": {
+        "title": "Oryx, Attack On Europe: Documenting Equipment Losses (via scarnecchia/oryx_data)",
+        "url": "https://github.com/scarnecchia/oryx_data", "licence": "CC BY 4.0",
+        "attribution": "Oryx (oryxspioenkop.com) and scarnecchia/oryx_data, CC BY 4.0",
+        "redistributable": True,
+    },
+    "warspotting": {
+        "title": "WarSpotting API (ukr.warspotting.net)", "url": "https://ukr.warspotting.net/api",
+        "licence": "see ukr.warspotting.net terms", "attribution": "WarSpotting",
+        "redistributable": False,
+    },
     "press": {
         "title": "News reproductions of the bulletin", "url": None, "licence": "",
         "attribution": "", "redistributable": True,
@@ -61,6 +72,14 @@ class IngestResult:
     unchanged: int
     cells: int
     """Ledger cells written (re-resolved)."""
+
+
+@dataclass(frozen=True)
+class ConfirmedResult:
+    counts_new: int
+    counts_revised: int
+    items_new: int
+    items_changed: int
 
 
 def now() -> str:
@@ -162,6 +181,69 @@ class Store:
         if cells:
             self._write_cells(conn, cells)
         return IngestResult(total_obs, new, revised, total_obs - new - revised, len(cells))
+
+    def ingest_confirmed(self, batches: Sequence[ConfirmedBatch], *, input: str,
+                         seen_at: str | None = None) -> ConfirmedResult:
+        """Add confirmed-loss counts and items in one transaction. A count already stored
+        is skipped; a different count for the same (source, country, type, day) becomes a
+        new revision; an item (by source and id) is replaced by its newer record."""
+        seen_at = seen_at or now()
+        new = revised = items_new = items_changed = 0
+        try:
+            with self.engine.begin() as conn:
+                ct, it = schema.confirmed_counts, schema.confirmed_items
+                for batch in batches:
+                    self._ensure_source(conn, batch.source)
+                    have: dict[tuple[str, str, str], tuple[int, tuple[int, ...]]] = {}
+                    for r in conn.execute(sa.select(
+                            ct.c.country, ct.c.type, ct.c.day, ct.c.revision, ct.c.destroyed,
+                            ct.c.damaged, ct.c.abandoned, ct.c.captured, ct.c.total)
+                            .where(ct.c.source == batch.source).order_by(ct.c.revision)):
+                        have[(r[0], r[1], str(r[2]))] = (r[3], tuple(r[4:]))
+                    rows = []
+                    for c in batch.counts:
+                        key = (c.country, c.type, c.day.isoformat())
+                        nums = (c.destroyed, c.damaged, c.abandoned, c.captured, c.total)
+                        old = have.get(key)
+                        if old is not None and old[1] == nums:
+                            continue
+                        rev = 1 if old is None else old[0] + 1
+                        new += old is None
+                        revised += old is not None
+                        have[key] = (rev, nums)
+                        rows.append((batch.source, *key, rev, *nums,
+                                     batch.retrieved_at or seen_at, batch.address or input))
+                    _bulk_insert(conn, ct, _CONFIRMED_COLUMNS, rows)
+                    if batch.items:
+                        stored = {str(r[0]): tuple(r[1:]) for r in conn.execute(sa.select(
+                            it.c.id, it.c.country, it.c.type, it.c.model, it.c.status,
+                            it.c.day, it.c.address, it.c.location, it.c.unit, it.c.tags)
+                            .where(it.c.source == batch.source))}
+                        fresh = []
+                        for i in batch.items:
+                            vals = (i.country, i.type, i.model, i.status,
+                                    i.day.isoformat() if i.day else None, i.address,
+                                    i.location, i.unit, i.tags)
+                            old_item = stored.get(i.id)
+                            if old_item == vals:
+                                continue
+                            if old_item is not None:
+                                items_changed += 1
+                                conn.execute(it.delete().where(it.c.source == batch.source,
+                                                               it.c.id == i.id))
+                            else:
+                                items_new += 1
+                            stored[i.id] = vals
+                            fresh.append((batch.source, i.id, *vals,
+                                          batch.retrieved_at or seen_at))
+                        _bulk_insert(conn, it, _ITEM_COLUMNS, fresh)
+                    conn.execute(schema.ingests.insert(), {
+                        "at": seen_at, "input": batch.address or input, "source": batch.source,
+                        "observations": len(batch.counts) + len(batch.items),
+                        "new": new + items_new, "revised": revised + items_changed})
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"ingest failed, nothing was written: {exc}") from None
+        return ConfirmedResult(new, revised, items_new, items_changed)
 
     def _ensure_source(self, conn: Connection, name: str) -> None:
         t = schema.sources
@@ -273,6 +355,10 @@ class Store:
 
 _OBS_COLUMNS = ("source", "report_date", "covers", "category", "total", "announced_change",
                 "qualifier", "address", "revision", "seen_at", "input")
+_CONFIRMED_COLUMNS = ("source", "country", "type", "day", "revision", "destroyed", "damaged",
+                      "abandoned", "captured", "total", "seen_at", "input")
+_ITEM_COLUMNS = ("source", "id", "country", "type", "model", "status", "day", "address",
+                 "location", "unit", "tags", "seen_at")
 _LEDGER_COLUMNS = ("report_date", "covers", "category", "total", "change", "announced_change",
                    "qualifier", "sources", "dissent", "method", "address")
 

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from attrition import categories
 from attrition.errors import StoreError
+from attrition.model import ConfirmedCount, ConfirmedItem
 from attrition.store.location import default_url, normalise, sqlite_path
 
 
@@ -213,6 +214,50 @@ class Reader:
                         "reports": int(r[3]), "observations": int(r[4]),
                         "retrieved_at": r[5]})
         return out
+
+    # -- confirmed losses -----------------------------------------------------------------
+
+    def confirmed_counts(self, source: str | None = None) -> list[ConfirmedCount]:
+        """The latest revision of every confirmed count (empty on a store without them)."""
+        sql = ("SELECT source, country, type, day, revision, destroyed, damaged, abandoned, "
+               "captured, total FROM confirmed_counts")
+        params: list[Any] = []
+        if source:
+            sql += " WHERE source = ?"
+            params.append(source)
+        try:
+            rows = self._query(sql + " ORDER BY revision", params)
+        except StoreError:
+            return []
+        latest: dict[tuple[str, str, str, str], ConfirmedCount] = {}
+        for r in rows:
+            latest[(r[0], r[1], r[2], str(r[3]))] = ConfirmedCount(
+                r[0], r[1], r[2], date.fromisoformat(str(r[3])), *(int(v) for v in r[5:10]))
+        return list(latest.values())
+
+    def confirmed_items(self, source: str | None = None) -> list[ConfirmedItem]:
+        sql = ("SELECT source, id, country, type, model, status, day, address, location, "
+               "unit, tags FROM confirmed_items")
+        params: list[Any] = []
+        if source:
+            sql += " WHERE source = ?"
+            params.append(source)
+        try:
+            rows = self._query(sql, params)
+        except StoreError:
+            return []
+        return [ConfirmedItem(r[0], str(r[1]), r[2], r[3], r[4], r[5],
+                              date.fromisoformat(str(r[6])) if r[6] else None, r[7], r[8],
+                              r[9], r[10]) for r in rows]
+
+    def confirmed_inputs(self) -> dict[str, str]:
+        """source -> when its confirmed data was last retrieved."""
+        try:
+            rows = self._query("SELECT source, MAX(seen_at) FROM confirmed_counts "
+                               "GROUP BY source")
+        except StoreError:
+            return {}
+        return {r[0]: r[1] for r in rows}
 
     def witness_counts(self) -> dict[str, int]:
         """How many ledger cells each source agrees with (including witnesses whose rows are

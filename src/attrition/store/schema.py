@@ -71,3 +71,37 @@ ingests = sa.Table(
     sa.Column("new", sa.Integer, nullable=False),
     sa.Column("revised", sa.Integer, nullable=False),
 )
+
+# Confirmed (visually documented) losses: kept apart from the official figures, never mixed
+# into the ledger.
+confirmed_counts = sa.Table(
+    "confirmed_counts", metadata,
+    sa.Column("source", sa.String(40), primary_key=True),
+    sa.Column("country", sa.String(40), primary_key=True),
+    sa.Column("type", sa.String(200), primary_key=True),
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("revision", sa.Integer, primary_key=True, default=1),
+    sa.Column("destroyed", sa.Integer, nullable=False),
+    sa.Column("damaged", sa.Integer, nullable=False),
+    sa.Column("abandoned", sa.Integer, nullable=False),
+    sa.Column("captured", sa.Integer, nullable=False),
+    sa.Column("total", sa.Integer, nullable=False),
+    sa.Column("seen_at", sa.String(32), nullable=False),
+    sa.Column("input", sa.Text),
+)
+
+confirmed_items = sa.Table(
+    "confirmed_items", metadata,
+    sa.Column("source", sa.String(40), primary_key=True),
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("country", sa.String(40), nullable=False),
+    sa.Column("type", sa.String(200)),
+    sa.Column("model", sa.Text, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("day", sa.String(10)),
+    sa.Column("address", sa.Text),
+    sa.Column("location", sa.Text),
+    sa.Column("unit", sa.Text),
+    sa.Column("tags", sa.Text),
+    sa.Column("seen_at", sa.String(32), nullable=False),
+)
