@@ -18,6 +18,7 @@ demo: $(BIN)/attrition
 	$(BIN)/attrition --db $(DEMO_DB) show 2024-11-14
 	$(BIN)/attrition --db $(DEMO_DB) brief 2024-11-14
 	$(BIN)/attrition --db $(DEMO_DB) check tests/fixtures/articles/daily-2024-11-14.txt
+	$(BIN)/attrition --db $(DEMO_DB) compare --to 2025-07-19
 
 test: $(BIN)/attrition
 	$(BIN)/ruff check src tests bench scripts

@@ -793,6 +793,29 @@ def _check_inputs(inputs: list[str]) -> list[tuple[str, str]]:
     return out
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """The JSON API (docs at /docs), the russianwarship.rip v2 routes and the dashboard.
+    Read-only unless ATTRITION_API_TOKEN is set (then POST /api/ingest and /api/update
+    accept that token)."""
+    import os
+
+    import uvicorn
+
+    from attrition.bootstrap import ensure_loaded
+
+    ensure_loaded(_state["db"], notice=_err)
+    if _state["db"]:
+        os.environ["ATTRITION_DB"] = _state["db"]
+    _err(f"attrition: serving on http://{host}:{port} (docs at /docs)")
+    uvicorn.run("attrition.web.app:from_env", factory=True, host=host, port=port,
+                workers=workers, log_level="warning", access_log=False)
+
+
 def main() -> None:
     try:
         app()

@@ -36,6 +36,11 @@ def report(reader: Reader, day: date) -> dict[str, Any]:
     if not rows:
         first, last = reader.first_date(), reader.latest_date()
         raise NotFoundError(f"no report for {day} (the ledger runs {first} .. {last})")
+    return document(rows, day)
+
+
+def document(rows: list[LedgerRow], day: date) -> dict[str, Any]:
+    """The report document from its ledger rows."""
     address = next((r.address for r in rows if r.address), None)
     return {
         "date": day.isoformat(),

@@ -129,6 +129,11 @@ class Reader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def version(self) -> tuple[int, int]:
+        """Changes whenever anything is ingested (the web app's caches key on it)."""
+        rows = self._query("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM ingests")
+        return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
+
     # -- the ledger -----------------------------------------------------------------------
 
     def latest_date(self) -> date | None:
