@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from attrition.errors import AttritionError
 from attrition.web import api, pages
 from attrition.web.state import Holder
 
@@ -47,6 +48,10 @@ def create_app(url: str | None = None, *, ttl: float = 2.0) -> FastAPI:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(x) for x in first.get("loc", ()))
         return _error(422, f"{where}: {first.get('msg', 'invalid request')}")
+
+    @app.exception_handler(AttritionError)
+    async def attrition_error(request: Request, exc: AttritionError) -> Response:
+        return _error(*api.error_payload(exc))
 
     @app.exception_handler(Exception)
     async def any_error(request: Request, exc: Exception) -> Response:

@@ -13,6 +13,9 @@ from attrition.categories import WAR_START, WARSHIP
 from attrition.store.read import LedgerRow
 
 MESSAGE = "The data were fetched successfully."
+_MERGED_INTO = {part: categories.BY_ID[whole].fields[WARSHIP]
+                for whole, parts in categories.HISTORICAL_PARTS.items() for part in parts
+                if WARSHIP in categories.BY_ID[whole].fields}
 
 # Ukrainian titles of the API's terms, as the bulletin words them.
 _TERMS_UK = {c.fields[WARSHIP]: c.uk for c in categories.CATEGORIES if WARSHIP in c.fields}
@@ -28,6 +31,8 @@ def record(rows: Sequence[LedgerRow]) -> dict[str, Any]:
     for r in rows:
         cat = categories.BY_ID.get(r.category)
         name = cat.fields.get(WARSHIP) if cat else None
+        if name is None:  # before 2022-05-01: military auto + fuel tanks, as the merged key
+            name = _MERGED_INTO.get(r.category)
         if name is None:
             continue
         stats[name] = stats.get(name, 0) + r.total
