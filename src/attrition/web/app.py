@@ -55,7 +55,7 @@ def create_app(url: str | None = None, *, ttl: float = 2.0) -> FastAPI:
     from attrition.bootstrap import ensure_loaded
 
     ensure_loaded(url)
-    app = FastAPI(title="attrition", version="0.1.0",
+    app = FastAPI(title="attrition", version="0.1.0", docs_url=None, redoc_url=None,
                   description="A checkable ledger of the Russian losses reported daily by "
                               "Ukraine's General Staff. Official claims, not independently "
                               "verified; personnel counts killed and wounded.")

@@ -255,3 +255,20 @@ async def chart(request: Request, name: str) -> Response:
         return Response(body, media_type="image/svg+xml")
 
     return api.cached(request, make)
+
+
+@router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+async def docs(request: Request) -> Response:
+    """The OpenAPI description as a page that needs no CDN (Swagger UI would fetch its
+    scripts from one); the machine-readable form is /openapi.json."""
+    spec = request.app.openapi()
+    ops = []
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            ops.append({"path": path, "method": method.upper(), "summary": op.get("summary"),
+                        "description": op.get("description", ""), "tags": op.get("tags", []),
+                        "params": [{"name": p["name"], "in": p["in"],
+                                    "required": p.get("required", False),
+                                    "description": p.get("description", "")}
+                                   for p in op.get("parameters", [])]})
+    return _page(request, "docs.html", api.data(request), spec=spec, ops=ops)
