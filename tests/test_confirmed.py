@@ -354,3 +354,16 @@ def test_check_of_an_oryx_figure_that_is_wrong(db: str) -> None:
     doc = json.loads(run("check", "-", "-f", "json", db=db, stdin=text).stdout)
     (c,) = doc["claims"]
     assert c["verdict"] == "contradicted" and c["actual"] == 4074
+
+
+def test_warspotting_records_ingest_and_compare(db: str) -> None:
+    path = FIXTURES / "warspotting" / "losses_russia_2024-11-13.json"
+    out = run("ingest", str(path), db=db)
+    assert out.returncode == 0 and "4 new items" in out.stdout, out.stderr
+    again = run("ingest", str(path), db=db)
+    assert "0 new items" in again.stdout
+    doc = json.loads(run("compare", "--source", "warspotting", "--to", "2024-11-14", "-c",
+                         "tanks", "-c", "afv", "-f", "json", db=db).stdout)
+    rows = {r["category"]: r for r in doc["rows"]}
+    assert rows["tanks"]["confirmed"] == 1 and rows["afv"]["confirmed"] == 1
+    assert rows["tanks"]["claimed"] == 9319

@@ -202,6 +202,12 @@ def item_counts(items: Iterable[ConfirmedItem], crosswalk: Crosswalk,
         source = it.source
         per[(it.type, it.day)][it.status] += 1
     out = []
+    if per:
+        # A list of items is the whole record: a mapped type with no item counts zero.
+        first = min(day for _, day in per)
+        seen = {typ for typ, _ in per}
+        out += [ConfirmedCount(source, country, typ, first, 0, 0, 0, 0, 0)
+                for typ in sorted(crosswalk.mapped(source) - seen)]
     running: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATUSES, 0))
     for (typ, day) in sorted(per, key=lambda k: (k[1], k[0])):
         acc = running[typ]
