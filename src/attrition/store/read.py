@@ -9,11 +9,13 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from attrition import categories
 from attrition.errors import StoreError
-from attrition.model import ConfirmedCount, ConfirmedItem
+
+if TYPE_CHECKING:  # imported where used: `show` has no need of them at start-up
+    from attrition.model import ConfirmedCount, ConfirmedItem
 from attrition.store.location import default_url, normalise, sqlite_path
 
 
@@ -224,6 +226,8 @@ class Reader:
 
     def confirmed_counts(self, source: str | None = None) -> list[ConfirmedCount]:
         """The latest revision of every confirmed count (empty on a store without them)."""
+        from attrition.model import ConfirmedCount
+
         sql = ("SELECT source, country, type, day, revision, destroyed, damaged, abandoned, "
                "captured, total FROM confirmed_counts")
         params: list[Any] = []
@@ -241,6 +245,8 @@ class Reader:
         return list(latest.values())
 
     def confirmed_items(self, source: str | None = None) -> list[ConfirmedItem]:
+        from attrition.model import ConfirmedItem
+
         sql = ("SELECT source, id, country, type, model, status, day, address, location, "
                "unit, tags FROM confirmed_items")
         params: list[Any] = []
