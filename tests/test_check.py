@@ -190,3 +190,47 @@ def test_window_sum_across_a_gap_before_it() -> None:
     view = LedgerView(rows)
     assert view.window("tanks", date(2024, 1, 3), date(2024, 1, 4)) == 8
     assert view.window("tanks", date(2024, 1, 1), date(2024, 1, 3)) is None  # a missing day
+
+
+def _claims(ledger: LedgerView, text: str, day: date) -> dict[str, dict[str, object]]:
+    return by_text(check_text(text, ledger, day))
+
+
+def test_bare_losses_follow_the_texts_topic(ledger: LedgerView) -> None:
+    text = ("Tank losses were heaviest in the autumn of 2023. The General Staff counted 521 "
+            "losses in October 2023, and 359 losses in June 2024.\n\n"
+            "Russia lost 19 tanks in the past day, taking total losses to 716,070.")
+    c = _claims(ledger, text, date(2024, 11, 14))
+    for quote, value in (("521 losses", 521), ("359 losses", 359)):
+        assert c[quote]["verdict"] == "supported" and c[quote]["category"] == "tanks", c[quote]
+    # a bare "losses" that only personnel explains is read as personnel, not mislabeled
+    total = next(v for k, v in c.items() if k.startswith("716,070") or k.endswith("716,070"))
+    assert total["verdict"] == "supported" and "personnel" in str(total["why"])
+
+
+def test_a_continuing_sentence_keeps_the_previous_source(ledger: LedgerView) -> None:
+    text = ("Moscow's defence ministry said 1,400 Ukrainian soldiers were killed in a week. "
+            "Other losses were claimed in two sectors (300 killed) and (150 killed).\n\n"
+            "Ukraine's General Staff said Russia lost 1,690 troops over the past day.")
+    c = _claims(ledger, text, date(2024, 11, 14))
+    assert c["1,690 troops"]["verdict"] == "supported"
+    others = [v for k, v in c.items() if "300" in k or "150" in k]
+    assert others and all(v["verdict"] == "unverifiable" for v in others)
+
+
+def test_think_tank_estimates_and_forecasts_are_out_of_scope(ledger: LedgerView) -> None:
+    text = ("A London think tank estimated that Russia had lost 50,000 men by the spring. "
+            "Kyiv reported 1,690 personnel lost over the past day, and losses are expected "
+            "to remain above 1,500 a day.")
+    c = _claims(ledger, text, date(2024, 11, 14))
+    assert next(v for k, v in c.items() if "50,000" in k)["verdict"] == "unverifiable"
+    assert next(v for k, v in c.items() if "1,690" in k)["verdict"] == "supported"
+    forecast = next(v for k, v in c.items() if "1,500" in k)
+    assert forecast["verdict"] == "unverifiable" and "forecast" in str(forecast["why"])
+
+
+def test_a_report_from_the_previous_day(ledger: LedgerView) -> None:
+    text = "In a report from the previous day, the General Staff put Russia's losses at 120,760."
+    c = _claims(ledger, text, date(2023, 1, 23))
+    (claim,) = c.values()
+    assert claim["verdict"] == "supported" and claim["period"]["to"] == "2023-01-22"

@@ -30,7 +30,8 @@ OUT_OF_SCOPE = (
                 r"military (?:units|personnel)|aircraft|tanks|casualties|losses|forces lost|"
                 r"army lost|fighters|defenders|soldier)|\bukraine(?:'s)? (?:has )?lost\b|"
                 r"українських (?:військових|солдатів|захисників|бійців)|втрати україни|"
-                r"зсу втратил", re.I), "a figure of Ukrainian losses, not Russian"),
+                r"зсу втратил|\b(?:suffered|sustained|incurred) by ukrain", re.I),
+     "a figure of Ukrainian losses, not Russian"),
     (re.compile(r"\b(?:uk|u\.k\.|british|britain's) (?:ministry of defen[cs]e|mod|defen[cs]e "
                 r"intelligence|intelligence|military intelligence|defen[cs]e ministry)|"
                 r"\bdefen[cs]e intelligence\b", re.I),
@@ -46,6 +47,9 @@ OUT_OF_SCOPE = (
                 r"nato(?: official)?|cia|estonian|norwegian)\b[^.]{0,60}\b(?:estimat|said|"
                 r"says|assess)", re.I),
      "an estimate by another government or body, not the General Staff"),
+    (re.compile(r"\bthink[- ]tank\b|\binstitute\b[^.]{0,80}\b(?:estimat|assess|calculat)|"
+                r"\b(?:iiss|isw|rusi|csis)\b[^.]{0,60}\b(?:estimat|assess|said|says)", re.I),
+     "an estimate by a research institute, not the General Staff"),
     (re.compile(r"\b(?:spokesperson|spokesman|spokeswoman|commander)\b[^.]{0,80}\b(?:sector|"
                 r"direction|group|brigade|troops|forces)\b|\b(?:tavria|khortytsia|avdiivka|"
                 r"bakhmut|pokrovsk|kupiansk|lyman|kharkiv|zaporizhzhia) (?:sector|direction|"
@@ -56,17 +60,35 @@ OUT_OF_SCOPE = (
     (re.compile(r"\b(?:battle|fighting|assault|offensive|attacks?) (?:of|for|near|around|on) "
                 r"[A-ZА-ЯІЇЄ]\w+", re.U), "a figure for one battle or sector, not the General "
                                           "Staff's daily total"),
-    (re.compile(r"\bwill (?:likely )?(?:continue|average|reach|exceed|lose|remain)|"
-                r"(?:is|are) expected to|forecast|projected to", re.I),
-     "a forecast, not a reported figure"),
     (re.compile(r"\b(?:pows?|prisoners? of war|surrendered|полонен)", re.I),
      "prisoners of war are not in the General Staff's daily figures"),
 )
+
+FORECAST = re.compile(
+    r"\bwill (?:likely )?(?:continue|average|reach|exceed|lose|remain)|"
+    r"(?:is|are) expected to|forecast|projected to", re.I)
+FORECAST_WHY = "a forecast, not a reported figure"
+"""Judged per figure, not per sentence: "X was the second-worst month, and losses are
+expected to continue at 1,000 a day" has one reported figure and one forecast."""
+
+
+def _forecast_near(text: str, start: int, end: int) -> bool:
+    clause_start = max(text.rfind(",", 0, start), text.rfind(";", 0, start),
+                       text.rfind(" that ", 0, start))
+    return any(clause_start <= m.start() < end + 30 for m in FORECAST.finditer(text))
+
+
+CONTINUATION = re.compile(
+    r"^\W*(?:other|also|alongside|in addition|additionally|besides|of (?:these|them|this)|"
+    r"among them|further)\b|\b(?:were|was) (?:also )?(?:claimed|reported|said)\b", re.I)
+"""A sentence that goes on with the previous one's figures (and so with its source)."""
 
 MAX_SENTENCE = 3000
 """Longer "sentences" (a run of digits, markup without stops) are skipped, which also keeps
 every pattern here linear in the article's length."""
 
+GENERIC_LABELS = frozenset({"losses", "total losses"})
+"""Words that name no category at all: the text's topic decides."""
 WEAK_LABELS = frozenset({"losses", "death toll", "people", "men", "lives", "russians",
                          "military personnel", "personnel"})
 """Words that name personnel only when nothing more specific is near ("artillery losses")."""
@@ -149,7 +171,7 @@ class Claim:
     label: str | None = None
     category: str | None = None
     label_kind: str = "category"
-    """category | loose | sum | context | comparative"""
+    """category | loose | sum | context | generic | comparative"""
     measure: str | None = None
     """the measure the text states: change | total | window | average | comparative"""
     period: tuple[date | None, date] | None = None
@@ -329,14 +351,25 @@ def extract(art: Article, day: date) -> list[Claim]:
     quotes_gs = any(IN_SCOPE_ANYWAY.search(x.text) for x in art.sentences)
     last_cat: str | None = None
     last_cat_sentence = -10
+    prev_scope: tuple[int, str] | None = None
+    recent: tuple[int, str] | None = None
+    """The category the text last named with a specific word, and in which sentence."""
     for si, sent in enumerate(art.sentences):
         s_text = sent.text
         if len(s_text) > MAX_SENTENCE:
             continue  # no sentence of an article is this long: noise, not prose
-        scope = next((why for rx, why in OUT_OF_SCOPE if rx.search(s_text)), None)
-        if scope and (IN_SCOPE_ANYWAY.search(s_text) or (
-                quotes_gs and scope.startswith("from UK Defence Intelligence"))):
+        if IN_SCOPE_ANYWAY.search(s_text):
             scope = None  # another body quoting the General Staff's own figures
+        else:
+            # an article that quotes the General Staff may cite UK DI quoting it too; a
+            # forecast or another body's figure in the same sentence still rules it out
+            scope = next((why for rx, why in OUT_OF_SCOPE if rx.search(s_text) and not (
+                quotes_gs and why.startswith("from UK Defence Intelligence"))), None)
+        if scope is None and prev_scope is not None and si == prev_scope[0] + 1 and \
+                "\n" not in art.text[art.sentences[si - 1].end:sent.start] and \
+                CONTINUATION.search(s_text) and not IN_SCOPE_ANYWAY.search(s_text):
+            scope = prev_scope[1]  # "Other losses were claimed in …" goes on with that source
+        prev_scope = (si, scope) if scope else None
         found = numbers.find(s_text) + _singular_ones(s_text)
         found.sort(key=lambda n: n.start)
         dates = _date_spans(s_text) + [(m.start(), m.end()) for m in MILESTONE.finditer(s_text)]
@@ -375,23 +408,37 @@ def extract(art: Article, day: date) -> list[Claim]:
             s, e, lab, cid, lkind = label
             if kind != "context":
                 kind = lkind
+            if lab in GENERIC_LABELS and cid == "personnel":
+                # bare "losses" names whatever the text is about ("tank losses … 521
+                # losses in October"); the verifier still tries personnel
+                ctx = [x[3] for x in sent_labels if x[1] <= n.start and x[2] not in WEAK_LABELS]
+                topic = ctx[-1] if ctx else (recent[1] if recent and si - recent[0] <= 2
+                                             else None)
+                if topic is not None and topic != "personnel":
+                    cid, kind = topic, "generic"
             start = min(n.qualifier_start if n.qualifier_start is not None else n.start,
                         s if label is after_label or kind != "context" else n.start)
             end = max(n.end, e if label is after_label else n.end)
             if label is not after_label and kind != "context":
                 start = min(start, s)
             claim = Claim(sent, sent.start + start, sent.start + end, n.value, n, n.qualifier,
-                          lab or None, cid, kind, scope=scope, plus=plus)
+                          lab or None, cid, kind, plus=plus,
+                          scope=scope or (FORECAST_WHY if _forecast_near(s_text, start, end)
+                                          else None))
             _measure_and_period(claim, s_text, n, day)
             sentence_claims.append(claim)
         comp = _comparative(sent, s_text, day)
         if comp is not None:
-            comp.scope = scope
+            cs = comp.start - sent.start
+            comp.scope = scope or (FORECAST_WHY if _forecast_near(s_text, cs, cs) else None)
             _comparative_subject(comp, s_text, sent_labels, sentence_claims, last_cat, day)
             sentence_claims.append(comp)
         for c in sentence_claims:
             if c.category and c.label_kind != "comparative" and c.scope is None:
                 last_cat, last_cat_sentence = c.category, si
+        strong_here = [x[3] for x in sent_labels if x[2] not in WEAK_LABELS]
+        if strong_here and scope is None:
+            recent = (si, strong_here[-1])
         claims.extend(sentence_claims)
     return claims
 
@@ -468,7 +515,16 @@ def _nearest(cue: re.Pattern[str], text: str, pos: int) -> int | None:
     return best
 
 
+PREVIOUS_REPORT = re.compile(
+    r"(?:in |from )?(?:a |the )?report (?:from|of) the previous day|the previous day's report|"
+    r"yesterday's (?:report|update|bulletin)", re.I)
+
+
 def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
+    prev = PREVIOUS_REPORT.search(s)
+    if prev:
+        # "in a report from the previous day … 120,760": names a report, not a day's losses
+        s = s[:prev.start()] + " " * (prev.end() - prev.start()) + s[prev.end():]
     if c.plus:
         c.measure = "change"
     dist = {name: _nearest(rx, s, n.start) for name, rx in (
@@ -492,6 +548,9 @@ def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
         period, note = resolve_period(s, n.start, day, "window")
         if period is not None:
             c.measure, c.period, c.period_note = "window", period, note
+    if prev and c.period is None:
+        c.period = (day - timedelta(days=1), day - timedelta(days=1))
+        c.period_note = "the report of the day before the article's"
     c.date_stated = bool(c.period_note) or bool(DATE_CUES.search(s))
 
 

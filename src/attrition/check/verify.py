@@ -153,6 +153,14 @@ class Verifier:
                 if res is not None:
                     res.why = f"{c.label!r} read as {' + '.join(r.components)}"
                     return self._finish(res, tried, r)
+        if c.label_kind == "generic":
+            # bare "losses" read as the text's topic; personnel is the other plain reading
+            r = self.reading(("personnel",), measure, start, end)
+            tried.append(r)
+            res = self._match(c, r)
+            if res is not None:
+                res.why = f"{c.label!r} read as personnel"
+                return self._finish(res, tried, r)
         if c.label_kind == "sum":
             for name in _SUM_CANDIDATES:
                 r = self.reading(tuple(self.ledger.aggregates[name].components), measure,
