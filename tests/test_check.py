@@ -202,7 +202,9 @@ def test_bare_losses_follow_the_texts_topic(ledger: LedgerView) -> None:
             "Russia lost 19 tanks in the past day, taking total losses to 716,070.")
     c = _claims(ledger, text, date(2024, 11, 14))
     for quote, value in (("521 losses", 521), ("359 losses", 359)):
-        assert c[quote]["verdict"] == "supported" and c[quote]["category"] == "tanks", c[quote]
+        got = c[quote]
+        assert got["verdict"] == "supported" and got["category"] == "tanks", got
+        assert got["value"] == value
     # a bare "losses" that only personnel explains is read as personnel, not mislabeled
     total = next(v for k, v in c.items() if k.startswith("716,070") or k.endswith("716,070"))
     assert total["verdict"] == "supported" and "personnel" in str(total["why"])
