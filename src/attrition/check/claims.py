@@ -520,6 +520,13 @@ PREVIOUS_REPORT = re.compile(
     r"yesterday's (?:report|update|bulletin)", re.I)
 
 
+_THIS_YEAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this year|"
+                        r"year to date|з початку року", re.I)
+_IN_MONTH = re.compile(
+    rf"\b(?:in|during|for|of|totall?ing)\b[^.]{{0,40}}\b(?:{MONTH_RE})\b|\bthe month\b", re.I)
+_SINCE_START = re.compile(r"since the (?:start|beginning)", re.I)
+
+
 def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
     prev = PREVIOUS_REPORT.search(s)
     if prev:
@@ -537,14 +544,11 @@ def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
     after = s[n.end:n.end + 8]
     if c.measure in (None, "change") and re.match(r"^\s*\(\s*\+", after) and not c.plus:
         c.measure = "total"  # "9419 (+20)": a total with its change beside it
-    if re.search(r"since the (?:beginning|start) of (?:the|this) year|so far this year|"
-                 r"year to date|з початку року", s, re.I) and c.measure != "change":
+    if _THIS_YEAR.search(s) and c.measure != "change":
         c.measure = "window"
     c.period, c.period_note = resolve_period(s, n.start, day, c.measure)
     if c.period is None and c.measure in (None, "change") and not TOTAL_CUES.search(s) and \
-            re.search(
-            rf"\b(?:in|during|for|of|totall?ing)\b[^.]{{0,40}}\b(?:{MONTH_RE})\b|\bthe month\b",
-            s, re.I) and not re.search(r"since the (?:start|beginning)", s, re.I):
+            _IN_MONTH.search(s) and not _SINCE_START.search(s):
         period, note = resolve_period(s, n.start, day, "window")
         if period is not None:
             c.measure, c.period, c.period_note = "window", period, note

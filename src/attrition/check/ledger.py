@@ -23,6 +23,7 @@ class LedgerView:
         self.first = min(days) if days else date.min
         self.last = max(days) if days else date.min
         self._series: dict[str, Series] = {}
+        self._values: dict[tuple[tuple[str, ...], str, date | None, date], int | None] = {}
         self._cache: dict[tuple[str, str], list[series.Point]] = {}
         self.aggregates = categories.aggregates()
         # prefix sums of the changes by day ordinal: any window is two lookups
@@ -89,7 +90,18 @@ class LedgerView:
 
     def value(self, cats: Sequence[str], measure: str, start: date | None, end: date
               ) -> int | None:
-        """The ledger's figure for one category or a sum of categories."""
+        """The ledger's figure for one category or a sum of categories (memoised: the
+        readings of an article's claims share their dates)."""
+        key = (tuple(cats), measure, start, end)
+        if key in self._values:
+            return self._values[key]
+        if len(self._values) > 200_000:
+            self._values.clear()
+        got = self._values[key] = self._value(cats, measure, start, end)
+        return got
+
+    def _value(self, cats: Sequence[str], measure: str, start: date | None, end: date
+               ) -> int | None:
         total = 0
         if len(cats) > 1:  # a sum counts the categories that exist in that report
             cats = [c for c in cats if self.has(c, end) or self.parts([c], end)]
