@@ -64,6 +64,35 @@ OUT_OF_SCOPE = (
      "prisoners of war are not in the General Staff's daily figures"),
 )
 
+_SCOPE_KEYS: tuple[tuple[str, ...], ...] = (
+    ("ukrain", "україн", "зсу"),
+    ("uk", "u.k.", "brit", "intelligence"),
+    ("oryx", "visually", "warspotting"),
+    ("russia", "moscow", "kremlin", "shoigu", "konashenkov", "міноборони"),
+    ("paris", "france", "french", "pentagon", "u.s.", "us officials", "american", "nato", "cia",
+     "estonian", "norwegian"),
+    ("think", "institute", "iiss", "isw", "rusi", "csis"),
+    ("spokes", "commander", "sector", "direction", "front", "area", "напрямку", "авдіївськ",
+     "бахмутськ", "покровськ"),
+    ("russian",),
+    ("battle", "fighting", "assault", "offensive", "attack"),
+    ("pow", "prisoner", "surrender", "полонен"),
+)
+"""For each OUT_OF_SCOPE rule, words without which its pattern cannot match: a substring
+test first spares most sentences every regular expression."""
+assert len(_SCOPE_KEYS) == len(OUT_OF_SCOPE)
+
+
+def _scope_of(text: str, skip_uk: bool) -> str | None:
+    low = text.lower()
+    for (rx, why), keys in zip(OUT_OF_SCOPE, _SCOPE_KEYS, strict=True):
+        if skip_uk and why.startswith("from UK Defence Intelligence"):
+            continue
+        if any(k in low for k in keys) and rx.search(text):
+            return why
+    return None
+
+
 FORECAST = re.compile(
     r"\bwill (?:likely )?(?:continue|average|reach|exceed|lose|remain)|"
     r"(?:is|are) expected to|forecast|projected to", re.I)
@@ -358,13 +387,10 @@ def extract(art: Article, day: date) -> list[Claim]:
         s_text = sent.text
         if len(s_text) > MAX_SENTENCE:
             continue  # no sentence of an article is this long: noise, not prose
-        if IN_SCOPE_ANYWAY.search(s_text):
-            scope = None  # another body quoting the General Staff's own figures
-        else:
-            # an article that quotes the General Staff may cite UK DI quoting it too; a
-            # forecast or another body's figure in the same sentence still rules it out
-            scope = next((why for rx, why in OUT_OF_SCOPE if rx.search(s_text) and not (
-                quotes_gs and why.startswith("from UK Defence Intelligence"))), None)
+        # None when another body quotes the General Staff's own figures; an article that
+        # quotes the General Staff may cite UK DI quoting it too, but another body's own
+        # figure in the same sentence still rules it out
+        scope = None if IN_SCOPE_ANYWAY.search(s_text) else _scope_of(s_text, quotes_gs)
         if scope is None and prev_scope is not None and si == prev_scope[0] + 1 and \
                 "\n" not in art.text[art.sentences[si - 1].end:sent.start] and \
                 CONTINUATION.search(s_text) and not IN_SCOPE_ANYWAY.search(s_text):
@@ -527,11 +553,23 @@ _IN_MONTH = re.compile(
 _SINCE_START = re.compile(r"since the (?:start|beginning)", re.I)
 
 
-def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
+@lru_cache(maxsize=1024)
+def _sentence_cues(s: str) -> tuple[str, bool, bool, bool, bool, bool]:
+    """What a sentence says about every figure in it (worked out once per sentence): the
+    sentence with "a report from the previous day" blanked out, whether it named that
+    report, and whether it has year-to-date, total, in-a-month, since-the-start and
+    which-report cues."""
     prev = PREVIOUS_REPORT.search(s)
     if prev:
         # "in a report from the previous day … 120,760": names a report, not a day's losses
         s = s[:prev.start()] + " " * (prev.end() - prev.start()) + s[prev.end():]
+    return (s, prev is not None, bool(_THIS_YEAR.search(s)), bool(TOTAL_CUES.search(s)),
+            bool(_IN_MONTH.search(s)) and not _SINCE_START.search(s),
+            bool(DATE_CUES.search(s)))
+
+
+def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
+    s, prev, this_year, total_cue, in_month, date_cue = _sentence_cues(s)
     if c.plus:
         c.measure = "change"
     dist = {name: _nearest(rx, s, n.start) for name, rx in (
@@ -544,18 +582,17 @@ def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
     after = s[n.end:n.end + 8]
     if c.measure in (None, "change") and re.match(r"^\s*\(\s*\+", after) and not c.plus:
         c.measure = "total"  # "9419 (+20)": a total with its change beside it
-    if _THIS_YEAR.search(s) and c.measure != "change":
+    if this_year and c.measure != "change":
         c.measure = "window"
     c.period, c.period_note = resolve_period(s, n.start, day, c.measure)
-    if c.period is None and c.measure in (None, "change") and not TOTAL_CUES.search(s) and \
-            _IN_MONTH.search(s) and not _SINCE_START.search(s):
+    if c.period is None and c.measure in (None, "change") and not total_cue and in_month:
         period, note = resolve_period(s, n.start, day, "window")
         if period is not None:
             c.measure, c.period, c.period_note = "window", period, note
     if prev and c.period is None:
         c.period = (day - timedelta(days=1), day - timedelta(days=1))
         c.period_note = "the report of the day before the article's"
-    c.date_stated = bool(c.period_note) or bool(DATE_CUES.search(s))
+    c.date_stated = bool(c.period_note) or date_cue
 
 
 def latest_weekday(day: date, weekday: int) -> date:
