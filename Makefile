@@ -10,6 +10,9 @@ $(BIN)/attrition: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@# byte-compile once, as a regular install does (an editable install does not, and
+	@# where PYTHONDONTWRITEBYTECODE is set every command would recompile the package)
+	$(BIN)/python -m compileall -q src/attrition
 	touch $@
 
 demo: $(BIN)/attrition

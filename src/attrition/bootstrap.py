@@ -20,11 +20,12 @@ def ensure_loaded(url: str | None = None, notice: Callable[[str], None] | None =
 
     doc = snapshot.load_doc()
     rows = snapshot.rows(doc)
-    witnesses = {s for r in rows["ledger"] for s in str(r[7]).split(",")}
+    rows["confirmed"] = snapshot.confirmed_rows()
+    witnesses = {s for agreed in {r[7] for r in rows["ledger"]} for s in str(agreed).split(",")}
+    confirmed_sources = {r[0] for r in rows["confirmed"]}
     with Store(target) as store:
-        result = store.load_rows(rows, input="bundled snapshot",
-                                 sources=sorted(set(doc["observations"]) | witnesses))
-    _load_confirmed(target)
+        result = store.load_rows(rows, input="bundled snapshot", sources=sorted(
+            set(doc["observations"]) | witnesses | confirmed_sources))
     if notice is not None:
         notice(f"attrition: first run, loaded the bundled snapshot ({result.cells:,} figures, "
                f"{len({r[0] for r in rows['ledger']}):,} reports) into {target}")

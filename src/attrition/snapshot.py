@@ -218,3 +218,15 @@ def confirmed_batch(doc: dict[str, Any] | None = None) -> ConfirmedBatch:
               for t, d, *nums in doc["counts"]]
     return ConfirmedBatch(doc["source"], counts=counts, address=doc["address"],
                           retrieved_at=doc["retrieved_at"])
+
+
+def confirmed_rows(doc: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    """The bundled confirmed counts as `confirmed_counts` rows (store.db's column order), for
+    a first run's single load."""
+    if doc is None:
+        doc = json.loads(gzip.decompress(bundled_confirmed_bytes()))
+    if doc.get("format") != FORMAT or list(doc.get("columns", [])) != list(_COUNT_COLS):
+        raise SnapshotError("bundled confirmed-loss snapshot has an unknown layout")
+    src, country, when, where = doc["source"], doc["country"], doc["retrieved_at"], \
+        doc["address"]
+    return [(src, country, t, d, 1, *nums, when, where) for t, d, *nums in doc["counts"]]

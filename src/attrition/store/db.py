@@ -337,6 +337,10 @@ class Store:
                 t = schema.observations
                 if conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one():
                     raise StoreError("the database is not empty; use ingest instead")
+                if conn.dialect.name == "sqlite":
+                    # the rows go in sorted by key, so the indexes grow at their ends; a
+                    # larger page cache keeps them in memory for the one transaction
+                    conn.exec_driver_sql("PRAGMA cache_size = -65536")
                 for name in sources:
                     self._ensure_source(conn, name)
                 _bulk_insert(conn, t, _OBS_COLUMNS, rows["observations"])
@@ -344,6 +348,8 @@ class Store:
                 _bulk_insert(conn, schema.corrections,
                              ("source", "report_date", "category", "value"),
                              rows["corrections"])
+                _bulk_insert(conn, schema.confirmed_counts, _CONFIRMED_COLUMNS,
+                             rows.get("confirmed", []))
                 n = len(rows["observations"])
                 conn.execute(schema.ingests.insert(), {
                     "at": now(), "input": input, "source": "snapshot", "observations": n,
