@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 from attrition.errors import ConfigError, UnknownCategoryError
 
@@ -27,8 +27,10 @@ WARSHIP = "russianwarship"
 BULLETIN = "bulletin"
 
 
-@dataclass(frozen=True)
-class Category:
+class Category(NamedTuple):
+    """One category. (A NamedTuple: this module is imported by every command, and frozen
+    dataclasses cost several times more to define.)"""
+
     id: str
     en: str
     """The English label as the bulletin writes it."""
@@ -39,7 +41,7 @@ class Category:
     """Last report date on which the category exists; None while it still does."""
     synonyms_en: tuple[str, ...] = ()
     synonyms_uk: tuple[str, ...] = ()
-    fields: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = {}  # noqa: RUF012  (never mutated; _c always passes one)
     """Each source's field name for this category."""
     kind: str = "equipment"
     note: str = ""
@@ -334,8 +336,7 @@ def match_label(text: str, day: date | None = None) -> tuple[str, int, int] | No
 # -- named aggregates -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Aggregate:
+class Aggregate(NamedTuple):
     """A named sum of categories, e.g. what the press calls "vehicles"."""
 
     id: str

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -19,8 +18,10 @@ if TYPE_CHECKING:  # imported where used: `show` has no need of them at start-up
 from attrition.store.location import default_url, normalise, sqlite_path
 
 
-@dataclass(frozen=True)
-class LedgerRow:
+class LedgerRow(NamedTuple):
+    """One resolved cell. (NamedTuples, not dataclasses, here: every command imports this
+    module, and a NamedTuple costs a fifth of a frozen dataclass to define.)"""
+
     report_date: date
     category: str
     total: int
@@ -47,8 +48,7 @@ class SeriesRow(NamedTuple):
     announced_change: int | None
 
 
-@dataclass(frozen=True)
-class ObservationRow:
+class ObservationRow(NamedTuple):
     source: str
     report_date: date
     category: str
