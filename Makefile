@@ -33,6 +33,7 @@ lint: $(BIN)/attrition
 	$(BIN)/mypy
 
 bench: $(BIN)/attrition
+	$(BIN)/python -m compileall -q src/attrition
 	$(BIN)/python bench/bench_ledger.py
 	$(BIN)/python bench/bench_brief.py
 	$(BIN)/python bench/bench_check.py

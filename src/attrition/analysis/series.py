@@ -8,9 +8,11 @@ component was corrected or fell ("correction").
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property, partial
 from itertools import pairwise
 from typing import NamedTuple, Protocol
 
@@ -74,9 +76,19 @@ class Series:
                 hi = mid
         return lo if lo < len(self.points) and self.points[lo].day == day else None
 
+    @cached_property
+    def days(self) -> list[date]:
+        return [p.day for p in self.points]
+
     def between(self, start: date | None, end: date | None) -> list[Point]:
-        return [p for p in self.points if (start is None or p.day >= start)
-                and (end is None or p.day <= end)]
+        lo = 0 if start is None else bisect_left(self.days, start)
+        hi = len(self.points) if end is None else bisect_right(self.days, end)
+        return list(self.points[lo:hi])
+
+
+_point = partial(tuple.__new__, Point)
+"""Point((...)) without NamedTuple's Python-level __new__: a series of a category is built
+from ~1,600 rows on every brief, and this halves the cost."""
 
 
 def _cat_points(rows: Sequence[Row], corrected: set[date], basis: str) -> list[Point]:
@@ -92,7 +104,7 @@ def _cat_points(rows: Sequence[Row], corrected: set[date], basis: str) -> list[P
             excluded = "creation"
         elif r.report_date in corrected or (r.change is not None and r.change < 0):
             excluded = "correction"
-        out.append(Point(r.report_date, change, r.total, used, excluded, (r.category,)))
+        out.append(_point((r.report_date, change, r.total, used, excluded, (r.category,))))
     return out
 
 
