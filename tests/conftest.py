@@ -7,6 +7,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # the brief cache of every CLI process the tests start goes to a folder of their own,
+    # never the user's cache
+    import tempfile
+
+    os.environ.setdefault("ATTRITION_CACHE", tempfile.mkdtemp(prefix="attrition-cache-"))
 SHARED = Path(os.environ.get("ATTRITION_SHARED", ROOT.parent / "shared"))
 DATA = SHARED / "data"
 

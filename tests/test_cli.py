@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 
-def run(*args: str, db: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ATTRITION_DB": db, "COLUMNS": "120"}
+def run(*args: str, db: str, stdin: str | None = None,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ATTRITION_DB": db, "COLUMNS": "120", **(env or {})}
     return subprocess.run([sys.executable, "-m", "attrition.cli", *args], env=env,
                           capture_output=True, text=True, input=stdin, timeout=120)
 
@@ -174,6 +175,28 @@ def test_brief_json_envelope(db: str) -> None:
     f = next(f for f in doc["facts"] if f["category"] == "vehicles_fuel_tanks")
     assert set(f) >= {"category", "change", "total", "rank_30d", "highest_since",
                       "highest_since_value"}
+
+
+def test_brief_cache_is_keyed_by_the_data(db: str, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    env = {"ATTRITION_CACHE": str(cache)}
+
+    def brief() -> dict[str, object]:
+        res = run("brief", "latest", "--format", "json", db=db, env=env)
+        assert res.returncode == 0, res.stderr
+        return json.loads(res.stdout)  # type: ignore[no-any-return]
+
+    first = brief()
+    assert len(list(cache.glob("*.json"))) == 1
+    assert brief() == first  # the cached document is the computed one
+    bulletin = tmp_path / "2026-08-23.txt"
+    bulletin.write_text("The total combat losses of the enemy from 24.02.2022 to 23.08.2026 "
+                        "were approximately: personnel ‒ about 1476300 (+1030) persons, tanks "
+                        "‒ 12295 (+3)\n", encoding="utf-8")
+    assert run("ingest", str(bulletin), db=db).returncode == 0
+    after = brief()  # a new ingest is a new key: never the stale brief
+    assert after["date"] == "2026-08-23" and first["date"] == "2026-08-22"
+    assert len(list(cache.glob("*.json"))) == 2
 
 
 def test_brief_text_ukrainian_and_chart(db: str, tmp_path: Path) -> None:

@@ -10,9 +10,12 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from attrition.errors import ConfigError, UnknownCategoryError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 WAR_START = date(2022, 2, 24)
 MERGE_DATE = date(2022, 5, 1)
@@ -403,20 +406,24 @@ def aggregates(config: dict[str, object] | None = None) -> dict[str, Aggregate]:
     return out
 
 
-def load_config() -> dict[str, object]:
-    """The user's TOML config: ATTRITION_CONFIG, else `attrition/config.toml` in the user
-    config folder; empty when there is none."""
+def config_path() -> Path:
+    """ATTRITION_CONFIG, else `attrition/config.toml` in the user config folder."""
     import os
-    import tomllib
     from pathlib import Path
 
     path_env = os.environ.get("ATTRITION_CONFIG")
     if path_env:
-        path = Path(path_env)
-    else:
-        from platformdirs import user_config_dir
+        return Path(path_env)
+    from platformdirs import user_config_dir
 
-        path = Path(user_config_dir("attrition", appauthor=False)) / "config.toml"
+    return Path(user_config_dir("attrition", appauthor=False)) / "config.toml"
+
+
+def load_config() -> dict[str, object]:
+    """The user's TOML config (see `config_path`); empty when there is none."""
+    import tomllib
+
+    path = config_path()
     if not path.exists():
         return {}
     try:

@@ -380,6 +380,23 @@ def _analysis_input(reader: Any) -> tuple[dict[str, Any], list[Any], dict[str, A
         categories.load_config())
 
 
+def _brief_doc(reader: Any, what: str, week: str | None, month: str | None,
+               lang: str) -> dict[str, Any]:
+    from attrition import brief as briefs
+
+    rows, corrections, aggs = _analysis_input(reader)
+    if week or month:
+        return briefs.period(rows, corrections, week=week, month=month, lang=lang,
+                             aggregates=aggs)
+    from attrition import crosswalk
+    from attrition.compare import ConfirmedContext
+
+    the_day = date.fromisoformat(what)
+    context = ConfirmedContext(rows, reader.confirmed_counts("oryx"), crosswalk.load())
+    return briefs.daily(rows, corrections, reader.report(the_day), lang=lang,
+                        aggregates=aggs, confirmed=context)
+
+
 @app.command()
 def brief(
     day: Annotated[str, typer.Argument(help="Report date (default: latest).")] = "latest",
@@ -394,27 +411,24 @@ def brief(
     ] = None,
 ) -> None:
     """A short, exact, sourced brief of a report, a week or a month."""
-    from attrition import brief as briefs
+    from attrition import cache
 
     with _reader() as reader:
-        rows, corrections, aggs = _analysis_input(reader)
-        if week or month:
-            doc = briefs.period(rows, corrections, week=week, month=month, lang=lang.value,
-                                aggregates=aggs)
-        else:
-            from attrition import crosswalk
-            from attrition.compare import ConfirmedContext
-
-            the_day = _day(day, reader)
-            context = ConfirmedContext(rows, reader.confirmed_counts("oryx"), crosswalk.load())
-            doc = briefs.daily(rows, corrections, reader.report(the_day), lang=lang.value,
-                               aggregates=aggs, confirmed=context)
+        what = f"week={week}" if week else f"month={month}" if month else \
+            _day(day, reader).isoformat()
+        name = cache.key("brief", reader.url, reader.version(), what, lang.value)
+        doc = cache.get(name)
+        if doc is None:
+            doc = _brief_doc(reader, what, week, month, lang.value)
+            cache.put(name, doc)
     if chart is not None and "date" in doc:
         from datetime import timedelta
 
         from attrition import charts
         from attrition.analysis import series
 
+        with _reader() as reader:
+            rows, corrections, aggs = _analysis_input(reader)
         name = doc["headline"] or "vehicles"
         d = date.fromisoformat(doc["date"])
         s = series.build(name, rows, corrections, aggregates=aggs)
@@ -423,6 +437,8 @@ def brief(
     if format is BriefFormat.json:
         print(json.dumps(doc, ensure_ascii=False))
     elif format is BriefFormat.markdown:
+        from attrition import brief as briefs
+
         print(briefs.markdown(doc), end="")
     else:
         print(doc["text"])

@@ -131,10 +131,12 @@ class Reader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def version(self) -> tuple[int, int]:
-        """Changes whenever anything is ingested (the web app's caches key on it)."""
-        rows = self._query("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM ingests")
-        return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
+    def version(self) -> tuple[int, int, str]:
+        """Changes whenever anything is ingested (caches key on it): how many ingests, the
+        last one's id and time (a store rebuilt from scratch differs in the time)."""
+        rows = self._query("SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(MAX(at), '') "
+                           "FROM ingests")
+        return (int(rows[0][0]), int(rows[0][1]), str(rows[0][2])) if rows else (0, 0, "")
 
     # -- the ledger -----------------------------------------------------------------------
 

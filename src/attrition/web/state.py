@@ -24,7 +24,7 @@ CACHE_SIZE = 4096
 
 @dataclass
 class Data:
-    version: tuple[int, int]
+    version: tuple[int, int, str]
     by_category: dict[str, list[SeriesRow]]
     corrections: list[tuple[str, date, str, int]]
     reports: dict[date, list[LedgerRow]]
