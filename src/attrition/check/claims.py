@@ -184,6 +184,20 @@ COMPARATIVE = re.compile(
     r"the most\b|first time since|only surpassed|surpassed|trended (?:down|up)wards?|"
     r"consecutive|lowest|fewest|one of (?:its|the) \w+est|shy of|short of|away from the|"
     r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*)", re.I)
+
+
+def _from_word_start(rx: re.Pattern[str], also: str = "") -> re.Pattern[str]:
+    """The same pattern, tried only where a word starts: the engine tries every alternative
+    at every position, and most positions are inside words (2.5-3x faster here; the matches
+    are the same on every sentence of the fixtures and the eval set)."""
+    return re.compile(rf"\b(?:{rx.pattern}){also}", rx.flags)
+
+
+CHANGE_CUES = _from_word_start(CHANGE_CUES, r"|\+\d")
+TOTAL_CUES = _from_word_start(TOTAL_CUES)
+WINDOW_CUES = _from_word_start(WINDOW_CUES)
+AVERAGE_CUES = _from_word_start(AVERAGE_CUES)
+DATE_CUES = _from_word_start(DATE_CUES)
 _SAY = re.compile(r"\b(?:said|says|reported|reports|announced|published|stated|released|"
                   r"posted|update|updated|report|figures|data|повідоми\w*|заявив|заявили|"
                   r"оприлюднив|зведення\w*)\s+(?:\w+\s+)?$", re.I)
@@ -339,6 +353,7 @@ MILESTONE = re.compile(r"(?:less than |only |just )?(?<![\d,])[\d,]{1,12} (?:shy
                        r"[\d,]{1,12}|"
                        r"consecutive day[^.]*?(?:topped|above|over|exceeded|more than) [\d,]+",
                        re.I)
+MILESTONE = _from_word_start(MILESTONE)
 
 
 def _date_spans(text: str) -> list[tuple[int, int]]:
