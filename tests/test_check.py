@@ -120,8 +120,9 @@ def test_number_forms(text: str, value: int, qualifier: str | None) -> None:
 def test_not_losses(ledger: LedgerView) -> None:
     text = ("---\npublished: 2024-11-14\n---\nOn February 24, 2022, Russia invaded; in 2023 "
             "the war went on for 24 hours a day. A 19-year-old soldier said it cost $2 "
-            "billion, or 40 percent of the budget. Day 995 of the war.")
-    assert check_text(text, ledger)["claims"] == []
+            "billion, or 40 percent of the budget. Day 995 of the war. Ukraine fields M142 "
+            "launchers; Russia lost a 2S19 there.")
+    assert check_text(text, ledger)["claims"] == []  # model names (M142, 2S19) are no counts
 
 
 @pytest.mark.parametrize("hostile", [

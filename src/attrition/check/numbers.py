@@ -55,14 +55,15 @@ _WORD_UNITS = "|".join(sorted((re.escape(w) for w in {**UNITS_EN, **UNITS_UK}), 
                               reverse=True))
 
 NUMBER = re.compile(
-    rf"(?P<compound>(?P<c_hi>\d+)\s+(?:thousand|тисяч[аі]?|тис\.?)\s+(?P<c_lo>\d{{1,3}})(?!\d|[.,]\d))"
+    # \b first: only where a word starts (twice as fast; and "M142", "2S19" are models)
+    rf"\b(?:(?P<compound>(?P<c_hi>\d+)\s+(?:thousand|тисяч[аі]?|тис\.?)\s+(?P<c_lo>\d{{1,3}})(?!\d|[.,]\d))"
     rf"|(?P<mil>(?P<m_hi>\d+)\s+мільйон\w*\s+(?P<m_lo>\d{{1,3}}(?:[ \u00a0]\d{{3}})*))"
     rf"|(?P<half>half a million|пів мільйона|півмільйона)"
     rf"|(?P<poltora>півтори тисячі|півтори тис\.?)"
     rf"|(?P<dozen>(?:a |two |three )?dozens?\b)(?!\s+of\b)"
     rf"|(?P<digits>{_DIGITS})(?:\s*(?P<mult>{_MULT})\b)?"
     rf"|(?<![\w'’-])(?P<words>(?:{_WORD_UNITS})(?:[- ](?:{_WORD_UNITS}))?)"
-    rf"(?:\s+(?P<wmult>thousand|million|тисяч[аі]?|мільйон\w*))?(?![\w'’])",
+    rf"(?:\s+(?P<wmult>thousand|million|тисяч[аі]?|мільйон\w*))?(?![\w'’]))",
     re.I,
 )
 
