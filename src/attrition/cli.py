@@ -688,15 +688,22 @@ def compare(
         return
     from rich.table import Table
 
-    table = Table(title=f"Claimed against confirmed ({source}), {doc['from']} to {doc['to']}",
+    dates = {d for r in doc["rows"] for d in (r["claimed_as_of"], r["confirmed_as_of"]) if d}
+    same = len(dates) <= 1  # the usual case: one date column would only repeat itself
+    table = Table(title=f"Claimed against confirmed ({source}), {doc['from']} to {doc['to']}"
+                        + (f"; both sides as of {dates.pop()}" if same and dates else ""),
                   caption=doc["caveat"])
-    for col in ("category", "claimed", "on", "confirmed", "on", "ratio", "lag (days)"):
+    cols = ["category", "claimed", *([] if same else ["on"]), "confirmed",
+            *([] if same else ["on"]), "ratio", "lag (days)"]
+    for col in cols:
         table.add_column(col, justify="left" if col in ("category", "on") else "right",
-                         no_wrap=col != "category")
+                         no_wrap=True)
     for r in doc["rows"]:
-        table.add_row(r["category"], _num(r["claimed"]), r["claimed_as_of"] or "",
-                      _num(r["confirmed"]), r["confirmed_as_of"] or "",
-                      "" if r["ratio"] is None else f"{r['ratio']:.2f}", _num(r["lag_days"]))
+        cells = [r["category"], _num(r["claimed"]),
+                 *([] if same else [r["claimed_as_of"] or ""]), _num(r["confirmed"]),
+                 *([] if same else [r["confirmed_as_of"] or ""]),
+                 "" if r["ratio"] is None else f"{r['ratio']:.2f}", _num(r["lag_days"])]
+        table.add_row(*cells)
     console = _console()
     console.print(table)
     for r in doc["rows"]:
