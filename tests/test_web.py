@@ -255,3 +255,16 @@ def test_openapi_lists_the_endpoints(client: TestClient) -> None:
     assert {"/api/report/{day}", "/api/series/{name}", "/api/check", "/api/compare",
             "/api/v2/statistics/{day}", "/api/v2/terms/{lang}"} <= paths
     assert json.dumps(sorted(paths))
+
+
+def test_response_cache_is_bounded_in_bytes(loaded_db: str, monkeypatch: pytest.MonkeyPatch
+                                            ) -> None:
+    from attrition.web import state
+
+    monkeypatch.setattr(state, "CACHE_BYTES", 200_000)
+    with TestClient(create_app(loaded_db)) as c:
+        holder = c.app.state.holder  # type: ignore[attr-defined]
+        for i in range(40):  # distinct query strings, ~60 KB each
+            assert c.get(f"/api/series/tanks?junk={i}").status_code == 200
+        assert holder.size <= 200_000 and 0 < len(holder.responses) < 40
+        assert holder.size == sum(len(v[0]) for v in holder.responses.values())

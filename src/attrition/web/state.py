@@ -20,6 +20,7 @@ from attrition.model import ConfirmedCount
 from attrition.store.read import LedgerRow, Reader, SeriesRow
 
 CACHE_SIZE = 4096
+CACHE_BYTES = 64 * 1024 * 1024
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Holder:
         self._data = load(url)
         self._checked = time.monotonic()
         self.responses: OrderedDict[tuple[Any, ...], tuple[bytes, str, int]] = OrderedDict()
+        self.size = 0
 
     def get(self) -> Data:
         now = time.monotonic()
@@ -99,12 +101,20 @@ class Holder:
     def reload(self) -> None:
         self._data = load(self.url)
         self.responses.clear()
+        self.size = 0
         self._checked = time.monotonic()
 
     def cached(self, key: tuple[Any, ...]) -> tuple[bytes, str, int] | None:
         return self.responses.get((self._data.version, *key))
 
     def remember(self, key: tuple[Any, ...], value: tuple[bytes, str, int]) -> None:
-        self.responses[(self._data.version, *key)] = value
-        if len(self.responses) > CACHE_SIZE:
-            self.responses.popitem(last=False)
+        full = (self._data.version, *key)
+        old = self.responses.pop(full, None)
+        if old is not None:
+            self.size -= len(old[0])
+        self.responses[full] = value
+        self.size += len(value[0])
+        # bounded in entries and in bytes: distinct query strings must not fill the memory
+        while self.responses and (len(self.responses) > CACHE_SIZE or self.size > CACHE_BYTES):
+            _, dropped = self.responses.popitem(last=False)
+            self.size -= len(dropped[0])
