@@ -268,3 +268,12 @@ def test_response_cache_is_bounded_in_bytes(loaded_db: str, monkeypatch: pytest.
             assert c.get(f"/api/series/tanks?junk={i}").status_code == 200
         assert holder.size <= 200_000 and 0 < len(holder.responses) < 40
         assert holder.size == sum(len(v[0]) for v in holder.responses.values())
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/a", "http://169.254.169.254/latest",
+                                 "http://10.0.0.1/", "file:///etc/passwd", "http://[::1]/"])
+def test_check_by_url_refuses_the_servers_own_network(client: TestClient, url: str) -> None:
+    r = client.post("/api/check", json={"url": url})
+    doc = r.json()
+    assert r.status_code == 400 and doc["ok"] is False
+    assert "public address" in doc["error"] or "http(s)" in doc["error"]

@@ -321,7 +321,7 @@ def run_check(d: Data, text: str, day: str | None, source: str) -> dict[str, Any
 def fetch_article(url: str) -> str:
     from attrition.check.fetch import fetch_url
 
-    return fetch_url(url)
+    return fetch_url(url, public_only=True)  # never the server's own network
 
 
 @router.post("/api/check", tags=["outputs"])
