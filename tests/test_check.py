@@ -237,3 +237,13 @@ def test_a_report_from_the_previous_day(ledger: LedgerView) -> None:
     c = _claims(ledger, text, date(2023, 1, 23))
     (claim,) = c.values()
     assert claim["verdict"] == "supported" and claim["period"]["to"] == "2023-01-22"
+
+
+def test_a_quote_goes_on_with_its_speaker(ledger: LedgerView) -> None:
+    text = ("A NATO official told reporters that Russia was losing men at a terrible rate.\n\n"
+            "They said: \u201cRussia probably lost 1,500 people a day in October.\u201d\n\n"
+            "Ukraine's General Staff said Russia lost 1,690 troops over the past day.")
+    c = _claims(ledger, text, date(2024, 11, 14))
+    quoted = next(v for k, v in c.items() if "1,500" in k)
+    assert quoted["verdict"] == "unverifiable" and "another government" in str(quoted["why"])
+    assert next(v for k, v in c.items() if "1,690" in k)["verdict"] == "supported"

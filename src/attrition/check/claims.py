@@ -45,7 +45,7 @@ OUT_OF_SCOPE = (
      "from the Russian side, not the General Staff"),
     (re.compile(r"\b(?:paris|france|french|pentagon|u\.s\.|us officials|american officials|"
                 r"nato(?: official)?|cia|estonian|norwegian)\b[^.]{0,60}\b(?:estimat|said|"
-                r"says|assess)", re.I),
+                r"says|assess|told)", re.I),
      "an estimate by another government or body, not the General Staff"),
     (re.compile(r"\bthink[- ]tank\b|\binstitute\b[^.]{0,80}\b(?:estimat|assess|calculat)|"
                 r"\b(?:iiss|isw|rusi|csis)\b[^.]{0,60}\b(?:estimat|assess|said|says)", re.I),
@@ -111,6 +111,10 @@ CONTINUATION = re.compile(
     r"^\W*(?:other|also|alongside|in addition|additionally|besides|of (?:these|them|this)|"
     r"among them|further)\b|\b(?:were|was) (?:also )?(?:claimed|reported|said)\b", re.I)
 """A sentence that goes on with the previous one's figures (and so with its source)."""
+SPEAKER = re.compile(
+    r"^\W*(?:they|he|she|the (?:official|officials|source|sources|analyst|analysts))\s+"
+    r"(?:said|say|says|added|told|noted|estimated|wrote)\b", re.I)
+"""A sentence that quotes the previous sentence's speaker, even at a new paragraph."""
 
 MAX_SENTENCE = 3000
 """Longer "sentences" (a run of digits, markup without stops) are skipped, which also keeps
@@ -406,9 +410,10 @@ def extract(art: Article, day: date) -> list[Claim]:
         # quotes the General Staff may cite UK DI quoting it too, but another body's own
         # figure in the same sentence still rules it out
         scope = None if IN_SCOPE_ANYWAY.search(s_text) else _scope_of(s_text, quotes_gs)
-        if scope is None and prev_scope is not None and si == prev_scope[0] + 1 and \
-                "\n" not in art.text[art.sentences[si - 1].end:sent.start] and \
-                CONTINUATION.search(s_text) and not IN_SCOPE_ANYWAY.search(s_text):
+        if scope is None and prev_scope is not None and si == prev_scope[0] + 1 and (
+                SPEAKER.search(s_text) or (
+                    "\n" not in art.text[art.sentences[si - 1].end:sent.start]
+                    and CONTINUATION.search(s_text))) and not IN_SCOPE_ANYWAY.search(s_text):
             scope = prev_scope[1]  # "Other losses were claimed in …" goes on with that source
         prev_scope = (si, scope) if scope else None
         found = numbers.find(s_text) + _singular_ones(s_text)
