@@ -247,3 +247,12 @@ def test_a_quote_goes_on_with_its_speaker(ledger: LedgerView) -> None:
     quoted = next(v for k, v in c.items() if "1,500" in k)
     assert quoted["verdict"] == "unverifiable" and "another government" in str(quoted["why"])
     assert next(v for k, v in c.items() if "1,690" in k)["verdict"] == "supported"
+
+
+def test_a_total_beside_a_year_to_date_figure(ledger: LedgerView) -> None:
+    text = ("Russia has lost tens of thousands of troops since the beginning of the year "
+            "(over 742,000 since the full-scale invasion began), the General Staff said.")
+    c = _claims(ledger, text, date(2024, 12, 1))
+    total = next(v for k, v in c.items() if "742,000" in k)
+    assert total["measure"] == "total" and total["verdict"] in ("supported", "rounded")
+    assert total["actual"] == 742130

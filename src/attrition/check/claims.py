@@ -602,7 +602,11 @@ def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
     after = s[n.end:n.end + 8]
     if c.measure in (None, "change") and re.match(r"^\s*\(\s*\+", after) and not c.plus:
         c.measure = "total"  # "9419 (+20)": a total with its change beside it
-    if this_year and c.measure != "change":
+    if this_year and c.measure != "change" and not (
+            c.measure == "total" and dist["total"] is not None
+            and dist["total"] < (_nearest(_THIS_YEAR, s, n.start) or 0)):
+        # "since the beginning of the year": a window, unless a nearer cue makes this very
+        # figure a total ("50,000 this year (837,000 since the invasion began)")
         c.measure = "window"
     c.period, c.period_note = resolve_period(s, n.start, day, c.measure)
     if c.period is None and c.measure in (None, "change") and not total_cue and in_month:
