@@ -27,6 +27,23 @@ class ChartError(AttritionError):
     pass
 
 
+def _style(ax: Any) -> None:
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(mdates.AutoDateLocator()))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+
+
+def _save(fig: Any, out: Path, fmt: str) -> None:
+    """Deterministic files: no dates or tool versions in the metadata."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "svg":
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    else:
+        fig.savefig(out, format="png", metadata={"Software": None})
+
+
 def draw(s: Series, out: Path, *, start: date | None = None, end: date | None = None,
          highlight: date | None = None, cumulative: bool = False) -> Path:
     """Write the chart of `s` to `out` (.svg or .png)."""
@@ -39,7 +56,6 @@ def draw(s: Series, out: Path, *, start: date | None = None, end: date | None = 
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     rc: dict[str, Any] = {"svg.hashsalt": "attrition", "svg.fonttype": "none",
@@ -78,18 +94,11 @@ def draw(s: Series, out: Path, *, start: date | None = None, end: date | None = 
             ax.set_ylabel(ylabel)
             ax.set_xlabel("report date (each covers the losses of the day before)",
                           fontsize=8, color="#555555")
-            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(
-                mdates.AutoDateLocator()))
-            ax.spines[["top", "right"]].set_visible(False)
-            ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+            _style(ax)
             ax.legend(loc="upper left", frameon=False, fontsize=8)
             fig.text(0.01, 0.01, SOURCE_LINE, fontsize=6.5, color="#555555", wrap=True)
             fig.tight_layout(rect=(0, 0.05, 1, 1))
-            out.parent.mkdir(parents=True, exist_ok=True)
-            if fmt == "svg":
-                fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
-            else:
-                fig.savefig(out, format="png", metadata={"Software": None})
+            _save(fig, out, fmt)
         finally:
             plt.close(fig)
     return out
@@ -111,7 +120,6 @@ def draw_compare(panels: list[dict[str, Any]], out: Path, *, title: str, source_
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     cols = 1 if len(panels) == 1 else 2
@@ -131,21 +139,14 @@ def draw_compare(panels: list[dict[str, Any]], out: Path, *, title: str, source_
                 ax.set_ylim(bottom=0)  # both from zero: the gap between them is the story
                 ax.set_title(p["name"] + (f" · {p['note']}" if p.get("note") else ""),
                              loc="left", fontsize=8.5)
-                ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(
-                    mdates.AutoDateLocator()))
-                ax.spines[["top", "right"]].set_visible(False)
-                ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+                _style(ax)
             for ax in list(axes.flat)[len(panels):]:
                 ax.set_visible(False)
             axes.flat[0].legend(loc="upper left", frameon=False, fontsize=7)
             fig.suptitle(title, x=0.01, ha="left", fontsize=10)
             fig.text(0.01, 0.005, source_line, fontsize=6, color="#555555", wrap=True)
             fig.tight_layout(rect=(0, 0.04, 1, 0.97))
-            out.parent.mkdir(parents=True, exist_ok=True)
-            if fmt == "svg":
-                fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
-            else:
-                fig.savefig(out, format="png", metadata={"Software": None})
+            _save(fig, out, fmt)
         finally:
             plt.close(fig)
     return out
