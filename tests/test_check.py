@@ -256,3 +256,14 @@ def test_a_total_beside_a_year_to_date_figure(ledger: LedgerView) -> None:
     total = next(v for k, v in c.items() if "742,000" in k)
     assert total["measure"] == "total" and total["verdict"] in ("supported", "rounded")
     assert total["actual"] == 742130
+
+
+def test_a_month_without_its_year_ranks_within_that_year(ledger: LedgerView) -> None:
+    day = date(2024, 10, 5)
+    this_year = "May was the month with the highest tank losses, the General Staff's data show."
+    war = "May was the month with the highest tank losses of the war, the data show."
+    (a,) = [v for v in _claims(ledger, this_year, day).values()
+            if v["measure"] == "comparative"]
+    assert a["verdict"] == "supported" and "months of 2024" in str(a["why"])
+    (b,) = [v for v in _claims(ledger, war, day).values() if v["measure"] == "comparative"]
+    assert b["verdict"] == "contradicted"  # October 2023 had more (521 against 428)

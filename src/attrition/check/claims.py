@@ -107,6 +107,12 @@ def _forecast_near(text: str, start: int, end: int) -> bool:
     return any(clause_start <= m.start() < end + 30 for m in FORECAST.finditer(text))
 
 
+WAR_FRAME = re.compile(
+    r"\bof the (?:full-scale )?(?:war|invasion)\b|since the (?:start|beginning|outset)|\bever\b|"
+    r"on record|since (?:february|feb\.?) (?:24|2022)|since 2022|in the war|of all time|"
+    r"за всю війну|від початку", re.I)
+"""Words that rank a month against the whole war rather than its own year."""
+
 CONTINUATION = re.compile(
     r"^\W*(?:other|also|alongside|in addition|additionally|besides|of (?:these|them|this)|"
     r"among them|further)\b|\b(?:were|was) (?:also )?(?:claimed|reported|said)\b", re.I)
@@ -537,6 +543,10 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
         year = int(m.group(2)) if m.group(2) else None
         start, end = _month_window(mon, year, day)
         comp.comparative["month"] = (start.year, mon)
+        # "May stands out as the month with the most …": a month named without its year is
+        # ranked among that year's months, unless the sentence names the war or any year
+        comp.comparative["within_year"] = (year is None and not WAR_FRAME.search(s)
+                                           and not re.search(r"\b20\d\d\b", s))
         comp.period = (start, end)
         comp.period_note = f"losses of {date(start.year, mon, 1):%B %Y}"
     elif comp.comparative.get("unit") == "day":

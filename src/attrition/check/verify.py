@@ -463,6 +463,10 @@ class Verifier:
         mine = next((t for t in totals if t[0] == start), None)
         if mine is None:
             return None
+        frame = "months"
+        if info.get("within_year"):
+            totals = [t for t in totals if t[0].year == start.year]
+            frame = f"months of {start.year}"
         ordinal = int(str(info.get("ordinal", 1)))
         rank = 1 + sum(1 for t in totals if t[2] > mine[2])
         ok = rank <= ordinal if info.get("one_of") else rank == ordinal
@@ -470,7 +474,7 @@ class Verifier:
         r = Reading((name,) if name in categories.BY_ID else tuple(
             self.ledger.aggregates[name].components), "window", start, end, mine[2])
         why = (f"{name}: {mine[2]:,} in the month of reports {start} to {end} ranks {rank} "
-               f"of {len(totals)} months; top: "
+               f"of {len(totals)} {frame}; top: "
                + ", ".join(f"{t[2]:,} ({t[0]:%b %Y})" for t in top))
         return Result(SUPPORTED if ok else CONTRADICTED, r, mine[2], None, why,
                       evidence=[r.to_dict() | {"rank": rank, "months": len(totals)}])
