@@ -328,8 +328,11 @@ def export(
 def update(
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 20.0,
     confirmed: Annotated[bool, typer.Option(
-        "--confirmed/--no-confirmed", help="Also fetch confirmed losses (Oryx's newest "
-        "counts; WarSpotting's new records, paced to its rate limit).")] = True,
+        "--confirmed/--no-confirmed", help="Also fetch Oryx's newest confirmed-loss counts."
+    )] = True,
+    warspotting: Annotated[bool, typer.Option(
+        "--warspotting", help="Also fetch WarSpotting's new loss records, paced to its rate "
+        "limit (10 requests per 10 s; a first fetch takes minutes).")] = False,
 ) -> None:
     """Fetch newer reports (and confirmed losses) from the sources and ingest them."""
     import httpx
@@ -342,7 +345,18 @@ def update(
         ws_ids = [int(i.id) for i in reader.confirmed_items("warspotting") if i.id.isdigit()]
     with httpx.Client(timeout=timeout, follow_redirects=True) as client:
         fetched = upd.fetch(client, latest)
-        extra = upd.fetch_confirmed(client, max(ws_ids, default=0)) if confirmed else None
+        wanted = (*(("oryx",) if confirmed else ()), *(("warspotting",) if warspotting else ()))
+        extra = None
+        if "warspotting" in wanted:  # minutes of paced requests: show them going
+            from rich.progress import Progress
+
+            with Progress(transient=True, console=_console()) as progress:
+                task = progress.add_task("WarSpotting records", total=None)
+                extra = upd.fetch_confirmed(
+                    client, max(ws_ids, default=0), sources=wanted,
+                    on_page=lambda n: progress.update(task, completed=n))
+        elif wanted:
+            extra = upd.fetch_confirmed(client, sources=wanted)
     if extra is not None:
         fetched.confirmed, fetched.failures = extra.confirmed, fetched.failures + extra.failures
     if not fetched.batches and not fetched.confirmed:

@@ -37,6 +37,8 @@ WARSPOTTING_DELAY = 1.1
 """Seconds between WarSpotting requests: its documented limit is 10 requests per 10 s."""
 WARSPOTTING_PAGE = 100
 """`/losses/russia/<id>` answers up to this many records from that id on."""
+WARSPOTTING_MAX_PAGES = 600
+"""60,000 records per run at most (the whole Russian list is about half that)."""
 ORYX_DAILY = ("https://raw.githubusercontent.com/scarnecchia/oryx_data/main/daily_count.csv")
 
 
@@ -82,7 +84,8 @@ def fetch_warship(client: httpx.Client, since: date | None) -> Batch:
 
 def fetch_warspotting(client: httpx.Client, after_id: int = 0, *,
                       sleep: Callable[[float], None] = time.sleep,
-                      max_pages: int = MAX_PAGES) -> ConfirmedBatch:
+                      max_pages: int = WARSPOTTING_MAX_PAGES,
+                      on_page: Callable[[int], None] | None = None) -> ConfirmedBatch:
     """Every WarSpotting record of a Russian loss with an id above `after_id`, paging by id
     and pausing between requests to stay within the published rate limit."""
     batch = ConfirmedBatch(warspotting.SOURCE, address=WARSPOTTING_API)
@@ -96,6 +99,8 @@ def fetch_warspotting(client: httpx.Client, after_id: int = 0, *,
         except ParseError as exc:
             raise exc.at(url) from None
         batch.items.extend(got.items)
+        if on_page is not None:
+            on_page(len(batch.items))
         ids = [int(i.id) for i in got.items if i.id.isdigit()]
         if len(got.items) < WARSPOTTING_PAGE or not ids or max(ids) < cursor:
             break
@@ -113,13 +118,18 @@ def fetch_oryx(client: httpx.Client) -> ConfirmedBatch:
 
 
 def fetch_confirmed(client: httpx.Client, warspotting_after: int = 0, *,
-                    sleep: Callable[[float], None] = time.sleep) -> Fetched:
+                    sleep: Callable[[float], None] = time.sleep,
+                    sources: tuple[str, ...] = ("oryx", "warspotting"),
+                    on_page: Callable[[int], None] | None = None) -> Fetched:
+    """Oryx's newest counts (one request) and, if asked, WarSpotting's records after the
+    last id stored (a first fetch is ~300 pages, five minutes at its rate limit)."""
     out = Fetched()
-    for name in ("oryx", "warspotting"):
+    for name in sources:
         try:
             out.confirmed.append(
                 fetch_oryx(client) if name == "oryx"
-                else fetch_warspotting(client, warspotting_after, sleep=sleep))
+                else fetch_warspotting(client, warspotting_after, sleep=sleep,
+                                       on_page=on_page))
         except (FetchError, ParseError) as exc:
             out.failures.append(f"{name}: {exc}")
     return out
