@@ -643,13 +643,31 @@ def _month_window(month: int, year: int | None, day: date) -> tuple[date, date]:
     return start, min(nxt, max(day, start))
 
 
+_BETWEEN = re.compile(
+    rf"between ({MONTH_RE})\.? (\d{{1,2}}) and (?:({MONTH_RE})\.? )?(\d{{1,2}})")
+_YEAR_SO_FAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this "
+                          r"year|this year|year to date|з початку року")
+_PAST_DAYS = re.compile(r"(?:past|last|previous) (\w+) days")
+_WEEK = re.compile(r"week|тижн|тиждень")
+_MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\b(?:\s+(\d{{4}}))?")
+_DIGITS = re.compile(r"\d[\d,]*")
+_UK_MONTHS = {"січні": 1, "лютому": 2, "березні": 3, "квітні": 4, "травні": 5, "червні": 6,
+              "липні": 7, "серпні": 8, "вересні": 9, "жовтні": 10, "листопаді": 11,
+              "грудні": 12}
+_UK_MONTH = re.compile("у (?:" + "|".join(_UK_MONTHS) + ")")
+_SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})")
+_ON_WEEKDAY = re.compile(rf"\b(?:on|for|в|у) ({_WD_RE})\b")
+_ON_DAY = re.compile(rf"(?:on|recorded on|of) ({MONTH_RE})\.? (\d{{1,2}})\b(?!,? \d{{4}} (?:to|-))")
+_TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b")
+"""resolve_period's patterns, compiled once (it runs for every figure)."""
+
+
 def resolve_period(s: str, pos: int, day: date, measure: str | None
                    ) -> tuple[tuple[date | None, date] | None, str]:
     """Report dates the sentence states for a figure at `pos`, or None (the article's)."""
     low = s.lower()
     # "between November 13 and 14": the report of the 14th
-    m = re.search(rf"between ({MONTH_RE})\.? (\d{{1,2}}) and (?:({MONTH_RE})\.? )?(\d{{1,2}})",
-                  low)
+    m = _BETWEEN.search(low)
     if m and measure in (None, "change"):
         mon = MONTHS[(m.group(3) or m.group(1))]
         try:
@@ -657,31 +675,26 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             return (d, d), f"between {m.group(1)} {m.group(2)} and {m.group(4)}"
         except ValueError:
             pass
-    if re.search(r"since the (?:beginning|start) of (?:the|this) year|so far this year|"
-                 r"this year|year to date|з початку року", low) and measure != "change":
+    if _YEAR_SO_FAR.search(low) and measure != "change":
         return (date(day.year, 1, 2), day), f"since the start of {day.year}"
     if measure in ("window", "average"):
-        m = re.search(r"(?:past|last|previous) (\w+) days", low)
+        m = _PAST_DAYS.search(low)
         if m and (m.group(1) in _NUMWORD or m.group(1).isdigit()):
             n = _NUMWORD.get(m.group(1)) or int(m.group(1))
             return (day - timedelta(days=n - 1), day), f"the past {n} days"
-        if re.search(r"week|тижн|тиждень", low):
+        if _WEEK.search(low):
             return (day - timedelta(days=6), day), "the past week"
-        months = [(mm.start(), mm) for mm in re.finditer(
-            rf"\b({MONTH_RE})\b(?:\s+(\d{{4}}))?", low)]
+        months = [(mm.start(), mm) for mm in _MONTH_YEAR.finditer(low)]
         if "respectively" in low and len(months) > 1:
-            nums = [m2.start() for m2 in re.finditer(r"\d[\d,]*", low)
+            nums = [m2.start() for m2 in _DIGITS.finditer(low)
                     if not any(a <= m2.start() < a + len(mm.group(0)) for a, mm in months)]
             if pos in nums and nums.index(pos) < len(months):
                 months = [(pos, months[nums.index(pos)][1])]
-        uk_months = {"січні": 1, "лютому": 2, "березні": 3, "квітні": 4, "травні": 5,
-                     "червні": 6, "липні": 7, "серпні": 8, "вересні": 9, "жовтні": 10,
-                     "листопаді": 11, "грудні": 12}
-        for w in uk_months:
-            for mm in re.finditer(rf"у {w}", low):
-                months.append((mm.start(), mm))
+        uk_months = _UK_MONTHS
+        if "у " in low:
+            months += [(mm.start(), mm) for mm in _UK_MONTH.finditer(low)]
         if months:
-            others = [m2.start() for m2 in re.finditer(r"\d[\d,]*", low)
+            others = [m2.start() for m2 in _DIGITS.finditer(low)
                       if abs(m2.start() - pos) > 2 and not any(
                           a <= m2.start() < a + len(mm.group(0)) for a, mm in months)]
             bound = [(a, mm) for a, mm in months
@@ -695,7 +708,7 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             year = int(best.group(2)) if best.lastindex and best.lastindex >= 2 and \
                 best.group(2) else None
             if mon:
-                since = re.search(rf"since ({MONTH_RE})\.? (\d{{1,2}})", low)
+                since = _SINCE_DAY.search(low)
                 if since:
                     d = date(_year_for(MONTHS[since.group(1)], int(since.group(2)), day),
                              MONTHS[since.group(1)], int(since.group(2)))
@@ -707,7 +720,7 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             return (start, day), "this month"
     # a weekday: "said on Sunday" names the report; "lost ... on Sunday" the losses
     m = None
-    for mm in re.finditer(rf"\b(?:on|for|в|у) ({_WD_RE})\b", low):
+    for mm in _ON_WEEKDAY.finditer(low):
         if m is None or abs(mm.start() - pos) < abs(m.start() - pos):
             m = mm
     if m is not None:
@@ -719,10 +732,9 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         loss = latest_weekday(day - timedelta(days=1), wd)
         d = loss + timedelta(days=1)
         return (d, d), f"the losses of {m.group(1).title()} {loss} (report of {d})"
-    if re.search(r"yesterday|вчора", low):
+    if "yesterday" in low or "вчора" in low:
         return (day, day), "yesterday's losses (the report of the article's day)"
-    m = re.search(rf"(?:on|recorded on|of) ({MONTH_RE})\.? (\d{{1,2}})\b(?!,? \d{{4}} (?:to|-))",
-                  low)
+    m = _ON_DAY.search(low)
     if m and measure in (None, "change"):
         mon = MONTHS[m.group(1)]
         try:
@@ -731,7 +743,7 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
                 f"the losses of {loss}"
         except ValueError:
             pass
-    m = re.search(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b", low)
+    m = _TO_DAY.search(low)
     if m and measure in (None, "total"):
         mon = MONTHS[m.group(1)]
         try:
