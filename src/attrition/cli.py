@@ -675,24 +675,11 @@ def compare(
     doc = cmp.compare(rows, conf, cw, start=lo, end=hi, names=category)
     if chart is not None:
         from attrition import charts
-        from attrition.compare import Claimed
+        from attrition.compare import Claimed, chart_panel
 
         claimed = Claimed(rows)
-        panels = []
-        for r in doc["rows"]:
-            row = cw.row(r["category"])
-            series = conf.series(row)
-            if hi:
-                series = [(d, n) for d, n in series if d <= hi]
-            if lo:
-                series = [(d, n) for d, n in series if d >= lo]
-            days = sorted({x.report_date for c in row.ledger for x in rows.get(c, [])
-                           if (not series or x.report_date >= series[0][0])
-                           and x.report_date <= (hi or x.report_date)})
-            panels.append({"name": r["category"], "confirmed": series,
-                           "claimed": [(d, v[0]) for d in days
-                                       if (v := claimed.at(row.ledger, d)) is not None],
-                           "note": "derived" if r["derived"] else None})
+        panels = [chart_panel(cw.row(r["category"]), claimed, conf, rows, lo, hi)
+                  | {"note": "derived" if r["derived"] else None} for r in doc["rows"]]
         charts.draw_compare(panels, chart, title="Claimed (General Staff) and visually "
                             "confirmed (Oryx) cumulative losses",
                             source_line=doc["caveat"] + " Crosswalk: " + doc["crosswalk"])

@@ -151,6 +151,22 @@ def line(row: Row, claimed: Claimed, conf: Confirmed, start: date | None, end: d
                 "; ".join(notes) or None)
 
 
+def chart_panel(row: Row, claimed: Claimed, conf: Confirmed,
+                rows: Mapping[str, Sequence[LedgerRow]],
+                start: date | None, end: date | None) -> dict[str, Any]:
+    """Both cumulative series of a crosswalk line for `charts.draw_compare`, the claimed one
+    on the report dates from the first confirmed count on (empty where nothing is
+    confirmed)."""
+    confirmed = [(d, n) for d, n in conf.series(row)
+                 if (start is None or d >= start) and (end is None or d <= end)]
+    days = sorted({r.report_date for c in row.ledger for r in rows.get(c, [])
+                   if (not confirmed or r.report_date >= confirmed[0][0])
+                   and (end is None or r.report_date <= end)})
+    return {"name": row.name, "confirmed": confirmed,
+            "claimed": [(d, v[0]) for d in days
+                        if (v := claimed.at(row.ledger, d)) is not None]}
+
+
 def compare(rows: Mapping[str, Sequence[LedgerRow]], conf: Confirmed, crosswalk: Crosswalk,
             *, start: date | None = None, end: date | None = None,
             names: Sequence[str] | None = None) -> dict[str, Any]:

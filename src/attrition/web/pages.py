@@ -209,20 +209,11 @@ async def compare_chart(request: Request) -> Response:
         to = request.query_params.get("to")
         hi = api.day_of(to, d) if to else d.latest
         conf = Confirmed("oryx", d.confirmed_counts, d.crosswalk)
-        from attrition.compare import Claimed
+        from attrition.compare import Claimed, chart_panel
 
         claimed = Claimed(d.by_category)
-        panels = []
-        for name in ("tanks", "afv", "artillery", "vehicles_fuel_tanks"):
-            row = d.crosswalk.row(name)
-            pts = [(x, n) for x, n in conf.series(row) if hi is None or x <= hi]
-            if not pts:
-                continue
-            days = sorted({r.report_date for c in row.ledger for r in d.by_category.get(c, [])
-                           if pts[0][0] <= r.report_date <= (hi or r.report_date)})
-            panels.append({"name": name, "confirmed": pts,
-                           "claimed": [(x, v[0]) for x in days
-                                       if (v := claimed.at(row.ledger, x)) is not None]})
+        panels = [chart_panel(d.crosswalk.row(name), claimed, conf, d.by_category, None, hi)
+                  for name in ("tanks", "afv", "artillery", "vehicles_fuel_tanks")]
         body = _svg(lambda out: charts.draw_compare(
             panels, out, title="Claimed (General Staff) and visually confirmed (Oryx)",
             source_line=comparing_caveat()))
