@@ -208,25 +208,27 @@ def bundled_confirmed_bytes() -> bytes:
     return resources.files("attrition").joinpath("data", _CONFIRMED).read_bytes()
 
 
-def confirmed_batch(doc: dict[str, Any] | None = None) -> ConfirmedBatch:
-    """The bundled confirmed counts as a batch for `Store.ingest_confirmed`."""
-    if doc is None:
-        doc = json.loads(gzip.decompress(bundled_confirmed_bytes()))
+def load_confirmed_doc() -> dict[str, Any]:
+    """The bundled confirmed-loss document, its layout checked."""
+    doc: dict[str, Any] = json.loads(gzip.decompress(bundled_confirmed_bytes()))
     if doc.get("format") != FORMAT or list(doc.get("columns", [])) != list(_COUNT_COLS):
         raise SnapshotError("bundled confirmed-loss snapshot has an unknown layout")
+    return doc
+
+
+def confirmed_batch() -> ConfirmedBatch:
+    """The bundled confirmed counts as a batch for `Store.ingest_confirmed`."""
+    doc = load_confirmed_doc()
     counts = [ConfirmedCount(doc["source"], doc["country"], t, date.fromisoformat(d), *nums)
               for t, d, *nums in doc["counts"]]
     return ConfirmedBatch(doc["source"], counts=counts, address=doc["address"],
                           retrieved_at=doc["retrieved_at"])
 
 
-def confirmed_rows(doc: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+def confirmed_rows() -> list[tuple[Any, ...]]:
     """The bundled confirmed counts as `confirmed_counts` rows (store.db's column order), for
     a first run's single load."""
-    if doc is None:
-        doc = json.loads(gzip.decompress(bundled_confirmed_bytes()))
-    if doc.get("format") != FORMAT or list(doc.get("columns", [])) != list(_COUNT_COLS):
-        raise SnapshotError("bundled confirmed-loss snapshot has an unknown layout")
+    doc = load_confirmed_doc()
     src, country, when, where = doc["source"], doc["country"], doc["retrieved_at"], \
         doc["address"]
     return [(src, country, t, d, 1, *nums, when, where) for t, d, *nums in doc["counts"]]
