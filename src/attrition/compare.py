@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from attrition import categories
@@ -68,15 +69,16 @@ class Line:
     ledger: tuple[str, ...]
     claimed: int | None
     claimed_as_of: date | None
-    confirmed: int | None
-    confirmed_as_of: date | None
-    ratio: float | None
-    ratio_on: date | None
-    lag_days: int | None
     basis: str
-    derived: bool
-    components: dict[str, tuple[int, date]]
-    note: str | None
+    confirmed: int | None = None
+    """None where the confirmed data does not cover the line (`note` says why)."""
+    confirmed_as_of: date | None = None
+    ratio: float | None = None
+    ratio_on: date | None = None
+    lag_days: int | None = None
+    derived: bool = False
+    components: dict[str, tuple[int, date]] = field(default_factory=dict)
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         def iso(d: date | None) -> str | None:
@@ -108,26 +110,23 @@ def line(row: Row, claimed: Claimed, conf: Confirmed, start: date | None, end: d
     claimed_n = _minus(c_end, c_start)
     v_end = conf.at(row, end)
     notes = []
+    # what every line states, covered or not
+    base = partial(Line, row.name, row.ledger, claimed_n, c_end[1] if c_end else None,
+                   row.basis)
     if not row.types.get(conf.source):
-        return Line(
-            row.name, row.ledger, claimed_n, c_end[1] if c_end else None, None, None, None,
-            None, None, row.basis, False, {},
-            f"the crosswalk maps no {conf.source} type to this line")
+        return base(note=f"the crosswalk maps no {conf.source} type to this line")
     if v_end is None:
         first = conf.coverage(row)
         why = (f"{conf.source}'s series for this line starts {first.isoformat()}" if first
                else f"{conf.source} has no count for this line")
-        return Line(row.name, row.ledger, claimed_n, c_end[1] if c_end else None, None, None,
-                    None, None, None, row.basis, False, {}, f"no confirmed count on {end}: "
-                    + why)
+        return base(note=f"no confirmed count on {end}: " + why)
     v_start: Value | None = conf.at(row, before) if before else None
     if before and v_start is None and conf.first is not None and before >= conf.first:
         first = conf.coverage(row)
-        return Line(row.name, row.ledger, claimed_n, c_end[1] if c_end else None, None,
-                    v_end.as_of, None, None, None, row.basis, v_end.derived,
-                    v_end.components,
-                    f"no confirmed count at the start of the period ({before}); this line's "
-                    f"series starts {first.isoformat() if first else 'later'}")
+        return base(confirmed_as_of=v_end.as_of, derived=v_end.derived,
+                    components=v_end.components,
+                    note=f"no confirmed count at the start of the period ({before}); this "
+                         f"line's series starts {first.isoformat() if first else 'later'}")
     confirmed_n = v_end.value - (v_start.value if v_start else 0)
     # The ratio compares both sides on the same date: the last scrape on or before `end`.
     on = v_end.as_of
@@ -146,9 +145,9 @@ def line(row: Row, claimed: Claimed, conf: Confirmed, start: date | None, end: d
     lag = (v_end.as_of - reached).days if reached is not None and reached <= on else None
     if claimed_n is None:
         notes.append(f"the ministry reported no such category by {end}")
-    return Line(row.name, row.ledger, claimed_n, c_end[1] if c_end else None, confirmed_n,
-                v_end.as_of, ratio, on, lag, row.basis, v_end.derived, v_end.components,
-                "; ".join(notes) or None)
+    return base(confirmed=confirmed_n, confirmed_as_of=v_end.as_of, ratio=ratio, ratio_on=on,
+                lag_days=lag, derived=v_end.derived, components=v_end.components,
+                note="; ".join(notes) or None)
 
 
 def chart_panel(row: Row, claimed: Claimed, conf: Confirmed,
