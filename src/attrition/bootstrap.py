@@ -11,7 +11,7 @@ def ensure_loaded(url: str | None = None, notice: Callable[[str], None] | None =
     """Load the bundled snapshot if the database has no ledger yet. True if it loaded."""
     with Reader(url) as reader:
         if reader.exists():
-            if not reader.confirmed_inputs():
+            if not reader.has_confirmed():
                 _load_confirmed(reader.url)
             return False
         target = reader.url

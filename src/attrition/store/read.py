@@ -269,6 +269,14 @@ class Reader:
                               date.fromisoformat(str(r[6])) if r[6] else None, r[7], r[8],
                               r[9], r[10]) for r in rows]
 
+    def has_confirmed(self) -> bool:
+        """Whether any confirmed count is stored (asked by every command at start-up, so one
+        row, not a grouping)."""
+        try:
+            return bool(self._query("SELECT 1 FROM confirmed_counts LIMIT 1"))
+        except StoreError:
+            return False
+
     def confirmed_inputs(self) -> dict[str, str]:
         """source -> when its confirmed data was last retrieved."""
         try:
