@@ -25,67 +25,64 @@ _WD_RE = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True
 _NUMWORD = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
             "два": 2, "три": 3, "чотири": 4, "п'ять": 5, "сім": 7}
 
-OUT_OF_SCOPE = (
-    (re.compile(r"\bukrain(?:e|ian)(?:'s)?\s+(?:soldiers|troops|servicemen|service ?members|"
+OUT_OF_SCOPE: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
+    # (words without which the pattern cannot match: a substring test first spares most
+    #  sentences every regular expression; the pattern; why it is out of scope)
+    (('ukrain', 'україн', 'зсу'),
+     re.compile(r"\bukrain(?:e|ian)(?:'s)?\s+(?:soldiers|troops|servicemen|service ?members|"
                 r"military (?:units|personnel)|aircraft|tanks|casualties|losses|forces lost|"
                 r"army lost|fighters|defenders|soldier)|\bukraine(?:'s)? (?:has )?lost\b|"
                 r"українських (?:військових|солдатів|захисників|бійців)|втрати україни|"
                 r"зсу втратил|\b(?:suffered|sustained|incurred) by ukrain", re.I),
      "a figure of Ukrainian losses, not Russian"),
-    (re.compile(r"\b(?:uk|u\.k\.|british|britain's) (?:ministry of defen[cs]e|mod|defen[cs]e "
+    (('uk', 'u.k.', 'brit', 'intelligence'),
+     re.compile(r"\b(?:uk|u\.k\.|british|britain's) (?:ministry of defen[cs]e|mod|defen[cs]e "
                 r"intelligence|intelligence|military intelligence|defen[cs]e ministry)|"
                 r"\bdefen[cs]e intelligence\b", re.I),
      "from UK Defence Intelligence, not the General Staff's daily figures"),
-    (re.compile(r"\boryx\b|visually confirmed|visually documented|warspotting", re.I),
+    (('oryx', 'visually', 'warspotting'),
+     re.compile(r"\boryx\b|visually confirmed|visually documented|warspotting", re.I),
      "from Oryx / visual confirmation, not the General Staff's daily figures"),
-    (re.compile(r"\brussian (?:ministry of defen[cs]e|defen[cs]e ministry|mod|military "
+    (('russia', 'moscow', 'kremlin', 'shoigu', 'konashenkov', 'міноборони'),
+     re.compile(r"\brussian (?:ministry of defen[cs]e|defen[cs]e ministry|mod|military "
                 r"said|military claimed)|russia's (?:ministry of defen[cs]e|defen[cs]e "
                 r"ministry|mod)|\bmoscow (?:said|says|claimed|claims)|\bkremlin (?:said|says|"
                 r"claimed)|\bshoigu\b|\bkonashenkov\b|міноборони рф|міноборони росії", re.I),
      "from the Russian side, not the General Staff"),
-    (re.compile(r"\b(?:paris|france|french|pentagon|u\.s\.|us officials|american officials|"
+    (('paris', 'france', 'french', 'pentagon', 'u.s.', 'us officials', 'american', 'nato',
+      'cia', 'estonian', 'norwegian'),
+     re.compile(r"\b(?:paris|france|french|pentagon|u\.s\.|us officials|american officials|"
                 r"nato(?: official)?|cia|estonian|norwegian)\b[^.]{0,60}\b(?:estimat|said|"
                 r"says|assess|told)", re.I),
      "an estimate by another government or body, not the General Staff"),
-    (re.compile(r"\bthink[- ]tank\b|\binstitute\b[^.]{0,80}\b(?:estimat|assess|calculat)|"
+    (('think', 'institute', 'iiss', 'isw', 'rusi', 'csis'),
+     re.compile(r"\bthink[- ]tank\b|\binstitute\b[^.]{0,80}\b(?:estimat|assess|calculat)|"
                 r"\b(?:iiss|isw|rusi|csis)\b[^.]{0,60}\b(?:estimat|assess|said|says)", re.I),
      "an estimate by a research institute, not the General Staff"),
-    (re.compile(r"\b(?:spokesperson|spokesman|spokeswoman|commander)\b[^.]{0,80}\b(?:sector|"
+    (('spokes', 'commander', 'sector', 'direction', 'front', 'area', 'напрямку',
+      'авдіївськ', 'бахмутськ', 'покровськ'),
+     re.compile(r"\b(?:spokesperson|spokesman|spokeswoman|commander)\b[^.]{0,80}\b(?:sector|"
                 r"direction|group|brigade|troops|forces)\b|\b(?:tavria|khortytsia|avdiivka|"
                 r"bakhmut|pokrovsk|kupiansk|lyman|kharkiv|zaporizhzhia) (?:sector|direction|"
                 r"front|area)|напрямку\b|на (?:авдіївському|бахмутському|покровському) ", re.I),
      "a figure for one sector of the front, not the General Staff's daily total"),
-    (re.compile(r"\brussian (?:officials|authorities|government)\b[^.]{0,80}\b(?:said|say|"
+    (('russian',),
+     re.compile(r"\brussian (?:officials|authorities|government)\b[^.]{0,80}\b(?:said|say|"
                 r"gave|update|admitted)", re.I), "from the Russian side, not the General Staff"),
-    (re.compile(r"\b(?:battle|fighting|assault|offensive|attacks?) (?:of|for|near|around|on) "
+    (('battle', 'fighting', 'assault', 'offensive', 'attack'),
+     re.compile(r"\b(?:battle|fighting|assault|offensive|attacks?) (?:of|for|near|around|on) "
                 r"[A-ZА-ЯІЇЄ]\w+", re.U), "a figure for one battle or sector, not the General "
                                           "Staff's daily total"),
-    (re.compile(r"\b(?:pows?|prisoners? of war|surrendered|полонен)", re.I),
+    (('pow', 'prisoner', 'surrender', 'полонен'),
+     re.compile(r"\b(?:pows?|prisoners? of war|surrendered|полонен)", re.I),
      "prisoners of war are not in the General Staff's daily figures"),
 )
 
-_SCOPE_KEYS: tuple[tuple[str, ...], ...] = (
-    ("ukrain", "україн", "зсу"),
-    ("uk", "u.k.", "brit", "intelligence"),
-    ("oryx", "visually", "warspotting"),
-    ("russia", "moscow", "kremlin", "shoigu", "konashenkov", "міноборони"),
-    ("paris", "france", "french", "pentagon", "u.s.", "us officials", "american", "nato", "cia",
-     "estonian", "norwegian"),
-    ("think", "institute", "iiss", "isw", "rusi", "csis"),
-    ("spokes", "commander", "sector", "direction", "front", "area", "напрямку", "авдіївськ",
-     "бахмутськ", "покровськ"),
-    ("russian",),
-    ("battle", "fighting", "assault", "offensive", "attack"),
-    ("pow", "prisoner", "surrender", "полонен"),
-)
-"""For each OUT_OF_SCOPE rule, words without which its pattern cannot match: a substring
-test first spares most sentences every regular expression."""
-assert len(_SCOPE_KEYS) == len(OUT_OF_SCOPE)
 
 
 def _scope_of(text: str, skip_uk: bool) -> str | None:
     low = text.lower()
-    for (rx, why), keys in zip(OUT_OF_SCOPE, _SCOPE_KEYS, strict=True):
+    for keys, rx, why in OUT_OF_SCOPE:
         if skip_uk and why.startswith("from UK Defence Intelligence"):
             continue
         if any(k in low for k in keys) and rx.search(text):
