@@ -6,9 +6,12 @@ Reproducible: the same data gives the same bytes (tests/test_snapshot.py checks 
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
-from attrition import snapshot
+from attrition import crosswalk, daybook, snapshot
+from attrition.store.db import Store
+from attrition.store.read import Reader
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +26,25 @@ def main() -> None:
     data = snapshot.dumps(snapshot.build_confirmed(shared))
     out.write_bytes(data)
     print(f"wrote {out.relative_to(ROOT)} ({len(data):,} bytes)")
+    out = ROOT / "src" / "attrition" / "data" / "daybook.tsv.gz"
+    data = daybook.dumps(build_daybook(), daybook.crosswalk_stamp())
+    out.write_bytes(data)
+    print(f"wrote {out.relative_to(ROOT)} ({len(data):,} bytes)")
+
+
+def build_daybook() -> list[tuple[str, str, str]]:
+    """The daybook of the snapshots just written, computed from a store they are loaded into
+    (as a first run loads them, without a daybook)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'build.db'}"
+        doc = snapshot.load_doc()
+        rows = snapshot.rows(doc)
+        rows["confirmed"] = snapshot.confirmed_rows()
+        with Store(url) as store:
+            store.load_rows(rows, input="build", sources=sorted(doc["observations"]))
+        with Reader(url) as reader:
+            return daybook.build(reader.by_category(), reader.corrections(),
+                                 reader.confirmed_counts("oryx"), crosswalk.load())
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -177,12 +178,40 @@ def test_brief_json_envelope(db: str) -> None:
                       "highest_since_value"}
 
 
-def test_brief_cache_is_keyed_by_the_data(db: str, tmp_path: Path) -> None:
+def test_brief_after_an_ingest_is_the_new_report_computed_from_the_ledger(
+        db: str, tmp_path: Path) -> None:
+    """`ingest` keeps the daybook in step, and the brief it serves equals the one computed
+    from the whole ledger."""
+    from attrition import brief as briefs
+    from attrition import crosswalk, daybook
+    from attrition.compare import ConfirmedContext
+    from attrition.store.read import Reader
+
+    env = {"ATTRITION_CACHE": "off"}
+    bulletin = tmp_path / "2026-08-23.txt"
+    bulletin.write_text("The total combat losses of the enemy from 24.02.2022 to 23.08.2026 "
+                        "were approximately: personnel ‒ about 1476300 (+1030) persons, tanks "
+                        "‒ 12295 (+3)\n", encoding="utf-8")
+    assert run("ingest", str(bulletin), db=db).returncode == 0
+    res = run("brief", "latest", "--format", "json", db=db, env=env)
+    assert res.returncode == 0, res.stderr
+    got = json.loads(res.stdout)
+    assert got["date"] == "2026-08-23"
+    with Reader(f"sqlite:///{db}") as reader:
+        assert daybook.lookup(reader, date(2026, 8, 23)) is not None  # served by the daybook
+        rows = reader.by_category()
+        context = ConfirmedContext(rows, reader.confirmed_counts("oryx"), crosswalk.load())
+        want = briefs.daily(rows, reader.corrections(), reader.report(date(2026, 8, 23)),
+                            confirmed=context)
+    assert got == json.loads(json.dumps(want))
+
+
+def test_period_brief_cache_is_keyed_by_the_data(db: str, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     env = {"ATTRITION_CACHE": str(cache)}
 
     def brief() -> dict[str, object]:
-        res = run("brief", "latest", "--format", "json", db=db, env=env)
+        res = run("brief", "--month", "2026-08", "--format", "json", db=db, env=env)
         assert res.returncode == 0, res.stderr
         return json.loads(res.stdout)  # type: ignore[no-any-return]
 
@@ -195,8 +224,10 @@ def test_brief_cache_is_keyed_by_the_data(db: str, tmp_path: Path) -> None:
                         "‒ 12295 (+3)\n", encoding="utf-8")
     assert run("ingest", str(bulletin), db=db).returncode == 0
     after = brief()  # a new ingest is a new key: never the stale brief
-    assert after["date"] == "2026-08-23" and first["date"] == "2026-08-22"
     assert len(list(cache.glob("*.json"))) == 2
+    tanks = {f["category"]: f for f in after["facts"]}["tanks"]  # type: ignore[index]
+    before = {f["category"]: f for f in first["facts"]}["tanks"]  # type: ignore[index]
+    assert tanks["change"] == before["change"] + 3 and tanks["reports"] == before["reports"] + 1
 
 
 def test_brief_text_ukrainian_and_chart(db: str, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ def ensure_loaded(url: str | None = None, notice: Callable[[str], None] | None =
                 _load_confirmed(reader.url)
             return False
         target = reader.url
-    from attrition import snapshot
+    from attrition import daybook, snapshot
     from attrition.store.db import Store
 
     doc = snapshot.load_doc()
@@ -23,9 +23,14 @@ def ensure_loaded(url: str | None = None, notice: Callable[[str], None] | None =
     rows["confirmed"] = snapshot.confirmed_rows()
     witnesses = {s for agreed in {r[7] for r in rows["ledger"]} for s in str(agreed).split(",")}
     confirmed_sources = {r[0] for r in rows["confirmed"]}
+    meta = None
+    book = daybook.bundled()
+    if book is not None and book[0] == daybook.VERSION:  # else the first ingest writes one
+        rows["daybook"] = list(book[2])
+        meta = {"version": book[0], "crosswalk": book[1]}
     with Store(target) as store:
         result = store.load_rows(rows, input="bundled snapshot", sources=sorted(
-            set(doc["observations"]) | witnesses | confirmed_sources))
+            set(doc["observations"]) | witnesses | confirmed_sources), daybook_meta=meta)
     if notice is not None:
         notice(f"attrition: first run, loaded the bundled snapshot ({result.cells:,} figures, "
                f"{len({r[0] for r in rows['ledger']}):,} reports) into {target}")

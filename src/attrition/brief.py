@@ -6,18 +6,27 @@ No language model writes any of it; the wording is fixed, the figures are the le
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrition import categories
-from attrition.analysis import records, series, windows
-from attrition.analysis.series import Row, Series
+from attrition.analysis import records
+from attrition.analysis.records import Standing
 from attrition.categories import Aggregate
-from attrition.compare import ConfirmedContext
 from attrition.report import CAVEAT, PUBLISHER
 from attrition.store.read import LedgerRow
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    from attrition.analysis.series import Row
+
+    class Beside(Protocol):
+        """What gives the brief its confirmed line: compare.ConfirmedContext, daybook.Day."""
+
+        def beside(self, category: str, day: date) -> dict[str, Any] | None: ...
 
 CAVEAT_UK = ("Це офіційні дані української сторони, не перевірені незалежно; втрати "
              "особового складу — це вбиті та поранені.")
@@ -126,16 +135,14 @@ class Fact:
         }
 
 
-def _fact(s: Series, day: date, announced: int | None) -> Fact | None:
-    p = s.at(day)
-    if p is None:
-        return None
-    rec = records.record(s, day)
-    ranks = {k: (v.rank if v else None) for k, v in rec.ranks.items()}
-    return Fact(s.name, s.label, p.change, p.total, announced, p.basis, ranks,
-                rec.highest_since, rec.highest_since_value, p.excluded,
-                s.definition if s.is_aggregate else None,
-                p.components if s.is_aggregate else ())
+def _fact(name: str, st: Standing, announced: int | None, day: date,
+          aggregates: Mapping[str, Aggregate]) -> Fact:
+    ranks = dict(zip(records.WINDOW_NAMES, st.ranks, strict=True))
+    agg = aggregates.get(name) if name not in categories.BY_ID else None
+    return Fact(name, agg.en if agg else categories.BY_ID[name].en, st.change, st.total,
+                announced, st.basis, ranks, st.highest_since, st.highest_since_value,
+                st.excluded, agg.definition if agg else None,
+                agg.components_on(day) if agg else ())
 
 
 def _notability(f: Fact, day: date) -> float:
@@ -147,12 +154,43 @@ def _notability(f: Fact, day: date) -> float:
     return float((day - f.highest_since).days)
 
 
+def standings(rows: Mapping[str, Sequence[Row]],
+              corrections: Sequence[tuple[str, date, str, int]], day: date,
+              names: Iterable[str], aggregates: Mapping[str, Aggregate] | None = None
+              ) -> dict[str, Standing]:
+    """The standing on `day` of each named series, computed from the whole ledger (the store
+    keeps them precomputed: see `attrition.daybook`)."""
+    from attrition.analysis import series
+
+    aggs = aggregates if aggregates is not None else categories.aggregates()
+    cache: dict[tuple[str, str], list[series.Point]] = {}
+    out = {}
+    for name in names:
+        st = records.standing(series.build(name, rows, corrections, aggregates=aggs,
+                                           cache=cache), day)
+        if st is not None:
+            out[name] = st
+    return out
+
+
 def daily(rows: Mapping[str, Sequence[Row]],
           corrections: Sequence[tuple[str, date, str, int]], report: Sequence[LedgerRow],
           *, lang: str = "en", aggregates: Mapping[str, Aggregate] | None = None,
-          confirmed: ConfirmedContext | None = None) -> dict[str, Any]:
-    """The brief of one report (`report`: its ledger rows, with sources and address) as a
-    document: text, facts, sources, caveat. `rows` is the whole ledger by category. With
+          confirmed: Beside | None = None) -> dict[str, Any]:
+    """The brief of one report (`report`: its ledger rows, with sources and address),
+    computed from the whole ledger by category (`rows`): see `compose`."""
+    aggs = aggregates if aggregates is not None else categories.aggregates()
+    day = report[0].report_date if report else date.min
+    names = [*(r.category for r in report), *BRIEF_AGGREGATES]
+    return compose(report, standings(rows, corrections, day, names, aggs), lang=lang,
+                   aggregates=aggs, confirmed=confirmed)
+
+
+def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
+            lang: str = "en", aggregates: Mapping[str, Aggregate] | None = None,
+            confirmed: Beside | None = None) -> dict[str, Any]:
+    """The brief of one report as a document: text, facts, sources, caveat. `standing` holds
+    the day's standing of the report's categories and of `BRIEF_AGGREGATES`. With
     `confirmed`, one line sets the headline category (or the first headline category the
     confirmed data covers) beside its visually confirmed count."""
     aggs = aggregates if aggregates is not None else categories.aggregates()
@@ -162,19 +200,11 @@ def daily(rows: Mapping[str, Sequence[Row]],
         from attrition.errors import NotFoundError
 
         raise NotFoundError(f"no report for {day}")
-    cache: dict[tuple[str, str], list[series.Point]] = {}
-    facts: list[Fact] = []
-    for cat in sorted(report_rows, key=lambda c: categories.ORDER[c]):
-        s = series.build(cat, rows, corrections, aggregates=aggs, cache=cache)
-        f = _fact(s, day, report_rows[cat].announced_change)
-        if f is not None:
-            facts.append(f)
-    agg_facts = []
-    for name in BRIEF_AGGREGATES:
-        f = _fact(series.build(name, rows, corrections, aggregates=aggs, cache=cache), day,
-                  None)
-        if f is not None:
-            agg_facts.append(f)
+    facts = [_fact(cat, standing[cat], report_rows[cat].announced_change, day, aggs)
+             for cat in sorted(report_rows, key=lambda c: categories.ORDER[c])
+             if cat in standing]
+    agg_facts = [_fact(name, standing[name], None, day, aggs) for name in BRIEF_AGGREGATES
+                 if name in standing]
     notable = sorted((f for f in facts + agg_facts if f.record_window),
                      key=lambda f: (-_notability(f, day), f.category))
     cited_aggs = [f for f in agg_facts if f in notable]
@@ -343,6 +373,8 @@ def period(rows: Mapping[str, Sequence[Row]],
            aggregates: Mapping[str, Aggregate] | None = None) -> dict[str, Any]:
     """The brief of an ISO week or a calendar month of reports: sums, daily means, the
     previous period, and the period's largest day per headline category."""
+    from attrition.analysis import series, windows
+
     aggs = aggregates if aggregates is not None else categories.aggregates()
     if week:
         start, end = windows.parse_week(week)

@@ -421,11 +421,11 @@ def config_path() -> Path:
 
 def load_config() -> dict[str, object]:
     """The user's TOML config (see `config_path`); empty when there is none."""
-    import tomllib
-
     path = config_path()
     if not path.exists():
         return {}
+    import tomllib
+
     try:
         return tomllib.loads(path.read_text("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -219,6 +219,20 @@ def ingest(
             print(f"{len(confirmed)} confirmed-loss file(s): {got.counts_new:,} new counts, "
                   f"{got.counts_revised:,} revised; {got.items_new:,} new items, "
                   f"{got.items_changed:,} changed")
+        _refresh_daybook(store)
+
+
+def _refresh_daybook(store: Any) -> None:
+    """Briefs read the daybook; after an ingest it is recomputed (about a second), so that
+    the next brief reads two rows instead of analysing the whole ledger."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from attrition import daybook
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
+                  console=_console()) as progress:
+        progress.add_task("updating the daybook of records", total=None)
+        daybook.refresh(store)
 
 
 @app.command()
@@ -374,6 +388,7 @@ def update(
             got = store.ingest_confirmed(fetched.confirmed, input="update")
             print(f"confirmed losses: {got.counts_new:,} new counts, {got.items_new:,} new "
                   f"items")
+        _refresh_daybook(store)
 
 
 class BriefFormat(StrEnum):
@@ -411,6 +426,24 @@ def _brief_doc(reader: Any, what: str, week: str | None, month: str | None,
                         aggregates=aggs, confirmed=context)
 
 
+def _brief_from_daybook(reader: Any, day: date, lang: str) -> dict[str, Any] | None:
+    """The daily brief from the store's daybook (two rows instead of the whole ledger's
+    analysis), or None where the daybook cannot serve it: stale, another crosswalk, or the
+    user's config redefining an aggregate the brief cites."""
+    from attrition import brief as briefs
+    from attrition import categories, daybook
+
+    aggs = categories.aggregates(categories.load_config())
+    builtin = {a.id: a for a in categories.BUILTIN_AGGREGATES}
+    if any(aggs.get(n) != builtin[n] for n in briefs.BRIEF_AGGREGATES):
+        return None
+    book = daybook.lookup(reader, day)
+    if book is None or book.confirmed is None:
+        return None
+    return briefs.compose(reader.report(day), book.standings, lang=lang, aggregates=aggs,
+                          confirmed=book)
+
+
 @app.command()
 def brief(
     day: Annotated[str, typer.Argument(help="Report date (default: latest).")] = "latest",
@@ -430,11 +463,14 @@ def brief(
     with _reader() as reader:
         what = f"week={week}" if week else f"month={month}" if month else \
             _day(day, reader).isoformat()
-        name = cache.key("brief", reader.url, reader.version(), what, lang.value)
-        doc = cache.get(name)
-        if doc is None:
-            doc = _brief_doc(reader, what, week, month, lang.value)
-            cache.put(name, doc)
+        doc = None if week or month else \
+            _brief_from_daybook(reader, date.fromisoformat(what), lang.value)
+        if doc is None:  # computed from the ledger: worth keeping for the next ask
+            name = cache.key("brief", reader.url, reader.version(), what, lang.value)
+            doc = cache.get(name)
+            if doc is None:
+                doc = _brief_doc(reader, what, week, month, lang.value)
+                cache.put(name, doc)
     if chart is not None and "date" in doc:
         from datetime import timedelta
 

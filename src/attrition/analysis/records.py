@@ -6,17 +6,18 @@ take part, on both sides of a comparison.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right, insort
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, NamedTuple
 
-from attrition.analysis.series import Point, Series
+if TYPE_CHECKING:  # the brief reads stored standings and needs no series at all
+    from attrition.analysis.series import Point, Series
 
 WINDOWS: tuple[int | None, ...] = (7, 30, 90, 365, None)
 """Days looked back for ranks; None is the whole war."""
 
 
-@dataclass(frozen=True)
-class Rank:
+class Rank(NamedTuple):
     rank: int
     """1 + the number of reports in the window with a strictly larger change."""
     of: int
@@ -26,8 +27,7 @@ class Rank:
     """Other reports in the window with the same change."""
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     name: str
     day: date
     change: int | None
@@ -79,6 +79,69 @@ def record(series: Series, day: date) -> Record:
                   None if p is None else p.excluded, "" if p is None else p.basis)
 
 
+class Standing(NamedTuple):
+    """What a brief needs of a record: the day's point, its rank in each of `WINDOWS` (None
+    where the point does not count) and the last earlier report with a larger change."""
+
+    change: int | None
+    total: int | None
+    basis: str
+    excluded: str | None
+    ranks: tuple[int | None, ...]
+    highest_since: date | None
+    highest_since_value: int | None
+
+
+def standing(series: Series, day: date) -> Standing | None:
+    """`day`'s standing in the series, from `record`; None where the series has no point."""
+    p = series.at(day)
+    if p is None:
+        return None
+    rec = record(series, day)
+    return Standing(p.change, p.total, p.basis, p.excluded,
+                    tuple(r.rank if r else None for r in rec.ranks.values()),
+                    rec.highest_since, rec.highest_since_value)
+
+
+def standings(series: Series) -> list[tuple[date, Standing]]:
+    """The standing of every point at once, equal to `standing` on each day (the tests check
+    every day of the real history). One sorted pool per window, so each rank is a bisection:
+    O(n log n) where asking `standing` day by day is O(n^2). It lets the store keep every
+    day's standings with the ledger, so that a brief reads them instead of the history."""
+    out: list[tuple[date, Standing]] = []
+    pools: list[list[int]] = [[] for _ in WINDOWS]  # counted changes in each window, sorted
+    queues: list[list[tuple[int, int]]] = [[] for _ in WINDOWS]  # (ordinal, change) by date
+    heads = [0] * len(WINDOWS)
+    larger: list[tuple[date, int]] = []  # earlier counted points whose changes fall strictly
+    uncounted = (None,) * len(WINDOWS)
+    for p in series.points:
+        if not counts(p) or p.change is None:
+            out.append((p.day, Standing(p.change, p.total, p.basis, p.excluded, uncounted,
+                                        None, None)))
+            continue
+        v, ordinal = p.change, p.day.toordinal()
+        ranks: list[int | None] = []
+        for k, w in enumerate(WINDOWS):
+            pool = pools[k]
+            if w is not None:
+                queue, h, start = queues[k], heads[k], ordinal - w + 1
+                while h < len(queue) and queue[h][0] < start:
+                    del pool[bisect_left(pool, queue[h][1])]
+                    h += 1
+                heads[k] = h
+                queue.append((ordinal, v))
+            insort(pool, v)
+            ranks.append(len(pool) - bisect_right(pool, v) + 1)
+        while larger and larger[-1][1] <= v:
+            larger.pop()
+        since = larger[-1] if larger else None
+        larger.append((p.day, v))
+        out.append((p.day, Standing(v, p.total, p.basis, p.excluded, tuple(ranks),
+                                    since[0] if since else None,
+                                    since[1] if since else None)))
+    return out
+
+
 def top(series: Series, start: date | None, end: date | None, n: int = 10) -> list[Point]:
     """The `n` largest changes in a range (ties by date, earliest first)."""
     pool = [p for p in series.between(start, end) if counts(p)]
@@ -94,3 +157,7 @@ def excluded(series: Series, start: date | None = None, end: date | None = None
 
 def _wname(window: int | None) -> str:
     return "war" if window is None else f"{window}d"
+
+
+WINDOW_NAMES: tuple[str, ...] = tuple(_wname(w) for w in WINDOWS)
+"""The windows' names in the order of `Standing.ranks`: "7d" ... "365d", "war"."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -328,10 +328,24 @@ class Store:
                                   lg.c.category == sa.bindparam("c"))
                 .values(change=sa.bindparam("v")), updates)
 
+    def put_daybook(self, rows: Sequence[tuple[str, str, str]], meta: Mapping[str, str]
+                    ) -> None:
+        """Replace the daybook (rows of kind, day, body; see attrition.daybook) and its
+        metadata, in one transaction."""
+        try:
+            with self.engine.begin() as conn:
+                _put_daybook(conn, rows, meta)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"writing the daybook failed, nothing was written: {exc}"
+                             ) from None
+
     def load_rows(self, rows: dict[str, list[tuple[Any, ...]]], *, input: str,
-                  sources: Iterable[str]) -> IngestResult:
+                  sources: Iterable[str], daybook_meta: Mapping[str, str] | None = None
+                  ) -> IngestResult:
         """Load prepared rows (the bundled snapshot) into an empty database, in one
-        transaction. Refuses a database that already holds observations: there, `ingest`."""
+        transaction. Refuses a database that already holds observations: there, `ingest`.
+        With `daybook_meta`, rows["daybook"] is the daybook computed for exactly these rows
+        (its metadata gets this load's ingest id)."""
         try:
             with self.engine.begin() as conn:
                 t = schema.observations
@@ -351,9 +365,13 @@ class Store:
                 _bulk_insert(conn, schema.confirmed_counts, _CONFIRMED_COLUMNS,
                              rows.get("confirmed", []))
                 n = len(rows["observations"])
-                conn.execute(schema.ingests.insert(), {
+                done = conn.execute(schema.ingests.insert(), {
                     "at": now(), "input": input, "source": "snapshot", "observations": n,
                     "new": n, "revised": 0})
+                if daybook_meta is not None:
+                    key = done.inserted_primary_key
+                    assert key is not None
+                    _put_daybook(conn, rows["daybook"], {**daybook_meta, "ingest": str(key[0])})
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"loading failed, nothing was written: {exc}") from None
         return IngestResult(n, n, 0, 0, len(rows["ledger"]))
@@ -390,6 +408,15 @@ def _bulk_insert(conn: Connection, table: sa.Table, cols: Sequence[str],
         cursor.executemany(sql, rows)
     finally:
         cursor.close()
+
+
+def _put_daybook(conn: Connection, rows: Sequence[tuple[str, str, str]],
+                 meta: Mapping[str, str]) -> None:
+    conn.execute(schema.daybook_meta.delete())
+    conn.execute(schema.daybook.delete())
+    _bulk_insert(conn, schema.daybook, ("kind", "day", "body"), rows)
+    conn.execute(schema.daybook_meta.insert(), [{"key": k, "value": v}
+                                                for k, v in sorted(meta.items())])
 
 
 def _dedupe(observations: Iterable[Observation]) -> list[Observation]:

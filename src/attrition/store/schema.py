@@ -105,3 +105,21 @@ confirmed_items = sa.Table(
     sa.Column("tags", sa.Text),
     sa.Column("seen_at", sa.String(32), nullable=False),
 )
+
+# Derived from the tables above (see attrition.daybook): every report date's standing of every
+# series (kind "series", keyed by report date) and the confirmed-loss lines (kind "confirmed",
+# keyed by scrape date), so that a brief reads two rows instead of analysing the history.
+# `daybook_meta` says which ingest and which rules they were computed for; a reader that finds
+# another ingest or version ignores them, so they can lag but never mislead.
+daybook = sa.Table(
+    "daybook", metadata,
+    sa.Column("kind", sa.String(10), primary_key=True),
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("body", sa.Text, nullable=False),
+)
+
+daybook_meta = sa.Table(
+    "daybook_meta", metadata,
+    sa.Column("key", sa.String(40), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)

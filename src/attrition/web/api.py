@@ -372,6 +372,7 @@ def require_token(request: Request) -> None:
 
 
 def _ingest_bytes(url: str | None, body: bytes, name: str, fmt: str | None) -> dict[str, Any]:
+    from attrition import daybook
     from attrition import ingest as ing
     from attrition.model import Batch
     from attrition.store.db import Store
@@ -385,9 +386,11 @@ def _ingest_bytes(url: str | None, body: bytes, name: str, fmt: str | None) -> d
     with Store(url) as store:
         if isinstance(batch, Batch):
             r = store.ingest([batch], input=f"api upload {safe}")
+            daybook.refresh(store)
             return {"figures": r.observations, "new": r.new, "revised": r.revised,
                     "cells": r.cells}
         c = store.ingest_confirmed([batch], input=f"api upload {safe}")
+        daybook.refresh(store)
         return {"counts_new": c.counts_new, "items_new": c.items_new}
 
 
@@ -406,6 +409,7 @@ async def ingest(request: Request, name: str = "upload.txt", format: str | None 
 def _update(url: str | None, since: date | None) -> dict[str, Any]:
     import httpx
 
+    from attrition import daybook
     from attrition import update as upd
     from attrition.store.db import Store
 
@@ -415,6 +419,7 @@ def _update(url: str | None, since: date | None) -> dict[str, Any]:
         return {"figures": 0, "failures": fetched.failures}
     with Store(url) as store:
         r = store.ingest(fetched.batches, input="api update")
+        daybook.refresh(store)
     return {"figures": r.observations, "new": r.new, "failures": fetched.failures}
 
 

@@ -1,0 +1,196 @@
+"""The daybook: the analysis a daily brief needs, computed once per ingest and kept in the store.
+
+A brief stands each figure of a report against the whole war (ranks over 7 days to the war,
+the last larger day) and sets one line beside its confirmed count. Worked out from the ledger
+that is ~0.3 s of analysis in every `attrition brief`; the daybook holds, for every report
+date, every category's and built-in aggregate's standing (`records.standings`), and for every
+confirmed-loss scrape date, each category's confirmed line. A brief then reads two rows.
+
+It is derived data with a guard, not a cache that may lie: its metadata names the ingest and
+the rules (`VERSION`) and crosswalk it was computed for; `lookup` refuses it when any differs,
+and the brief is computed from the ledger instead. Ingest commands call `refresh`; the bundled
+snapshot ships a daybook built by `scripts/build_snapshot.py` (tests check that it equals one
+computed from the bundled ledger, day by day).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from attrition import categories
+from attrition.analysis.records import WINDOWS, Standing
+
+if TYPE_CHECKING:
+    from attrition.analysis.series import Row
+    from attrition.crosswalk import Crosswalk
+    from attrition.model import ConfirmedCount
+    from attrition.store.db import Store
+    from attrition.store.read import Reader
+
+try:  # as in cache.py: hashlib's import starts OpenSSL
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover
+    from hashlib import blake2b
+
+VERSION = "1"
+"""Bump when what a standing or a confirmed line means changes (windows, what counts, the
+line's fields): a daybook of another version is ignored until the next ingest rewrites it."""
+SERIES: tuple[str, ...] = (*categories.IDS, *(a.id for a in categories.BUILTIN_AGGREGATES))
+_BASES = ("difference", "announced")
+_EXCLUDED = (None, "creation", "correction")
+_BUNDLED_CROSSWALK = Path(__file__).resolve().parent / "data" / "crosswalk.toml"
+
+
+def crosswalk_stamp() -> str:
+    """Which crosswalk the confirmed lines follow: a digest of the file's bytes (the user's,
+    through ATTRITION_CROSSWALK, or the bundled one)."""
+    path = os.environ.get("ATTRITION_CROSSWALK") or _BUNDLED_CROSSWALK
+    try:
+        return blake2b(Path(path).read_bytes(), digest_size=12).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def encode(day: Mapping[str, Standing]) -> str:
+    """One report date's standings as compact JSON: name -> [change, total, basis, excluded,
+    ranks..., highest since, its value]."""
+    return json.dumps({
+        name: [s.change, s.total, _BASES.index(s.basis), _EXCLUDED.index(s.excluded),
+               *s.ranks, s.highest_since.isoformat() if s.highest_since else None,
+               s.highest_since_value]
+        for name, s in sorted(day.items())}, separators=(",", ":"))
+
+
+def decode(text: str) -> dict[str, Standing]:
+    n = len(WINDOWS)
+    doc: dict[str, list[Any]] = json.loads(text)
+    return {name: Standing(v[0], v[1], _BASES[v[2]], _EXCLUDED[v[3]], tuple(v[4:4 + n]),
+                           date.fromisoformat(v[4 + n]) if v[4 + n] else None, v[5 + n])
+            for name, v in doc.items()}
+
+
+def build(rows: Mapping[str, Sequence[Row]],
+          corrections: Sequence[tuple[str, date, str, int]],
+          counts: Sequence[ConfirmedCount], crosswalk: Crosswalk | None
+          ) -> list[tuple[str, str, str]]:
+    """The daybook's rows (kind, day, body) for a ledger and its confirmed counts. Without a
+    crosswalk, no confirmed lines."""
+    from attrition.analysis import records, series
+
+    aggs = {a.id: a for a in categories.BUILTIN_AGGREGATES}
+    cache: dict[tuple[str, str], list[series.Point]] = {}
+    per_day: dict[date, dict[str, Standing]] = {}
+    for name in SERIES:
+        s = series.build(name, rows, corrections, aggregates=aggs, cache=cache)
+        for day, st in records.standings(s):
+            per_day.setdefault(day, {})[name] = st
+    out = [("series", d.isoformat(), encode(v)) for d, v in sorted(per_day.items())]
+    if crosswalk is not None and counts:
+        from attrition.compare import ConfirmedContext
+
+        ctx = ConfirmedContext(rows, counts, crosswalk)
+        # A line's count changes only on scrape dates (each type's count on D is its last
+        # row on or before D), so the lines of the last scrape on or before D are D's.
+        for scrape in ctx.series().scrapes:
+            lines = {c: b for c in categories.IDS if (b := ctx.beside(c, scrape)) is not None}
+            out.append(("confirmed", scrape.isoformat(),
+                        json.dumps(lines, ensure_ascii=False,
+                                   separators=(",", ":"))))
+    return out
+
+
+def refresh(store: Store) -> int:
+    """Recompute the store's daybook after an ingest; returns the rows written. A crosswalk
+    that cannot be read leaves the confirmed lines out (a brief then computes them, and
+    reports the crosswalk's error)."""
+    from attrition import crosswalk
+    from attrition.errors import ConfigError
+    from attrition.store.read import Reader
+
+    with Reader(store.url) as reader:
+        ingest = reader.version()[1]
+        rows, corrections = reader.by_category(), reader.corrections()
+        counts = reader.confirmed_counts("oryx")
+    stamp = crosswalk_stamp()
+    try:
+        cw: Crosswalk | None = crosswalk.load()
+    except ConfigError:
+        cw, stamp = None, "unreadable"
+    book = build(rows, corrections, counts, cw)
+    store.put_daybook(book, {"version": VERSION, "ingest": str(ingest), "crosswalk": stamp})
+    return len(book)
+
+
+class Day:
+    """The daybook's reading for one report date: standings by series name, and the
+    confirmed lines by category (None when they must be computed: another crosswalk)."""
+
+    def __init__(self, standings: dict[str, Standing],
+                 confirmed: dict[str, dict[str, Any]] | None) -> None:
+        self.standings = standings
+        self.confirmed = confirmed
+
+    def beside(self, category: str, day: date) -> dict[str, Any] | None:
+        """As `compare.ConfirmedContext.beside` for the daybook's date."""
+        return None if self.confirmed is None else self.confirmed.get(category)
+
+
+def lookup(reader: Reader, day: date) -> Day | None:
+    """The daybook's `Day` for a report date, or None where it cannot be trusted: none
+    stored, computed for an earlier ingest or other rules, or no such report."""
+    meta, standings, confirmed = reader.daybook(day)
+    if (not meta or standings is None or meta.get("version") != VERSION
+            or meta.get("ingest") != str(reader.version()[1])):
+        return None
+    lines = None
+    if meta.get("crosswalk") == crosswalk_stamp():
+        lines = json.loads(confirmed) if confirmed else {}
+    return Day(decode(standings), lines)
+
+
+# -- the bundled daybook ------------------------------------------------------------------
+
+BUNDLED = "data/daybook.tsv.gz"
+
+
+def dumps(rows: Sequence[tuple[str, str, str]], stamp: str) -> bytes:
+    """The bundled form: a header line, then kind TAB day TAB body per line, gzipped without
+    a timestamp (same rows, same bytes)."""
+    import gzip
+
+    text = f"attrition-daybook\t{VERSION}\t{stamp}\n" + "".join(
+        f"{k}\t{d}\t{b}\n" for k, d, b in rows)
+    return gzip.compress(text.encode("utf-8"), mtime=0)
+
+
+def loads(data: bytes) -> tuple[str, str, list[tuple[str, str, str]]]:
+    """(version, crosswalk stamp, rows) of a bundled daybook."""
+    import gzip
+
+    from attrition.snapshot import SnapshotError  # a first run has it imported already
+
+    lines = gzip.decompress(data).decode("utf-8").splitlines()
+    head = lines[0].split("\t") if lines else []
+    if len(head) != 3 or head[0] != "attrition-daybook":
+        raise SnapshotError("the bundled daybook has no header")
+    rows = []
+    for n, line in enumerate(lines[1:], 2):
+        parts = line.split("\t", 2)
+        if len(parts) != 3:
+            raise SnapshotError(f"the bundled daybook, line {n}: expected kind, day, body")
+        rows.append((parts[0], parts[1], parts[2]))
+    return head[1], head[2], rows
+
+
+def bundled() -> tuple[str, str, list[tuple[str, str, str]]] | None:
+    """The bundled daybook, or None if the package has none."""
+    path = Path(__file__).resolve().parent / BUNDLED
+    try:
+        return loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
