@@ -54,8 +54,10 @@ def bench_ingest(tmp: Path) -> None:
 
 
 def bench_show(tmp: Path) -> None:
-    db = tmp / "show.db"
-    env = {**os.environ, "ATTRITION_DB": str(db)}
+    # A user with no attrition settings: default locations, in a throwaway XDG home.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATTRITION_")}
+    env.update({f"XDG_{k}_HOME": str(tmp / "home" / k.lower()) for k in ("DATA", "CONFIG",
+                                                                          "CACHE")})
     # The installed console script, as a user runs it.
     script = Path(sys.executable).with_name("attrition")
     attrition = [str(script), "show", "2024-11-14", "--format", "json"]

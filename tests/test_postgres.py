@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from attrition import brief, crosswalk
+from attrition import brief, crosswalk, daybook
 from attrition.analysis.confirmed import Confirmed
 from attrition.bootstrap import ensure_loaded
 from attrition.check import ConfirmedView, LedgerView, check_text
@@ -61,12 +61,15 @@ def _outputs(url: str) -> dict[str, Any]:
         rows, corr = r.by_category(), r.corrections()
         counts = r.confirmed_counts("oryx")
         report = r.report(date(2024, 11, 14))
+        book = daybook.lookup(r, date(2024, 11, 14))
+    assert book is not None  # the first run loaded the bundled daybook on both
     cw = crosswalk.load()
     article = (FIXTURES / "articles" / "daily-2024-11-14.txt").read_text(encoding="utf-8")
     oryx_article = (FIXTURES / "articles" / "oryx-2025-07-19.txt").read_text(encoding="utf-8")
     view = ConfirmedView(rows, counts, cw)
     return {
         "brief": brief.daily(rows, corr, report, confirmed=ConfirmedContext(rows, counts, cw)),
+        "brief_from_daybook": brief.compose(report, book.standings, confirmed=book),
         "check": check_text(article, LedgerView(rows, corr), confirmed=view),
         "check_oryx": check_text(oryx_article, LedgerView(rows, corr), confirmed=view),
         "compare": compare(rows, Confirmed("oryx", counts, cw), cw, end=date(2025, 7, 19)),
@@ -78,7 +81,9 @@ def test_bundled_snapshot_loads_identically(pg: str, loaded_db: str) -> None:
 
 
 def test_brief_check_compare_identical(pg: str, loaded_db: str) -> None:
-    assert _outputs(pg) == _outputs(loaded_db)
+    got = _outputs(pg)
+    assert got == _outputs(loaded_db)
+    assert got["brief_from_daybook"] == got["brief"]
 
 
 def test_ingest_is_identical_and_idempotent(pg: str, loaded_db: str, tmp_path: Path,
@@ -100,11 +105,16 @@ def test_ingest_is_identical_and_idempotent(pg: str, loaded_db: str, tmp_path: P
             again = store.ingest(official, input="test", seen_at="2026-11-25T00:00:00+00:00")
             conf = store.ingest_confirmed(confirmed, input="test",
                                           seen_at="2026-11-25T00:00:00+00:00")
+            daybook.refresh(store)
         assert again.new == again.revised == 0
         results[url] = (first, conf)
     assert results[pg] == results[lite_url]
     a, b = _everything(pg), _everything(lite_url)
     assert a["ledger"] == b["ledger"] and a["validate"] == b["validate"]
+    for day in (date(2022, 3, 1), date(2024, 11, 14), date(2025, 7, 19), date(2026, 8, 22)):
+        with Reader(pg) as rp, Reader(lite_url) as rl:
+            assert rp.daybook(day)[1:] == rl.daybook(day)[1:]
+            assert daybook.lookup(rp, day) is not None
 
 
 def test_api_over_postgres(pg: str) -> None:
