@@ -89,6 +89,8 @@ def test_bundled_daybook_is_the_one_computed_from_the_bundled_ledger(
     assert bundled[1] == daybook.crosswalk_stamp()  # built with the bundled crosswalk
     want = daybook.build(ledger["rows"], ledger["corr"], ledger["counts"], crosswalk.load())
     assert bundled[2] == want
+    shipped = (Path(daybook.__file__).parent / daybook.BUNDLED).read_bytes()
+    assert daybook.dumps(want, bundled[1]) == shipped  # scripts/build_snapshot.py's bytes
     with Reader(loaded_db) as r:  # and the first run loaded it as the store's own
         assert daybook.lookup(r, SEED) is not None
 
