@@ -43,6 +43,7 @@ line's fields): a daybook of another version is ignored until the next ingest re
 SERIES: tuple[str, ...] = (*categories.IDS, *(a.id for a in categories.BUILTIN_AGGREGATES))
 _BASES = ("difference", "announced")
 _EXCLUDED = (None, "creation", "correction")
+_COMPACT = json.JSONEncoder(separators=(",", ":"))  # one encoder: dumps() makes one per call
 _BUNDLED_CROSSWALK = Path(__file__).resolve().parent / "data" / "crosswalk.toml"
 
 
@@ -59,11 +60,11 @@ def crosswalk_stamp() -> str:
 def encode(day: Mapping[str, Standing]) -> str:
     """One report date's standings as compact JSON: name -> [change, total, basis, excluded,
     ranks..., highest since, its value]."""
-    return json.dumps({
+    return _COMPACT.encode({
         name: [s.change, s.total, _BASES.index(s.basis), _EXCLUDED.index(s.excluded),
                *s.ranks, s.highest_since.isoformat() if s.highest_since else None,
                s.highest_since_value]
-        for name, s in sorted(day.items())}, separators=(",", ":"))
+        for name, s in sorted(day.items())})
 
 
 def decode(text: str) -> dict[str, Standing]:

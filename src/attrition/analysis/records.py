@@ -108,37 +108,54 @@ def standings(series: Series) -> list[tuple[date, Standing]]:
     every day of the real history). One sorted pool per window, so each rank is a bisection:
     O(n log n) where asking `standing` day by day is O(n^2). It lets the store keep every
     day's standings with the ledger, so that a brief reads them instead of the history."""
-    out: list[tuple[date, Standing]] = []
-    pools: list[list[int]] = [[] for _ in WINDOWS]  # counted changes in each window, sorted
-    queues: list[list[tuple[int, int]]] = [[] for _ in WINDOWS]  # (ordinal, change) by date
-    heads = [0] * len(WINDOWS)
-    larger: list[tuple[date, int]] = []  # earlier counted points whose changes fall strictly
+    counted = [p for p in series.points if counts(p) and p.change is not None]
+    ordinals = [p.day.toordinal() for p in counted]
+    values = [p.change or 0 for p in counted]  # counted points all have a change
+    ranks = list(zip(*(_ranks(ordinals, values, w) for w in WINDOWS), strict=True))
+    since = _previous_larger(values)
+    mine = {p.day: i for i, p in enumerate(counted)}
     uncounted = (None,) * len(WINDOWS)
+    out: list[tuple[date, Standing]] = []
     for p in series.points:
-        if not counts(p) or p.change is None:
+        i = mine.get(p.day)
+        if i is None:
             out.append((p.day, Standing(p.change, p.total, p.basis, p.excluded, uncounted,
                                         None, None)))
-            continue
-        v, ordinal = p.change, p.day.toordinal()
-        ranks: list[int | None] = []
-        for k, w in enumerate(WINDOWS):
-            pool = pools[k]
-            if w is not None:
-                queue, h, start = queues[k], heads[k], ordinal - w + 1
-                while h < len(queue) and queue[h][0] < start:
-                    del pool[bisect_left(pool, queue[h][1])]
-                    h += 1
-                heads[k] = h
-                queue.append((ordinal, v))
-            insort(pool, v)
-            ranks.append(len(pool) - bisect_right(pool, v) + 1)
-        while larger and larger[-1][1] <= v:
-            larger.pop()
-        since = larger[-1] if larger else None
-        larger.append((p.day, v))
-        out.append((p.day, Standing(v, p.total, p.basis, p.excluded, tuple(ranks),
-                                    since[0] if since else None,
-                                    since[1] if since else None)))
+        else:
+            j = since[i]
+            out.append((p.day, Standing(p.change, p.total, p.basis, p.excluded, ranks[i],
+                                        None if j is None else counted[j].day,
+                                        None if j is None else values[j])))
+    return out
+
+
+def _ranks(ordinals: list[int], values: list[int], window: int | None) -> list[int]:
+    """Each value's rank among the values of the `window` days ending on its day (all the
+    earlier ones with None), itself included: a sorted pool that slides along."""
+    pool: list[int] = []
+    out = []
+    h = 0
+    for o, v in zip(ordinals, values, strict=True):
+        if window is not None:
+            start = o - window + 1
+            while ordinals[h] < start:
+                del pool[bisect_left(pool, values[h])]
+                h += 1
+        insort(pool, v)
+        out.append(len(pool) - bisect_right(pool, v) + 1)
+    return out
+
+
+def _previous_larger(values: list[int]) -> list[int | None]:
+    """For each value, the index of the last earlier value strictly larger (a stack of the
+    earlier values that nothing later has matched)."""
+    out: list[int | None] = []
+    stack: list[int] = []
+    for i, v in enumerate(values):
+        while stack and values[stack[-1]] <= v:
+            stack.pop()
+        out.append(stack[-1] if stack else None)
+        stack.append(i)
     return out
 
 
