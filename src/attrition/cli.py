@@ -651,7 +651,8 @@ def summary(
         table.add_row(f["category"] + (f" = {f['definition']}" if f["definition"] else ""),
                       f"{f['change']:,}", str(f["reports"]), f"{f['mean']}",
                       "" if f["previous"] is None else f"{f['previous']:,}",
-                      f"{f['max_day']} ({f['max_value']:,})" if f["max_day"] else "")
+                      # a month without a loss has no top day, only a first day of 0
+                      f"{f['max_day']} ({f['max_value']:,})" if f["max_value"] else "")
     _console().print(table)
 
 
