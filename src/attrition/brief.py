@@ -7,9 +7,8 @@ No language model writes any of it; the wording is fixed, the figures are the le
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from attrition import categories
 from attrition.analysis import records
@@ -95,8 +94,7 @@ def _join(items: Sequence[str], word: str = "and") -> str:
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition brief`
     category: str
     label: str
     change: int | None

@@ -458,14 +458,14 @@ def brief(
     ] = None,
 ) -> None:
     """A short, exact, sourced brief of a report, a week or a month."""
-    from attrition import cache
-
     with _reader() as reader:
         what = f"week={week}" if week else f"month={month}" if month else \
             _day(day, reader).isoformat()
         doc = None if week or month else \
             _brief_from_daybook(reader, date.fromisoformat(what), lang.value)
         if doc is None:  # computed from the ledger: worth keeping for the next ask
+            from attrition import cache
+
             name = cache.key("brief", reader.url, reader.version(), what, lang.value)
             doc = cache.get(name)
             if doc is None:
