@@ -158,3 +158,14 @@ def test_another_crosswalk_leaves_the_confirmed_lines_to_be_computed(
     with Reader(loaded_db) as r:
         book = daybook.lookup(r, SEED)
     assert book is not None and book.confirmed is None and book.standings
+
+
+def test_a_damaged_daybook_row_is_ignored_not_an_error(db_copy: str) -> None:
+    import sqlite3
+
+    with sqlite3.connect(db_copy.removeprefix("sqlite:///")) as conn:
+        conn.execute("UPDATE daybook SET body = '{\"tanks\": [1, 2' "
+                     "WHERE kind = 'series' AND day = ?", (SEED.isoformat(),))
+    with Reader(db_copy) as r:
+        assert daybook.lookup(r, SEED) is None
+        assert daybook.lookup(r, SEED + timedelta(days=1)) is not None

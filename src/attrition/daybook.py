@@ -148,10 +148,13 @@ def lookup(reader: Reader, day: date) -> Day | None:
     if (not meta or standings is None or meta.get("version") != VERSION
             or meta.get("ingest") != str(reader.version()[1])):
         return None
-    lines = None
-    if meta.get("crosswalk") == crosswalk_stamp():
-        lines = json.loads(confirmed) if confirmed else {}
-    return Day(decode(standings), lines)
+    try:
+        lines = None
+        if meta.get("crosswalk") == crosswalk_stamp():
+            lines = json.loads(confirmed) if confirmed else {}
+        return Day(decode(standings), lines)
+    except (ValueError, LookupError, TypeError):  # a damaged row: the ledger still answers
+        return None
 
 
 # -- the bundled daybook ------------------------------------------------------------------
