@@ -51,6 +51,17 @@ def bench_ingest(tmp: Path) -> None:
     print(f"full ingest of the raw files ({len(batches)} files, {result.observations:,} "
           f"figures, {result.cells:,} cells resolved): median "
           f"{statistics.median(times) * 1000:.0f} ms over {len(times)} runs")
+    from attrition import daybook
+
+    times = []
+    with Store(f"sqlite:///{tmp / 'raw0.db'}") as store:
+        for _ in range(3):
+            t = time.perf_counter()
+            rows = daybook.refresh(store)
+            times.append(time.perf_counter() - t)
+    print(f"daybook recomputed after an ingest ({rows:,} rows: every report date's "
+          f"standings, every scrape's confirmed lines): median "
+          f"{statistics.median(times) * 1000:.0f} ms over {len(times)} runs")
 
 
 def bench_show(tmp: Path) -> None:
