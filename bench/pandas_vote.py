@@ -25,6 +25,10 @@ def pi_dir(data: Path) -> Path:
 def voted(data: Path) -> pd.DataFrame:
     off = data / "official"
     pi = pd.read_json(pi_dir(data) / "russia_losses_equipment.json")
+    # before the 2022-05-01 merge, vehicles and fuel tanks were two categories
+    early = pi["date"] < "2022-05-01"
+    pi.loc[early, "vehicles and fuel tanks"] = (pi.loc[early, "military auto"]
+                                                + pi.loc[early, "fuel tank"])
     pi = pi.merge(pd.read_json(pi_dir(data) / "russia_losses_personnel.json")[
         ["date", "personnel"]], on="date").rename(columns=PI_NAMES)
     orc = pd.read_json(off / "orc-losses" / "russian-losses.json").rename(columns={

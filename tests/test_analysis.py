@@ -34,7 +34,8 @@ def build(data: tuple[object, object], name: str) -> series.Series:
 def test_seed_records(data: tuple[object, object]) -> None:
     vft = records.record(build(data, "vehicles_fuel_tanks"), SEED)
     assert vft.change == 124 and vft.ranks["30d"].rank == 1  # type: ignore[union-attr]
-    assert vft.highest_since is None  # the most of the whole war
+    # the category carries on military auto + fuel tanks: 179 + 0 on 2022-03-16 was more
+    assert (vft.highest_since, vft.highest_since_value) == (date(2022, 3, 16), 179)
     veh = records.record(build(data, "vehicles"), SEED)
     assert veh.change == 194 and veh.ranks["30d"].rank == 1  # type: ignore[union-attr]
     assert (veh.highest_since, veh.highest_since_value) == (date(2023, 10, 20), 208)
@@ -68,6 +69,20 @@ def test_rank_and_highest_since_agree_with_brute_force(
     earlier = [q for q in s.points if q.day < day and q.change is not None
                and not q.excluded and q.change > p.change]
     assert hs == (earlier[-1] if earlier else None)
+
+
+def test_vehicles_and_fuel_tanks_carry_on_the_two_categories_they_merged(
+        data: tuple[object, object]) -> None:
+    s = build(data, "vehicles_fuel_tanks")
+    auto, fuel = build(data, "military_auto"), build(data, "fuel_tanks")
+    day = date(2022, 3, 16)
+    got, a, f = s.at(day), auto.at(day), fuel.at(day)
+    assert got is not None and a is not None and f is not None
+    assert (got.change, got.total) == (179 + (f.change or 0), (a.total or 0) + (f.total or 0))
+    assert got.components == ("military_auto", "fuel_tanks")
+    merge = s.at(date(2022, 5, 1))  # counted against the two, so the merge is not a loss
+    assert merge is not None and merge.change == 19 and merge.excluded is None
+    assert s.points[0].day == date(2022, 2, 25) and s.points[0].excluded == "creation"
 
 
 def test_top_days_are_sorted_and_in_range(data: tuple[object, object]) -> None:

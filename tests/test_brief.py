@@ -63,7 +63,12 @@ def test_seed_brief_says_what_a_wire_editor_needs(ctx: Reader) -> None:
     assert "124 vehicles and fuel tanks" in text and "124 fuel tanks" not in text
     assert "194" in text and "tanks + afv + vehicles_fuel_tanks" in text
     assert "20 October 2023 (208)" in text
-    assert "since the full-scale invasion began" in text
+    # not the most "since the invasion began": before the 2022-05-01 merge the same vehicles
+    # were counted as military vehicles and fuel tanks, 179 of them on 16 March 2022
+    assert "since the full-scale invasion began" not in text
+    assert ("124 vehicles and fuel tanks were the most in a single day in at least 365 days; "
+            "the last report with more was that of 16 March 2022 (179, counted then as two "
+            "categories, military vehicles and fuel tanks, merged on 1 May 2022)") in text
     assert "13 November 2024" in text and "14 November 2024" in text
     assert "not independently verified" in text and "killed and wounded" in text
     assert "mod.gov.ua" in text
@@ -84,8 +89,31 @@ def test_record_claims_are_true(ctx: Reader) -> None:
         for f in doc["facts"]:  # type: ignore[attr-defined]
             if f["record"] and f["highest_since"]:
                 hs = date.fromisoformat(f["highest_since"])
-                assert f"{hs.day} " in doc["text"] and f"({f['highest_since_value']:,})" in doc[
+                assert f"{hs.day} " in doc["text"] and f"({f['highest_since_value']:,}" in doc[
                     "text"]
+
+
+def test_a_record_equalled_is_not_called_the_most(ctx: Reader) -> None:
+    doc = make(ctx, date(2022, 4, 19))
+    helicopters = {f["category"]: f for f in doc["facts"]}["helicopters"]  # type: ignore
+    assert helicopters["change"] == 3 and helicopters["tied_with"] == "2022-04-13"
+    assert helicopters["record"] == "30d" and helicopters["record_equalled"]
+    assert ("The 3 helicopters equalled the most in a single day in at least 30 days (as on 13 "
+            "April 2022); the last report with more was that of 18 March 2022 (4).") in doc[
+        "text"]  # type: ignore[operator]
+    uk = make(ctx, date(2022, 4, 19), "uk")["text"]
+    assert "стільки ж, скільки найбільше щонайменше за 30 днів (як і у зведенні від 13 " \
+           "квітня 2022 року)" in uk  # type: ignore[operator]
+
+
+def test_a_category_counted_later_has_records_only_since_then(ctx: Reader) -> None:
+    doc = make(ctx, date(2025, 12, 16))
+    assert ("The 1 submarine was the most reported in a single day since the General Staff "
+            "began counting them on 14 September 2023.") in doc["text"]  # type: ignore
+    # ground robotic systems, first counted on 2026-05-03: a week later no window is filled
+    doc = make(ctx, date(2026, 5, 10))
+    grs = {f["category"]: f for f in doc["facts"]}.get("ground_robotic_systems")  # type: ignore
+    assert grs is None or grs["record"] is None
 
 
 def test_announced_difference_is_stated(ctx: Reader) -> None:

@@ -80,6 +80,9 @@ def test_standings_agree_with_brute_force_on_any_series(
         want = larger[-1] if larger else None
         assert (got.highest_since, got.highest_since_value) == (
             (want.day, want.change) if want else (None, None))
+        equal = [q for q in counted if q.day < d and q.change == p.change
+                 and (want is None or q.day > want.day)]
+        assert got.tied_with == (equal[-1].day if equal else None)
 
 
 def test_bundled_daybook_is_the_one_computed_from_the_bundled_ledger(

@@ -98,7 +98,8 @@ def test_every_tabular_endpoint_has_a_csv_twin(client: TestClient) -> None:
 
 def test_records_brief_compare_sources(client: TestClient) -> None:
     rec = client.get("/api/records/vehicles_fuel_tanks?date=2024-11-14").json()
-    assert rec["change"] == 124 and rec["ranks"]["war"]["rank"] == 1
+    assert rec["change"] == 124 and rec["ranks"]["30d"]["rank"] == 1
+    assert rec["highest_since"] == "2022-03-16"  # military auto + fuel tanks, before the merge
     b = client.get("/api/brief/2024-11-14").json()
     assert b["ok"] and b["confirmed"]["confirmed"] == 3558
     text = client.get("/api/brief/2024-11-14?format=text").text

@@ -107,18 +107,46 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
     excluded: str | None
     definition: str | None = None
     components: tuple[str, ...] = ()
+    day: date = categories.WAR_START
+    counted_since: date = categories.WAR_START
+    """The first day the series can have a figure (`categories.counted_since`)."""
+    tied_with: date | None = None
+    """The last earlier report with the same change, when no larger one came after it."""
 
     @property
     def record_window(self) -> str | None:
-        """The longest window in which this is the highest change: "war", "365d" ... """
+        """The longest window in which this is the highest change: "war", "365d" ... A
+        window the series does not fill (a category first counted 10 days ago is not "the
+        most in 30 days") is no record."""
         if self.change is None or self.change <= 0 or self.excluded:
             return None
-        if self.ranks.get("war") == 1:
+        counted = (self.day - self.counted_since).days + 1
+        if self.ranks.get("war") == 1 and counted >= MIN_RECORD_WINDOW:
             return "war"
         for w in reversed(WINDOW_DAYS):
-            if w >= MIN_RECORD_WINDOW and self.ranks.get(f"{w}d") == 1:
+            if MIN_RECORD_WINDOW <= w <= counted and self.ranks.get(f"{w}d") == 1:
                 return f"{w}d"
         return None
+
+    @property
+    def equals_record(self) -> bool:
+        """Whether the record window holds an earlier report with the same change: the day
+        equals the most, it does not beat it."""
+        window = self.record_window
+        if window is None or self.tied_with is None:
+            return False
+        return window == "war" or (self.day - self.tied_with).days < int(window[:-1])
+
+    @property
+    def counted_from_start(self) -> bool:
+        """Whether the series goes back to the invasion (else "war" means since it began)."""
+        return self.counted_since <= categories.WAR_START
+
+    @property
+    def highest_under_old_name(self) -> bool:
+        """Whether the last larger day predates the category (its predecessors' sum then)."""
+        return (self.category in categories.CONTINUES and self.highest_since is not None
+                and self.highest_since < categories.BY_ID[self.category].since)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -127,7 +155,9 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
             "basis": self.basis, **{f"rank_{k}": v for k, v in self.ranks.items()},
             "highest_since": self.highest_since.isoformat() if self.highest_since else None,
             "highest_since_value": self.highest_since_value, "excluded": self.excluded,
-            "record": self.record_window,
+            "record": self.record_window, "counted_since": self.counted_since.isoformat(),
+            "tied_with": self.tied_with.isoformat() if self.tied_with else None,
+            "record_equalled": self.equals_record,
             **({"definition": self.definition, "components": list(self.components)}
                if self.definition else {}),
         }
@@ -140,7 +170,8 @@ def _fact(name: str, st: Standing, announced: int | None, day: date,
     return Fact(name, agg.en if agg else categories.BY_ID[name].en, st.change, st.total,
                 announced, st.basis, ranks, st.highest_since, st.highest_since_value,
                 st.excluded, agg.definition if agg else None,
-                agg.components_on(day) if agg else ())
+                agg.components_on(day) if agg else (), day,
+                categories.counted_since(name, dict(aggregates)), st.tied_with)
 
 
 def _notability(f: Fact, day: date) -> float:
@@ -274,14 +305,42 @@ def _record_phrase_en(f: Fact) -> str:
         verb = "was" if f.change == 1 else "were"
     else:
         what, verb = "That sum", "was"
+    if f.equals_record:
+        assert f.tied_with is not None
+        verb, also = "equalled", f" (as on {en_date(f.tied_with)})"
+    else:
+        verb, also = f"{verb} the most", ""
     if f.record_window == "war":
-        return f"{what} {verb} the most reported in a single day since the full-scale " \
-               f"invasion began."
+        since = (f"the General Staff began counting them on {en_date(f.counted_since)}"
+                 if not f.counted_from_start else "the full-scale invasion began")
+        most = " the most" if f.equals_record else ""
+        return f"{what} {verb}{most} reported in a single day since {since}{also}."
     assert f.highest_since is not None and f.highest_since_value is not None
     window = f.record_window[:-1] if f.record_window else ""
-    return (f"{what} {verb} the most in a single day in at least {window} days; the last "
+    most = " the most" if f.equals_record else ""
+    return (f"{what} {verb}{most} in a single day in at least {window} days{also}; the last "
             f"report with more was that of {en_date(f.highest_since)} "
-            f"({_num(f.highest_since_value)}).")
+            f"({_num(f.highest_since_value)}{_old_name_en(f)}).")
+
+
+# What a category was called before it carried on others (categories.CONTINUES), in words a
+# reader understands: the old labels alone ("vehicles", "fuel tanks") would read as the new one.
+_OLD_NAMES_EN = {"vehicles_fuel_tanks": "two categories, military vehicles and fuel tanks"}
+_OLD_NAMES_UK = {"vehicles_fuel_tanks": "дві категорії: автомобільна техніка та цистерни з ПММ"}
+
+
+def _old_name_en(f: Fact) -> str:
+    if not f.highest_under_old_name:
+        return ""
+    return (f", counted then as {_OLD_NAMES_EN[f.category]}, merged on "
+            f"{en_date(categories.BY_ID[f.category].since)}")
+
+
+def _old_name_uk(f: Fact) -> str:
+    if not f.highest_under_old_name:
+        return ""
+    return (f"; тоді це були {_OLD_NAMES_UK[f.category]}, об'єднані "
+            f"{uk_date(categories.BY_ID[f.category].since)}")
 
 
 def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
@@ -343,14 +402,20 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                 else f"Разом {labels.get(f.category, f.label)} (сума {f.definition}, "
                      f"обчислена тут; Генштаб такої суми не публікує) – "
                      f"{_uk_num(f.change or 0)}")
-        if f.record_window == "war":
-            recs.append(f"{head}: найбільше за одну добу від початку повномасштабного "
-                        f"вторгнення.")
+        most = "стільки ж, скільки найбільше" if f.equals_record else "найбільше"
+        also = (f" (як і у зведенні від {uk_date(f.tied_with)})"
+                if f.equals_record and f.tied_with else "")
+        if f.record_window == "war" and not f.counted_from_start:
+            recs.append(f"{head}: {most} за одну добу відтоді, як Генштаб почав їх "
+                        f"рахувати ({uk_date(f.counted_since)}){also}.")
+        elif f.record_window == "war":
+            recs.append(f"{head}: {most} за одну добу від початку повномасштабного "
+                        f"вторгнення{also}.")
         elif f.highest_since is not None and f.highest_since_value is not None:
             window = (f.record_window or "")[:-1]
-            recs.append(f"{head}: найбільше щонайменше за {window} днів; востаннє більше "
+            recs.append(f"{head}: {most} щонайменше за {window} днів{also}; востаннє більше "
                         f"було у зведенні від {uk_date(f.highest_since)} "
-                        f"({_uk_num(f.highest_since_value)}).")
+                        f"({_uk_num(f.highest_since_value)}{_old_name_uk(f)}).")
     if recs:
         paras.append(" ".join(recs))
     by = {f.category: f for f in facts}

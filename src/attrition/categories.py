@@ -370,6 +370,24 @@ HISTORICAL_PARTS: dict[str, tuple[str, ...]] = {
     "cruise_missiles": ("srbm_systems",),
 }
 
+CONTINUES: dict[str, tuple[str, ...]] = {"vehicles_fuel_tanks": ("military_auto", "fuel_tanks")}
+"""Categories that carry on earlier ones: before the 2022-05-01 merge the series of vehicles
+and fuel tanks is military auto + fuel tanks, so that its records are set against the days
+before the merge too (the most "since the invasion began" must beat 2022-03-16's 179 military
+vehicles). Cruise missiles only took the SRBM systems' place in the list: they carry on
+nothing."""
+WAR_START = date(2022, 2, 24)
+
+
+def counted_since(name: str, aggregates: dict[str, Aggregate] | None = None) -> date:
+    """The first day a category's series (or an aggregate's, through its components) can
+    have a figure: records are only ever set against days from then on."""
+    if name in BY_ID:
+        return min([BY_ID[name].since, *(BY_ID[p].since for p in CONTINUES.get(name, ()))])
+    agg = (aggregates or {}).get(name) or next(a for a in BUILTIN_AGGREGATES if a.id == name)
+    return min(counted_since(c) if c in BY_ID else WAR_START for c in agg.components)
+
+
 _EQUIPMENT = tuple(c.id for c in CATEGORIES if not c.historical and c.kind == "equipment")
 
 BUILTIN_AGGREGATES: tuple[Aggregate, ...] = (

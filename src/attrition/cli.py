@@ -539,6 +539,7 @@ def records(
         d = _day(day, reader)
     s = series.build(name, rows, corrections, aggregates=aggs)
     r = rec.record(s, d)
+    hs = s.at(r.highest_since) if r.highest_since else None
     start = d - timedelta(days=window - 1)
     tops = rec.top(s, start, d, top)
     skipped = rec.excluded(s, start, d)
@@ -549,6 +550,9 @@ def records(
                   for k, v in r.ranks.items()},
         "highest_since": r.highest_since.isoformat() if r.highest_since else None,
         "highest_since_value": r.highest_since_value,
+        # what that day counted, where it differs (a category's predecessors before a merge)
+        "highest_since_components": list(hs.components) if hs and hs.components != (
+            name,) and not s.is_aggregate else None,
         "top": [{"date": p.day.isoformat(), "change": p.change} for p in tops],
         "excluded_days": [{"date": p.day.isoformat(), "change": p.change,
                            "reason": p.excluded} for p in skipped],
@@ -560,7 +564,9 @@ def records(
 
     console = _console()
     ranks = ", ".join(f"{k}: {v['rank']} of {v['of']}" for k, v in doc["ranks"].items() if v)
-    since = (f"highest since {doc['highest_since']} ({doc['highest_since_value']:,})"
+    then = (f", then {' + '.join(doc['highest_since_components'])}"
+            if doc["highest_since_components"] else "")
+    since = (f"highest since {doc['highest_since']} ({doc['highest_since_value']:,}{then})"
              if doc["highest_since"] else "no earlier report was higher")
     console.print(f"[bold]{name}[/bold] ({s.definition}) on {d}: change "
                   f"{'' if r.change is None else f'{r.change:,}'}; {ranks}; {since}")

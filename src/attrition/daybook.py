@@ -37,7 +37,7 @@ try:  # as in cache.py: hashlib's import starts OpenSSL
 except ImportError:  # pragma: no cover
     from hashlib import blake2b
 
-VERSION = "1"
+VERSION = "2"
 """Bump when what a standing or a confirmed line means changes (windows, what counts, the
 line's fields): a daybook of another version is ignored until the next ingest rewrites it."""
 SERIES: tuple[str, ...] = (*categories.IDS, *(a.id for a in categories.BUILTIN_AGGREGATES))
@@ -59,11 +59,11 @@ def crosswalk_stamp() -> str:
 
 def encode(day: Mapping[str, Standing]) -> str:
     """One report date's standings as compact JSON: name -> [change, total, basis, excluded,
-    ranks..., highest since, its value]."""
+    ranks..., highest since, its value, tied with]."""
     return _COMPACT.encode({
         name: [s.change, s.total, _BASES.index(s.basis), _EXCLUDED.index(s.excluded),
                *s.ranks, s.highest_since.isoformat() if s.highest_since else None,
-               s.highest_since_value]
+               s.highest_since_value, s.tied_with.isoformat() if s.tied_with else None]
         for name, s in sorted(day.items())})
 
 
@@ -71,7 +71,8 @@ def decode(text: str) -> dict[str, Standing]:
     n = len(WINDOWS)
     doc: dict[str, list[Any]] = json.loads(text)
     return {name: Standing(v[0], v[1], _BASES[v[2]], _EXCLUDED[v[3]], tuple(v[4:4 + n]),
-                           date.fromisoformat(v[4 + n]) if v[4 + n] else None, v[5 + n])
+                           date.fromisoformat(v[4 + n]) if v[4 + n] else None, v[5 + n],
+                           date.fromisoformat(v[6 + n]) if v[6 + n] else None)
             for name, v in doc.items()}
 
 

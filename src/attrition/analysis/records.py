@@ -70,6 +70,21 @@ def highest_since(series: Series, day: date) -> Point | None:
     return None
 
 
+def tied_with(series: Series, day: date) -> Point | None:
+    """The most recent earlier report with the same change as `day`'s, if no larger one came
+    after it: a record it merely equals."""
+    i = series.index(day)
+    if i is None:
+        return None
+    p = series.points[i]
+    if not counts(p) or p.change is None:
+        return None
+    for q in reversed(series.points[:i]):
+        if counts(q) and q.change is not None and q.change >= p.change:
+            return q if q.change == p.change else None
+    return None
+
+
 def record(series: Series, day: date) -> Record:
     p = series.at(day)
     ranks = {_wname(w): rank(series, day, w) for w in WINDOWS}
@@ -90,6 +105,8 @@ class Standing(NamedTuple):
     ranks: tuple[int | None, ...]
     highest_since: date | None
     highest_since_value: int | None
+    tied_with: date | None = None
+    """The last earlier report with the same change, when no larger one came after it."""
 
 
 def standing(series: Series, day: date) -> Standing | None:
@@ -98,9 +115,10 @@ def standing(series: Series, day: date) -> Standing | None:
     if p is None:
         return None
     rec = record(series, day)
+    tie = tied_with(series, day)
     return Standing(p.change, p.total, p.basis, p.excluded,
                     tuple(r.rank if r else None for r in rec.ranks.values()),
-                    rec.highest_since, rec.highest_since_value)
+                    rec.highest_since, rec.highest_since_value, tie.day if tie else None)
 
 
 def standings(series: Series) -> list[tuple[date, Standing]]:
@@ -112,7 +130,8 @@ def standings(series: Series) -> list[tuple[date, Standing]]:
     ordinals = [p.day.toordinal() for p in counted]
     values = [p.change or 0 for p in counted]  # counted points all have a change
     ranks = list(zip(*(_ranks(ordinals, values, w) for w in WINDOWS), strict=True))
-    since = _previous_larger(values)
+    since = _previous(values, strictly=True)
+    level = _previous(values, strictly=False)
     mine = {p.day: i for i, p in enumerate(counted)}
     uncounted = (None,) * len(WINDOWS)
     out: list[tuple[date, Standing]] = []
@@ -122,10 +141,11 @@ def standings(series: Series) -> list[tuple[date, Standing]]:
             out.append((p.day, Standing(p.change, p.total, p.basis, p.excluded, uncounted,
                                         None, None)))
         else:
-            j = since[i]
+            j, k = since[i], level[i]
+            tie = counted[k].day if k is not None and values[k] == values[i] else None
             out.append((p.day, Standing(p.change, p.total, p.basis, p.excluded, ranks[i],
                                         None if j is None else counted[j].day,
-                                        None if j is None else values[j])))
+                                        None if j is None else values[j], tie)))
     return out
 
 
@@ -146,14 +166,18 @@ def _ranks(ordinals: list[int], values: list[int], window: int | None) -> list[i
     return out
 
 
-def _previous_larger(values: list[int]) -> list[int | None]:
-    """For each value, the index of the last earlier value strictly larger (a stack of the
-    earlier values that nothing later has matched)."""
+def _previous(values: list[int], *, strictly: bool) -> list[int | None]:
+    """For each value, the index of the last earlier value larger than it (`strictly`) or at
+    least as large: a stack of the earlier values that nothing later has passed."""
     out: list[int | None] = []
     stack: list[int] = []
     for i, v in enumerate(values):
-        while stack and values[stack[-1]] <= v:
-            stack.pop()
+        if strictly:
+            while stack and values[stack[-1]] <= v:
+                stack.pop()
+        else:
+            while stack and values[stack[-1]] < v:
+                stack.pop()
         out.append(stack[-1] if stack else None)
         stack.append(i)
     return out

@@ -132,7 +132,14 @@ def build(name: str, rows_by_category: Mapping[str, Sequence[Row]],
         return store[(cat, basis)]
 
     if name in categories.BY_ID:
-        return Series(name, categories.BY_ID[name].en, name, tuple(points_of(name)))
+        own = points_of(name)
+        before = categories.CONTINUES.get(name)
+        if before:  # the days before it existed: the sum of the categories it carries on
+            since = categories.BY_ID[name].since
+            per_cat = {c: {p.day: p for p in points_of(c)} for c in before}
+            days = sorted({d for pts in per_cat.values() for d in pts if d < since})
+            own = [p for p in (_sum(d, before, per_cat) for d in days) if p] + own
+        return Series(name, categories.BY_ID[name].en, name, tuple(own))
     if name not in aggs:
         raise UnknownCategoryError(
             f"unknown category or aggregate {name!r}; categories: {', '.join(categories.IDS)};"
@@ -142,23 +149,25 @@ def build(name: str, rows_by_category: Mapping[str, Sequence[Row]],
              for c in (comp, *categories.HISTORICAL_PARTS.get(comp, ()))}
     per_cat = {c: {p.day: p for p in points_of(c)} for c in parts}
     days = sorted({d for pts in per_cat.values() for d in pts})
-    points = []
-    for day in days:
-        comps = agg.components_on(day)
-        got = [per_cat[c].get(day) for c in comps]
-        present = [p for p in got if p is not None]
-        if not present:
-            continue
-        changes = [p.change for p in present]
-        change = sum(c for c in changes if c is not None) if any(
-            c is not None for c in changes) else None
-        totals = [p.total for p in present]
-        total = sum(t for t in totals if t is not None) if len(present) == len(comps) else None
-        reasons = {p.excluded for p in present if p.excluded}
-        if len(present) < len(comps) or None in changes:
-            reasons.add("creation")
-        excluded = "creation" if "creation" in reasons else (
-            "correction" if reasons else None)
-        used = ANNOUNCED if any(p.basis == ANNOUNCED for p in present) else DIFFERENCE
-        points.append(Point(day, change, total, used, excluded, comps))
+    points = [p for p in (_sum(d, agg.components_on(d), per_cat) for d in days) if p]
     return Series(name, agg.en, agg.definition, tuple(points), is_aggregate=True)
+
+
+def _sum(day: date, comps: tuple[str, ...], per_cat: Mapping[str, Mapping[date, Point]]
+         ) -> Point | None:
+    """The point of a sum of categories on a day; None if none of them reported. A sum that
+    misses a part, or whose part has no change, counts as a creation: no record."""
+    present = [p for p in (per_cat[c].get(day) for c in comps) if p is not None]
+    if not present:
+        return None
+    changes = [p.change for p in present]
+    change = sum(c for c in changes if c is not None) if any(
+        c is not None for c in changes) else None
+    totals = [p.total for p in present]
+    total = sum(t for t in totals if t is not None) if len(present) == len(comps) else None
+    reasons = {p.excluded for p in present if p.excluded}
+    if len(present) < len(comps) or None in changes:
+        reasons.add("creation")
+    excluded = "creation" if "creation" in reasons else ("correction" if reasons else None)
+    used = ANNOUNCED if any(p.basis == ANNOUNCED for p in present) else DIFFERENCE
+    return Point(day, change, total, used, excluded, comps)
