@@ -146,6 +146,27 @@ def test_uav_definition_break_in_2026(data: tuple[object, object]) -> None:
     assert any(b.day.year == 2026 and b.factor > 2.5 for b in found)
 
 
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(st.integers(0, 100), min_size=0, max_size=90),
+       window=st.integers(2, 12))
+def test_breaks_equal_the_plain_medians(values: list[int], window: int) -> None:
+    import statistics
+
+    pts = tuple(series.Point(date(2022, 2, 25) + timedelta(days=i), v, 0, "difference")
+                for i, v in enumerate(values))
+    s = series.Series("x", "x", "x", pts)
+    want: list[anomalies.Break] = []
+    for i in range(window, len(pts) - window + 1):  # the definition, medians from scratch
+        if want and pts[i].day - want[-1].day < timedelta(days=window):
+            continue
+        b = statistics.median(values[i - window:i])
+        a = statistics.median(values[i:i + window])
+        lo, hi = sorted((b, a))
+        if lo >= 3 and hi / lo >= 2:
+            want.append(anomalies.Break(pts[i].day, b, a))
+    assert anomalies.breaks(s, window=window, factor=2, floor=3) == want
+
+
 def test_outliers_are_rare(data: tuple[object, object]) -> None:
     s = build(data, "tanks")
     found = anomalies.outliers(s)

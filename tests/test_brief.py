@@ -40,6 +40,8 @@ def allowed(doc: dict[str, object]) -> set[int]:
         for k in ("change", "total", "highest_since_value", "announced_change"):
             if f.get(k) is not None:
                 ok.add(f[k])
+    for b in doc.get("level_breaks", []):  # type: ignore[attr-defined]
+        ok |= {b["median_before"], b["median_after"], b["window"]}
     return ok
 
 
@@ -114,6 +116,25 @@ def test_a_category_counted_later_has_records_only_since_then(ctx: Reader) -> No
     doc = make(ctx, date(2026, 5, 10))
     grs = {f["category"]: f for f in doc["facts"]}.get("ground_robotic_systems")  # type: ignore
     assert grs is None or grs["record"] is None
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_a_record_across_a_jump_in_the_series_says_so(ctx: Reader, lang: str) -> None:
+    doc = make(ctx, date(2026, 7, 27), lang)
+    uav = {f["category"]: f for f in doc["facts"]}["uav"]  # type: ignore[attr-defined]
+    assert uav["change"] == 2719 and uav["record"] == "war"
+    assert doc["level_breaks"] == [{"category": "uav", "day": "2026-01-05",
+                                    "median_before": 338, "median_after": 892, "window": 60}]
+    text = doc["text"]
+    assert isinstance(text, str) and numbers_in(text) <= allowed(doc)
+    if lang == "en":
+        assert ("That record spans a jump in the series: UAVs of the operational-tactical "
+                "level ran at a median of 338 a day in the 60 reports before 5 January 2026 "
+                "and 892 in the 60 from then on.") in text
+    else:
+        assert "Цей рекорд охоплює стрибок ряду" in text and "5 січня 2026 року" in text
+    # a record whose window starts after the jump, or with no jump inside it, says nothing
+    assert make(ctx, SEED)["level_breaks"] == []
 
 
 def test_announced_difference_is_stated(ctx: Reader) -> None:

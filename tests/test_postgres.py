@@ -69,7 +69,8 @@ def _outputs(url: str) -> dict[str, Any]:
     view = ConfirmedView(rows, counts, cw)
     return {
         "brief": brief.daily(rows, corr, report, confirmed=ConfirmedContext(rows, counts, cw)),
-        "brief_from_daybook": brief.compose(report, book.standings, confirmed=book),
+        "brief_from_daybook": brief.compose(report, book.standings, confirmed=book,
+                                             breaks=book.breaks),
         "check": check_text(article, LedgerView(rows, corr), confirmed=view),
         "check_oryx": check_text(oryx_article, LedgerView(rows, corr), confirmed=view),
         "compare": compare(rows, Confirmed("oryx", counts, cw), cw, end=date(2025, 7, 19)),

@@ -20,6 +20,7 @@ from attrition.store.read import LedgerRow
 if TYPE_CHECKING:
     from typing import Protocol
 
+    from attrition.analysis.anomalies import Break
     from attrition.analysis.series import Row
 
     class Beside(Protocol):
@@ -86,6 +87,17 @@ def _uk_num(n: int) -> str:
 def _count_en(cat: str, n: int, label: str) -> str:
     one, many = _COUNT_EN.get(cat, (f"{label}: 1", f"{label}: {{n}}"))
     return one if n == 1 else many.format(n=_num(n))
+
+
+def _upper_first(text: str) -> str:
+    """"Бпла" is what str.capitalize makes of "БПЛА ...": only the first letter changes."""
+    return text[:1].upper() + text[1:]
+
+
+def _plural_en(cat: str, label: str) -> str:
+    """A category as counted things ("UAVs of the operational-tactical level")."""
+    many = _COUNT_EN.get(cat)
+    return many[1].replace("{n} ", "") if many else label
 
 
 def _join(items: Sequence[str], word: str = "and") -> str:
@@ -186,20 +198,21 @@ def _notability(f: Fact, day: date) -> float:
 def standings(rows: Mapping[str, Sequence[Row]],
               corrections: Sequence[tuple[str, date, str, int]], day: date,
               names: Iterable[str], aggregates: Mapping[str, Aggregate] | None = None
-              ) -> dict[str, Standing]:
-    """The standing on `day` of each named series, computed from the whole ledger (the store
-    keeps them precomputed: see `attrition.daybook`)."""
-    from attrition.analysis import series
+              ) -> tuple[dict[str, Standing], dict[str, list[Break]]]:
+    """The standing on `day` of each named series, and each one's level breaks, computed
+    from the whole ledger (the store keeps them precomputed: see `attrition.daybook`)."""
+    from attrition.analysis import anomalies, series
 
     aggs = aggregates if aggregates is not None else categories.aggregates()
     cache: dict[tuple[str, str], list[series.Point]] = {}
-    out = {}
+    out, brks = {}, {}
     for name in names:
-        st = records.standing(series.build(name, rows, corrections, aggregates=aggs,
-                                           cache=cache), day)
+        s = series.build(name, rows, corrections, aggregates=aggs, cache=cache)
+        st = records.standing(s, day)
         if st is not None:
             out[name] = st
-    return out
+            brks[name] = anomalies.breaks(s)
+    return out, brks
 
 
 def daily(rows: Mapping[str, Sequence[Row]],
@@ -211,17 +224,20 @@ def daily(rows: Mapping[str, Sequence[Row]],
     aggs = aggregates if aggregates is not None else categories.aggregates()
     day = report[0].report_date if report else date.min
     names = [*(r.category for r in report), *BRIEF_AGGREGATES]
-    return compose(report, standings(rows, corrections, day, names, aggs), lang=lang,
-                   aggregates=aggs, confirmed=confirmed)
+    standing, brks = standings(rows, corrections, day, names, aggs)
+    return compose(report, standing, lang=lang, aggregates=aggs, confirmed=confirmed,
+                   breaks=brks)
 
 
 def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
             lang: str = "en", aggregates: Mapping[str, Aggregate] | None = None,
-            confirmed: Beside | None = None) -> dict[str, Any]:
+            confirmed: Beside | None = None,
+            breaks: Mapping[str, Sequence[Break]] | None = None) -> dict[str, Any]:
     """The brief of one report as a document: text, facts, sources, caveat. `standing` holds
     the day's standing of the report's categories and of `BRIEF_AGGREGATES`. With
     `confirmed`, one line sets the headline category (or the first headline category the
-    confirmed data covers) beside its visually confirmed count."""
+    confirmed data covers) beside its visually confirmed count. `breaks` (by series, from
+    `anomalies.breaks`): a record set across a jump in a series' level says so."""
     aggs = aggregates if aggregates is not None else categories.aggregates()
     report_rows = {r.category: r for r in report}
     day = report[0].report_date if report else date.min
@@ -246,8 +262,10 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
         for cat in [*order, *HEADLINE]:
             if cat and (context := confirmed.beside(cat, day)) is not None:
                 break
+    spans = [(f, b) for f in notable for b in _rises_within(f, (breaks or {}).get(
+        f.category, ()))]
     text = (_text_en if lang == "en" else _text_uk)(day, facts, notable, address, sources,
-                                                    context)
+                                                    context, spans)
     return {
         "date": day.isoformat(), "covers": (day - timedelta(days=1)).isoformat(),
         "publisher": PUBLISHER if lang == "en" else PUBLISHER_UK, "address": address,
@@ -258,7 +276,26 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
         "basis": "change = difference of totals (announced (+N) given beside it where known)",
         "sources": sources, "caveat": CAVEAT if lang == "en" else CAVEAT_UK,
         "confirmed": context,
+        "level_breaks": [{"category": f.category, "day": b.day.isoformat(),
+                          "median_before": round(b.before), "median_after": round(b.after),
+                          "window": BREAK_WINDOW} for f, b in spans],
     }
+
+
+BREAK_WINDOW = 60
+"""Reports on each side of a level break (anomalies.breaks' default window)."""
+
+
+def _rises_within(f: Fact, breaks: Iterable[Break]) -> list[Break]:
+    """The upward level breaks inside a record's window: there the record compares days of
+    the new level with days of the old one, and may be the jump more than the day. (A fall
+    inside the window only makes a record harder.)"""
+    window = f.record_window
+    if window is None:
+        return []
+    start = None if window == "war" else f.day - timedelta(days=int(window[:-1]) - 1)
+    return [b for b in breaks if b.after > b.before and b.day <= f.day
+            and (start is None or b.day > start)]
 
 
 _CONFIRMED_EN = {"tanks": "tanks", "afv": "armoured fighting vehicles",
@@ -345,7 +382,8 @@ def _old_name_uk(f: Fact) -> str:
 
 def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
              address: str | None, sources: Sequence[str],
-             context: dict[str, Any] | None = None) -> str:
+             context: dict[str, Any] | None = None,
+             spans: Sequence[tuple[Fact, Break]] = ()) -> str:
     covers = day - timedelta(days=1)
     by = {f.category: f for f in facts}
     lead = [_count_en(c, by[c].change or 0, by[c].label) for c in HEADLINE
@@ -371,6 +409,13 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                         f"{_num(f.change or 0)}. " + _record_phrase_en(f))
         else:
             recs.append(_record_phrase_en(f))
+    for f, b in spans:
+        recs.append(f"That record spans a jump in the series: "
+                    f"{_plural_en(f.category, f.label)} ran at a median of "
+                    f"{_num(round(b.before))} a day in the {BREAK_WINDOW} reports before "
+                    f"{en_date(b.day)} and {_num(round(b.after))} in the {BREAK_WINDOW} from "
+                    f"then on. A shift this abrupt may be a change in what is counted, not "
+                    f"only in the fighting.")
     if recs:
         paras.append(" ".join(recs))
     totals = [_count_en(c, by[c].total or 0, by[c].label) for c in HEADLINE
@@ -387,7 +432,8 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
 
 def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
              address: str | None, sources: Sequence[str],
-             context: dict[str, Any] | None = None) -> str:
+             context: dict[str, Any] | None = None,
+             spans: Sequence[tuple[Fact, Break]] = ()) -> str:
     covers = day - timedelta(days=1)
     labels = {c.id: c.uk for c in categories.CATEGORIES}
     labels.update({a.id: a.uk for a in categories.BUILTIN_AGGREGATES})
@@ -397,7 +443,7 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
              f"добу {uk_date(covers)}: " + "; ".join(lines) + "."]
     recs = []
     for f in notable:
-        head = (f"{labels[f.category].capitalize()} – {_uk_num(f.change or 0)}"
+        head = (f"{_upper_first(labels[f.category])} – {_uk_num(f.change or 0)}"
                 if f.definition is None
                 else f"Разом {labels.get(f.category, f.label)} (сума {f.definition}, "
                      f"обчислена тут; Генштаб такої суми не публікує) – "
@@ -416,6 +462,12 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
             recs.append(f"{head}: {most} щонайменше за {window} днів{also}; востаннє більше "
                         f"було у зведенні від {uk_date(f.highest_since)} "
                         f"({_uk_num(f.highest_since_value)}{_old_name_uk(f)}).")
+    for f, b in spans:
+        recs.append(f"Цей рекорд охоплює стрибок ряду: {labels.get(f.category, f.label)} – "
+                    f"медіана {_uk_num(round(b.before))} на добу за {BREAK_WINDOW} зведень "
+                    f"до {uk_date(b.day)} і {_uk_num(round(b.after))} за {BREAK_WINDOW} "
+                    f"зведень відтоді. Такий різкий зсув може означати зміну того, що "
+                    f"рахують, а не лише інтенсивності боїв.")
     if recs:
         paras.append(" ".join(recs))
     by = {f.category: f for f in facts}

@@ -26,6 +26,7 @@ from attrition import categories
 from attrition.analysis.records import WINDOWS, Standing
 
 if TYPE_CHECKING:
+    from attrition.analysis.anomalies import Break
     from attrition.analysis.series import Row
     from attrition.crosswalk import Crosswalk
     from attrition.model import ConfirmedCount
@@ -37,7 +38,7 @@ try:  # as in cache.py: hashlib's import starts OpenSSL
 except ImportError:  # pragma: no cover
     from hashlib import blake2b
 
-VERSION = "2"
+VERSION = "3"
 """Bump when what a standing or a confirmed line means changes (windows, what counts, the
 line's fields): a daybook of another version is ignored until the next ingest rewrites it."""
 SERIES: tuple[str, ...] = (*categories.IDS, *(a.id for a in categories.BUILTIN_AGGREGATES))
@@ -82,16 +83,21 @@ def build(rows: Mapping[str, Sequence[Row]],
           ) -> list[tuple[str, str, str]]:
     """The daybook's rows (kind, day, body) for a ledger and its confirmed counts. Without a
     crosswalk, no confirmed lines."""
-    from attrition.analysis import records, series
+    from attrition.analysis import anomalies, records, series
 
     aggs = {a.id: a for a in categories.BUILTIN_AGGREGATES}
     cache: dict[tuple[str, str], list[series.Point]] = {}
     per_day: dict[date, dict[str, Standing]] = {}
+    level_breaks = {}
     for name in SERIES:
         s = series.build(name, rows, corrections, aggregates=aggs, cache=cache)
         for day, st in records.standings(s):
             per_day.setdefault(day, {})[name] = st
+        level_breaks[name] = anomalies.breaks(s)
     out = [("series", d.isoformat(), encode(v)) for d, v in sorted(per_day.items())]
+    out.append(("breaks", "all", _COMPACT.encode({
+        name: [[b.day.isoformat(), b.before, b.after] for b in found]
+        for name, found in sorted(level_breaks.items()) if found})))
     if crosswalk is not None and counts:
         from attrition.compare import ConfirmedContext
 
@@ -129,13 +135,16 @@ def refresh(store: Store) -> int:
 
 
 class Day:
-    """The daybook's reading for one report date: standings by series name, and the
-    confirmed lines by category (None when they must be computed: another crosswalk)."""
+    """The daybook's reading for one report date: standings by series name, the confirmed
+    lines by category (None when they must be computed: another crosswalk), and every
+    series' level breaks."""
 
     def __init__(self, standings: dict[str, Standing],
-                 confirmed: dict[str, dict[str, Any]] | None) -> None:
+                 confirmed: dict[str, dict[str, Any]] | None,
+                 breaks: dict[str, list[Break]] | None = None) -> None:
         self.standings = standings
         self.confirmed = confirmed
+        self.breaks = breaks or {}
 
     def beside(self, category: str, day: date) -> dict[str, Any] | None:
         """As `compare.ConfirmedContext.beside` for the daybook's date."""
@@ -145,17 +154,25 @@ class Day:
 def lookup(reader: Reader, day: date) -> Day | None:
     """The daybook's `Day` for a report date, or None where it cannot be trusted: none
     stored, computed for an earlier ingest or other rules, or no such report."""
-    meta, standings, confirmed = reader.daybook(day)
-    if (not meta or standings is None or meta.get("version") != VERSION
+    meta, standings, confirmed, breaks = reader.daybook(day)
+    if (not meta or standings is None or breaks is None or meta.get("version") != VERSION
             or meta.get("ingest") != str(reader.version()[1])):
         return None
     try:
         lines = None
         if meta.get("crosswalk") == crosswalk_stamp():
             lines = json.loads(confirmed) if confirmed else {}
-        return Day(decode(standings), lines)
+        return Day(decode(standings), lines, _breaks(breaks))
     except (ValueError, LookupError, TypeError):  # a damaged row: the ledger still answers
         return None
+
+
+def _breaks(text: str) -> dict[str, list[Break]]:
+    from attrition.analysis.anomalies import Break
+
+    doc: dict[str, list[list[Any]]] = json.loads(text)
+    return {name: [Break(date.fromisoformat(d), float(b), float(a)) for d, b, a in found]
+            for name, found in doc.items()}
 
 
 # -- the bundled daybook ------------------------------------------------------------------

@@ -3,16 +3,17 @@ suggest a change of definition (the UAV series quadruples during 2026)."""
 
 from __future__ import annotations
 
-import statistics
-from dataclasses import dataclass
+from bisect import bisect_left, insort
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, NamedTuple
 
 from attrition.analysis.records import counts
-from attrition.analysis.series import Series
+
+if TYPE_CHECKING:
+    from attrition.analysis.series import Series
 
 
-@dataclass(frozen=True)
-class Outlier:
+class Outlier(NamedTuple):
     day: date
     change: int
     median: float
@@ -21,8 +22,7 @@ class Outlier:
     """Robust z-score: 0.6745 × (change − median) / MAD."""
 
 
-@dataclass(frozen=True)
-class Break:
+class Break(NamedTuple):  # NamedTuples: a brief reads breaks from the daybook at start-up
     day: date
     before: float
     """Median daily change over the `window` days before."""
@@ -38,6 +38,8 @@ def outliers(series: Series, window: int = 30, threshold: float = 5.0,
              min_points: int = 10) -> list[Outlier]:
     """Days whose change is more than `threshold` robust z-scores from the median of the
     previous `window` reports that count."""
+    import statistics
+
     pts = [p for p in series.points if counts(p)]
     out = []
     for i, p in enumerate(pts):
@@ -55,18 +57,33 @@ def outliers(series: Series, window: int = 30, threshold: float = 5.0,
 def breaks(series: Series, window: int = 60, factor: float = 2.5, floor: float = 10.0
            ) -> list[Break]:
     """Days where the median change of the next `window` days is at least `factor` times
-    that of the previous `window` days (or a `factor`-th of it); one per shift."""
+    that of the previous `window` days (or a `factor`-th of it); one per shift. The two
+    windows slide along as sorted lists (the daybook asks this of every series)."""
     pts = [p for p in series.points if counts(p)]
+    values = [p.change or 0 for p in pts]
     out: list[Break] = []
+    if len(pts) < 2 * window:
+        return out
+    before, after = sorted(values[:window]), sorted(values[window:2 * window])
     for i in range(window, len(pts) - window + 1):
+        if i > window:  # slide both windows one report on
+            del before[bisect_left(before, values[i - window - 1])]
+            insort(before, values[i - 1])
+            del after[bisect_left(after, values[i - 1])]
+            insort(after, values[i + window - 1])
         day = pts[i].day
         if out and day - out[-1].day < timedelta(days=window):
             continue
-        before = statistics.median(p.change or 0 for p in pts[i - window:i])
-        after = statistics.median(p.change or 0 for p in pts[i:i + window])
-        lo, hi = sorted((before, after))
+        b, a = _median(before), _median(after)
+        lo, hi = sorted((b, a))
         if lo < floor:
             continue  # small counts swing by ratios that mean nothing
         if hi / lo >= factor:
-            out.append(Break(day, before, after))
+            out.append(Break(day, b, a))
     return out
+
+
+def _median(ordered: list[int]) -> float:
+    """statistics.median of a sorted list, without sorting it again."""
+    n = len(ordered)
+    return float(ordered[n // 2]) if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2

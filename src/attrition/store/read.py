@@ -269,24 +269,24 @@ class Reader:
                               date.fromisoformat(str(r[6])) if r[6] else None, r[7], r[8],
                               r[9], r[10]) for r in rows]
 
-    def daybook(self, day: date) -> tuple[dict[str, str], str | None, str | None]:
-        """The daybook's metadata, the standings row of `day` and the confirmed-lines row of
-        the last scrape on or before `day` (see attrition.daybook, which checks the
-        metadata before trusting either). Empty on a store without a daybook."""
+    def daybook(self, day: date) -> tuple[dict[str, str], str | None, str | None, str | None]:
+        """The daybook's metadata, the standings row of `day`, the confirmed-lines row of
+        the last scrape on or before `day` and the level breaks (see attrition.daybook,
+        which checks the metadata before trusting any). Empty on a store without one."""
         try:
             meta = {str(k): str(v) for k, v in self._query(
                 "SELECT key, value FROM daybook_meta")}
         except StoreError:
-            return {}, None, None
+            return {}, None, None, None
         if not meta:
-            return {}, None, None
+            return {}, None, None, None
         iso = day.isoformat()
-        series = self._query("SELECT body FROM daybook WHERE kind = 'series' AND day = ?",
-                             (iso,))
-        confirmed = self._query("SELECT body FROM daybook WHERE kind = 'confirmed' "
-                                "AND day <= ? ORDER BY day DESC LIMIT 1", (iso,))
-        return (meta, str(series[0][0]) if series else None,
-                str(confirmed[0][0]) if confirmed else None)
+        rows = self._query(
+            "SELECT kind, body FROM daybook WHERE (kind = 'series' AND day = ?) "
+            "OR kind = 'breaks' OR (kind = 'confirmed' AND day = (SELECT MAX(day) "
+            "FROM daybook WHERE kind = 'confirmed' AND day <= ?))", (iso, iso))
+        got = {str(k): str(b) for k, b in rows}
+        return meta, got.get("series"), got.get("confirmed"), got.get("breaks")
 
     def has_confirmed(self) -> bool:
         """Whether any confirmed count is stored (asked by every command at start-up, so one
