@@ -39,9 +39,12 @@ def allowed(doc: dict[str, object]) -> set[int]:
     for f in doc["facts"]:  # type: ignore[attr-defined]
         for k in ("change", "total", "highest_since_value", "announced_change"):
             if f.get(k) is not None:
-                ok.add(f[k])
+                ok |= {f[k], abs(f[k])}  # a fall is written as "fell by 14"
     for b in doc.get("level_breaks", []):  # type: ignore[attr-defined]
         ok |= {b["median_before"], b["median_after"], b["window"]}
+    confirmed = doc.get("confirmed")  # the confirmed line: Oryx's count and the ledger's
+    if isinstance(confirmed, dict):
+        ok |= {confirmed["confirmed"], confirmed["claimed_on_that_date"]}
     return ok
 
 
@@ -135,6 +138,21 @@ def test_a_record_across_a_jump_in_the_series_says_so(ctx: Reader, lang: str) ->
         assert "Цей рекорд охоплює стрибок ряду" in text and "5 січня 2026 року" in text
     # a record whose window starts after the jump, or with no jump inside it, says nothing
     assert make(ctx, SEED)["level_breaks"] == []
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_a_falling_total_is_a_correction_not_a_loss(ctx: Reader, lang: str) -> None:
+    doc = make(ctx, date(2022, 10, 13), lang)
+    afv = {f["category"]: f for f in doc["facts"]}["afv"]  # type: ignore[attr-defined]
+    assert (afv["change"], afv["total"], afv["record"]) == (-14, 5167, None)
+    text = doc["text"]
+    assert isinstance(text, str) and "-14" not in text
+    if lang == "en":
+        assert "lost 420 personnel, 6 tanks, 49 artillery systems" in text
+        assert ("The count of armoured fighting vehicles fell by 14, to 5,167: a correction of "
+                "earlier reports, not a loss.") in text
+    else:
+        assert "бойових броньованих машин зменшилася на 14 – до 5\u00a0167" in text
 
 
 def test_announced_difference_is_stated(ctx: Reader) -> None:

@@ -174,3 +174,20 @@ def test_a_damaged_daybook_row_is_ignored_not_an_error(db_copy: str) -> None:
     with Reader(db_copy) as r:
         assert daybook.lookup(r, SEED) is None
         assert daybook.lookup(r, SEED + timedelta(days=1)) is not None
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_every_days_brief_takes_its_numbers_from_its_facts(
+        loaded_db: str, ledger: dict[str, Any], lang: str) -> None:
+    from test_brief import allowed, numbers_in  # tests/ is on the path under pytest
+
+    records_claimed = 0
+    with Reader(loaded_db) as r:
+        for day in ledger["days"]:
+            book = daybook.lookup(r, day)
+            assert book is not None
+            doc = brief.compose(r.report(day), book.standings, lang=lang, confirmed=book,
+                                breaks=book.breaks)
+            assert numbers_in(doc["text"]) <= allowed(doc), day
+            records_claimed += len(doc["notable"])
+    assert records_claimed > 1_000

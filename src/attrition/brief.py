@@ -387,16 +387,23 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     covers = day - timedelta(days=1)
     by = {f.category: f for f in facts}
     lead = [_count_en(c, by[c].change or 0, by[c].label) for c in HEADLINE
-            if c in by and by[c].change is not None]
+            if c in by and by[c].change is not None and by[c].change >= 0]
     others = [_count_en(f.category, f.change, f.label) for f in facts
-              if f.category not in HEADLINE and f.change]
+              if f.category not in HEADLINE and f.change and f.change > 0]
     paras = [
         f"Russian forces lost {_join(lead)} on {en_date(covers)}, according to the report "
         f"that the {PUBLISHER} published on {en_date(day)}"
         + (f"; it also lists {_join(others)}." if others else ".")
     ]
+    for f in facts:  # a total that falls is a correction of earlier reports, not a loss
+        if f.change is not None and f.change < 0:
+            said = (f" (the bulletin itself printed (+{f.announced_change}))"
+                    if f.announced_change is not None else "")
+            paras.append(f"The count of {_plural_en(f.category, f.label)} fell by "
+                         f"{_num(-f.change)}, to {_num(f.total or 0)}{said}: a correction of "
+                         f"earlier reports, not a loss.")
     diffs = [f for f in facts if f.announced_change is not None and f.change is not None
-             and f.announced_change != f.change]
+             and f.change >= 0 and f.announced_change != f.change]
     for f in diffs:
         paras.append(f"For {f.label}, the bulletin announced (+{f.announced_change}) while its "
                      f"totals rose by {_num(f.change or 0)}; this brief uses the difference of "
@@ -438,9 +445,14 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     labels = {c.id: c.uk for c in categories.CATEGORIES}
     labels.update({a.id: a.uk for a in categories.BUILTIN_AGGREGATES})
     lines = [f"{labels[f.category]} – {_uk_num(f.change)}" for f in facts
-             if f.change is not None and (f.change or f.category in HEADLINE)]
+             if f.change is not None and f.change >= 0 and (f.change or f.category in HEADLINE)]
     paras = [f"{PUBLISHER_UK} у зведенні від {uk_date(day)} повідомив про втрати Росії за "
              f"добу {uk_date(covers)}: " + "; ".join(lines) + "."]
+    for f in facts:  # a total that falls is a correction of earlier reports, not a loss
+        if f.change is not None and f.change < 0:
+            paras.append(f"Кількість {labels[f.category]} зменшилася на {_uk_num(-f.change)} – "
+                         f"до {_uk_num(f.total or 0)}: це виправлення попередніх даних, а не "
+                         f"втрати.")
     recs = []
     for f in notable:
         head = (f"{_upper_first(labels[f.category])} – {_uk_num(f.change or 0)}"
