@@ -389,7 +389,7 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     lead = [_count_en(c, by[c].change or 0, by[c].label) for c in HEADLINE
             if c in by and by[c].change is not None and by[c].change >= 0]
     others = [_count_en(f.category, f.change, f.label) for f in facts
-              if f.category not in HEADLINE and f.change and f.change > 0]
+              if f.category not in HEADLINE and f.change is not None and f.change > 0]
     paras = [
         f"Russian forces lost {_join(lead)} on {en_date(covers)}, according to the report "
         f"that the {PUBLISHER} published on {en_date(day)}"
