@@ -211,7 +211,8 @@ def standings(rows: Mapping[str, Sequence[Row]],
         st = records.standing(s, day)
         if st is not None:
             out[name] = st
-            brks[name] = anomalies.breaks(s)
+            if 1 in st.ranks[1:]:  # only a record (30 days and up) is set against breaks
+                brks[name] = anomalies.breaks(s)
     return out, brks
 
 
