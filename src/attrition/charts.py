@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from attrition import categories
 from attrition.analysis import windows
 from attrition.analysis.series import Series
 from attrition.errors import AttritionError
@@ -89,6 +90,11 @@ def draw(s: Series, out: Path, *, start: date | None = None, end: date | None = 
                                 fontsize=9, fontweight="bold")
             title = s.label if not s.is_aggregate else f"{s.name}: {s.label}"
             sub = f"= {s.definition}" if s.is_aggregate else f"category: {s.name}"
+            older = sorted({p.components for p in pts if p.components != (s.name,)})
+            if not s.is_aggregate and older:  # the days it carries on its predecessors
+                merged = categories.BY_ID[s.name].since
+                sub += (f" (before {merged}: {' + '.join(older[0])})" if len(older) == 1
+                        else f" (earlier: {'; '.join(' + '.join(c) for c in older)})")
             ax.set_title(f"{title}\n{sub} · reports {pts[0].day} to {pts[-1].day}",
                          loc="left", fontsize=10)
             ax.set_ylabel(ylabel)
