@@ -267,3 +267,14 @@ def test_a_month_without_its_year_ranks_within_that_year(ledger: LedgerView) -> 
     assert a["verdict"] == "supported" and "months of 2024" in str(a["why"])
     (b,) = [v for v in _claims(ledger, war, day).values() if v["measure"] == "comparative"]
     assert b["verdict"] == "contradicted"  # October 2023 had more (521 against 428)
+
+
+def test_a_merged_category_is_ranked_with_the_days_before_the_merge(
+        ledger: LedgerView) -> None:
+    text = ("The General Staff said Russia lost 124 vehicles and fuel tanks in the past day, "
+            "the most since the start of the full-scale invasion.")
+    (c,) = [v for v in _claims(ledger, text, date(2024, 11, 14)).values()
+            if v["measure"] == "comparative"]
+    assert c["verdict"] == "contradicted"
+    assert "the last higher was 179 on 2022-03-16 (then military_auto + fuel_tanks, before " \
+           "the merge)" in str(c["why"])

@@ -417,6 +417,8 @@ class Verifier:
             why = (f"{name}: {p.change:,} in the report of {end} ranks {rank} of {rk.of} "
                    f"({'whole war' if w is None else f'past {w} days'})"
                    + (f"; the last higher was {hs.change:,} on {hs.day}" if hs else "")
+                   + (f" (then {' + '.join(hs.components)}, before the merge)"
+                      if hs and name in categories.BY_ID and hs.components != (name,) else "")
                    + "; top: " + ", ".join(f"{q.change:,} ({q.day})" for q in top))
             r = Reading((name,) if name in categories.BY_ID else tuple(
                 self.ledger.aggregates[name].components), "change", end, end, p.change)
