@@ -191,3 +191,20 @@ def test_every_days_brief_takes_its_numbers_from_its_facts(
             assert numbers_in(doc["text"]) <= allowed(doc), day
             records_claimed += len(doc["notable"])
     assert records_claimed > 1_000
+
+
+def test_a_store_from_before_the_daybook_still_gets_its_brief(db_copy: str) -> None:
+    import sqlite3
+
+    with sqlite3.connect(db_copy.removeprefix("sqlite:///")) as conn:
+        conn.execute("DROP TABLE daybook")
+        conn.execute("DROP TABLE daybook_meta")
+    with Reader(db_copy) as r:
+        assert daybook.lookup(r, SEED) is None
+        report = r.report(SEED)
+        doc = brief.daily(r.by_category(), r.corrections(), report)
+    assert "124 vehicles and fuel tanks" in doc["text"]
+    with Store(db_copy) as store:  # the next ingest's refresh makes the tables again
+        daybook.refresh(store)
+    with Reader(db_copy) as r:
+        assert daybook.lookup(r, SEED) is not None
