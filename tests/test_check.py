@@ -278,3 +278,16 @@ def test_a_merged_category_is_ranked_with_the_days_before_the_merge(
     assert c["verdict"] == "contradicted"
     assert "the last higher was 179 on 2022-03-16 (then military_auto + fuel_tanks, before " \
            "the merge)" in str(c["why"])
+
+
+def test_two_months_at_the_peak_both_lead_their_year(ledger: LedgerView) -> None:
+    day = date(2024, 9, 10)
+    peak = "Russian artillery losses reached peak levels during July and August."
+    (c,) = [v for v in _claims(ledger, peak, day).values() if v["measure"] == "comparative"]
+    assert c["verdict"] == "supported"
+    assert c["period"] == {"from": "2024-07-02", "to": "2024-09-01"} and c["actual"] == 1520
+    assert "1,520 (Jul 2024) and 1,517 (Aug 2024) rank 1 and 2 of 9 months of 2024" in str(
+        c["why"])
+    wrong = "Russian artillery losses reached peak levels during March and April."
+    (w,) = [v for v in _claims(ledger, wrong, day).values() if v["measure"] == "comparative"]
+    assert w["verdict"] == "contradicted"

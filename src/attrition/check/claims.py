@@ -535,17 +535,25 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
         comp.category = None
     low = s.lower()
     m = re.search(rf"\b({MONTH_RE})\b(?:\s+(\d{{4}}))?", low)
+    pair = re.search(rf"\b(?:in|during) ({MONTH_RE}) and ({MONTH_RE})\b(?!\s+\d)", low)
     if comp.comparative.get("unit") == "month" and m:
         mon = MONTHS[m.group(1)]
         year = int(m.group(2)) if m.group(2) else None
         start, end = _month_window(mon, year, day)
         comp.comparative["month"] = (start.year, mon)
+        if pair and pair.group(1) == m.group(1) and MONTHS[pair.group(2)] == mon % 12 + 1:
+            # "peak levels during July and August": both months lead the ranking
+            start2, end = _month_window(MONTHS[pair.group(2)], year, day)
+            comp.comparative["months"] = [(start.year, mon), (start2.year, start2.month)]
+            comp.comparative["ordinal"], comp.comparative["one_of"] = 2, True
         # "May stands out as the month with the most …": a month named without its year is
         # ranked among that year's months, unless the sentence names the war or any year
         comp.comparative["within_year"] = (year is None and not WAR_FRAME.search(s)
                                            and not re.search(r"\b20\d\d\b", s))
         comp.period = (start, end)
-        comp.period_note = f"losses of {date(start.year, mon, 1):%B %Y}"
+        comp.period_note = f"losses of {date(start.year, mon, 1):%B %Y}" + (
+            f" and {date(end.year, end.month, 1) - timedelta(days=1):%B %Y}"
+            if "months" in comp.comparative else "")
     elif comp.comparative.get("unit") == "day":
         period, note = resolve_period(s, 0, day, "change")
         if period is not None:
@@ -811,8 +819,8 @@ def _comparative(sent: Sentence, s: str, day: date) -> Claim | None:
         r"(?<!past )(?<!last )(?<!this )(?<!a )\bmonths?\b(?! of fighting)|місяц", low) and \
         not re.search(r"(?:past|last|this|a) month", low)
     info["unit"] = "month" if month_ranked or re.search(
-        rf"(?:in|during) (?:{MONTH_RE})\b[^.]*(?:since|ever)|^(?:{MONTH_RE})\b", low) \
-        else "day"
+        rf"(?:in|during) (?:{MONTH_RE})\b[^.]*(?:since|ever)|^(?:{MONTH_RE})\b|"
+        rf"(?:in|during) (?:{MONTH_RE}) and (?:{MONTH_RE})\b", low) else "day"
     if re.search(r"past month|last month|in a month|за місяць", low):
         info["window"] = 30
     elif re.search(r"past week|за тиждень", low):

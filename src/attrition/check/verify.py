@@ -472,10 +472,23 @@ class Verifier:
         ordinal = int(str(info.get("ordinal", 1)))
         rank = 1 + sum(1 for t in totals if t[2] > mine[2])
         ok = rank <= ordinal if info.get("one_of") else rank == ordinal
+        pair = info.get("months")
+        if isinstance(pair, list):  # "during July and August": both lead the ranking
+            found = [next((t for t in totals if t[0] == _month_window(m, y, day)[0]), None)
+                     for y, m in pair]
+            if any(t is None for t in found):
+                return None
+            ranks = [1 + sum(1 for t in totals if t[2] > f[2]) for f in found if f]
+            ok, rank = all(r <= len(pair) for r in ranks), max(ranks)
+            what = " and ".join(f"{f[2]:,} ({f[0]:%b %Y})" for f in found if f)
+            ranked = " and ".join(str(r) for r in ranks)
+        else:
+            what = f"{mine[2]:,} in the month of reports {start} to {end}"
+            ranked = str(rank)
         top = sorted(totals, key=lambda t: -t[2])[:3]
         r = Reading((name,) if name in categories.BY_ID else tuple(
             self.ledger.aggregates[name].components), "window", start, end, mine[2])
-        why = (f"{name}: {mine[2]:,} in the month of reports {start} to {end} ranks {rank} "
+        why = (f"{name}: {what} rank{'s' if ranked == str(rank) else ''} {ranked} "
                f"of {len(totals)} {frame}; top: "
                + ", ".join(f"{t[2]:,} ({t[0]:%b %Y})" for t in top))
         return Result(SUPPORTED if ok else CONTRADICTED, r, mine[2], None, why,
