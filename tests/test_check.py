@@ -291,3 +291,12 @@ def test_two_months_at_the_peak_both_lead_their_year(ledger: LedgerView) -> None
     wrong = "Russian artillery losses reached peak levels during March and April."
     (w,) = [v for v in _claims(ledger, wrong, day).values() if v["measure"] == "comparative"]
     assert w["verdict"] == "contradicted"
+
+
+def test_a_comparative_without_a_category_word_follows_the_figure_beside_it(
+        ledger: LedgerView) -> None:
+    text = ("Russia has lost thousands of tanks since 2022. The worst month of the war was "
+            "October 2023, which saw 521 losses.")
+    claims = _claims(ledger, text, date(2024, 10, 5))
+    (c,) = [v for v in claims.values() if v["measure"] == "comparative"]
+    assert c["category"] == "tanks" and c["verdict"] == "supported"

@@ -520,10 +520,16 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
     beside it, else the last figure before it; and the month or day it ranks."""
     named = [lab for lab in labels if lab[4] in ("category", "loose")
              and lab[2] not in WEAK_LABELS]
+    beside = next((c.category for c in same if c.category and c.label_kind == "generic"),
+                  None)
     if named:
         comp.category, comp.label = named[0][3], named[0][2]
         if named[0][4] == "loose":
             comp.category = "vehicles"
+    elif beside is not None and beside != "personnel":
+        # "… surpassed by October 2023, which saw 521 losses": the figure beside it took the
+        # text's topic (tanks); "fatalities" elsewhere in the sentence does not overrule it
+        comp.category = beside
     elif re.search(r"deadl|death|casualt|killed|fatalit|troops|soldiers|personnel|army|"
                    r"catastroph|\blosses\b|втрат|окупант", s, re.I):
         comp.category = "personnel"
