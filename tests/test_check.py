@@ -300,3 +300,15 @@ def test_a_comparative_without_a_category_word_follows_the_figure_beside_it(
     claims = _claims(ledger, text, date(2024, 10, 5))
     (c,) = [v for v in claims.values() if v["measure"] == "comparative"]
     assert c["category"] == "tanks" and c["verdict"] == "supported"
+
+
+def test_two_comparatives_in_one_sentence_are_two_claims(ledger: LedgerView) -> None:
+    day = date(2025, 2, 10)
+    text = ("The General Staff's data make January 2025 the second-worst month for Russian "
+            "personnel losses, almost matching the record figures for December 2024.")
+    comps = [v for v in _claims(ledger, text, day).values() if v["measure"] == "comparative"]
+    assert [(c["period"]["from"], c["verdict"]) for c in comps] == [  # type: ignore[index]
+        ("2025-01-02", "supported"), ("2024-12-02", "supported")]
+    wrong = text.replace("December 2024", "November 2024")
+    comps = [v for v in _claims(ledger, wrong, day).values() if v["measure"] == "comparative"]
+    assert [c["verdict"] for c in comps] == ["supported", "contradicted"]

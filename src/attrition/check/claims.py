@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
+from itertools import pairwise
 
 from attrition import categories
 from attrition.check import numbers
@@ -476,11 +477,16 @@ def extract(art: Article, day: date) -> list[Claim]:
                                           else None))
             _measure_and_period(claim, s_text, n, day)
             sentence_claims.append(claim)
-        comp = _comparative(sent, s_text, day)
-        if comp is not None:
+        for a, b in _comparative_parts(s_text):
+            comp = _comparative(sent, s_text[a:b], day, a)
+            if comp is None:
+                continue
             cs = comp.start - sent.start
             comp.scope = scope or (FORECAST_WHY if _forecast_near(s_text, cs, cs) else None)
-            _comparative_subject(comp, s_text, sent_labels, sentence_claims, last_cat, day)
+            part = s_text[a:b]
+            _comparative_subject(comp, part, [(x - a, y - a, w, c, k) for x, y, w, c, k in
+                                              sent_labels if a <= x < b],
+                                 sentence_claims, last_cat, day)
             sentence_claims.append(comp)
         for c in sentence_claims:
             if c.category and c.label_kind != "comparative" and c.scope is None:
@@ -775,13 +781,31 @@ def _year_for(month: int, dom: int, day: date) -> int:
     return y
 
 
-def _comparative(sent: Sentence, s: str, day: date) -> Claim | None:
+_CLAUSE = re.compile(r"[,;] ")
+
+
+def _comparative_parts(s: str) -> list[tuple[int, int]]:
+    """Where a sentence's comparative claims lie: the whole sentence, or one part per cue
+    when a later cue starts a clause that names its own month ("January was the second-worst
+    month …, almost matching the record figures for December 2024")."""
+    cues = [m.start() for m in COMPARATIVE.finditer(s)]
+    cuts = [0]
+    for prev, cue in pairwise(cues):
+        commas = [m.end() for m in _CLAUSE.finditer(s, prev, cue)]
+        if commas and _MONTH_YEAR.search(s.lower(), cue):
+            cuts.append(commas[-1])
+    return list(pairwise([*cuts, len(s)]))
+
+
+def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | None:
+    """The comparative claim of a sentence (or of the part of it at `offset`; the sentence
+    says what is compared)."""
     m = COMPARATIVE.search(s)
     if not m:
         return None
     low = s.lower()
     if not re.search(r"loss|casualt|killed|dead|troops|soldiers|personnel|tank|vehicle|"
-                     r"artillery|drone|month|day|втрат|окупант|танк|техні", low):
+                     r"artillery|drone|month|day|втрат|окупант|танк|техні", sent.text.lower()):
         return None
     if re.search(r"direction|напрямк|fighting occurred|intense fighting", low):
         return None  # "the greatest losses on the X direction": no figure to rank
@@ -797,7 +821,8 @@ def _comparative(sent: Sentence, s: str, day: date) -> Claim | None:
         info.update(kind="milestone", target=int(target.replace(",", "")))
         value: int | None = int(v.replace(",", ""))
         qual = "under" if re.search(r"less than\s*$", s[:mm.start()]) else None
-        return Claim(sent, sent.start + mm.start(), sent.start + mm.end(), value,
+        return Claim(sent, sent.start + offset + mm.start(), sent.start + offset + mm.end(),
+                     value,
                      qualifier=qual, label_kind="comparative", measure="comparative",
                      comparative=info)
     if "consecutive" in cue:
@@ -811,7 +836,8 @@ def _comparative(sent: Sentence, s: str, day: date) -> Claim | None:
         if n is None:
             return None
         info.update(kind="consecutive", days=n, threshold=int(mm.group(2).replace(",", "")))
-        return Claim(sent, sent.start + m.start(), sent.end, n, label_kind="comparative",
+        return Claim(sent, sent.start + offset + m.start(), sent.start + offset + len(s), n,
+                     label_kind="comparative",
                      measure="comparative", comparative=info)
     info["kind"] = "rank"
     info["ordinal"] = 2 if re.search(r"second", cue) or re.search(
@@ -826,7 +852,9 @@ def _comparative(sent: Sentence, s: str, day: date) -> Claim | None:
         not re.search(r"(?:past|last|this|a) month", low)
     info["unit"] = "month" if month_ranked or re.search(
         rf"(?:in|during) (?:{MONTH_RE})\b[^.]*(?:since|ever)|^(?:{MONTH_RE})\b|"
-        rf"(?:in|during) (?:{MONTH_RE}) and (?:{MONTH_RE})\b", low) else "day"
+        rf"(?:in|during) (?:{MONTH_RE}) and (?:{MONTH_RE})\b|"
+        rf"record (?:figures?|numbers?|levels?|totals?) (?:for|of|in) (?:{MONTH_RE})\b", low) \
+        else "day"
     if re.search(r"past month|last month|in a month|за місяць", low):
         info["window"] = 30
     elif re.search(r"past week|за тиждень", low):
@@ -835,7 +863,7 @@ def _comparative(sent: Sentence, s: str, day: date) -> Claim | None:
         info["window"] = (day - date(day.year, 1, 1)).days + 1
     else:
         info["window"] = None
-    start = sent.start
-    end = sent.end
+    start = sent.start + offset
+    end = sent.start + offset + len(s)
     return Claim(sent, start, end, None, label_kind="comparative", measure="comparative",
                  comparative=info)
