@@ -224,7 +224,7 @@ def ingest(
 
 def _refresh_daybook(store: Any) -> None:
     """Briefs read the daybook; after an ingest it is recomputed (about a second), so that
-    the next brief reads two rows instead of analysing the whole ledger."""
+    the next brief reads three rows instead of analysing the whole ledger."""
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
     from attrition import daybook
@@ -427,7 +427,7 @@ def _brief_doc(reader: Any, what: str, week: str | None, month: str | None,
 
 
 def _brief_from_daybook(reader: Any, day: date, lang: str) -> dict[str, Any] | None:
-    """The daily brief from the store's daybook (two rows instead of the whole ledger's
+    """The daily brief from the store's daybook (three rows instead of the whole ledger's
     analysis), or None where the daybook cannot serve it: stale, another crosswalk, or the
     user's config redefining an aggregate the brief cites."""
     from attrition import brief as briefs

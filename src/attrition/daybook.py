@@ -3,8 +3,9 @@
 A brief stands each figure of a report against the whole war (ranks over 7 days to the war,
 the last larger day) and sets one line beside its confirmed count. Worked out from the ledger
 that is ~0.3 s of analysis in every `attrition brief`; the daybook holds, for every report
-date, every category's and built-in aggregate's standing (`records.standings`), and for every
-confirmed-loss scrape date, each category's confirmed line. A brief then reads two rows.
+date, every category's and built-in aggregate's standing (`records.standings`), for every
+confirmed-loss scrape date each category's confirmed line, and every series' level breaks
+(`anomalies.breaks`). A brief then reads three rows.
 
 It is derived data with a guard, not a cache that may lie: its metadata names the ingest and
 the rules (`VERSION`) and crosswalk it was computed for; `lookup` refuses it when any differs,

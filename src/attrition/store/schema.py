@@ -107,8 +107,9 @@ confirmed_items = sa.Table(
 )
 
 # Derived from the tables above (see attrition.daybook): every report date's standing of every
-# series (kind "series", keyed by report date) and the confirmed-loss lines (kind "confirmed",
-# keyed by scrape date), so that a brief reads two rows instead of analysing the history.
+# series (kind "series", keyed by report date), the confirmed-loss lines (kind "confirmed",
+# keyed by scrape date) and the series' level breaks (kind "breaks", one row), so that a brief
+# reads three rows instead of analysing the history.
 # `daybook_meta` says which ingest and which rules they were computed for; a reader that finds
 # another ingest or version ignores them, so they can lag but never mislead.
 daybook = sa.Table(
