@@ -58,21 +58,19 @@ def rank(series: Series, day: date, window: int | None) -> Rank | None:
 
 def highest_since(series: Series, day: date) -> Point | None:
     """The most recent earlier report whose change is larger than `day`'s."""
-    i = series.index(day)
-    if i is None:
-        return None
-    p = series.points[i]
-    if not counts(p) or p.change is None:
-        return None
-    for q in reversed(series.points[:i]):
-        if counts(q) and q.change is not None and q.change > p.change:
-            return q
-    return None
+    return _last_earlier(series, day, strictly=True)
 
 
 def tied_with(series: Series, day: date) -> Point | None:
     """The most recent earlier report with the same change as `day`'s, if no larger one came
     after it: a record it merely equals."""
+    p, q = series.at(day), _last_earlier(series, day, strictly=False)
+    return q if p is not None and q is not None and q.change == p.change else None
+
+
+def _last_earlier(series: Series, day: date, *, strictly: bool) -> Point | None:
+    """The most recent earlier counted report whose change is larger than `day`'s (or at
+    least as large); None where `day` does not count."""
     i = series.index(day)
     if i is None:
         return None
@@ -80,8 +78,9 @@ def tied_with(series: Series, day: date) -> Point | None:
     if not counts(p) or p.change is None:
         return None
     for q in reversed(series.points[:i]):
-        if counts(q) and q.change is not None and q.change >= p.change:
-            return q if q.change == p.change else None
+        if counts(q) and q.change is not None and (
+                q.change > p.change if strictly else q.change >= p.change):
+            return q
     return None
 
 
