@@ -186,3 +186,13 @@ def test_user_aggregates_from_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     cfg.write_text("[aggregates.bad\n")
     with pytest.raises(ConfigError):
         categories.load_config()
+
+
+def test_a_records_document_names_the_old_categories_and_the_tie(
+        data: tuple[object, object]) -> None:
+    vft = records.describe(build(data, "vehicles_fuel_tanks"), SEED, 30, 3)
+    assert (vft["highest_since"], vft["highest_since_value"]) == ("2022-03-16", 179)
+    assert vft["highest_since_components"] == ["military_auto", "fuel_tanks"]
+    assert vft["top"][0] == {"date": "2024-11-14", "change": 124} and vft["tied_with"] is None
+    heli = records.describe(build(data, "helicopters"), date(2022, 4, 19))
+    assert heli["tied_with"] == "2022-04-13" and heli["highest_since_components"] is None

@@ -538,25 +538,9 @@ def records(
         rows, corrections, aggs = _analysis_input(reader)
         d = _day(day, reader)
     s = series.build(name, rows, corrections, aggregates=aggs)
-    r = rec.record(s, d)
-    hs = s.at(r.highest_since) if r.highest_since else None
     start = d - timedelta(days=window - 1)
-    tops = rec.top(s, start, d, top)
-    skipped = rec.excluded(s, start, d)
-    doc: dict[str, Any] = {
-        "name": name, "definition": s.definition, "date": d.isoformat(), "change": r.change,
-        "basis": r.basis, "excluded": r.excluded,
-        "ranks": {k: (None if v is None else {"rank": v.rank, "of": v.of, "ties": v.ties})
-                  for k, v in r.ranks.items()},
-        "highest_since": r.highest_since.isoformat() if r.highest_since else None,
-        "highest_since_value": r.highest_since_value,
-        # what that day counted, where it differs (a category's predecessors before a merge)
-        "highest_since_components": list(hs.components) if hs and hs.components != (
-            name,) and not s.is_aggregate else None,
-        "top": [{"date": p.day.isoformat(), "change": p.change} for p in tops],
-        "excluded_days": [{"date": p.day.isoformat(), "change": p.change,
-                           "reason": p.excluded} for p in skipped],
-    }
+    doc = rec.describe(s, d, window, top)
+    skipped = doc["excluded_days"]
     if _emit_data(format, doc,
                   doc["top"]):
         return
@@ -568,8 +552,10 @@ def records(
             if doc["highest_since_components"] else "")
     since = (f"highest since {doc['highest_since']} ({doc['highest_since_value']:,}{then})"
              if doc["highest_since"] else "no earlier report was higher")
-    console.print(f"[bold]{name}[/bold] ({s.definition}) on {d}: change "
-                  f"{'' if r.change is None else f'{r.change:,}'}; {ranks}; {since}")
+    tie = f"; the same as on {doc['tied_with']}" if doc["tied_with"] else ""
+    change = "" if doc["change"] is None else f"{doc['change']:,}"
+    console.print(f"[bold]{name}[/bold] ({s.definition}) on {d}: change {change}; {ranks}; "
+                  f"{since}{tie}")
     table = Table(title=f"Top {top} days, {start} to {d}")
     table.add_column("report date")
     table.add_column("change", justify="right")
@@ -578,7 +564,7 @@ def records(
     console.print(table)
     if skipped:
         console.print("Not counted: " + ", ".join(
-            f"{p.day} ({p.excluded})" for p in skipped))
+            f"{p['date']} ({p['reason']})" for p in skipped))
 
 
 @app.command()

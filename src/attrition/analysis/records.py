@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # the brief reads stored standings and needs no series at all
     from attrition.analysis.series import Point, Series
@@ -180,6 +180,32 @@ def _previous(values: list[int], *, strictly: bool) -> list[int | None]:
         out.append(stack[-1] if stack else None)
         stack.append(i)
     return out
+
+
+def describe(series: Series, day: date, window: int = 30, n: int = 10) -> dict[str, Any]:
+    """A day's record as a document (the `records` command and the API): ranks with their
+    pools and ties, the last larger day (and what it counted, where that differs: a
+    category's predecessors before a merge), the day it ties with, the top `n` days of the
+    `window` days to `day`, and the days records skipped there."""
+    r = record(series, day)
+    hs = series.at(r.highest_since) if r.highest_since else None
+    tie = tied_with(series, day)
+    start = day - timedelta(days=window - 1)
+    return {
+        "name": series.name, "definition": series.definition, "date": day.isoformat(),
+        "change": r.change, "basis": r.basis, "excluded": r.excluded,
+        "ranks": {k: (None if v is None else {"rank": v.rank, "of": v.of, "ties": v.ties})
+                  for k, v in r.ranks.items()},
+        "highest_since": r.highest_since.isoformat() if r.highest_since else None,
+        "highest_since_value": r.highest_since_value,
+        "highest_since_components": list(hs.components) if hs and not series.is_aggregate
+        and hs.components != (series.name,) else None,
+        "tied_with": tie.day.isoformat() if tie else None,
+        "top": [{"date": p.day.isoformat(), "change": p.change}
+                for p in top(series, start, day, n)],
+        "excluded_days": [{"date": p.day.isoformat(), "change": p.change,
+                           "reason": p.excluded} for p in excluded(series, start, day)],
+    }
 
 
 def top(series: Series, start: date | None, end: date | None, n: int = 10) -> list[Point]:

@@ -161,21 +161,9 @@ def _records(request: Request, name: str, day: str, window: int, top: int) -> di
         raise HTTPException(422, "window must be 1..5000 and top 1..1000")
     s = series_mod.build(name, d.by_category, d.corrections, aggregates=d.aggregates,
                          cache=d.series_cache)
-    when = day_of(day, d)
-    r = rec.record(s, when)
-    start = when - timedelta(days=window - 1)
-    return {
-        "name": name, "definition": s.definition, "date": when.isoformat(),
-        "change": r.change, "basis": r.basis, "excluded": r.excluded,
-        "ranks": {k: (None if v is None else {"rank": v.rank, "of": v.of, "ties": v.ties})
-                  for k, v in r.ranks.items()},
-        "highest_since": r.highest_since.isoformat() if r.highest_since else None,
-        "highest_since_value": r.highest_since_value,
-        "rows": [{"date": p.day.isoformat(), "change": p.change}
-                 for p in rec.top(s, start, when, top)],
-        "excluded_days": [{"date": p.day.isoformat(), "change": p.change,
-                           "reason": p.excluded} for p in rec.excluded(s, start, when)],
-    }
+    doc = rec.describe(s, day_of(day, d), window, top)
+    doc["rows"] = doc.pop("top")  # as every endpoint with a CSV twin calls its rows
+    return doc
 
 
 @router.get("/api/records/{name}.csv", tags=["analysis"])
