@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from attrition import crosswalk, daybook, snapshot
-from attrition.store.db import Store
+from attrition.bootstrap import ensure_loaded
 from attrition.store.read import Reader
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,15 +33,11 @@ def main() -> None:
 
 
 def build_daybook() -> list[tuple[str, str, str]]:
-    """The daybook of the snapshots just written, computed from a store they are loaded into
-    (as a first run loads them, without a daybook)."""
+    """The daybook of the snapshots just written, computed from a store that the first run's
+    loader fills with them (the daybook reads only its ledger, corrections and counts)."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'build.db'}"
-        doc = snapshot.load_doc()
-        rows = snapshot.rows(doc)
-        rows["confirmed"] = snapshot.confirmed_rows()
-        with Store(url) as store:
-            store.load_rows(rows, input="build", sources=sorted(doc["observations"]))
+        ensure_loaded(url)
         with Reader(url) as reader:
             return daybook.build(reader.by_category(), reader.corrections(),
                                  reader.confirmed_counts("oryx"), crosswalk.load())

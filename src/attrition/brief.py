@@ -183,7 +183,7 @@ def _fact(name: str, st: Standing, announced: int | None, day: date,
                 announced, st.basis, ranks, st.highest_since, st.highest_since_value,
                 st.excluded, agg.definition if agg else None,
                 agg.components_on(day) if agg else (), day,
-                categories.counted_since(name, dict(aggregates)), st.tied_with)
+                categories.counted_since(name, aggregates), st.tied_with)
 
 
 def _notability(f: Fact, day: date) -> float:

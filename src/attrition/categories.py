@@ -7,7 +7,7 @@ Ids are the canonical names used in the CLI, JSON and the database.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -379,7 +379,7 @@ nothing."""
 WAR_START = date(2022, 2, 24)
 
 
-def counted_since(name: str, aggregates: dict[str, Aggregate] | None = None) -> date:
+def counted_since(name: str, aggregates: Mapping[str, Aggregate] | None = None) -> date:
     """The first day a category's series (or an aggregate's, through its components) can
     have a figure: records are only ever set against days from then on."""
     if name in BY_ID:
