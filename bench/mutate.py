@@ -19,7 +19,8 @@ edited article with the label's check_date. One mutant per kind and claim:
   5% from the true figure.
 - wrong_date: the number replaced by the same category's figure for the same measure in a report
   1-3 days before or after the stated one (never one published after the article); only for
-  exact claims (supported, no qualifier), when that figure occurs once in the window, differs
+  exact daily changes and totals (supported, no qualifier; a window shifted by a day is rather
+  another convention for the same month), when that figure occurs once in the window, differs
   from the stated and true figures and is no other category's figure for the stated period.
 - flipped (comparative claims): a direction or ordinal turned round ("highest" -> "lowest",
   "найбільший" -> "найменший"); contradicted expected.
@@ -378,6 +379,11 @@ def make_mutants(art: Article, fig: Figures, seed: int) -> tuple[list[Mutant], C
         # (c) an adjacent report's figure
         if claim["verdict"] != "supported" or claim.get("qualifier"):
             skipped["wrong_date: claim not exact"] += 1
+            continue
+        if measure not in ("change", "total"):
+            # a window shifted by a day is another convention for the same month or week
+            # (see also_accept in the eval README), not another report
+            skipped["wrong_date: a window or average"] += 1
             continue
         pool_d = sorted((v, s[0]) for v, s in own_near.items()
                         if len(s) == 1 and v not in (value, actual) and v >= 1
