@@ -547,8 +547,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                              "quote": m.claim["quote"], "note": m.note})
     print(f"mutants of the labelled articles ({args.split} split, seed {args.seed}); "
           f"{checks} checks in {time.perf_counter() - t0:.1f} s")
-    for s in splits:
-        print_tallies(s, tallies[s])
+    for name in splits:
+        print_tallies(name, tallies[name])
     if skipped:
         print("\nclaims without a mutant of some kind: " + "; ".join(
             f"{why} {n}" for why, n in sorted(skipped.items())))

@@ -247,7 +247,7 @@ def ledger(loaded_db: str) -> LedgerView:
 
 
 def _claim_param(form: Form) -> object:
-    marks = ([pytest.mark.xfail(strict=True, reason=form.claim_broken or form.broken)]
+    marks = ([pytest.mark.xfail(strict=True, reason=form.claim_broken or form.broken or "")]
              if form.claim_broken or form.broken else [])
     return pytest.param(form, id=form.id, marks=marks)
 
