@@ -261,6 +261,17 @@ def score_article(art: Article, preds: Sequence[dict[str, Any]], scores: Sequenc
                    for j, p in enumerate(preds) if j not in used)
 
 
+def count_rules(preds: Sequence[dict[str, Any]], into: Counter[str]) -> bool:
+    """Count each rule id once per claim that carries it; whether any claim has `rule_ids`
+    at all (a checker without rule ids prints no table)."""
+    seen = False
+    for p in preds:
+        if "rule_ids" in p:
+            seen = True
+            into.update(set(p["rule_ids"] or ()))
+    return seen
+
+
 def print_split(name: str, by: dict[str, Score]) -> None:
     total = by["all"]
     print(f"\n== {name} ({total.articles} articles) ==")
@@ -307,10 +318,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         doc = check_text(art.text, ledger, art.check_date)
         times.append(time.perf_counter() - t)
         preds = doc["claims"]
-        for p in preds:
-            if "rule_ids" in p:
-                has_rules = True
-                rules.update(set(p["rule_ids"] or ()))
+        has_rules = count_rules(preds, rules) or has_rules
         lang = art.language if art.language in LANGUAGES else "all"
         targets = [scores[art.split]["all"], scores["all"]["all"]]
         if lang != "all":

@@ -341,7 +341,7 @@ def make_mutants(art: Article, fig: Figures, seed: int) -> tuple[list[Mutant], C
             s0, s1 = _shifted(start, end, s)
             for c, v in fig.on(measure, s0, s1).items():
                 near.setdefault(v, set()).add(c)
-                if c == cat and s1 <= art.check_date:
+                if c == cat:
                     own_near.setdefault(v, []).append(s)
         plausible = {actual, value, *here.values(), *near}
         plausible |= {v for c, v in ((a, fig.value(a, measure, start, end))
@@ -388,7 +388,7 @@ def make_mutants(art: Article, fig: Figures, seed: int) -> tuple[list[Mutant], C
         pool_d = sorted((v, s[0]) for v, s in own_near.items()
                         if len(s) == 1 and v not in (value, actual) and v >= 1
                         and v not in others.values()
-                        and sum(1 for u in near.get(v, ()) if u == cat) == 1)
+                        and end + timedelta(days=s[0]) <= art.check_date)
         if pool_d:
             v, s = rng("wrong_date").choice(pool_d)
             out.append(edit("wrong_date", na, nb, render(v, w.sep), v,
