@@ -22,6 +22,12 @@ edited article with the label's check_date. One mutant per kind and claim:
   exact daily changes and totals (supported, no qualifier; a window shifted by a day is rather
   another convention for the same month), when that figure occurs once in the window, differs
   from the stated and true figures and is no other category's figure for the stated period.
+- shifted_date: the number kept, the one weekday or day-month date in its sentence ("on
+  Tuesday", "13 листопада") moved 1-3 days, so that the sentence states another report whose
+  figure differs; wrong_date expected. Only for exact daily changes whose date words name the
+  labelled report or the day it covers, when the number is unique among the category's
+  figures 1-3 days either side of the newly stated report and is no other category's figure
+  then or for the original report.
 - flipped (comparative claims): a direction or ordinal turned round ("highest" -> "lowest",
   "найбільший" -> "найменший"); contradicted expected.
 
@@ -49,7 +55,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
@@ -66,9 +72,10 @@ from eval_check import (  # a sibling script, not a package
     quote_spans,
 )
 
-KINDS = ("contradicted", "mislabeled", "wrong_date", "flipped")
+KINDS = ("contradicted", "mislabeled", "wrong_date", "shifted_date", "flipped")
 EXPECTED = {"contradicted": "contradicted", "mislabeled": "mislabeled",
-            "wrong_date": "wrong_date", "flipped": "contradicted"}
+            "wrong_date": "wrong_date", "shifted_date": "wrong_date",
+            "flipped": "contradicted"}
 WRONG = {"contradicted", "mislabeled", "wrong_date"}
 DOWNWARD = {"under", "up to", "less than", "fewer than", "just fewer than", "just under", "below"}
 
@@ -223,6 +230,113 @@ def flip(quote: str) -> str | None:
     return None
 
 
+# -- dates in the claim's sentence, for the shifted-date mutants ------------------------------
+
+WEEKDAY_FORMS: tuple[tuple[str, ...], ...] = (
+    # Monday..Sunday, one row per language and case (the accusative after "on"/"у"/"в")
+    ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    ("понеділок", "вівторок", "середу", "четвер", "п'ятницю", "суботу", "неділю"),
+    ("понеділок", "вівторок", "середа", "четвер", "п'ятниця", "субота", "неділя"),
+    ("понедельник", "вторник", "среду", "четверг", "пятницу", "субботу", "воскресенье"),
+    ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"),
+)
+MONTH_FORMS: tuple[tuple[str, ...], ...] = (
+    ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December"),
+    ("січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня",
+     "вересня", "жовтня", "листопада", "грудня"),
+    ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+     "октября", "ноября", "декабря"),
+)
+
+
+def _word(w: str) -> str:
+    return re.escape(w).replace("'", "['’ʼ]")
+
+
+_WEEKDAY_RE = re.compile(r"(?<!\w)(?:" + "|".join(
+    sorted({_word(w) for row in WEEKDAY_FORMS for w in row}, key=len, reverse=True))
+    + r")(?!\w)", re.I)
+_MONTHS = "|".join(sorted({_word(m) for row in MONTH_FORMS for m in row}, key=len,
+                          reverse=True))
+_DATE_RE = re.compile(rf"(?<!\w)(?:(?P<m1>{_MONTHS})\.?\s+(?P<d1>\d{{1,2}})(?!\d)"
+                      rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTHS}))(?!\w)"
+                      r"(?:,?\s+(?P<year>20\d\d))?", re.I)
+
+
+@dataclass(frozen=True)
+class DateCue:
+    start: int
+    end: int
+    day: date
+    """The day the words name, as a reader of the article (on its check_date) resolves it."""
+    shift: Callable[[int], str | None]
+    """k -> the words naming `day` + k days (None if they cannot)."""
+
+
+def _norm_apostrophe(w: str) -> str:
+    return w.lower().replace("’", "'").replace("ʼ", "'")
+
+
+def date_cues(text: str, a: int, b: int, today: date) -> list[DateCue]:
+    """Weekdays and day-month dates in text[a:b], resolved to the latest such day up to
+    `today` (or the year written)."""
+    out = []
+    for m in _WEEKDAY_RE.finditer(text, a, b):
+        word = _norm_apostrophe(m.group(0))
+        row = next(r for r in WEEKDAY_FORMS if word in (x.lower() for x in r))
+        wd = [x.lower() for x in row].index(word)
+        day = today - timedelta(days=(today.weekday() - wd) % 7)
+
+        def by_weekday(k: int, row: tuple[str, ...] = row, day: date = day,
+                       orig: str = m.group(0)) -> str | None:
+            new_day = day + timedelta(days=k)
+            if not 0 <= (today - new_day).days < 7:
+                return None  # the new weekday would name another week's day
+            new = row[new_day.weekday()]
+            new = new[0].upper() + new[1:] if orig[0].isupper() else new
+            return new.replace("'", next((c for c in orig if c in "'’ʼ"), "'"))
+
+        out.append(DateCue(m.start(), m.end(), day, by_weekday))
+    for m in _DATE_RE.finditer(text, a, b):
+        name = (m["m1"] or m["m2"]).lower()
+        month = next(r for r in MONTH_FORMS if name in (x.lower() for x in r))
+        mon = [x.lower() for x in month].index(name) + 1
+        dom = int(m["d1"] or m["d2"])
+        try:
+            year = int(m["year"]) if m["year"] else today.year
+            day = date(year, mon, dom)
+            if not m["year"] and day > today:
+                day = date(year - 1, mon, dom)
+        except ValueError:
+            continue
+        dgroup = "d1" if m["d1"] else "d2"
+
+        def by_date(k: int, day: date = day, m: re.Match[str] = m, dgroup: str = dgroup
+                    ) -> str | None:
+            new_day = day + timedelta(days=k)
+            if new_day.month != day.month or new_day > today:
+                return None
+            s0, s1 = m.start(dgroup) - m.start(), m.end(dgroup) - m.start()
+            return m.group(0)[:s0] + str(new_day.day) + m.group(0)[s1:]
+
+        out.append(DateCue(m.start(), m.end(), day, by_date))
+    return sorted(out, key=lambda c: c.start)
+
+
+_RANGE_AFTER = re.compile(r"\s*(?:and|to|through|until|till|-|–|—|і|й|та|по|до|и)\s*\d",
+                          re.I)
+_RANGE_BEFORE = re.compile(r"\d\s*(?:and|to|-|–|—|і|й|та|по|до|и)\s*$", re.I)
+
+
+def sentence_around(text: str, a: int, b: int) -> tuple[int, int]:
+    """The sentence holding text[a:b] (roughly: between full stops or line ends)."""
+    left = max(text.rfind(". ", 0, a) + 2, text.rfind("\n", 0, a) + 1, 0)
+    ends = [i for i in (text.find(". ", b), text.find("\n", b)) if i >= 0]
+    return left, (min(ends) + 1 if ends else len(text))
+
+
+
 # -- the mutants ------------------------------------------------------------------------------
 
 @dataclass
@@ -240,6 +354,15 @@ class Mutant:
     claim: dict[str, Any]
     text: str
     note: str
+    at: tuple[int, int] = (0, 0)
+    """Where the checker's claim is expected in the mutated text (the number; the edit if
+    that is the number or the comparative phrase)."""
+    stated: date | None = None
+    """shifted_date: the report date the edited text now states."""
+
+    def __post_init__(self) -> None:
+        if self.at == (0, 0):
+            self.at = (self.start, self.end)
 
 
 def body_start(text: str) -> int:
@@ -376,6 +499,15 @@ def make_mutants(art: Article, fig: Figures, seed: int) -> tuple[list[Mutant], C
         else:
             skipped["mislabeled: no unique other-category figure"] += 1
 
+        # (e) the date words turned 1-3 days, the number kept
+        if claim["verdict"] == "supported" and not claim.get("qualifier") \
+                and measure == "change":
+            got = _shift_date(art, fig, claim, na, nb, value, here, rng("shifted_date"))
+            if isinstance(got, str):
+                skipped[got] += 1
+            else:
+                out.append(got)
+
         # (c) an adjacent report's figure
         if claim["verdict"] != "supported" or claim.get("qualifier"):
             skipped["wrong_date: claim not exact"] += 1
@@ -396,6 +528,48 @@ def make_mutants(art: Article, fig: Figures, seed: int) -> tuple[list[Mutant], C
         else:
             skipped["wrong_date: no unique adjacent figure"] += 1
     return out, skipped
+
+
+def _shift_date(art: Article, fig: Figures, claim: dict[str, Any], na: int, nb: int,
+                value: int, here: Mapping[str, int], r: random.Random) -> Mutant | str:
+    """The one weekday or date in a daily figure's sentence moved 1-3 days, so that the
+    figure is an adjacent report's (or why not)."""
+    a, b = sentence_around(art.text, na, nb)
+    cues = date_cues(art.text, a, b, art.check_date)
+    if len(cues) != 1:
+        return "shifted_date: not one weekday or date in the sentence"
+    cue = cues[0]
+    if _RANGE_AFTER.match(art.text, cue.end) or _RANGE_BEFORE.search(
+            art.text[max(0, cue.start - 16):cue.start]):
+        return "shifted_date: the date is an end of a range"  # "between 13 and 14 November"
+    report = date.fromisoformat(claim["to"])
+    if (report - cue.day).days not in (0, 1):
+        return "shifted_date: the date words name another day"  # about something else
+    cat = claim["category"]
+    others = {v for c, v in here.items() if c != cat}
+    shifts = [-3, -2, -1, 1, 2, 3]
+    r.shuffle(shifts)
+    for k in shifts:
+        stated = report + timedelta(days=k)
+        new = cue.shift(k)
+        if new is None or stated > art.check_date:
+            continue
+        there = fig.value(cat, "change", stated, stated)
+        window = [fig.value(cat, "change", stated + timedelta(days=j),
+                            stated + timedelta(days=j)) for j in (-3, -2, -1, 1, 2, 3)]
+        other_then = set(fig.on("change", stated, stated).values()) - {there}
+        if there is None or there == value or window.count(value) != 1 \
+                or value in others or value in other_then:
+            continue
+        old = art.text[cue.start:cue.end]
+        delta = len(new) - len(old)
+        at = (na + delta, nb + delta) if cue.start < na else (na, nb)
+        text = art.text[:cue.start] + new + art.text[cue.end:]
+        return Mutant(art, "shifted_date", EXPECTED["shifted_date"], cue.start,
+                      cue.start + len(new), old, new, value, claim, text,
+                      f"{old!r} -> {new!r}: {value} is now the report {-k:+d} day(s) from "
+                      f"the stated {stated} (whose figure is {there})", at, stated)
+    return "shifted_date: no shift leaves a unique adjacent figure"
 
 
 # -- scoring ----------------------------------------------------------------------------------
@@ -435,7 +609,7 @@ def verdict_at(doc: dict[str, Any], m: Mutant) -> str | None:
     best = None
     for p in doc["claims"]:
         pa, pb = p["span"]
-        overlap = min(pb, m.end) - max(pa, m.start)
+        overlap = min(pb, m.at[1]) - max(pa, m.at[0])
         if overlap <= 0:
             continue
         if m.value is None and p.get("measure") != "comparative":
@@ -456,10 +630,10 @@ def print_tallies(name: str, by: dict[str, Tally]) -> None:
             s = by.get(lang)
             if s is None or not s.n[kind]:
                 continue
+            explains = EXPECTED[kind] in ("mislabeled", "wrong_date")
             other = {v: n for v, n in sorted(s.got.get(kind, Counter()).items())
-                     if v != EXPECTED[kind] and not (v == "contradicted"
-                                                     and kind in ("mislabeled", "wrong_date"))}
-            flagged = str(s.flagged[kind]) if kind in ("mislabeled", "wrong_date") else "-"
+                     if v != EXPECTED[kind] and not (v == "contradicted" and explains)}
+            flagged = str(s.flagged[kind]) if explains else "-"
             print(f"  {kind if lang == 'all' else '':13} {lang:4} {s.n[kind]:7} "
                   f"{s.caught[kind]:7} {pct(s.caught[kind], s.n[kind]):>6} "
                   f"{pct(s.caught[kind], s.n[kind] - s.missed[kind]):>8}  {flagged:>8} "
@@ -534,7 +708,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                     s.missed[m.kind] += 1
                 elif got == m.expected:
                     s.caught[m.kind] += 1
-                elif got == "contradicted" and m.kind in ("mislabeled", "wrong_date"):
+                elif got == "contradicted" and m.expected in ("mislabeled", "wrong_date"):
                     s.flagged[m.kind] += 1
             if args.verbose and got != m.expected:
                 print(f"NOT CAUGHT {art.id} {m.kind}: {m.old!r} -> {m.new!r} got {got} "

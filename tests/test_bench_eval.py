@@ -171,6 +171,21 @@ def test_every_mutant_is_what_its_kind_says(figures: mutate.Figures,
             assert m.old != m.new
             if m.kind == "flipped":
                 continue
+            if m.kind == "shifted_date":
+                assert m.stated is not None and m.value == m.claim["value"]
+                a, b = mutate.sentence_around(m.text, *m.at)
+                (cue,) = mutate.date_cues(m.text, a, b, art.check_date)
+                assert (cue.start, cue.end) == (m.start, m.end)
+                assert (m.stated - cue.day).days in (0, 1)  # the report it now states
+                said = [figures.value(m.claim["category"], "change", d, d) for d in (
+                    m.stated + timedelta(days=k) for k in (-3, -2, -1, 0, 1, 2, 3))]
+                assert said[3] != m.value and said.count(m.value) == 1
+                # the number, unchanged, where the scoring looks for it
+                delta = len(m.new) - len(m.old) if m.start < m.at[0] else 0
+                number = m.text[m.at[0]:m.at[1]]
+                assert number and number == art.text[m.at[0] - delta:m.at[1] - delta]
+                assert mutate.locate(number, m.value, art.language) is not None
+                continue
             c = m.claim
             period = mutate._period(c)
             assert period is not None and m.value is not None
