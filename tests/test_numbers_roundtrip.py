@@ -259,7 +259,7 @@ def test_a_count_in_every_form_is_one_claim_of_its_value(form: Form, ledger: Led
     (whatever the verdict)."""
     broken = bool(form.claim_broken or form.broken)
 
-    @settings(max_examples=20, derandomize=True, database=None, deadline=None,
+    @settings(max_examples=15, derandomize=True, database=None, deadline=None,
               suppress_health_check=[HealthCheck.filter_too_much],
               phases=[Phase.explicit, Phase.generate] if broken else list(Phase))
     @given(value=form.values, template=st.sampled_from(LOSS_SENTENCES[form.language]))
