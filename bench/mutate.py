@@ -28,13 +28,15 @@ edited article with the label's check_date. One mutant per kind and claim:
   labelled report or the day it covers, when the number is unique among the category's
   figures 1-3 days either side of the newly stated report and is no other category's figure
   then or for the original report.
-- flipped (comparative claims): a direction or ordinal turned round ("highest" -> "lowest",
-  "найбільший" -> "найменший"); contradicted expected.
+- flipped (comparative claims): the direction word turned round ("highest" -> "lowest",
+  "worst" -> "mildest", "найбільший" -> "найменший", "самым высоким" -> "самым низким");
+  contradicted expected. (Ordinals are not changed: "second-worst" becomes "second-mildest".)
 
-A mutant is *caught* when the checker's claim at the edited number (its span overlaps the
-edit and its value is the new number; for flipped, a comparative claim overlapping the quote)
-has the expected verdict. For mislabeled and wrong_date, "flagged" counts those called
-contradicted: flagged wrong but not explained. A mutant with no claim at the edit is *missed*.
+A mutant is *caught* when the checker's claim at the number (its span overlaps the number and
+its value is the mutant's number: the new one, or for shifted_date the unchanged one; for
+flipped, a comparative claim overlapping the quote) has the expected verdict. For mislabeled,
+wrong_date and shifted_date, "flagged" counts those called contradicted: flagged wrong but not
+explained. A mutant with no claim at the number is *missed*.
 The false-alarm rate is the share of the unmutated true claims (found by the checker, matched as
 in eval_check.py) called contradicted, mislabeled or wrong_date.
 
