@@ -154,18 +154,25 @@ _MULT = {"thousand": 1000, "k": 1000, "тис": 1000, "тисяч": 1000, "ти�
          "тисяча": 1000, "тыс": 1000, "тысяч": 1000, "тысячи": 1000, "тысяча": 1000,
          "million": 1_000_000, "млн": 1_000_000, "мільйон": 1_000_000,
          "мільйона": 1_000_000, "мільйонів": 1_000_000, "миллион": 1_000_000,
-         "миллиона": 1_000_000, "миллионов": 1_000_000}
+         "тисячу": 1000, "тысячу": 1000, "мільйони": 1_000_000, "миллионов": 1_000_000,
+         "миллиона": 1_000_000}
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "один": 1, "одна": 1,
           "два": 2, "дві": 2, "три": 3, "чотири": 4, "п'ять": 5, "шість": 6, "сім": 7,
           "вісім": 8, "дев'ять": 9, "десять": 10, "две": 2, "четыре": 4,
           "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9}
+_SCALE = (r"thousand|million|тис\.?|тисяч[аіу]?|тыс\.?|тысяч[аиу]?|мільйон\w*|миллион\w*|"
+          r"млн\.?")
+_WORD_RE = "|".join(sorted(_WORDS, key=len, reverse=True))
 _NUM = re.compile(
     r"(?<![\w.,])(?P<int>\d{1,3}(?:(?P<sep>[,\u00a0\u202f\u2009 .])\d{3})"
     r"(?:(?P=sep)\d{3})*|\d+)(?:(?P<dec>[.,])(?P<frac>\d+))?"
-    r"(?:\s*(?P<mult>thousand|million|тис\.?|тисяч[аі]?|тыс\.?|тысяч[аи]?|мільйон\w*|"
-    r"миллион\w*|млн\.?|k)(?![\w]))?"
-    rf"|(?<!\w)(?P<word>{'|'.join(sorted(_WORDS, key=len, reverse=True))})(?!\w)", re.I)
+    rf"(?:\s*(?P<mult>{_SCALE}|k)(?!\w)(?:\s+(?P<lo>\d{{1,3}})(?![\d.,]\d))?)?"
+    r"|(?<!\w)(?P<half>half a million|пів ?мільйона|полмиллиона)(?!\w)"
+    r"|(?<!\w)(?P<poltora>півтори тисячі|полторы тысячи)(?!\w)"
+    rf"|(?<!\w)(?P<wword>{_WORD_RE}|a)\s+(?P<wmult>{_SCALE})(?!\w)"
+    r"|(?<!\w)(?P<bare>тисячі|тысячи|тисячу|тысячу)(?!\w)"
+    rf"|(?<!\w)(?P<word>{_WORD_RE})(?!\w)", re.I)
 
 
 @dataclass(frozen=True)
@@ -180,8 +187,15 @@ class Written:
 def locate(quote: str, value: int, language: str) -> Written | None:
     """Where `value` is written in `quote`, and how."""
     for m in _NUM.finditer(quote):
-        if m["word"]:
-            if _WORDS[m["word"].lower()] == value:
+        if not m["int"]:  # written in words, replaced by digits
+            if m["word"]:
+                got = _WORDS[m["word"].lower()]
+            elif m["wword"]:
+                unit = 1 if m["wword"].lower() == "a" else _WORDS[m["wword"].lower()]
+                got = unit * _MULT.get(m["wmult"].lower().rstrip("."), 0)
+            else:
+                got = 500_000 if m["half"] else 1500 if m["poltora"] else 1000
+            if got == value:
                 return Written(m.start(), m.end(), _default_sep(language))
             continue
         mult = _MULT.get((m["mult"] or "").lower().rstrip("."), 1)
@@ -193,6 +207,10 @@ def locate(quote: str, value: int, language: str) -> Written | None:
         whole = int(re.sub(r"\D", "", m["int"]))
         frac = m["frac"] or ""
         got = round((whole + (int(frac) / 10 ** len(frac) if frac else 0)) * mult)
+        if m["lo"]:  # "2 thousand 109", "502 тысяч 340"
+            if frac:
+                continue
+            got += int(m["lo"])
         if got == value:
             return Written(m.start(), m.end(), sep or (_default_sep(language)
                                                        if m["mult"] else ""))

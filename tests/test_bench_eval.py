@@ -109,6 +109,12 @@ def test_the_split_comes_from_the_readme(tmp_path: Path) -> None:
     ("(+950)", 950, "uk", "950", ""),
     ("1,2 тис. окупантів", 1200, "uk", "1,2 тис.", "\u00a0"),
     ("since Feb. 24, 2022, 19 tanks", 19, "en", "19", ""),
+    ("2 thousand 109 vehicles", 2109, "en", "2 thousand 109", ","),
+    ("около 502 тысяч 340 человек", 502340, "ru", "502 тысяч 340", "\u00a0"),
+    ("перевищили 421 тисячу осіб", 421000, "uk", "421 тисячу", "\u00a0"),
+    ("over one million personnel", 1_000_000, "en", "one million", ","),
+    ("over half a million", 500_000, "en", "half a million", ","),
+    ("більше тысячи", 1000, "ru", "тысячи", "\u00a0"),
 ])
 def test_mutate_finds_the_number_in_the_quote(quote: str, value: int, language: str,
                                               written: str, sep: str) -> None:
