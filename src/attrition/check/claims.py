@@ -867,3 +867,16 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
     end = sent.start + offset + len(s)
     return Claim(sent, start, end, None, label_kind="comparative", measure="comparative",
                  comparative=info)
+
+
+def sentence_categories(text: str) -> list[str]:
+    """The categories a sentence names, in order (a loose word as vehicles and fuel tanks):
+    the parts from which a `mislabeled` verdict may build a sum."""
+    out: list[str] = []
+    for _, _, lab, cid, kind in _labels_in_raw(text):
+        if lab in WEAK_LABELS:
+            continue
+        cid = "vehicles_fuel_tanks" if kind == "loose" else cid
+        if cid not in out:
+            out.append(cid)
+    return out

@@ -26,6 +26,7 @@ class LedgerView:
         self._values: dict[tuple[tuple[str, ...], str, date | None, date], int | None] = {}
         self._cache: dict[tuple[str, str], list[series.Point]] = {}
         self.aggregates = categories.aggregates()
+        self._peaks: dict[str, int] = {}
         # prefix sums of the changes by day ordinal: any window is two lookups
         self._prefix: dict[str, dict[int, tuple[int, int]]] = {}
         for cat, cells in self._cells.items():
@@ -38,6 +39,17 @@ class LedgerView:
                     n += 1
                 pref[d.toordinal()] = (acc, n)
             self._prefix[cat] = pref
+
+    def peak_change(self, cat: str) -> int:
+        """The largest daily change of a category (or of its parts before a merge) on
+        record: what a day's figure can plausibly be."""
+        got = self._peaks.get(cat)
+        if got is None:
+            names = [cat, *categories.HISTORICAL_PARTS.get(cat, ())]
+            got = max((r.change or 0 for n in names for r in self._cells.get(n, {}).values()),
+                      default=0)
+            self._peaks[cat] = got
+        return got
 
     def has(self, cat: str, day: date) -> bool:
         return day in self._cells.get(cat, {})
