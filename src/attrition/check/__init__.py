@@ -27,7 +27,7 @@ def check_text(text: str, ledger: LedgerView, day: date | None = None,
     count beside it. Returns the check document."""
     art = articles.read(text)
     if day is not None:
-        date_source = "given (--date)"
+        date_source = "given"
     else:
         day, date_source = articles.find_date(art)
         if day is None:
@@ -97,6 +97,8 @@ def check_text(text: str, ledger: LedgerView, day: date | None = None,
             "why": res.why,
             "evidence": res.evidence,
             "alternatives": [a.to_dict() for a in res.alternatives[:8]],
+            "ambiguous": res.ambiguous,
+            "rule_ids": [*getattr(c, "rule_ids", []), *res.rules],
             "note": (("A count of visually confirmed losses (Oryx), checked against the "
                       "bundled confirmed data.") if attributed else NOTE)
                     + (" The personnel figure counts killed and wounded."

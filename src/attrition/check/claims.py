@@ -189,7 +189,8 @@ COMPARATIVE = re.compile(
     r"\b(?:highest|record(?:-breaking| high| number| daily)?\b|worst|deadliest|heaviest|"
     r"largest|biggest|greatest|peak(?:ed)?|unprecedented|second[- ](?:highest|worst|largest|"
     r"deadliest|heaviest)|most (?:in|since|of any|catastrophic|costly|deadly|losses)|"
-    r"the most\b|first time since|only surpassed|surpassed|trended (?:down|up)wards?|"
+    r"the most\b|first time since|for the first time|first time ever|вперше|впервые|"
+    r"only surpassed|surpassed|trended (?:down|up)wards?|"
     r"consecutive|lowest|fewest|one of (?:its|the) \w+est|shy of|short of|away from the|"
     r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*)", re.I)
 
@@ -355,12 +356,18 @@ _DATE_SPANS = re.compile(
     re.I)
 
 
+FIRST_ABOVE = re.compile(
+    r"(?:for the first time|first time ever|вперше|впервые)[^.;]{0,80}?"
+    r"(?:more than|over|above|exceed\w*|topp\w*|surpass\w*|понад|більше ніж|більш ніж|"
+    r"более|больше|свыше) (?P<n>\d[\d, \u00a0]{0,10}\d|\d)", re.I)
+"""A threshold crossed for the first time: "for the first time, more than 200 drones in a
+day" says no earlier report had more than 200 (rule comparative.first_above)."""
 MILESTONE = re.compile(r"(?:less than |only |just )?(?<![\d,])[\d,]{1,12} (?:shy|short) of "
                        r"(?:the )?[\d,]{1,12}|"
                        r"(?:less than |only |just )?(?<![\d,])[\d,]{1,12} away from the "
                        r"[\d,]{1,12}|"
-                       r"consecutive day[^.]*?(?:topped|above|over|exceeded|more than) [\d,]+",
-                       re.I)
+                       r"consecutive day[^.]*?(?:topped|above|over|exceeded|more than) [\d,]+|"
+                       + FIRST_ABOVE.pattern, re.I)
 MILESTONE = _from_word_start(MILESTONE)
 
 
@@ -560,8 +567,10 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
             comp.comparative["ordinal"], comp.comparative["one_of"] = 2, True
         # "May stands out as the month with the most …": a month named without its year is
         # ranked among that year's months, unless the sentence names the war or any year
-        comp.comparative["within_year"] = (year is None and not WAR_FRAME.search(s)
-                                           and not re.search(r"\b20\d\d\b", s))
+        any_month_of = re.search(r"\b(?:any|every|all|other) (?:other )?months? (?:in|of) "
+                                 r"(20\d\d)\b", low)
+        comp.comparative["within_year"] = bool(any_month_of) or (
+            year is None and not WAR_FRAME.search(s) and not re.search(r"\b20\d\d\b", s))
         comp.period = (start, end)
         comp.period_note = f"losses of {date(start.year, mon, 1):%B %Y}" + (
             f" and {date(end.year, end.month, 1) - timedelta(days=1):%B %Y}"
@@ -811,6 +820,15 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         return None  # "the greatest losses on the X direction": no figure to rank
     cue = m.group(0).lower()
     info: dict[str, object] = {"cue": cue}
+    first = FIRST_ABOVE.search(s)
+    if first is not None:
+        info.update(kind="first_above",
+                    threshold=int(re.sub(r"\D", "", first.group("n"))), unit="day")
+        return Claim(sent, sent.start + offset + first.start(),
+                     sent.start + offset + first.end(), None, label_kind="comparative",
+                     measure="comparative", comparative=info)
+    if cue in ("for the first time", "first time ever", "вперше", "впервые"):
+        return None  # "for the first time" without a threshold ranks nothing
     if re.search(r"shy of|short of|away from", cue):
         mm = re.search(r"(?<![\d,])([\d,]{1,12}) (?:shy|short) of (?:the )?([\d,]{1,12})|"
                        r"(?<![\d,])([\d,]{1,12}) away from the ([\d,]{1,12})", s)
@@ -852,7 +870,7 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         not re.search(r"(?:past|last|this|a) month", low)
     info["unit"] = "month" if month_ranked or re.search(
         rf"(?:in|during) (?:{MONTH_RE})\b[^.]*(?:since|ever)|^(?:{MONTH_RE})\b|"
-        rf"(?:in|during) (?:{MONTH_RE}) and (?:{MONTH_RE})\b|"
+        rf"(?:in|during) (?:{MONTH_RE}) and (?:{MONTH_RE})\b|peak(?:ed|s)? in (?:{MONTH_RE})\b|"
         rf"record (?:figures?|numbers?|levels?|totals?) (?:for|of|in) (?:{MONTH_RE})\b", low) \
         else "day"
     if re.search(r"past month|last month|in a month|за місяць", low):

@@ -194,16 +194,29 @@ class Verifier:
             return Result(UNVERIFIABLE, None, rules=["category.none"],
                           why=f"{c.label!r} names no category the ledger has on {end}")
         policy: list[str] = []
+        explain_measures = [measure]
         sized = _heirs(comps, end) or comps
         if not self._fits(sized, measure, c.value, start, end):
             # the words point at a measure the figure cannot be ("lost 2,146 artillery
             # systems in the past day" is the total): the one measure its size fits
-            fits = [m for m in ("change", "total") if m != measure
-                    and self._fits(sized, m, c.value, end if m == "change" else None, end)]
+            options: list[tuple[str, date | None, date]] = [
+                (m, end if m == "change" else None, end) for m in ("change", "total")
+                if m != measure]
+            if windows and measure not in ("window", "average"):
+                options.append(("window", *windows[0]))
+            fits = [o for o in options if self._fits(sized, o[0], c.value, o[1], o[2])]
             if len(fits) == 1:
-                measure = fits[0]
-                start = end if measure == "change" else None
+                if measure in ("window", "average") and fits[0][0] != "window" \
+                        and c.period is not None and c.period[0] != c.period[1]:
+                    # the period came with the measure's cue ("in June"): a total or a
+                    # day's figure is the article's report's
+                    fits[0] = (fits[0][0], day if fits[0][0] == "change" else None, day)
+                measure, start, end = fits[0]
                 policy.append("measure.magnitude")
+            elif not fits:
+                # no measure fits the figure's size: it may be another category's figure
+                # under either of the two plain measures
+                explain_measures.append("total" if measure == "change" else "change")
         stated = [self.reading(comps, measure, start, end)]
         stated += self._stated_alternatives(c, measure, start, end)
         if measure == "change" and not c.date_stated and windows and \
@@ -227,6 +240,10 @@ class Verifier:
             return self._finish(best, stated, best_r, stated[0])
         main = stated[0]
         explained = self._explanations(c, comps, measure, start, end, day)
+        for m in explain_measures[1:]:
+            explained += [e for e in self._explanations(
+                c, comps, m, end if m == "change" else None, end, day)
+                if e.verdict == MISLABELED]
         for e in explained:
             e.rules = policy + e.rules
         if len(explained) == 1:
@@ -378,7 +395,7 @@ class Verifier:
         """Whether a figure's size is possible for a measure at all: a day's change is
         never far above the largest day on record, a total never far from the total."""
         if measure == "change":
-            return value <= 2 * sum(self.ledger.peak_change(p) for p in comps) + 20
+            return value <= 2 * sum(self.ledger.peak_change(p, end) for p in comps) + 20
         if measure == "total":
             t = self.ledger.value(comps, "total", None, end)
             return t is None or 0.5 * t <= value <= 1.5 * t
@@ -490,7 +507,33 @@ class Verifier:
             return Result(SUPPORTED if ok else CONTRADICTED, None, streak,
                           why=f"{streak} consecutive reports to {end} above {threshold:,} "
                               f"(the text says {days})", evidence=ev)
+        if kind == "first_above":
+            return self._first_above(c, day, cat)
         return self._rank(c, day, cat)
+
+    def _first_above(self, c: Claim, day: date, cat: str) -> Result:
+        """"For the first time, more than N in a day": the stated report is the first whose
+        change exceeded N."""
+        threshold = int(str(c.comparative["threshold"]))
+        end = c.period[1] if c.period else day
+        s = self.ledger.series(cat)
+        first = next((p for p in s.points if p.change is not None and p.change > threshold
+                      and records.counts(p)), None)
+        if first is None or first.day > end:
+            return Result(CONTRADICTED, None, None, rules=["comparative.first_above"],
+                          why=f"no report up to {end} had more than {threshold:,} {cat}")
+        ok = first.day == end
+        mine = s.at(end)
+        r = Reading((cat,), "change", end, end, mine.change if mine else None)
+        return Result(SUPPORTED if ok else CONTRADICTED, r, first.change,
+                      rules=["comparative.first_above"],
+                      why=f"the first report with more than {threshold:,} {cat} was that of "
+                          f"{first.day} (+{first.change:,})"
+                          + ("" if ok else f"; the report of {end} had "
+                             f"{_fmt(mine.change if mine else None)}"),
+                      evidence=[{"name": cat, "first_above": threshold,
+                                 "report_date": first.day.isoformat(),
+                                 "change": first.change}])
 
     def _rank(self, c: Claim, day: date, cat: str) -> Result:
         info = c.comparative
@@ -582,7 +625,8 @@ class Verifier:
             totals = [t for t in totals if t[0].year == start.year]
             frame = f"months of {start.year}"
         ordinal = int(str(info.get("ordinal", 1)))
-        rank = 1 + sum(1 for t in totals if t[2] > mine[2])
+        low = info.get("direction") == "low"
+        rank = 1 + sum(1 for t in totals if (t[2] < mine[2] if low else t[2] > mine[2]))
         ok = rank <= ordinal if info.get("one_of") else rank == ordinal
         pair = info.get("months")
         if isinstance(pair, list):  # "during July and August": both lead the ranking
@@ -597,7 +641,7 @@ class Verifier:
         else:
             what = f"{mine[2]:,} in the month of reports {start} to {end}"
             ranked = str(rank)
-        top = sorted(totals, key=lambda t: -t[2])[:3]
+        top = sorted(totals, key=lambda t: t[2] if low else -t[2])[:3]
         r = Reading((name,) if name in categories.BY_ID else tuple(
             self.ledger.aggregates[name].components), "window", start, end, mine[2])
         why = (f"{name}: {what} rank{'s' if ranked == str(rank) else ''} {ranked} "
