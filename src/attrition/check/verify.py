@@ -340,11 +340,13 @@ class Verifier:
     def _finish(self, res: Result, tried: list[Reading], chosen: Reading | None,
                 stated: Reading) -> Result:
         res.reading = chosen if res.reading is None else res.reading
-        seen: list[Reading] = []
-        for r in tried:
-            if r is not res.reading and all(r.to_dict() != x.to_dict() for x in seen):
-                seen.append(r)
-        res.alternatives = seen
+        seen: dict[tuple[object, ...], Reading] = {}
+        mine = res.reading
+        for r in tried[:40]:
+            key = (r.components, r.measure, r.start, r.end)
+            if r is not mine and key not in seen:
+                seen[key] = r
+        res.alternatives = list(seen.values())
         ev = []
         if res.reading is not None:
             ev.append(self._evidence(res.reading))
