@@ -256,7 +256,28 @@ def _label_index() -> list[tuple[str, str, str]]:
     cats = {lab for lab, cid, k in seen if k == "category" and cid not in historical}
     out = [e for e in seen if not (e[2] == "loose" and e[0] in cats)
            and not (e[2] == "category" and e[1] in historical and e[0] in loose)]
-    return sorted(out, key=lambda e: (-len(e[0]), e[0]))
+    # A total order (never the set's, which changes with the hash seed): a label with two
+    # meanings ("автомобільної техніки": vehicles and fuel tanks, or military auto before the
+    # merge) lists today's category first; _on_day picks the one that existed on the day.
+    return sorted(out, key=lambda e: (-len(e[0]), e[0], e[1] in historical, e[2], e[1]))
+
+
+@cache
+def _meanings() -> dict[str, tuple[str, ...]]:
+    """Every category a label can name, in _label_index's order."""
+    out: dict[str, tuple[str, ...]] = {}
+    for lab, cid, kind in _label_index():
+        if kind == "category":
+            out[lab] = (*out.get(lab, ()), cid)
+    return out
+
+
+def _on_day(lab: str, cid: str, day: date) -> str:
+    """The category a label names on `day`: the first of its meanings that existed then."""
+    options = _meanings().get(norm(lab), ())
+    if len(options) < 2 or categories.BY_ID[cid].exists_on(day):
+        return cid
+    return next((o for o in options if categories.BY_ID[o].exists_on(day)), cid)
 
 
 def norm(text: str) -> str:
@@ -456,6 +477,8 @@ def extract(art: Article, day: date) -> list[Claim]:
             else:
                 kind = label[4]
             s, e, lab, cid, lkind = label
+            if cid in categories.BY_ID:
+                cid = _on_day(lab, cid, day)
             if kind != "context":
                 kind = lkind
             if lab in GENERIC_LABELS and cid == "personnel":
