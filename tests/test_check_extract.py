@@ -79,3 +79,36 @@ def test_label_with_two_meanings_is_read_by_the_day(ledger: LedgerView) -> None:
     assert one(text, date(2022, 3, 10)).category == "military_auto"
     doc = check_text(text, ledger, date(2024, 11, 14))
     assert [c["verdict"] for c in doc["claims"]] == ["supported"]  # type: ignore[index]
+
+
+# -- number forms -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "value", "precision", "qualifier"), [
+    ("By Kyiv's count Russia has now lost 1.5 million troops.", 1_500_000, 100_000, None),
+    ("The army says about 21.6 thousand soldiers were lost in May.", 21_600, 100, "about"),
+    ("Over the past day Russia lost about 1.4 thousand soldiers, Kyiv said.", 1_400, 100,
+     "about"),
+    ("Russia suffered 2010 casualties in one day, the General Staff said.", 2_010, 10, None),
+    ("By the General Staff's count Russia has lost 716k troops.", 716_000, 1_000, None),
+    ("Kyiv puts Russian losses at 1.1m troops since 2022.", 1_100_000, 100_000, None),
+    ("Загалом окупанти втратили 1,2 тис. осіб за добу.", 1_200, 100, None),
+    ("Від початку вторгнення втрати росіян сягнули 1 мільйон 209 880 осіб.", 1_209_880, 1,
+     None),
+    ("Russia lost twenty-three artillery systems in a single day.", 23, 1, None),
+    ("Russia has lost 2 thousand 109 tanks since the war began.", 2_109, 1, None),
+])
+def test_number_forms_give_one_claim_with_value_and_precision(
+        text: str, value: int, precision: int, qualifier: str | None) -> None:
+    c = one(text, date(2025, 3, 20))
+    assert c.value == value
+    assert c.number is not None and c.number.precision == precision
+    assert c.qualifier == qualifier
+
+
+@pytest.mark.parametrize("text", [
+    "In 2023 troops lost ground near the river.",
+    "Since 2022 tanks have changed their armour.",
+    "The unit was formed on 1.4 and moved to the front on 2.5.",
+])
+def test_years_and_dates_are_no_counts(text: str) -> None:
+    assert claims_of(text) == []
