@@ -257,7 +257,28 @@ def _label_index() -> list[tuple[str, str, str]]:
     cats = {lab for lab, cid, k in seen if k == "category" and cid not in historical}
     out = [e for e in seen if not (e[2] == "loose" and e[0] in cats)
            and not (e[2] == "category" and e[1] in historical and e[0] in loose)]
-    return sorted(out, key=lambda e: (-len(e[0]), e[0]))
+    # A total order (never the set's, which changes with the hash seed): a label with two
+    # meanings ("автомобільної техніки": vehicles and fuel tanks, or military auto before the
+    # merge) lists today's category first; _on_day picks the one that existed on the day.
+    return sorted(out, key=lambda e: (-len(e[0]), e[0], e[1] in historical, e[2], e[1]))
+
+
+@cache
+def _meanings() -> dict[str, tuple[str, ...]]:
+    """Every category a label can name, in _label_index's order."""
+    out: dict[str, tuple[str, ...]] = {}
+    for lab, cid, kind in _label_index():
+        if kind == "category":
+            out[lab] = (*out.get(lab, ()), cid)
+    return out
+
+
+def _on_day(lab: str, cid: str, day: date) -> str:
+    """The category a label names on `day`: the first of its meanings that existed then."""
+    options = _meanings().get(norm(lab), ())
+    if len(options) < 2 or categories.BY_ID[cid].exists_on(day):
+        return cid
+    return next((o for o in options if categories.BY_ID[o].exists_on(day)), cid)
 
 
 def norm(text: str) -> str:
@@ -375,12 +396,25 @@ def _date_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _DATE_SPANS.finditer(text)]
 
 
+_YEAR_BEFORE_COUNT = re.compile(
+    r"(?:\b(?:in|since|of|by|from|until|till|before|after|during|year|early|late|mid|and|"
+    r"у|в|з|із|до|від|по|с|со|року|году|год)|[-–/])\s*$", re.I)
+"""Words after which a four-digit number is a year even with a category word after it."""
+
+
+def _label_right_after(text: str, end: int) -> bool:
+    """Whether a category word follows a number at once ("2010 casualties")."""
+    found = _labels_in_raw(text[end:end + 60])
+    return bool(found) and found[0][0] == 1 and text[end:end + 1] == " "
+
+
 def _is_not_a_loss(text: str, n: Number) -> bool:
     before = text[max(0, n.start - 12):n.start]
     after = text[n.end:n.end + 16]
     if n.written == "digits" and re.fullmatch(r"(?:19|20)\d\d", n.text) and not re.match(
-            r"^\s*(?:\(|[a-zа-яіїєґ]+ (?:\w+ )?(?:tanks|танк))", after, re.I):
-        return True  # a year
+            r"^\s*(?:\(|[a-zа-яіїєґ]+ (?:\w+ )?(?:tanks|танк))", after, re.I) and not (
+            _YEAR_BEFORE_COUNT.search(before) is None and _label_right_after(text, n.end)):
+        return True  # a year, unless a category word follows it ("2010 casualties")
     if _DATE_AROUND.search(before) or _DATE_AFTER.search(after):
         return True
     if re.match(r"^[.:/]\d", after) or re.search(r"\d[.:/]$", before):
@@ -427,13 +461,14 @@ def extract(art: Article, day: date) -> list[Claim]:
                     and CONTINUATION.search(s_text))) and not IN_SCOPE_ANYWAY.search(s_text):
             scope = prev_scope[1]  # "Other losses were claimed in …" goes on with that source
         prev_scope = (si, scope) if scope else None
-        found = numbers.find(s_text) + _singular_ones(s_text)
+        found = numbers.find(s_text, art.language) + _singular_ones(s_text)
         found.sort(key=lambda n: n.start)
         dates = _date_spans(s_text) + [(m.start(), m.end()) for m in MILESTONE.finditer(s_text)]
         sent_labels = _labels_in_raw(s_text)
         sentence_claims: list[Claim] = []
         for n in found:
-            if _is_not_a_loss(s_text, n) or any(a <= n.start < b for a, b in dates):
+            if _is_not_a_loss(s_text, n) or (n.written != "mixed" and any(
+                    a <= n.start < b for a, b in dates)):  # "1.4 thousand" is no 1 April
                 continue
             if re.match(r"^\s*(?:by one|of (?:the|its|their|them)|another|more time|point)\b",
                         s_text[n.end:n.end + 16], re.I) and n.written == "words":
@@ -463,6 +498,8 @@ def extract(art: Article, day: date) -> list[Claim]:
             else:
                 kind = label[4]
             s, e, lab, cid, lkind = label
+            if cid in categories.BY_ID:
+                cid = _on_day(lab, cid, day)
             if kind != "context":
                 kind = lkind
             if lab in GENERIC_LABELS and cid == "personnel":
