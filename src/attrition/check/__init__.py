@@ -10,6 +10,7 @@ from typing import Any
 
 from attrition.check import article as articles
 from attrition.check import claims as extraction
+from attrition.check import context
 from attrition.check.confirmed import ConfirmedView
 from attrition.check.ledger import LedgerView
 from attrition.check.verify import NOTE, Verifier
@@ -34,6 +35,7 @@ def check_text(text: str, ledger: LedgerView, day: date | None = None,
             raise CheckError("the article has no date in its header or first lines; "
                              "give one with --date")
     claims = extraction.extract(art, day)
+    context.inherit_periods(art, claims)
     verifier = Verifier(ledger)
     windows = extraction.document_windows(art, day)
     out = []
