@@ -5,6 +5,8 @@ are counted over that period, not the last day."""
 
 from __future__ import annotations
 
+import re
+
 from attrition.check.article import Article
 from attrition.check.claims import Claim
 
@@ -12,6 +14,10 @@ REACH = 3
 """How many sentences (or list lines) a stated period carries over."""
 
 RULE = "discourse.period_of_previous_figure"
+SOME_DAY = re.compile(r"\b(?:in|on) (?:a|one) (?:single )?day\b|\bsingle day\b|"
+                      r"за (?:одну )?добу|за один день|за одни сутки", re.I)
+""""in a single day" inside a round-up: one day of its period, which the text does not name
+(rule discourse.some_day_of_period)."""
 
 
 def inherit_periods(art: Article, claims: list[Claim]) -> None:
@@ -27,6 +33,15 @@ def inherit_periods(art: Article, claims: list[Claim]) -> None:
         if c.measure in ("window", "average") and c.period is not None \
                 and c.period[0] is not None and c.period[0] != c.period[1]:
             source = (si, c)
+            continue
+        if source is not None and si - source[0] <= REACH and c.period is None \
+                and not c.date_stated and c.measure in (None, "change") \
+                and SOME_DAY.search(c.sentence.text):
+            c.measure = "change"
+            c.within = source[1].period  # type: ignore[attr-defined]
+            ids = getattr(c, "rule_ids", None)
+            if isinstance(ids, list):
+                ids.append("discourse.some_day_of_period")
             continue
         if c.measure is not None or c.period is not None or c.date_stated:
             source = None  # a figure of its own day or a total: the round-up has ended

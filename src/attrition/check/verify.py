@@ -130,10 +130,6 @@ def _qualifier_rule(qualifier: str | None) -> str:
     return "tolerance." + (qualifier or "none").replace(" ", "_")
 
 
-_SOME_DAY = re.compile(r"\b(?:in|on) (?:a|one) (?:single )?day\b|\bsingle day\b|"
-                       r"за (?:одну )?добу|за один день|за одни сутки", re.I)
-
-
 def _heirs(comps: tuple[str, ...], day: date) -> tuple[str, ...] | None:
     """What a category counted under an old name is counted as on `day` ("fuel tanks"
     after the merge of 1 May 2022 is vehicles and fuel tanks), or None."""
@@ -195,6 +191,7 @@ class Verifier:
                           why=f"{c.label!r} names no category the ledger has on {end}")
         policy: list[str] = []
         explain_measures = [measure]
+        explain_first: list[tuple[str, date | None, date]] = []
         sized = _heirs(comps, end) or comps
         if not self._fits(sized, measure, c.value, start, end):
             # the words point at a measure the figure cannot be ("lost 2,146 artillery
@@ -211,6 +208,7 @@ class Verifier:
                     # the period came with the measure's cue ("in June"): a total or a
                     # day's figure is the article's report's
                     fits[0] = (fits[0][0], day if fits[0][0] == "change" else None, day)
+                explain_first.append((measure, start, end))
                 measure, start, end = fits[0]
                 policy.append("measure.magnitude")
             elif not fits:
@@ -219,11 +217,10 @@ class Verifier:
                 explain_measures.append("total" if measure == "change" else "change")
         stated = [self.reading(comps, measure, start, end)]
         stated += self._stated_alternatives(c, measure, start, end)
-        if measure == "change" and not c.date_stated and windows and \
-                _SOME_DAY.search(c.sentence.text):
+        if measure == "change" and not c.date_stated and getattr(c, "within", None):
             # "2,030 in a single day" in a piece about November: one day of that period,
             # which the text does not name: each is a stated reading
-            a, b = windows[0]
+            a, b = c.within  # type: ignore[attr-defined]
             policy.append("period.some_day_of_window")
             stated += [self.reading(comps, "change", a + timedelta(days=k), a + timedelta(
                 days=k)) for k in range((min(b, day) - a).days + 1)
@@ -239,11 +236,14 @@ class Verifier:
             best.rules = policy + best.rules
             return self._finish(best, stated, best_r, stated[0])
         main = stated[0]
-        explained = self._explanations(c, comps, measure, start, end, day)
-        for m in explain_measures[1:]:
-            explained += [e for e in self._explanations(
-                c, comps, m, end if m == "change" else None, end, day)
-                if e.verdict == MISLABELED]
+        # explanations under the measure the words gave first, then under the one the
+        # figure's size chose (a planted "436 troops since the invasion" is the UAV total)
+        explained: list[Result] = []
+        for m, a, z in [*explain_first, (measure, start, end), *(
+                (m, end if m == "change" else None, end) for m in explain_measures[1:])]:
+            explained = self._explanations(c, comps, m, a, z, day)
+            if explained:
+                break
         for e in explained:
             e.rules = policy + e.rules
         if len(explained) == 1:
@@ -292,21 +292,26 @@ class Verifier:
         its kind (a kind with several matches explains nothing)."""
         assert c.value is not None
         out: list[Result] = []
-        if measure in ("change", "total"):
+        if measure in ("change", "total") or start is not None:
             dated = []
             for k in (-1, 1, -2, 2, -3, 3):
                 d = end + timedelta(days=k)
                 if d > day or not (self.ledger.first <= d <= self.ledger.last):
                     continue  # never a report published after the article
-                r = self.reading(comps, measure, d if measure == "change" else None, d)
+                a = d if measure == "change" else None if measure == "total" else \
+                    start + timedelta(days=k) if start is not None else None
+                r = self.reading(comps, measure, a, d)
                 if self._equal(c, r):
                     dated.append(r)
             if len(dated) == 1 and dated[0].actual != self.reading(
                     comps, measure, start, end).actual:
                 r = dated[0]
+                shifted = f"the report of {r.end}" if measure in ("change", "total") else \
+                    f"the reports {r.start} to {r.end}"
                 out.append(Result(WRONG_DATE, r, r.actual, None, rules=["explain.wrong_date"],
-                                  why=f"{c.value:,} is the figure of the report of {r.end}, "
-                                      f"not of {end}"))
+                                  why=f"{c.value:,} is the figure of {shifted}, not of "
+                                      + (f"{end}" if measure in ("change", "total")
+                                         else f"{start} to {end}")))
         labelled: list[tuple[str, Reading]] = []
         heirs = _heirs(comps, end)
         for kind, r in self._other_categories(c, comps, measure, start, end):
@@ -463,8 +468,10 @@ class Verifier:
         named = [cid for cid in sentence_categories(c.sentence.text)
                  if cid in categories.BY_ID and cid not in comps]
         seen = {r.components for _, r in out}
-        for size in (2, 3):
-            for group in combinations(sorted(set(named) | set(comps)), size):
+        names = sorted(set(named) | set(comps))
+        groups = [*combinations(names, 2), *([tuple(names)] if 2 < len(names) <= 4 else [])]
+        for group in groups:
+            if True:
                 if group in seen or group == comps:
                     continue
                 seen.add(group)
