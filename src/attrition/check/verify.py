@@ -4,7 +4,6 @@ with the evidence. Deterministic: the same article and ledger give the same verd
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
