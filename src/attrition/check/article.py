@@ -68,11 +68,26 @@ def read(text: str) -> Article:
         body_start = m.end()
     work = clean(text)
     art = Article(text, body_start, meta)
-    cyr = len(re.findall(r"[а-яіїєґ]", work[body_start:], re.I))
-    lat = len(re.findall(r"[a-z]", work[body_start:], re.I))
-    art.language = "uk" if cyr > lat else "en"
+    art.language = language(work[body_start:])
     art.sentences = split(work, body_start)
     return art
+
+
+_CYR = re.compile(r"[а-яёіїєґ]", re.I)
+_LAT = re.compile(r"[a-z]", re.I)
+_ONLY_RU = re.compile(r"[ыэъё]", re.I)
+_ONLY_UK = re.compile(r"[іїєґ]", re.I)
+
+
+def language(text: str) -> str:
+    """en, uk or ru, by letter statistics: Cyrillic over Latin; then Russian's own letters
+    (ы, э, ъ, ё) against Ukrainian's (і, ї, є, ґ). Both are common (і alone is ~5% of
+    Ukrainian letters, ы ~2% of Russian), so a few quoted words do not flip a text."""
+    sample = text[:20_000]
+    cyr = len(_CYR.findall(sample))
+    if cyr <= len(_LAT.findall(sample)):
+        return "en"
+    return "ru" if len(_ONLY_RU.findall(sample)) > len(_ONLY_UK.findall(sample)) else "uk"
 
 
 _ABBREV = r"(?<!\bNo)(?<!\bNov)(?<!\bFeb)(?<!\bJan)(?<!\bSept)(?<!\bSep)(?<!\bOct)(?<!\bDec)" \

@@ -5,6 +5,7 @@ milestones) are dropped; numbers from other sources are kept and marked out of s
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -12,7 +13,7 @@ from functools import cache, lru_cache
 from itertools import pairwise
 
 from attrition import categories
-from attrition.check import numbers
+from attrition.check import numbers, rules
 from attrition.check.article import MONTH_RE, MONTHS, Article, Sentence
 from attrition.check.numbers import Number
 
@@ -126,9 +127,6 @@ every pattern here linear in the article's length."""
 
 GENERIC_LABELS = frozenset({"losses", "total losses"})
 """Words that name no category at all: the text's topic decides."""
-WEAK_LABELS = frozenset({"losses", "death toll", "people", "men", "lives", "russians",
-                         "military personnel", "personnel"})
-"""Words that name personnel only when nothing more specific is near ("artillery losses")."""
 
 IN_SCOPE_ANYWAY = re.compile(
     r"(?:based on|citing|according to|from) (?:the )?(?:figures|data|statistics|numbers)? ?"
@@ -238,28 +236,70 @@ class Claim:
 
 @cache
 def _label_index() -> list[tuple[str, str, str]]:
-    """(normalised label, category id or name, kind), longest first."""
-    seen: set[tuple[str, str, str]] = set()
+    """(normalised label, category id or name, kind), longest first: the bulletin's own
+    labels (categories.py) and the press's words (the `category` rules of rules/*.toml, with
+    the word forms scripts/build_wordforms.py inflected from their lemmas)."""
+    return [(lab, cid, kind) for lab, cid, kind, _ in _label_rules()]
+
+
+@cache
+def _label_rules() -> list[tuple[str, str, str, str]]:
+    """_label_index with the id of the rule each label comes from."""
+    seen: dict[tuple[str, str, str], str] = {}
+    forms = _wordforms()
+    for r in rules.of_kind("category"):
+        kind = str(r.data.get("kind", "category"))
+        cid = str(r.data["category"])
+        for w in r.words:
+            seen.setdefault((norm(w), cid, kind), r.id)
+        for lemma in r.data.get("lemmas", ()):
+            for w in forms.get(r.lang, {}).get(lemma, [lemma]):
+                seen.setdefault((norm(w), cid, kind), r.id)
     for cat in categories.CATEGORIES:
-        for lab in (cat.en, cat.uk, *cat.synonyms_en, *cat.synonyms_uk,
-                    *categories.PRESS_SYNONYMS.get(cat.id, ())):
-            seen.add((norm(lab), cat.id, "category"))
-    for name, labs in categories.LOOSE_LABELS.items():
-        for lab in labs:
-            seen.add((norm(lab), name, "loose"))
-    for lab in categories.SUM_LABELS:
-        seen.add((norm(lab), "equipment_all", "sum"))
+        for lab in (cat.en, cat.uk, *cat.synonyms_en, *cat.synonyms_uk):
+            lang = "uk" if _CYRILLIC.search(lab) else "en"
+            seen.setdefault((norm(lab), cat.id, "category"), f"{lang}.cat.{cat.id}")
     # A loose word ("vehicles") wins over a historical category's label; the verifier reads
     # it as military auto before the merge. Any other category label wins over a loose one.
     loose = {lab for lab, _, k in seen if k == "loose"}
     historical = {c.id for c in categories.CATEGORIES if c.historical}
     cats = {lab for lab, cid, k in seen if k == "category" and cid not in historical}
-    out = [e for e in seen if not (e[2] == "loose" and e[0] in cats)
+    out = [(*e, rid) for e, rid in seen.items() if not (e[2] == "loose" and e[0] in cats)
            and not (e[2] == "category" and e[1] in historical and e[0] in loose)]
-    # A total order (never the set's, which changes with the hash seed): a label with two
+    # A total order (never a set's, which changes with the hash seed): a label with two
     # meanings ("автомобільної техніки": vehicles and fuel tanks, or military auto before the
     # merge) lists today's category first; _on_day picks the one that existed on the day.
     return sorted(out, key=lambda e: (-len(e[0]), e[0], e[1] in historical, e[2], e[1]))
+
+
+@cache
+def _weak() -> frozenset[str]:
+    """Words that name personnel only when nothing more specific is near ("artillery
+    losses", "military jets"): the `weak` category rules."""
+    return frozenset(norm(w) for r in rules.of_kind("category")
+                     if r.data.get("weak") and r.data.get("kind", "category") == "category"
+                     for w in r.words)
+
+
+@cache
+def label_rule(lab: str, cid: str) -> str | None:
+    """The id of the rule that makes `lab` name `cid`."""
+    key = norm(lab)
+    return next((rid for la, c, _, rid in _label_rules() if la == key and c == cid), None)
+
+
+def _wordforms() -> dict[str, dict[str, list[str]]]:
+    return _wordforms_cached()
+
+
+@cache
+def _wordforms_cached() -> dict[str, dict[str, list[str]]]:
+    path = rules.HERE / "wordforms.json"
+    data: dict[str, dict[str, list[str]]] = json.loads(path.read_text("utf-8"))
+    return data
+
+
+_CYRILLIC = re.compile("[а-яіїєґё]", re.I)
 
 
 @cache
@@ -281,13 +321,15 @@ def _on_day(lab: str, cid: str, day: date) -> str:
 
 
 def norm(text: str) -> str:
-    text = text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'")
+    text = text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'") \
+        .replace("ё", "е")
     return re.sub(r"\s*/\s*", " / ", text)
 
 
 def _norm_keep(text: str) -> str:
     """norm() without the slash spacing, so offsets stay those of `text`."""
-    return text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'")
+    return text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'") \
+        .replace("ё", "е")
 
 
 def _find_label_after(text: str, start: int, limit: int = 48
@@ -349,9 +391,9 @@ def _find_label_before(text: str, pos: int) -> tuple[int, int, str, str, str] | 
     if not found:
         return None
     s, e, lab, cid, kind = found[-1]
-    if lab in WEAK_LABELS and len(found) > 1:
+    if lab in _weak() and len(found) > 1:
         ps, pe, plab, pcid, pkind = found[-2]
-        if re.fullmatch(r"\s*", clause[pe:s]) and plab not in WEAK_LABELS:
+        if re.fullmatch(r"\s*", clause[pe:s]) and plab not in _weak():
             s, lab, cid, kind = ps, plab, pcid, pkind  # "APV losses", "tank losses"
     between = clause[e:]
     # only a separator (and maybe the label's own total) between label and number
@@ -479,7 +521,7 @@ def extract(art: Article, day: date) -> list[Claim]:
                 continue  # "one", "a dozen": only with a category word beside them
             if label is None:
                 prev = [lab for lab in sent_labels if lab[1] <= n.start]
-                strong = [lab for lab in prev if lab[2] not in WEAK_LABELS]
+                strong = [lab for lab in prev if lab[2] not in _weak()]
                 if strong or prev:
                     label = (strong or prev)[-1]
                     kind = "context"
@@ -498,7 +540,7 @@ def extract(art: Article, day: date) -> list[Claim]:
             if lab in GENERIC_LABELS and cid == "personnel":
                 # bare "losses" names whatever the text is about ("tank losses … 521
                 # losses in October"); the verifier still tries personnel
-                ctx = [x[3] for x in sent_labels if x[1] <= n.start and x[2] not in WEAK_LABELS]
+                ctx = [x[3] for x in sent_labels if x[1] <= n.start and x[2] not in _weak()]
                 topic = ctx[-1] if ctx else (recent[1] if recent and si - recent[0] <= 2
                                              else None)
                 if topic is not None and topic != "personnel":
@@ -528,7 +570,7 @@ def extract(art: Article, day: date) -> list[Claim]:
         for c in sentence_claims:
             if c.category and c.label_kind != "comparative" and c.scope is None:
                 last_cat, last_cat_sentence = c.category, si
-        strong_here = [x[3] for x in sent_labels if x[2] not in WEAK_LABELS]
+        strong_here = [x[3] for x in sent_labels if x[2] not in _weak()]
         if strong_here and scope is None:
             recent = (si, strong_here[-1])
         claims.extend(sentence_claims)
@@ -562,7 +604,7 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
     """What a comparative claim is about: a category word in its sentence, else the figure
     beside it, else the last figure before it; and the month or day it ranks."""
     named = [lab for lab in labels if lab[4] in ("category", "loose")
-             and lab[2] not in WEAK_LABELS]
+             and lab[2] not in _weak()]
     beside = next((c.category for c in same if c.category and c.label_kind == "generic"),
                   None)
     if named:
