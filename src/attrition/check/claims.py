@@ -27,68 +27,28 @@ _WD_RE = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True
 _NUMWORD = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
             "два": 2, "три": 3, "чотири": 4, "п'ять": 5, "сім": 7}
 
-OUT_OF_SCOPE: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
-    # (words without which the pattern cannot match: a substring test first spares most
-    #  sentences every regular expression; the pattern; why it is out of scope)
-    (('ukrain', 'україн', 'зсу'),
-     re.compile(r"\bukrain(?:e|ian)(?:'s)?\s+(?:soldiers|troops|servicemen|service ?members|"
-                r"military (?:units|personnel)|aircraft|tanks|casualties|losses|forces lost|"
-                r"army lost|fighters|defenders|soldier)|\bukraine(?:'s)? (?:has )?lost\b|"
-                r"українських (?:військових|солдатів|захисників|бійців)|втрати україни|"
-                r"зсу втратил|\b(?:suffered|sustained|incurred) by ukrain", re.I),
-     "a figure of Ukrainian losses, not Russian"),
-    (('uk', 'u.k.', 'brit', 'intelligence'),
-     re.compile(r"\b(?:uk|u\.k\.|british|britain's) (?:ministry of defen[cs]e|mod|defen[cs]e "
-                r"intelligence|intelligence|military intelligence|defen[cs]e ministry)|"
-                r"\bdefen[cs]e intelligence\b", re.I),
-     "from UK Defence Intelligence, not the General Staff's daily figures"),
-    (('oryx', 'visually', 'warspotting'),
-     re.compile(r"\boryx\b|visually confirmed|visually documented|warspotting", re.I),
-     "from Oryx / visual confirmation, not the General Staff's daily figures"),
-    (('russia', 'moscow', 'kremlin', 'shoigu', 'konashenkov', 'міноборони'),
-     re.compile(r"\brussian (?:ministry of defen[cs]e|defen[cs]e ministry|mod|military "
-                r"said|military claimed)|russia's (?:ministry of defen[cs]e|defen[cs]e "
-                r"ministry|mod)|\bmoscow (?:said|says|claimed|claims)|\bkremlin (?:said|says|"
-                r"claimed)|\bshoigu\b|\bkonashenkov\b|міноборони рф|міноборони росії", re.I),
-     "from the Russian side, not the General Staff"),
-    (('paris', 'france', 'french', 'pentagon', 'u.s.', 'us officials', 'american', 'nato',
-      'cia', 'estonian', 'norwegian'),
-     re.compile(r"\b(?:paris|france|french|pentagon|u\.s\.|us officials|american officials|"
-                r"nato(?: official)?|cia|estonian|norwegian)\b[^.]{0,60}\b(?:estimat|said|"
-                r"says|assess|told)", re.I),
-     "an estimate by another government or body, not the General Staff"),
-    (('think', 'institute', 'iiss', 'isw', 'rusi', 'csis'),
-     re.compile(r"\bthink[- ]tank\b|\binstitute\b[^.]{0,80}\b(?:estimat|assess|calculat)|"
-                r"\b(?:iiss|isw|rusi|csis)\b[^.]{0,60}\b(?:estimat|assess|said|says)", re.I),
-     "an estimate by a research institute, not the General Staff"),
-    (('spokes', 'commander', 'sector', 'direction', 'front', 'area', 'напрямку',
-      'авдіївськ', 'бахмутськ', 'покровськ'),
-     re.compile(r"\b(?:spokesperson|spokesman|spokeswoman|commander)\b[^.]{0,80}\b(?:sector|"
-                r"direction|group|brigade|troops|forces)\b|\b(?:tavria|khortytsia|avdiivka|"
-                r"bakhmut|pokrovsk|kupiansk|lyman|kharkiv|zaporizhzhia) (?:sector|direction|"
-                r"front|area)|напрямку\b|на (?:авдіївському|бахмутському|покровському) ", re.I),
-     "a figure for one sector of the front, not the General Staff's daily total"),
-    (('russian',),
-     re.compile(r"\brussian (?:officials|authorities|government)\b[^.]{0,80}\b(?:said|say|"
-                r"gave|update|admitted)", re.I), "from the Russian side, not the General Staff"),
-    (('battle', 'fighting', 'assault', 'offensive', 'attack'),
-     re.compile(r"\b(?:battle|fighting|assault|offensive|attacks?) (?:of|for|near|around|on) "
-                r"[A-ZА-ЯІЇЄ]\w+", re.U), "a figure for one battle or sector, not the General "
-                                          "Staff's daily total"),
-    (('pow', 'prisoner', 'surrender', 'полонен'),
-     re.compile(r"\b(?:pows?|prisoners? of war|surrendered|полонен)", re.I),
-     "prisoners of war are not in the General Staff's daily figures"),
-)
+@cache
+def _scope_rules() -> tuple[tuple[tuple[str, ...], re.Pattern[str], str, str, bool], ...]:
+    """(words without which the pattern cannot match: a substring test first spares most
+    sentences every regular expression; the pattern; why it is out of scope; rule id;
+    whether an article that quotes the General Staff overrules it), from rules/*.toml."""
+    out = []
+    for r in rules.of_kind("scope"):
+        flags = 0 if r.data.get("case_sensitive") else re.I
+        out.append((tuple(r.data["keys"]), re.compile(r.data["pattern"], flags),
+                    str(r.data["why"]), r.id,
+                    bool(r.data.get("skip_if_article_quotes_general_staff"))))
+    return tuple(out)
 
 
-
-def _scope_of(text: str, skip_uk: bool) -> str | None:
+def _scope_of(text: str, quotes_gs: bool) -> tuple[str, str] | None:
+    """Why a sentence's figures are out of scope, and the rule that says so."""
     low = text.lower()
-    for keys, rx, why in OUT_OF_SCOPE:
-        if skip_uk and why.startswith("from UK Defence Intelligence"):
+    for keys, rx, why, rid, skippable in _scope_rules():
+        if skippable and quotes_gs:
             continue
         if any(k in low for k in keys) and rx.search(text):
-            return why
+            return why, rid
     return None
 
 
@@ -232,6 +192,9 @@ class Claim:
     """why the claim is out of scope, or None"""
     plus: bool = False
     comparative: dict[str, object] = field(default_factory=dict)
+    rule_ids: list[str] = field(default_factory=list)
+    """Every rule (rules/*.toml) that set something on the claim: its number's scale and
+    qualifier, its category word, its measure and period cues, its scope."""
 
 
 @cache
@@ -281,11 +244,29 @@ def _weak() -> frozenset[str]:
                      for w in r.words)
 
 
+def label_rule(lab: str, cid: str, lang: str = "en") -> str | None:
+    """The id of the rule that makes `lab` name `cid`: the text's own language's when two
+    languages share the word ("танки")."""
+    ids = _label_owners().get((norm(lab), cid), ())
+    return next((i for i in ids if i.startswith(f"{lang}.")), ids[0] if ids else None)
+
+
 @cache
-def label_rule(lab: str, cid: str) -> str | None:
-    """The id of the rule that makes `lab` name `cid`."""
-    key = norm(lab)
-    return next((rid for la, c, _, rid in _label_rules() if la == key and c == cid), None)
+def _label_owners() -> dict[tuple[str, str], tuple[str, ...]]:
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    forms = _wordforms()
+    for r in rules.of_kind("category"):
+        cid = str(r.data["category"])
+        words = [*r.words, *(w for lemma in r.data.get("lemmas", ())
+                             for w in forms.get(r.lang, {}).get(lemma, [lemma]))]
+        for w in words:
+            key = (norm(w), cid)
+            if r.id not in out.get(key, ()):
+                out[key] = (*out.get(key, ()), r.id)
+    for lab, cid, _, rid in _label_rules():
+        if (lab, cid) not in out:
+            out[(lab, cid)] = (rid,)
+    return out
 
 
 def _wordforms() -> dict[str, dict[str, list[str]]]:
@@ -338,9 +319,13 @@ def _find_label_after(text: str, start: int, limit: int = 48
     cut = re.search(r"[.;!?]\s|\d|\(|\n| and \d| та \d", tail)
     window = tail[: cut.start()] if cut else tail
     best = None
-    for s, e, lab, cid, kind in _labels_in_raw(window):
+    found = _labels_in_raw(window)
+    for i, (s, e, lab, cid, kind) in enumerate(found):
         if s > limit:
             break
+        if norm(lab) in _weak() and i + 1 < len(found) and not window[e:found[i + 1][0]].strip():
+            # a weak word right before a specific one: "military helicopters" are helicopters
+            _, e, lab, cid, kind = found[i + 1]
         filler = window[:s]
         if re.search(r"\b(?:of whom|of which|which|who|that|were|was|from|in|on|at|had|have|"
                      r"has|з|у|в)\b", filler.strip().lower()) and s > 3 and not re.match(
@@ -479,7 +464,7 @@ def extract(art: Article, day: date) -> list[Claim]:
     quotes_gs = any(IN_SCOPE_ANYWAY.search(x.text) for x in art.sentences)
     last_cat: str | None = None
     last_cat_sentence = -10
-    prev_scope: tuple[int, str] | None = None
+    prev_scope: tuple[int, tuple[str, str]] | None = None
     recent: tuple[int, str] | None = None
     """The category the text last named with a specific word, and in which sentence."""
     for si, sent in enumerate(art.sentences):
@@ -496,6 +481,8 @@ def extract(art: Article, day: date) -> list[Claim]:
                     and CONTINUATION.search(s_text))) and not IN_SCOPE_ANYWAY.search(s_text):
             scope = prev_scope[1]  # "Other losses were claimed in …" goes on with that source
         prev_scope = (si, scope) if scope else None
+        scope_why = scope[0] if scope else None
+        scope_ids = [scope[1]] if scope else []
         found = numbers.find(s_text, art.language) + _singular_ones(s_text)
         found.sort(key=lambda n: n.start)
         dates = _date_spans(s_text) + [(m.start(), m.end()) for m in MILESTONE.finditer(s_text)]
@@ -550,10 +537,13 @@ def extract(art: Article, day: date) -> list[Claim]:
             end = max(n.end, e if label is after_label else n.end)
             if label is not after_label and kind != "context":
                 start = min(start, s)
+            label_id = label_rule(lab, label[3], art.language) if lab else None
             claim = Claim(sent, sent.start + start, sent.start + end, n.value, n, n.qualifier,
                           lab or None, cid, kind, plus=plus,
-                          scope=scope or (FORECAST_WHY if _forecast_near(s_text, start, end)
-                                          else None))
+                          scope=scope_why or (FORECAST_WHY if _forecast_near(s_text, start, end)
+                                              else None),
+                          rule_ids=[*n.rule_ids, *([label_id] if label_id else []),
+                                    *scope_ids])
             _measure_and_period(claim, s_text, n, day)
             sentence_claims.append(claim)
         for a, b in _comparative_parts(s_text):
@@ -561,7 +551,9 @@ def extract(art: Article, day: date) -> list[Claim]:
             if comp is None:
                 continue
             cs = comp.start - sent.start
-            comp.scope = scope or (FORECAST_WHY if _forecast_near(s_text, cs, cs) else None)
+            comp.scope = scope_why or (FORECAST_WHY if _forecast_near(s_text, cs, cs)
+                                       else None)
+            comp.rule_ids.extend(scope_ids)
             part = s_text[a:b]
             _comparative_subject(comp, part, [(x - a, y - a, w, c, k) for x, y, w, c, k in
                                               sent_labels if a <= x < b],
