@@ -94,6 +94,10 @@ def test_label_with_two_meanings_is_read_by_the_day(ledger: LedgerView) -> None:
     ("Загалом окупанти втратили 1,2 тис. осіб за добу.", 1_200, 100, None),
     ("Від початку вторгнення втрати росіян сягнули 1 мільйон 209 880 осіб.", 1_209_880, 1,
      None),
+    ("За сутки Россия потеряла более 1,2 тыс. военных, сообщил Генштаб.", 1_200, 100, "over"),
+    ("С начала вторжения потери России достигли почти 1,1 млн военных.", 1_100_000, 100_000,
+     "nearly"),
+    ("За сутки противник потерял около полторы тысячи военных.", 1_500, 500, "about"),
     ("Russia lost twenty-three artillery systems in a single day.", 23, 1, None),
     ("Russia has lost 2 thousand 109 tanks since the war began.", 2_109, 1, None),
 ])
@@ -112,3 +116,62 @@ def test_number_forms_give_one_claim_with_value_and_precision(
 ])
 def test_years_and_dates_are_no_counts(text: str) -> None:
     assert claims_of(text) == []
+
+
+# -- sentences, language, category words ------------------------------------------------------
+
+def test_abbreviations_and_initials_end_no_sentence() -> None:
+    art = read("Kyiv counts 593,160 Russian personnel lost since Feb. 24, 2022. U.S. officials "
+               "gave a lower figure. В. Зеленський назвав 1,2 тис. осіб.")
+    assert [s.text for s in art.sentences] == [
+        "Kyiv counts 593,160 Russian personnel lost since Feb. 24, 2022.",
+        "U.S. officials gave a lower figure.", "В. Зеленський назвав 1,2 тис. осіб."]
+
+
+def test_a_hard_wrap_is_no_sentence_break_but_a_blank_line_is() -> None:
+    text = ("Russia lost 1,200\ntroops over the past day, the General Staff said in its "
+            "morning update,\nand the figure was the highest this week.\n\nTanks — 9,419\n"
+            "• personnel — 700,000")
+    art = read(text)
+    assert [s.text for s in art.sentences] == [
+        "Russia lost 1,200 troops over the past day, the General Staff said in its morning "
+        "update, and the figure was the highest this week.", "Tanks — 9,419",
+        "• personnel — 700,000"]
+    c = one("Over the past day Russia lost 1,200\ntroops, Kyiv said.")
+    assert (c.value, c.category, c.measure) == (1200, "personnel", "change")
+
+
+def test_kyiv_counts_since_feb_24_gives_one_claim() -> None:
+    c = one("Kyiv counts 593,160 Russian personnel lost in Ukraine since Feb. 24, 2022.",
+            date(2024, 8, 13))
+    assert (c.value, c.category, c.measure) == (593160, "personnel", "total")
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("За сутки ВСУ уничтожили 1 200 военных и 15 танков, сообщил Генштаб.", "ru"),
+    ("За сутки уничтожено 2 НРК.", "ru"),
+    ("За добу знищено 2 НРК.", "uk"),
+    ("За добу окупанти втратили 1 380 осіб і 9 танків.", "uk"),
+    ("Russia lost 1,380 troops, the General Staff (Генштаб) said.", "en"),
+])
+def test_language_by_letters_and_marker_words(text: str, lang: str) -> None:
+    assert read(text).language == lang
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("Moscow has lost 369 military jets since the invasion, Kyiv says.", "aircraft"),
+    ("Russia lost 4 jet artillery systems over the past day.", "mlrs"),
+    ("Moscow lost 5 military helicopters in a week, Kyiv said.", "helicopters"),
+    ("За сутки уничтожено 30 боевых бронированных машин.", "afv"),
+    ("За сутки уничтожены 14 танков и 3 РСЗО.", "tanks"),
+    ("С начала вторжения сбито 2 426 крылатых ракет.", "cruise_missiles"),
+    ("Від початку вторгнення знищено 1 підводний човен.", "submarines"),
+])
+def test_category_words(text: str, category: str) -> None:
+    assert claims_of(text)[0].category == category
+
+
+def test_rule_ids_name_every_rule_that_set_something() -> None:
+    c = one("British intelligence says Russia has lost more than 450 thousand troops.")
+    assert c.rule_ids == ["en.scale.thousand", "en.qual.over", "en.cat.personnel",
+                          "en.scope.uk_defence_intelligence"]

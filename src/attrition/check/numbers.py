@@ -162,6 +162,11 @@ def _own(lex: _Lexicon, m: re.Match[str], rid: str, lang: str) -> str:
     if rid.startswith(f"{lang}."):
         return rid
     kind = rid.split(".")[1]
+    if kind == "num" and m["words"]:
+        for part in re.split(r"[- ]", m["words"].lower()):
+            own = lex.owners.get((part, lang))
+            if own is not None and lex.words.get(part, (0, ""))[1] == rid:
+                return own
     for w in (m["mult"], m["c_sc"], m["m_sc"], m["wmult"], m["phrase"]):
         if w:
             own = lex.owners.get((w.lower(), lang))

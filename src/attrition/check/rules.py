@@ -84,3 +84,9 @@ def alternation(words: list[str] | tuple[str, ...]) -> str:
     """A regex alternation of literal words, longest first (so "more than" beats "more"),
     ties in alphabetical order."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def language_data(lang: str) -> dict[str, Any]:
+    """A language file's [language] table (marker words)."""
+    data = _file(lang).get("language", {})
+    return data if isinstance(data, dict) else {}
