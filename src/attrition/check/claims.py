@@ -981,7 +981,7 @@ def sentence_categories(text: str) -> list[str]:
     the parts from which a `mislabeled` verdict may build a sum."""
     out: list[str] = []
     for _, _, lab, cid, kind in _labels_in_raw(text):
-        if lab in WEAK_LABELS:
+        if norm(lab) in _weak():
             continue
         cid = "vehicles_fuel_tanks" if kind == "loose" else cid
         if cid not in out:
