@@ -166,6 +166,7 @@ WINDOW_CUES = _from_word_start(WINDOW_CUES)
 AVERAGE_CUES = _from_word_start(AVERAGE_CUES)
 DATE_CUES = _from_word_start(DATE_CUES)
 _SAY = re.compile(r"\b(?:said|says|reported|reports|announced|published|stated|released|"
+                  r"claimed|claims|added|told|wrote|estimated|confirmed|"
                   r"posted|update|updated|report|figures|data|повідоми\w*|заявив|заявили|"
                   r"оприлюднив|зведення\w*)\s+(?:\w+\s+)?$", re.I)
 
@@ -475,11 +476,22 @@ def _is_not_a_loss(text: str, n: Number) -> bool:
     return bool(n.written == "digits" and re.search(r"(?:\bday|\bдень)\s*$", before, re.I))
 
 
+_SINGULAR = re.compile(
+    r"(?<![\w-])(?:a|an|another|one more)\s+(?=(?:russian\s+|enemy\s+)?(?:helicopter|"
+    r"submarine|tank|plane|warplane|fighter jet|fighter|bomber|jet|warship|ship|boat|drone|"
+    r"aircraft|cruise missile|air[- ]defen[cs]e system|anti-aircraft system|"
+    r"multiple rocket launcher|artillery system)\b)", re.I)
+"""The figure 1 written as an article: "an air defence system", "another fighter jet"."""
+DOWNED = re.compile(r"\b(?:shot down|downed|intercepted|destroyed|neutrali[sz]ed|збит\w*|"
+                    r"знищен\w*|сбит\w*|уничтожен\w*)", re.I)
+"""What makes a launched or fired weapon a loss after all ("missiles fired by Russia have
+been shot down")."""
+
+
 def _singular_ones(text: str) -> list[Number]:
     """"a helicopter", "one submarine": the figure 1 written as an article."""
     out = []
-    for m in re.finditer(r"(?<![\w-])(?:a|an)\s+(?=(helicopter|submarine|tank|plane|jet|"
-                         r"warship|ship|boat|drone|aircraft|cruise missile)\b)", text, re.I):
+    for m in _SINGULAR.finditer(text):
         out.append(Number(1, m.start(), m.end() - 1, m.group(0).strip(), 1, "words"))
     return out
 
@@ -521,7 +533,9 @@ def extract(art: Article, day: date) -> list[Claim]:
                         s_text[n.end:n.end + 16], re.I) and n.written == "words":
                 continue
             near = s_text[max(0, n.start - 30):n.end + 45]
-            if NOT_LOSS_CONTEXT.search(near):
+            nl = NOT_LOSS_CONTEXT.search(near)
+            if nl and not (nl.group(0).lower() in ("launched", "fired")
+                           and DOWNED.search(s_text)):
                 continue
             after_label = _find_label_after(s_text, n.end)
             plus = s_text[max(0, n.start - 2):n.start].strip().endswith("+")
@@ -777,6 +791,12 @@ _TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b
 """resolve_period's patterns, compiled once (it runs for every figure)."""
 
 
+_STARTED = re.compile(r"\b(?:began|begun|begin|started|start|launched|beginning|since|"
+                      r"розпочал\w*|почал\w*|началась|начал\w*)\b[^,.;]*$")
+"""A date that says when something began ("the assault that began on October 10") dates
+that event, not the figure beside it."""
+
+
 def resolve_period(s: str, pos: int, day: date, measure: str | None
                    ) -> tuple[tuple[date | None, date] | None, str]:
     """Report dates the sentence states for a figure at `pos`, or None (the article's)."""
@@ -849,7 +869,8 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         return (d, d), f"the losses of {m.group(1).title()} {loss} (report of {d})"
     if "yesterday" in low or "вчора" in low:
         return (day, day), "yesterday's losses (the report of the article's day)"
-    m = _ON_DAY.search(low)
+    m = next((x for x in _ON_DAY.finditer(low)
+              if not _STARTED.search(low[max(0, x.start() - 40):x.start()])), None)
     if m and measure in (None, "change"):
         mon = MONTHS[m.group(1)]
         try:
