@@ -47,10 +47,6 @@ for lf in sorted((folder / "labels").glob("*.json")):
 print(json.dumps(docs, ensure_ascii=False))
 """
 
-NONDETERMINISTIC = ("the checker is not deterministic today (issue 11: it keeps the first "
-                    "matching reading in hash order); remove this mark when it is")
-
-
 def under_seeds(args: list[str], stdin: str | None = None, env: dict[str, str] | None = None
                 ) -> dict[str, bytes]:
     """stdout of `python args...` under each seed."""
@@ -108,7 +104,6 @@ def test_the_harness_sees_hash_order() -> None:
         assert_identical(outs)
 
 
-@pytest.mark.xfail(strict=True, reason=NONDETERMINISTIC)
 def test_cli_check_is_byte_identical_under_three_seeds(loaded_db: str) -> None:
     """The issue's one-line repro, through the command line."""
     outs = under_seeds(["-m", "attrition.cli", "check", "-", "--date", "2024-11-14",
@@ -119,7 +114,6 @@ def test_cli_check_is_byte_identical_under_three_seeds(loaded_db: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=NONDETERMINISTIC)
 def test_whole_eval_is_byte_identical_under_three_seeds(loaded_db: str) -> None:
     if not (EVAL / "labels").is_dir():
         pytest.skip("shared/eval is not beside the project")

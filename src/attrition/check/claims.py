@@ -5,6 +5,7 @@ milestones) are dropped; numbers from other sources are kept and marked out of s
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -12,7 +13,7 @@ from functools import cache, lru_cache
 from itertools import pairwise
 
 from attrition import categories
-from attrition.check import numbers
+from attrition.check import numbers, rules
 from attrition.check.article import MONTH_RE, MONTHS, Article, Sentence
 from attrition.check.numbers import Number
 
@@ -26,68 +27,28 @@ _WD_RE = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True
 _NUMWORD = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
             "два": 2, "три": 3, "чотири": 4, "п'ять": 5, "сім": 7}
 
-OUT_OF_SCOPE: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
-    # (words without which the pattern cannot match: a substring test first spares most
-    #  sentences every regular expression; the pattern; why it is out of scope)
-    (('ukrain', 'україн', 'зсу'),
-     re.compile(r"\bukrain(?:e|ian)(?:'s)?\s+(?:soldiers|troops|servicemen|service ?members|"
-                r"military (?:units|personnel)|aircraft|tanks|casualties|losses|forces lost|"
-                r"army lost|fighters|defenders|soldier)|\bukraine(?:'s)? (?:has )?lost\b|"
-                r"українських (?:військових|солдатів|захисників|бійців)|втрати україни|"
-                r"зсу втратил|\b(?:suffered|sustained|incurred) by ukrain", re.I),
-     "a figure of Ukrainian losses, not Russian"),
-    (('uk', 'u.k.', 'brit', 'intelligence'),
-     re.compile(r"\b(?:uk|u\.k\.|british|britain's) (?:ministry of defen[cs]e|mod|defen[cs]e "
-                r"intelligence|intelligence|military intelligence|defen[cs]e ministry)|"
-                r"\bdefen[cs]e intelligence\b", re.I),
-     "from UK Defence Intelligence, not the General Staff's daily figures"),
-    (('oryx', 'visually', 'warspotting'),
-     re.compile(r"\boryx\b|visually confirmed|visually documented|warspotting", re.I),
-     "from Oryx / visual confirmation, not the General Staff's daily figures"),
-    (('russia', 'moscow', 'kremlin', 'shoigu', 'konashenkov', 'міноборони'),
-     re.compile(r"\brussian (?:ministry of defen[cs]e|defen[cs]e ministry|mod|military "
-                r"said|military claimed)|russia's (?:ministry of defen[cs]e|defen[cs]e "
-                r"ministry|mod)|\bmoscow (?:said|says|claimed|claims)|\bkremlin (?:said|says|"
-                r"claimed)|\bshoigu\b|\bkonashenkov\b|міноборони рф|міноборони росії", re.I),
-     "from the Russian side, not the General Staff"),
-    (('paris', 'france', 'french', 'pentagon', 'u.s.', 'us officials', 'american', 'nato',
-      'cia', 'estonian', 'norwegian'),
-     re.compile(r"\b(?:paris|france|french|pentagon|u\.s\.|us officials|american officials|"
-                r"nato(?: official)?|cia|estonian|norwegian)\b[^.]{0,60}\b(?:estimat|said|"
-                r"says|assess|told)", re.I),
-     "an estimate by another government or body, not the General Staff"),
-    (('think', 'institute', 'iiss', 'isw', 'rusi', 'csis'),
-     re.compile(r"\bthink[- ]tank\b|\binstitute\b[^.]{0,80}\b(?:estimat|assess|calculat)|"
-                r"\b(?:iiss|isw|rusi|csis)\b[^.]{0,60}\b(?:estimat|assess|said|says)", re.I),
-     "an estimate by a research institute, not the General Staff"),
-    (('spokes', 'commander', 'sector', 'direction', 'front', 'area', 'напрямку',
-      'авдіївськ', 'бахмутськ', 'покровськ'),
-     re.compile(r"\b(?:spokesperson|spokesman|spokeswoman|commander)\b[^.]{0,80}\b(?:sector|"
-                r"direction|group|brigade|troops|forces)\b|\b(?:tavria|khortytsia|avdiivka|"
-                r"bakhmut|pokrovsk|kupiansk|lyman|kharkiv|zaporizhzhia) (?:sector|direction|"
-                r"front|area)|напрямку\b|на (?:авдіївському|бахмутському|покровському) ", re.I),
-     "a figure for one sector of the front, not the General Staff's daily total"),
-    (('russian',),
-     re.compile(r"\brussian (?:officials|authorities|government)\b[^.]{0,80}\b(?:said|say|"
-                r"gave|update|admitted)", re.I), "from the Russian side, not the General Staff"),
-    (('battle', 'fighting', 'assault', 'offensive', 'attack'),
-     re.compile(r"\b(?:battle|fighting|assault|offensive|attacks?) (?:of|for|near|around|on) "
-                r"[A-ZА-ЯІЇЄ]\w+", re.U), "a figure for one battle or sector, not the General "
-                                          "Staff's daily total"),
-    (('pow', 'prisoner', 'surrender', 'полонен'),
-     re.compile(r"\b(?:pows?|prisoners? of war|surrendered|полонен)", re.I),
-     "prisoners of war are not in the General Staff's daily figures"),
-)
+@cache
+def _scope_rules() -> tuple[tuple[tuple[str, ...], re.Pattern[str], str, str, bool], ...]:
+    """(words without which the pattern cannot match: a substring test first spares most
+    sentences every regular expression; the pattern; why it is out of scope; rule id;
+    whether an article that quotes the General Staff overrules it), from rules/*.toml."""
+    out = []
+    for r in rules.of_kind("scope"):
+        flags = 0 if r.data.get("case_sensitive") else re.I
+        out.append((tuple(r.data["keys"]), re.compile(r.data["pattern"], flags),
+                    str(r.data["why"]), r.id,
+                    bool(r.data.get("skip_if_article_quotes_general_staff"))))
+    return tuple(out)
 
 
-
-def _scope_of(text: str, skip_uk: bool) -> str | None:
+def _scope_of(text: str, quotes_gs: bool) -> tuple[str, str] | None:
+    """Why a sentence's figures are out of scope, and the rule that says so."""
     low = text.lower()
-    for keys, rx, why in OUT_OF_SCOPE:
-        if skip_uk and why.startswith("from UK Defence Intelligence"):
+    for keys, rx, why, rid, skippable in _scope_rules():
+        if skippable and quotes_gs:
             continue
         if any(k in low for k in keys) and rx.search(text):
-            return why
+            return why, rid
     return None
 
 
@@ -126,9 +87,6 @@ every pattern here linear in the article's length."""
 
 GENERIC_LABELS = frozenset({"losses", "total losses"})
 """Words that name no category at all: the text's topic decides."""
-WEAK_LABELS = frozenset({"losses", "death toll", "people", "men", "lives", "russians",
-                         "military personnel", "personnel"})
-"""Words that name personnel only when nothing more specific is near ("artillery losses")."""
 
 IN_SCOPE_ANYWAY = re.compile(
     r"(?:based on|citing|according to|from) (?:the )?(?:figures|data|statistics|numbers)? ?"
@@ -189,7 +147,8 @@ COMPARATIVE = re.compile(
     r"\b(?:highest|record(?:-breaking| high| number| daily)?\b|worst|deadliest|heaviest|"
     r"largest|biggest|greatest|peak(?:ed)?|unprecedented|second[- ](?:highest|worst|largest|"
     r"deadliest|heaviest)|most (?:in|since|of any|catastrophic|costly|deadly|losses)|"
-    r"the most\b|first time since|only surpassed|surpassed|trended (?:down|up)wards?|"
+    r"the most\b|first time since|for the first time|first time ever|вперше|впервые|"
+    r"only surpassed|surpassed|trended (?:down|up)wards?|"
     r"consecutive|lowest|fewest|one of (?:its|the) \w+est|shy of|short of|away from the|"
     r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*)", re.I)
 
@@ -207,6 +166,7 @@ WINDOW_CUES = _from_word_start(WINDOW_CUES)
 AVERAGE_CUES = _from_word_start(AVERAGE_CUES)
 DATE_CUES = _from_word_start(DATE_CUES)
 _SAY = re.compile(r"\b(?:said|says|reported|reports|announced|published|stated|released|"
+                  r"claimed|claims|added|told|wrote|estimated|confirmed|"
                   r"posted|update|updated|report|figures|data|повідоми\w*|заявив|заявили|"
                   r"оприлюднив|зведення\w*)\s+(?:\w+\s+)?$", re.I)
 
@@ -234,39 +194,125 @@ class Claim:
     """why the claim is out of scope, or None"""
     plus: bool = False
     comparative: dict[str, object] = field(default_factory=dict)
+    rule_ids: list[str] = field(default_factory=list)
+    """Every rule (rules/*.toml) that set something on the claim: its number's scale and
+    qualifier, its category word, its measure and period cues, its scope."""
 
 
 @cache
 def _label_index() -> list[tuple[str, str, str]]:
-    """(normalised label, category id or name, kind), longest first."""
-    seen: set[tuple[str, str, str]] = set()
+    """(normalised label, category id or name, kind), longest first: the bulletin's own
+    labels (categories.py) and the press's words (the `category` rules of rules/*.toml, with
+    the word forms scripts/build_wordforms.py inflected from their lemmas)."""
+    return [(lab, cid, kind) for lab, cid, kind, _ in _label_rules()]
+
+
+@cache
+def _label_rules() -> list[tuple[str, str, str, str]]:
+    """_label_index with the id of the rule each label comes from."""
+    seen: dict[tuple[str, str, str], str] = {}
+    forms = _wordforms()
+    for r in rules.of_kind("category"):
+        kind = str(r.data.get("kind", "category"))
+        cid = str(r.data["category"])
+        for w in r.words:
+            seen.setdefault((norm(w), cid, kind), r.id)
+        for lemma in r.data.get("lemmas", ()):
+            for w in forms.get(r.lang, {}).get(lemma, [lemma]):
+                seen.setdefault((norm(w), cid, kind), r.id)
     for cat in categories.CATEGORIES:
-        for lab in (cat.en, cat.uk, *cat.synonyms_en, *cat.synonyms_uk,
-                    *categories.PRESS_SYNONYMS.get(cat.id, ())):
-            seen.add((norm(lab), cat.id, "category"))
-    for name, labs in categories.LOOSE_LABELS.items():
-        for lab in labs:
-            seen.add((norm(lab), name, "loose"))
-    for lab in categories.SUM_LABELS:
-        seen.add((norm(lab), "equipment_all", "sum"))
+        for lab in (cat.en, cat.uk, *cat.synonyms_en, *cat.synonyms_uk):
+            lang = "uk" if _CYRILLIC.search(lab) else "en"
+            seen.setdefault((norm(lab), cat.id, "category"), f"{lang}.cat.{cat.id}")
     # A loose word ("vehicles") wins over a historical category's label; the verifier reads
     # it as military auto before the merge. Any other category label wins over a loose one.
     loose = {lab for lab, _, k in seen if k == "loose"}
     historical = {c.id for c in categories.CATEGORIES if c.historical}
     cats = {lab for lab, cid, k in seen if k == "category" and cid not in historical}
-    out = [e for e in seen if not (e[2] == "loose" and e[0] in cats)
+    out = [(*e, rid) for e, rid in seen.items() if not (e[2] == "loose" and e[0] in cats)
            and not (e[2] == "category" and e[1] in historical and e[0] in loose)]
-    return sorted(out, key=lambda e: (-len(e[0]), e[0]))
+    # A total order (never a set's, which changes with the hash seed): a label with two
+    # meanings ("автомобільної техніки": vehicles and fuel tanks, or military auto before the
+    # merge) lists today's category first; _on_day picks the one that existed on the day.
+    return sorted(out, key=lambda e: (-len(e[0]), e[0], e[1] in historical, e[2], e[1]))
+
+
+@cache
+def _weak() -> frozenset[str]:
+    """Words that name personnel only when nothing more specific is near ("artillery
+    losses", "military jets"): the `weak` category rules."""
+    return frozenset(norm(w) for r in rules.of_kind("category")
+                     if r.data.get("weak") and r.data.get("kind", "category") == "category"
+                     for w in r.words)
+
+
+def label_rule(lab: str, cid: str, lang: str = "en") -> str | None:
+    """The id of the rule that makes `lab` name `cid`: the text's own language's when two
+    languages share the word ("танки")."""
+    ids = _label_owners().get((norm(lab), cid), ())
+    return next((i for i in ids if i.startswith(f"{lang}.")), ids[0] if ids else None)
+
+
+@cache
+def _label_owners() -> dict[tuple[str, str], tuple[str, ...]]:
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    forms = _wordforms()
+    for r in rules.of_kind("category"):
+        cid = str(r.data["category"])
+        words = [*r.words, *(w for lemma in r.data.get("lemmas", ())
+                             for w in forms.get(r.lang, {}).get(lemma, [lemma]))]
+        for w in words:
+            key = (norm(w), cid)
+            if r.id not in out.get(key, ()):
+                out[key] = (*out.get(key, ()), r.id)
+    for lab, cid, _, rid in _label_rules():
+        if (lab, cid) not in out:
+            out[(lab, cid)] = (rid,)
+    return out
+
+
+def _wordforms() -> dict[str, dict[str, list[str]]]:
+    return _wordforms_cached()
+
+
+@cache
+def _wordforms_cached() -> dict[str, dict[str, list[str]]]:
+    path = rules.HERE / "wordforms.json"
+    data: dict[str, dict[str, list[str]]] = json.loads(path.read_text("utf-8"))
+    return data
+
+
+_CYRILLIC = re.compile("[а-яіїєґё]", re.I)
+
+
+@cache
+def _meanings() -> dict[str, tuple[str, ...]]:
+    """Every category a label can name, in _label_index's order."""
+    out: dict[str, tuple[str, ...]] = {}
+    for lab, cid, kind in _label_index():
+        if kind == "category":
+            out[lab] = (*out.get(lab, ()), cid)
+    return out
+
+
+def _on_day(lab: str, cid: str, day: date) -> str:
+    """The category a label names on `day`: the first of its meanings that existed then."""
+    options = _meanings().get(norm(lab), ())
+    if len(options) < 2 or categories.BY_ID[cid].exists_on(day):
+        return cid
+    return next((o for o in options if categories.BY_ID[o].exists_on(day)), cid)
 
 
 def norm(text: str) -> str:
-    text = text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'")
+    text = text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'") \
+        .replace("ё", "е")
     return re.sub(r"\s*/\s*", " / ", text)
 
 
 def _norm_keep(text: str) -> str:
     """norm() without the slash spacing, so offsets stay those of `text`."""
-    return text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'")
+    return text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'") \
+        .replace("ё", "е")
 
 
 def _find_label_after(text: str, start: int, limit: int = 48
@@ -275,9 +321,13 @@ def _find_label_after(text: str, start: int, limit: int = 48
     cut = re.search(r"[.;!?]\s|\d|\(|\n| and \d| та \d", tail)
     window = tail[: cut.start()] if cut else tail
     best = None
-    for s, e, lab, cid, kind in _labels_in_raw(window):
+    found = _labels_in_raw(window)
+    for i, (s, e, lab, cid, kind) in enumerate(found):
         if s > limit:
             break
+        if norm(lab) in _weak() and i + 1 < len(found) and not window[e:found[i + 1][0]].strip():
+            # a weak word right before a specific one: "military helicopters" are helicopters
+            _, e, lab, cid, kind = found[i + 1]
         filler = window[:s]
         if re.search(r"\b(?:of whom|of which|which|who|that|were|was|from|in|on|at|had|have|"
                      r"has|з|у|в)\b", filler.strip().lower()) and s > 3 and not re.match(
@@ -293,26 +343,44 @@ def _find_label_after(text: str, start: int, limit: int = 48
     return start + s, start + e, lab, cid, kind
 
 
+_TOKEN = re.compile(r"[\w'’ʼ]+(?:-[\w'’ʼ]+)*|[/&]")
+"""A word (with its inner hyphens and apostrophes), or a slash or ampersand between words."""
+
+
 @cache
-def _raw_regex() -> tuple[re.Pattern[str], dict[str, tuple[str, str, str]]]:
-    """One alternation of every label (slashes with or without spaces), longest first, and
-    what each spelling means."""
-    spellings: dict[str, tuple[str, str, str]] = {}
+def _label_table() -> tuple[dict[tuple[str, ...], tuple[str, str]], dict[str, int]]:
+    """Every label as a tuple of words -> (category id or name, kind), and for each first
+    word the most words a label starting with it has. A dictionary, not one alternation of
+    600 labels: nothing to compile at start-up (that regex took 50 ms), and a lookup per
+    word keeps the scan linear."""
+    table: dict[tuple[str, ...], tuple[str, str]] = {}
+    longest: dict[str, int] = {}
     for lab, cid, kind in _label_index():
-        for v in (lab, lab.replace(" / ", "/"), lab.replace(" / ", " /"),
-                  lab.replace(" / ", "/ ")):
-            spellings.setdefault(v, (lab, cid, kind))
-    alts = "|".join(re.escape(v) for v in sorted(spellings, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])"), spellings
+        key = tuple(_TOKEN.findall(lab))
+        if key and key not in table:
+            table[key] = (cid, kind)
+            longest[key[0]] = max(longest.get(key[0], 0), len(key))
+    return table, longest
 
 
 def _labels_in_raw(text: str) -> list[tuple[int, int, str, str, str]]:
     """Category words with offsets in `text` itself, leftmost-longest, not overlapping."""
-    rx, spellings = _raw_regex()
+    table, longest = _label_table()
+    low = _norm_keep(text)
+    toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(low)]
     out = []
-    for m in rx.finditer(_norm_keep(text)):
-        _, cid, kind = spellings[m.group(0)]
-        out.append((m.start(), m.end(), m.group(0), cid, kind))
+    i = 0
+    while i < len(toks):
+        most = longest.get(toks[i][2], 0)
+        for n in range(min(most, len(toks) - i), 0, -1):
+            hit = table.get(tuple(t[2] for t in toks[i:i + n]))
+            if hit is not None:
+                a, b = toks[i][0], toks[i + n - 1][1]
+                out.append((a, b, low[a:b], hit[0], hit[1]))
+                i += n
+                break
+        else:
+            i += 1
     return out
 
 
@@ -328,9 +396,9 @@ def _find_label_before(text: str, pos: int) -> tuple[int, int, str, str, str] | 
     if not found:
         return None
     s, e, lab, cid, kind = found[-1]
-    if lab in WEAK_LABELS and len(found) > 1:
+    if lab in _weak() and len(found) > 1:
         ps, pe, plab, pcid, pkind = found[-2]
-        if re.fullmatch(r"\s*", clause[pe:s]) and plab not in WEAK_LABELS:
+        if re.fullmatch(r"\s*", clause[pe:s]) and plab not in _weak():
             s, lab, cid, kind = ps, plab, pcid, pkind  # "APV losses", "tank losses"
     between = clause[e:]
     # only a separator (and maybe the label's own total) between label and number
@@ -355,12 +423,18 @@ _DATE_SPANS = re.compile(
     re.I)
 
 
+FIRST_ABOVE = re.compile(
+    r"(?:for the first time|first time ever|вперше|впервые)[^.;]{0,80}?"
+    r"(?:more than|over|above|exceed\w*|topp\w*|surpass\w*|понад|більше ніж|більш ніж|"
+    r"более|больше|свыше) (?P<n>\d[\d, \u00a0]{0,10}\d|\d)", re.I)
+"""A threshold crossed for the first time: "for the first time, more than 200 drones in a
+day" says no earlier report had more than 200 (rule comparative.first_above)."""
 MILESTONE = re.compile(r"(?:less than |only |just )?(?<![\d,])[\d,]{1,12} (?:shy|short) of "
                        r"(?:the )?[\d,]{1,12}|"
                        r"(?:less than |only |just )?(?<![\d,])[\d,]{1,12} away from the "
                        r"[\d,]{1,12}|"
-                       r"consecutive day[^.]*?(?:topped|above|over|exceeded|more than) [\d,]+",
-                       re.I)
+                       r"consecutive day[^.]*?(?:topped|above|over|exceeded|more than) [\d,]+|"
+                       + FIRST_ABOVE.pattern, re.I)
 MILESTONE = _from_word_start(MILESTONE)
 
 
@@ -368,12 +442,25 @@ def _date_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _DATE_SPANS.finditer(text)]
 
 
+_YEAR_BEFORE_COUNT = re.compile(
+    r"(?:\b(?:in|since|of|by|from|until|till|before|after|during|year|early|late|mid|and|"
+    r"у|в|з|із|до|від|по|с|со|року|году|год)|[-–/])\s*$", re.I)
+"""Words after which a four-digit number is a year even with a category word after it."""
+
+
+def _label_right_after(text: str, end: int) -> bool:
+    """Whether a category word follows a number at once ("2010 casualties")."""
+    found = _labels_in_raw(text[end:end + 60])
+    return bool(found) and found[0][0] == 1 and text[end:end + 1] == " "
+
+
 def _is_not_a_loss(text: str, n: Number) -> bool:
     before = text[max(0, n.start - 12):n.start]
     after = text[n.end:n.end + 16]
     if n.written == "digits" and re.fullmatch(r"(?:19|20)\d\d", n.text) and not re.match(
-            r"^\s*(?:\(|[a-zа-яіїєґ]+ (?:\w+ )?(?:tanks|танк))", after, re.I):
-        return True  # a year
+            r"^\s*(?:\(|[a-zа-яіїєґ]+ (?:\w+ )?(?:tanks|танк))", after, re.I) and not (
+            _YEAR_BEFORE_COUNT.search(before) is None and _label_right_after(text, n.end)):
+        return True  # a year, unless a category word follows it ("2010 casualties")
     if _DATE_AROUND.search(before) or _DATE_AFTER.search(after):
         return True
     if re.match(r"^[.:/]\d", after) or re.search(r"\d[.:/]$", before):
@@ -389,11 +476,22 @@ def _is_not_a_loss(text: str, n: Number) -> bool:
     return bool(n.written == "digits" and re.search(r"(?:\bday|\bдень)\s*$", before, re.I))
 
 
+_SINGULAR = re.compile(
+    r"(?<![\w-])(?:a|an|another|one more)\s+(?=(?:russian\s+|enemy\s+)?(?:helicopter|"
+    r"submarine|tank|plane|warplane|fighter jet|fighter|bomber|jet|warship|ship|boat|drone|"
+    r"aircraft|cruise missile|air[- ]defen[cs]e system|anti-aircraft system|"
+    r"multiple rocket launcher|artillery system)\b)", re.I)
+"""The figure 1 written as an article: "an air defence system", "another fighter jet"."""
+DOWNED = re.compile(r"\b(?:shot down|downed|intercepted|destroyed|neutrali[sz]ed|збит\w*|"
+                    r"знищен\w*|сбит\w*|уничтожен\w*)", re.I)
+"""What makes a launched or fired weapon a loss after all ("missiles fired by Russia have
+been shot down")."""
+
+
 def _singular_ones(text: str) -> list[Number]:
     """"a helicopter", "one submarine": the figure 1 written as an article."""
     out = []
-    for m in re.finditer(r"(?<![\w-])(?:a|an)\s+(?=(helicopter|submarine|tank|plane|jet|"
-                         r"warship|ship|boat|drone|aircraft|cruise missile)\b)", text, re.I):
+    for m in _SINGULAR.finditer(text):
         out.append(Number(1, m.start(), m.end() - 1, m.group(0).strip(), 1, "words"))
     return out
 
@@ -403,7 +501,7 @@ def extract(art: Article, day: date) -> list[Claim]:
     quotes_gs = any(IN_SCOPE_ANYWAY.search(x.text) for x in art.sentences)
     last_cat: str | None = None
     last_cat_sentence = -10
-    prev_scope: tuple[int, str] | None = None
+    prev_scope: tuple[int, tuple[str, str]] | None = None
     recent: tuple[int, str] | None = None
     """The category the text last named with a specific word, and in which sentence."""
     for si, sent in enumerate(art.sentences):
@@ -420,19 +518,24 @@ def extract(art: Article, day: date) -> list[Claim]:
                     and CONTINUATION.search(s_text))) and not IN_SCOPE_ANYWAY.search(s_text):
             scope = prev_scope[1]  # "Other losses were claimed in …" goes on with that source
         prev_scope = (si, scope) if scope else None
-        found = numbers.find(s_text) + _singular_ones(s_text)
+        scope_why = scope[0] if scope else None
+        scope_ids = [scope[1]] if scope else []
+        found = numbers.find(s_text, art.language) + _singular_ones(s_text)
         found.sort(key=lambda n: n.start)
         dates = _date_spans(s_text) + [(m.start(), m.end()) for m in MILESTONE.finditer(s_text)]
         sent_labels = _labels_in_raw(s_text)
         sentence_claims: list[Claim] = []
         for n in found:
-            if _is_not_a_loss(s_text, n) or any(a <= n.start < b for a, b in dates):
+            if _is_not_a_loss(s_text, n) or (n.written != "mixed" and any(
+                    a <= n.start < b for a, b in dates)):  # "1.4 thousand" is no 1 April
                 continue
             if re.match(r"^\s*(?:by one|of (?:the|its|their|them)|another|more time|point)\b",
                         s_text[n.end:n.end + 16], re.I) and n.written == "words":
                 continue
             near = s_text[max(0, n.start - 30):n.end + 45]
-            if NOT_LOSS_CONTEXT.search(near):
+            nl = NOT_LOSS_CONTEXT.search(near)
+            if nl and not (nl.group(0).lower() in ("launched", "fired")
+                           and DOWNED.search(s_text)):
                 continue
             after_label = _find_label_after(s_text, n.end)
             plus = s_text[max(0, n.start - 2):n.start].strip().endswith("+")
@@ -444,7 +547,7 @@ def extract(art: Article, day: date) -> list[Claim]:
                 continue  # "one", "a dozen": only with a category word beside them
             if label is None:
                 prev = [lab for lab in sent_labels if lab[1] <= n.start]
-                strong = [lab for lab in prev if lab[2] not in WEAK_LABELS]
+                strong = [lab for lab in prev if lab[2] not in _weak()]
                 if strong or prev:
                     label = (strong or prev)[-1]
                     kind = "context"
@@ -456,12 +559,14 @@ def extract(art: Article, day: date) -> list[Claim]:
             else:
                 kind = label[4]
             s, e, lab, cid, lkind = label
+            if cid in categories.BY_ID:
+                cid = _on_day(lab, cid, day)
             if kind != "context":
                 kind = lkind
             if lab in GENERIC_LABELS and cid == "personnel":
                 # bare "losses" names whatever the text is about ("tank losses … 521
                 # losses in October"); the verifier still tries personnel
-                ctx = [x[3] for x in sent_labels if x[1] <= n.start and x[2] not in WEAK_LABELS]
+                ctx = [x[3] for x in sent_labels if x[1] <= n.start and x[2] not in _weak()]
                 topic = ctx[-1] if ctx else (recent[1] if recent and si - recent[0] <= 2
                                              else None)
                 if topic is not None and topic != "personnel":
@@ -471,10 +576,13 @@ def extract(art: Article, day: date) -> list[Claim]:
             end = max(n.end, e if label is after_label else n.end)
             if label is not after_label and kind != "context":
                 start = min(start, s)
+            label_id = label_rule(lab, label[3], art.language) if lab else None
             claim = Claim(sent, sent.start + start, sent.start + end, n.value, n, n.qualifier,
                           lab or None, cid, kind, plus=plus,
-                          scope=scope or (FORECAST_WHY if _forecast_near(s_text, start, end)
-                                          else None))
+                          scope=scope_why or (FORECAST_WHY if _forecast_near(s_text, start, end)
+                                              else None),
+                          rule_ids=[*n.rule_ids, *([label_id] if label_id else []),
+                                    *scope_ids])
             _measure_and_period(claim, s_text, n, day)
             sentence_claims.append(claim)
         for a, b in _comparative_parts(s_text):
@@ -482,7 +590,9 @@ def extract(art: Article, day: date) -> list[Claim]:
             if comp is None:
                 continue
             cs = comp.start - sent.start
-            comp.scope = scope or (FORECAST_WHY if _forecast_near(s_text, cs, cs) else None)
+            comp.scope = scope_why or (FORECAST_WHY if _forecast_near(s_text, cs, cs)
+                                       else None)
+            comp.rule_ids.extend(scope_ids)
             part = s_text[a:b]
             _comparative_subject(comp, part, [(x - a, y - a, w, c, k) for x, y, w, c, k in
                                               sent_labels if a <= x < b],
@@ -491,7 +601,7 @@ def extract(art: Article, day: date) -> list[Claim]:
         for c in sentence_claims:
             if c.category and c.label_kind != "comparative" and c.scope is None:
                 last_cat, last_cat_sentence = c.category, si
-        strong_here = [x[3] for x in sent_labels if x[2] not in WEAK_LABELS]
+        strong_here = [x[3] for x in sent_labels if x[2] not in _weak()]
         if strong_here and scope is None:
             recent = (si, strong_here[-1])
         claims.extend(sentence_claims)
@@ -525,7 +635,7 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
     """What a comparative claim is about: a category word in its sentence, else the figure
     beside it, else the last figure before it; and the month or day it ranks."""
     named = [lab for lab in labels if lab[4] in ("category", "loose")
-             and lab[2] not in WEAK_LABELS]
+             and lab[2] not in _weak()]
     beside = next((c.category for c in same if c.category and c.label_kind == "generic"),
                   None)
     if named:
@@ -560,8 +670,10 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
             comp.comparative["ordinal"], comp.comparative["one_of"] = 2, True
         # "May stands out as the month with the most …": a month named without its year is
         # ranked among that year's months, unless the sentence names the war or any year
-        comp.comparative["within_year"] = (year is None and not WAR_FRAME.search(s)
-                                           and not re.search(r"\b20\d\d\b", s))
+        any_month_of = re.search(r"\b(?:any|every|all|other) (?:other )?months? (?:in|of) "
+                                 r"(20\d\d)\b", low)
+        comp.comparative["within_year"] = bool(any_month_of) or (
+            year is None and not WAR_FRAME.search(s) and not re.search(r"\b20\d\d\b", s))
         comp.period = (start, end)
         comp.period_note = f"losses of {date(start.year, mon, 1):%B %Y}" + (
             f" and {date(end.year, end.month, 1) - timedelta(days=1):%B %Y}"
@@ -679,6 +791,12 @@ _TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b
 """resolve_period's patterns, compiled once (it runs for every figure)."""
 
 
+_STARTED = re.compile(r"\b(?:began|begun|begin|started|start|launched|beginning|since|"
+                      r"розпочал\w*|почал\w*|началась|начал\w*)\b[^,.;]*$")
+"""A date that says when something began ("the assault that began on October 10") dates
+that event, not the figure beside it."""
+
+
 def resolve_period(s: str, pos: int, day: date, measure: str | None
                    ) -> tuple[tuple[date | None, date] | None, str]:
     """Report dates the sentence states for a figure at `pos`, or None (the article's)."""
@@ -751,7 +869,8 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         return (d, d), f"the losses of {m.group(1).title()} {loss} (report of {d})"
     if "yesterday" in low or "вчора" in low:
         return (day, day), "yesterday's losses (the report of the article's day)"
-    m = _ON_DAY.search(low)
+    m = next((x for x in _ON_DAY.finditer(low)
+              if not _STARTED.search(low[max(0, x.start() - 40):x.start()])), None)
     if m and measure in (None, "change"):
         mon = MONTHS[m.group(1)]
         try:
@@ -811,6 +930,15 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         return None  # "the greatest losses on the X direction": no figure to rank
     cue = m.group(0).lower()
     info: dict[str, object] = {"cue": cue}
+    first = FIRST_ABOVE.search(s)
+    if first is not None:
+        info.update(kind="first_above",
+                    threshold=int(re.sub(r"\D", "", first.group("n"))), unit="day")
+        return Claim(sent, sent.start + offset + first.start(),
+                     sent.start + offset + first.end(), None, label_kind="comparative",
+                     measure="comparative", comparative=info)
+    if cue in ("for the first time", "first time ever", "вперше", "впервые"):
+        return None  # "for the first time" without a threshold ranks nothing
     if re.search(r"shy of|short of|away from", cue):
         mm = re.search(r"(?<![\d,])([\d,]{1,12}) (?:shy|short) of (?:the )?([\d,]{1,12})|"
                        r"(?<![\d,])([\d,]{1,12}) away from the ([\d,]{1,12})", s)
@@ -852,7 +980,7 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         not re.search(r"(?:past|last|this|a) month", low)
     info["unit"] = "month" if month_ranked or re.search(
         rf"(?:in|during) (?:{MONTH_RE})\b[^.]*(?:since|ever)|^(?:{MONTH_RE})\b|"
-        rf"(?:in|during) (?:{MONTH_RE}) and (?:{MONTH_RE})\b|"
+        rf"(?:in|during) (?:{MONTH_RE}) and (?:{MONTH_RE})\b|peak(?:ed|s)? in (?:{MONTH_RE})\b|"
         rf"record (?:figures?|numbers?|levels?|totals?) (?:for|of|in) (?:{MONTH_RE})\b", low) \
         else "day"
     if re.search(r"past month|last month|in a month|за місяць", low):
@@ -867,3 +995,16 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
     end = sent.start + offset + len(s)
     return Claim(sent, start, end, None, label_kind="comparative", measure="comparative",
                  comparative=info)
+
+
+def sentence_categories(text: str) -> list[str]:
+    """The categories a sentence names, in order (a loose word as vehicles and fuel tanks):
+    the parts from which a `mislabeled` verdict may build a sum."""
+    out: list[str] = []
+    for _, _, lab, cid, kind in _labels_in_raw(text):
+        if norm(lab) in _weak():
+            continue
+        cid = "vehicles_fuel_tanks" if kind == "loose" else cid
+        if cid not in out:
+            out.append(cid)
+    return out
