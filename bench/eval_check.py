@@ -272,6 +272,15 @@ def count_rules(preds: Sequence[dict[str, Any]], into: Counter[str]) -> bool:
     return seen
 
 
+def known_rule_ids() -> list[str]:
+    """Every rule id in the checker's rule files, if it has them (file order)."""
+    try:
+        from attrition.check.rules import all_rules
+    except ImportError:
+        return []
+    return [r.id for r in all_rules()]
+
+
 def print_split(name: str, by: dict[str, Score]) -> None:
     total = by["all"]
     print(f"\n== {name} ({total.articles} articles) ==")
@@ -332,11 +341,20 @@ def main(argv: Sequence[str] | None = None) -> None:
         print_split(s, scores[s])
     if args.split == "all":
         print_split("test + dev", scores["all"])
+    dead: list[str] = []
     if has_rules:
         print(f"\nrule ids fired (claims carrying each id; {len(rules)} ids):")
         items = sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))
-        for i in range(0, len(items), 4):
-            print("  " + "  ".join(f"{r:28} {n:4}" for r, n in items[i:i + 4]))
+        width = max(len(r) for r in rules) if rules else 0
+        per_line = max(1, 96 // (width + 7))
+        for i in range(0, len(items), per_line):
+            print("  " + "  ".join(f"{r:{width}} {n:4}" for r, n in items[i:i + per_line]))
+        dead = [r for r in known_rule_ids() if r not in rules]
+        if dead:
+            print(f"rules that never fired here ({len(dead)} of {len(known_rule_ids())} in "
+                  f"the rule files):")
+            for i in range(0, len(dead), per_line):
+                print("  " + "  ".join(f"{r:{width + 5}}" for r in dead[i:i + per_line]))
     times.sort()
     median = times[len(times) // 2] * 1000 if times else 0.0
     print(f"\ntime per article (in-process): median {median:.1f} ms")
@@ -346,6 +364,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "splits": {s: {k: v.as_dict() for k, v in by.items() if v.articles}
                        for s, by in scores.items()},
             "rule_ids": dict(sorted(rules.items())) if has_rules else None,
+            "rules_never_fired": dead if has_rules else None,
             "median_ms_per_article": round(median, 2),
         }
         if log is not None:
