@@ -150,7 +150,17 @@ COMPARATIVE = re.compile(
     r"the most\b|first time since|for the first time|first time ever|вперше|впервые|"
     r"only surpassed|surpassed|trended (?:down|up)wards?|"
     r"consecutive|lowest|fewest|one of (?:its|the) \w+est|shy of|short of|away from the|"
-    r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*)", re.I)
+    r"second[- ](?:lowest|fewest|mildest|lightest|smallest)|least (?:deadly|catastrophic|"
+    r"costly|bloody|heavy)|lightest|mildest|smallest|trough|"
+    r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*|найдорожч\w*|"
+    r"найдешевш\w*|найкривав\w*|наибольш\w*|наименьш\w*|максимальн\w*|минимальн\w*|"
+    r"сам(?:ые|ых|ыми|ый|ая|ое) (?:большие|больших|большими|большой|тяжел\w+|крупн\w+|"
+    r"малые|малых|маленьк\w+|низк\w+|высок\w+))", re.I)
+LOW_DIRECTION = re.compile(
+    r"lowest|fewest|least|lightest|mildest|smallest|trough|trended down|найменш|найдешевш|"
+    r"наименьш|минимальн|малы|маленьк|низк", re.I)
+"""The cues that rank from the bottom ("the fewest in a month"); the rest rank from the
+top."""
 
 
 def _from_word_start(rx: re.Pattern[str], also: str = "") -> re.Pattern[str]:
@@ -973,7 +983,7 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
     if re.search(r"one of (?:its|the)", low):
         info["ordinal"] = 10
         info["one_of"] = True
-    if re.search(r"lowest|fewest|найменш|trended down", cue):
+    if LOW_DIRECTION.search(cue):
         info["direction"] = "low"
     month_ranked = re.search(
         r"(?<!past )(?<!last )(?<!this )(?<!a )\bmonths?\b(?! of fighting)|місяц", low) and \

@@ -654,7 +654,8 @@ class Verifier:
                      for y, m in pair]
             if any(t is None for t in found):
                 return None
-            ranks = [1 + sum(1 for t in totals if t[2] > f[2]) for f in found if f]
+            ranks = [1 + sum(1 for t in totals if (t[2] < f[2] if low else t[2] > f[2]))
+                     for f in found if f]
             ok, rank = all(r <= len(pair) for r in ranks), max(ranks)
             what = " and ".join(f"{f[2]:,} ({f[0]:%b %Y})" for f in found if f)
             ranked = " and ".join(str(r) for r in ranks)
