@@ -17,12 +17,7 @@ from attrition.check import numbers, rules
 from attrition.check.article import MONTH_RE, MONTHS, Article, Sentence
 from attrition.check.numbers import Number
 
-WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-    "sunday": 6, "понеділок": 0, "вівторок": 1, "середу": 2, "середа": 2, "четвер": 3,
-    "п'ятницю": 4, "пʼятницю": 4, "п’ятницю": 4, "суботу": 5, "субота": 5, "неділю": 6,
-    "неділя": 6,
-}
+WEEKDAYS = rules.calendar("weekdays")
 _WD_RE = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True))
 _NUMWORD = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
             "два": 2, "три": 3, "чотири": 4, "п'ять": 5, "сім": 7}
@@ -107,42 +102,6 @@ _BEFORE_NOT_LOSS = re.compile(
 _DATE_AROUND = re.compile(rf"(?:{MONTH_RE})\.?\s*$", re.I)
 _DATE_AFTER = re.compile(rf"^\s*(?:{MONTH_RE})\b|^\.\d{{1,2}}\b|^-(?:го|й)\b", re.I)
 
-CHANGE_CUES = re.compile(
-    r"past 24 hours|previous 24 hours|last 24 hours|in 24 hours|24 hours|past day|"
-    r"previous day|over the past day|in (?:a|one) single day|in a single day|single day|in one "
-    r"day|in 1 day|in just one day|a day earlier|overnight|yesterday|since yesterday|daily "
-    r"(?:update|report|losses|toll)|за минулу добу|за добу|минулої доби|попередньої доби|"
-    r"протягом доби|напередодні|upd|\banother\b|\bще\b|on (?:the )?(?:" + _WD_RE + r")|"
-    r"for (?:" + _WD_RE + r")|between \w+ \d{1,2} and \d{1,2}\b|one-day|in one day|"
-    r"a day\b(?! on average)|more than the (?:balance|figure|total|number|day)|up by|rose by|"
-    r"increase of|increased by|за минулу|\+\d", re.I)
-DATE_CUES = re.compile(
-    r"past 24 hours|previous 24 hours|last 24 hours|in 24 hours|past day|previous day|"
-    r"over the past day|yesterday|за минулу добу|минулої доби|попередньої доби|напередодні|"
-    r"за добу|this morning|today|сьогодні|вранці|latest (?:update|report|figures)", re.I)
-TOTAL_CUES = re.compile(
-    r"since the (?:start|beginning|outset|launch|onset)|since (?:it |russia )?(?:launched|"
-    r"began|invaded)|since (?:feb(?:ruary)?\.? 24|24 feb)|since the full[- ]scale|"
-    r"since the invasion|since the war|in total|total of|a total|total (?:number|losses|"
-    r"tally|toll)|overall|so far|to date|in all\b|altogether|cumulative|from february 24|"
-    r"between february 24|since february|since 2022|the total|total tally|(?:brings?|bringing|"
-    r"takes?|taking|pushing|raising|raised|pushed) (?:the|its|their|russia's) "
-    r"(?:total|tally|number|toll|losses)|to a total|for a total|total (?:to|of|at)|"
-    r"загалом|від початку|з початку|із початку|за весь час|з 24 лютого|since the beginning|"
-    r"as of\b|combat losses of|the total combat|totals?\b", re.I)
-WINDOW_CUES = re.compile(
-    r"past week|last week|this week|previous week|in (?:a|one|1) week|within (?:just )?"
-    r"(?:a|one|1) week|weekly|a week\b|(?:past|last|previous) (?:two|three|four|five|six|"
-    r"seven|ten|\d+) days|за тиждень|тиждень|тижня|за минулий тиждень|за місяць|"
-    rf"(?:in|during|for|throughout|of) (?:the month of )?(?:{MONTH_RE})\b|"
-    rf"(?:{MONTH_RE}) alone|this month|past month|last month|per month|in a month|"
-    r"monthly|since (?:" + MONTH_RE + r") \d{1,2}\b|from (?:" + MONTH_RE + r") \d{1,2} to|"
-    r"у (?:січні|лютому|березні|квітні|травні|червні|липні|серпні|вересні|жовтні|листопаді|"
-    r"грудні)|by (?:" + MONTH_RE + r")\b", re.I)
-AVERAGE_CUES = re.compile(
-    r"(?:a|per) day on average|on average|daily average|an average of|average(?:d|s)? "
-    r"(?:of|about|around|more than|above)?|(?:people|soldiers|troops|casualties|losses|men) "
-    r"(?:a|per) day|в середньому|щодоби в середньому|на добу в середньому", re.I)
 COMPARATIVE = re.compile(
     r"\b(?:highest|record(?:-breaking| high| number| daily)?\b|worst|deadliest|heaviest|"
     r"largest|biggest|greatest|peak(?:ed)?|unprecedented|second[- ](?:highest|worst|largest|"
@@ -159,11 +118,25 @@ def _from_word_start(rx: re.Pattern[str], also: str = "") -> re.Pattern[str]:
     return re.compile(rf"\b(?:{rx.pattern}){also}", rx.flags)
 
 
-CHANGE_CUES = _from_word_start(CHANGE_CUES, r"|\+\d")
-TOTAL_CUES = _from_word_start(TOTAL_CUES)
-WINDOW_CUES = _from_word_start(WINDOW_CUES)
-AVERAGE_CUES = _from_word_start(AVERAGE_CUES)
-DATE_CUES = _from_word_start(DATE_CUES)
+MEASURES = ("change", "total", "window", "average")
+
+
+@cache
+def _cue_regex(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex of every `measure` rule for a measure (or of every `date_cue` rule), each
+    rule a named group, so a match says which rule it is; and group name -> rule id."""
+    chosen = [r for r in rules.of_kind("date_cue" if kind == "date" else "measure")
+              if kind == "date" or r.data["measure"] == kind]
+    names: dict[str, str] = {}
+    parts = []
+    for i, r in enumerate(chosen):
+        body = r.data["pattern"].replace("{weekday}", _WD_RE).replace("{month}", MONTH_RE)
+        names[f"r{i}"] = r.id
+        parts.append(f"(?P<r{i}>{body})" if r.data.get("anywhere") else
+                     rf"\b(?P<r{i}>{body})")
+    return re.compile("|".join(parts), re.I), names
+
+
 _SAY = re.compile(r"\b(?:said|says|reported|reports|announced|published|stated|released|"
                   r"posted|update|updated|report|figures|data|повідоми\w*|заявив|заявили|"
                   r"оприлюднив|зведення\w*)\s+(?:\w+\s+)?$", re.I)
@@ -316,7 +289,9 @@ def _norm_keep(text: str) -> str:
 def _find_label_after(text: str, start: int, limit: int = 48
                       ) -> tuple[int, int, str, str, str] | None:
     tail = text[start:start + limit + 40]
-    cut = re.search(r"[.;!?]\s|\d|\(|\n| and \d| та \d", tail)
+    # a figure's label does not reach past a bracket, a comma or a dash ("— 12 (+3),
+    # подводные лодки — 1" names no submarines for 12)
+    cut = re.search(r"[.;!?]\s|\d|[()]|,\s|\s[—–]\s|\n| and \d| та \d", tail)
     window = tail[: cut.start()] if cut else tail
     best = None
     found = _labels_in_raw(window)
@@ -677,6 +652,23 @@ def _nearest(cue: re.Pattern[str], text: str, pos: int) -> int | None:
     return best
 
 
+@lru_cache(maxsize=2048)
+def _rule_spans(kind: str, text: str) -> tuple[tuple[int, int, str], ...]:
+    rx, ids = _cue_regex(kind)
+    return tuple((m.start(), m.end(), ids[m.lastgroup]) for m in rx.finditer(text)
+                 if m.lastgroup)
+
+
+def _nearest_rule(kind: str, text: str, pos: int) -> tuple[int, str] | None:
+    """How far the nearest cue of a measure is from `pos`, and its rule."""
+    best: tuple[int, str] | None = None
+    for a, b, rid in _rule_spans(kind, text):
+        d = min(abs(a - pos), abs(b - pos))
+        if best is None or d < best[0]:
+            best = (d, rid)
+    return best
+
+
 PREVIOUS_REPORT = re.compile(
     r"(?:in |from )?(?:a |the )?report (?:from|of) the previous day|the previous day's report|"
     r"yesterday's (?:report|update|bulletin)", re.I)
@@ -690,7 +682,7 @@ _SINCE_START = re.compile(r"since the (?:start|beginning)", re.I)
 
 
 @lru_cache(maxsize=1024)
-def _sentence_cues(s: str) -> tuple[str, bool, bool, bool, bool, bool]:
+def _sentence_cues(s: str) -> tuple[str, bool, bool, bool, bool, str | None]:
     """What a sentence says about every figure in it (worked out once per sentence): the
     sentence with "a report from the previous day" blanked out, whether it named that
     report, and whether it has year-to-date, total, in-a-month, since-the-start and
@@ -699,22 +691,26 @@ def _sentence_cues(s: str) -> tuple[str, bool, bool, bool, bool, bool]:
     if prev:
         # "in a report from the previous day … 120,760": names a report, not a day's losses
         s = s[:prev.start()] + " " * (prev.end() - prev.start()) + s[prev.end():]
-    return (s, prev is not None, bool(_THIS_YEAR.search(s)), bool(TOTAL_CUES.search(s)),
+    date_rx, date_ids = _cue_regex("date")
+    dm = date_rx.search(s)
+    return (s, prev is not None, bool(_THIS_YEAR.search(s)),
+            bool(_cue_regex("total")[0].search(s)),
             bool(_IN_MONTH.search(s)) and not _SINCE_START.search(s),
-            bool(DATE_CUES.search(s)))
+            date_ids[dm.lastgroup] if dm and dm.lastgroup else None)
 
 
 def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
     s, prev, this_year, total_cue, in_month, date_cue = _sentence_cues(s)
     if c.plus:
         c.measure = "change"
-    dist = {name: _nearest(rx, s, n.start) for name, rx in (
-        ("change", CHANGE_CUES), ("total", TOTAL_CUES), ("window", WINDOW_CUES),
-        ("average", AVERAGE_CUES))}
+        c.rule_ids.extend(r.id for r in rules.of_kind("measure") if r.data.get("anywhere"))
+    near = {name: _nearest_rule(name, s, n.start) for name in MEASURES}
+    dist = {k: (v[0] if v else None) for k, v in near.items()}
     if c.measure is None:
         present = {k: v for k, v in dist.items() if v is not None}
         if present:
             c.measure = min(present, key=lambda k: (present[k], k != "average"))
+            c.rule_ids.append(near[c.measure][1])  # type: ignore[index]
     after = s[n.end:n.end + 8]
     if c.measure in (None, "change") and re.match(r"^\s*\(\s*\+", after) and not c.plus:
         c.measure = "total"  # "9419 (+20)": a total with its change beside it
@@ -732,7 +728,9 @@ def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
     if prev and c.period is None:
         c.period = (day - timedelta(days=1), day - timedelta(days=1))
         c.period_note = "the report of the day before the article's"
-    c.date_stated = bool(c.period_note) or date_cue
+    c.date_stated = bool(c.period_note) or date_cue is not None
+    if not c.period_note and date_cue is not None:
+        c.rule_ids.append(date_cue)
 
 
 def latest_weekday(day: date, weekday: int) -> date:
@@ -757,12 +755,11 @@ _PAST_DAYS = re.compile(r"(?:past|last|previous) (\w+) days")
 _WEEK = re.compile(r"week|тижн|тиждень")
 _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\b(?:\s+(\d{{4}}))?")
 _DIGITS = re.compile(r"\d[\d,]*")
-_UK_MONTHS = {"січні": 1, "лютому": 2, "березні": 3, "квітні": 4, "травні": 5, "червні": 6,
-              "липні": 7, "серпні": 8, "вересні": 9, "жовтні": 10, "листопаді": 11,
-              "грудні": 12}
-_UK_MONTH = re.compile("у (?:" + "|".join(_UK_MONTHS) + ")")
+_MONTHS_IN = rules.calendar("months_in")
+"""The forms that say "in that month" (у жовтні, в октябре): a window."""
+_MONTH_IN = re.compile("(?:у|в|во) (?:" + "|".join(_MONTHS_IN) + ")")
 _SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})")
-_ON_WEEKDAY = re.compile(rf"\b(?:on|for|в|у) ({_WD_RE})\b")
+_ON_WEEKDAY = re.compile(rf"\b(?:on|for|в|у|во) ({_WD_RE})\b")
 _ON_DAY = re.compile(rf"(?:on|recorded on|of) ({MONTH_RE})\.? (\d{{1,2}})\b(?!,? \d{{4}} (?:to|-))")
 _TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b")
 """resolve_period's patterns, compiled once (it runs for every figure)."""
@@ -796,9 +793,9 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
                     if not any(a <= m2.start() < a + len(mm.group(0)) for a, mm in months)]
             if pos in nums and nums.index(pos) < len(months):
                 months = [(pos, months[nums.index(pos)][1])]
-        uk_months = _UK_MONTHS
-        if "у " in low:
-            months += [(mm.start(), mm) for mm in _UK_MONTH.finditer(low)]
+        uk_months = _MONTHS_IN
+        if "у " in low or "в " in low:
+            months += [(mm.start(), mm) for mm in _MONTH_IN.finditer(low)]
         if months:
             others = [m2.start() for m2 in _DIGITS.finditer(low)
                       if abs(m2.start() - pos) > 2 and not any(

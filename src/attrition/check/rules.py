@@ -90,3 +90,12 @@ def language_data(lang: str) -> dict[str, Any]:
     """A language file's [language] table (marker words)."""
     data = _file(lang).get("language", {})
     return data if isinstance(data, dict) else {}
+
+
+def calendar(table: str) -> dict[str, int]:
+    """Every language's `months`, `months_in` or `weekdays` table merged, in language order."""
+    out: dict[str, int] = {}
+    for lang in LANGUAGES:
+        for word, n in _file(lang).get(table, {}).items():
+            out.setdefault(word.lower(), int(n))
+    return out
