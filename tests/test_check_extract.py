@@ -8,12 +8,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import date
 
 import pytest
 
 from attrition.check import LedgerView, check_text
-from attrition.check.article import read
+from attrition.check.article import MAX_CHARS, read
 from attrition.check.claims import Claim, extract
 from attrition.store.read import Reader
 
@@ -49,7 +50,7 @@ DETERMINISM_TEXTS = (
 _DUMP = """
 import json, sys
 from datetime import date
-from attrition.check.article import read
+from attrition.check.article import MAX_CHARS, read
 from attrition.check.claims import extract
 out = []
 for text in json.loads(sys.stdin.read()):
@@ -175,3 +176,36 @@ def test_rule_ids_name_every_rule_that_set_something() -> None:
     c = one("British intelligence says Russia has lost more than 450 thousand troops.")
     assert c.rule_ids == ["en.scale.thousand", "en.qual.over", "en.cat.personnel",
                           "en.scope.uk_defence_intelligence"]
+
+
+# -- linear time ------------------------------------------------------------------------------
+
+def _distinct(n: int) -> str:
+    # no two sentences alike, so no cache hides the work
+    return "".join(f"On {i % 28 + 1} November 2024 Russia lost {i + 3} tanks; "
+                   for i in range(n))
+
+
+def _timed(text: str) -> tuple[float, int]:
+    t = time.perf_counter()
+    found = extract(read(text), date(2024, 11, 14))
+    return time.perf_counter() - t, len(found)
+
+
+@pytest.mark.slow
+def test_extraction_time_grows_linearly_with_the_text() -> None:
+    _timed(_distinct(50))  # compile the rules first
+    small, n_small = _timed(_distinct(1_500))
+    big, n_big = _timed(_distinct(6_000))
+    assert (n_small, n_big) == (1_500, 6_000)  # a run-on list is cut, every figure read
+    assert big < 8 * small, (small, big)  # 4x the text: ~4x the time, never ~16x
+
+
+@pytest.mark.slow
+def test_long_repetitive_input_is_read_in_seconds() -> None:
+    text = "on 5 November 2024 Russia lost 12 tanks; " * 48_000  # 2 MB, one "sentence"
+    assert len(text) < MAX_CHARS
+    took, n = _timed(text)
+    assert n == 48_000 and took < 60
+    took, n = _timed("Russia lost 8 tanks. " * 90_000)
+    assert n == 90_000 and took < 60

@@ -16,7 +16,7 @@ MAX_CHARS = 2_000_000
 
 MONTHS = rules.calendar("months")
 """Month words of every language (rules/*.toml), as a date or a month names them."""
-MONTH_RE = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+MONTH_RE = rules.alternation(list(MONTHS))
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
@@ -156,7 +156,20 @@ def split(text: str, start: int = 0) -> list[Sentence]:
     return out
 
 
-def _add(out: list[Sentence], text: str, a: int, b: int) -> None:
+MAX_SENTENCE = 3000
+"""A longer "sentence" (a list run together, text without stops) is cut at its semicolons,
+then at its commas, so every piece is read and the reading stays linear."""
+_LONG_CUTS = (re.compile(r";\s+"), re.compile(r",\s+"))
+
+
+def _add(out: list[Sentence], text: str, a: int, b: int, depth: int = 0) -> None:
+    if b - a > MAX_SENTENCE and depth < len(_LONG_CUTS):
+        pos = a
+        for m in _LONG_CUTS[depth].finditer(text, a, b):
+            _add(out, text, pos, m.start() + 1, depth + 1)
+            pos = m.end()
+        _add(out, text, pos, b, depth + 1)
+        return
     seg = text[a:b]
     lead = len(seg) - len(seg.lstrip())
     seg = seg.strip()

@@ -18,7 +18,7 @@ from attrition.check.article import MONTH_RE, MONTHS, Article, Sentence
 from attrition.check.numbers import Number
 
 WEEKDAYS = rules.calendar("weekdays")
-_WD_RE = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True))
+_WD_RE = rules.alternation(list(WEEKDAYS))
 _NUMWORD = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
             "два": 2, "три": 3, "чотири": 4, "п'ять": 5, "сім": 7}
 
@@ -36,9 +36,18 @@ def _scope_rules() -> tuple[tuple[tuple[str, ...], re.Pattern[str], str, str, bo
     return tuple(out)
 
 
+@cache
+def _scope_keys() -> re.Pattern[str]:
+    """Any scope rule's key word: most sentences have none and need no rule tried."""
+    return re.compile(rules.alternation([k for keys, *_ in _scope_rules() for k in keys]))
+
+
+@lru_cache(maxsize=4096)
 def _scope_of(text: str, quotes_gs: bool) -> tuple[str, str] | None:
     """Why a sentence's figures are out of scope, and the rule that says so."""
     low = text.lower()
+    if not _scope_keys().search(low):
+        return None
     for keys, rx, why, rid, skippable in _scope_rules():
         if skippable and quotes_gs:
             continue
@@ -55,6 +64,7 @@ FORECAST_WHY = "a forecast, not a reported figure"
 expected to continue at 1,000 a day" has one reported figure and one forecast."""
 
 
+@lru_cache(maxsize=4096)
 def _forecast_near(text: str, start: int, end: int) -> bool:
     clause_start = max(text.rfind(",", 0, start), text.rfind(";", 0, start),
                        text.rfind(" that ", 0, start))
@@ -217,6 +227,7 @@ def _weak() -> frozenset[str]:
                      for w in r.words)
 
 
+@lru_cache(maxsize=1024)
 def label_rule(lab: str, cid: str, lang: str = "en") -> str | None:
     """The id of the rule that makes `lab` name `cid`: the text's own language's when two
     languages share the word ("танки")."""
@@ -266,6 +277,7 @@ def _meanings() -> dict[str, tuple[str, ...]]:
     return out
 
 
+@lru_cache(maxsize=1024)
 def _on_day(lab: str, cid: str, day: date) -> str:
     """The category a label names on `day`: the first of its meanings that existed then."""
     options = _meanings().get(norm(lab), ())
@@ -452,9 +464,47 @@ def _singular_ones(text: str) -> list[Number]:
     return out
 
 
+LabelHit = tuple[int, int, str, str, str]
+Candidate = tuple[Number, LabelHit | None, LabelHit | None, bool]
+
+
+@lru_cache(maxsize=4096)
+def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
+                                                  tuple[LabelHit, ...]]:
+    """A sentence's figures that may be losses, each with the category word after it (or
+    else before it) and whether it is a "+N"; and every category word of the sentence.
+    Depends on the sentence alone, so a text that repeats a sentence reads it once."""
+    found = numbers.find(s_text, lang) + _singular_ones(s_text)
+    found.sort(key=lambda n: n.start)
+    dates = _date_spans(s_text) + [(m.start(), m.end()) for m in MILESTONE.finditer(s_text)]
+    out: list[Candidate] = []
+    for n in found:
+        if _is_not_a_loss(s_text, n) or (n.written != "mixed" and any(
+                a <= n.start < b for a, b in dates)):  # "1.4 thousand" is no 1 April
+            continue
+        if re.match(r"^\s*(?:by one|of (?:the|its|their|them)|another|more time|point)\b",
+                    s_text[n.end:n.end + 16], re.I) and n.written == "words":
+            continue
+        near = s_text[max(0, n.start - 30):n.end + 45]
+        if NOT_LOSS_CONTEXT.search(near):
+            continue
+        after_label = _find_label_after(s_text, n.end)
+        plus = s_text[max(0, n.start - 2):n.start].strip().endswith("+")
+        label = after_label
+        if label is None:
+            label = _find_label_before(s_text, n.start)
+        out.append((n, after_label, label, plus))
+    return tuple(out), tuple(_labels_in_raw(s_text))
+
+
+@lru_cache(maxsize=4096)
+def _quotes_general_staff(s: str) -> bool:
+    return IN_SCOPE_ANYWAY.search(s) is not None
+
+
 def extract(art: Article, day: date) -> list[Claim]:
     claims: list[Claim] = []
-    quotes_gs = any(IN_SCOPE_ANYWAY.search(x.text) for x in art.sentences)
+    quotes_gs = any(_quotes_general_staff(x.text) for x in art.sentences)
     last_cat: str | None = None
     last_cat_sentence = -10
     prev_scope: tuple[int, tuple[str, str]] | None = None
@@ -467,35 +517,18 @@ def extract(art: Article, day: date) -> list[Claim]:
         # None when another body quotes the General Staff's own figures; an article that
         # quotes the General Staff may cite UK DI quoting it too, but another body's own
         # figure in the same sentence still rules it out
-        scope = None if IN_SCOPE_ANYWAY.search(s_text) else _scope_of(s_text, quotes_gs)
+        scope = None if _quotes_general_staff(s_text) else _scope_of(s_text, quotes_gs)
         if scope is None and prev_scope is not None and si == prev_scope[0] + 1 and (
                 SPEAKER.search(s_text) or (
                     "\n" not in art.text[art.sentences[si - 1].end:sent.start]
-                    and CONTINUATION.search(s_text))) and not IN_SCOPE_ANYWAY.search(s_text):
+                    and CONTINUATION.search(s_text))) and not _quotes_general_staff(s_text):
             scope = prev_scope[1]  # "Other losses were claimed in …" goes on with that source
         prev_scope = (si, scope) if scope else None
         scope_why = scope[0] if scope else None
         scope_ids = [scope[1]] if scope else []
-        found = numbers.find(s_text, art.language) + _singular_ones(s_text)
-        found.sort(key=lambda n: n.start)
-        dates = _date_spans(s_text) + [(m.start(), m.end()) for m in MILESTONE.finditer(s_text)]
-        sent_labels = _labels_in_raw(s_text)
+        candidates, sent_labels = _candidates(s_text, art.language)
         sentence_claims: list[Claim] = []
-        for n in found:
-            if _is_not_a_loss(s_text, n) or (n.written != "mixed" and any(
-                    a <= n.start < b for a, b in dates)):  # "1.4 thousand" is no 1 April
-                continue
-            if re.match(r"^\s*(?:by one|of (?:the|its|their|them)|another|more time|point)\b",
-                        s_text[n.end:n.end + 16], re.I) and n.written == "words":
-                continue
-            near = s_text[max(0, n.start - 30):n.end + 45]
-            if NOT_LOSS_CONTEXT.search(near):
-                continue
-            after_label = _find_label_after(s_text, n.end)
-            plus = s_text[max(0, n.start - 2):n.start].strip().endswith("+")
-            label = after_label
-            if label is None:
-                label = _find_label_before(s_text, n.start)
+        for n, after_label, label, plus in candidates:
             kind = "category"
             if label is None and n.written != "digits" and n.value < 1000:
                 continue  # "one", "a dozen": only with a category word beside them
@@ -700,6 +733,23 @@ def _sentence_cues(s: str) -> tuple[str, bool, bool, bool, bool, str | None]:
 
 
 def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
+    m = _measure_info(s, n, day, c.plus)
+    c.measure, c.period, c.period_note, c.date_stated = m[:4]
+    c.rule_ids.extend(m[4])
+
+
+@lru_cache(maxsize=4096)
+def _measure_info(s: str, n: Number, day: date, plus: bool
+                  ) -> tuple[str | None, tuple[date | None, date] | None, str, bool,
+                             tuple[str, ...]]:
+    """What a figure measures and which reports (see _measure_and_period), worked out once
+    per sentence, figure and day."""
+    c = Claim(Sentence(s, 0, len(s)), 0, 0, n.value, n, plus=plus)
+    _measure_and_period_of(c, s, n, day)
+    return c.measure, c.period, c.period_note, c.date_stated, tuple(c.rule_ids)
+
+
+def _measure_and_period_of(c: Claim, s: str, n: Number, day: date) -> None:
     s, prev, this_year, total_cue, in_month, date_cue = _sentence_cues(s)
     if c.plus:
         c.measure = "change"
@@ -870,7 +920,8 @@ def _year_for(month: int, dom: int, day: date) -> int:
 _CLAUSE = re.compile(r"[,;] ")
 
 
-def _comparative_parts(s: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def _comparative_parts(s: str) -> tuple[tuple[int, int], ...]:
     """Where a sentence's comparative claims lie: the whole sentence, or one part per cue
     when a later cue starts a clause that names its own month ("January was the second-worst
     month …, almost matching the record figures for December 2024")."""
@@ -880,7 +931,7 @@ def _comparative_parts(s: str) -> list[tuple[int, int]]:
         commas = [m.end() for m in _CLAUSE.finditer(s, prev, cue)]
         if commas and _MONTH_YEAR.search(s.lower(), cue):
             cuts.append(commas[-1])
-    return list(pairwise([*cuts, len(s)]))
+    return tuple(pairwise([*cuts, len(s)]))
 
 
 def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | None:
