@@ -43,17 +43,26 @@ def _scope_keys() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=4096)
-def _scope_of(text: str, quotes_gs: bool) -> tuple[str, str] | None:
-    """Why a sentence's figures are out of scope, and the rule that says so."""
+def _scope_of(text: str, quotes_gs: bool) -> tuple[str, str, int] | None:
+    """Why a sentence's figures are out of scope, the rule that says so, and where."""
     low = text.lower()
     if not _scope_keys().search(low):
         return None
     for keys, rx, why, rid, skippable in _scope_rules():
         if skippable and quotes_gs:
             continue
-        if any(k in low for k in keys) and rx.search(text):
-            return why, rid
+        if any(k in low for k in keys):
+            m = rx.search(text)
+            if m:
+                return why, rid, m.start()
     return None
+
+
+OWN_SOURCE = re.compile(
+    r"\b(?:general staff|kyiv|ukraine's (?:military|army|armed forces|defen[cs]e ministry)|"
+    r"генштаб\w*|генеральн\w+ штаб\w*|зсу|всу)\b", re.I)
+"""A clause that names the General Staff (or Kyiv) as its own source: another source named
+in another clause of the sentence does not rule its figures out."""
 
 
 FORECAST = re.compile(
@@ -148,6 +157,7 @@ def _cue_regex(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 _SAY = re.compile(r"\b(?:said|says|reported|reports|announced|published|stated|released|"
+                  r"claimed|claims|added|wrote|told|"
                   r"posted|update|updated|report|figures|data|повідоми\w*|заявив|заявили|"
                   r"оприлюднив|зведення\w*)\s+(?:\w+\s+)?$", re.I)
 
@@ -455,12 +465,28 @@ def _is_not_a_loss(text: str, n: Number) -> bool:
     return bool(n.written == "digits" and re.search(r"(?:\bday|\bдень)\s*$", before, re.I))
 
 
+_DOWNED = re.compile(r"\b(?:shot down|downed|intercepted|destroyed)\b", re.I)
+_ARTICLE = re.compile(r"(?<![\w-])(?:an?|another|one more|a further)\s+", re.I)
+_ONE_WORD = re.compile(r"[^\W\d_]+\s+")
+_HEAD_END = re.compile(r"\s*(?:[^\w\s]|\Z|(?:and|or|was|were|had|has|in|on|over|during|as|"
+                       r"while|that|which|from|to|by|near|at|for)\b)", re.I)
+"""After "a tank": the noun phrase ends ("an artillery strike" names no artillery lost;
+"a destroyed tank" is a sight, not a loss)."""
+
+
 def _singular_ones(text: str) -> list[Number]:
-    """"a helicopter", "one submarine": the figure 1 written as an article."""
+    """"a helicopter", "an air defence system", "another fighter jet": the figure 1 written
+    as an article, before a category word (at most one word between)."""
     out = []
-    for m in re.finditer(r"(?<![\w-])(?:a|an)\s+(?=(helicopter|submarine|tank|plane|jet|"
-                         r"warship|ship|boat|drone|aircraft|cruise missile)\b)", text, re.I):
-        out.append(Number(1, m.start(), m.end() - 1, m.group(0).strip(), 1, "words"))
+    for m in _ARTICLE.finditer(text):
+        tail = text[m.end():m.end() + 60]
+        for a, b, lab, _, kind in _labels_in_raw(tail):
+            if kind != "category" or norm(lab) in _weak():
+                continue
+            if (a == 0 or (_ONE_WORD.fullmatch(tail[:a]) and not tail[:a].strip().endswith("ed"))
+                    ) and _HEAD_END.match(tail, b):
+                out.append(Number(1, m.start(), m.end() - 1, m.group(0).strip(), 1, "words"))
+            break
     return out
 
 
@@ -486,7 +512,9 @@ def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
                     s_text[n.end:n.end + 16], re.I) and n.written == "words":
             continue
         near = s_text[max(0, n.start - 30):n.end + 45]
-        if NOT_LOSS_CONTEXT.search(near):
+        nl = NOT_LOSS_CONTEXT.search(near)
+        if nl and not (nl.group(0).lower() in ("fired", "launched")
+                       and _DOWNED.search(s_text)):  # missiles fired and shot down: losses
             continue
         after_label = _find_label_after(s_text, n.end)
         plus = s_text[max(0, n.start - 2):n.start].strip().endswith("+")
@@ -507,7 +535,7 @@ def extract(art: Article, day: date) -> list[Claim]:
     quotes_gs = any(_quotes_general_staff(x.text) for x in art.sentences)
     last_cat: str | None = None
     last_cat_sentence = -10
-    prev_scope: tuple[int, tuple[str, str]] | None = None
+    prev_scope: tuple[int, tuple[str, str, int]] | None = None
     recent: tuple[int, str] | None = None
     """The category the text last named with a specific word, and in which sentence."""
     for si, sent in enumerate(art.sentences):
@@ -522,7 +550,7 @@ def extract(art: Article, day: date) -> list[Claim]:
                 SPEAKER.search(s_text) or (
                     "\n" not in art.text[art.sentences[si - 1].end:sent.start]
                     and CONTINUATION.search(s_text))) and not _quotes_general_staff(s_text):
-            scope = prev_scope[1]  # "Other losses were claimed in …" goes on with that source
+            scope = (*prev_scope[1][:2], -1)  # "Other losses were claimed in …" goes on
         prev_scope = (si, scope) if scope else None
         scope_why = scope[0] if scope else None
         scope_ids = [scope[1]] if scope else []
@@ -548,6 +576,7 @@ def extract(art: Article, day: date) -> list[Claim]:
             s, e, lab, cid, lkind = label
             if cid in categories.BY_ID:
                 cid = _on_day(lab, cid, day)
+            named = cid
             if kind != "context":
                 kind = lkind
             if lab in GENERIC_LABELS and cid == "personnel":
@@ -563,13 +592,18 @@ def extract(art: Article, day: date) -> list[Claim]:
             end = max(n.end, e if label is after_label else n.end)
             if label is not after_label and kind != "context":
                 start = min(start, s)
-            label_id = label_rule(lab, label[3], art.language) if lab else None
+            label_id = label_rule(lab, named, art.language) if lab else None
+            own_why, own_ids = scope_why, scope_ids
+            if scope is not None and scope[2] >= 0:
+                ca, cb = clause_of(s_text, n.start)
+                if not ca <= scope[2] < cb and OWN_SOURCE.search(s_text, ca, cb):
+                    own_why, own_ids = None, []  # "…, while Kyiv says 1,100 on Monday"
             claim = Claim(sent, sent.start + start, sent.start + end, n.value, n, n.qualifier,
                           lab or None, cid, kind, plus=plus,
-                          scope=scope_why or (FORECAST_WHY if _forecast_near(s_text, start, end)
-                                              else None),
+                          scope=own_why or (FORECAST_WHY if _forecast_near(s_text, start, end)
+                                            else None),
                           rule_ids=[*n.rule_ids, *([label_id] if label_id else []),
-                                    *scope_ids])
+                                    *own_ids])
             _measure_and_period(claim, s_text, n, day)
             sentence_claims.append(claim)
         for a, b in _comparative_parts(s_text):
@@ -749,7 +783,80 @@ def _measure_info(s: str, n: Number, day: date, plus: bool
     return c.measure, c.period, c.period_note, c.date_stated, tuple(c.rule_ids)
 
 
+@cache
+def _clause_break() -> re.Pattern[str]:
+    """Where a clause starts: a semicolon, or a comma before a clause opener ("and",
+    "while", "а", "тогда как"; rules/*.toml [clauses])."""
+    after, free = [], []
+    for lang in rules.LANGUAGES:
+        data = rules.language_table(lang, "clauses")
+        after += data.get("after_comma", [])
+        free += data.get("free", [])
+    return re.compile(rf";\s+|,\s+(?:{rules.alternation(after)})\b|"
+                      rf"\s(?:{rules.alternation(free)})\b", re.I)
+
+
+def clause_of(s: str, pos: int) -> tuple[int, int]:
+    """The span of the clause of `s` that holds `pos`."""
+    a, b = 0, len(s)
+    for m in _clause_break().finditer(s):
+        if m.start() <= pos:
+            a = m.start()
+        else:
+            b = m.start()
+            break
+    return a, b
+
+
 def _measure_and_period_of(c: Claim, s: str, n: Number, day: date) -> None:
+    """The figure's own clause first: its cues and dates decide; only a clause that says
+    nothing of its measure and period takes them from the whole sentence."""
+    a, b = clause_of(s, n.start)
+    if a == 0 and b == len(s):
+        _measure_and_period_in(c, s, n, day)
+        return
+    own = " " * a + s[a:b] + " " * (len(s) - b)  # the other clauses blanked, offsets kept
+    _measure_and_period_in(c, own, n, day)
+    said_measure = any(_rule_spans(k, own) for k in MEASURES) or c.plus
+    if c.period is not None and c.measure is not None:
+        return
+    # else the sentence's shared words ("Over the past day, …"), but never those of another
+    # clause with a figure of its own ("…, while Kyiv says 1,100 on Monday")
+    shared = _shared_context(s, a, b)
+    whole = Claim(c.sentence, c.start, c.end, c.value, n, plus=c.plus)
+    _measure_and_period_in(whole, shared, n, day)
+    if c.period is None and not said_measure:
+        c.measure, c.period, c.period_note = whole.measure, whole.period, whole.period_note
+        c.date_stated = whole.date_stated
+        c.rule_ids = whole.rule_ids
+    elif c.measure is None:
+        c.measure = whole.measure
+        c.rule_ids += [r for r in whole.rule_ids if r not in c.rule_ids]
+
+
+_FIGURE = re.compile(r"(?<![\d,.])(?!(?:19|20)\d\d\b)\d")
+"""A figure's first digit (a year is no figure)."""
+
+
+def _shared_context(s: str, a: int, b: int) -> str:
+    """`s` with every other clause that holds a figure blanked from that figure on: what
+    comes before a clause's first figure frames the whole list ("Over the past day Russia
+    lost 1,100 troops, 12 tanks, and 30 APVs"); what comes after it is that figure's own
+    ("…, while Kyiv says 1,100 were lost on Monday")."""
+    out = []
+    pos = 0
+    for m in [*_clause_break().finditer(s), None]:
+        end = m.start() if m is not None else len(s)
+        part = s[pos:end]
+        fig = _FIGURE.search(part)
+        if pos != a and fig:
+            part = part[:fig.start()] + " " * (len(part) - fig.start())
+        out.append(part)
+        pos = end
+    return "".join(out)
+
+
+def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
     s, prev, this_year, total_cue, in_month, date_cue = _sentence_cues(s)
     if c.plus:
         c.measure = "change"
@@ -811,6 +918,8 @@ _MONTH_IN = re.compile("(?:у|в|во) (?:" + "|".join(_MONTHS_IN) + ")")
 _SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})")
 _ON_WEEKDAY = re.compile(rf"\b(?:on|for|в|у|во) ({_WD_RE})\b")
 _ON_DAY = re.compile(rf"(?:on|recorded on|of) ({MONTH_RE})\.? (\d{{1,2}})\b(?!,? \d{{4}} (?:to|-))")
+_EVENT_BEFORE = re.compile(r"\b(?:began|begun|started|launched|opened|ended|invaded|"
+                           r"broke out)\s*\Z")
 _TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b")
 """resolve_period's patterns, compiled once (it runs for every figure)."""
 
@@ -888,12 +997,23 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     if "yesterday" in low or "вчора" in low:
         return (day, day), "yesterday's losses (the report of the article's day)"
     m = _ON_DAY.search(low)
+    if m and _EVENT_BEFORE.search(low, max(0, m.start() - 24), m.start()):
+        m = None  # "the assault that began on October 10": another event's day
     if m and measure in (None, "change"):
         mon = MONTHS[m.group(1)]
         try:
             loss = date(_year_for(mon, int(m.group(2)), day), mon, int(m.group(2)))
             return (loss + timedelta(days=1), loss + timedelta(days=1)), \
                 f"the losses of {loss}"
+        except ValueError:
+            pass
+    if m and measure == "total" and (MONTHS[m.group(1)], m.group(2)) != (2, "24"):
+        # "the tally hit 250,240 on August 7": a total is the report of that day (but
+        # "since the invasion on February 24" is the war's first day)
+        mon = MONTHS[m.group(1)]
+        try:
+            d = date(_year_for(mon, int(m.group(2)), day), mon, int(m.group(2)))
+            return (None, d), f"the report of {d}"
         except ValueError:
             pass
     m = _TO_DAY.search(low)

@@ -118,3 +118,9 @@ def calendar(table: str) -> dict[str, int]:
         for word, n in _file(lang).get(table, {}).items():
             out.setdefault(word.lower(), int(n))
     return out
+
+
+def language_table(lang: str, table: str) -> dict[str, Any]:
+    """A plain table of a language file ([clauses], [language])."""
+    data = _file(lang).get(table, {})
+    return data if isinstance(data, dict) else {}
