@@ -8,12 +8,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import date
 
 import pytest
 
 from attrition.check import LedgerView, check_text
-from attrition.check.article import read
+from attrition.check.article import MAX_CHARS, read
 from attrition.check.claims import Claim, extract
 from attrition.store.read import Reader
 
@@ -49,7 +50,7 @@ DETERMINISM_TEXTS = (
 _DUMP = """
 import json, sys
 from datetime import date
-from attrition.check.article import read
+from attrition.check.article import MAX_CHARS, read
 from attrition.check.claims import extract
 out = []
 for text in json.loads(sys.stdin.read()):
@@ -175,3 +176,112 @@ def test_rule_ids_name_every_rule_that_set_something() -> None:
     c = one("British intelligence says Russia has lost more than 450 thousand troops.")
     assert c.rule_ids == ["en.scale.thousand", "en.qual.over", "en.cat.personnel",
                           "en.scope.uk_defence_intelligence"]
+
+
+# -- linear time ------------------------------------------------------------------------------
+
+def _distinct(n: int) -> str:
+    # no two sentences alike, so no cache hides the work
+    return "".join(f"On {i % 28 + 1} November 2024 Russia lost {i + 3} tanks; "
+                   for i in range(n))
+
+
+def _timed(text: str) -> tuple[float, int]:
+    t = time.perf_counter()
+    found = extract(read(text), date(2024, 11, 14))
+    return time.perf_counter() - t, len(found)
+
+
+@pytest.mark.slow
+def test_extraction_time_grows_linearly_with_the_text() -> None:
+    _timed(_distinct(50))  # compile the rules first
+    small, n_small = _timed(_distinct(1_500))
+    big, n_big = _timed(_distinct(6_000))
+    assert (n_small, n_big) == (1_500, 6_000)  # a run-on list is cut, every figure read
+    assert big < 8 * small, (small, big)  # 4x the text: ~4x the time, never ~16x
+
+
+@pytest.mark.slow
+def test_long_repetitive_input_is_read_in_seconds() -> None:
+    text = "on 5 November 2024 Russia lost 12 tanks; " * 48_000  # 2 MB, one "sentence"
+    assert len(text) < MAX_CHARS
+    took, n = _timed(text)
+    assert n == 48_000 and took < 60
+    took, n = _timed("Russia lost 8 tanks. " * 90_000)
+    assert n == 90_000 and took < 60
+
+
+# -- attachment: a figure's own clause first --------------------------------------------------
+
+def test_a_total_does_not_take_the_next_clauses_day() -> None:
+    total, daily = claims_of("Russia has lost 620,000 troops since the invasion began on "
+                             "February 24, and 1,100 troops on Wednesday, Kyiv said.")
+    assert (total.value, total.measure, total.period) == (620_000, "total", None)
+    assert (daily.value, daily.measure) == (1_100, "change")
+    assert daily.period == (date(2024, 11, 14), date(2024, 11, 14))  # Wednesday's losses
+
+
+def test_a_month_in_one_clause_does_not_make_the_others_total_a_window() -> None:
+    month, total = claims_of("Russia lost 41,000 troops in October, while 700,000 troops have "
+                             "been lost overall.")
+    assert (month.measure, month.period) == ("window", (date(2024, 10, 2), date(2024, 11, 1)))
+    assert (total.measure, total.period) == ("total", None)
+
+
+def test_the_sentences_frame_reaches_every_item_of_a_list() -> None:
+    found = claims_of("Over the past day Russia lost 1,100 troops, 12 tanks, and 30 armoured "
+                      "vehicles.")
+    assert [(c.value, c.measure) for c in found] == [(1100, "change"), (12, "change"),
+                                                     (30, "change")]
+
+
+def test_another_source_in_another_clause_does_not_rule_out_the_general_staffs() -> None:
+    uk_di, gs = claims_of("British intelligence estimates Russia has lost 450,000 troops, "
+                          "while the General Staff says 1,100 were lost on Monday.")
+    assert uk_di.scope is not None and uk_di.period is None
+    assert gs.scope is None and gs.period == (date(2024, 11, 12), date(2024, 11, 12))
+
+
+def test_the_day_another_event_began_is_not_the_figures_day() -> None:
+    c = one("Russian forces lost 42 tanks over the past day as the assault that began on "
+            "October 10 continued, the General Staff said.", date(2023, 10, 12))
+    assert (c.measure, c.period) == ("change", None)
+
+
+def test_a_total_on_a_day_is_that_days_report() -> None:
+    c = one("Russia's losses passed the mark in Kyiv's tally on August 7 when they reached "
+            "250,240 troops.", date(2023, 8, 14))
+    assert (c.measure, c.period) == ("total", (None, date(2023, 8, 7)))
+
+
+def test_one_written_as_an_article() -> None:
+    found = claims_of("Over the past day Russia also lost an air defence system and another "
+                      "fighter jet, Kyiv said.", date(2024, 6, 10))
+    assert [(c.value, c.category) for c in found] == [(1, "air_defense"), (1, "aircraft")]
+    assert claims_of("An artillery strike hit a destroyed tank near the river.") == []
+
+
+def test_missiles_fired_and_shot_down_are_losses() -> None:
+    c = one("Ukraine said 2,426 cruise missiles fired by Russia have been shot down since the "
+            "invasion.", date(2024, 8, 13))
+    assert (c.value, c.category, c.measure) == (2426, "cruise_missiles", "total")
+    assert claims_of("Russia fired 40 cruise missiles at Kyiv overnight.") == []
+
+
+@pytest.mark.parametrize(("text", "day", "category", "measure"), [
+    ("Russia also lost 56 units of automotive equipment over the past day.", date(2024, 6, 10),
+     "vehicles_fuel_tanks", "change"),
+    ("Russia also lost 6 units of automotive equipment over the past day.", date(2022, 4, 10),
+     "military_auto", "change"),
+    ("Moscow has lost 8,455 drones since Russia's full-scale invasion of Ukraine began in "
+     "February 2022.", date(2024, 8, 13), "uav", "total"),
+    ("A General Staff spokesperson said 1,190 Russian troops were killed or wounded over "
+     "the past day.", date(2024, 6, 10), "personnel", "change"),
+    ("Some 910 Russian troops were put out of action in the latest 24 hours, Ukraine's army "
+     "claimed on Thursday.", date(2024, 4, 18), "personnel", "change"),
+])
+def test_issue_cases_read_as_stated(text: str, day: date, category: str, measure: str) -> None:
+    c = one(text, day)
+    assert (c.category, c.measure, c.scope) == (category, measure, None)
+    if "Thursday" in text:
+        assert c.period == (day, day)  # "claimed on Thursday": the report of that day

@@ -35,7 +35,7 @@ def check_text(text: str, ledger: LedgerView, day: date | None = None,
             raise CheckError("the article has no date in its header or first lines; "
                              "give one with --date")
     claims = extraction.extract(art, day)
-    context.inherit_periods(art, claims)
+    context.inherit_periods(art, claims, day)
     verifier = Verifier(ledger)
     windows = extraction.document_windows(art, day)
     out = []

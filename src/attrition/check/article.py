@@ -14,17 +14,9 @@ from attrition.errors import CheckError
 MAX_CHARS = 2_000_000
 """Longer input is refused: no article is near this, and the checker must not hang."""
 
-MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-    "січня": 1, "лютого": 2, "березня": 3, "квітня": 4, "травня": 5, "червня": 6,
-    "липня": 7, "серпня": 8, "вересня": 9, "жовтня": 10, "листопада": 11, "грудня": 12,
-    "січень": 1, "лютий": 2, "березень": 3, "квітень": 4, "травень": 5, "червень": 6,
-    "липень": 7, "серпень": 8, "вересень": 9, "жовтень": 10, "листопад": 11, "грудень": 12,
-}
-MONTH_RE = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+MONTHS = rules.calendar("months")
+"""Month words of every language (rules/*.toml), as a date or a month names them."""
+MONTH_RE = rules.alternation(list(MONTHS))
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
@@ -164,7 +156,20 @@ def split(text: str, start: int = 0) -> list[Sentence]:
     return out
 
 
-def _add(out: list[Sentence], text: str, a: int, b: int) -> None:
+MAX_SENTENCE = 3000
+"""A longer "sentence" (a list run together, text without stops) is cut at its semicolons,
+then at its commas, so every piece is read and the reading stays linear."""
+_LONG_CUTS = (re.compile(r";\s+"), re.compile(r",\s+"))
+
+
+def _add(out: list[Sentence], text: str, a: int, b: int, depth: int = 0) -> None:
+    if b - a > MAX_SENTENCE and depth < len(_LONG_CUTS):
+        pos = a
+        for m in _LONG_CUTS[depth].finditer(text, a, b):
+            _add(out, text, pos, m.start() + 1, depth + 1)
+            pos = m.end()
+        _add(out, text, pos, b, depth + 1)
+        return
     seg = text[a:b]
     lead = len(seg) - len(seg.lstrip())
     seg = seg.strip()

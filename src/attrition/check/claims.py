@@ -17,13 +17,8 @@ from attrition.check import numbers, rules
 from attrition.check.article import MONTH_RE, MONTHS, Article, Sentence
 from attrition.check.numbers import Number
 
-WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-    "sunday": 6, "понеділок": 0, "вівторок": 1, "середу": 2, "середа": 2, "четвер": 3,
-    "п'ятницю": 4, "пʼятницю": 4, "п’ятницю": 4, "суботу": 5, "субота": 5, "неділю": 6,
-    "неділя": 6,
-}
-_WD_RE = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True))
+WEEKDAYS = rules.calendar("weekdays")
+_WD_RE = rules.alternation(list(WEEKDAYS))
 _NUMWORD = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
             "два": 2, "три": 3, "чотири": 4, "п'ять": 5, "сім": 7}
 
@@ -41,15 +36,33 @@ def _scope_rules() -> tuple[tuple[tuple[str, ...], re.Pattern[str], str, str, bo
     return tuple(out)
 
 
-def _scope_of(text: str, quotes_gs: bool) -> tuple[str, str] | None:
-    """Why a sentence's figures are out of scope, and the rule that says so."""
+@cache
+def _scope_keys() -> re.Pattern[str]:
+    """Any scope rule's key word: most sentences have none and need no rule tried."""
+    return re.compile(rules.alternation([k for keys, *_ in _scope_rules() for k in keys]))
+
+
+@lru_cache(maxsize=4096)
+def _scope_of(text: str, quotes_gs: bool) -> tuple[str, str, int] | None:
+    """Why a sentence's figures are out of scope, the rule that says so, and where."""
     low = text.lower()
+    if not _scope_keys().search(low):
+        return None
     for keys, rx, why, rid, skippable in _scope_rules():
         if skippable and quotes_gs:
             continue
-        if any(k in low for k in keys) and rx.search(text):
-            return why, rid
+        if any(k in low for k in keys):
+            m = rx.search(text)
+            if m:
+                return why, rid, m.start()
     return None
+
+
+OWN_SOURCE = re.compile(
+    r"\b(?:general staff|kyiv|ukraine's (?:military|army|armed forces|defen[cs]e ministry)|"
+    r"генштаб\w*|генеральн\w+ штаб\w*|зсу|всу)\b", re.I)
+"""A clause that names the General Staff (or Kyiv) as its own source: another source named
+in another clause of the sentence does not rule its figures out."""
 
 
 FORECAST = re.compile(
@@ -60,6 +73,7 @@ FORECAST_WHY = "a forecast, not a reported figure"
 expected to continue at 1,000 a day" has one reported figure and one forecast."""
 
 
+@lru_cache(maxsize=4096)
 def _forecast_near(text: str, start: int, end: int) -> bool:
     clause_start = max(text.rfind(",", 0, start), text.rfind(";", 0, start),
                        text.rfind(" that ", 0, start))
@@ -107,42 +121,6 @@ _BEFORE_NOT_LOSS = re.compile(
 _DATE_AROUND = re.compile(rf"(?:{MONTH_RE})\.?\s*$", re.I)
 _DATE_AFTER = re.compile(rf"^\s*(?:{MONTH_RE})\b|^\.\d{{1,2}}\b|^-(?:го|й)\b", re.I)
 
-CHANGE_CUES = re.compile(
-    r"past 24 hours|previous 24 hours|last 24 hours|in 24 hours|24 hours|past day|"
-    r"previous day|over the past day|in (?:a|one) single day|in a single day|single day|in one "
-    r"day|in 1 day|in just one day|a day earlier|overnight|yesterday|since yesterday|daily "
-    r"(?:update|report|losses|toll)|за минулу добу|за добу|минулої доби|попередньої доби|"
-    r"протягом доби|напередодні|upd|\banother\b|\bще\b|on (?:the )?(?:" + _WD_RE + r")|"
-    r"for (?:" + _WD_RE + r")|between \w+ \d{1,2} and \d{1,2}\b|one-day|in one day|"
-    r"a day\b(?! on average)|more than the (?:balance|figure|total|number|day)|up by|rose by|"
-    r"increase of|increased by|за минулу|\+\d", re.I)
-DATE_CUES = re.compile(
-    r"past 24 hours|previous 24 hours|last 24 hours|in 24 hours|past day|previous day|"
-    r"over the past day|yesterday|за минулу добу|минулої доби|попередньої доби|напередодні|"
-    r"за добу|this morning|today|сьогодні|вранці|latest (?:update|report|figures)", re.I)
-TOTAL_CUES = re.compile(
-    r"since the (?:start|beginning|outset|launch|onset)|since (?:it |russia )?(?:launched|"
-    r"began|invaded)|since (?:feb(?:ruary)?\.? 24|24 feb)|since the full[- ]scale|"
-    r"since the invasion|since the war|in total|total of|a total|total (?:number|losses|"
-    r"tally|toll)|overall|so far|to date|in all\b|altogether|cumulative|from february 24|"
-    r"between february 24|since february|since 2022|the total|total tally|(?:brings?|bringing|"
-    r"takes?|taking|pushing|raising|raised|pushed) (?:the|its|their|russia's) "
-    r"(?:total|tally|number|toll|losses)|to a total|for a total|total (?:to|of|at)|"
-    r"загалом|від початку|з початку|із початку|за весь час|з 24 лютого|since the beginning|"
-    r"as of\b|combat losses of|the total combat|totals?\b", re.I)
-WINDOW_CUES = re.compile(
-    r"past week|last week|this week|previous week|in (?:a|one|1) week|within (?:just )?"
-    r"(?:a|one|1) week|weekly|a week\b|(?:past|last|previous) (?:two|three|four|five|six|"
-    r"seven|ten|\d+) days|за тиждень|тиждень|тижня|за минулий тиждень|за місяць|"
-    rf"(?:in|during|for|throughout|of) (?:the month of )?(?:{MONTH_RE})\b|"
-    rf"(?:{MONTH_RE}) alone|this month|past month|last month|per month|in a month|"
-    r"monthly|since (?:" + MONTH_RE + r") \d{1,2}\b|from (?:" + MONTH_RE + r") \d{1,2} to|"
-    r"у (?:січні|лютому|березні|квітні|травні|червні|липні|серпні|вересні|жовтні|листопаді|"
-    r"грудні)|by (?:" + MONTH_RE + r")\b", re.I)
-AVERAGE_CUES = re.compile(
-    r"(?:a|per) day on average|on average|daily average|an average of|average(?:d|s)? "
-    r"(?:of|about|around|more than|above)?|(?:people|soldiers|troops|casualties|losses|men) "
-    r"(?:a|per) day|в середньому|щодоби в середньому|на добу в середньому", re.I)
 COMPARATIVE = re.compile(
     r"\b(?:highest|record(?:-breaking| high| number| daily)?\b|worst|deadliest|heaviest|"
     r"largest|biggest|greatest|peak(?:ed)?|unprecedented|second[- ](?:highest|worst|largest|"
@@ -150,7 +128,17 @@ COMPARATIVE = re.compile(
     r"the most\b|first time since|for the first time|first time ever|вперше|впервые|"
     r"only surpassed|surpassed|trended (?:down|up)wards?|"
     r"consecutive|lowest|fewest|one of (?:its|the) \w+est|shy of|short of|away from the|"
-    r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*)", re.I)
+    r"second[- ](?:lowest|fewest|mildest|lightest|smallest)|least (?:deadly|catastrophic|"
+    r"costly|bloody|heavy)|lightest|mildest|smallest|trough|"
+    r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*|найдорожч\w*|"
+    r"найдешевш\w*|найкривав\w*|наибольш\w*|наименьш\w*|максимальн\w*|минимальн\w*|"
+    r"сам(?:ые|ых|ыми|ый|ая|ое) (?:большие|больших|большими|большой|тяжел\w+|крупн\w+|"
+    r"малые|малых|маленьк\w+|низк\w+|высок\w+))", re.I)
+LOW_DIRECTION = re.compile(
+    r"lowest|fewest|least|lightest|mildest|smallest|trough|trended down|найменш|найдешевш|"
+    r"наименьш|минимальн|малы|маленьк|низк", re.I)
+"""The cues that rank from the bottom ("the fewest in a month"); the rest rank from the
+top."""
 
 
 def _from_word_start(rx: re.Pattern[str], also: str = "") -> re.Pattern[str]:
@@ -160,11 +148,25 @@ def _from_word_start(rx: re.Pattern[str], also: str = "") -> re.Pattern[str]:
     return re.compile(rf"\b(?:{rx.pattern}){also}", rx.flags)
 
 
-CHANGE_CUES = _from_word_start(CHANGE_CUES, r"|\+\d")
-TOTAL_CUES = _from_word_start(TOTAL_CUES)
-WINDOW_CUES = _from_word_start(WINDOW_CUES)
-AVERAGE_CUES = _from_word_start(AVERAGE_CUES)
-DATE_CUES = _from_word_start(DATE_CUES)
+MEASURES = ("change", "total", "window", "average")
+
+
+@cache
+def _cue_regex(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex of every `measure` rule for a measure (or of every `date_cue` rule), each
+    rule a named group, so a match says which rule it is; and group name -> rule id."""
+    chosen = [r for r in rules.of_kind("date_cue" if kind == "date" else "measure")
+              if kind == "date" or r.data["measure"] == kind]
+    names: dict[str, str] = {}
+    parts = []
+    for i, r in enumerate(chosen):
+        body = r.data["pattern"].replace("{weekday}", _WD_RE).replace("{month}", MONTH_RE)
+        names[f"r{i}"] = r.id
+        parts.append(f"(?P<r{i}>{body})" if r.data.get("anywhere") else
+                     rf"\b(?P<r{i}>{body})")
+    return re.compile("|".join(parts), re.I), names
+
+
 _SAY = re.compile(r"\b(?:said|says|reported|reports|announced|published|stated|released|"
                   r"claimed|claims|added|told|wrote|estimated|confirmed|"
                   r"posted|update|updated|report|figures|data|повідоми\w*|заявив|заявили|"
@@ -246,6 +248,7 @@ def _weak() -> frozenset[str]:
                      for w in r.words)
 
 
+@lru_cache(maxsize=1024)
 def label_rule(lab: str, cid: str, lang: str = "en") -> str | None:
     """The id of the rule that makes `lab` name `cid`: the text's own language's when two
     languages share the word ("танки")."""
@@ -295,6 +298,7 @@ def _meanings() -> dict[str, tuple[str, ...]]:
     return out
 
 
+@lru_cache(maxsize=1024)
 def _on_day(lab: str, cid: str, day: date) -> str:
     """The category a label names on `day`: the first of its meanings that existed then."""
     options = _meanings().get(norm(lab), ())
@@ -318,7 +322,9 @@ def _norm_keep(text: str) -> str:
 def _find_label_after(text: str, start: int, limit: int = 48
                       ) -> tuple[int, int, str, str, str] | None:
     tail = text[start:start + limit + 40]
-    cut = re.search(r"[.;!?]\s|\d|\(|\n| and \d| та \d", tail)
+    # a figure's label does not reach past a bracket, a comma or a dash ("— 12 (+3),
+    # подводные лодки — 1" names no submarines for 12)
+    cut = re.search(r"[.;!?]\s|\d|[()]|,\s|\s[—–]\s|\n| and \d| та \d", tail)
     window = tail[: cut.start()] if cut else tail
     best = None
     found = _labels_in_raw(window)
@@ -476,32 +482,77 @@ def _is_not_a_loss(text: str, n: Number) -> bool:
     return bool(n.written == "digits" and re.search(r"(?:\bday|\bдень)\s*$", before, re.I))
 
 
-_SINGULAR = re.compile(
-    r"(?<![\w-])(?:a|an|another|one more)\s+(?=(?:russian\s+|enemy\s+)?(?:helicopter|"
-    r"submarine|tank|plane|warplane|fighter jet|fighter|bomber|jet|warship|ship|boat|drone|"
-    r"aircraft|cruise missile|air[- ]defen[cs]e system|anti-aircraft system|"
-    r"multiple rocket launcher|artillery system)\b)", re.I)
-"""The figure 1 written as an article: "an air defence system", "another fighter jet"."""
-DOWNED = re.compile(r"\b(?:shot down|downed|intercepted|destroyed|neutrali[sz]ed|збит\w*|"
-                    r"знищен\w*|сбит\w*|уничтожен\w*)", re.I)
-"""What makes a launched or fired weapon a loss after all ("missiles fired by Russia have
-been shot down")."""
+_DOWNED = re.compile(r"\b(?:shot down|downed|intercepted|destroyed)\b", re.I)
+_ARTICLE = re.compile(r"(?<![\w-])(?:an?|another|one more|a further)\s+", re.I)
+_ONE_WORD = re.compile(r"[^\W\d_]+\s+")
+_HEAD_END = re.compile(r"\s*(?:[^\w\s]|\Z|(?:and|or|was|were|had|has|in|on|over|during|as|"
+                       r"while|that|which|from|to|by|near|at|for)\b)", re.I)
+"""After "a tank": the noun phrase ends ("an artillery strike" names no artillery lost;
+"a destroyed tank" is a sight, not a loss)."""
 
 
 def _singular_ones(text: str) -> list[Number]:
-    """"a helicopter", "one submarine": the figure 1 written as an article."""
+    """"a helicopter", "an air defence system", "another fighter jet": the figure 1 written
+    as an article, before a category word (at most one word between)."""
     out = []
-    for m in _SINGULAR.finditer(text):
-        out.append(Number(1, m.start(), m.end() - 1, m.group(0).strip(), 1, "words"))
+    for m in _ARTICLE.finditer(text):
+        tail = text[m.end():m.end() + 60]
+        for a, b, lab, _, kind in _labels_in_raw(tail):
+            if kind != "category" or norm(lab) in _weak():
+                continue
+            if (a == 0 or (_ONE_WORD.fullmatch(tail[:a]) and not tail[:a].strip().endswith("ed"))
+                    ) and _HEAD_END.match(tail, b):
+                out.append(Number(1, m.start(), m.end() - 1, m.group(0).strip(), 1, "words"))
+            break
     return out
+
+
+LabelHit = tuple[int, int, str, str, str]
+Candidate = tuple[Number, LabelHit | None, LabelHit | None, bool]
+
+
+@lru_cache(maxsize=4096)
+def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
+                                                  tuple[LabelHit, ...]]:
+    """A sentence's figures that may be losses, each with the category word after it (or
+    else before it) and whether it is a "+N"; and every category word of the sentence.
+    Depends on the sentence alone, so a text that repeats a sentence reads it once."""
+    found = numbers.find(s_text, lang) + _singular_ones(s_text)
+    found.sort(key=lambda n: n.start)
+    dates = _date_spans(s_text) + [(m.start(), m.end()) for m in MILESTONE.finditer(s_text)]
+    out: list[Candidate] = []
+    for n in found:
+        if _is_not_a_loss(s_text, n) or (n.written != "mixed" and any(
+                a <= n.start < b for a, b in dates)):  # "1.4 thousand" is no 1 April
+            continue
+        if re.match(r"^\s*(?:by one|of (?:the|its|their|them)|another|more time|point)\b",
+                    s_text[n.end:n.end + 16], re.I) and n.written == "words":
+            continue
+        near = s_text[max(0, n.start - 30):n.end + 45]
+        nl = NOT_LOSS_CONTEXT.search(near)
+        if nl and not (nl.group(0).lower() in ("fired", "launched")
+                       and _DOWNED.search(s_text)):  # missiles fired and shot down: losses
+            continue
+        after_label = _find_label_after(s_text, n.end)
+        plus = s_text[max(0, n.start - 2):n.start].strip().endswith("+")
+        label = after_label
+        if label is None:
+            label = _find_label_before(s_text, n.start)
+        out.append((n, after_label, label, plus))
+    return tuple(out), tuple(_labels_in_raw(s_text))
+
+
+@lru_cache(maxsize=4096)
+def _quotes_general_staff(s: str) -> bool:
+    return IN_SCOPE_ANYWAY.search(s) is not None
 
 
 def extract(art: Article, day: date) -> list[Claim]:
     claims: list[Claim] = []
-    quotes_gs = any(IN_SCOPE_ANYWAY.search(x.text) for x in art.sentences)
+    quotes_gs = any(_quotes_general_staff(x.text) for x in art.sentences)
     last_cat: str | None = None
     last_cat_sentence = -10
-    prev_scope: tuple[int, tuple[str, str]] | None = None
+    prev_scope: tuple[int, tuple[str, str, int]] | None = None
     recent: tuple[int, str] | None = None
     """The category the text last named with a specific word, and in which sentence."""
     for si, sent in enumerate(art.sentences):
@@ -511,37 +562,18 @@ def extract(art: Article, day: date) -> list[Claim]:
         # None when another body quotes the General Staff's own figures; an article that
         # quotes the General Staff may cite UK DI quoting it too, but another body's own
         # figure in the same sentence still rules it out
-        scope = None if IN_SCOPE_ANYWAY.search(s_text) else _scope_of(s_text, quotes_gs)
+        scope = None if _quotes_general_staff(s_text) else _scope_of(s_text, quotes_gs)
         if scope is None and prev_scope is not None and si == prev_scope[0] + 1 and (
                 SPEAKER.search(s_text) or (
                     "\n" not in art.text[art.sentences[si - 1].end:sent.start]
-                    and CONTINUATION.search(s_text))) and not IN_SCOPE_ANYWAY.search(s_text):
-            scope = prev_scope[1]  # "Other losses were claimed in …" goes on with that source
+                    and CONTINUATION.search(s_text))) and not _quotes_general_staff(s_text):
+            scope = (*prev_scope[1][:2], -1)  # "Other losses were claimed in …" goes on
         prev_scope = (si, scope) if scope else None
         scope_why = scope[0] if scope else None
         scope_ids = [scope[1]] if scope else []
-        found = numbers.find(s_text, art.language) + _singular_ones(s_text)
-        found.sort(key=lambda n: n.start)
-        dates = _date_spans(s_text) + [(m.start(), m.end()) for m in MILESTONE.finditer(s_text)]
-        sent_labels = _labels_in_raw(s_text)
+        candidates, sent_labels = _candidates(s_text, art.language)
         sentence_claims: list[Claim] = []
-        for n in found:
-            if _is_not_a_loss(s_text, n) or (n.written != "mixed" and any(
-                    a <= n.start < b for a, b in dates)):  # "1.4 thousand" is no 1 April
-                continue
-            if re.match(r"^\s*(?:by one|of (?:the|its|their|them)|another|more time|point)\b",
-                        s_text[n.end:n.end + 16], re.I) and n.written == "words":
-                continue
-            near = s_text[max(0, n.start - 30):n.end + 45]
-            nl = NOT_LOSS_CONTEXT.search(near)
-            if nl and not (nl.group(0).lower() in ("launched", "fired")
-                           and DOWNED.search(s_text)):
-                continue
-            after_label = _find_label_after(s_text, n.end)
-            plus = s_text[max(0, n.start - 2):n.start].strip().endswith("+")
-            label = after_label
-            if label is None:
-                label = _find_label_before(s_text, n.start)
+        for n, after_label, label, plus in candidates:
             kind = "category"
             if label is None and n.written != "digits" and n.value < 1000:
                 continue  # "one", "a dozen": only with a category word beside them
@@ -561,6 +593,7 @@ def extract(art: Article, day: date) -> list[Claim]:
             s, e, lab, cid, lkind = label
             if cid in categories.BY_ID:
                 cid = _on_day(lab, cid, day)
+            named = cid
             if kind != "context":
                 kind = lkind
             if lab in GENERIC_LABELS and cid == "personnel":
@@ -576,13 +609,18 @@ def extract(art: Article, day: date) -> list[Claim]:
             end = max(n.end, e if label is after_label else n.end)
             if label is not after_label and kind != "context":
                 start = min(start, s)
-            label_id = label_rule(lab, label[3], art.language) if lab else None
+            label_id = label_rule(lab, named, art.language) if lab else None
+            own_why, own_ids = scope_why, scope_ids
+            if scope is not None and scope[2] >= 0:
+                ca, cb = clause_of(s_text, n.start)
+                if not ca <= scope[2] < cb and OWN_SOURCE.search(s_text, ca, cb):
+                    own_why, own_ids = None, []  # "…, while Kyiv says 1,100 on Monday"
             claim = Claim(sent, sent.start + start, sent.start + end, n.value, n, n.qualifier,
                           lab or None, cid, kind, plus=plus,
-                          scope=scope_why or (FORECAST_WHY if _forecast_near(s_text, start, end)
-                                              else None),
+                          scope=own_why or (FORECAST_WHY if _forecast_near(s_text, start, end)
+                                            else None),
                           rule_ids=[*n.rule_ids, *([label_id] if label_id else []),
-                                    *scope_ids])
+                                    *own_ids])
             _measure_and_period(claim, s_text, n, day)
             sentence_claims.append(claim)
         for a, b in _comparative_parts(s_text):
@@ -700,6 +738,23 @@ def _nearest(cue: re.Pattern[str], text: str, pos: int) -> int | None:
     return best
 
 
+@lru_cache(maxsize=2048)
+def _rule_spans(kind: str, text: str) -> tuple[tuple[int, int, str], ...]:
+    rx, ids = _cue_regex(kind)
+    return tuple((m.start(), m.end(), ids[m.lastgroup]) for m in rx.finditer(text)
+                 if m.lastgroup)
+
+
+def _nearest_rule(kind: str, text: str, pos: int) -> tuple[int, str] | None:
+    """How far the nearest cue of a measure is from `pos`, and its rule."""
+    best: tuple[int, str] | None = None
+    for a, b, rid in _rule_spans(kind, text):
+        d = min(abs(a - pos), abs(b - pos))
+        if best is None or d < best[0]:
+            best = (d, rid)
+    return best
+
+
 PREVIOUS_REPORT = re.compile(
     r"(?:in |from )?(?:a |the )?report (?:from|of) the previous day|the previous day's report|"
     r"yesterday's (?:report|update|bulletin)", re.I)
@@ -713,7 +768,7 @@ _SINCE_START = re.compile(r"since the (?:start|beginning)", re.I)
 
 
 @lru_cache(maxsize=1024)
-def _sentence_cues(s: str) -> tuple[str, bool, bool, bool, bool, bool]:
+def _sentence_cues(s: str) -> tuple[str, bool, bool, bool, bool, str | None]:
     """What a sentence says about every figure in it (worked out once per sentence): the
     sentence with "a report from the previous day" blanked out, whether it named that
     report, and whether it has year-to-date, total, in-a-month, since-the-start and
@@ -722,22 +777,116 @@ def _sentence_cues(s: str) -> tuple[str, bool, bool, bool, bool, bool]:
     if prev:
         # "in a report from the previous day … 120,760": names a report, not a day's losses
         s = s[:prev.start()] + " " * (prev.end() - prev.start()) + s[prev.end():]
-    return (s, prev is not None, bool(_THIS_YEAR.search(s)), bool(TOTAL_CUES.search(s)),
+    date_rx, date_ids = _cue_regex("date")
+    dm = date_rx.search(s)
+    return (s, prev is not None, bool(_THIS_YEAR.search(s)),
+            bool(_cue_regex("total")[0].search(s)),
             bool(_IN_MONTH.search(s)) and not _SINCE_START.search(s),
-            bool(DATE_CUES.search(s)))
+            date_ids[dm.lastgroup] if dm and dm.lastgroup else None)
 
 
 def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
+    m = _measure_info(s, n, day, c.plus)
+    c.measure, c.period, c.period_note, c.date_stated = m[:4]
+    c.rule_ids.extend(m[4])
+
+
+@lru_cache(maxsize=4096)
+def _measure_info(s: str, n: Number, day: date, plus: bool
+                  ) -> tuple[str | None, tuple[date | None, date] | None, str, bool,
+                             tuple[str, ...]]:
+    """What a figure measures and which reports (see _measure_and_period), worked out once
+    per sentence, figure and day."""
+    c = Claim(Sentence(s, 0, len(s)), 0, 0, n.value, n, plus=plus)
+    _measure_and_period_of(c, s, n, day)
+    return c.measure, c.period, c.period_note, c.date_stated, tuple(c.rule_ids)
+
+
+@cache
+def _clause_break() -> re.Pattern[str]:
+    """Where a clause starts: a semicolon, or a comma before a clause opener ("and",
+    "while", "а", "тогда как"; rules/*.toml [clauses])."""
+    after, free = [], []
+    for lang in rules.LANGUAGES:
+        data = rules.language_table(lang, "clauses")
+        after += data.get("after_comma", [])
+        free += data.get("free", [])
+    return re.compile(rf";\s+|,\s+(?:{rules.alternation(after)})\b|"
+                      rf"\s(?:{rules.alternation(free)})\b", re.I)
+
+
+def clause_of(s: str, pos: int) -> tuple[int, int]:
+    """The span of the clause of `s` that holds `pos`."""
+    a, b = 0, len(s)
+    for m in _clause_break().finditer(s):
+        if m.start() <= pos:
+            a = m.start()
+        else:
+            b = m.start()
+            break
+    return a, b
+
+
+def _measure_and_period_of(c: Claim, s: str, n: Number, day: date) -> None:
+    """The figure's own clause first: its cues and dates decide; only a clause that says
+    nothing of its measure and period takes them from the whole sentence."""
+    a, b = clause_of(s, n.start)
+    if a == 0 and b == len(s):
+        _measure_and_period_in(c, s, n, day)
+        return
+    own = " " * a + s[a:b] + " " * (len(s) - b)  # the other clauses blanked, offsets kept
+    _measure_and_period_in(c, own, n, day)
+    said_measure = any(_rule_spans(k, own) for k in MEASURES) or c.plus
+    if c.period is not None and c.measure is not None:
+        return
+    # else the sentence's shared words ("Over the past day, …"), but never those of another
+    # clause with a figure of its own ("…, while Kyiv says 1,100 on Monday")
+    shared = _shared_context(s, a, b)
+    whole = Claim(c.sentence, c.start, c.end, c.value, n, plus=c.plus)
+    _measure_and_period_in(whole, shared, n, day)
+    if c.period is None and not said_measure:
+        c.measure, c.period, c.period_note = whole.measure, whole.period, whole.period_note
+        c.date_stated = whole.date_stated
+        c.rule_ids = whole.rule_ids
+    elif c.measure is None:
+        c.measure = whole.measure
+        c.rule_ids += [r for r in whole.rule_ids if r not in c.rule_ids]
+
+
+_FIGURE = re.compile(r"(?<![\d,.])(?!(?:19|20)\d\d\b)\d")
+"""A figure's first digit (a year is no figure)."""
+
+
+def _shared_context(s: str, a: int, b: int) -> str:
+    """`s` with every other clause that holds a figure blanked from that figure on: what
+    comes before a clause's first figure frames the whole list ("Over the past day Russia
+    lost 1,100 troops, 12 tanks, and 30 APVs"); what comes after it is that figure's own
+    ("…, while Kyiv says 1,100 were lost on Monday")."""
+    out = []
+    pos = 0
+    for m in [*_clause_break().finditer(s), None]:
+        end = m.start() if m is not None else len(s)
+        part = s[pos:end]
+        fig = _FIGURE.search(part)
+        if pos != a and fig:
+            part = part[:fig.start()] + " " * (len(part) - fig.start())
+        out.append(part)
+        pos = end
+    return "".join(out)
+
+
+def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
     s, prev, this_year, total_cue, in_month, date_cue = _sentence_cues(s)
     if c.plus:
         c.measure = "change"
-    dist = {name: _nearest(rx, s, n.start) for name, rx in (
-        ("change", CHANGE_CUES), ("total", TOTAL_CUES), ("window", WINDOW_CUES),
-        ("average", AVERAGE_CUES))}
+        c.rule_ids.extend(r.id for r in rules.of_kind("measure") if r.data.get("anywhere"))
+    near = {name: _nearest_rule(name, s, n.start) for name in MEASURES}
+    dist = {k: (v[0] if v else None) for k, v in near.items()}
     if c.measure is None:
         present = {k: v for k, v in dist.items() if v is not None}
         if present:
             c.measure = min(present, key=lambda k: (present[k], k != "average"))
+            c.rule_ids.append(near[c.measure][1])  # type: ignore[index]
     after = s[n.end:n.end + 8]
     if c.measure in (None, "change") and re.match(r"^\s*\(\s*\+", after) and not c.plus:
         c.measure = "total"  # "9419 (+20)": a total with its change beside it
@@ -755,7 +904,9 @@ def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
     if prev and c.period is None:
         c.period = (day - timedelta(days=1), day - timedelta(days=1))
         c.period_note = "the report of the day before the article's"
-    c.date_stated = bool(c.period_note) or date_cue
+    c.date_stated = bool(c.period_note) or date_cue is not None
+    if not c.period_note and date_cue is not None:
+        c.rule_ids.append(date_cue)
 
 
 def latest_weekday(day: date, weekday: int) -> date:
@@ -780,21 +931,16 @@ _PAST_DAYS = re.compile(r"(?:past|last|previous) (\w+) days")
 _WEEK = re.compile(r"week|тижн|тиждень")
 _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\b(?:\s+(\d{{4}}))?")
 _DIGITS = re.compile(r"\d[\d,]*")
-_UK_MONTHS = {"січні": 1, "лютому": 2, "березні": 3, "квітні": 4, "травні": 5, "червні": 6,
-              "липні": 7, "серпні": 8, "вересні": 9, "жовтні": 10, "листопаді": 11,
-              "грудні": 12}
-_UK_MONTH = re.compile("у (?:" + "|".join(_UK_MONTHS) + ")")
+_MONTHS_IN = rules.calendar("months_in")
+"""The forms that say "in that month" (у жовтні, в октябре): a window."""
+_MONTH_IN = re.compile("(?:у|в|во) (?:" + "|".join(_MONTHS_IN) + ")")
 _SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})")
-_ON_WEEKDAY = re.compile(rf"\b(?:on|for|в|у) ({_WD_RE})\b")
+_ON_WEEKDAY = re.compile(rf"\b(?:on|for|в|у|во) ({_WD_RE})\b")
 _ON_DAY = re.compile(rf"(?:on|recorded on|of) ({MONTH_RE})\.? (\d{{1,2}})\b(?!,? \d{{4}} (?:to|-))")
+_EVENT_BEFORE = re.compile(r"\b(?:began|begun|started|launched|opened|ended|invaded|"
+                           r"broke out)\s*\Z")
 _TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b")
 """resolve_period's patterns, compiled once (it runs for every figure)."""
-
-
-_STARTED = re.compile(r"\b(?:began|begun|begin|started|start|launched|beginning|since|"
-                      r"розпочал\w*|почал\w*|началась|начал\w*)\b[^,.;]*$")
-"""A date that says when something began ("the assault that began on October 10") dates
-that event, not the figure beside it."""
 
 
 def resolve_period(s: str, pos: int, day: date, measure: str | None
@@ -825,9 +971,9 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
                     if not any(a <= m2.start() < a + len(mm.group(0)) for a, mm in months)]
             if pos in nums and nums.index(pos) < len(months):
                 months = [(pos, months[nums.index(pos)][1])]
-        uk_months = _UK_MONTHS
-        if "у " in low:
-            months += [(mm.start(), mm) for mm in _UK_MONTH.finditer(low)]
+        uk_months = _MONTHS_IN
+        if "у " in low or "в " in low:
+            months += [(mm.start(), mm) for mm in _MONTH_IN.finditer(low)]
         if months:
             others = [m2.start() for m2 in _DIGITS.finditer(low)
                       if abs(m2.start() - pos) > 2 and not any(
@@ -869,14 +1015,24 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         return (d, d), f"the losses of {m.group(1).title()} {loss} (report of {d})"
     if "yesterday" in low or "вчора" in low:
         return (day, day), "yesterday's losses (the report of the article's day)"
-    m = next((x for x in _ON_DAY.finditer(low)
-              if not _STARTED.search(low[max(0, x.start() - 40):x.start()])), None)
+    m = _ON_DAY.search(low)
+    if m and _EVENT_BEFORE.search(low, max(0, m.start() - 24), m.start()):
+        m = None  # "the assault that began on October 10": another event's day
     if m and measure in (None, "change"):
         mon = MONTHS[m.group(1)]
         try:
             loss = date(_year_for(mon, int(m.group(2)), day), mon, int(m.group(2)))
             return (loss + timedelta(days=1), loss + timedelta(days=1)), \
                 f"the losses of {loss}"
+        except ValueError:
+            pass
+    if m and measure == "total" and (MONTHS[m.group(1)], m.group(2)) != (2, "24"):
+        # "the tally hit 250,240 on August 7": a total is the report of that day (but
+        # "since the invasion on February 24" is the war's first day)
+        mon = MONTHS[m.group(1)]
+        try:
+            d = date(_year_for(mon, int(m.group(2)), day), mon, int(m.group(2)))
+            return (None, d), f"the report of {d}"
         except ValueError:
             pass
     m = _TO_DAY.search(low)
@@ -903,7 +1059,8 @@ def _year_for(month: int, dom: int, day: date) -> int:
 _CLAUSE = re.compile(r"[,;] ")
 
 
-def _comparative_parts(s: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def _comparative_parts(s: str) -> tuple[tuple[int, int], ...]:
     """Where a sentence's comparative claims lie: the whole sentence, or one part per cue
     when a later cue starts a clause that names its own month ("January was the second-worst
     month …, almost matching the record figures for December 2024")."""
@@ -913,7 +1070,7 @@ def _comparative_parts(s: str) -> list[tuple[int, int]]:
         commas = [m.end() for m in _CLAUSE.finditer(s, prev, cue)]
         if commas and _MONTH_YEAR.search(s.lower(), cue):
             cuts.append(commas[-1])
-    return list(pairwise([*cuts, len(s)]))
+    return tuple(pairwise([*cuts, len(s)]))
 
 
 def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | None:
@@ -973,7 +1130,7 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
     if re.search(r"one of (?:its|the)", low):
         info["ordinal"] = 10
         info["one_of"] = True
-    if re.search(r"lowest|fewest|найменш|trended down", cue):
+    if LOW_DIRECTION.search(cue):
         info["direction"] = "low"
     month_ranked = re.search(
         r"(?<!past )(?<!last )(?<!this )(?<!a )\bmonths?\b(?! of fighting)|місяц", low) and \

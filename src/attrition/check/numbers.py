@@ -49,6 +49,8 @@ class _Lexicon:
     """fixed phrase -> (value, precision, rule id)"""
     qualifiers: tuple[tuple[re.Pattern[str], str, str], ...]
     """(pattern ending where the number starts, canonical qualifier, rule id)"""
+    qual_ends: frozenset[str]
+    """the last word of every qualifier: a number after any other word has none"""
     number: re.Pattern[str]
 
 
@@ -103,7 +105,8 @@ def lexicon() -> _Lexicon:
         rf"|(?<![\w'’-])(?P<words>(?:{word_alt})(?:[- ](?:{word_alt}))?)"
         rf"(?:\s+(?P<wmult>{scale_alt})(?:(?<=\.)|(?!\w)))?{end})",
         re.I)
-    return _Lexicon(words, scales, owners, attached, phrases, quals, number)
+    ends = frozenset(w.split()[-1].lower() for r in rules.of_kind("qualifier") for w in r.words)
+    return _Lexicon(words, scales, owners, attached, phrases, quals, ends, number)
 
 
 def _precision_of_int(n: int) -> int:
@@ -157,6 +160,16 @@ def _words_value(words: str, table: dict[str, tuple[int, str]]
     return vals[0], ids
 
 
+_LAST_WORD = re.compile(r"(\w+)[\s(“\"'«]*\Z")
+
+
+@cache
+def _qualifiers(lang: str) -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """The qualifiers, the text's own language's first ("без малого" is Ukrainian and
+    Russian)."""
+    return tuple(sorted(lexicon().qualifiers, key=lambda q: not q[2].startswith(f"{lang}.")))
+
+
 def _own(lex: _Lexicon, m: re.Match[str], rid: str, lang: str) -> str:
     """The text's own language's rule for a word two languages share."""
     if rid.startswith(f"{lang}."):
@@ -179,8 +192,7 @@ def find(text: str, lang: str = "en") -> list[Number]:
     """Every number in `text` with its span, precision and qualifier; `lang` (the text's
     language) says whose rule read a word that two languages share."""
     lex = lexicon()
-    # the text's own language's qualifiers first ("без малого" is Ukrainian and Russian)
-    quals = sorted(lex.qualifiers, key=lambda q: not q[2].startswith(f"{lang}."))
+    quals = _qualifiers(lang)
     out: list[Number] = []
     for m in lex.number.finditer(text):
         value: int
@@ -231,7 +243,9 @@ def find(text: str, lang: str = "en") -> list[Number]:
             value, precision, written = v * mult, (mult if mult > 1 else 1), "words"
         qualifier, qstart = None, None
         before = text[max(0, m.start() - 40): m.start()]
-        for pattern, name, rid in quals:
+        last = _LAST_WORD.search(before)
+        for pattern, name, rid in (quals if last and last.group(1).lower() in lex.qual_ends
+                                   else ()):
             qm = pattern.search(before)
             if qm:
                 qualifier = name

@@ -80,13 +80,47 @@ def _index() -> dict[str, Rule]:
     return {r.id: r for r in all_rules()}
 
 
-def alternation(words: list[str] | tuple[str, ...]) -> str:
-    """A regex alternation of literal words, longest first (so "more than" beats "more"),
-    ties in alphabetical order."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+def alternation(words: list[str] | tuple[str, ...] | set[str]) -> str:
+    """A regex that matches any of `words` (literal), the longest where several match
+    ("more than" before "more"), shaped as a trie ("ju(?:ne|ly)"): Python's engine tries an
+    alternation's branches one by one, and a list of 300 words costs 300 tries at every
+    position; a trie costs one per letter."""
+    trie: dict[str, Any] = {}
+    for w in sorted(set(words)):
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(trie) if trie else "(?!)"
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    branches = [re.escape(ch) + _trie_regex(sub) for ch, sub in sorted(node.items()) if ch]
+    ends = "" in node
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:  # a word ends here, and longer ones go on: the longer first
+        return "(?:" + body + ")?" if len(branches) == 1 else body + "?"
+    return body
 
 
 def language_data(lang: str) -> dict[str, Any]:
     """A language file's [language] table (marker words)."""
     data = _file(lang).get("language", {})
+    return data if isinstance(data, dict) else {}
+
+
+def calendar(table: str) -> dict[str, int]:
+    """Every language's `months`, `months_in` or `weekdays` table merged, in language order."""
+    out: dict[str, int] = {}
+    for lang in LANGUAGES:
+        for word, n in _file(lang).get(table, {}).items():
+            out.setdefault(word.lower(), int(n))
+    return out
+
+
+def language_table(lang: str, table: str) -> dict[str, Any]:
+    """A plain table of a language file ([clauses], [language])."""
+    data = _file(lang).get(table, {})
     return data if isinstance(data, dict) else {}

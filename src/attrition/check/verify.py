@@ -324,13 +324,20 @@ class Verifier:
             if self._equal(c, r, loose=kind == "renamed") and not any(
                     set(x.components) < set(r.components) for _, x in labelled):
                 labelled.append((kind, r))
-        if len(labelled) == 1:
-            kind, r = labelled[0]
-            out.append(Result(MISLABELED, r, r.actual, r.category,
-                              rules=[f"explain.mislabeled.{kind}"],
-                              why=f"{c.value:,} is the figure for "
-                                  f"{' + '.join(r.components)}, not "
-                                  f"{c.label or ' + '.join(comps)}"))
+        # the simplest explanation first: one category (or the renamed one) before a named
+        # aggregate, an aggregate before a sum the sentence allows; ties within a tier
+        # explain nothing
+        for tier in (("category", "renamed"), ("aggregate",), ("sentence_sum",)):
+            found = [(k, r) for k, r in labelled if k in tier]
+            if found:
+                if len(found) == 1:
+                    kind, r = found[0]
+                    out.append(Result(MISLABELED, r, r.actual, r.category,
+                                      rules=[f"explain.mislabeled.{kind}"],
+                                      why=f"{c.value:,} is the figure for "
+                                          f"{' + '.join(r.components)}, not "
+                                          f"{c.label or ' + '.join(comps)}"))
+                break
         return out
 
     def _equal(self, c: Claim, r: Reading, loose: bool = False) -> bool:
@@ -654,7 +661,8 @@ class Verifier:
                      for y, m in pair]
             if any(t is None for t in found):
                 return None
-            ranks = [1 + sum(1 for t in totals if t[2] > f[2]) for f in found if f]
+            ranks = [1 + sum(1 for t in totals if (t[2] < f[2] if low else t[2] > f[2]))
+                     for f in found if f]
             ok, rank = all(r <= len(pair) for r in ranks), max(ranks)
             what = " and ".join(f"{f[2]:,} ({f[0]:%b %Y})" for f in found if f)
             ranked = " and ".join(str(r) for r in ranks)
