@@ -96,7 +96,8 @@ SLACK = {"half": 0.05, "unit": 0.10, "open": 0.10, "zero": 0.0}
 by at most this share of itself: "1,000 troops" is 950..1,050, not 500..1,500."""
 
 
-def tolerance(value: int, qualifier: str | None, precision: int) -> tuple[int, int]:
+def tolerance(value: int, qualifier: str | None, precision: int,
+              stated: bool = False) -> tuple[int, int]:
     """The range of true figures that `value`, so qualified and so precise, fairly states
     (inclusive). "10 tanks" is exact; "about 35,000" is 34,500..35,500; "more than 200"
     (precision 100) is 200..220 (10%), never any larger number."""
@@ -111,18 +112,28 @@ def tolerance(value: int, qualifier: str | None, precision: int) -> tuple[int, i
 
     def width(kind: str) -> int:
         unit = {"half": p // 2, "unit": p, "open": p, "zero": 0}[kind]
+        if stated:
+            return unit  # the form itself fixes the precision: "1.5 million", "півтори тисячі"
         return min(unit, max(int(value * SLACK[kind]), 1 if unit else 0))
 
     return value - width(below), value + width(above)
 
 
-def rounded_ok(value: int, actual: int, qualifier: str | None, precision: int) -> bool:
+def rounded_ok(value: int, actual: int, qualifier: str | None, precision: int,
+               stated: bool = False) -> bool:
     """Whether `value` is a fair statement of `actual` given how the text qualifies it
     (the figure itself always is: "over 1,073,530" quoting the total is not wrong)."""
     if actual == value:
         return True
-    lo, hi = tolerance(value, qualifier, precision)
+    lo, hi = tolerance(value, qualifier, precision, stated)
     return lo <= actual <= hi
+
+
+def _stated_precision(c: Claim) -> bool:
+    """Whether the figure's form states its precision ("1.5 million", "21.6 thousand",
+    "півтори тисячі", "half a million"), unlike trailing zeros ("1,000"), which may be
+    exact or rounded to any of their places."""
+    return c.number is not None and c.number.written != "digits"
 
 
 def _qualifier_rule(qualifier: str | None) -> str:
@@ -351,7 +362,7 @@ class Verifier:
                 len(r.components) == 1 and r.measure == "change"
                 and self.ledger.announced(r.components[0], r.end) == c.value)
         precision = c.number.precision if c.number else 1
-        return rounded_ok(c.value, r.actual, c.qualifier, precision)
+        return rounded_ok(c.value, r.actual, c.qualifier, precision, _stated_precision(c))
 
     def _finish(self, res: Result, tried: list[Reading], chosen: Reading | None,
                 stated: Reading) -> Result:
@@ -401,8 +412,8 @@ class Verifier:
                               why="matches the announced (+N), which differs from the "
                                   f"difference of totals ({r.actual:,})")
         precision = c.number.precision if c.number else 1
-        if rounded_ok(c.value, r.actual, c.qualifier, precision):
-            lo, hi = tolerance(c.value, c.qualifier, precision)
+        if rounded_ok(c.value, r.actual, c.qualifier, precision, _stated_precision(c)):
+            lo, hi = tolerance(c.value, c.qualifier, precision, _stated_precision(c))
             return Result(ROUNDED, r, r.actual, rules=[_qualifier_rule(c.qualifier)],
                           why=f"{c.value:,}" + (f" ({c.qualifier})" if c.qualifier else "")
                               + f" allows {lo:,} to {hi:,}; the ledger has {r.actual:,}")
