@@ -142,3 +142,26 @@ def test_more_than_n_in_a_day_is_not_the_total(ledger: LedgerView) -> None:
     found = claims(ledger, "Russia lost more than 200 drones in a single day, Kyiv said.",
                    "2025-07-05")
     assert found[0]["measure"] == "change" and found[0]["verdict"] == "contradicted"
+
+
+@pytest.mark.parametrize(("text", "day", "verdict"), [
+    # the report named by its day, day first (Ukrainian, Russian, numeric): 930 on 2023-12-03
+    ("Станом на 3 грудня російські загарбники за минулу добу втратили 930 осіб.", "2023-12-05",
+     "supported"),
+    ("Станом на 1 грудня російські загарбники за минулу добу втратили 930 осіб.", "2023-12-05",
+     "wrong_date"),
+    ("По состоянию на 3 декабря оккупанты за сутки потеряли 930 человек.", "2023-12-05",
+     "supported"),
+    ("Станом на 03.12.2023 ворог за добу втратив 930 осіб.", "2023-12-05", "supported"),
+])
+def test_a_report_named_by_its_day(ledger: LedgerView, text: str, day: str,
+                                   verdict: str) -> None:
+    found = [c for c in claims(ledger, text, day) if c["value"] == 930]
+    assert [c["verdict"] for c in found] == [verdict], [c["why"] for c in found]
+
+
+def test_a_stated_precision_is_allowed_whole(ledger: LedgerView) -> None:
+    # 1,420 on 2024-11-23: "півтори тисячі" (1.5 thousand) cannot say it more finely
+    found = claims(ledger, "За минулу добу ворог втратив ще півтори тисячі окупантів.",
+                   "2024-11-23")
+    assert [c["verdict"] for c in found] == ["rounded"], [c["why"] for c in found]

@@ -940,6 +940,13 @@ _ON_DAY = re.compile(rf"(?:on|recorded on|of) ({MONTH_RE})\.? (\d{{1,2}})\b(?!,?
 _EVENT_BEFORE = re.compile(r"\b(?:began|begun|started|launched|opened|ended|invaded|"
                            r"broke out)\s*\Z")
 _TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b")
+_AS_OF_DAY = re.compile(
+    rf"(?:станом на|станом на ранок|на ранок|по состоянию на|на утро|as of|від|от|на)\s+"
+    rf"(?:(\d{{1,2}})(?:-?го)?\s+({MONTH_RE})|(\d{{1,2}})\.(\d{{1,2}})(?:\.(\d{{2,4}}))?)\b")
+"""A report named by its day, day first ("станом на 27 серпня", "от 20 апреля",
+"на 03.12.2023"): that report (rule period.as_of_day)."""
+_FOR_DAY = re.compile(rf"\bза\s+(\d{{1,2}})(?:-?го)?\s+({MONTH_RE})\b")
+"""The losses of a day, day first ("за 22 листопада"): the report of the day after."""
 """resolve_period's patterns, compiled once (it runs for every figure)."""
 
 
@@ -1043,6 +1050,30 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             return (None, d), f"the report of {d}"
         except ValueError:
             pass
+    if measure in (None, "change", "total"):
+        m = _AS_OF_DAY.search(low)
+        if m:
+            try:
+                if m.group(1):
+                    mon, dom, year = MONTHS[m.group(2)], int(m.group(1)), None
+                else:
+                    mon, dom = int(m.group(4)), int(m.group(3))
+                    year = int(m.group(5)) if m.group(5) else None
+                    if year is not None and year < 100:
+                        year += 2000
+                d = date(year or _year_for(mon, dom, day), mon, dom)
+                return ((None if measure == "total" else d), d), f"the report of {d}"
+            except (ValueError, KeyError):
+                pass
+        m = _FOR_DAY.search(low)
+        if m and measure != "total":
+            try:
+                mon, dom = MONTHS[m.group(2)], int(m.group(1))
+                loss = date(_year_for(mon, dom, day), mon, dom)
+                d = loss + timedelta(days=1)
+                return (d, d), f"the losses of {loss}"
+            except (ValueError, KeyError):
+                pass
     return None, ""
 
 
