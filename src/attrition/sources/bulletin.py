@@ -16,7 +16,7 @@ from attrition import categories
 from attrition.categories import BULLETIN
 from attrition.errors import ParseError
 from attrition.model import Batch, Observation
-from attrition.sources._common import decode
+from attrition.sources._common import MAX_PLAUSIBLE, check_date, decode
 
 MONTHS_EN = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
@@ -180,12 +180,16 @@ def _report_date(text: str, hint: date | None) -> tuple[date, str]:
             year = hint.year
         else:
             year = 2022  # the MoD added the year to its headers in 2023
+        line = _line_of(text, m.start())
         try:
-            return date(year, mo, d), "header"
+            day = date(year, mo, d)
         except ValueError:
-            raise ParseError(f"impossible date in the header: {m.group(0)!r}", line=_line_of(
-                text, m.start())) from None
+            raise ParseError(f"impossible date in the header: {m.group(0)!r}",
+                             line=line) from None
+        check_date(day, field="header", line=line)
+        return day, "header"
     if hint is not None:
+        check_date(hint, field="report date")
         return hint, "given"
     raise ParseError("no report date: the text has no 'from 24.02 to DD.MM' header; give a date")
 
@@ -215,7 +219,13 @@ def _cue(sentence: str) -> str | None:
     return None
 
 
+_TOO_BIG = MAX_PLAUSIBLE + 1
+"""What a number too long to be a count parses to: `_figure` refuses it with its line."""
+
+
 def _to_int(num: str) -> int:
+    if sum(c.isdigit() for c in num) > 12:
+        return _TOO_BIG
     m = re.match(r"(\d+)\s+мільйон\w*\s+([\d ]+)$", num)
     if m:
         return int(m[1]) * 1_000_000 + int(m[2].replace(" ", ""))
@@ -245,7 +255,8 @@ def _tokens(seg: str) -> list[_Tok]:
             if "." in raw or ("," in raw and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", raw)):
                 if not rounded:
                     continue  # a decimal that is not "21.6 thousand" is no count
-                value = round(float(raw.replace(",", ".")) * 1000)
+                value = (_TOO_BIG if len(raw) > 12
+                         else round(float(raw.replace(",", ".")) * 1000))
             else:
                 value = _to_int(raw) * (1000 if rounded else 1)
         before = blanked[: m.start()]
@@ -303,7 +314,13 @@ def _figure(seg: str, line: str, line_no: int, day: date, mode: str, delta_first
             total = only
         else:
             change = only.value
+            if change > MAX_PLAUSIBLE:
+                raise ParseError(f"implausible figure for {cat} ({change:,} or more)",
+                                 line=line_no)
             return Figure(cat, None, change, only.qualifier, line_no, rounded=only.rounded)
+    for value in (change, total.value if total is not None else None):
+        if value is not None and value > MAX_PLAUSIBLE:
+            raise ParseError(f"implausible figure for {cat} ({value:,} or more)", line=line_no)
     if total is None:
         return Figure(cat, None, change, None, line_no)
     return Figure(cat, total.value, change, total.qualifier, line_no, rounded=total.rounded)
