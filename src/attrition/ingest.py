@@ -29,7 +29,7 @@ from attrition.sources import (
 MAX_BYTES = 10 * 1024 * 1024
 """No real input comes near this (the whole history is ~1 MB); larger is refused unread."""
 
-FORMATS: dict[str, Callable[[bytes], Batch]] = {
+FORMATS: dict[str, Callable[[bytes | str], Batch]] = {
     "petroivaniuk-equipment": petroivaniuk.read_equipment,
     "petroivaniuk-personnel": petroivaniuk.read_personnel,
     "petroivaniuk-corrections": petroivaniuk.read_corrections,
@@ -37,7 +37,7 @@ FORMATS: dict[str, Callable[[bytes], Batch]] = {
     "minfin": minfin.read,
     "russianwarship": warship.read,
 }
-CONFIRMED_FORMATS: dict[str, Callable[[bytes], ConfirmedBatch]] = {
+CONFIRMED_FORMATS: dict[str, Callable[[bytes | str], ConfirmedBatch]] = {
     "oryx-daily-count": oryx.read_daily_count,
     "oryx-events": oryx.read_events,
     "warspotting": warspotting.read,

@@ -95,7 +95,7 @@ def load_json(data: bytes | str) -> Any:
 def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """(line number, fields) of a CSV text: any line ends (CR, LF, CRLF), fields of at most
     MAX_FIELD characters; a malformed row is a ParseError naming its line."""
-    reader = csv.reader(io.StringIO(text, newline=None))
+    reader = csv.reader(io.StringIO(text, newline=None), strict=True)
     line = 0
     try:
         for row in reader:
