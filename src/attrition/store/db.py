@@ -340,16 +340,19 @@ class Store:
                              ) from None
 
     def load_rows(self, rows: dict[str, list[tuple[Any, ...]]], *, input: str,
-                  sources: Iterable[str], daybook_meta: Mapping[str, str] | None = None
-                  ) -> IngestResult:
+                  sources: Iterable[str], daybook_meta: Mapping[str, str] | None = None,
+                  if_empty: bool = False) -> IngestResult | None:
         """Load prepared rows (the bundled snapshot) into an empty database, in one
-        transaction. Refuses a database that already holds observations: there, `ingest`.
-        With `daybook_meta`, rows["daybook"] is the daybook computed for exactly these rows
-        (its metadata gets this load's ingest id)."""
+        transaction (a crash leaves the database as it was). Refuses a database that already
+        holds observations: there, `ingest`; with `if_empty`, returns None instead (another
+        process loaded it first). With `daybook_meta`, rows["daybook"] is the daybook
+        computed for exactly these rows (its metadata gets this load's ingest id)."""
         try:
             with self.engine.begin() as conn:
                 t = schema.observations
-                if conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one():
+                if conn.execute(sa.select(t.c.id).limit(1)).first() is not None:
+                    if if_empty:
+                        return None
                     raise StoreError("the database is not empty; use ingest instead")
                 if conn.dialect.name == "sqlite":
                     # the rows go in sorted by key, so the indexes grow at their ends; a
