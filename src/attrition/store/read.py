@@ -246,8 +246,12 @@ class Reader:
         rows = [ObservationRow(r[0], date.fromisoformat(str(r[1])), r[2], r[3], r[4], r[5],
                                r[6], r[7], r[8], r[9])
                 for r in self._query(sql + " ORDER BY revision", params)]
-        if not latest_only:
-            return rows
+        return rows if not latest_only else self.latest_of(rows)
+
+    @staticmethod
+    def latest_of(rows: Sequence[ObservationRow]) -> list[ObservationRow]:
+        """The latest revision of each (source, day, category) among rows in revision
+        order (so one query serves both every revision and the latest)."""
         latest: dict[tuple[str, date, str], ObservationRow] = {}
         for r in rows:
             latest[(r.source, r.report_date, r.category)] = r
