@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-import re
 from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path

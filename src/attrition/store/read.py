@@ -38,6 +38,12 @@ class LedgerRow(NamedTuple):
     def covers(self) -> date:
         return date.fromordinal(self.report_date.toordinal() - 1)
 
+    @property
+    def disputed(self) -> bool:
+        """No majority settles the figure (see attrition.resolve); "tie" in stores resolved
+        before the name changed."""
+        return self.method in ("disputed", "tie")
+
 
 class SeriesRow(NamedTuple):
     """The part of a ledger row that the analysis reads (cheap to load for every cell)."""
