@@ -16,8 +16,9 @@ from attrition import categories
 from attrition.model import ConfirmedCount
 from attrition.store.read import LedgerRow, ObservationRow
 
-KINDS = ("disagreement", "disputed", "history_rewritten", "negative_change", "announced_mismatch", "stale_row",
-         "missing_days", "category_gap", "implausible_change", "confirmed_glitch")
+KINDS = ("disagreement", "disputed", "history_rewritten", "negative_change",
+         "announced_mismatch", "stale_row", "missing_days", "category_gap",
+         "implausible_change", "confirmed_glitch")
 
 
 @dataclass(frozen=True)
