@@ -23,13 +23,10 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TypeVar
 
 from attrition import categories
 from attrition.categories import BULLETIN, MINFIN, ORC_LOSSES, PETROIVANIUK, WARSHIP
 from attrition.model import Observation
-
-T = TypeVar("T")
 
 PRESS = "press"
 """News reproductions of a bulletin: a witness, but the last one to trust."""
@@ -45,8 +42,11 @@ STALE_ROW_MIN = 5
 is no evidence)."""
 
 
+_RANKS = {s: i for i, s in enumerate(PRIORITY)}
+
+
 def _rank(source: str) -> int:
-    return PRIORITY.index(source) if source in PRIORITY else len(PRIORITY)
+    return _RANKS.get(source, len(PRIORITY))
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,10 @@ def vote(votes: Mapping[str, int], revised: Collection[str] = ()
          ) -> tuple[int, tuple[str, ...], dict[str, int], str]:
     """(value, agreeing sources, dissenting source -> value, method) for one cell.
     `revised`: the witnesses whose vote is a value they changed after first giving another."""
+    values = set(votes.values())
+    if len(values) == 1:  # nearly every cell: no counting, no sorting of dissent
+        agree = tuple(sorted(votes, key=_rank)) if len(votes) > 1 else tuple(votes)
+        return values.pop(), agree, {}, "single" if len(votes) == 1 else "unanimous"
     counts = Counter(votes.values())
     top = max(counts.values())
     leaders = [v for v, n in counts.items() if n == top]
@@ -126,37 +130,48 @@ def resolve(
             del votes[PRESS]  # a reproduction never votes beside its original
         if votes:
             votes_of[key] = votes
-    first = {key: vote(v)[0] for key, v in votes_of.items()}
+    first = {key: (next(iter(v.values())) if len(set(v.values())) == 1 else vote(v)[0])
+             for key, v in votes_of.items()}
 
     def total_at(day: date, cat: str) -> int | None:
         got = first.get((day, cat))
         return context.get((day, cat)) if got is None else got
 
     stale = _stale_rows(votes_of, total_at)
+    stale_days = {d for _, d in stale}
+    order = categories.ORDER
     cells: list[Cell] = []
-    for (day, cat) in sorted(votes_of, key=lambda k: (k[0], categories.ORDER[k[1]])):
+    for (day, cat) in sorted(votes_of, key=lambda k: (k[0], order[k[1]])):
         votes = votes_of[(day, cat)]
-        counted = {s: v for s, v in votes.items() if (s, day) not in stale} or votes
+        counted = votes
+        if day in stale_days:
+            counted = {s: v for s, v in votes.items() if (s, day) not in stale} or votes
         total, agree, dissent, method = vote(
-            counted, {s for s in counted if (s, day, cat) in revised})
+            counted, {s for s in counted if (s, day, cat) in revised} if revised else ())
         if method == "majority" and _contested_repeat(total, dissent.values(),
                                                       total_at(day - _DAY, cat),
                                                       total_at(day + _DAY, cat)):
             method = DISPUTED
-        for s, v in votes.items():
-            if s not in counted and v != total:
-                dissent[s] = v  # a stale copy's figure: listed, never counted
-        if dissent and method == "unanimous":
-            method = "majority"
+        if counted is not votes:
+            for s, v in votes.items():
+                if s not in counted and v != total:
+                    dissent[s] = v  # a stale copy's figure: listed, never counted
+            dissent = dict(sorted(dissent.items(), key=lambda kv: _rank(kv[0])))
+            if dissent and method == "unanimous":
+                method = "majority"
         group = by_cell[(day, cat)]
-        ordered = sorted(group, key=lambda o: _rank(o.source))
-        announced = _first(o.announced_change for o in ordered)
-        qualifier = _first(o.qualifier for o in ordered)
-        # The MoD page, where a source knows it; never a news outlet's page or a file.
-        address = _first(o.address for o in ordered if o.source in CITABLE)
-        cells.append(Cell(day, cat, total, agree, dict(sorted(
-            dissent.items(), key=lambda kv: _rank(kv[0]))), method, announced, qualifier,
-            address))
+        announced = qualifier = address = None
+        # in priority order: the first announced change, qualifier and address; the
+        # address only from the MoD's pages (never a news outlet's page or a file)
+        for o in (sorted(group, key=lambda o: _rank(o.source)) if len(group) > 1 else group):
+            if announced is None:
+                announced = o.announced_change
+            if qualifier is None:
+                qualifier = o.qualifier
+            if address is None and o.source in CITABLE:
+                address = o.address
+        cells.append(Cell(day, cat, total, agree, dissent, method, announced, qualifier,
+                          address))
     return cells
 
 
@@ -202,13 +217,6 @@ def _contested_repeat(total: int, dissent: Iterable[int], before: int | None,
     if before is None or total != before:
         return False
     return any(v > before and (after is None or v <= after) for v in dissent)
-
-
-def _first(values: Iterable[T | None]) -> T | None:
-    for v in values:
-        if v is not None:
-            return v
-    return None
 
 
 PREDECESSORS: dict[str, tuple[str, ...]] = {

@@ -126,6 +126,8 @@ class Store:
         seen_at = seen_at or now()
         try:
             with self.engine.begin() as conn:
+                if conn.dialect.name == "sqlite":
+                    conn.exec_driver_sql("PRAGMA cache_size = -65536")  # as load_rows
                 return self._ingest(conn, batches, input, seen_at)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"ingest failed, nothing was written: {exc}") from None
@@ -164,6 +166,7 @@ class Store:
                 rows.append((obs.source, iso, covers, obs.category, *fields, revision,
                              seen_at_b, input_b))
                 touched.add((obs.report_date, obs.category))
+            rows.sort(key=_index_order)  # the unique index grows at its end: ~2x faster
             _bulk_insert(conn, t, _OBS_COLUMNS, rows)
             if batch.corrections:
                 ct = schema.corrections
@@ -274,39 +277,38 @@ class Store:
         source. A witness known only through the previous resolution (the minfin-derived
         CSV, whose rows are not shipped) keeps its vote in every cell where it has no stored
         figure of its own: a partial file never retracts what it does not mention."""
-        t, lg = schema.observations, schema.ledger
         days = {d + timedelta(days=k) for d in touched for k in (-1, 0, 1)}
         around = {d + timedelta(days=k) for d in days for k in (-1, 1)} - days
         obs: dict[tuple[str, str, str], Observation] = {}
         first_total: dict[tuple[str, str, str], int | None] = {}
-        for chunk in _chunks(sorted(d.isoformat() for d in days), 400):
-            q = (sa.select(t.c.source, t.c.report_date, t.c.category, t.c.total,
-                           t.c.announced_change, t.c.qualifier, t.c.address)
-                 .where(t.c.report_date.in_(chunk)).order_by(t.c.revision))
-            for r in conn.execute(q):
-                key = (r[0], str(r[1]), r[2])
-                first_total.setdefault(key, r[3])
-                obs[key] = Observation(r[0], date.fromisoformat(str(r[1])), r[2], r[3], r[4],
-                                       r[5], r[6])
+        dates: dict[str, date] = {}
+        for r in _select_days(conn, "SELECT source, report_date, category, total, "
+                              "announced_change, qualifier, address FROM observations",
+                              days, "ORDER BY revision"):
+            iso = str(r[1])
+            key = (r[0], iso, r[2])
+            first_total.setdefault(key, r[3])
+            day = dates.get(iso)
+            if day is None:
+                day = dates[iso] = date.fromisoformat(iso)
+            obs[key] = Observation(r[0], day, r[2], r[3], r[4], r[5], r[6])
         revised = {(o.source, o.report_date, o.category) for k, o in obs.items()
                    if first_total[k] != o.total}
         carried: dict[tuple[date, str], dict[str, int]] = {}
         context: dict[tuple[date, str], int] = {}
-        for chunk in _chunks(sorted(d.isoformat() for d in days | around), 400):
-            for c in conn.execute(sa.select(lg.c.report_date, lg.c.category, lg.c.total,
-                                            lg.c.sources, lg.c.dissent)
-                                  .where(lg.c.report_date.in_(chunk))):
-                iso = str(c[0])
-                day = date.fromisoformat(iso)
-                if day not in days:
-                    context[(day, c[1])] = c[2]
-                    continue
-                votes = {s: c[2] for s in str(c[3]).split(",") if s}
-                votes.update(json.loads(c[4] or "{}"))
-                kept = {s: v for s, v in votes.items() if (s, iso, c[1]) not in obs
-                        and s != resolve.PRESS}
-                if kept:
-                    carried[(day, c[1])] = kept
+        for c in _select_days(conn, "SELECT report_date, category, total, sources, "
+                              "dissent FROM ledger", days | around, date_col=0):
+            iso = str(c[0])
+            day = date.fromisoformat(iso)
+            if day not in days:
+                context[(day, c[1])] = c[2]
+                continue
+            votes = {s: c[2] for s in str(c[3]).split(",") if s}
+            votes.update(json.loads(c[4] or "{}"))
+            kept = {s: v for s, v in votes.items() if (s, iso, c[1]) not in obs
+                    and s != resolve.PRESS}
+            if kept:
+                carried[(day, c[1])] = kept
         return resolve.resolve(obs.values(), carried, revised=revised, context=context)
 
     def _write_cells(self, conn: Connection, cells: Sequence[resolve.Cell]) -> None:
@@ -441,6 +443,36 @@ def _dedupe(observations: Iterable[Observation]) -> list[Observation]:
     return list(out.values())
 
 
+def _select_days(conn: Connection, sql: str, days: set[date], tail: str = "",
+                 date_col: int = 1) -> list[tuple[Any, ...]]:
+    """Rows of `sql` whose report_date is one of `days`, straight through the driver (as
+    `_bulk_insert` writes: SQLAlchemy's row objects cost more than the query for a full
+    history). When the days span most of the history, one scan filtered here."""
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    isodays = sorted(d.isoformat() for d in days)
+    cursor = conn.connection.cursor()
+    out: list[tuple[Any, ...]] = []
+    try:
+        if len(isodays) > 400:
+            wanted = set(isodays)
+            cursor.execute(f"{sql} {tail}")
+            out = [tuple(r) for r in cursor.fetchall() if str(r[date_col]) in wanted]
+        else:
+            for chunk in _chunks(isodays, 400):
+                cursor.execute(f"{sql} WHERE report_date IN ({', '.join([marker] * len(chunk))})"
+                               f" {tail}", tuple(chunk))
+                out.extend(tuple(r) for r in cursor.fetchall())
+    finally:
+        cursor.close()
+    return out
+
+
 def _chunks(items: Sequence[str], n: int) -> Iterable[Sequence[str]]:
     for i in range(0, len(items), n):
         yield items[i:i + n]
+
+
+def _index_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """An observation row's key in the unique index (source, report_date, category,
+    revision)."""
+    return (row[0], row[1], row[3], row[8])
