@@ -244,8 +244,9 @@ def validate(
     from attrition.validate import validate as run
 
     with _reader() as reader:
-        findings = run(list(reader.ledger()), reader.observations(), reader.corrections(),
-                       confirmed=reader.confirmed_counts())
+        every = reader.observations(latest_only=False)
+        findings = run(list(reader.ledger()), reader.latest_of(every), reader.corrections(),
+                       confirmed=reader.confirmed_counts(), history=every)
     if kind:
         findings = [f for f in findings if f.kind in kind]
     counts: dict[str, int] = {}
