@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -25,12 +26,14 @@ def make(ctx: Reader, day: date, lang: str = "en") -> dict[str, object]:
     return brief.daily(ctx.rows, ctx.corr, ctx.report(day), lang=lang)  # type: ignore[attr-defined]
 
 
-def numbers_in(text: str) -> set[int]:
+def numbers_in(text: str) -> set[float]:
     text = re.sub(r"https?://\S+", "", text)
     text = re.sub(r"\d{4}-\d{2}-\d{2}", "", text)
     text = re.sub(r"\b\d{1,2} [A-Za-zа-яіїєґ]+ \d{4}( року)?", "", text)  # dates in words
-    return {int(m.replace(",", "").replace("\u00a0", ""))
-            for m in re.findall(r"\d[\d,\u00a0]*", text)}
+    text = re.sub(r"(?<=\d)\u00a0(?=\d{3})", "", text)  # Ukrainian thousands
+    text = re.sub(r"(?<=\d),(?=\d(?!\d))", ".", text)  # a Ukrainian decimal comma: 2,9
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # English thousands
+    return {float(m) for m in re.findall(r"\d+(?:\.\d+)?", text)}
 
 
 def allowed(doc: dict[str, object]) -> set[int]:
@@ -45,6 +48,22 @@ def allowed(doc: dict[str, object]) -> set[int]:
     confirmed = doc.get("confirmed")  # the confirmed line: Oryx's count and the ledger's
     if isinstance(confirmed, dict):
         ok |= {confirmed["confirmed"], confirmed["claimed_on_that_date"]}
+    return ok
+
+
+def period_allowed(doc: dict[str, Any]) -> set[float]:
+    ok: set[float] = {doc["reports_expected"], doc["previous_period"]["reports_expected"]}
+    ok |= {int(doc["losses_from"][:4]), int(doc["previous_period"]["from"][:4]) - (
+        doc["previous_period"]["from"][5:] == "01-01")}  # "August 2026", "the month before"
+    for f in doc["facts"]:
+        for k in ("change", "previous", "mean", "previous_mean", "reports", "total"):
+            if f.get(k) is not None:
+                ok.add(f[k])
+        if f.get("change_pct") is not None:
+            ok.add(abs(f["change_pct"]))
+        for k in ("mean", "previous_mean"):  # written whole from 10 a day up
+            if f.get(k) is not None and f[k] >= 10:
+                ok.add(round(f[k]))
     return ok
 
 
@@ -148,7 +167,7 @@ def test_a_falling_total_is_a_correction_not_a_loss(ctx: Reader, lang: str) -> N
     text = doc["text"]
     assert isinstance(text, str) and "-14" not in text
     if lang == "en":
-        assert "lost 420 personnel, 6 tanks, 49 artillery systems" in text
+        assert "lost 420 troops killed or wounded, 6 tanks, 49 artillery systems" in text
         assert ("The count of armoured fighting vehicles fell by 14, to 5,167: a correction of "
                 "earlier reports, not a loss.") in text
     else:
@@ -160,12 +179,82 @@ def test_announced_difference_is_stated(ctx: Reader) -> None:
     assert "announced (+9)" in doc["text"] and "rose by 37" in doc["text"]  # type: ignore
 
 
+_SERIES: dict[tuple[str, str], list[Any]] = {}
+
+
+def period_of(ctx: Reader, lang: str = "en", **what: str) -> dict[str, Any]:
+    return brief.period(ctx.rows, ctx.corr, lang=lang, cache=_SERIES,  # type: ignore
+                        **what)
+
+
 def test_week_brief(ctx: Reader) -> None:
-    doc = brief.period(ctx.rows, ctx.corr, week="2024-W46")  # type: ignore[attr-defined]
+    doc = period_of(ctx, week="2024-W46")  # the losses of 11 .. 17 November: reports 12 .. 18
+    assert (doc["from"], doc["to"]) == ("2024-11-12", "2024-11-18")
     facts = {f["category"]: f for f in doc["facts"]}
-    assert facts["tanks"]["change"] == 101 and facts["tanks"]["reports"] == 7
+    tanks = sum(r.change or 0 for r in ctx.rows["tanks"]  # type: ignore[attr-defined]
+                if date(2024, 11, 12) <= r.report_date <= date(2024, 11, 18))
+    assert facts["tanks"]["change"] == tanks and facts["tanks"]["reports"] == 7
     assert facts["vehicles"]["definition"] == "tanks + afv + vehicles_fuel_tanks"
-    assert "101 tanks" in doc["text"]
+    assert f"{tanks} tanks" in doc["text"] and "the week before" in doc["text"]
+
+
+def test_a_month_brief_counts_the_reports_that_cover_the_month(ctx: Reader) -> None:
+    """November 2024's losses are the reports of 2 November .. 1 December: 45,720 troops,
+    as the checker (and the labelled articles) count them."""
+    doc = period_of(ctx, month="2024-11")
+    facts = {f["category"]: f for f in doc["facts"]}
+    assert facts["personnel"]["change"] == 45_720 and facts["personnel"]["reports"] == 30
+    assert (doc["from"], doc["to"]) == ("2024-11-02", "2024-12-01")
+    assert "45,720 troops killed or wounded" in doc["text"]
+    assert "against 41,980 (+9%)" in doc["text"]  # October 2024: reports 2 Oct .. 1 Nov
+    assert "Source: General Staff" in doc["text"]
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_a_partial_month_says_so_and_compares_means(ctx: Reader, lang: str) -> None:
+    """The ledger ends with the report of 22 August 2026: August holds 21 of its 31 reports,
+    and is set against July by the mean per report, not by sums of unequal length."""
+    doc = period_of(ctx, lang, month="2026-08")
+    facts = {f["category"]: f for f in doc["facts"]}
+    p = facts["personnel"]
+    assert (p["reports"], doc["reports_expected"], p["complete"]) == (21, 31, False)
+    assert p["mean"] == round(p["change"] / 21, 1)
+    assert p["previous_mean"] == round(p["previous"] / 31, 1)
+    text = doc["text"]
+    if lang == "en":
+        assert "The ledger holds 21 of the 31 reports that cover August 2026" in text
+        assert f"{p['mean']:,.0f} troops killed or wounded a day against " \
+               f"{p['previous_mean']:,.0f}" in text
+        assert f"against {p['previous']:,}" not in text  # never 21 reports against 31
+    else:
+        assert "У базі 21 з 31 зведень" in text and "за середнім на одне зведення" in text
+    assert numbers_in(text) <= period_allowed(doc)
+    week = period_of(ctx, lang, week="2026-W34")
+    assert {f["category"]: f for f in week["facts"]}["personnel"]["reports"] == 5
+    assert ("5 of the 7 reports" in week["text"]) if lang == "en" else \
+        ("5 з 7 зведень" in week["text"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_every_week_and_month_brief_numbers_come_from_the_facts(ctx: Reader,
+                                                                 lang: str) -> None:
+    from attrition import periods
+
+    day = date(2022, 2, 24)
+    months, weeks = set(), set()
+    while day <= date(2026, 8, 22):
+        months.add(f"{day.year}-{day.month:02d}")
+        iso = day.isocalendar()
+        weeks.add(f"{iso.year}-W{iso.week:02d}")
+        day += timedelta(days=1)
+    for m in sorted(months):
+        doc = period_of(ctx, lang, month=m)
+        assert numbers_in(doc["text"]) <= period_allowed(doc), m
+    for w in sorted(weeks):
+        doc = period_of(ctx, lang, week=w)
+        assert numbers_in(doc["text"]) <= period_allowed(doc), w
+    assert periods.of_month("2022-02").first == date(2022, 2, 24)
 
 
 def test_markdown_has_the_facts_table(ctx: Reader) -> None:

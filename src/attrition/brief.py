@@ -40,7 +40,7 @@ BRIEF_AGGREGATES = ("vehicles", "armour")
 # How to count each category in English prose: (one, many). The words are the bulletin's
 # labels, reordered only where a number reads wrong in front of them; nothing is renamed.
 _COUNT_EN = {
-    "personnel": ("1 person", "{n} personnel"),
+    "personnel": ("1 soldier killed or wounded", "{n} troops killed or wounded"),
     "tanks": ("1 tank", "{n} tanks"),
     "afv": ("1 armoured fighting vehicle", "{n} armoured fighting vehicles"),
     "artillery": ("1 artillery system", "{n} artillery systems"),
@@ -498,80 +498,205 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
 def period(rows: Mapping[str, Sequence[Row]],
            corrections: Sequence[tuple[str, date, str, int]], *, week: str | None = None,
            month: str | None = None, lang: str = "en",
-           aggregates: Mapping[str, Aggregate] | None = None) -> dict[str, Any]:
-    """The brief of an ISO week or a calendar month of reports: sums, daily means, the
-    previous period, and the period's largest day per headline category."""
+           aggregates: Mapping[str, Aggregate] | None = None,
+           cache: dict[tuple[str, str], list[Any]] | None = None) -> dict[str, Any]:
+    """The brief of an ISO week or a calendar month: the reports that hold its losses
+    (`attrition.periods`: a month's are those of its 2nd to the 1st of the next), their sums
+    and daily means, the period before, and each series' largest day. A period not over yet
+    (or with missing reports) says how many reports it holds, and is set against the period
+    before by the mean per report, never by sums of unequal length."""
+    from attrition import periods
     from attrition.analysis import series, windows
 
     aggs = aggregates if aggregates is not None else categories.aggregates()
     if week:
-        start, end = windows.parse_week(week)
-        name = week.upper()
-        prev_start, prev_end = start - timedelta(days=7), start - timedelta(days=1)
+        p = periods.of_week(week)
     elif month:
-        start, end = windows.parse_month(month)
-        name = month
-        prev_end = start - timedelta(days=1)
-        prev_start = prev_end.replace(day=1)
+        p = periods.of_month(month)
     else:
         raise ValueError("give week or month")
+    before = periods.previous(p)
     facts = []
-    cache: dict[tuple[str, str], list[series.Point]] = {}
+    cache = cache if cache is not None else {}  # category series, shared between calls
     for cat in [*HEADLINE, *[c for c in categories.CURRENT_IDS if c not in HEADLINE],
                 *BRIEF_AGGREGATES]:
         s = series.build(cat, rows, corrections, aggregates=aggs, cache=cache)
-        cur = windows.span(s, start, end, name)
+        cur = windows.of(s, p)
         if not cur.reports:
             continue
-        prev = windows.span(s, prev_start, prev_end)
-        best = records.top(s, start, end, 1)
+        prev = windows.of(s, before)
+        best = records.top(s, p.first, p.last, 1)
+        held = s.between(None, p.last)
+        complete = cur.reports == p.reports and prev.reports == before.reports
+        mean = cur.mean or 0.0
+        prev_mean = prev.mean if prev.reports else None
+        if complete and prev.total:
+            pct: int | None = round(100 * (cur.total - prev.total) / prev.total)
+        elif not complete and prev_mean:
+            pct = round(100 * (mean - prev_mean) / prev_mean)
+        else:
+            pct = None
         facts.append({
             "category": cat, "label": s.label,
             "definition": s.definition if s.is_aggregate else None,
-            "change": cur.total, "reports": cur.reports, "days": cur.expected,
-            "mean": round(cur.mean, 1) if cur.mean is not None else None,
+            "change": cur.total, "reports": cur.reports, "days": p.reports,
+            "first_report": s.between(p.first, p.last)[0].day.isoformat(),
+            "last_report": (s.between(p.first, p.last)[-1].day.isoformat()),
+            "mean": round(mean, 1),
             "previous": prev.total if prev.reports else None,
+            "previous_reports": prev.reports,
+            "previous_mean": round(prev_mean, 1) if prev_mean is not None else None,
+            "complete": complete, "change_pct": pct,
             "max_day": best[0].day.isoformat() if best else None,
             "max_value": best[0].change if best else None,
-            "total": s.between(None, end)[-1].total if s.between(None, end) else None,
+            "total": held[-1].total if held else None,
         })
     if not facts:
         from attrition.errors import NotFoundError
 
-        raise NotFoundError(f"no reports in {name}")
-    text = _period_text_en(name, start, end, facts) if lang == "en" else \
-        _period_text_uk(name, start, end, facts)
-    return {"period": name, "from": start.isoformat(), "to": end.isoformat(), "lang": lang,
-            "text": text, "facts": facts, "caveat": CAVEAT if lang == "en" else CAVEAT_UK,
-            "publisher": PUBLISHER if lang == "en" else PUBLISHER_UK}
+        raise NotFoundError(f"no reports in {p.name} (reports {p.first} to {p.last})")
+    doc = {"period": p.name, "kind": p.kind, "from": p.first.isoformat(),
+           "to": p.last.isoformat(), "losses_from": p.first_day.isoformat(),
+           "losses_to": p.last_day.isoformat(), "reports_expected": p.reports,
+           "previous_period": {"period": before.name, "from": before.first.isoformat(),
+                               "to": before.last.isoformat(),
+                               "reports_expected": before.reports},
+           "lang": lang, "facts": facts, "caveat": CAVEAT if lang == "en" else CAVEAT_UK,
+           "publisher": PUBLISHER if lang == "en" else PUBLISHER_UK}
+    doc["text"] = (_period_text_en if lang == "en" else _period_text_uk)(doc)
+    return doc
 
 
-def _period_text_en(name: str, start: date, end: date, facts: list[dict[str, Any]]) -> str:
+def _period_name_en(kind: str, first_day: date) -> str:
+    if kind == "month":
+        return f"{_MONTHS_EN[first_day.month - 1]} {first_day.year}"
+    return f"the week of {en_date(first_day)}"
+
+
+def _rate(x: float, uk: bool = False) -> str:
+    """A mean per report: one decimal below 10 (2.9 tanks a day), whole above."""
+    if x < 10:
+        text = f"{x:.1f}"
+        return text.replace(".", ",") if uk else text
+    return _uk_num(round(x)) if uk else _num(round(x))
+
+
+def _pct(n: int | None) -> str:
+    if n is None:
+        return ""
+    return f" ({'+' if n > 0 else '−' if n < 0 else '±'}{abs(n)}%)"
+
+
+def _period_text_en(doc: dict[str, Any]) -> str:
+    facts = doc["facts"]
     by = {f["category"]: f for f in facts}
+    kind = doc["kind"]
+    first_day = date.fromisoformat(doc["losses_from"])
+    last_day = date.fromisoformat(doc["losses_to"])
+    name = _period_name_en(kind, first_day)
+    prev = doc["previous_period"]
+    prev_first = date.fromisoformat(prev["from"]) - timedelta(days=1)
+    prev_name = _period_name_en(kind, prev_first)
+    the_before = "the month before" if kind == "month" else "the week before"
+    lead_fact = by.get("personnel") or facts[0]
+    held, expected = lead_fact["reports"], doc["reports_expected"]
+    first, last = lead_fact["first_report"], lead_fact["last_report"]
+    span = f"the reports of {en_date(date.fromisoformat(first))} to " \
+           f"{en_date(date.fromisoformat(last))}"
     lead = [_count_en(c, by[c]["change"], by[c]["label"]) for c in HEADLINE if c in by]
-    paras = [f"In the reports of {en_date(start)} to {en_date(end)} ({name}), the {PUBLISHER} "
-             f"counted {_join(lead)}."]
+    if held < expected:
+        paras = [f"The ledger holds {held} of the {expected} reports that cover {name} "
+                 f"({en_date(first_day)} to {en_date(last_day)}): the figures are for part of "
+                 f"the {'month' if kind == 'month' else 'week'} only. In {span}, the "
+                 f"{PUBLISHER} counted {_join(lead)}."]
+    else:
+        paras = [f"In {name} ({en_date(first_day)} to {en_date(last_day)}), the {PUBLISHER} "
+                 f"counted {_join(lead)}, according to its {held} daily reports ({span[4:]})."]
     comps = []
     for c in HEADLINE:
         f = by.get(c)
-        if f and f["previous"] is not None:
-            comps.append(f"{f['label']} {_num(f['change'])} against {_num(f['previous'])}")
+        if not f or f["previous"] is None:
+            continue
+        what = _plural_en(c, f["label"])
+        if f["complete"]:
+            comps.append(f"{_num(f['change'])} {what} against {_num(f['previous'])}"
+                         f"{_pct(f['change_pct'])}")
+        elif f["previous_mean"] is not None:
+            comps.append(f"{_rate(f['mean'])} {what} a day against "
+                         f"{_rate(f['previous_mean'])}{_pct(f['change_pct'])}")
     if comps:
-        paras.append("Against the period before: " + "; ".join(comps) + ".")
+        if all(by[c]["complete"] for c in HEADLINE if c in by):
+            paras.append(f"Against {the_before} ({prev_name}): " + "; ".join(comps) + ".")
+        else:
+            paras.append(f"Since the period is not complete, it is set against {the_before} "
+                         f"({prev_name}, {prev['reports_expected']} reports) by the mean per "
+                         f"report: " + "; ".join(comps) + ".")
     v = by.get("vehicles")
     if v:
-        paras.append(f"Taken together, {v['label']} (the sum {v['definition']}, computed "
-                     f"here) came to {_num(v['change'])}.")
-    paras.append(CAVEAT)
+        paras.append(f"Taken together, {v['label']} (a sum computed here; the General Staff "
+                     f"publishes no such total) came to {_num(v['change'])}.")
+    paras.append(f"Source: {PUBLISHER}, daily reports of {en_date(date.fromisoformat(first))} "
+                 f"to {en_date(date.fromisoformat(last))}. Each report covers the losses of "
+                 f"the day before. {CAVEAT}")
     return "\n\n".join(paras)
 
 
-def _period_text_uk(name: str, start: date, end: date, facts: list[dict[str, Any]]) -> str:
+_MONTHS_UK_NOM = ("січень лютий березень квітень травень червень липень серпень вересень "
+                  "жовтень листопад грудень").split()
+
+
+def _period_name_uk(kind: str, first_day: date) -> str:
+    if kind == "month":
+        return f"{_MONTHS_UK_NOM[first_day.month - 1]} {first_day.year} року"
+    return f"тиждень з {uk_date(first_day)}"
+
+
+def _period_text_uk(doc: dict[str, Any]) -> str:
+    facts = doc["facts"]
+    by = {f["category"]: f for f in facts}
+    kind = doc["kind"]
     labels = {c.id: c.uk for c in categories.CATEGORIES}
-    lines = [f"{labels[f['category']]} – {_uk_num(f['change'])}" for f in facts
-             if f["category"] in labels and f["category"] in HEADLINE]
-    return (f"За зведеннями {PUBLISHER_UK} від {uk_date(start)} до {uk_date(end)} ({name}): "
-            + "; ".join(lines) + f".\n\n{CAVEAT_UK}")
+    first_day = date.fromisoformat(doc["losses_from"])
+    last_day = date.fromisoformat(doc["losses_to"])
+    name = _period_name_uk(kind, first_day)
+    prev = doc["previous_period"]
+    prev_name = _period_name_uk(kind, date.fromisoformat(prev["from"]) - timedelta(days=1))
+    lead_fact = by.get("personnel") or facts[0]
+    held, expected = lead_fact["reports"], doc["reports_expected"]
+    first = date.fromisoformat(lead_fact["first_report"])
+    last = date.fromisoformat(lead_fact["last_report"])
+    lines = [f"{labels[c]} – {_uk_num(by[c]['change'])}" for c in HEADLINE if c in by]
+    if held < expected:
+        head = (f"У базі {held} з {expected} зведень за {name} ({uk_date(first_day)} – "
+                f"{uk_date(last_day)}): це дані лише за частину періоду. За зведеннями "
+                f"Генерального штабу від {uk_date(first)} до {uk_date(last)}: ")
+    else:
+        head = (f"За {name} ({uk_date(first_day)} – {uk_date(last_day)}), за зведеннями "
+                f"Генерального штабу від {uk_date(first)} до {uk_date(last)} ({held}): ")
+    paras = [head + "; ".join(lines) + "."]
+    comps = []
+    for c in HEADLINE:
+        f = by.get(c)
+        if not f or f["previous"] is None:
+            continue
+        if f["complete"]:
+            comps.append(f"{labels[c]} – {_uk_num(f['change'])} проти "
+                         f"{_uk_num(f['previous'])}{_pct(f['change_pct'])}")
+        elif f["previous_mean"] is not None:
+            comps.append(f"{labels[c]} – {_rate(f['mean'], uk=True)} на добу проти "
+                         f"{_rate(f['previous_mean'], uk=True)}{_pct(f['change_pct'])}")
+    if comps:
+        if all(by[c]["complete"] for c in HEADLINE if c in by):
+            paras.append(f"Порівняно з попереднім періодом ({prev_name}): "
+                         + "; ".join(comps) + ".")
+        else:
+            paras.append(f"Період ще не завершено, тож порівняння з попереднім ({prev_name}, "
+                         f"{prev['reports_expected']} зведень) – за середнім на одне зведення: "
+                         + "; ".join(comps) + ".")
+    paras.append(f"Джерело: {PUBLISHER_UK}, щоденні зведення від {uk_date(first)} до "
+                 f"{uk_date(last)}; кожне зведення подає втрати за попередню добу. "
+                 f"Дані щодо особового складу приблизні. {CAVEAT_UK}")
+    return "\n\n".join(paras)
 
 
 def markdown(doc: dict[str, Any]) -> str:
