@@ -40,7 +40,8 @@ def allowed(doc: dict[str, object]) -> set[int]:
     ok = {2022, 24}  # "since 24 February 2022"
     ok |= set(doc["windows_days"])  # type: ignore[arg-type]
     for f in doc["facts"]:  # type: ignore[attr-defined]
-        for k in ("change", "total", "highest_since_value", "announced_change"):
+        for k in ("change", "total", "highest_since_value", "announced_change",
+                  "skipped_value", "correction"):
             if f.get(k) is not None:
                 ok |= {f[k], abs(f[k])}  # a fall is written as "fell by 14"
     for b in doc.get("level_breaks", []):  # type: ignore[attr-defined]
@@ -85,15 +86,24 @@ def test_seed_brief_says_what_a_wire_editor_needs(ctx: Reader) -> None:
     text = doc["text"]
     assert isinstance(text, str)
     assert "124 vehicles and fuel tanks" in text and "124 fuel tanks" not in text
-    assert "194" in text and "tanks + afv + vehicles_fuel_tanks" in text
-    assert "20 October 2023 (208)" in text
+    assert ("194 tanks, armoured fighting vehicles and vehicles and fuel tanks taken together "
+            "(a sum computed here), the most since the report of 20 October 2023 (208)") in text
+    assert "afv" not in text and "_" not in text  # no internal ids in prose
     # not the most "since the invasion began": before the 2022-05-01 merge the same vehicles
     # were counted as military vehicles and fuel tanks, 179 of them on 16 March 2022
     assert "since the full-scale invasion began" not in text
-    assert ("124 vehicles and fuel tanks were the most in a single day in at least 365 days; "
-            "the last report with more was that of 16 March 2022 (179, counted then as two "
-            "categories, military vehicles and fuel tanks, merged on 1 May 2022)") in text
-    assert "13 November 2024" in text and "14 November 2024" in text
+    assert ("124 vehicles and fuel tanks, the most since the report of 16 March 2022 (179, "
+            "counted then as two categories, military vehicles and fuel tanks, merged on 1 May "
+            "2022)") in text
+    assert ("over the past day, the General Staff of the Armed Forces of Ukraine (via the "
+            "Ministry of Defence) said on Thursday, 14 November 2024, in its report on the "
+            "losses of Wednesday, 13 November 2024") in text
+    assert "the most in at least" not in text  # the exact last-higher report instead
+    assert text.count("Records: ") == 1  # grouped in one paragraph
+    assert doc["headline_text"] == (
+        "Russia lost 1,690 troops killed or wounded and 124 vehicles and fuel tanks over the "
+        "past day, Ukraine's General Staff says, the most vehicles and fuel tanks since 16 "
+        "March 2022")
     assert "not independently verified" in text and "killed and wounded" in text
     assert "mod.gov.ua" in text
     facts = {f["category"]: f for f in doc["facts"]}  # type: ignore[attr-defined]
@@ -122,18 +132,17 @@ def test_a_record_equalled_is_not_called_the_most(ctx: Reader) -> None:
     helicopters = {f["category"]: f for f in doc["facts"]}["helicopters"]  # type: ignore
     assert helicopters["change"] == 3 and helicopters["tied_with"] == "2022-04-13"
     assert helicopters["record"] == "30d" and helicopters["record_equalled"]
-    assert ("The 3 helicopters equalled the most in a single day in at least 30 days (as on 13 "
-            "April 2022); the last report with more was that of 18 March 2022 (4).") in doc[
-        "text"]  # type: ignore[operator]
+    assert ("3 helicopters, as many as on 13 April 2022 and the most since the report of 18 "
+            "March 2022 (4)") in doc["text"]  # type: ignore[operator]
     uk = make(ctx, date(2022, 4, 19), "uk")["text"]
-    assert "стільки ж, скільки найбільше щонайменше за 30 днів (як і у зведенні від 13 " \
-           "квітня 2022 року)" in uk  # type: ignore[operator]
+    assert "Гелікоптери – 3, стільки ж, скільки 13 квітня 2022 року, і найбільше від " \
+           "зведення 18 березня 2022 року (4)" in uk  # type: ignore[operator]
 
 
 def test_a_category_counted_later_has_records_only_since_then(ctx: Reader) -> None:
     doc = make(ctx, date(2025, 12, 16))
-    assert ("The 1 submarine was the most reported in a single day since the General Staff "
-            "began counting them on 14 September 2023.") in doc["text"]  # type: ignore
+    assert ("1 submarine, the most in a single report since the General Staff began counting "
+            "them on 14 September 2023") in doc["text"]  # type: ignore
     # ground robotic systems, first counted on 2026-05-03: a week later no window is filled
     doc = make(ctx, date(2026, 5, 10))
     grs = {f["category"]: f for f in doc["facts"]}.get("ground_robotic_systems")  # type: ignore
@@ -142,19 +151,19 @@ def test_a_category_counted_later_has_records_only_since_then(ctx: Reader) -> No
 
 @pytest.mark.parametrize("lang", ["en", "uk"])
 def test_a_record_across_a_jump_in_the_series_says_so(ctx: Reader, lang: str) -> None:
-    doc = make(ctx, date(2026, 7, 27), lang)
+    doc = make(ctx, date(2026, 3, 8), lang)
     uav = {f["category"]: f for f in doc["facts"]}["uav"]  # type: ignore[attr-defined]
-    assert uav["change"] == 2719 and uav["record"] == "war"
+    assert uav["change"] == 2558 and uav["record"] == "war"
     assert doc["level_breaks"] == [{"category": "uav", "day": "2026-01-05",
                                     "median_before": 338, "median_after": 892, "window": 60}]
     text = doc["text"]
     assert isinstance(text, str) and numbers_in(text) <= allowed(doc)
     if lang == "en":
-        assert ("That record spans a jump in the series: UAVs of the operational-tactical "
-                "level ran at a median of 338 a day in the 60 reports before 5 January 2026 "
-                "and 892 in the 60 from then on.") in text
+        assert ("The record for UAVs of the operational-tactical level spans a jump in the "
+                "series: a median of 338 a day in the 60 reports before 5 January 2026 and "
+                "892 in the 60 from then on.") in text
     else:
-        assert "Цей рекорд охоплює стрибок ряду" in text and "5 січня 2026 року" in text
+        assert "охоплює стрибок ряду" in text and "5 січня 2026 року" in text
     # a record whose window starts after the jump, or with no jump inside it, says nothing
     assert make(ctx, SEED)["level_breaks"] == []
 
@@ -167,9 +176,11 @@ def test_a_falling_total_is_a_correction_not_a_loss(ctx: Reader, lang: str) -> N
     text = doc["text"]
     assert isinstance(text, str) and "-14" not in text
     if lang == "en":
-        assert "lost 420 troops killed or wounded, 6 tanks, 49 artillery systems" in text
-        assert ("The count of armoured fighting vehicles fell by 14, to 5,167: a correction of "
-                "earlier reports, not a loss.") in text
+        # artillery (+49, 32 of them a listed correction) is no day's loss either
+        assert "lost 420 troops killed or wounded, 6 tanks and 8 vehicles" in text
+        assert ("The report also corrects earlier ones: artillery systems rose by 49 (32 of "
+                "them corrections);") in text
+        assert "armoured fighting vehicles fell by 14, to 5,167" in text
     else:
         assert "бойових броньованих машин зменшилася на 14 – до 5\u00a0167" in text
 
@@ -260,4 +271,84 @@ def test_every_week_and_month_brief_numbers_come_from_the_facts(ctx: Reader,
 def test_markdown_has_the_facts_table(ctx: Reader) -> None:
     md = brief.markdown(make(ctx, SEED))
     assert md.startswith("## Brief: report of 2024-11-14")
-    assert "| vehicles = tanks + afv + vehicles_fuel_tanks | 194 |" in md
+    assert "| Tanks, armoured fighting vehicles and vehicles and fuel tanks (sum) | 194 |" in md
+    assert "vehicles_fuel_tanks" not in md and "| afv" not in md
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_a_change_after_a_stale_repeat_is_a_two_day_figure_not_a_record(
+        ctx: Reader, lang: str) -> None:
+    doc = make(ctx, date(2026, 7, 27), lang)
+    uav = {f["category"]: f for f in doc["facts"]}["uav"]  # type: ignore[attr-defined]
+    assert (uav["change"], uav["excluded"], uav["record"]) == (2719, "two_day", None)
+    assert "uav" not in doc["notable"]  # type: ignore[operator]
+    text = doc["text"]
+    assert isinstance(text, str)
+    lead = text.split("\n\n")[0]
+    assert "2,719" not in lead and "2\u00a0719" not in lead  # not the past day's loss
+    if lang == "en":
+        assert ("The 2,719 UAVs of the operational-tactical level in this report cover two "
+                "days") in text and "most" not in text.split("cover two days")[1][:200]
+    else:
+        assert "це дані за дві доби" in text
+    before = make(ctx, date(2026, 7, 26), lang)["text"]
+    assert ("repeats the report before" in before) if lang == "en" else \
+        ("повторює попереднє зведення" in before)  # type: ignore[operator]
+
+
+def test_corrections_are_not_the_days_losses(ctx: Reader) -> None:
+    """2024-11-30: vehicles (+159, 87 of them a listed correction) and air defence (+13, all
+    of it) are marked corrections in the facts: the lead leaves them out and says why."""
+    doc = make(ctx, date(2024, 11, 30))
+    text = doc["text"]
+    assert isinstance(text, str)
+    lead = text.split("\n\n")[0]
+    assert "159" not in lead and "air defence" not in lead
+    assert ("vehicles and fuel tanks rose by 159 (87 of them corrections)" in text
+            and "air defence systems rose by 13" in text and "not a day's loss" in text)
+
+
+def test_the_lead_never_counts_what_the_facts_exclude(ctx: Reader) -> None:
+    """Over the history: no figure the facts mark a correction or a two-day figure is in
+    the first paragraph as a loss."""
+    day = date(2022, 3, 1)
+    while day <= date(2026, 8, 22):
+        doc = make(ctx, day)
+        lead = doc["text"].split("\n\n")[0]  # type: ignore[attr-defined]
+        for f in doc["facts"]:  # type: ignore[attr-defined]
+            if f["excluded"] and f["change"] and f["change"] > 0 and "definition" not in f:
+                assert brief._count_en(f["category"], f["change"], f["label"]) not in lead, \
+                    (day, f["category"])
+        day += timedelta(days=11)
+
+
+def test_a_record_says_which_correction_it_does_not_count(ctx: Reader) -> None:
+    """2024-11-14: 4 cruise missiles; 9 on 27 September was a correction (records skip it),
+    so the last higher report that counts is 5 September (7), and the brief says both."""
+    doc = make(ctx, SEED)
+    cm = {f["category"]: f for f in doc["facts"]}["cruise_missiles"]  # type: ignore
+    assert (cm["last_higher"], cm["skipped"], cm["skipped_value"]) == (
+        "2024-09-05", "2024-09-27", 9)
+    assert ("4 cruise missiles, the most since the report of 5 September 2024 (7), not "
+            "counting the correction of 27 September 2024 (9)") in doc["text"]  # type: ignore
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_the_first_report_is_the_total_since_the_invasion(ctx: Reader, lang: str) -> None:
+    doc = make(ctx, date(2022, 2, 24), lang)
+    assert doc["covers"] == "2022-02-24" and doc["first_report"] is True
+    text = doc["text"]
+    assert isinstance(text, str) and "23 February" not in text and "23 лютого" not in text
+    if lang == "en":
+        assert text.startswith("In its first report, of Thursday, 24 February 2022")
+        assert "800 troops killed or wounded, 30 tanks and 130 armoured fighting vehicles" in \
+            text
+    else:
+        assert text.startswith("За першим зведенням") and "800" in text
+    assert "lost  " not in text
+    from attrition.report import document
+
+    show = document(ctx.report(date(2022, 2, 24)), date(2022, 2, 24))
+    assert show["covers"] == "2022-02-24" and show["first_report"] is True
+    later = document(ctx.report(date(2022, 2, 25)), date(2022, 2, 25))
+    assert later["covers"] == "2022-02-24" and later["first_report"] is False

@@ -125,7 +125,10 @@ def show(
         return
     from rich.table import Table
 
-    table = Table(title=f"Report of {doc['date']} (losses of {doc['covers']})",
+    title = (f"Report of {doc['date']} (the first report: the total since the invasion began "
+             f"on {doc['covers']})" if doc.get("first_report")
+             else f"Report of {doc['date']} (losses of {doc['covers']})")
+    table = Table(title=title,
                   caption=f"{doc['publisher']}\n{doc['address'] or ''}\n{doc['caveat']}")
     for col, justify in (("category", "left"), ("total", "right"), ("change", "right"),
                          ("announced", "right"), ("sources", "left")):

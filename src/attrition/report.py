@@ -42,9 +42,14 @@ def report(reader: Reader, day: date) -> dict[str, Any]:
 def document(rows: list[LedgerRow], day: date) -> dict[str, Any]:
     """The report document from its ledger rows."""
     address = next((r.address for r in rows if r.address), None)
+    # the first report (24 February 2022) is the total since the invasion began that day: no
+    # change, and no day before it to cover
+    first = bool(rows) and all(r.change is None for r in rows) and \
+        day <= categories.WAR_START + timedelta(days=1)
     return {
         "date": day.isoformat(),
-        "covers": (day - timedelta(days=1)).isoformat(),
+        "covers": (categories.WAR_START if first else day - timedelta(days=1)).isoformat(),
+        "first_report": first,
         "publisher": PUBLISHER,
         "address": address,
         "figures": [figure(r) for r in rows],

@@ -106,6 +106,27 @@ class Standing(NamedTuple):
     highest_since_value: int | None
     tied_with: date | None = None
     """The last earlier report with the same change, when no larger one came after it."""
+    skipped: date | None = None
+    """The last report after `highest_since` whose larger change records skip (a correction
+    or a two-day figure): "the most since X, not counting the correction of Y"."""
+    skipped_value: int | None = None
+    skipped_reason: str | None = None
+    """Why records skip it: "correction" or "two_day" (`series.Point.excluded`)."""
+
+
+def skipped(series: Series, day: date) -> Point | None:
+    """The last earlier report that records skip (`counts` is false) with a larger change
+    than `day`'s, after the last larger report that counts."""
+    p, hs = series.at(day), highest_since(series, day)
+    i = series.index(day)
+    if p is None or i is None or not counts(p) or p.change is None:
+        return None
+    for q in reversed(series.points[:i]):
+        if hs is not None and q.day <= hs.day:
+            return None
+        if not counts(q) and q.change is not None and q.change > p.change:
+            return q
+    return None
 
 
 def standing(series: Series, day: date) -> Standing | None:
@@ -115,9 +136,12 @@ def standing(series: Series, day: date) -> Standing | None:
         return None
     rec = record(series, day)
     tie = tied_with(series, day)
+    skip = skipped(series, day)
     return Standing(p.change, p.total, p.basis, p.excluded,
                     tuple(r.rank if r else None for r in rec.ranks.values()),
-                    rec.highest_since, rec.highest_since_value, tie.day if tie else None)
+                    rec.highest_since, rec.highest_since_value, tie.day if tie else None,
+                    skip.day if skip else None, skip.change if skip else None,
+                    skip.excluded if skip else None)
 
 
 def standings(series: Series) -> list[tuple[date, Standing]]:
@@ -133,6 +157,8 @@ def standings(series: Series) -> list[tuple[date, Standing]]:
     level = _previous(values, strictly=False)
     mine = {p.day: i for i, p in enumerate(counted)}
     uncounted = (None,) * len(WINDOWS)
+    skippable = [p for p in series.points if not counts(p) and p.change is not None]
+    skip_days = [p.day for p in skippable]
     out: list[tuple[date, Standing]] = []
     for p in series.points:
         i = mine.get(p.day)
@@ -142,9 +168,19 @@ def standings(series: Series) -> list[tuple[date, Standing]]:
         else:
             j, k = since[i], level[i]
             tie = counted[k].day if k is not None and values[k] == values[i] else None
+            hs = None if j is None else counted[j].day
+            skip = None
+            for q in reversed(skippable[:bisect_left(skip_days, p.day)]):  # a few per series
+                if hs is not None and q.day <= hs:
+                    break
+                if q.change is not None and q.change > values[i]:
+                    skip = q
+                    break
             out.append((p.day, Standing(p.change, p.total, p.basis, p.excluded, ranks[i],
-                                        None if j is None else counted[j].day,
-                                        None if j is None else values[j], tie)))
+                                        hs, None if j is None else values[j], tie,
+                                        None if skip is None else skip.day,
+                                        None if skip is None else skip.change,
+                                        None if skip is None else skip.excluded)))
     return out
 
 
