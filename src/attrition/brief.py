@@ -494,7 +494,7 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                  + " It is a total for the first day, with no earlier report to compare."]
     else:
         lead = [_count_en(c, by[c].change or 0, by[c].label) for c in HEADLINE
-                if c in by and by[c].change is not None and by[c].change >= 0
+                if c in by and (by[c].change or 0) >= 0 and by[c].change is not None
                 and not by[c].excluded]
         others = [_count_en(f.category, f.change, f.label) for f in facts
                   if f.category not in HEADLINE and f.change is not None and f.change > 0

@@ -146,7 +146,8 @@ def stale_repeats(ledger: Sequence[LedgerRow]) -> list[Finding]:
     """A category whose resolved total repeats the previous report's where a zero is not
     credible (`series.stale_repeats`): the voting sources copied the day before, and the
     next report's change holds two days of losses (records skip both)."""
-    from attrition.analysis.series import STALE_LOOKBACK, stale_repeats as found
+    from attrition.analysis.series import STALE_LOOKBACK
+    from attrition.analysis.series import stale_repeats as found
 
     by_cat: dict[str, list[LedgerRow]] = {}
     for row in ledger:
