@@ -154,16 +154,16 @@ def test_a_record_across_a_jump_in_the_series_says_so(ctx: Reader, lang: str) ->
     doc = make(ctx, date(2026, 3, 8), lang)
     uav = {f["category"]: f for f in doc["facts"]}["uav"]  # type: ignore[attr-defined]
     assert uav["change"] == 2558 and uav["record"] == "war"
-    assert doc["level_breaks"] == [{"category": "uav", "day": "2026-01-05",
-                                    "median_before": 338, "median_after": 892, "window": 60}]
+    assert doc["level_breaks"] == [{"category": "uav", "day": "2026-02-06",
+                                    "median_before": 595, "median_after": 1728, "window": 60}]
     text = doc["text"]
     assert isinstance(text, str) and numbers_in(text) <= allowed(doc)
     if lang == "en":
         assert ("The record for UAVs of the operational-tactical level spans a jump in the "
-                "series: a median of 338 a day in the 60 reports before 5 January 2026 and "
-                "892 in the 60 from then on.") in text
+                "series: a median of 595 a day in the 60 reports before 6 February 2026 and "
+                "1,728 in the 60 from then on.") in text
     else:
-        assert "охоплює стрибок ряду" in text and "5 січня 2026 року" in text
+        assert "охоплює стрибок ряду" in text and "6 лютого 2026 року" in text
     # a record whose window starts after the jump, or with no jump inside it, says nothing
     assert make(ctx, SEED)["level_breaks"] == []
 
@@ -352,3 +352,26 @@ def test_the_first_report_is_the_total_since_the_invasion(ctx: Reader, lang: str
     assert show["covers"] == "2022-02-24" and show["first_report"] is True
     later = document(ctx.report(date(2022, 2, 25)), date(2022, 2, 25))
     assert later["covers"] == "2022-02-24" and later["first_report"] is False
+
+
+@pytest.mark.parametrize(("day", "category", "jump"), [
+    (date(2026, 4, 17), "artillery", "2026-03-21"),
+    (date(2026, 6, 23), "vehicles_fuel_tanks", "2026-04-30"),
+    (date(2026, 5, 4), "special_equipment", "2026-04-22"),
+])
+def test_level_breaks_are_found_in_every_series(ctx: Reader, day: date, category: str,
+                                                jump: str) -> None:
+    """Not UAVs only: the 2026 rises of artillery and vehicles are breaks too, and a record
+    set across one says so."""
+    from attrition.analysis import anomalies, series
+
+    s = series.build(category, ctx.rows, ctx.corr)  # type: ignore[attr-defined]
+    assert jump in {b.day.isoformat() for b in anomalies.breaks(s)}
+    spe = series.build("special_equipment", ctx.rows, ctx.corr)  # type: ignore
+    assert any(b.day.year == 2026 and b.before == 0 for b in anomalies.breaks(spe))
+    doc = make(ctx, day)
+    facts = {f["category"]: f for f in doc["facts"]}  # type: ignore[attr-defined]
+    assert facts[category]["record"] in ("365d", "war")
+    assert [b["day"] for b in doc["level_breaks"]  # type: ignore[attr-defined]
+            if b["category"] == category] == [jump]
+    assert "spans a jump in the series" in doc["text"]  # type: ignore[operator]

@@ -326,17 +326,18 @@ BREAK_WINDOW = 60
 
 
 def _rises_within(f: Fact, breaks: Iterable[Break]) -> list[Break]:
-    """The upward level breaks inside a record's window: there the record compares days of
-    the new level with days of the old one, and may be the jump more than the day. (A fall
-    inside the window only makes a record harder.)"""
+    """The last upward level break inside a record's window (after its last higher report):
+    there the record compares days of the new level with days of the old one, and may be
+    the jump more than the day. (A fall inside the window only makes a record harder.)"""
     window = f.record_window
     if window is None:
         return []
     start = None if window == "war" else f.day - timedelta(days=int(window[:-1]) - 1)
     if f.highest_since is not None:  # the record is set against the days after the last
         start = f.highest_since if start is None else max(start, f.highest_since)  # higher
-    return [b for b in breaks if b.after > b.before and b.day <= f.day
-            and (start is None or b.day > start)]
+    rises = [b for b in breaks if b.after > b.before and b.day <= f.day
+             and (start is None or b.day > start)]
+    return rises[-1:]  # the latest: the level the record was set at
 
 
 _CONFIRMED_EN = {"tanks": "tanks", "afv": "armoured fighting vehicles",
