@@ -232,3 +232,17 @@ def test_a_records_document_names_the_old_categories_and_the_tie(
     assert vft["top"][0] == {"date": "2024-11-14", "change": 124} and vft["tied_with"] is None
     heli = records.describe(build(data, "helicopters"), date(2022, 4, 19))
     assert heli["tied_with"] == "2022-04-13" and heli["highest_since_components"] is None
+
+
+def test_records_name_the_last_higher_report_and_no_change_ranks_nowhere(
+        data: tuple[object, object]) -> None:
+    doc = records.describe(build(data, "personnel"), date(2026, 8, 22))
+    assert (doc["last_higher"], doc["last_higher_value"]) == ("2026-08-21", 1390)
+    assert doc["highest_since"] == doc["last_higher"]  # the old key, an alias for a release
+    air = records.describe(build(data, "aircraft"), SEED)
+    assert air["change"] == 0 and air["no_change"]
+    assert all(v is None for v in air["ranks"].values())  # not "rank 1 of 30"
+    grs = records.describe(build(data, "ground_robotic_systems"), date(2026, 8, 22))
+    assert not grs["reported"] and grs["last_reported"] == "2026-08-08"
+    cm = records.describe(build(data, "cruise_missiles"), SEED)
+    assert cm["skipped"] == {"date": "2024-09-27", "change": 9, "reason": "correction"}

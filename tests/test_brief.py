@@ -48,7 +48,8 @@ def allowed(doc: dict[str, object]) -> set[int]:
         ok |= {b["median_before"], b["median_after"], b["window"]}
     confirmed = doc.get("confirmed")  # the confirmed line: Oryx's count and the ledger's
     if isinstance(confirmed, dict):
-        ok |= {confirmed["confirmed"], confirmed["claimed_on_that_date"]}
+        ok |= {confirmed["confirmed"], confirmed["claimed_on_that_date"],
+               confirmed.get("months_before_report")}
     return ok
 
 
@@ -375,3 +376,66 @@ def test_level_breaks_are_found_in_every_series(ctx: Reader, day: date, category
     assert [b["day"] for b in doc["level_breaks"]  # type: ignore[attr-defined]
             if b["category"] == category] == [jump]
     assert "spans a jump in the series" in doc["text"]  # type: ignore[operator]
+
+
+def _cli(db: str, *args: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-m", "attrition.cli", "--db", db, *args],
+                         capture_output=True, text=True, env={**os.environ},
+                         check=False)
+    assert res.returncode == 0, res.stderr
+    return res.stdout
+
+
+def test_series_marks_corrections_and_two_day_figures(loaded_db: str) -> None:
+    out = _cli(loaded_db, "series", "uav", "--from", "2026-07-25", "--to", "2026-07-27",
+               "--daily")
+    assert "2026-07-26,2026-07-25,uav,0,,stale," in out
+    assert "2026-07-27,2026-07-26,uav,2719,,two-day," in out
+    out = _cli(loaded_db, "series", "cruise_missiles", "--from", "2024-09-27", "--to",
+               "2024-09-27", "--daily")
+    assert ",9,,correction," in out
+
+
+def test_latest_says_how_old_it_is_and_how_to_refresh(loaded_db: str) -> None:
+    """The bundled ledger ends on 22 August 2026: months old today."""
+    import json
+
+    text = _cli(loaded_db, "brief")
+    assert text.startswith("This is the latest report in the ledger, and it is ")
+    assert "attrition update" in text.split("\n\n")[0]
+    doc = json.loads(_cli(loaded_db, "show", "latest", "-f", "json"))
+    assert doc["stale"]["age_days"] > 1 and doc["stale"]["refresh"] == "attrition update"
+    grs = {f["category"]: f for f in doc["figures"]}
+    assert "ground_robotic_systems" not in grs
+    assert "stale" not in json.loads(_cli(loaded_db, "show", "2024-11-14", "-f", "json"))
+
+
+def test_a_single_witness_and_a_missing_category_are_said(ctx: Reader) -> None:
+    doc = make(ctx, date(2026, 8, 22))
+    assert doc["missing"] == ["ground_robotic_systems"]
+    assert "The report has no figure for ground robotic systems" in doc["text"]  # type: ignore
+    first = make(ctx, date(2022, 2, 24))
+    assert all(f["single_witness"] for f in first["facts"])  # type: ignore[attr-defined]
+    assert "rest on a single source (Minfin's index)" in first["text"]  # type: ignore
+    from attrition.report import document
+
+    show = document(ctx.report(date(2022, 2, 24)), date(2022, 2, 24))
+    assert all(f["single_witness"] for f in show["figures"])
+
+
+def test_an_old_confirmed_count_is_dated_as_such(ctx: Reader) -> None:
+    from attrition import crosswalk
+    from attrition.compare import ConfirmedContext
+
+    context = ConfirmedContext(ctx.rows, ctx.confirmed_counts("oryx"),  # type: ignore
+                               crosswalk.load())
+    doc = brief.daily(ctx.rows, ctx.corr, ctx.report(date(2026, 8, 22)),  # type: ignore
+                      confirmed=context)
+    assert doc["confirmed"]["months_before_report"] == 13  # type: ignore[index]
+    assert "(the newest confirmed count held here, 13 months before this report)" in doc[
+        "text"]
+    assert numbers_in(doc["text"]) <= allowed(doc)

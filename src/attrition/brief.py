@@ -295,6 +295,10 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
         for cat in [*order, *HEADLINE]:
             if cat and (context := confirmed.beside(cat, day)) is not None:
                 break
+    if context is not None and (day - date.fromisoformat(context["as_of"])).days > \
+            CONFIRMED_STALE_DAYS:  # dated as such in the text
+        context = {**context, "months_before_report": _months_between(
+            date.fromisoformat(context["as_of"]), day)}
     spans = [(f, b) for f in notable for b in _rises_within(f, (breaks or {}).get(
         f.category, ()))]
     first = all(f.change is None for f in facts)
@@ -370,7 +374,7 @@ def _confirmed_en(ctx: dict[str, Any], day: date) -> str:
     claimed = ctx["claimed_on_that_date"]
     old = ""
     if (day - as_of).days > CONFIRMED_STALE_DAYS:
-        months = _months_between(as_of, day)
+        months = ctx.get("months_before_report") or 0
         old = (f" (the newest confirmed count held here, {months} months before this report)"
                if months >= 2 else " (the newest confirmed count held here, over a month "
                "before this report)")
@@ -611,6 +615,11 @@ def uk_label(name: str, form: str = "gen") -> str:
     return agg.uk if agg else name
 
 
+def _lower_first(text: str) -> str:
+    """"Танки" -> "танки" inside a sentence; "РСЗВ", "БПЛА ..." stay as they are."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
 def _on_uk(d: date) -> str:
     return f"{_WEEKDAYS_UK_ON[d.weekday()]}, {uk_date(d)}"
 
@@ -706,11 +715,12 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     ties = [f for f in facts if f.method == "tie"]
     if ties:
         notes.append("Джерела розходяться без більшості: " + ", ".join(
-            uk_label(f.category, "nom") for f in ties) + "; наведено дані пріоритетного "
-            "джерела.")
+            _lower_first(uk_label(f.category, "nom")) for f in ties)
+            + "; наведено дані пріоритетного джерела.")
     if missing:
         notes.append("У зведенні немає даних: " + ", ".join(
-            uk_label(c, "nom") for c in missing) + " (попередні зведення їх містили).")
+            _lower_first(uk_label(c, "nom")) for c in missing)
+            + " (попередні зведення їх містили).")
     if notes:
         paras.append(" ".join(notes))
     by = {f.category: f for f in facts}

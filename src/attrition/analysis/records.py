@@ -220,27 +220,43 @@ def _previous(values: list[int], *, strictly: bool) -> list[int | None]:
 
 def describe(series: Series, day: date, window: int = 30, n: int = 10) -> dict[str, Any]:
     """A day's record as a document (the `records` command and the API): ranks with their
-    pools and ties, the last larger day (and what it counted, where that differs: a
+    pools and ties, the last higher report (and what it counted, where that differs: a
     category's predecessors before a merge), the day it ties with, the top `n` days of the
-    `window` days to `day`, and the days records skipped there."""
+    `window` days to `day`, and the days records skipped there. A day with no change ranks
+    nowhere ("rank 1" of a month of zeros says nothing); a day the series has no point on
+    says when it was last reported."""
     r = record(series, day)
+    p = series.at(day)
     hs = series.at(r.highest_since) if r.highest_since else None
     tie = tied_with(series, day)
+    skip = skipped(series, day)
     start = day - timedelta(days=window - 1)
+    earlier = series.between(None, day)
+    no_change = p is not None and p.change == 0
+    last = r.highest_since.isoformat() if r.highest_since else None
+    comps = list(hs.components) if hs and not series.is_aggregate \
+        and hs.components != (series.name,) else None
     return {
         "name": series.name, "definition": series.definition, "date": day.isoformat(),
+        "reported": p is not None,
+        "last_reported": earlier[-1].day.isoformat() if earlier else None,
         "change": r.change, "basis": r.basis, "excluded": r.excluded,
-        "ranks": {k: (None if v is None else {"rank": v.rank, "of": v.of, "ties": v.ties})
+        "no_change": no_change,
+        "ranks": {k: (None if v is None or no_change else
+                      {"rank": v.rank, "of": v.of, "ties": v.ties})
                   for k, v in r.ranks.items()},
-        "highest_since": r.highest_since.isoformat() if r.highest_since else None,
-        "highest_since_value": r.highest_since_value,
-        "highest_since_components": list(hs.components) if hs and not series.is_aggregate
-        and hs.components != (series.name,) else None,
+        "last_higher": last, "last_higher_value": r.highest_since_value,
+        "last_higher_components": comps,
+        # the old names, kept as aliases for one release
+        "highest_since": last, "highest_since_value": r.highest_since_value,
+        "highest_since_components": comps,
         "tied_with": tie.day.isoformat() if tie else None,
-        "top": [{"date": p.day.isoformat(), "change": p.change}
-                for p in top(series, start, day, n)],
-        "excluded_days": [{"date": p.day.isoformat(), "change": p.change,
-                           "reason": p.excluded} for p in excluded(series, start, day)],
+        "skipped": ({"date": skip.day.isoformat(), "change": skip.change,
+                     "reason": skip.excluded} if skip else None),
+        "top": [{"date": q.day.isoformat(), "change": q.change}
+                for q in top(series, start, day, n)],
+        "excluded_days": [{"date": q.day.isoformat(), "change": q.change,
+                           "reason": q.excluded} for q in excluded(series, start, day)],
     }
 
 
