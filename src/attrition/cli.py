@@ -463,7 +463,7 @@ def _brief_from_daybook(reader: Any, day: date, lang: str) -> dict[str, Any] | N
     if book is None or book.confirmed is None:
         return None
     return briefs.compose(reader.report(day), book.standings, lang=lang, aggregates=aggs,
-                          confirmed=book, breaks=book.breaks)
+                          confirmed=book, breaks=book.breaks, corrections=book.corrections)
 
 
 @app.command()

@@ -146,10 +146,14 @@ class Day:
 
     def __init__(self, standings: dict[str, Standing],
                  confirmed: dict[str, dict[str, Any]] | None,
-                 breaks: dict[str, list[Break]] | None = None) -> None:
+                 breaks: dict[str, list[Break]] | None = None,
+                 corrections: list[tuple[str, date, str, int]] | None = None) -> None:
         self.standings = standings
         self.confirmed = confirmed
         self.breaks = breaks or {}
+        self.corrections = corrections or []
+        """The sources' corrections listed for the day (the brief says how much of a change
+        corrects earlier reports)."""
 
     def beside(self, category: str, day: date) -> dict[str, Any] | None:
         """As `compare.ConfirmedContext.beside` for the daybook's date."""
@@ -167,7 +171,8 @@ def lookup(reader: Reader, day: date) -> Day | None:
         lines = None
         if meta.get("crosswalk") == crosswalk_stamp():
             lines = json.loads(confirmed) if confirmed else {}
-        return Day(decode(standings), lines, _breaks(breaks))
+        fixed = [c for c in reader.corrections() if c[1] == day]  # ~100 rows in all
+        return Day(decode(standings), lines, _breaks(breaks), fixed)
     except (ValueError, LookupError, TypeError):  # a damaged row: the ledger still answers
         return None
 
