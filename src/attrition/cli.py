@@ -678,8 +678,9 @@ def summary(
     for col in ("category", "sum", "reports", "mean/day", "previous", "top day"):
         table.add_column(col, justify="left" if col == "category" else "right")
     for f in doc["facts"]:
-        table.add_row(f["category"] + (f" = {f['definition']}" if f["definition"] else ""),
-                      f"{f['change']:,}", str(f["reports"]), f"{f['mean']}",
+        table.add_row(f["label"][:1].upper() + f["label"][1:]
+                      + (" (sum)" if f["definition"] else ""),
+                      f"{f['change']:,}", f"{f['reports']} of {f['days']}", f"{f['mean']}",
                       "" if f["previous"] is None else f"{f['previous']:,}",
                       # a month without a loss has no top day, only a first day of 0
                       f"{f['max_day']} ({f['max_value']:,})" if f["max_value"] else "")
