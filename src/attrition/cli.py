@@ -508,7 +508,7 @@ def brief(
 
         with _reader() as reader:
             rows, corrections, aggs = _analysis_input(reader)
-        name = doc["headline"] or "vehicles"
+        name = doc["headline_category"] or "vehicles"
         d = date.fromisoformat(doc["date"])
         s = series.build(name, rows, corrections, aggregates=aggs)
         charts.draw(s, chart, start=d - timedelta(days=90), end=d, highlight=d)
