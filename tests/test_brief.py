@@ -44,6 +44,9 @@ def allowed(doc: dict[str, object]) -> set[int]:
                   "skipped_value", "correction"):
             if f.get(k) is not None:
                 ok |= {f[k], abs(f[k])}  # a fall is written as "fell by 14"
+    ok.add(doc.get("recent_reports", 7))  # type: ignore[arg-type]
+    for m in doc.get("recent_means", {}).values():  # type: ignore[attr-defined]
+        ok |= {m, round(m)}  # written whole from 10 a day up
     for b in doc.get("level_breaks", []):  # type: ignore[attr-defined]
         ok |= {b["median_before"], b["median_after"], b["window"]}
     confirmed = doc.get("confirmed")  # the confirmed line: Oryx's count and the ledger's
@@ -441,3 +444,12 @@ def test_an_old_confirmed_count_is_dated_as_such(ctx: Reader) -> None:
     assert "(the newest confirmed count held here, 13 months before this report)" in doc[
         "text"]
     assert numbers_in(doc["text"]) <= allowed(doc)
+
+
+def test_the_day_is_set_against_the_seven_reports_before(ctx: Reader) -> None:
+    doc = make(ctx, SEED)
+    rows = {r.report_date: r.total for r in ctx.rows["tanks"]}  # type: ignore[attr-defined]
+    want = (rows[SEED - timedelta(days=1)] - rows[SEED - timedelta(days=8)]) / 7
+    assert doc["recent_means"]["tanks"] == round(want, 1)  # type: ignore[index]
+    assert "Over the previous 7 reports the counts rose by an average of 1,640 troops " \
+           "killed or wounded, 12 tanks" in doc["text"]  # type: ignore[operator]

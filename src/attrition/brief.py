@@ -238,6 +238,10 @@ def standings(rows: Mapping[str, Sequence[Row]],
     return out, brks
 
 
+RECENT_REPORTS = records.RECENT
+"""The headline categories are set against the mean of this many reports before."""
+
+
 def daily(rows: Mapping[str, Sequence[Row]],
           corrections: Sequence[tuple[str, date, str, int]], report: Sequence[LedgerRow],
           *, lang: str = "en", aggregates: Mapping[str, Aggregate] | None = None,
@@ -263,7 +267,8 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
     confirmed data covers) beside its visually confirmed count. `breaks` (by series, from
     `anomalies.breaks`): a record set across a jump in a series' level says so.
     `corrections` (the sources' list, any days): how much of a corrected change corrects
-    earlier reports."""
+    earlier reports. The headline categories are set against their mean change over the
+    `RECENT_REPORTS` reports before (`Standing.recent_mean`)."""
     aggs = aggregates if aggregates is not None else categories.aggregates()
     report_rows = {r.category: r for r in report}
     day = report[0].report_date if report else date.min
@@ -302,8 +307,11 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
     spans = [(f, b) for f in notable for b in _rises_within(f, (breaks or {}).get(
         f.category, ()))]
     first = all(f.change is None for f in facts)
+    means = {c: round(m, 1) for c in HEADLINE if c in standing and not first
+             and (m := standing[c].recent_mean) is not None}
     write = _text_en if lang == "en" else _text_uk
-    text = write(day, facts, notable, address, sources, context, spans, missing, first)
+    text = write(day, facts, notable, address, sources, context, spans, missing, first,
+                 means)
     headline_text = (_headline_en if lang == "en" else _headline_uk)(day, facts, notable,
                                                                       first)
     return {
@@ -316,6 +324,7 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
         "facts": [f.to_dict() for f in facts + [f for f in agg_facts if f in cited_aggs]],
         "notable": [f.category for f in notable],
         "missing": missing,
+        "recent_means": means, "recent_reports": RECENT_REPORTS,
         "windows_days": list(WINDOW_DAYS),
         "basis": "change = difference of totals (announced (+N) given beside it where known)",
         "sources": sources, "caveat": CAVEAT if lang == "en" else CAVEAT_UK,
@@ -486,7 +495,7 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
              address: str | None, sources: Sequence[str],
              context: dict[str, Any] | None = None,
              spans: Sequence[tuple[Fact, Break]] = (), missing: Sequence[str] = (),
-             first: bool = False) -> str:
+             first: bool = False, means: Mapping[str, float] | None = None) -> str:
     covers = day - timedelta(days=1)
     by = {f.category: f for f in facts}
     if first:
@@ -509,6 +518,10 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                  f"over the past day, the {PUBLISHER} said on {_on_en(day)}, in its report "
                  f"on the losses of {_on_en(covers)}"
                  + (f"; it also lists {_join(others)}." if others else ".")]
+        avg = [f"{_rate(m)} {_plural_en(c, by[c].label)}" for c, m in (means or {}).items()]
+        if avg:
+            paras[0] += (f" Over the previous {RECENT_REPORTS} reports the counts rose by an "
+                         f"average of {_join(avg)} a day.")
     rose = [f for f in facts if f.excluded == "correction" and (f.change or 0) > 0]
     fell = [f for f in facts if f.change is not None and f.change < 0]
     if rose or fell:
@@ -663,7 +676,7 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
              address: str | None, sources: Sequence[str],
              context: dict[str, Any] | None = None,
              spans: Sequence[tuple[Fact, Break]] = (), missing: Sequence[str] = (),
-             first: bool = False) -> str:
+             first: bool = False, means: Mapping[str, float] | None = None) -> str:
     covers = day - timedelta(days=1)
     if first:
         lines = [f"{uk_label(f.category)} – {_uk_num(f.total)}" for f in facts
@@ -677,6 +690,10 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                  and (f.change or f.category in HEADLINE)]
         paras = [f"За зведеннями Генерального штабу, оприлюдненими {_on_uk(day)}, за минулу "
                  f"добу ({uk_date(covers)}) Росія втратила: " + "; ".join(lines) + "."]
+        avg = [f"{uk_label(c)} – {_rate(m, uk=True)}" for c, m in (means or {}).items()]
+        if avg:
+            paras[0] += (f" У середньому за попередні {RECENT_REPORTS} зведень – на добу: "
+                         + "; ".join(avg) + ".")
     rose = [f for f in facts if f.excluded == "correction" and (f.change or 0) > 0]
     fell = [f for f in facts if f.change is not None and f.change < 0]
     if rose or fell:

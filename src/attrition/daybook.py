@@ -39,7 +39,7 @@ try:  # as in cache.py: hashlib's import starts OpenSSL
 except ImportError:  # pragma: no cover
     from hashlib import blake2b
 
-VERSION = "4"
+VERSION = "5"
 """Bump when what a standing or a confirmed line means changes (windows, what counts, the
 line's fields): a daybook of another version is ignored until the next ingest rewrites it."""
 SERIES: tuple[str, ...] = (*categories.IDS, *(a.id for a in categories.BUILTIN_AGGREGATES))
@@ -61,13 +61,15 @@ def crosswalk_stamp() -> str:
 
 def encode(day: Mapping[str, Standing]) -> str:
     """One report date's standings as compact JSON: name -> [change, total, basis, excluded,
-    ranks..., highest since, its value, tied with, skipped, its value, why]."""
+    ranks..., highest since, its value, tied with, skipped, its value, why, mean of the
+    reports before]."""
     return _COMPACT.encode({
         name: [s.change, s.total, _BASES.index(s.basis), _EXCLUDED.index(s.excluded),
                *s.ranks, s.highest_since.isoformat() if s.highest_since else None,
                s.highest_since_value, s.tied_with.isoformat() if s.tied_with else None,
                s.skipped.isoformat() if s.skipped else None, s.skipped_value,
-               _EXCLUDED.index(s.skipped_reason)]
+               _EXCLUDED.index(s.skipped_reason),
+               s.recent_mean]
         for name, s in sorted(day.items())})
 
 
@@ -78,7 +80,7 @@ def decode(text: str) -> dict[str, Standing]:
                            date.fromisoformat(v[4 + n]) if v[4 + n] else None, v[5 + n],
                            date.fromisoformat(v[6 + n]) if v[6 + n] else None,
                            date.fromisoformat(v[7 + n]) if v[7 + n] else None, v[8 + n],
-                           _EXCLUDED[v[9 + n]])
+                           _EXCLUDED[v[9 + n]], v[10 + n])
             for name, v in doc.items()}
 
 

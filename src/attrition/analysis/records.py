@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:  # the brief reads stored standings and needs no series at all
     from attrition.analysis.series import Point, Series
 
+RECENT = 7
+"""Reports before a day whose mean change a brief sets the day against."""
 WINDOWS: tuple[int | None, ...] = (7, 30, 90, 365, None)
 """Days looked back for ranks; None is the whole war."""
 
@@ -112,6 +114,21 @@ class Standing(NamedTuple):
     skipped_value: int | None = None
     skipped_reason: str | None = None
     """Why records skip it: "correction" or "two_day" (`series.Point.excluded`)."""
+    recent_mean: float | None = None
+    """The mean change per report over the `RECENT` reports before: the difference of
+    their totals (corrections included, as the totals have them), divided by `RECENT`; None
+    where one of those reports is missing."""
+
+
+def recent_mean(series: Series, day: date) -> float | None:
+    i = series.index(day)
+    if i is None or i < RECENT + 1:
+        return None
+    a, b = series.points[i - RECENT - 1], series.points[i - 1]
+    if (day - a.day).days != RECENT + 1 or (day - b.day).days != 1 or a.total is None \
+            or b.total is None:
+        return None
+    return (b.total - a.total) / RECENT
 
 
 def skipped(series: Series, day: date) -> Point | None:
@@ -141,7 +158,7 @@ def standing(series: Series, day: date) -> Standing | None:
                     tuple(r.rank if r else None for r in rec.ranks.values()),
                     rec.highest_since, rec.highest_since_value, tie.day if tie else None,
                     skip.day if skip else None, skip.change if skip else None,
-                    skip.excluded if skip else None)
+                    skip.excluded if skip else None, recent_mean(series, day))
 
 
 def standings(series: Series) -> list[tuple[date, Standing]]:
@@ -160,11 +177,18 @@ def standings(series: Series) -> list[tuple[date, Standing]]:
     skippable = [p for p in series.points if not counts(p) and p.change is not None]
     skip_days = [p.day for p in skippable]
     out: list[tuple[date, Standing]] = []
-    for p in series.points:
+    pts = series.points
+    for n, p in enumerate(pts):
         i = mine.get(p.day)
+        mean = None
+        if n >= RECENT + 1:
+            a, b = pts[n - RECENT - 1], pts[n - 1]
+            if (p.day - a.day).days == RECENT + 1 and (p.day - b.day).days == 1 and \
+                    a.total is not None and b.total is not None:
+                mean = (b.total - a.total) / RECENT
         if i is None:
             out.append((p.day, Standing(p.change, p.total, p.basis, p.excluded, uncounted,
-                                        None, None)))
+                                        None, None, recent_mean=mean)))
         else:
             j, k = since[i], level[i]
             tie = counted[k].day if k is not None and values[k] == values[i] else None
@@ -180,7 +204,7 @@ def standings(series: Series) -> list[tuple[date, Standing]]:
                                         hs, None if j is None else values[j], tie,
                                         None if skip is None else skip.day,
                                         None if skip is None else skip.change,
-                                        None if skip is None else skip.excluded)))
+                                        None if skip is None else skip.excluded, mean)))
     return out
 
 
