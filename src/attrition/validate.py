@@ -49,6 +49,7 @@ def validate(ledger: Sequence[LedgerRow], observations: Sequence[ObservationRow]
     findings += negative_changes(ledger, corrected)
     findings += announced_mismatches(ledger, observations)
     findings += stale_rows(observations)
+    findings += stale_repeats(ledger)
     findings += missing_days(observations)
     findings += category_gaps(observations)
     findings += implausible_changes(ledger)
@@ -171,6 +172,38 @@ def stale_rows(observations: Iterable[ObservationRow]) -> list[Finding]:
                     "stale_row", cur, None, src,
                     f"{src}'s row for {cur} is a copy of {prev}; the next day's change in "
                     f"{src} is a two-day sum", {"copy_of": prev.isoformat()}))
+    return out
+
+
+def stale_repeats(ledger: Sequence[LedgerRow]) -> list[Finding]:
+    """A category whose resolved total repeats the previous report's where a zero is not
+    credible (`series.stale_repeats`): the voting sources copied the day before, and the
+    next report's change holds two days of losses (records skip both)."""
+    from attrition.analysis.series import STALE_LOOKBACK
+    from attrition.analysis.series import stale_repeats as found
+
+    by_cat: dict[str, list[LedgerRow]] = {}
+    for row in ledger:
+        by_cat.setdefault(row.category, []).append(row)
+    out = []
+    for cat, rows in by_cat.items():
+        rows.sort(key=lambda r: r.report_date)
+        for i in found([r.change for r in rows]):
+            row, nxt = rows[i], rows[i + 1] if i + 1 < len(rows) else None
+            recent = sorted(r.change for r in rows[max(0, i - STALE_LOOKBACK): i]
+                            if r.change is not None)
+            median = statistics.median(recent)
+            others = "".join(f"; {src} had {v:,}" for src, v in sorted(row.dissent.items()))
+            then = (f"; the next report's change ({nxt.change:+,} on {nxt.report_date}) is a "
+                    f"two-day figure" if nxt is not None and nxt.change is not None else "")
+            out.append(Finding(
+                "stale_row", row.report_date, cat, ", ".join(row.sources),
+                f"{cat}: the total {row.total:,} repeats the previous report's (the last "
+                f"{len(recent)} changes had a median of {median:g} and no zero): a stale "
+                f"repeat by {', '.join(row.sources)}{others}{then}",
+                {"total": row.total, "median": median, "dissent": row.dissent,
+                 "two_day": nxt.report_date.isoformat() if nxt is not None else None,
+                 "two_day_change": nxt.change if nxt is not None else None}))
     return out
 
 

@@ -113,7 +113,7 @@ async def dashboard(request: Request) -> Response:
             return _page(request, "error.html", d, message="the store is empty")
         cards, doc = _cards(d, day, lang)
         return _page(request, "index.html", d, day=day, covers=day - timedelta(days=1),
-                     cards=cards, brief=doc, headline=doc["headline"] or "vehicles")
+                     cards=cards, brief=doc, headline=doc["headline_category"] or "vehicles")
 
     return api.cached(request, make)
 
