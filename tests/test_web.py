@@ -63,12 +63,12 @@ def test_errors_are_envelopes_without_traces(client: TestClient, path: str, stat
 
 def test_an_internal_error_is_a_500_envelope(loaded_db: str,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from attrition.web import api
+    from attrition.web import ledger
 
     def boom(*a: object, **k: object) -> None:
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr(api.reports, "document", boom)
+    monkeypatch.setattr(ledger.reports, "document", boom)
     with TestClient(create_app(loaded_db), raise_server_exceptions=False) as c:
         r = c.get("/api/report/2024-11-14")
     assert r.status_code == 500 and r.json() == {
@@ -111,7 +111,7 @@ def test_records_brief_compare_sources(client: TestClient) -> None:
     assert cmp["rows"][0]["confirmed"] == 4074 and cmp["rows"][0]["ratio"] == 2.71
     src = client.get("/api/sources").json()
     assert src["data_age"]["latest"] == "2026-08-22" and src["data_age"]["stale"] is True
-    assert {s["source"] for s in src["rows"]} >= {"petroivaniuk", "orc-losses"}
+    assert {s["source"] for s in src["sources"]} >= {"petroivaniuk", "orc-losses"}
 
 
 def test_check_endpoint_text_and_json(client: TestClient) -> None:

@@ -17,13 +17,12 @@ computed from the bundled ledger, day by day).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from attrition import categories
+from attrition import categories, settings
 from attrition.analysis.records import WINDOWS, Standing
 
 if TYPE_CHECKING:
@@ -52,7 +51,7 @@ _BUNDLED_CROSSWALK = Path(__file__).resolve().parent / "data" / "crosswalk.toml"
 def crosswalk_stamp() -> str:
     """Which crosswalk the confirmed lines follow: a digest of the file's bytes (the user's,
     through ATTRITION_CROSSWALK, or the bundled one)."""
-    path = os.environ.get("ATTRITION_CROSSWALK") or _BUNDLED_CROSSWALK
+    path = settings.current().crosswalk or _BUNDLED_CROSSWALK
     try:
         return blake2b(Path(path).read_bytes(), digest_size=12).hexdigest()
     except OSError:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from attrition import dates
 from attrition.analysis.series import Series
-from attrition.errors import DateError
 
 
 @dataclass(frozen=True)
@@ -40,25 +39,14 @@ def last_days(series: Series, end: date, days: int) -> Window:
 
 
 def parse_week(text: str) -> tuple[date, date]:
-    """`2024-W46` -> (Monday, Sunday) of that ISO week."""
-    m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", text.strip(), re.I)
-    if not m:
-        raise DateError(f"not an ISO week: {text!r} (use YYYY-Www, e.g. 2024-W46)")
-    try:
-        monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-    except ValueError:
-        raise DateError(f"no such ISO week: {text!r}") from None
-    return monday, monday + timedelta(days=6)
+    """`2024-W46` -> (Monday, Sunday) of that ISO week (parsed and range-checked where
+    every user-typed date is: attrition.dates)."""
+    return dates.parse_week(text)
 
 
 def parse_month(text: str) -> tuple[date, date]:
     """`2024-11` -> (first, last day of the month)."""
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
-    if not m or not 1 <= int(m[2]) <= 12:
-        raise DateError(f"not a month: {text!r} (use YYYY-MM)")
-    first = date(int(m[1]), int(m[2]), 1)
-    nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return first, nxt - timedelta(days=1)
+    return dates.parse_month(text)
 
 
 def week(series: Series, text: str) -> Window:
