@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from attrition import categories, charts
+from attrition.addresses import web_address
 from attrition.analysis import series as series_mod
 from attrition.analysis import windows
 from attrition.analysis.confirmed import Confirmed
@@ -25,6 +26,8 @@ from attrition.web.state import Data
 router = APIRouter()
 env = Environment(loader=PackageLoader("attrition.web", "templates"),
                   autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+# an address from a mirror is a link only when it is an http(s) one (attrition.addresses)
+env.tests["web_address"] = lambda v: web_address(v) is not None
 env.filters["num"] = lambda v: "" if v is None else f"{v:,}".replace(",", "\u2009")
 env.filters["signed"] = lambda v: "" if v is None else (
     f"+{v:,}" if v >= 0 else f"{v:,}").replace(",", "\u2009")
