@@ -134,7 +134,7 @@ def test_a_redirect_to_a_private_address_is_refused(server: int,
     def resolver(host: str, port: int) -> list[str]:
         return ["127.0.0.1"] if host == "news.example" else ["192.168.0.1"]
 
-    with pytest.raises(SourceError, match="intranet.example is not a public address"):
+    with pytest.raises(SourceError, match=r"intranet\.example is not a public address"):
         fetch.fetch_url(f"http://news.example:{server}/to-intranet", public_only=True,
                         resolve=resolver)
 

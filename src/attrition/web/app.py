@@ -108,9 +108,15 @@ def _error(status: int, message: str) -> Response:
 def create_app(url: str | None = None, *, ttl: float = 2.0) -> FastAPI:
     """The app over the store at `url` (default: the user's SQLite file, loading the bundled
     snapshot on a first run)."""
+    import sys
+
     from attrition.bootstrap import ensure_loaded
 
     ensure_loaded(url)
+    # The event loop shares the interpreter with the threads computing responses: hand it
+    # the interpreter every millisecond rather than every five, so that a cached answer
+    # does not wait behind a brief being computed.
+    sys.setswitchinterval(0.001)
     app = FastAPI(title="attrition", version="0.1.0", docs_url=None, redoc_url=None,
                   description="A checkable ledger of the Russian losses reported daily by "
                               "Ukraine's General Staff. Official claims, not independently "

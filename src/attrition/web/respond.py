@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -26,6 +27,10 @@ from attrition.web.state import Data, Holder
 
 MAX_BODY = 2 * 1024 * 1024
 """Request bodies above this are refused with 413 (an article is a few tens of KB)."""
+COMPUTING = 2
+"""Responses computed at once. Python runs one thread at a time: more threads computing only
+make each wait longer, and the event loop (answering cached requests) wait behind them all."""
+_computing = threading.BoundedSemaphore(COMPUTING)
 MAX_JSON_DEPTH = 64
 """A JSON request body nested deeper than this is refused before it is parsed."""
 
@@ -71,7 +76,8 @@ def cached(request: Request, make: Callable[[], Response]) -> Response:
     if hit is not None:
         body, media, status = hit
         return Response(body, status_code=status, media_type=media)
-    resp: Response = make()
+    with _computing:
+        resp: Response = make()
     h.remember(key, (bytes(resp.body), resp.media_type or "application/json",
                      resp.status_code), d.version)
     return resp
