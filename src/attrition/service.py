@@ -15,7 +15,7 @@ so a command that needs none of them starts fast.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ from attrition.errors import (
 if TYPE_CHECKING:
     import httpx
 
+    from attrition.categories import Aggregate
     from attrition.model import Batch, ConfirmedBatch, ConfirmedCount, ConfirmedItem
     from attrition.store.read import LedgerRow, SeriesRow
 
@@ -68,15 +69,17 @@ def now() -> datetime:
 
 
 def brief(ledger: Ledger, day: date | None = None, *, week: str | None = None,
-          month: str | None = None, lang: str = "en") -> dict[str, Any]:
+          month: str | None = None, lang: str = "en",
+          aggs: Mapping[str, Aggregate] | None = None) -> dict[str, Any]:
     """The brief of a report (`day`), an ISO week or a month: read from the daybook when it
-    can serve it, else from the on-disk cache, else computed from the ledger (and cached)."""
+    can serve it, else from the on-disk cache, else computed from the ledger (and cached).
+    `aggs`: the aggregates, when the caller has them (else the user's config is read)."""
     if lang not in ("en", "uk"):
         raise InvalidValueError(f"unknown language {lang!r}; one of: en, uk")
     if sum(x is not None for x in (day, week, month)) != 1:
         raise InvalidValueError("give one of a report date, a week or a month")
     if day is not None:
-        doc = _brief_from_daybook(ledger, day, lang)
+        doc = _brief_from_daybook(ledger, day, lang, aggs)
         if doc is not None:
             return doc
         what = day.isoformat()
@@ -87,26 +90,27 @@ def brief(ledger: Ledger, day: date | None = None, *, week: str | None = None,
     name = cache.key("brief", ledger.url, ledger.version(), what, lang)
     got = cache.get(name)
     if got is None:
-        got = _compute_brief(ledger, day, week, month, lang)
+        got = _compute_brief(ledger, day, week, month, lang, aggs)
         cache.put(name, got)
     return got
 
 
-def aggregates() -> dict[str, Any]:
+def aggregates() -> dict[str, Aggregate]:
     """The built-in aggregates with the user's config's."""
     from attrition import categories
 
     return categories.aggregates(categories.load_config())
 
 
-def _brief_from_daybook(ledger: Ledger, day: date, lang: str) -> dict[str, Any] | None:
+def _brief_from_daybook(ledger: Ledger, day: date, lang: str,
+                        aggs: Mapping[str, Aggregate] | None = None) -> dict[str, Any] | None:
     """The daily brief from the store's daybook (three rows instead of the whole ledger's
     analysis), or None where the daybook cannot serve it: stale, another crosswalk, or the
     user's config redefining an aggregate the brief cites."""
     from attrition import brief as briefs
     from attrition import categories, daybook
 
-    aggs = aggregates()
+    aggs = aggs if aggs is not None else aggregates()
     builtin = {a.id: a for a in categories.BUILTIN_AGGREGATES}
     if any(aggs.get(n) != builtin[n] for n in briefs.BRIEF_AGGREGATES):
         return None
@@ -121,10 +125,11 @@ def _brief_from_daybook(ledger: Ledger, day: date, lang: str) -> dict[str, Any] 
 
 
 def _compute_brief(ledger: Ledger, day: date | None, week: str | None, month: str | None,
-                   lang: str) -> dict[str, Any]:
+                   lang: str, aggs: Mapping[str, Aggregate] | None = None) -> dict[str, Any]:
     from attrition import brief as briefs
 
-    rows, corrections, aggs = ledger.by_category(), ledger.corrections(), aggregates()
+    rows, corrections = ledger.by_category(), ledger.corrections()
+    aggs = aggs if aggs is not None else aggregates()
     if day is None:
         return briefs.period(rows, corrections, week=week, month=month, lang=lang,
                              aggregates=aggs)

@@ -23,8 +23,8 @@ def brief_doc(d: Data, day: date | None, lang: str, week: str | None = None,
     """The brief document, as `attrition brief --format json` gives it (from the daybook
     when it can serve it, as the CLI reads it)."""
     if week or month:
-        return service.brief(d.ledger, week=week, month=month, lang=lang)
-    return service.brief(d.ledger, day, lang=lang)
+        return service.brief(d.ledger, week=week, month=month, lang=lang, aggs=d.aggregates)
+    return service.brief(d.ledger, day, lang=lang, aggs=d.aggregates)
 
 
 def _brief_response(doc: dict[str, Any], fmt: str) -> Response:
