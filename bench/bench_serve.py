@@ -93,6 +93,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--only", choices=("cached", "briefs", "starvation"), default=None)
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
@@ -118,15 +119,16 @@ def main() -> None:
         print(f"attrition serve, {args.workers} worker(s); {args.seconds} s per run; "
               f"{os.cpu_count()} cores")
         print(f"{'run':56} {'req/s':>9} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}")
-        for path in ENDPOINTS:
+        for path in ENDPOINTS if args.only in (None, "cached") else ():
             for _ in range(3):  # warm the response cache (and every worker's)
                 httpx.get(base + path, timeout=30)
             out = _wrk(base + path, args.seconds, args.connections).communicate()[0]
             _line(f"{path} (cached, {args.connections} conn)", out)
-        out = _wrk(base + "/", args.seconds, 4, script=tmp / "daily.lua").communicate()[0]
-        _line("/api/brief/{date} (uncached, 4 conn)", out)
+        if args.only in (None, "briefs"):
+            out = _wrk(base + "/", args.seconds, 4, script=tmp / "daily.lua").communicate()[0]
+            _line("/api/brief/{date} (uncached, 4 conn)", out)
         httpx.get(base + "/api/report/latest", timeout=30)
-        for name in ("daily", "monthly"):
+        for name in ("daily", "monthly") if args.only in (None, "starvation") else ():
             load = _wrk(base + "/", args.seconds + 2, 4, script=tmp / f"{name}.lua")
             time.sleep(1)
             probe = _wrk(base + "/api/report/latest", args.seconds, 1, threads=1)
