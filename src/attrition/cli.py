@@ -126,7 +126,7 @@ def _range(start: str | None, end: str | None, reader: Any) -> tuple[date | None
     lo = _day(start, reader) if start else None
     hi = _day(end, reader) if end else None
     if lo is not None and hi is not None and lo > hi:
-        raise typer.BadParameter(f"--from {lo} is after --to {hi}", param_hint="--from")
+        raise typer.BadParameter(f"{lo} is after --to {hi}", param_hint="--from")
     return lo, hi
 
 
