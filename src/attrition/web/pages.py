@@ -53,7 +53,7 @@ def _signed(ctx: Any, v: int | None) -> str:
 env.filters["num"] = _num
 env.filters["signed"] = _signed
 
-UI = {
+UI: dict[str, dict[str, Any]] = {
     "en": {
         "title": "attrition", "dashboard": "Latest report", "brief": "Brief",
         "check": "Check an article", "compare": "Claimed vs confirmed", "api": "API",
@@ -68,6 +68,8 @@ UI = {
         "period": "Reports {start} to {end}", "from": "From", "to": "To",
         "statuses": "Confirmed statuses", "categories": "Categories", "all": "all",
         "none_is_all": "none ticked: every line",
+        "status_words": {"destroyed": "destroyed", "damaged": "damaged",
+                         "abandoned": "abandoned", "captured": "captured"},
         "claimed_on": "claimed on {date}", "confirmed_on": "confirmed on {date}",
         "claimed_latest": "claimed by {date}", "notes": "Notes",
         "scrolls": "The table scrolls sideways.", "enlarge": "Open the chart full size",
@@ -104,6 +106,8 @@ UI = {
         "period": "Зведення з {start} по {end}", "from": "З", "to": "По",
         "statuses": "Підтверджені статуси", "categories": "Категорії", "all": "усі",
         "none_is_all": "нічого не позначено: усі рядки",
+        "status_words": {"destroyed": "знищено", "damaged": "пошкоджено",
+                         "abandoned": "покинуто", "captured": "захоплено"},
         "claimed_on": "заявлено на {date}", "confirmed_on": "підтверджено на {date}",
         "claimed_latest": "заявлено на {date}", "notes": "Примітки",
         "scrolls": "Таблицю можна прокручувати вбік.", "enlarge": "Відкрити графік повністю",
