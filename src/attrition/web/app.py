@@ -15,7 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from attrition.errors import AttritionError
-from attrition.web import api, pages
+from attrition.web import api, changes, pages, v2_routes
+from attrition.web.caching import HttpCaching
 from attrition.web.state import Holder
 
 log = logging.getLogger("attrition.web")
@@ -61,6 +62,7 @@ def create_app(url: str | None = None, *, ttl: float = 2.0) -> FastAPI:
                               "verified; personnel counts killed and wounded.")
     app.state.holder = Holder(url, ttl=ttl)
     app.add_middleware(CachedGets, holder=app.state.holder)
+    app.add_middleware(HttpCaching, holder=app.state.holder)  # ETag, 304, HEAD, Link
     # Read-only CORS: other sites may GET, never POST.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"],
                        allow_headers=[])
@@ -86,8 +88,11 @@ def create_app(url: str | None = None, *, ttl: float = 2.0) -> FastAPI:
             log.exception("error on %s", request.url.path)
         return _error(status, message)
 
+    app.include_router(v2_routes.router)
     app.include_router(api.router)
+    app.include_router(changes.router)
     app.include_router(pages.router)
+    app.include_router(v2_routes.fallback)
     static: Any = resources.files("attrition.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app
