@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
@@ -77,6 +78,20 @@ class HttpCaching:
     def __init__(self, app: ASGIApp, holder: Holder) -> None:
         self.app = app
         self.holder = holder
+        self._memo: tuple[Any, ...] = ()
+
+    def _fields(self) -> tuple[str, datetime, list[tuple[bytes, bytes]]]:
+        """The validators of the current data and day, computed once per (version, day):
+        this runs on every request."""
+        version = self.holder.get().version
+        day = int(time.time() // 86400)
+        if self._memo[:2] != (version, day):
+            etag, modified = validators(version)
+            fields = [(b"etag", etag.encode()),
+                      (b"last-modified", format_datetime(modified, usegmt=True).encode()),
+                      (b"cache-control", CACHE_CONTROL.encode())]
+            self._memo = (version, day, etag, modified, fields)
+        return self._memo[2], self._memo[3], self._memo[4]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] != "http" or scope["method"] not in ("GET", "HEAD")
@@ -88,11 +103,7 @@ class HttpCaching:
             await self.app(scope, receive, send)
             return
         head = scope["method"] == "HEAD"
-        data = self.holder.get()
-        etag, modified = validators(data.version)
-        fields = [(b"etag", etag.encode()),
-                  (b"last-modified", format_datetime(modified, usegmt=True).encode()),
-                  (b"cache-control", CACHE_CONTROL.encode())]
+        etag, modified, fields = self._fields()
         if not_modified(Headers(scope=scope), etag, modified):
             await send({"type": "http.response.start", "status": 304, "headers": fields})
             await send({"type": "http.response.body", "body": b""})
@@ -102,12 +113,10 @@ class HttpCaching:
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
                 if message["status"] == 200:
-                    for k, v in fields:
-                        headers[k.decode()] = v.decode()
+                    message["headers"] = [*message.get("headers", ()), *fields]
                 else:  # an error may be fixed by the next ingest: never kept
-                    headers["cache-control"] = "no-store"
+                    MutableHeaders(scope=message)["cache-control"] = "no-store"
                 if paged and message["status"] == 200:
                     held.append(message)  # the Link header needs the body
                     return
