@@ -439,7 +439,9 @@ async def chart(request: Request, name: str) -> Response:
             days = 90
         s = series_mod.build(name, d.by_category, d.corrections, aggregates=d.aggregates,
                              cache=d.series_cache)
-        mark = api.day_of(q["date"], d) if q.get("date") else hi
+        # date=none: no day singled out (the chart of a week's or a month's brief)
+        mark = None if q.get("date") == "none" else (
+            api.day_of(q["date"], d) if q.get("date") else hi)
         body = _svg(lambda out: charts.draw(s, out, start=hi - timedelta(days=days), end=hi,
                                             highlight=mark))
         return Response(body, media_type="image/svg+xml")
