@@ -189,3 +189,15 @@ def test_v2_a_line_the_report_left_out_carries_its_total(client: TestClient,
         before = max(x for x in rows if x.report_date < gap)
         assert rec["stats"]["ground_robotic_systems"] == before.total
         assert rec["increase"]["ground_robotic_systems"] == 0
+
+
+def test_an_unknown_page_is_a_page_for_a_browser_and_json_for_a_bot(client: TestClient
+                                                                    ) -> None:
+    page = client.get("/no-such-page?lang=uk", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert 'id="error-heading">Не знайдено<' in page.text
+    bot = client.get("/no-such-page")
+    assert bot.status_code == 404 and bot.json() == {"ok": False, "error": "Not Found",
+                                                     "status": 404}
+    api = client.get("/api/nothing", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.json()["ok"] is False

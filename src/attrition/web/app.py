@@ -69,6 +69,8 @@ def create_app(url: str | None = None, *, ttl: float = 2.0) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if pages.wants_page(request):  # a person at a browser: a page, not an envelope
+            return pages.error_page(request, api.data(request), exc)
         return _error(exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)

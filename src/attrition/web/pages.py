@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from attrition import categories, charts
 from attrition.analysis import series as series_mod
@@ -165,13 +166,23 @@ def error_page(request: Request, d: Data, exc: Exception, lang: str | None = Non
                ) -> HTMLResponse:
     """An HTML page for a failed page request, in the page's language, with the status
     the JSON API would give (people get a page with a way back, not an envelope)."""
-    status, message = api.error_payload(exc)
+    if isinstance(exc, StarletteHTTPException):  # FastAPI's HTTPException too
+        status, message = exc.status_code, str(exc.detail)
+    else:
+        status, message = api.error_payload(exc)
     lang = lang or _lang(request)
     t = UI[lang]
     heading = t["not_found"] if status == 404 else t["bad_request"] if status < 500 \
         else t["error"]
     return _page(request, "error.html", d, status=status, lang=lang, heading=heading,
                  message=message)
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page (not the API, a chart or a static file)."""
+    path = request.url.path
+    return (request.method in ("GET", "HEAD") and "text/html" in request.headers.get(
+        "accept", "") and not path.startswith(("/api/", "/charts/", "/static/")))
 
 
 def _html(request: Request, make: Callable[[], Response]) -> Response:
