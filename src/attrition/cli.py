@@ -66,9 +66,79 @@ def _emit_data(format: TableFormat, doc: Any, rows: list[dict[str, Any]]) -> boo
     return False
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            print(f"attrition {version('attrition')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            print("attrition (not installed)")
+        raise typer.Exit()
+
+
 @app.callback()
-def _main(db: DbOption = None) -> None:
+def _main(db: DbOption = None,
+          show_version: Annotated[bool, typer.Option(
+              "--version", is_eager=True, callback=_version,
+              help="Print the version and exit.")] = False) -> None:
     _state["db"] = db
+
+
+def _pick(value: str | list[str] | None, valid: "tuple[str, ...] | list[str]", option: str
+          ) -> list[str]:
+    """The values of an option that takes one or more choices ("a,b" or repeated), each
+    checked against `valid`: a typo is refused with the choices, never silently matched to
+    nothing."""
+    if value is None:
+        return []
+    given = [value] if isinstance(value, str) else value
+    out = [v.strip() for item in given for v in item.split(",") if v.strip()]
+    for v in out:
+        if v not in valid:
+            raise typer.BadParameter(f"{v!r} is not one of {', '.join(valid)}"
+                                     + _did_you_mean(v, valid), param_hint=option)
+    return out
+
+
+def _did_you_mean(word: str, valid: "tuple[str, ...] | list[str]") -> str:
+    from difflib import get_close_matches
+
+    close = get_close_matches(word, list(valid), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _check_name(name: str, aggs: dict[str, Any]) -> None:
+    """A category or aggregate name, or a one-line error that suggests the nearest one."""
+    from attrition import categories
+    from attrition.errors import UnknownCategoryError
+
+    if name in categories.BY_ID or name in aggs:
+        return
+    known = [*categories.IDS, *aggs]
+    raise UnknownCategoryError(
+        f"unknown category or aggregate {name!r}{_did_you_mean(name, known)}; categories: "
+        f"{', '.join(categories.IDS)}; aggregates: {', '.join(aggs)}")
+
+
+def _range(start: str | None, end: str | None, reader: Any) -> tuple[date | None, date | None]:
+    """--from/--to as dates; refused when --from is after --to."""
+    lo = _day(start, reader) if start else None
+    hi = _day(end, reader) if end else None
+    if lo is not None and hi is not None and lo > hi:
+        raise typer.BadParameter(f"{lo} is after --to {hi}", param_hint="--from")
+    return lo, hi
+
+
+def _writable(out: Path, option: str, suffixes: tuple[str, ...] = (".svg", ".png")) -> None:
+    """Refuse an output file in a folder that does not exist (never create folders) or with
+    an extension we cannot write, before any work is done."""
+    if out.suffix.lower() not in suffixes:
+        raise typer.BadParameter(f"{out}: the file must end in {' or '.join(suffixes)}",
+                                 param_hint=option)
+    if not out.parent.is_dir():
+        raise typer.BadParameter(f"{out}: the folder {out.parent} does not exist",
+                                 param_hint=option)
 
 
 def _reader() -> Any:
@@ -87,9 +157,27 @@ def _day(text: str, reader: Any) -> date:
 
 
 def _console() -> Any:
+    """Rich on a terminal; when stdout is piped or redirected, plain text that is never
+    wrapped at 80 columns (a URL split over two lines breaks a paste into a CMS)."""
     from rich.console import Console
 
-    return Console()
+    if sys.stdout.isatty():
+        return Console()
+    return Console(soft_wrap=True, width=100_000, no_color=True, highlight=False,
+                   emoji=False)
+
+
+def _print_table(console: Any, table: Any) -> None:
+    """A table; off a terminal its caption follows as plain lines (a caption is wrapped
+    to the table's width, which would cut a URL)."""
+    caption = table.caption
+    if caption is not None and not sys.stdout.isatty():
+        table.caption = None
+        console.print(table)
+        for line in str(caption).splitlines():
+            console.print(line, markup=False)
+        return
+    console.print(table)
 
 
 def _fmt_change(value: int | None) -> str:
@@ -146,31 +234,36 @@ def show(
                                           if f["single_witness"] else "") + (
             "" if not f["dissent"] else f" [dim](≠ {', '.join(f['dissent'])})[/dim]")
         table.add_row(label, f"{f['total']:,}", _fmt_change(f["change"]), announced, srcs)
-    _console().print(table)
+    _print_table(_console(), table)
 
 
 @app.command()
 def series(
-    category: Annotated[str, typer.Argument(help="A category id, e.g. tanks.")],
+    category: Annotated[str, typer.Argument(
+        help="A category or aggregate (built-in or from your config), e.g. tanks, vehicles.")],
     start: Annotated[str | None, typer.Option("--from")] = None,
     end: Annotated[str | None, typer.Option("--to")] = None,
     daily: Annotated[bool, typer.Option("--daily", help="Daily changes, not totals.")] = False,
     format: Annotated[SeriesFormat, typer.Option("--format", "-f")] = SeriesFormat.csv,
 ) -> None:
-    """A category's totals (or daily changes) over a range of reports."""
+    """A category's or aggregate's totals (or daily changes) over a range of reports."""
     from attrition import categories
 
-    categories.get(category)
+    aggs = categories.aggregates(categories.load_config())
+    _check_name(category, aggs)
     with _reader() as reader:
-        lo = _day(start, reader) if start else None
-        hi = _day(end, reader) if end else None
-        rows = reader.series(category, lo, hi)
-        marks = _series_marks(category, reader) if daily else {}
-    out = [{"date": r.report_date.isoformat(), "covers": r.covers.isoformat(),
-            "category": r.category,
-            **({"change": r.change, "announced_change": r.announced_change,
-                "note": marks.get(r.report_date, "")} if daily else {"total": r.total}),
-            "sources": list(r.sources)} for r in rows]
+        lo, hi = _range(start, end, reader)
+        if category in categories.BY_ID and not categories.CONTINUES.get(category):
+            rows = reader.series(category, lo, hi)
+            marks = _series_marks(category, reader) if daily else {}
+            out = [{"date": r.report_date.isoformat(), "covers": r.covers.isoformat(),
+                    "category": r.category,
+                    **({"change": r.change, "announced_change": r.announced_change,
+                        "note": marks.get(r.report_date, "")} if daily
+                       else {"total": r.total}),
+                    "sources": list(r.sources)} for r in rows]
+        else:  # an aggregate, or a category that carries on merged ones: the analysis series
+            out = _built_series(reader, category, lo, hi, daily)
     if format is SeriesFormat.json:
         print(json.dumps({"category": category, "measure": "change" if daily else "total",
                           "rows": out}, ensure_ascii=False))
@@ -186,8 +279,26 @@ def series(
         for r in out:
             v = r.get("change") if daily else r.get("total")
             table.add_row(r["date"], "" if v is None else f"{v:,}",
-                          *((r["note"],) if daily else ()), ", ".join(r["sources"]))
-        _console().print(table)
+                          *((r.get("note") or r.get("excluded") or "",) if daily else ()),
+                          ", ".join(r.get("sources") or r.get("components") or ()))
+        _print_table(_console(), table)
+
+
+def _built_series(reader: Any, name: str, lo: date | None, hi: date | None, daily: bool
+                  ) -> list[dict[str, Any]]:
+    """Rows of an aggregate's (or a merged category's) series: the categories summed that
+    day, and why records leave a day out ("correction", "creation")."""
+    from datetime import timedelta
+
+    from attrition.analysis import series as series_mod
+
+    rows, corrections, aggs = _analysis_input(reader)
+    s = series_mod.build(name, rows, corrections, aggregates=aggs)
+    return [{"date": p.day.isoformat(), "covers": (p.day - timedelta(days=1)).isoformat(),
+             "category": name,
+             **({"change": p.change, "excluded": p.excluded} if daily
+                else {"total": p.total}),
+             "components": list(p.components)} for p in s.between(lo, hi)]
 
 
 def _series_marks(category: str, reader: Any) -> dict[date, str]:
@@ -243,11 +354,14 @@ def _print_ingested(result: Any, verb: str = "file(s)") -> None:
 @app.command()
 def validate(
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
-    kind: Annotated[list[str] | None, typer.Option("--kind", help="Only these kinds.")] = None,
+    kind: Annotated[list[str] | None, typer.Option(
+        "--kind", help="Only these kinds (repeat, or a,b).")] = None,
 ) -> None:
     """Disagreements, negative changes, announced-vs-totals, stale rows, gaps, outliers."""
+    from attrition.validate import KINDS
     from attrition.validate import validate as run
 
+    kind = _pick(kind, KINDS, "--kind")
     with _reader() as reader:
         every = reader.observations(latest_only=False)
         findings = run(list(reader.ledger()), reader.latest_of(every), reader.corrections(),
@@ -269,7 +383,7 @@ def validate(
         table.add_row(f.report_date.isoformat(), f.kind, f.category or "", f.source or "",
                       f.message)
     console = _console()
-    console.print(table)
+    _print_table(console, table)
     console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
@@ -295,7 +409,7 @@ def sources(
         table.add_row(r["source"], r["first"] or "", r["last"] or "",
                       str(r["reports"] or ""), f"{r['cells_agreeing']:,} cells",
                       r.get("licence") or "")
-    _console().print(table)
+    _print_table(_console(), table)
 
 
 @app.command()
@@ -410,6 +524,18 @@ def brief(
     """A short, exact, sourced brief of a report, a week or a month."""
     from attrition import service
 
+    if week and month:
+        raise typer.BadParameter("give --week or --month, not both", param_hint="--week")
+    if (week or month) and day != "latest":
+        raise typer.BadParameter(f"a date ({day}) and {'--week' if week else '--month'} "
+                                 "ask for two briefs; give one", param_hint="DAY")
+    if (week or month) and chart is not None:
+        raise typer.BadParameter("a chart is drawn for a daily brief only (it shows the day's "
+                                 "most notable figure); use `attrition chart` for a period",
+                                 param_hint="--chart")
+    if chart is not None:
+        _writable(chart, "--chart")
+
     with _reader() as reader:
         the_day = None if week or month else _day(day, reader)
         doc = service.brief(reader, the_day, week=week, month=month, lang=lang.value)
@@ -458,10 +584,16 @@ def chart(
     from attrition import charts
     from attrition.analysis import series
 
+    _writable(out, "--out")
     with _reader() as reader:
         rows, corrections, aggs = _analysis_input(reader)
-        hi = _day(end, reader) if end else reader.latest_date()
-        lo = _day(start, reader) if start else hi - timedelta(days=180)
+        _check_name(name, aggs)
+        lo, hi = _range(start, end, reader)
+        hi = hi or reader.latest_date()
+        lo = lo or hi - timedelta(days=180)
+        if lo > hi:
+            raise typer.BadParameter(f"--to {hi} is before the default start {lo}; give "
+                                     "--from", param_hint="--to")
         mark = _day(highlight, reader) if highlight else None
     s = series.build(name, rows, corrections, aggregates=aggs)
     charts.draw(s, out, start=lo, end=hi, highlight=mark, cumulative=cumulative)
@@ -473,8 +605,9 @@ def records(
     name: Annotated[str, typer.Argument(help="A category or aggregate.")],
     day: Annotated[str, typer.Option("--date", help="Report date (default: latest).")
                    ] = "latest",
-    window: Annotated[int, typer.Option("--window", help="Days for the top list.")] = 30,
-    top: Annotated[int, typer.Option("--top")] = 10,
+    window: Annotated[int, typer.Option("--window", min=1, max=5000,
+                                        help="Days for the top list.")] = 30,
+    top: Annotated[int, typer.Option("--top", min=1, max=1000)] = 10,
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
 ) -> None:
     """Where a day's change ranks (7/30/90/365 days, whole war), highest-since, top days."""
@@ -485,6 +618,7 @@ def records(
 
     with _reader() as reader:
         rows, corrections, aggs = _analysis_input(reader)
+        _check_name(name, aggs)
         d = _day(day, reader)
     s = series.build(name, rows, corrections, aggregates=aggs)
     start = d - timedelta(days=window - 1)
@@ -519,7 +653,7 @@ def records(
     table.add_column("change", justify="right")
     for t in doc["top"]:
         table.add_row(t["date"], f"{t['change']:,}")
-    console.print(table)
+    _print_table(console, table)
     if skipped:
         console.print("Not counted: " + ", ".join(
             f"{p['date']} ({p['reason']})" for p in skipped))
@@ -540,8 +674,8 @@ def anomalies(
 
     with _reader() as reader:
         rows, corrections, aggs = _analysis_input(reader)
-        lo = _day(start, reader) if start else None
-        hi = _day(end, reader) if end else None
+        _check_name(name, aggs)
+        lo, hi = _range(start, end, reader)
     s = series.build(name, rows, corrections, aggregates=aggs)
 
     def inside(d: date) -> bool:
@@ -567,7 +701,7 @@ def anomalies(
         table.add_column(col, justify="right")
     for o in outs:
         table.add_row(o.day.isoformat(), f"{o.change:,}", f"{o.median:g}", f"{o.score:+}")
-    console.print(table)
+    _print_table(console, table)
     for b in brks:
         console.print(f"level break on {b.day}: median daily change {b.before:g} before, "
                       f"{b.after:g} after (×{b.factor:.1f}); check the definition")
@@ -604,7 +738,7 @@ def summary(
                       "" if f["previous"] is None else f"{f['previous']:,}",
                       # a month without a loss has no top day, only a first day of 0
                       f"{f['max_day']} ({f['max_value']:,})" if f["max_value"] else "")
-    _console().print(table)
+    _print_table(_console(), table)
 
 
 def _num(v: int | None) -> str:
@@ -679,7 +813,7 @@ def compare(
                  "" if r["ratio"] is None else f"{r['ratio']:.2f}", _num(r["lag_days"])]
         table.add_row(*cells)
     console = _console()
-    console.print(table)
+    _print_table(console, table)
     for r in doc["rows"]:
         if r["note"]:
             console.print(f"[dim]{r['category']}: {r['note']}[/dim]")
@@ -687,6 +821,12 @@ def compare(
         console.print(f"[yellow]flagged[/yellow] {g['day']}: {g['message']}")
     console.print(f"[dim]Basis of each line: {doc['crosswalk']} (attrition compare -f json "
                   f"gives it per row).[/dim]")
+
+
+VERDICTS = ("supported", "rounded", "contradicted", "mislabeled", "wrong_date",
+            "unverifiable")
+"""The checker's verdicts (attrition.check.verify), named here so that --fail-on is checked
+before the checker is imported."""
 
 
 class CheckFormat(StrEnum):
@@ -712,6 +852,7 @@ def check(
     from attrition.check import render
     from attrition.dates import parse_day
 
+    fail_verdicts = _pick(fail_on, VERDICTS, "--fail-on")
     given = parse_day(day) if day else None
     texts = service.check_inputs(inputs, read_stdin=sys.stdin.read)
     with _reader() as reader:
@@ -745,11 +886,9 @@ def check(
             for d in docs:
                 table.add_row(d["article"]["source"], d["article"]["date"],
                               *[str(d["summary"].get(v, 0)) for v in verdicts])
-            console.print(table)
-    if fail_on:
-        bad = {v.strip() for v in fail_on.split(",")}
-        if any(d["summary"].get(v) for d in docs for v in bad):
-            raise typer.Exit(1)
+            _print_table(console, table)
+    if any(d["summary"].get(v) for d in docs for v in fail_verdicts):
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -757,6 +896,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Database to serve (as `attrition --db`): a SQLAlchemy URL or a SQLite "
+                     "file path.")] = None,
 ) -> None:
     """The JSON API (docs at /docs), the russianwarship.rip v2 routes and the dashboard.
     Read-only unless ATTRITION_API_TOKEN is set (then POST /api/ingest and /api/update
@@ -767,6 +909,8 @@ def serve(
 
     from attrition.bootstrap import ensure_loaded
 
+    if db:
+        _state["db"] = db
     ensure_loaded(_state["db"], notice=_err)
     if _state["db"]:
         os.environ["ATTRITION_DB"] = _state["db"]

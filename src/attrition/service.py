@@ -333,7 +333,10 @@ def check_inputs(inputs: Sequence[str], read_stdin: Callable[[], str] | None = N
     out: list[tuple[str, str]] = []
     for item in inputs:
         if item == "-":
-            out.append(("stdin", read_stdin() if read_stdin else ""))
+            text = read_stdin() if read_stdin else ""
+            if not text.strip():
+                raise SourceError("stdin: the article is empty")
+            out.append(("stdin", text))
         elif item.startswith(("http://", "https://")):
             out.append((item, fetch_url(item)))
         else:
@@ -346,8 +349,11 @@ def check_inputs(inputs: Sequence[str], read_stdin: Callable[[], str] | None = N
                 if f.stat().st_size > MAX_ARTICLE:
                     raise SourceError(f"{f}: too large to be an article "
                                       f"({f.stat().st_size:,} bytes)")
+                data = f.read_bytes()
+                if not data.strip():
+                    raise SourceError(f"{f}: the file is empty")
                 try:
-                    text = decode(f.read_bytes())
+                    text = decode(data)
                 except AttritionError as exc:
                     raise SourceError(f"{f}: {exc}") from None
                 if f.suffix in (".html", ".htm"):

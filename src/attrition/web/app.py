@@ -16,7 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from attrition.errors import AttritionError
-from attrition.web import api, pages
+from attrition.web import api, changes, pages, v2_routes
+from attrition.web.caching import HttpCaching
 from attrition.web.respond import error_payload
 from attrition.web.state import Holder
 
@@ -123,11 +124,14 @@ def create_app(url: str | None = None, *, ttl: float = 2.0) -> FastAPI:
                               "verified; personnel counts killed and wounded.")
     app.state.holder = Holder(url, ttl=ttl)
     app.add_middleware(CachedGets, holder=app.state.holder)
+    app.add_middleware(HttpCaching, holder=app.state.holder)  # ETag, 304, HEAD, Link
     app.add_middleware(InternalErrors)
     app.add_middleware(ReadOnlyCors)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if pages.wants_page(request):  # a person at a browser: a page, not an envelope
+            return pages.error_page(request, api.data(request), exc)
         return _error(exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
@@ -140,8 +144,11 @@ def create_app(url: str | None = None, *, ttl: float = 2.0) -> FastAPI:
     async def attrition_error(request: Request, exc: AttritionError) -> Response:
         return _error(*error_payload(exc))
 
+    app.include_router(v2_routes.router)
     app.include_router(api.router)
+    app.include_router(changes.router)
     app.include_router(pages.router)
+    app.include_router(v2_routes.fallback)
     static: Any = resources.files("attrition.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app
