@@ -901,12 +901,25 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
         period, note = resolve_period(s, n.start, day, "window")
         if period is not None:
             c.measure, c.period, c.period_note = "window", period, note
+    if c.period is not None and c.period_note.startswith(YEAR_NOTE) and c.measure not in (
+            "window", "average"):
+        c.measure = "window"
+        c.rule_ids.append("period.calendar_year")
     if prev and c.period is None:
         c.period = (day - timedelta(days=1), day - timedelta(days=1))
         c.period_note = "the report of the day before the article's"
     c.date_stated = bool(c.period_note) or date_cue is not None
     if not c.period_note and date_cue is not None:
         c.rule_ids.append(date_cue)
+
+
+_IN_YEAR = re.compile(
+    r"\b(?:in|during|for|throughout|over|across|за|у|в|во|протягом|в течение)\s+(20[2-9]\d)"
+    r"(?:\s*(?:рік|року|році|год|году|года|р\.|г\.))?(?!\d|[.,]\d|\s*[-–]|\s+(?:and|та|і|и|or)\s+\d)",
+    re.I)
+"""A calendar year named as the period of a figure (rule period.calendar_year); "2022 and
+2023" is two years, not one."""
+YEAR_NOTE = "the losses of the year"
 
 
 def latest_weekday(day: date, weekday: int) -> date:
@@ -954,6 +967,15 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
                    ) -> tuple[tuple[date | None, date] | None, str]:
     """Report dates the sentence states for a figure at `pos`, or None (the article's)."""
     low = s.lower()
+    y = None if measure == "change" else min(
+        _IN_YEAR.finditer(low), key=lambda m: abs(m.start() - pos), default=None)
+    if y is not None and all(abs(m.start() - pos) > abs(y.start() - pos)
+                             for m in _MONTH_YEAR.finditer(low)):  # the nearer names it
+        if int(y.group(1)) <= day.year:
+            # "in 2024", "за 2024 рік", "в 2024 году": the reports of 2 January to 1 January
+            yr = int(y.group(1))
+            first = date(yr, 1, 2) if yr > 2022 else date(2022, 2, 24)
+            return (first, min(date(yr + 1, 1, 1), day)), f"{YEAR_NOTE} {yr}"
     # "between November 13 and 14": the report of the 14th
     m = _BETWEEN.search(low)
     if m and measure in (None, "change"):
