@@ -969,9 +969,9 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     low = s.lower()
     y = None if measure == "change" else min(
         _IN_YEAR.finditer(low), key=lambda m: abs(m.start() - pos), default=None)
-    if y is not None and all(abs(m.start() - pos) > abs(y.start() - pos)
-                             for m in _MONTH_YEAR.finditer(low)):  # the nearer names it
-        if int(y.group(1)) <= day.year:
+    if y is not None and int(y.group(1)) <= day.year and all(
+            abs(m.start() - pos) > abs(y.start() - pos)
+            for m in _MONTH_YEAR.finditer(low)):  # the nearer names it
             # "in 2024", "за 2024 рік", "в 2024 году": the reports of 2 January to 1 January
             yr = int(y.group(1))
             first = date(yr, 1, 2) if yr > 2022 else date(2022, 2, 24)
