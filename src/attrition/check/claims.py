@@ -23,17 +23,20 @@ _NUMWORD = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "t
             "два": 2, "три": 3, "чотири": 4, "п'ять": 5, "сім": 7}
 
 @cache
-def _scope_rules() -> tuple[tuple[tuple[str, ...], re.Pattern[str], str, str, bool], ...]:
+def _scope_rules() -> tuple[tuple[tuple[str, ...], str, str, str, bool], ...]:
     """(words without which the pattern cannot match: a substring test first spares most
-    sentences every regular expression; the pattern; why it is out of scope; rule id;
+    sentences every regular expression; the rule id; why it is out of scope; the rule id;
     whether an article that quotes the General Staff overrules it), from rules/*.toml."""
-    out = []
-    for r in rules.of_kind("scope"):
-        flags = 0 if r.data.get("case_sensitive") else re.I
-        out.append((tuple(r.data["keys"]), re.compile(r.data["pattern"], flags),
-                    str(r.data["why"]), r.id,
-                    bool(r.data.get("skip_if_article_quotes_general_staff"))))
-    return tuple(out)
+    return tuple((tuple(r.data["keys"]), r.id, str(r.data["why"]), r.id,
+                  bool(r.data.get("skip_if_article_quotes_general_staff")))
+                 for r in rules.of_kind("scope"))
+
+
+@cache
+def _scope_pattern(rid: str) -> re.Pattern[str]:
+    """A scope rule's pattern, compiled the first time a sentence has one of its keys."""
+    r = rules.by_id(rid)
+    return re.compile(r.data["pattern"], 0 if r.data.get("case_sensitive") else re.I)
 
 
 @cache
@@ -48,11 +51,11 @@ def _scope_of(text: str, quotes_gs: bool) -> tuple[str, str, int] | None:
     low = text.lower()
     if not _scope_keys().search(low):
         return None
-    for keys, rx, why, rid, skippable in _scope_rules():
+    for keys, _, why, rid, skippable in _scope_rules():
         if skippable and quotes_gs:
             continue
         if any(k in low for k in keys):
-            m = rx.search(text)
+            m = _scope_pattern(rid).search(text)
             if m:
                 return why, rid, m.start()
     return None
@@ -141,6 +144,13 @@ MEASURES = ("change", "total", "window", "average")
 
 
 @cache
+def _calendar_re(table: str, lang: str) -> str:
+    """A rule's own language's month or weekday words (an English cue names English months;
+    a smaller pattern compiles faster)."""
+    return rules.alternation(list(rules.language_table(lang, table)))
+
+
+@cache
 def _cue_regex(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex of every `measure` rule for a measure (or of every `date_cue` rule), each
     rule a named group, so a match says which rule it is; and group name -> rule id."""
@@ -149,7 +159,8 @@ def _cue_regex(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
     names: dict[str, str] = {}
     parts = []
     for i, r in enumerate(chosen):
-        body = r.data["pattern"].replace("{weekday}", _WD_RE).replace("{month}", MONTH_RE)
+        body = r.data["pattern"].replace("{weekday}", _calendar_re("weekdays", r.lang)) \
+            .replace("{month}", _calendar_re("months", r.lang))
         names[f"r{i}"] = r.id
         parts.append(f"(?P<r{i}>{body})" if r.data.get("anywhere") else
                      rf"\b(?P<r{i}>{body})")

@@ -35,6 +35,20 @@ class Number:
     """The rules that read it: a scale ("en.scale.thousand"), number words, a qualifier."""
 
 
+class _Lazy:
+    """A pattern compiled the first time it is used (most qualifiers never are in a text,
+    and compiling all of them cost a cold start ~20 ms)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._rx: re.Pattern[str] | None = None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self._rx is None:
+            self._rx = re.compile(self.pattern, re.I)
+        return self._rx.search(text)
+
+
 @dataclass(frozen=True)
 class _Lexicon:
     words: dict[str, tuple[int, str]]
@@ -47,7 +61,7 @@ class _Lexicon:
     """scale letter glued to the digits ("716k") -> (value, rule id, decimals only)"""
     phrases: dict[str, tuple[int, int, str]]
     """fixed phrase -> (value, precision, rule id)"""
-    qualifiers: tuple[tuple[re.Pattern[str], str, str], ...]
+    qualifiers: tuple[tuple[_Lazy, str, str], ...]
     """(pattern ending where the number starts, canonical qualifier, rule id)"""
     qual_ends: frozenset[str]
     """the last word of every qualifier: a number after any other word has none"""
@@ -83,9 +97,8 @@ def lexicon() -> _Lexicon:
             v = int(r.data["values"][w])
             phrases.setdefault(w.lower(), (v, int(r.data.get("precision", v)), r.id))
             owners.setdefault((w.lower(), r.lang), r.id)
-    quals = tuple(
-        (re.compile(rf"(?:^|[\s(“\"'«])(?:{rules.alternation(r.words)})\s*$", re.I),
-         str(r.data["qualifier"]), r.id) for r in rules.of_kind("qualifier"))
+    quals = tuple((_Lazy(rf"(?:^|[\s(“\"'«])(?:{rules.alternation(r.words)})\s*$"),
+                   str(r.data["qualifier"]), r.id) for r in rules.of_kind("qualifier"))
     scale_alt = rules.alternation(list(scales))
     thousand = rules.alternation([w for w, (v, _) in scales.items() if v == 1000])
     million = rules.alternation([w for w, (v, _) in scales.items() if v == 1_000_000])
@@ -164,7 +177,7 @@ _LAST_WORD = re.compile(r"(\w+)[\s(“\"'«]*\Z")
 
 
 @cache
-def _qualifiers(lang: str) -> tuple[tuple[re.Pattern[str], str, str], ...]:
+def _qualifiers(lang: str) -> tuple[tuple[_Lazy, str, str], ...]:
     """The qualifiers, the text's own language's first ("без малого" is Ukrainian and
     Russian)."""
     return tuple(sorted(lexicon().qualifiers, key=lambda q: not q[2].startswith(f"{lang}.")))
