@@ -285,3 +285,22 @@ def test_issue_cases_read_as_stated(text: str, day: date, category: str, measure
     assert (c.category, c.measure, c.scope) == (category, measure, None)
     if "Thursday" in text:
         assert c.period == (day, day)  # "claimed on Thursday": the report of that day
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    ("On 5 November Russia lost 12 tanks, Kyiv said.",
+     (date(2024, 11, 6), date(2024, 11, 6))),
+    ("5 листопада окупанти втратили 12 танків.", (date(2024, 11, 6), date(2024, 11, 6))),
+    ("5 ноября противник потерял 12 танков.", (date(2024, 11, 6), date(2024, 11, 6))),
+    ("Станом на 5 листопада окупанти втратили 9 300 танків.", (None, date(2024, 11, 5))),
+    ("По состоянию на 5 ноября противник потерял 9 300 танков.", (None, date(2024, 11, 5))),
+    ("Russia has lost 9,300 tanks as of 5 November.", (None, date(2024, 11, 5))),
+])
+def test_day_first_dates_in_every_language(text: str, period: tuple[date | None, date]
+                                          ) -> None:
+    assert one(text).period == period
+
+
+def test_since_the_first_day_is_no_loss_date() -> None:
+    c = one("С 24 февраля 2022 года Россия потеряла 9 300 танков.")
+    assert (c.measure, c.period) == ("total", None)

@@ -929,6 +929,33 @@ _MONTH_IN = re.compile("(?:у|в|во) (?:" + "|".join(_MONTHS_IN) + ")")
 _SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})")
 _ON_WEEKDAY = re.compile(rf"\b(?:on|for|в|у|во) ({_WD_RE})\b")
 _ON_DAY = re.compile(rf"(?:on|recorded on|of) ({MONTH_RE})\.? (\d{{1,2}})\b(?!,? \d{{4}} (?:to|-))")
+_ON_DAY_FIRST = re.compile(
+    rf"(?:\bon )?\b(\d{{1,2}})(?:st|nd|rd|th)? ({MONTH_RE})\b(?!,? \d{{4}} (?:to|-))"
+    rf"(?!\s*(?:to|-|–|до|по)\s*\d)")
+"""A day written day-first ("on 5 November", "5 листопада", "5 ноября")."""
+_SINCE_OR_AS_OF = re.compile(r"\b(?:since|from|as of|until|through|by|з|із|від|до|по|с|со|"
+                             r"станом на|по состоянию на|на)\s*\Z")
+_TO_DAY_FIRST = re.compile(rf"(?:as of|станом на|по состоянию на|на) (\d{{1,2}}) "
+                           rf"({MONTH_RE})\b")
+
+
+def _day_match(rx: re.Pattern[str], first: re.Pattern[str], low: str,
+               skip_after: re.Pattern[str] | None = None) -> tuple[int, str, str] | None:
+    """(where, month word, day of month) of the first date `rx` (month first) or `first`
+    (day first) finds; a day-first date right after `skip_after` ("since", "станом на") is
+    not one."""
+    m = rx.search(low)
+    best = (m.start(), m.group(1), m.group(2)) if m else None
+    for f in first.finditer(low):
+        if skip_after is not None and skip_after.search(low, max(0, f.start() - 24),
+                                                        f.start()):
+            continue
+        if best is None or f.start() < best[0]:
+            best = (f.start(), f.group(2), f.group(1))
+        break
+    return best
+
+
 _EVENT_BEFORE = re.compile(r"\b(?:began|begun|started|launched|opened|ended|invaded|"
                            r"broke out)\s*\Z")
 _TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b")
@@ -1007,31 +1034,31 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         return (d, d), f"the losses of {m.group(1).title()} {loss} (report of {d})"
     if "yesterday" in low or "вчора" in low:
         return (day, day), "yesterday's losses (the report of the article's day)"
-    m = _ON_DAY.search(low)
-    if m and _EVENT_BEFORE.search(low, max(0, m.start() - 24), m.start()):
+    m = _day_match(_ON_DAY, _ON_DAY_FIRST, low, _SINCE_OR_AS_OF)
+    if m and _EVENT_BEFORE.search(low, max(0, m[0] - 24), m[0]):
         m = None  # "the assault that began on October 10": another event's day
     if m and measure in (None, "change"):
-        mon = MONTHS[m.group(1)]
+        mon = MONTHS[m[1]]
         try:
-            loss = date(_year_for(mon, int(m.group(2)), day), mon, int(m.group(2)))
+            loss = date(_year_for(mon, int(m[2]), day), mon, int(m[2]))
             return (loss + timedelta(days=1), loss + timedelta(days=1)), \
                 f"the losses of {loss}"
         except ValueError:
             pass
-    if m and measure == "total" and (MONTHS[m.group(1)], m.group(2)) != (2, "24"):
+    if m and measure == "total" and (MONTHS[m[1]], m[2]) != (2, "24"):
         # "the tally hit 250,240 on August 7": a total is the report of that day (but
         # "since the invasion on February 24" is the war's first day)
-        mon = MONTHS[m.group(1)]
+        mon = MONTHS[m[1]]
         try:
-            d = date(_year_for(mon, int(m.group(2)), day), mon, int(m.group(2)))
+            d = date(_year_for(mon, int(m[2]), day), mon, int(m[2]))
             return (None, d), f"the report of {d}"
         except ValueError:
             pass
-    m = _TO_DAY.search(low)
+    m = _day_match(_TO_DAY, _TO_DAY_FIRST, low)
     if m and measure in (None, "total"):
-        mon = MONTHS[m.group(1)]
+        mon = MONTHS[m[1]]
         try:
-            d = date(_year_for(mon, int(m.group(2)), day), mon, int(m.group(2)))
+            d = date(_year_for(mon, int(m[2]), day), mon, int(m[2]))
             return (None, d), f"the report of {d}"
         except ValueError:
             pass
