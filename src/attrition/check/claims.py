@@ -1034,31 +1034,31 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         return (d, d), f"the losses of {m.group(1).title()} {loss} (report of {d})"
     if "yesterday" in low or "вчора" in low:
         return (day, day), "yesterday's losses (the report of the article's day)"
-    m = _day_match(_ON_DAY, _ON_DAY_FIRST, low, _SINCE_OR_AS_OF)
-    if m and _EVENT_BEFORE.search(low, max(0, m[0] - 24), m[0]):
-        m = None  # "the assault that began on October 10": another event's day
-    if m and measure in (None, "change"):
-        mon = MONTHS[m[1]]
+    dm = _day_match(_ON_DAY, _ON_DAY_FIRST, low, _SINCE_OR_AS_OF)
+    if dm and _EVENT_BEFORE.search(low, max(0, dm[0] - 24), dm[0]):
+        dm = None  # "the assault that began on October 10": another event's day
+    if dm and measure in (None, "change"):
+        mon = MONTHS[dm[1]]
         try:
-            loss = date(_year_for(mon, int(m[2]), day), mon, int(m[2]))
+            loss = date(_year_for(mon, int(dm[2]), day), mon, int(dm[2]))
             return (loss + timedelta(days=1), loss + timedelta(days=1)), \
                 f"the losses of {loss}"
         except ValueError:
             pass
-    if m and measure == "total" and (MONTHS[m[1]], m[2]) != (2, "24"):
+    if dm and measure == "total" and (MONTHS[dm[1]], dm[2]) != (2, "24"):
         # "the tally hit 250,240 on August 7": a total is the report of that day (but
         # "since the invasion on February 24" is the war's first day)
-        mon = MONTHS[m[1]]
+        mon = MONTHS[dm[1]]
         try:
-            d = date(_year_for(mon, int(m[2]), day), mon, int(m[2]))
+            d = date(_year_for(mon, int(dm[2]), day), mon, int(dm[2]))
             return (None, d), f"the report of {d}"
         except ValueError:
             pass
-    m = _day_match(_TO_DAY, _TO_DAY_FIRST, low)
-    if m and measure in (None, "total"):
-        mon = MONTHS[m[1]]
+    dm = _day_match(_TO_DAY, _TO_DAY_FIRST, low)
+    if dm and measure in (None, "total"):
+        mon = MONTHS[dm[1]]
         try:
-            d = date(_year_for(mon, int(m[2]), day), mon, int(m[2]))
+            d = date(_year_for(mon, int(dm[2]), day), mon, int(dm[2]))
             return (None, d), f"the report of {d}"
         except ValueError:
             pass
