@@ -304,3 +304,18 @@ def test_day_first_dates_in_every_language(text: str, period: tuple[date | None,
 def test_since_the_first_day_is_no_loss_date() -> None:
     c = one("С 24 февраля 2022 года Россия потеряла 9 300 танков.")
     assert (c.measure, c.period) == ("total", None)
+
+
+def test_russian_comparative_claim_is_about_personnel() -> None:
+    c = one("Российская армия несет самые большие потери с первой недели вторжения, сообщил "
+            "Генштаб.", date(2023, 2, 12))
+    assert (c.measure, c.category) == ("comparative", "personnel")
+
+
+@pytest.mark.parametrize("text", [
+    "Russia has sent 50,000 new troops to the Kursk region.",
+    "Россия перебросила 50 тысяч новых военных в Курскую область.",
+    "Росія перекинула 50 тисяч нових військових на Курщину.",
+])
+def test_troops_sent_are_no_losses_in_any_language(text: str) -> None:
+    assert claims_of(text) == []

@@ -130,7 +130,9 @@ COMPARATIVE = re.compile(
     r"deadliest|heaviest)|most (?:in|since|of any|catastrophic|costly|deadly|losses)|"
     r"the most\b|first time since|only surpassed|surpassed|trended (?:down|up)wards?|"
     r"consecutive|lowest|fewest|one of (?:its|the) \w+est|shy of|short of|away from the|"
-    r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*)", re.I)
+    r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*|"
+    r"наибольш\w*|наивысш\w*|наихудш\w*|наименьш\w*|максимальн\w*|"
+    r"сам(?:ые|ых|ый|ая|ое) (?:больш|высок|тяжел|крупн|мал|низк)\w*)", re.I)
 
 
 def _from_word_start(rx: re.Pattern[str], also: str = "") -> re.Pattern[str]:
@@ -415,13 +417,22 @@ def _find_label_before(text: str, pos: int) -> tuple[int, int, str, str, str] | 
     return None
 
 
-NOT_LOSS_CONTEXT = re.compile(
-    r"\b(?:new|fresh|sent|sending|send|deploy\w*|recruit\w*|mobili[sz]\w*|reinforcement\w*|"
-    r"amass\w*|stationed|gather\w*|conscript\w*|drafted|civilians?|children|residents|"
-    r"refugees|evacuat\w*|hostages|prisoners|exchange\w*|produc\w*|manufactur\w*|"
-    r"delivered|supplied|received|purchas\w*|ordered|train\w*|troops? to|plans? to|"
-    r"stored|storage|warehouse|launched|fired|shahed\w*|iranian|north korean|"
-    r"нових|мобілізова\w*|цивільн\w*|дітей|полонених)\b", re.I)
+@cache
+def _not_loss() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Words near a figure that make it no loss (troops sent, weapons made, civilians):
+    every `not_loss` rule of rules/*.toml, each a named group; group name -> rule id."""
+    chosen = rules.of_kind("not_loss")
+    body = "|".join(f"(?P<r{i}>{r.data['pattern']})" for i, r in enumerate(chosen))
+    return re.compile(rf"\b(?:{body})\b", re.I), {f"r{i}": r.id for i, r in enumerate(chosen)}
+
+
+def not_loss_rule(text: str) -> str | None:
+    """The `not_loss` rule that words in `text` fire, if any."""
+    rx, ids = _not_loss()
+    m = rx.search(text)
+    return ids[m.lastgroup] if m and m.lastgroup else None
+
+
 _DATE_SPANS = re.compile(
     rf"\b(?:{MONTH_RE})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:and|-|–|to|до)\s*\d{{1,2}})?"
     rf"(?:,?\s+\d{{4}})?|\b\d{{1,2}}(?:\s*(?:and|-|–|to|до|і|та)\s*\d{{1,2}})?\s+"
@@ -523,7 +534,7 @@ def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
                     s_text[n.end:n.end + 16], re.I) and n.written == "words":
             continue
         near = s_text[max(0, n.start - 30):n.end + 45]
-        nl = NOT_LOSS_CONTEXT.search(near)
+        nl = _not_loss()[0].search(near)
         if nl and not (nl.group(0).lower() in ("fired", "launched")
                        and _DOWNED.search(s_text)):  # missiles fired and shot down: losses
             continue
@@ -679,7 +690,7 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
         # text's topic (tanks); "fatalities" elsewhere in the sentence does not overrule it
         comp.category = beside
     elif re.search(r"deadl|death|casualt|killed|fatalit|troops|soldiers|personnel|army|"
-                   r"catastroph|\blosses\b|втрат|окупант", s, re.I):
+                   r"catastroph|\blosses\b|втрат|окупант|потер|оккупант|военн", s, re.I):
         comp.category = "personnel"
     elif same:
         comp.category = next((c.category for c in same if c.category), None)
@@ -1100,9 +1111,10 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         return None
     low = s.lower()
     if not re.search(r"loss|casualt|killed|dead|troops|soldiers|personnel|tank|vehicle|"
-                     r"artillery|drone|month|day|втрат|окупант|танк|техні", sent.text.lower()):
+                     r"artillery|drone|month|day|втрат|окупант|танк|техні|потер|оккупант|"
+                     r"военн|техник", sent.text.lower()):
         return None
-    if re.search(r"direction|напрямк|fighting occurred|intense fighting", low):
+    if re.search(r"direction|напрямк|направлени|fighting occurred|intense fighting", low):
         return None  # "the greatest losses on the X direction": no figure to rank
     cue = m.group(0).lower()
     info: dict[str, object] = {"cue": cue}
