@@ -115,7 +115,7 @@ def lexicon() -> _Lexicon:
         rf"|(?P<phrase>{phrase_alt}){end}(?!\s+of\b)"
         rf"|(?P<digits>{_DIGITS})(?:(?P<att>{attached_alt})(?!\w)|\s*(?P<mult>{scale_alt})"
         rf"(?:(?<=\.)|(?!\w)))?"
-        rf"|(?<![\w'’-])(?P<words>(?:{word_alt})(?:[- ](?:{word_alt}))?)"
+        rf"|(?<![\w'’-])(?P<words>(?:{word_alt})(?:[- ](?:{word_alt})){{0,2}})"
         rf"(?:\s+(?P<wmult>{scale_alt})(?:(?<=\.)|(?!\w)))?{end})",
         re.I)
     ends = frozenset(w.split()[-1].lower() for r in rules.of_kind("qualifier") for w in r.words)
@@ -165,12 +165,17 @@ def _words_value(words: str, table: dict[str, tuple[int, str]]
         return None
     vals = [v[0] for v in found if v is not None]
     ids = tuple(dict.fromkeys(v[1] for v in found if v is not None))
-    if len(vals) == 2:
-        a, b = vals
-        if a % 10 == 0 and a >= 20 and 0 < b < 10:
-            return a + b, ids
-        return None
-    return vals[0], ids
+    # "двісті сорок три": hundreds, then tens, then units, each at most once
+    total, room = 0, 1000
+    for v in vals:
+        place = 100 if v >= 100 else 10 if v >= 20 else 1
+        if place >= room or (place == 100 and v % 100) or (place == 10 and v % 10):
+            return None
+        total += v
+        room = place if place > 1 or v >= 10 else 1
+        if v >= 10 and place == 1:
+            room = 0  # "сімнадцять" takes no units after it
+    return total, ids
 
 
 _LAST_WORD = re.compile(r"(\w+)[\s(“\"'«]*\Z")
