@@ -319,3 +319,16 @@ def test_russian_comparative_claim_is_about_personnel() -> None:
 ])
 def test_troops_sent_are_no_losses_in_any_language(text: str) -> None:
     assert claims_of(text) == []
+
+
+@pytest.mark.parametrize(("text", "value", "category"), [
+    ("Середньодобові втрати ворога в жовтні склали 1 270 особи.", 1270, "personnel"),
+    ("Загалом знищено 1907 одиниць автомобільної техніки.", 1907, "vehicles_fuel_tanks"),
+    ("Almost a thousand vehicles were destroyed over the week, Kyiv said.", 1000, "vehicles"),
+    ("Moscow has admitted just under 6,000 troop deaths, the report said.", 6000,
+     "personnel"),
+    ("Втрати ворога наближаються до 700 000.", 700_000, "personnel"),
+])
+def test_more_category_and_count_forms(text: str, value: int, category: str) -> None:
+    c = one(text)
+    assert (c.value, c.category) == (value, category)

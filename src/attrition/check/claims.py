@@ -459,8 +459,15 @@ _YEAR_BEFORE_COUNT = re.compile(
 """Words after which a four-digit number is a year even with a category word after it."""
 
 
+_UNITS_OF = re.compile(r" (?:units? of|pieces? of|одиниц\w*|единиц\w*|штук\w*)\b", re.I)
+
+
 def _label_right_after(text: str, end: int) -> bool:
-    """Whether a category word follows a number at once ("2010 casualties")."""
+    """Whether a category word follows a number at once ("2010 casualties", "1907 одиниць
+    автомобільної техніки")."""
+    units = _UNITS_OF.match(text, end)
+    if units:
+        end = units.end()
     found = _labels_in_raw(text[end:end + 60])
     return bool(found) and found[0][0] == 1 and text[end:end + 1] == " "
 
