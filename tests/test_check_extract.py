@@ -332,3 +332,19 @@ def test_troops_sent_are_no_losses_in_any_language(text: str) -> None:
 def test_more_category_and_count_forms(text: str, value: int, category: str) -> None:
     c = one(text)
     assert (c.value, c.category) == (value, category)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Russia lost 3,689 tanks in 2024, the General Staff said.", date(2025, 1, 3)),
+    ("За 2024 рік окупанти втратили 3689 танків.", date(2025, 1, 3)),
+    ("За 2024 год противник потерял 3689 танков.", date(2025, 1, 3)),
+])
+def test_a_calendar_years_losses(text: str, day: date) -> None:
+    c = one(text, day)
+    assert (c.measure, c.period) == ("window", (date(2024, 1, 2), date(2025, 1, 1)))
+
+
+def test_a_count_of_military_units_is_out_of_scope() -> None:
+    found = claims_of("За рік ворог втратив 430 тисяч військових. Це майже 36 "
+                      "мотострілецьких дивізій.")
+    assert [(c.value, c.scope is None) for c in found] == [(430_000, True), (36, False)]

@@ -121,6 +121,12 @@ _BEFORE_NOT_LOSS = re.compile(
     r"(?:[£$€₴]|\bday|\bдень|\bдоба|\bno\.|#|[A-Za-zА-Яа-я]-|\bsu-|\bt-|\bm|\bf-|\bmig-|"
     r"\bка-|\bмі-|\bver\.|\bpage|\bкм|\bkm|\bвід|\bfrom|\bto|\bof the|\bthe|\bunit|\bbrigade|"
     r"\bгодин|\bat)\s*$", re.I)
+_UNIT_AFTER = re.compile(
+    r"\s+(?:[^\W\d_]+\s+){0,2}(?:divisions?|brigades?|regiments?|battalions?|companies|"
+    r"дивізі\w*|бригад\w*|полк\w*|батальйон\w*|дивизи\w*|батальон\w*)\b", re.I)
+"""A count of military units ("36 motorised rifle divisions", "119 танкових батальйонів"):
+a comparison, not a figure the General Staff reports."""
+UNITS_WHY = "a number of military units (a comparison), not a figure of losses"
 _DATE_AROUND = re.compile(rf"(?:{MONTH_RE})\.?\s*$", re.I)
 _DATE_AFTER = re.compile(rf"^\s*(?:{MONTH_RE})\b|^\.\d{{1,2}}\b|^-(?:го|й)\b", re.I)
 
@@ -634,6 +640,8 @@ def extract(art: Article, day: date) -> list[Claim]:
                           rule_ids=[*n.rule_ids, *([label_id] if label_id else []),
                                     *own_ids])
             _measure_and_period(claim, s_text, n, day)
+            if claim.scope is None and _UNIT_AFTER.match(s_text, n.end):
+                claim.scope = UNITS_WHY
             sentence_claims.append(claim)
         for a, b in _comparative_parts(s_text):
             comp = _comparative(sent, s_text[a:b], day, a)
@@ -974,6 +982,11 @@ def _day_match(rx: re.Pattern[str], first: re.Pattern[str], low: str,
     return best
 
 
+_IN_YEAR = re.compile(
+    r"\b(?:in|for|during|throughout|over) (20\d\d)\b(?! ?[-–/]| and| to)|"
+    r"\bза (20\d\d)(?: рік| р\.| год)|\bу (20\d\d) році|\bв (20\d\d) году")
+"""A calendar year's losses ("in 2024", "за 2024 рік", "в 2024 году"): the reports of
+2 January to 1 January of the next year."""
 _EVENT_BEFORE = re.compile(r"\b(?:began|begun|started|launched|opened|ended|invaded|"
                            r"broke out)\s*\Z")
 _TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b")
@@ -996,6 +1009,11 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     if _YEAR_SO_FAR.search(low) and measure != "change":
         return (date(day.year, 1, 2), day), f"since the start of {day.year}"
     if measure in ("window", "average"):
+        ym = _IN_YEAR.search(low)
+        if ym:
+            y = int(next(g for g in ym.groups() if g))
+            if date(y, 1, 2) <= day:
+                return (date(y, 1, 2), min(date(y + 1, 1, 1), day)), f"losses of {y}"
         m = _PAST_DAYS.search(low)
         if m and (m.group(1) in _NUMWORD or m.group(1).isdigit()):
             n = _NUMWORD.get(m.group(1)) or int(m.group(1))
