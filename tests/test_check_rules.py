@@ -70,3 +70,12 @@ def test_wordforms_file_is_what_the_build_script_writes() -> None:
     sys.modules["build_wordforms"] = mod
     spec.loader.exec_module(mod)
     assert mod.OUT.read_text("utf-8") == mod.render(mod.build())
+
+
+def test_usage_counts_every_rule_and_shows_the_dead_ones() -> None:
+    found = extract(read("Russia lost more than 1,200 troops over the past day, Kyiv said."),
+                    DEFAULT_DAY)
+    counts = rules.usage([c.rule_ids for c in found])
+    assert counts["en.qual.over"] == 1 and counts["en.cat.personnel"] == 1
+    assert counts["ru.cat.submarines"] == 0
+    assert list(counts) == [r.id for r in rules.all_rules()]
