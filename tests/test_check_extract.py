@@ -348,3 +348,9 @@ def test_a_count_of_military_units_is_out_of_scope() -> None:
     found = claims_of("За рік ворог втратив 430 тисяч військових. Це майже 36 "
                       "мотострілецьких дивізій.")
     assert [(c.value, c.scope is None) for c in found] == [(430_000, True), (36, False)]
+
+
+def test_what_the_kremlin_confirmed_is_the_russian_sides_figure() -> None:
+    c = one("For example, the Kremlin has confirmed just under 6,000 troop deaths.")
+    assert c.scope == "from the Russian side, not the General Staff"
+    assert "en.scope.russian_mod" in c.rule_ids
