@@ -23,11 +23,11 @@ _NUMWORD = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "t
             "два": 2, "три": 3, "чотири": 4, "п'ять": 5, "сім": 7}
 
 @cache
-def _scope_rules() -> tuple[tuple[tuple[str, ...], str, str, str, bool], ...]:
+def _scope_rules() -> tuple[tuple[tuple[str, ...], str, str, bool], ...]:
     """(words without which the pattern cannot match: a substring test first spares most
-    sentences every regular expression; the rule id; why it is out of scope; the rule id;
-    whether an article that quotes the General Staff overrules it), from rules/*.toml."""
-    return tuple((tuple(r.data["keys"]), r.id, str(r.data["why"]), r.id,
+    sentences every regular expression; why it is out of scope; the rule id; whether an
+    article that quotes the General Staff overrules it), from rules/*.toml."""
+    return tuple((tuple(r.data["keys"]), str(r.data["why"]), r.id,
                   bool(r.data.get("skip_if_article_quotes_general_staff")))
                  for r in rules.of_kind("scope"))
 
@@ -51,7 +51,7 @@ def _scope_of(text: str, quotes_gs: bool) -> tuple[str, str, int] | None:
     low = text.lower()
     if not _scope_keys().search(low):
         return None
-    for keys, _, why, rid, skippable in _scope_rules():
+    for keys, why, rid, skippable in _scope_rules():
         if skippable and quotes_gs:
             continue
         if any(k in low for k in keys):
@@ -282,12 +282,9 @@ def _label_owners() -> dict[tuple[str, str], tuple[str, ...]]:
     return out
 
 
-def _wordforms() -> dict[str, dict[str, list[str]]]:
-    return _wordforms_cached()
-
-
 @cache
-def _wordforms_cached() -> dict[str, dict[str, list[str]]]:
+def _wordforms() -> dict[str, dict[str, list[str]]]:
+    """The inflected forms of the rules' `lemmas` (scripts/build_wordforms.py)."""
     path = rules.HERE / "wordforms.json"
     data: dict[str, dict[str, list[str]]] = json.loads(path.read_text("utf-8"))
     return data
