@@ -38,6 +38,7 @@ bench: $(BIN)/attrition
 	$(BIN)/python bench/bench_brief.py
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/eval_check.py
+	$(BIN)/python bench/mutate.py
 
 wordforms: $(BIN)/attrition
 	$(BIN)/python scripts/build_wordforms.py

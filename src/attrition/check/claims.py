@@ -138,11 +138,20 @@ COMPARATIVE = re.compile(
     r"\b(?:highest|record(?:-breaking| high| number| daily)?\b|worst|deadliest|heaviest|"
     r"largest|biggest|greatest|peak(?:ed)?|unprecedented|second[- ](?:highest|worst|largest|"
     r"deadliest|heaviest)|most (?:in|since|of any|catastrophic|costly|deadly|losses)|"
-    r"the most\b|first time since|only surpassed|surpassed|trended (?:down|up)wards?|"
+    r"the most\b|first time since|for the first time|first time ever|вперше|впервые|"
+    r"only surpassed|surpassed|trended (?:down|up)wards?|"
     r"consecutive|lowest|fewest|one of (?:its|the) \w+est|shy of|short of|away from the|"
-    r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*|"
-    r"наибольш\w*|наивысш\w*|наихудш\w*|наименьш\w*|максимальн\w*|"
-    r"сам(?:ые|ых|ый|ая|ое) (?:больш|высок|тяжел|крупн|мал|низк)\w*)", re.I)
+    r"second[- ](?:lowest|fewest|mildest|lightest|smallest)|least (?:deadly|catastrophic|"
+    r"costly|bloody|heavy)|lightest|mildest|smallest|trough|"
+    r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*|найдорожч\w*|"
+    r"найдешевш\w*|найкривав\w*|наибольш\w*|наивысш\w*|наихудш\w*|наименьш\w*|максимальн\w*|минимальн\w*|"
+    r"сам(?:ые|ых|ыми|ый|ая|ое) (?:большие|больших|большими|большой|тяжел\w+|крупн\w+|"
+    r"малые|малых|маленьк\w+|низк\w+|высок\w+))", re.I)
+LOW_DIRECTION = re.compile(
+    r"lowest|fewest|least|lightest|mildest|smallest|trough|trended down|найменш|найдешевш|"
+    r"наименьш|минимальн|малы|маленьк|низк", re.I)
+"""The cues that rank from the bottom ("the fewest in a month"); the rest rank from the
+top."""
 
 
 def _from_word_start(rx: re.Pattern[str], also: str = "") -> re.Pattern[str]:
@@ -180,7 +189,7 @@ def _cue_regex(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 _SAY = re.compile(r"\b(?:said|says|reported|reports|announced|published|stated|released|"
-                  r"claimed|claims|added|wrote|told|"
+                  r"claimed|claims|added|told|wrote|estimated|confirmed|"
                   r"posted|update|updated|report|figures|data|повідоми\w*|заявив|заявили|"
                   r"оприлюднив|зведення\w*)\s+(?:\w+\s+)?$", re.I)
 
@@ -447,12 +456,18 @@ _DATE_SPANS = re.compile(
     re.I)
 
 
+FIRST_ABOVE = re.compile(
+    r"(?:for the first time|first time ever|вперше|впервые)[^.;]{0,80}?"
+    r"(?:more than|over|above|exceed\w*|topp\w*|surpass\w*|понад|більше ніж|більш ніж|"
+    r"более|больше|свыше) (?P<n>\d[\d, \u00a0]{0,10}\d|\d)", re.I)
+"""A threshold crossed for the first time: "for the first time, more than 200 drones in a
+day" says no earlier report had more than 200 (rule comparative.first_above)."""
 MILESTONE = re.compile(r"(?:less than |only |just )?(?<![\d,])[\d,]{1,12} (?:shy|short) of "
                        r"(?:the )?[\d,]{1,12}|"
                        r"(?:less than |only |just )?(?<![\d,])[\d,]{1,12} away from the "
                        r"[\d,]{1,12}|"
-                       r"consecutive day[^.]*?(?:topped|above|over|exceeded|more than) [\d,]+",
-                       re.I)
+                       r"consecutive day[^.]*?(?:topped|above|over|exceeded|more than) [\d,]+|"
+                       + FIRST_ABOVE.pattern, re.I)
 MILESTONE = _from_word_start(MILESTONE)
 
 
@@ -729,8 +744,10 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
             comp.comparative["ordinal"], comp.comparative["one_of"] = 2, True
         # "May stands out as the month with the most …": a month named without its year is
         # ranked among that year's months, unless the sentence names the war or any year
-        comp.comparative["within_year"] = (year is None and not WAR_FRAME.search(s)
-                                           and not re.search(r"\b20\d\d\b", s))
+        any_month_of = re.search(r"\b(?:any|every|all|other) (?:other )?months? (?:in|of) "
+                                 r"(20\d\d)\b", low)
+        comp.comparative["within_year"] = bool(any_month_of) or (
+            year is None and not WAR_FRAME.search(s) and not re.search(r"\b20\d\d\b", s))
         comp.period = (start, end)
         comp.period_note = f"losses of {date(start.year, mon, 1):%B %Y}" + (
             f" and {date(end.year, end.month, 1) - timedelta(days=1):%B %Y}"
@@ -920,12 +937,25 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
         period, note = resolve_period(s, n.start, day, "window")
         if period is not None:
             c.measure, c.period, c.period_note = "window", period, note
+    if c.period is not None and c.period_note.startswith(YEAR_NOTE) and c.measure not in (
+            "window", "average"):
+        c.measure = "window"
+        c.rule_ids.append("period.calendar_year")
     if prev and c.period is None:
         c.period = (day - timedelta(days=1), day - timedelta(days=1))
         c.period_note = "the report of the day before the article's"
     c.date_stated = bool(c.period_note) or date_cue is not None
     if not c.period_note and date_cue is not None:
         c.rule_ids.append(date_cue)
+
+
+_IN_YEAR = re.compile(
+    r"\b(?:in|during|for|throughout|over|across|за|у|в|во|протягом|в течение)\s+(20[2-9]\d)"
+    r"(?:\s*(?:рік|року|році|год|году|года|р\.|г\.))?(?!\d|[.,]\d|\s*[-–]|\s+(?:and|та|і|и|or)\s+\d)",
+    re.I)
+"""A calendar year named as the period of a figure (rule period.calendar_year); "2022 and
+2023" is two years, not one."""
+YEAR_NOTE = "the losses of the year"
 
 
 def latest_weekday(day: date, weekday: int) -> date:
@@ -983,14 +1013,16 @@ def _day_match(rx: re.Pattern[str], first: re.Pattern[str], low: str,
     return best
 
 
-_IN_YEAR = re.compile(
-    r"\b(?:in|for|during|throughout|over) (20\d\d)\b(?! ?[-–/]| and| to)|"
-    r"\bза (20\d\d)(?: рік| р\.| год)|\bу (20\d\d) році|\bв (20\d\d) году")
-"""A calendar year's losses ("in 2024", "за 2024 рік", "в 2024 году"): the reports of
-2 January to 1 January of the next year."""
 _EVENT_BEFORE = re.compile(r"\b(?:began|begun|started|launched|opened|ended|invaded|"
                            r"broke out)\s*\Z")
 _TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b")
+_AS_OF_DAY = re.compile(
+    rf"(?:станом на|станом на ранок|на ранок|по состоянию на|на утро|as of|від|от|на)\s+"
+    rf"(?:(\d{{1,2}})(?:-?го)?\s+({MONTH_RE})|(\d{{1,2}})\.(\d{{1,2}})(?:\.(\d{{2,4}}))?)\b")
+"""A report named by its day, day first ("станом на 27 серпня", "от 20 апреля",
+"на 03.12.2023"): that report (rule period.as_of_day)."""
+_FOR_DAY = re.compile(rf"\bза\s+(\d{{1,2}})(?:-?го)?\s+({MONTH_RE})\b")
+"""The losses of a day, day first ("за 22 листопада"): the report of the day after."""
 """resolve_period's patterns, compiled once (it runs for every figure)."""
 
 
@@ -998,6 +1030,15 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
                    ) -> tuple[tuple[date | None, date] | None, str]:
     """Report dates the sentence states for a figure at `pos`, or None (the article's)."""
     low = s.lower()
+    y = None if measure == "change" else min(
+        _IN_YEAR.finditer(low), key=lambda m: abs(m.start() - pos), default=None)
+    if y is not None and int(y.group(1)) <= day.year and all(
+            abs(m.start() - pos) > abs(y.start() - pos)
+            for m in _MONTH_YEAR.finditer(low)):  # the nearer names it
+        # "in 2024", "за 2024 рік", "в 2024 году": the reports of 2 January to 1 January
+        yr = int(y.group(1))
+        first = date(yr, 1, 2) if yr > 2022 else date(2022, 2, 24)
+        return (first, min(date(yr + 1, 1, 1), day)), f"{YEAR_NOTE} {yr}"
     # "between November 13 and 14": the report of the 14th
     m = _BETWEEN.search(low)
     if m and measure in (None, "change"):
@@ -1010,11 +1051,6 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     if _YEAR_SO_FAR.search(low) and measure != "change":
         return (date(day.year, 1, 2), day), f"since the start of {day.year}"
     if measure in ("window", "average"):
-        ym = _IN_YEAR.search(low)
-        if ym:
-            y = int(next(g for g in ym.groups() if g))
-            if date(y, 1, 2) <= day:
-                return (date(y, 1, 2), min(date(y + 1, 1, 1), day)), f"losses of {y}"
         m = _PAST_DAYS.search(low)
         if m and (m.group(1) in _NUMWORD or m.group(1).isdigit()):
             n = _NUMWORD.get(m.group(1)) or int(m.group(1))
@@ -1099,6 +1135,30 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             return (None, d), f"the report of {d}"
         except ValueError:
             pass
+    if measure in (None, "change", "total"):
+        m = _AS_OF_DAY.search(low)
+        if m:
+            try:
+                if m.group(1):
+                    mon, dom, year = MONTHS[m.group(2)], int(m.group(1)), None
+                else:
+                    mon, dom = int(m.group(4)), int(m.group(3))
+                    year = int(m.group(5)) if m.group(5) else None
+                    if year is not None and year < 100:
+                        year += 2000
+                d = date(year or _year_for(mon, dom, day), mon, dom)
+                return ((None if measure == "total" else d), d), f"the report of {d}"
+            except (ValueError, KeyError):
+                pass
+        m = _FOR_DAY.search(low)
+        if m and measure != "total":
+            try:
+                mon, dom = MONTHS[m.group(2)], int(m.group(1))
+                loss = date(_year_for(mon, dom, day), mon, dom)
+                d = loss + timedelta(days=1)
+                return (d, d), f"the losses of {loss}"
+            except (ValueError, KeyError):
+                pass
     return None, ""
 
 
@@ -1144,6 +1204,15 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         return None  # "the greatest losses on the X direction": no figure to rank
     cue = m.group(0).lower()
     info: dict[str, object] = {"cue": cue}
+    first = FIRST_ABOVE.search(s)
+    if first is not None:
+        info.update(kind="first_above",
+                    threshold=int(re.sub(r"\D", "", first.group("n"))), unit="day")
+        return Claim(sent, sent.start + offset + first.start(),
+                     sent.start + offset + first.end(), None, label_kind="comparative",
+                     measure="comparative", comparative=info)
+    if cue in ("for the first time", "first time ever", "вперше", "впервые"):
+        return None  # "for the first time" without a threshold ranks nothing
     if re.search(r"shy of|short of|away from", cue):
         mm = re.search(r"(?<![\d,])([\d,]{1,12}) (?:shy|short) of (?:the )?([\d,]{1,12})|"
                        r"(?<![\d,])([\d,]{1,12}) away from the ([\d,]{1,12})", s)
@@ -1178,14 +1247,14 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
     if re.search(r"one of (?:its|the)", low):
         info["ordinal"] = 10
         info["one_of"] = True
-    if re.search(r"lowest|fewest|найменш|trended down", cue):
+    if LOW_DIRECTION.search(cue):
         info["direction"] = "low"
     month_ranked = re.search(
         r"(?<!past )(?<!last )(?<!this )(?<!a )\bmonths?\b(?! of fighting)|місяц", low) and \
         not re.search(r"(?:past|last|this|a) month", low)
     info["unit"] = "month" if month_ranked or re.search(
         rf"(?:in|during) (?:{MONTH_RE})\b[^.]*(?:since|ever)|^(?:{MONTH_RE})\b|"
-        rf"(?:in|during) (?:{MONTH_RE}) and (?:{MONTH_RE})\b|"
+        rf"(?:in|during) (?:{MONTH_RE}) and (?:{MONTH_RE})\b|peak(?:ed|s)? in (?:{MONTH_RE})\b|"
         rf"record (?:figures?|numbers?|levels?|totals?) (?:for|of|in) (?:{MONTH_RE})\b", low) \
         else "day"
     if re.search(r"past month|last month|in a month|за місяць", low):
@@ -1200,3 +1269,16 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
     end = sent.start + offset + len(s)
     return Claim(sent, start, end, None, label_kind="comparative", measure="comparative",
                  comparative=info)
+
+
+def sentence_categories(text: str) -> list[str]:
+    """The categories a sentence names, in order (a loose word as vehicles and fuel tanks):
+    the parts from which a `mislabeled` verdict may build a sum."""
+    out: list[str] = []
+    for _, _, lab, cid, kind in _labels_in_raw(text):
+        if norm(lab) in _weak():
+            continue
+        cid = "vehicles_fuel_tanks" if kind == "loose" else cid
+        if cid not in out:
+            out.append(cid)
+    return out
