@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from attrition import categories
+from attrition import categories, periods
 from attrition.analysis import anomalies, records, series, windows
 from attrition.errors import ConfigError, DateError, UnknownCategoryError
 from attrition.store.read import Reader
@@ -124,15 +124,51 @@ def test_announced_basis_says_which(data: tuple[object, object]) -> None:
 
 def test_windows(data: tuple[object, object]) -> None:
     s = build(data, "tanks")
+    # the losses of Monday 11 .. Sunday 17 November are in the reports of the 12th .. 18th
     w = windows.week(s, "2024-W46")
-    assert (w.start, w.end, w.reports) == (date(2024, 11, 11), date(2024, 11, 17), 7)
+    assert (w.start, w.end, w.reports) == (date(2024, 11, 12), date(2024, 11, 18), 7)
     assert w.total == sum(p.change or 0 for p in s.between(w.start, w.end))
     m = windows.month(s, "2024-11")
     assert m.expected == 30 and m.total == sum(p.change or 0 for p in s.between(
-        date(2024, 11, 1), date(2024, 11, 30)))
+        date(2024, 11, 2), date(2024, 12, 1)))
     wow = windows.week_on_week(s, SEED)
     assert wow.current.end == SEED and wow.previous.end == SEED - timedelta(days=7)
     assert windows.last_days(s, SEED, 1).total == 19
+
+
+def test_a_month_is_the_reports_of_its_2nd_to_the_1st_of_the_next() -> None:
+    p = periods.of_month("2024-11")
+    assert (p.first, p.last, p.reports) == (date(2024, 11, 2), date(2024, 12, 1), 30)
+    dec = periods.of_month("2024-12")
+    assert (dec.first, dec.last) == (date(2024, 12, 2), date(2025, 1, 1))
+    assert periods.previous(dec) == periods.of_month("2024-11")
+    # the first report is the total since the invasion began: February 2022 starts with it
+    feb = periods.of_month("2022-02")
+    assert (feb.first, feb.last, feb.reports) == (date(2022, 2, 24), date(2022, 3, 1), 6)
+    wk = periods.of_week("2024-W01")  # 1 .. 7 January 2024
+    assert (wk.first, wk.last) == (date(2024, 1, 2), date(2024, 1, 8))
+    assert periods.previous(wk) == periods.of_week("2023-W52")
+    ytd = periods.year_to_date(date(2024, 11, 14))
+    assert (ytd.first, ytd.last) == (date(2024, 1, 2), date(2024, 11, 14))
+    mtd = periods.month_to_date(2024, 11, date(2024, 11, 14))
+    assert (mtd.first, mtd.last) == (date(2024, 11, 2), date(2024, 11, 14))
+    assert periods.days(date(2024, 11, 1), date(2024, 11, 3)).reports == 3
+    assert periods.of_reports(date(2024, 11, 2), date(2024, 11, 4)).first == date(2024, 11, 2)
+
+
+def test_every_month_of_the_war_is_the_same_for_the_brief_and_the_checker(
+        data: tuple[object, object]) -> None:
+    """One definition: the checker's reading of "in <month>" holds the same reports as the
+    brief's month (the labelled articles' convention), for every month of the history."""
+    from attrition.check.claims import _month_window
+
+    day = date(2022, 3, 1)
+    while day < date(2026, 8, 1):
+        p = periods.month(day.year, day.month)
+        assert _month_window(day.month, day.year, date(2026, 9, 1)) == (p.first, p.last)
+        day = p.last
+    tanks = build(data, "personnel")
+    assert windows.month(tanks, "2024-11").total == 45_720  # what the checker says too
 
 
 @pytest.mark.parametrize("bad", ["2024-W54", "2024-46", "november"])
@@ -196,3 +232,17 @@ def test_a_records_document_names_the_old_categories_and_the_tie(
     assert vft["top"][0] == {"date": "2024-11-14", "change": 124} and vft["tied_with"] is None
     heli = records.describe(build(data, "helicopters"), date(2022, 4, 19))
     assert heli["tied_with"] == "2022-04-13" and heli["highest_since_components"] is None
+
+
+def test_records_name_the_last_higher_report_and_no_change_ranks_nowhere(
+        data: tuple[object, object]) -> None:
+    doc = records.describe(build(data, "personnel"), date(2026, 8, 22))
+    assert (doc["last_higher"], doc["last_higher_value"]) == ("2026-08-21", 1390)
+    assert doc["highest_since"] == doc["last_higher"]  # the old key, an alias for a release
+    air = records.describe(build(data, "aircraft"), SEED)
+    assert air["change"] == 0 and air["no_change"]
+    assert all(v is None for v in air["ranks"].values())  # not "rank 1 of 30"
+    grs = records.describe(build(data, "ground_robotic_systems"), date(2026, 8, 22))
+    assert not grs["reported"] and grs["last_reported"] == "2026-08-08"
+    cm = records.describe(build(data, "cruise_missiles"), SEED)
+    assert cm["skipped"] == {"date": "2024-09-27", "change": 9, "reason": "correction"}

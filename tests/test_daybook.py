@@ -118,14 +118,14 @@ def test_briefs_from_the_daybook_equal_briefs_computed_from_the_ledger(
         loaded_db: str, ledger: dict[str, Any], lang: str) -> None:
     ctx = ConfirmedContext(ledger["rows"], ledger["counts"], crosswalk.load())
     days = [*ledger["days"][:3], *ledger["days"][60::97], SEED, date(2026, 7, 27),
-            ledger["days"][-1]]
+            date(2024, 11, 30), date(2022, 10, 13), ledger["days"][-1]]
     with Reader(loaded_db) as r:
         for day in days:
             report = r.report(day)
             book = daybook.lookup(r, day)
             assert book is not None
             got = brief.compose(report, book.standings, lang=lang, confirmed=book,
-                                breaks=book.breaks)
+                                breaks=book.breaks, corrections=book.corrections)
             want = brief.daily(ledger["rows"], ledger["corr"], report, lang=lang,
                                confirmed=ctx)
             assert json.dumps(got) == json.dumps(want), day
@@ -187,7 +187,7 @@ def test_every_days_brief_takes_its_numbers_from_its_facts(
             book = daybook.lookup(r, day)
             assert book is not None
             doc = brief.compose(r.report(day), book.standings, lang=lang, confirmed=book,
-                                breaks=book.breaks)
+                                breaks=book.breaks, corrections=book.corrections)
             assert numbers_in(doc["text"]) <= allowed(doc), day
             records_claimed += len(doc["notable"])
     assert records_claimed > 1_000

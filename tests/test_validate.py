@@ -61,3 +61,24 @@ def test_minfin_typos_are_disagreements(findings: list[Finding]) -> None:
 def test_categories_that_appear_late(findings: list[Finding]) -> None:
     assert any(f.kind == "category_gap" and f.source == "orc-losses"
                and f.category == "submarines" for f in findings)
+
+
+STALE_REPEATS = [  # the whole history, every category: (report, category, next change)
+    (date(2022, 3, 7), "personnel", 1000), (date(2022, 4, 8), "afv", 4),
+    (date(2024, 6, 21), "uav", 45), (date(2024, 9, 28), "vehicles_fuel_tanks", 84),
+    (date(2024, 12, 12), "uav", 65), (date(2024, 12, 14), "afv", 32),
+    (date(2026, 7, 26), "uav", 2719)]
+
+
+def test_a_repeat_of_the_previous_total_by_the_voting_sources_is_a_stale_row(
+        findings: list[Finding]) -> None:
+    """2026-07-26: petroivaniuk and minfin repeat the UAV total of the 25th (orc-losses had
+    moved on), so the ledger shows 0 where ~1,900 a day is the rule, and 2,719 the next day
+    is two days' worth. The same pattern, searched in every category of the history."""
+    got = [(f.report_date, f.category, f.data["two_day_change"]) for f in findings
+           if f.kind == "stale_row" and f.category is not None]
+    assert got == STALE_REPEATS
+    uav = next(f for f in findings if f.kind == "stale_row"
+               and f.report_date == date(2026, 7, 26))
+    assert uav.source == "petroivaniuk, minfin" and "orc-losses had 428,286" in uav.message
+    assert "two-day figure" in uav.message

@@ -40,7 +40,7 @@ BRIEF_AGGREGATES = ("vehicles", "armour")
 # How to count each category in English prose: (one, many). The words are the bulletin's
 # labels, reordered only where a number reads wrong in front of them; nothing is renamed.
 _COUNT_EN = {
-    "personnel": ("1 person", "{n} personnel"),
+    "personnel": ("1 soldier killed or wounded", "{n} troops killed or wounded"),
     "tanks": ("1 tank", "{n} tanks"),
     "afv": ("1 armoured fighting vehicle", "{n} armoured fighting vehicles"),
     "artillery": ("1 artillery system", "{n} artillery systems"),
@@ -115,6 +115,7 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
     basis: str
     ranks: dict[str, int | None]
     highest_since: date | None
+    """The last earlier report with a larger change (that records count): the last higher."""
     highest_since_value: int | None
     excluded: str | None
     definition: str | None = None
@@ -124,6 +125,14 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
     """The first day the series can have a figure (`categories.counted_since`)."""
     tied_with: date | None = None
     """The last earlier report with the same change, when no larger one came after it."""
+    skipped: date | None = None
+    """A later report with a larger change that records leave out (a correction)."""
+    skipped_value: int | None = None
+    skipped_reason: str | None = None
+    sources: tuple[str, ...] = ()
+    method: str = ""
+    correction: int | None = None
+    """The part of the change the sources list as a correction of earlier reports."""
 
     @property
     def record_window(self) -> str | None:
@@ -160,30 +169,43 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
         return (self.category in categories.CONTINUES and self.highest_since is not None
                 and self.highest_since < categories.BY_ID[self.category].since)
 
+    @property
+    def single_witness(self) -> bool:
+        return len(self.sources) == 1
+
     def to_dict(self) -> dict[str, Any]:
+        last = self.highest_since.isoformat() if self.highest_since else None
         return {
             "category": self.category, "label": self.label, "change": self.change,
             "total": self.total, "announced_change": self.announced_change,
             "basis": self.basis, **{f"rank_{k}": v for k, v in self.ranks.items()},
-            "highest_since": self.highest_since.isoformat() if self.highest_since else None,
-            "highest_since_value": self.highest_since_value, "excluded": self.excluded,
+            "last_higher": last, "last_higher_value": self.highest_since_value,
+            # the old names, kept as aliases for one release
+            "highest_since": last, "highest_since_value": self.highest_since_value,
+            "excluded": self.excluded, "correction": self.correction,
             "record": self.record_window, "counted_since": self.counted_since.isoformat(),
             "tied_with": self.tied_with.isoformat() if self.tied_with else None,
             "record_equalled": self.equals_record,
+            "skipped": self.skipped.isoformat() if self.skipped else None,
+            "skipped_value": self.skipped_value, "skipped_reason": self.skipped_reason,
+            **({"sources": list(self.sources), "method": self.method,
+                "single_witness": self.single_witness} if self.sources else {}),
             **({"definition": self.definition, "components": list(self.components)}
                if self.definition else {}),
         }
 
 
-def _fact(name: str, st: Standing, announced: int | None, day: date,
-          aggregates: Mapping[str, Aggregate]) -> Fact:
+def _fact(name: str, st: Standing, row: LedgerRow | None, day: date,
+          aggregates: Mapping[str, Aggregate], correction: int | None = None) -> Fact:
     ranks = dict(zip(records.WINDOW_NAMES, st.ranks, strict=True))
     agg = aggregates.get(name) if name not in categories.BY_ID else None
     return Fact(name, agg.en if agg else categories.BY_ID[name].en, st.change, st.total,
-                announced, st.basis, ranks, st.highest_since, st.highest_since_value,
-                st.excluded, agg.definition if agg else None,
+                row.announced_change if row else None, st.basis, ranks, st.highest_since,
+                st.highest_since_value, st.excluded, agg.definition if agg else None,
                 agg.components_on(day) if agg else (), day,
-                categories.counted_since(name, aggregates), st.tied_with)
+                categories.counted_since(name, aggregates), st.tied_with, st.skipped,
+                st.skipped_value, st.skipped_reason, row.sources if row else (),
+                row.method if row else "", correction)
 
 
 def _notability(f: Fact, day: date) -> float:
@@ -216,6 +238,10 @@ def standings(rows: Mapping[str, Sequence[Row]],
     return out, brks
 
 
+RECENT_REPORTS = records.RECENT
+"""The headline categories are set against the mean of this many reports before."""
+
+
 def daily(rows: Mapping[str, Sequence[Row]],
           corrections: Sequence[tuple[str, date, str, int]], report: Sequence[LedgerRow],
           *, lang: str = "en", aggregates: Mapping[str, Aggregate] | None = None,
@@ -227,18 +253,22 @@ def daily(rows: Mapping[str, Sequence[Row]],
     names = [*(r.category for r in report), *BRIEF_AGGREGATES]
     standing, brks = standings(rows, corrections, day, names, aggs)
     return compose(report, standing, lang=lang, aggregates=aggs, confirmed=confirmed,
-                   breaks=brks)
+                   breaks=brks, corrections=corrections)
 
 
 def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
             lang: str = "en", aggregates: Mapping[str, Aggregate] | None = None,
             confirmed: Beside | None = None,
-            breaks: Mapping[str, Sequence[Break]] | None = None) -> dict[str, Any]:
+            breaks: Mapping[str, Sequence[Break]] | None = None,
+            corrections: Iterable[tuple[str, date, str, int]] = ()) -> dict[str, Any]:
     """The brief of one report as a document: text, facts, sources, caveat. `standing` holds
     the day's standing of the report's categories and of `BRIEF_AGGREGATES`. With
     `confirmed`, one line sets the headline category (or the first headline category the
     confirmed data covers) beside its visually confirmed count. `breaks` (by series, from
-    `anomalies.breaks`): a record set across a jump in a series' level says so."""
+    `anomalies.breaks`): a record set across a jump in a series' level says so.
+    `corrections` (the sources' list, any days): how much of a corrected change corrects
+    earlier reports. The headline categories are set against their mean change over the
+    `RECENT_REPORTS` reports before (`Standing.recent_mean`)."""
     aggs = aggregates if aggregates is not None else categories.aggregates()
     report_rows = {r.category: r for r in report}
     day = report[0].report_date if report else date.min
@@ -246,7 +276,11 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
         from attrition.errors import NotFoundError
 
         raise NotFoundError(f"no report for {day}")
-    facts = [_fact(cat, standing[cat], report_rows[cat].announced_change, day, aggs)
+    fixed: dict[str, int] = {}
+    for _, d, cat, value in corrections:
+        if d == day:
+            fixed[cat] = value
+    facts = [_fact(cat, standing[cat], report_rows[cat], day, aggs, fixed.get(cat))
              for cat in sorted(report_rows, key=lambda c: categories.ORDER[c])
              if cat in standing]
     agg_facts = [_fact(name, standing[name], None, day, aggs) for name in BRIEF_AGGREGATES
@@ -256,23 +290,41 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
     cited_aggs = [f for f in agg_facts if f in notable]
     headline = notable[0].category if notable else None
     sources = sorted({s for r in report_rows.values() for s in r.sources})
-    address = next((r.address for r in report_rows.values() if r.address), None)
+    address = next((r.address for r in report_rows.values()
+                    if r.address and r.address.startswith(("http://", "https://"))), None)
+    missing = [c.id for c in categories.on(day) if c.id not in report_rows
+               and categories.counted_since(c.id) < day and not c.historical]
     context = None
     if confirmed is not None:
         order = [headline] if headline else []
         for cat in [*order, *HEADLINE]:
             if cat and (context := confirmed.beside(cat, day)) is not None:
                 break
+    if context is not None and (day - date.fromisoformat(context["as_of"])).days > \
+            CONFIRMED_STALE_DAYS:  # dated as such in the text
+        context = {**context, "months_before_report": _months_between(
+            date.fromisoformat(context["as_of"]), day)}
     spans = [(f, b) for f in notable for b in _rises_within(f, (breaks or {}).get(
         f.category, ()))]
-    text = (_text_en if lang == "en" else _text_uk)(day, facts, notable, address, sources,
-                                                    context, spans)
+    first = all(f.change is None for f in facts)
+    means = {c: round(m, 1) for c in HEADLINE if c in standing and not first
+             and (m := standing[c].recent_mean) is not None}
+    write = _text_en if lang == "en" else _text_uk
+    text = write(day, facts, notable, address, sources, context, spans, missing, first,
+                 means)
+    headline_text = (_headline_en if lang == "en" else _headline_uk)(day, facts, notable,
+                                                                      first)
     return {
-        "date": day.isoformat(), "covers": (day - timedelta(days=1)).isoformat(),
+        "date": day.isoformat(),
+        "covers": (categories.WAR_START if first else day - timedelta(days=1)).isoformat(),
+        "first_report": first,
         "publisher": PUBLISHER if lang == "en" else PUBLISHER_UK, "address": address,
-        "lang": lang, "headline": headline, "text": text,
+        # `headline` is the sentence; the category it leads with is `headline_category`
+        "lang": lang, "headline": headline_text, "headline_category": headline, "text": text,
         "facts": [f.to_dict() for f in facts + [f for f in agg_facts if f in cited_aggs]],
         "notable": [f.category for f in notable],
+        "missing": missing,
+        "recent_means": means, "recent_reports": RECENT_REPORTS,
         "windows_days": list(WINDOW_DAYS),
         "basis": "change = difference of totals (announced (+N) given beside it where known)",
         "sources": sources, "caveat": CAVEAT if lang == "en" else CAVEAT_UK,
@@ -288,15 +340,18 @@ BREAK_WINDOW = 60
 
 
 def _rises_within(f: Fact, breaks: Iterable[Break]) -> list[Break]:
-    """The upward level breaks inside a record's window: there the record compares days of
-    the new level with days of the old one, and may be the jump more than the day. (A fall
-    inside the window only makes a record harder.)"""
+    """The last upward level break inside a record's window (after its last higher report):
+    there the record compares days of the new level with days of the old one, and may be
+    the jump more than the day. (A fall inside the window only makes a record harder.)"""
     window = f.record_window
     if window is None:
         return []
     start = None if window == "war" else f.day - timedelta(days=int(window[:-1]) - 1)
-    return [b for b in breaks if b.after > b.before and b.day <= f.day
-            and (start is None or b.day > start)]
+    if f.highest_since is not None:  # the record is set against the days after the last
+        start = f.highest_since if start is None else max(start, f.highest_since)  # higher
+    rises = [b for b in breaks if b.after > b.before and b.day <= f.day
+             and (start is None or b.day > start)]
+    return rises[-1:]  # the latest: the level the record was set at
 
 
 _CONFIRMED_EN = {"tanks": "tanks", "afv": "armoured fighting vehicles",
@@ -313,52 +368,42 @@ _CONFIRMED_UK = {"tanks": "танків", "afv": "бойових броньов�
                  "vehicles_fuel_tanks": "вантажівок і автомобілів",
                  "special_equipment": "інженерних, командних, радарних машин і засобів РЕБ",
                  "uav": "розвідувальних і ударних БПЛА"}
+CONFIRMED_STALE_DAYS = 30
+"""A confirmed count older than this before the report is dated as such."""
 
 
-def _confirmed_en(ctx: dict[str, Any]) -> str:
+def _months_between(a: date, b: date) -> int:
+    return (b.year - a.year) * 12 + b.month - a.month - (b.day < a.day)
+
+
+def _confirmed_en(ctx: dict[str, Any], day: date) -> str:
     as_of = date.fromisoformat(ctx["as_of"])
     what = _CONFIRMED_EN.get(ctx["line"], ctx["line"])
     how = (" (derived from its armoured-combat-vehicle total minus the other armoured types)"
            if ctx["derived"] else "")
     claimed = ctx["claimed_on_that_date"]
+    old = ""
+    if (day - as_of).days > CONFIRMED_STALE_DAYS:
+        months = ctx.get("months_before_report") or 0
+        old = (f" (the newest confirmed count held here, {months} months before this report)"
+               if months >= 2 else " (the newest confirmed count held here, over a month "
+               "before this report)")
     return (f"For comparison, Oryx had visually confirmed {_num(ctx['confirmed'])} Russian "
-            f"{what} lost by {en_date(as_of)}{how}; the General Staff's count on that date "
-            f"was {_num(claimed) if claimed is not None else 'not published'}. Confirmed "
+            f"{what} lost by {en_date(as_of)}{old}{how}; the General Staff's count on that "
+            f"date was {_num(claimed) if claimed is not None else 'not published'}. Confirmed "
             f"counts are a floor, not a ceiling: each needs a photo or video.")
 
 
-def _confirmed_uk(ctx: dict[str, Any]) -> str:
+def _confirmed_uk(ctx: dict[str, Any], day: date) -> str:
     as_of = date.fromisoformat(ctx["as_of"])
     what = _CONFIRMED_UK.get(ctx["line"], ctx["line"])
     claimed = ctx["claimed_on_that_date"]
+    old = (" (найновіші підтверджені дані в базі, понад місяць до цього зведення)"
+           if (day - as_of).days > CONFIRMED_STALE_DAYS else "")
     return (f"Для порівняння: Oryx візуально підтвердив втрату {_uk_num(ctx['confirmed'])} "
-            f"російських {what} станом на {uk_date(as_of)}; Генштаб на ту дату називав "
+            f"російських {what} станом на {uk_date(as_of)}{old}; Генштаб на ту дату називав "
             f"{_uk_num(claimed) if claimed is not None else '—'}. Підтверджені втрати — "
             f"нижня межа: кожна потребує фото чи відео.")
-
-
-def _record_phrase_en(f: Fact) -> str:
-    if f.definition is None:
-        what = "The " + _count_en(f.category, f.change or 0, f.label)
-        verb = "was" if f.change == 1 else "were"
-    else:
-        what, verb = "That sum", "was"
-    if f.equals_record:
-        assert f.tied_with is not None
-        verb, also = "equalled", f" (as on {en_date(f.tied_with)})"
-    else:
-        verb, also = f"{verb} the most", ""
-    if f.record_window == "war":
-        since = (f"the General Staff began counting them on {en_date(f.counted_since)}"
-                 if not f.counted_from_start else "the full-scale invasion began")
-        most = " the most" if f.equals_record else ""
-        return f"{what} {verb}{most} reported in a single day since {since}{also}."
-    assert f.highest_since is not None and f.highest_since_value is not None
-    window = f.record_window[:-1] if f.record_window else ""
-    most = " the most" if f.equals_record else ""
-    return (f"{what} {verb}{most} in a single day in at least {window} days{also}; the last "
-            f"report with more was that of {en_date(f.highest_since)} "
-            f"({_num(f.highest_since_value)}{_old_name_en(f)}).")
 
 
 # What a category was called before it carried on others (categories.CONTINUES), in words a
@@ -381,211 +426,570 @@ def _old_name_uk(f: Fact) -> str:
             f"{uk_date(categories.BY_ID[f.category].since)}")
 
 
+_WEEKDAYS_EN = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+_WEEKDAYS_UK_ON = ("у понеділок", "у вівторок", "у середу", "у четвер", "у п'ятницю",
+                   "у суботу", "у неділю")
+SOURCE_TITLES = {"petroivaniuk": "PetroIvaniuk's dataset", "orc-losses": "orc-losses",
+                 "minfin": "Minfin's index", "russianwarship": "russianwarship.rip",
+                 "bulletin": "the bulletin's text", "press": "a press reproduction"}
+"""The sources as a source line names them (ids stay in JSON)."""
+SOURCE_TITLES_UK = {"petroivaniuk": "набір даних PetroIvaniuk", "orc-losses": "orc-losses",
+                    "minfin": "індекс Мінфіну", "russianwarship": "russianwarship.rip",
+                    "bulletin": "текст зведення", "press": "передрук у пресі"}
+
+
+def _on_en(d: date) -> str:
+    return f"{_WEEKDAYS_EN[d.weekday()]}, {en_date(d)}"
+
+
+def _skip_en(f: Fact) -> str:
+    if f.skipped is None or f.skipped_value is None:
+        return ""
+    what = "the two-day figure" if f.skipped_reason == "two_day" else "the correction"
+    return f", not counting {what} of {en_date(f.skipped)} ({_num(f.skipped_value)})"
+
+
+def _record_en(f: Fact) -> str:
+    """One record, as a clause: "124 vehicles and fuel tanks, the most since ..."."""
+    what = (_count_en(f.category, f.change or 0, f.label) if f.definition is None
+            else f"{_num(f.change or 0)} {f.label} taken together (a sum computed here)")
+    if f.equals_record and f.tied_with is not None:
+        head = f"{what}, as many as on {en_date(f.tied_with)} and"
+    else:
+        head = f"{what},"
+    if f.record_window == "war" or f.highest_since is None:
+        since = (f"the General Staff began counting them on {en_date(f.counted_since)}"
+                 if not f.counted_from_start else "the full-scale invasion began")
+        return f"{head} the most in a single report since {since}{_skip_en(f)}"
+    assert f.highest_since_value is not None
+    return (f"{head} the most since the report of {en_date(f.highest_since)} "
+            f"({_num(f.highest_since_value)}{_old_name_en(f)}){_skip_en(f)}")
+
+
+def _headline_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
+                 first: bool) -> str:
+    """The brief in one sentence, as a wire headline."""
+    by = {f.category: f for f in facts}
+    p = by.get("personnel")
+    if first:
+        what = (f"{_num(p.total)} Russian troops killed or wounded" if p and p.total
+                else "the Russian losses")
+        return f"Ukraine's General Staff counts {what} on the first day of the invasion"
+    items = []
+    if p and p.change is not None and not p.excluded:
+        items.append(_count_en("personnel", p.change, p.label))
+    top = next((f for f in notable if f.definition is None and f.category != "personnel"),
+               None)
+    if top is not None:
+        items.append(_count_en(top.category, top.change or 0, top.label))
+    text = (f"Russia lost {_join(items)} over the past day, Ukraine's General Staff says"
+            if items else "Ukraine's General Staff reports the Russian losses of the past day")
+    if top is not None:
+        since = ("since the invasion began" if top.highest_since is None
+                 else f"since {en_date(top.highest_since)}")
+        text += f", the most {_plural_en(top.category, top.label)} {since}"
+    return text
+
+
 def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
              address: str | None, sources: Sequence[str],
              context: dict[str, Any] | None = None,
-             spans: Sequence[tuple[Fact, Break]] = ()) -> str:
+             spans: Sequence[tuple[Fact, Break]] = (), missing: Sequence[str] = (),
+             first: bool = False, means: Mapping[str, float] | None = None) -> str:
     covers = day - timedelta(days=1)
     by = {f.category: f for f in facts}
-    lead = [_count_en(c, by[c].change or 0, by[c].label) for c in HEADLINE
-            if c in by and (by[c].change or 0) >= 0 and by[c].change is not None]
-    others = [_count_en(f.category, f.change, f.label) for f in facts
-              if f.category not in HEADLINE and f.change is not None and f.change > 0]
-    paras = [
-        f"Russian forces lost {_join(lead)} on {en_date(covers)}, according to the report "
-        f"that the {PUBLISHER} published on {en_date(day)}"
-        + (f"; it also lists {_join(others)}." if others else ".")
-    ]
-    for f in facts:  # a total that falls is a correction of earlier reports, not a loss
-        if f.change is not None and f.change < 0:
-            said = (f" (the bulletin itself printed (+{f.announced_change}))"
+    if first:
+        lead = [_count_en(c, by[c].total or 0, by[c].label) for c in HEADLINE
+                if c in by and by[c].total is not None]
+        others = [_count_en(f.category, f.total, f.label) for f in facts
+                  if f.category not in HEADLINE and f.total]
+        paras = [f"In its first report, of {_on_en(day)}, the {PUBLISHER} counted the "
+                 f"Russian losses since the full-scale invasion began that morning: "
+                 f"{_join(lead)}" + (f"; it also lists {_join(others)}." if others else ".")
+                 + " It is a total for the first day, with no earlier report to compare."]
+    else:
+        lead = [_count_en(c, by[c].change or 0, by[c].label) for c in HEADLINE
+                if c in by and (by[c].change or 0) >= 0 and by[c].change is not None
+                and not by[c].excluded]
+        others = [_count_en(f.category, f.change, f.label) for f in facts
+                  if f.category not in HEADLINE and f.change is not None and f.change > 0
+                  and not f.excluded]
+        paras = [f"Russian forces lost {_join(lead) or 'no figure this brief can count'} "
+                 f"over the past day, the {PUBLISHER} said on {_on_en(day)}, in its report "
+                 f"on the losses of {_on_en(covers)}"
+                 + (f"; it also lists {_join(others)}." if others else ".")]
+        avg = [f"{_rate(m)} {_plural_en(c, by[c].label)}" for c, m in (means or {}).items()]
+        if avg:
+            paras[0] += (f" Over the previous {RECENT_REPORTS} reports the counts rose by an "
+                         f"average of {_join(avg)} a day.")
+    rose = [f for f in facts if f.excluded == "correction" and (f.change or 0) > 0]
+    fell = [f for f in facts if f.change is not None and f.change < 0]
+    if rose or fell:
+        parts = []
+        for f in rose:
+            part = f"{_plural_en(f.category, f.label)} rose by {_num(f.change or 0)}"
+            if f.correction is not None and 0 < f.correction < (f.change or 0):
+                part += f" ({_num(f.correction)} of them corrections)"
+            parts.append(part)
+        for f in fell:
+            said = (f", though the bulletin printed (+{f.announced_change})"
                     if f.announced_change is not None else "")
-            paras.append(f"The count of {_plural_en(f.category, f.label)} fell by "
-                         f"{_num(-f.change)}, to {_num(f.total or 0)}{said}: a correction of "
-                         f"earlier reports, not a loss.")
+            parts.append(f"{_plural_en(f.category, f.label)} fell by {_num(-(f.change or 0))}"
+                         f", to {_num(f.total or 0)}{said}")
+        paras.append("The report also corrects earlier ones: " + "; ".join(parts) + ". "
+                     + ("A correction is not a day's loss: these figures are left out of "
+                        "the losses above and of every record." if rose else
+                        "A total that falls is a correction, not a loss."))
+    for f in facts:
+        if f.excluded == "two_day":
+            paras.append(f"The {_count_en(f.category, f.change or 0, f.label)} in this report "
+                         f"cover two days: the report before repeated its previous total, so "
+                         f"this is a two-day figure, left out of the losses above and of "
+                         f"every record.")
+        elif f.excluded == "stale":
+            paras.append(f"The count of {_plural_en(f.category, f.label)} repeats the report "
+                         f"before (no change): the sources copied the previous total, so the "
+                         f"next report's figure will cover two days.")
     diffs = [f for f in facts if f.announced_change is not None and f.change is not None
              and f.change >= 0 and f.announced_change != f.change]
     for f in diffs:
         paras.append(f"For {f.label}, the bulletin announced (+{f.announced_change}) while its "
                      f"totals rose by {_num(f.change or 0)}; this brief uses the difference of "
                      f"totals.")
-    recs = []
-    for f in notable:
-        if f.definition is not None:
-            recs.append(f"Taken together, {f.label} (the sum {f.definition}, computed here; "
-                        f"the General Staff publishes no such total) came to "
-                        f"{_num(f.change or 0)}. " + _record_phrase_en(f))
-        else:
-            recs.append(_record_phrase_en(f))
-    for f, b in spans:
-        recs.append(f"That record spans a jump in the series: "
-                    f"{_plural_en(f.category, f.label)} ran at a median of "
-                    f"{_num(round(b.before))} a day in the {BREAK_WINDOW} reports before "
-                    f"{en_date(b.day)} and {_num(round(b.after))} in the {BREAK_WINDOW} from "
-                    f"then on. A shift this abrupt may be a change in what is counted, not "
-                    f"only in the fighting.")
+    recs = [_record_en(f) for f in notable]
     if recs:
-        paras.append(" ".join(recs))
-    totals = [_count_en(c, by[c].total or 0, by[c].label) for c in HEADLINE
-              if c in by and by[c].total is not None]
-    paras.append(f"Since 24 February 2022 the General Staff has counted {_join(totals)}"
-                 + (" (personnel figures are approximate)." if "personnel" in by else "."))
+        text = ("Record: " if len(recs) == 1 else "Records: ") + "; ".join(recs) + "."
+        for f, b in spans:
+            text += (f" The record for {_plural_en(f.category, f.label)} spans a jump in "
+                     f"the series: a median of {_num(round(b.before))} a day in the "
+                     f"{BREAK_WINDOW} reports before {en_date(b.day)} and "
+                     f"{_num(round(b.after))} in the {BREAK_WINDOW} from then on. A shift "
+                     f"this abrupt may be a change in what is counted, not only in the "
+                     f"fighting.")
+        paras.append(text)
+    notes = []
+    single = [f for f in facts if f.single_witness]
+    if single:
+        names = _join([_plural_en(f.category, f.label) for f in single])
+        witnesses = _join(sorted({SOURCE_TITLES.get(s, s) for f in single for s in f.sources}))
+        notes.append(f"The figure{'s' if len(single) > 1 else ''} for {names} "
+                     f"rest{'' if len(single) > 1 else 's'} on a single source ({witnesses}).")
+    ties = [f for f in facts if f.method == "tie"]
+    if ties:
+        names = _join([_plural_en(f.category, f.label) for f in ties])
+        notes.append(f"The sources disagree on {names} with no majority: the figure given "
+                     f"is one source's, by priority.")
+    if missing:
+        labels = [_plural_en(c, categories.BY_ID[c].en) for c in missing]
+        notes.append(f"The report has no figure for {_join(labels)}, which earlier reports "
+                     f"carried.")
+    if notes:
+        paras.append(" ".join(notes))
+    if not first:
+        totals = [_count_en(c, by[c].total or 0, by[c].label) for c in HEADLINE
+                  if c in by and by[c].total is not None]
+        paras.append(f"Since 24 February 2022 the General Staff has counted {_join(totals)}"
+                     + (" (personnel figures are approximate)." if "personnel" in by else "."))
     if context:
-        paras.append(_confirmed_en(context))
+        paras.append(_confirmed_en(context, day))
+    titles = [SOURCE_TITLES.get(s, s) for s in sources]
     paras.append(f"Source: {PUBLISHER}, report of {en_date(day)}"
                  + (f" ({address})" if address else "")
-                 + f"; ledger values agreed by {', '.join(sources)}. {CAVEAT}")
+                 + f"; figures as agreed by {_join(titles)}. {CAVEAT}")
     return "\n\n".join(paras)
+
+
+# Ukrainian: the bulletin's genitive labels after a number ("танків – 9 463"), and the
+# nominative forms for headings and cards ("Танки"). One table, by category.
+UK_NOMINATIVE = {
+    "personnel": "Особовий склад", "tanks": "Танки", "afv": "Бойові броньовані машини",
+    "artillery": "Артилерійські системи", "mlrs": "РСЗВ", "air_defense": "Засоби ППО",
+    "aircraft": "Літаки", "helicopters": "Гелікоптери",
+    "uav": "БПЛА оперативно-тактичного рівня", "cruise_missiles": "Крилаті ракети",
+    "ships": "Кораблі / катери", "submarines": "Підводні човни",
+    "vehicles_fuel_tanks": "Автомобільна техніка та автоцистерни",
+    "special_equipment": "Спеціальна техніка",
+    "ground_robotic_systems": "Наземні робототехнічні комплекси",
+    "military_auto": "Автомобільна техніка", "fuel_tanks": "Цистерни з ПММ",
+    "srbm_systems": "Пускові установки ОТРК",
+    "vehicles": "Танки, ББМ, автомобільна техніка та автоцистерни разом",
+    "armour": "Танки та ББМ разом",
+}
+
+
+def uk_label(name: str, form: str = "gen") -> str:
+    """A category's Ukrainian label: "gen" (after a number, as the bulletin writes it) or
+    "nom" (a heading)."""
+    if form == "nom":
+        return UK_NOMINATIVE.get(name, name)
+    cat = categories.BY_ID.get(name)
+    if cat is not None:
+        return cat.uk
+    agg = next((a for a in categories.BUILTIN_AGGREGATES if a.id == name), None)
+    return agg.uk if agg else name
+
+
+def _lower_first(text: str) -> str:
+    """"Танки" -> "танки" inside a sentence; "РСЗВ", "БПЛА ..." stay as they are."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+def _on_uk(d: date) -> str:
+    return f"{_WEEKDAYS_UK_ON[d.weekday()]}, {uk_date(d)}"
+
+
+def _skip_uk(f: Fact) -> str:
+    if f.skipped is None or f.skipped_value is None:
+        return ""
+    what = "дводобові дані" if f.skipped_reason == "two_day" else "виправлення"
+    return f", не враховуючи {what} від {uk_date(f.skipped)} ({_uk_num(f.skipped_value)})"
+
+
+def _record_uk(f: Fact) -> str:
+    head = f"{uk_label(f.category, 'nom')} – {_uk_num(f.change or 0)}"
+    if f.definition is not None:
+        head += " (сума, обчислена тут)"
+    same = (f", стільки ж, скільки {uk_date(f.tied_with)}, і"
+            if f.equals_record and f.tied_with is not None else ":")
+    if f.record_window == "war" or f.highest_since is None:
+        since = (f"відтоді, як Генштаб почав їх рахувати ({uk_date(f.counted_since)})"
+                 if not f.counted_from_start else "від початку повномасштабного вторгнення")
+        return f"{head}{same} найбільше за одне зведення {since}{_skip_uk(f)}"
+    assert f.highest_since_value is not None
+    return (f"{head}{same} найбільше від зведення {uk_date(f.highest_since)} "
+            f"({_uk_num(f.highest_since_value)}{_old_name_uk(f)}){_skip_uk(f)}")
+
+
+def _headline_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
+                 first: bool) -> str:
+    by = {f.category: f for f in facts}
+    p = by.get("personnel")
+    if first:
+        return "Генштаб ЗСУ: втрати Росії в перший день повномасштабного вторгнення"
+    if p and p.change is not None and not p.excluded:
+        return (f"Генштаб ЗСУ: Росія за добу втратила {_uk_num(p.change)} військових "
+                f"(вбитими та пораненими)")
+    return "Генштаб ЗСУ: втрати Росії за добу"
 
 
 def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
              address: str | None, sources: Sequence[str],
              context: dict[str, Any] | None = None,
-             spans: Sequence[tuple[Fact, Break]] = ()) -> str:
+             spans: Sequence[tuple[Fact, Break]] = (), missing: Sequence[str] = (),
+             first: bool = False, means: Mapping[str, float] | None = None) -> str:
     covers = day - timedelta(days=1)
-    labels = {c.id: c.uk for c in categories.CATEGORIES}
-    labels.update({a.id: a.uk for a in categories.BUILTIN_AGGREGATES})
-    lines = [f"{labels[f.category]} – {_uk_num(f.change)}" for f in facts
-             if f.change is not None and f.change >= 0 and (f.change or f.category in HEADLINE)]
-    paras = [f"{PUBLISHER_UK} у зведенні від {uk_date(day)} повідомив про втрати Росії за "
-             f"добу {uk_date(covers)}: " + "; ".join(lines) + "."]
-    for f in facts:  # a total that falls is a correction of earlier reports, not a loss
-        if f.change is not None and f.change < 0:
-            paras.append(f"Кількість {labels[f.category]} зменшилася на {_uk_num(-f.change)} – "
-                         f"до {_uk_num(f.total or 0)}: це виправлення попередніх даних, а не "
-                         f"втрати.")
-    recs = []
-    for f in notable:
-        head = (f"{_upper_first(labels[f.category])} – {_uk_num(f.change or 0)}"
-                if f.definition is None
-                else f"Разом {labels.get(f.category, f.label)} (сума {f.definition}, "
-                     f"обчислена тут; Генштаб такої суми не публікує) – "
-                     f"{_uk_num(f.change or 0)}")
-        most = "стільки ж, скільки найбільше" if f.equals_record else "найбільше"
-        also = (f" (як і у зведенні від {uk_date(f.tied_with)})"
-                if f.equals_record and f.tied_with else "")
-        if f.record_window == "war" and not f.counted_from_start:
-            recs.append(f"{head}: {most} за одну добу відтоді, як Генштаб почав їх "
-                        f"рахувати ({uk_date(f.counted_since)}){also}.")
-        elif f.record_window == "war":
-            recs.append(f"{head}: {most} за одну добу від початку повномасштабного "
-                        f"вторгнення{also}.")
-        elif f.highest_since is not None and f.highest_since_value is not None:
-            window = (f.record_window or "")[:-1]
-            recs.append(f"{head}: {most} щонайменше за {window} днів{also}; востаннє більше "
-                        f"було у зведенні від {uk_date(f.highest_since)} "
-                        f"({_uk_num(f.highest_since_value)}{_old_name_uk(f)}).")
-    for f, b in spans:
-        recs.append(f"Цей рекорд охоплює стрибок ряду: {labels.get(f.category, f.label)} – "
-                    f"медіана {_uk_num(round(b.before))} на добу за {BREAK_WINDOW} зведень "
-                    f"до {uk_date(b.day)} і {_uk_num(round(b.after))} за {BREAK_WINDOW} "
-                    f"зведень відтоді. Такий різкий зсув може означати зміну того, що "
-                    f"рахують, а не лише інтенсивності боїв.")
+    if first:
+        lines = [f"{uk_label(f.category)} – {_uk_num(f.total)}" for f in facts
+                 if f.total is not None]
+        paras = [f"За першим зведенням {PUBLISHER_UK}, {_on_uk(day)}, від початку "
+                 f"повномасштабного вторгнення того ранку Росія втратила: " + "; ".join(lines)
+                 + ". Це підсумок першої доби; попереднього зведення для порівняння немає."]
+    else:
+        lines = [f"{uk_label(f.category)} – {_uk_num(f.change)}" for f in facts
+                 if f.change is not None and f.change >= 0 and not f.excluded
+                 and (f.change or f.category in HEADLINE)]
+        paras = [f"За зведеннями Генерального штабу, оприлюдненими {_on_uk(day)}, за минулу "
+                 f"добу ({uk_date(covers)}) Росія втратила: " + "; ".join(lines) + "."]
+        avg = [f"{uk_label(c)} – {_rate(m, uk=True)}" for c, m in (means or {}).items()]
+        if avg:
+            paras[0] += (f" У середньому за попередні {RECENT_REPORTS} зведень – на добу: "
+                         + "; ".join(avg) + ".")
+    rose = [f for f in facts if f.excluded == "correction" and (f.change or 0) > 0]
+    fell = [f for f in facts if f.change is not None and f.change < 0]
+    if rose or fell:
+        parts = [f"кількість {uk_label(f.category)} зросла на {_uk_num(f.change or 0)}"
+                 + (f" (з них {_uk_num(f.correction)} – виправлення)"
+                    if f.correction is not None and 0 < f.correction < (f.change or 0) else "")
+                 for f in rose]
+        parts += [f"кількість {uk_label(f.category)} зменшилася на {_uk_num(-(f.change or 0))}"
+                  f" – до {_uk_num(f.total or 0)}" for f in fell]
+        paras.append("Зведення також виправляє попередні дані: " + "; ".join(parts) + ". "
+                     "Виправлення – не втрати за добу: ці числа не входять до втрат вище і "
+                     "до жодних рекордів.")
+    for f in facts:
+        if f.excluded == "two_day":
+            paras.append(f"{uk_label(f.category, 'nom')} – {_uk_num(f.change or 0)}: це дані "
+                         f"за дві доби, бо попереднє зведення повторило попередній підсумок; "
+                         f"їх не враховано у втратах за добу і в рекордах.")
+        elif f.excluded == "stale":
+            paras.append(f"{uk_label(f.category, 'nom')}: підсумок повторює попереднє "
+                         f"зведення (без змін); наступне зведення міститиме дані за дві доби.")
+    recs = [_record_uk(f) for f in notable]
     if recs:
-        paras.append(" ".join(recs))
+        text = ("Рекорд: " if len(recs) == 1 else "Рекорди: ") + "; ".join(recs) + "."
+        for f, b in spans:
+            text += (f" Рекорд ({uk_label(f.category, 'nom')}) охоплює стрибок ряду: медіана "
+                     f"{_uk_num(round(b.before))} на добу за {BREAK_WINDOW} зведень до "
+                     f"{uk_date(b.day)} і {_uk_num(round(b.after))} за {BREAK_WINDOW} "
+                     f"зведень відтоді. Такий різкий зсув може означати зміну того, що "
+                     f"рахують, а не лише інтенсивності боїв.")
+        paras.append(text)
+    notes = []
+    single = [f for f in facts if f.single_witness]
+    if single:
+        notes.append("Дані лише з одного джерела: " + ", ".join(
+            f"{uk_label(f.category, 'nom')} "
+            f"({SOURCE_TITLES_UK.get(f.sources[0], f.sources[0])})" for f in single) + ".")
+    ties = [f for f in facts if f.method == "tie"]
+    if ties:
+        notes.append("Джерела розходяться без більшості: " + ", ".join(
+            _lower_first(uk_label(f.category, "nom")) for f in ties)
+            + "; наведено дані пріоритетного джерела.")
+    if missing:
+        notes.append("У зведенні немає даних: " + ", ".join(
+            _lower_first(uk_label(c, "nom")) for c in missing)
+            + " (попередні зведення їх містили).")
+    if notes:
+        paras.append(" ".join(notes))
     by = {f.category: f for f in facts}
-    totals = [f"{labels[c]} – {_uk_num(by[c].total or 0)}" for c in HEADLINE
-              if c in by and by[c].total is not None]
-    paras.append("Загалом від 24 лютого 2022 року: " + "; ".join(totals) + ".")
+    if not first:
+        totals = [f"{uk_label(c)} – {_uk_num(by[c].total or 0)}" for c in HEADLINE
+                  if c in by and by[c].total is not None]
+        paras.append("Загалом від 24 лютого 2022 року: " + "; ".join(totals) + "."
+                     + (" Дані щодо особового складу приблизні." if "personnel" in by else ""))
     if context:
-        paras.append(_confirmed_uk(context))
+        paras.append(_confirmed_uk(context, day))
+    titles = [SOURCE_TITLES_UK.get(s, s) for s in sources]
     paras.append(f"Джерело: {PUBLISHER_UK}, зведення від {uk_date(day)}"
                  + (f" ({address})" if address else "")
-                 + f"; значення підтверджують {', '.join(sources)}. {CAVEAT_UK}")
+                 + f"; дані узгоджують: {', '.join(titles)}. {CAVEAT_UK}")
     return "\n\n".join(paras)
 
 
 def period(rows: Mapping[str, Sequence[Row]],
            corrections: Sequence[tuple[str, date, str, int]], *, week: str | None = None,
            month: str | None = None, lang: str = "en",
-           aggregates: Mapping[str, Aggregate] | None = None) -> dict[str, Any]:
-    """The brief of an ISO week or a calendar month of reports: sums, daily means, the
-    previous period, and the period's largest day per headline category."""
+           aggregates: Mapping[str, Aggregate] | None = None,
+           cache: dict[tuple[str, str], list[Any]] | None = None) -> dict[str, Any]:
+    """The brief of an ISO week or a calendar month: the reports that hold its losses
+    (`attrition.periods`: a month's are those of its 2nd to the 1st of the next), their sums
+    and daily means, the period before, and each series' largest day. A period not over yet
+    (or with missing reports) says how many reports it holds, and is set against the period
+    before by the mean per report, never by sums of unequal length."""
+    from attrition import periods
     from attrition.analysis import series, windows
 
     aggs = aggregates if aggregates is not None else categories.aggregates()
     if week:
-        start, end = windows.parse_week(week)
-        name = week.upper()
-        prev_start, prev_end = start - timedelta(days=7), start - timedelta(days=1)
+        p = periods.of_week(week)
     elif month:
-        start, end = windows.parse_month(month)
-        name = month
-        prev_end = start - timedelta(days=1)
-        prev_start = prev_end.replace(day=1)
+        p = periods.of_month(month)
     else:
         raise ValueError("give week or month")
+    before = periods.previous(p)
     facts = []
-    cache: dict[tuple[str, str], list[series.Point]] = {}
+    cache = cache if cache is not None else {}  # category series, shared between calls
     for cat in [*HEADLINE, *[c for c in categories.CURRENT_IDS if c not in HEADLINE],
                 *BRIEF_AGGREGATES]:
         s = series.build(cat, rows, corrections, aggregates=aggs, cache=cache)
-        cur = windows.span(s, start, end, name)
+        cur = windows.of(s, p)
         if not cur.reports:
             continue
-        prev = windows.span(s, prev_start, prev_end)
-        best = records.top(s, start, end, 1)
+        prev = windows.of(s, before)
+        best = records.top(s, p.first, p.last, 1)
+        held = s.between(None, p.last)
+        complete = cur.reports == p.reports and prev.reports == before.reports
+        mean = cur.mean or 0.0
+        prev_mean = prev.mean if prev.reports else None
+        if complete and prev.total:
+            pct: int | None = round(100 * (cur.total - prev.total) / prev.total)
+        elif not complete and prev_mean:
+            pct = round(100 * (mean - prev_mean) / prev_mean)
+        else:
+            pct = None
         facts.append({
             "category": cat, "label": s.label,
             "definition": s.definition if s.is_aggregate else None,
-            "change": cur.total, "reports": cur.reports, "days": cur.expected,
-            "mean": round(cur.mean, 1) if cur.mean is not None else None,
+            "change": cur.total, "reports": cur.reports, "days": p.reports,
+            "first_report": s.between(p.first, p.last)[0].day.isoformat(),
+            "last_report": (s.between(p.first, p.last)[-1].day.isoformat()),
+            "mean": round(mean, 1),
             "previous": prev.total if prev.reports else None,
+            "previous_reports": prev.reports,
+            "previous_mean": round(prev_mean, 1) if prev_mean is not None else None,
+            "complete": complete, "change_pct": pct,
             "max_day": best[0].day.isoformat() if best else None,
             "max_value": best[0].change if best else None,
-            "total": s.between(None, end)[-1].total if s.between(None, end) else None,
+            "total": held[-1].total if held else None,
         })
     if not facts:
         from attrition.errors import NotFoundError
 
-        raise NotFoundError(f"no reports in {name}")
-    text = _period_text_en(name, start, end, facts) if lang == "en" else \
-        _period_text_uk(name, start, end, facts)
-    return {"period": name, "from": start.isoformat(), "to": end.isoformat(), "lang": lang,
-            "text": text, "facts": facts, "caveat": CAVEAT if lang == "en" else CAVEAT_UK,
-            "publisher": PUBLISHER if lang == "en" else PUBLISHER_UK}
+        raise NotFoundError(f"no reports in {p.name} (reports {p.first} to {p.last})")
+    doc = {"period": p.name, "kind": p.kind, "from": p.first.isoformat(),
+           "to": p.last.isoformat(), "losses_from": p.first_day.isoformat(),
+           "losses_to": p.last_day.isoformat(), "reports_expected": p.reports,
+           "previous_period": {"period": before.name, "from": before.first.isoformat(),
+                               "to": before.last.isoformat(),
+                               "reports_expected": before.reports},
+           "lang": lang, "facts": facts, "caveat": CAVEAT if lang == "en" else CAVEAT_UK,
+           "publisher": PUBLISHER if lang == "en" else PUBLISHER_UK}
+    doc["text"] = (_period_text_en if lang == "en" else _period_text_uk)(doc)
+    return doc
 
 
-def _period_text_en(name: str, start: date, end: date, facts: list[dict[str, Any]]) -> str:
+def _period_name_en(kind: str, first_day: date) -> str:
+    if kind == "month":
+        return f"{_MONTHS_EN[first_day.month - 1]} {first_day.year}"
+    return f"the week of {en_date(first_day)}"
+
+
+def _rate(x: float, uk: bool = False) -> str:
+    """A mean per report: one decimal below 10 (2.9 tanks a day), whole above."""
+    if x < 10:
+        text = f"{x:.1f}"
+        return text.replace(".", ",") if uk else text
+    return _uk_num(round(x)) if uk else _num(round(x))
+
+
+def _pct(n: int | None) -> str:
+    if n is None:
+        return ""
+    return f" ({'+' if n > 0 else '−' if n < 0 else '±'}{abs(n)}%)"
+
+
+def _period_text_en(doc: dict[str, Any]) -> str:
+    facts = doc["facts"]
     by = {f["category"]: f for f in facts}
+    kind = doc["kind"]
+    first_day = date.fromisoformat(doc["losses_from"])
+    last_day = date.fromisoformat(doc["losses_to"])
+    name = _period_name_en(kind, first_day)
+    prev = doc["previous_period"]
+    prev_first = date.fromisoformat(prev["from"]) - timedelta(days=1)
+    prev_name = _period_name_en(kind, prev_first)
+    the_before = "the month before" if kind == "month" else "the week before"
+    lead_fact = by.get("personnel") or facts[0]
+    held, expected = lead_fact["reports"], doc["reports_expected"]
+    first, last = lead_fact["first_report"], lead_fact["last_report"]
+    span = f"the reports of {en_date(date.fromisoformat(first))} to " \
+           f"{en_date(date.fromisoformat(last))}"
     lead = [_count_en(c, by[c]["change"], by[c]["label"]) for c in HEADLINE if c in by]
-    paras = [f"In the reports of {en_date(start)} to {en_date(end)} ({name}), the {PUBLISHER} "
-             f"counted {_join(lead)}."]
+    if held < expected:
+        paras = [f"The ledger holds {held} of the {expected} reports that cover {name} "
+                 f"({en_date(first_day)} to {en_date(last_day)}): the figures are for part of "
+                 f"the {'month' if kind == 'month' else 'week'} only. In {span}, the "
+                 f"{PUBLISHER} counted {_join(lead)}."]
+    else:
+        paras = [f"In {name} ({en_date(first_day)} to {en_date(last_day)}), the {PUBLISHER} "
+                 f"counted {_join(lead)}, according to its {held} daily reports ({span[4:]})."]
     comps = []
     for c in HEADLINE:
         f = by.get(c)
-        if f and f["previous"] is not None:
-            comps.append(f"{f['label']} {_num(f['change'])} against {_num(f['previous'])}")
+        if not f or f["previous"] is None:
+            continue
+        what = _plural_en(c, f["label"])
+        if f["complete"]:
+            comps.append(f"{_num(f['change'])} {what} against {_num(f['previous'])}"
+                         f"{_pct(f['change_pct'])}")
+        elif f["previous_mean"] is not None:
+            comps.append(f"{_rate(f['mean'])} {what} a day against "
+                         f"{_rate(f['previous_mean'])}{_pct(f['change_pct'])}")
     if comps:
-        paras.append("Against the period before: " + "; ".join(comps) + ".")
+        if all(by[c]["complete"] for c in HEADLINE if c in by):
+            paras.append(f"Against {the_before} ({prev_name}): " + "; ".join(comps) + ".")
+        else:
+            paras.append(f"Since the period is not complete, it is set against {the_before} "
+                         f"({prev_name}, {prev['reports_expected']} reports) by the mean per "
+                         f"report: " + "; ".join(comps) + ".")
     v = by.get("vehicles")
     if v:
-        paras.append(f"Taken together, {v['label']} (the sum {v['definition']}, computed "
-                     f"here) came to {_num(v['change'])}.")
-    paras.append(CAVEAT)
+        paras.append(f"Taken together, {v['label']} (a sum computed here; the General Staff "
+                     f"publishes no such total) came to {_num(v['change'])}.")
+    paras.append(f"Source: {PUBLISHER}, daily reports of {en_date(date.fromisoformat(first))} "
+                 f"to {en_date(date.fromisoformat(last))}. Each report covers the losses of "
+                 f"the day before. {CAVEAT}")
     return "\n\n".join(paras)
 
 
-def _period_text_uk(name: str, start: date, end: date, facts: list[dict[str, Any]]) -> str:
+_MONTHS_UK_NOM = ("січень лютий березень квітень травень червень липень серпень вересень "
+                  "жовтень листопад грудень").split()
+
+
+def _period_name_uk(kind: str, first_day: date) -> str:
+    if kind == "month":
+        return f"{_MONTHS_UK_NOM[first_day.month - 1]} {first_day.year} року"
+    return f"тиждень з {uk_date(first_day)}"
+
+
+def _period_text_uk(doc: dict[str, Any]) -> str:
+    facts = doc["facts"]
+    by = {f["category"]: f for f in facts}
+    kind = doc["kind"]
     labels = {c.id: c.uk for c in categories.CATEGORIES}
-    lines = [f"{labels[f['category']]} – {_uk_num(f['change'])}" for f in facts
-             if f["category"] in labels and f["category"] in HEADLINE]
-    return (f"За зведеннями {PUBLISHER_UK} від {uk_date(start)} до {uk_date(end)} ({name}): "
-            + "; ".join(lines) + f".\n\n{CAVEAT_UK}")
+    first_day = date.fromisoformat(doc["losses_from"])
+    last_day = date.fromisoformat(doc["losses_to"])
+    name = _period_name_uk(kind, first_day)
+    prev = doc["previous_period"]
+    prev_name = _period_name_uk(kind, date.fromisoformat(prev["from"]) - timedelta(days=1))
+    lead_fact = by.get("personnel") or facts[0]
+    held, expected = lead_fact["reports"], doc["reports_expected"]
+    first = date.fromisoformat(lead_fact["first_report"])
+    last = date.fromisoformat(lead_fact["last_report"])
+    lines = [f"{labels[c]} – {_uk_num(by[c]['change'])}" for c in HEADLINE if c in by]
+    if held < expected:
+        head = (f"У базі {held} з {expected} зведень за {name} ({uk_date(first_day)} – "
+                f"{uk_date(last_day)}): це дані лише за частину періоду. За зведеннями "
+                f"Генерального штабу від {uk_date(first)} до {uk_date(last)}: ")
+    else:
+        head = (f"За {name} ({uk_date(first_day)} – {uk_date(last_day)}), за зведеннями "
+                f"Генерального штабу від {uk_date(first)} до {uk_date(last)} ({held}): ")
+    paras = [head + "; ".join(lines) + "."]
+    comps = []
+    for c in HEADLINE:
+        f = by.get(c)
+        if not f or f["previous"] is None:
+            continue
+        if f["complete"]:
+            comps.append(f"{labels[c]} – {_uk_num(f['change'])} проти "
+                         f"{_uk_num(f['previous'])}{_pct(f['change_pct'])}")
+        elif f["previous_mean"] is not None:
+            comps.append(f"{labels[c]} – {_rate(f['mean'], uk=True)} на добу проти "
+                         f"{_rate(f['previous_mean'], uk=True)}{_pct(f['change_pct'])}")
+    if comps:
+        if all(by[c]["complete"] for c in HEADLINE if c in by):
+            paras.append(f"Порівняно з попереднім періодом ({prev_name}): "
+                         + "; ".join(comps) + ".")
+        else:
+            paras.append(f"Період ще не завершено, тож порівняння з попереднім ({prev_name}, "
+                         f"{prev['reports_expected']} зведень) – за середнім на одне зведення: "
+                         + "; ".join(comps) + ".")
+    paras.append(f"Джерело: {PUBLISHER_UK}, щоденні зведення від {uk_date(first)} до "
+                 f"{uk_date(last)}; кожне зведення подає втрати за попередню добу. "
+                 f"Дані щодо особового складу приблизні. {CAVEAT_UK}")
+    return "\n\n".join(paras)
 
 
 def markdown(doc: dict[str, Any]) -> str:
-    """The brief for editors: the text, then the facts as a table."""
-    head = (f"## Brief: report of {doc['date']} (losses of {doc['covers']})" if "date" in doc
-            else f"## Brief: {doc['period']} ({doc['from']} to {doc['to']})")
-    lines = [head, "", doc["text"], "", "| category | change | total | rank 30d | highest since |",
-             "|---|---:|---:|---:|---|"]
+    """The brief for editors: the text, then the facts as a table (labels, not ids)."""
+    uk = doc.get("lang") == "uk"
+    if "date" in doc:
+        when = ("the total since the invasion began" if doc.get("first_report")
+                else f"losses of {doc['covers']}")
+        head = f"## Brief: report of {doc['date']} ({when})"
+    else:
+        head = f"## Brief: {doc['period']} (reports {doc['from']} to {doc['to']})"
+    lines = [head, "", doc["text"], ""]
+    if "date" in doc:
+        lines += ["| figure | change | total | rank in 30 days | last higher |",
+                  "|---|---:|---:|---:|---|"]
+    else:
+        lines += ["| figure | sum | reports | per report | period before |",
+                  "|---|---:|---:|---:|---:|"]
     for f in doc["facts"]:
-        hs = f.get("highest_since")
-        since = (f"{hs} ({f['highest_since_value']:,})" if hs else
-                 ("whole war" if f.get("record") == "war" else ""))
+        label = uk_label(f["category"], "nom") if uk else _upper_first(f["label"])
+        if f.get("definition"):
+            label += " (sum)" if not uk else " (сума)"
         ch = "" if f.get("change") is None else f"{f['change']:,}"
+        if "date" not in doc:
+            prev = "" if f.get("previous") is None else f"{f['previous']:,}"
+            lines.append(f"| {label} | {ch} | {f['reports']} | {f['mean']} | {prev} |")
+            continue
+        hs = f.get("last_higher")
+        since = (f"{hs} ({f['last_higher_value']:,})" if hs else
+                 ("whole war" if f.get("record") == "war" else ""))
+        if f.get("excluded"):
+            since = f.get("excluded", "").replace("_", "-")  # correction, two-day, stale
         tot = "" if f.get("total") is None else f"{f['total']:,}"
-        label = f["category"] + (f" = {f['definition']}" if f.get("definition") else "")
         lines.append(f"| {label} | {ch} | {tot} | {f.get('rank_30d') or ''} | {since} |")
     return "\n".join(lines) + "\n"

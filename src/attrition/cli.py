@@ -204,17 +204,24 @@ def show(
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
 ) -> None:
     """Every figure of one report: total, change, announced change, agreeing sources."""
-    from attrition.report import report
+    from attrition.report import age, report
 
     with _reader() as reader:
         doc = report(reader, _day(day, reader))
+        old = age(date.fromisoformat(doc["date"])) if day.strip().lower() == "latest" else None
+    if old:
+        doc["stale"] = {k: v for k, v in old.items() if k != "uk"}
     if _emit_data(format, doc,
                   [{k: v for k, v in f.items() if k != "dissent"} for f in doc["figures"]]):
         return
     from rich.table import Table
 
-    table = Table(title=f"Report of {doc['date']} (losses of {doc['covers']})",
-                  caption=f"{doc['publisher']}\n{doc['address'] or ''}\n{doc['caveat']}")
+    title = (f"Report of {doc['date']} (the first report: the total since the invasion began "
+             f"on {doc['covers']})" if doc.get("first_report")
+             else f"Report of {doc['date']} (losses of {doc['covers']})")
+    table = Table(title=title,
+                  caption=f"{doc['publisher']}\n{doc['address'] or ''}\n{doc['caveat']}"
+                  + (f"\n[yellow]{old['en']}[/yellow]" if old else ""))
     for col, justify in (("category", "left"), ("total", "right"), ("change", "right"),
                          ("announced", "right"), ("sources", "left")):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
@@ -223,8 +230,9 @@ def show(
         if f["announced_change"] is not None and f["announced_change"] != f["change"]:
             announced = f"[yellow]{announced}[/yellow]"
         label = f["label"] + (f" ({f['qualifier']})" if f["qualifier"] else "")
-        srcs = ", ".join(f["sources"]) + ("" if not f["dissent"] else
-                                          f" [dim](≠ {', '.join(f['dissent'])})[/dim]")
+        srcs = ", ".join(f["sources"]) + (" [yellow](one source)[/yellow]"
+                                          if f["single_witness"] else "") + (
+            "" if not f["dissent"] else f" [dim](≠ {', '.join(f['dissent'])})[/dim]")
         table.add_row(label, f"{f['total']:,}", _fmt_change(f["change"]), announced, srcs)
     _print_table(_console(), table)
 
@@ -247,9 +255,11 @@ def series(
         lo, hi = _range(start, end, reader)
         if category in categories.BY_ID and not categories.CONTINUES.get(category):
             rows = reader.series(category, lo, hi)
+            marks = _series_marks(category, reader) if daily else {}
             out = [{"date": r.report_date.isoformat(), "covers": r.covers.isoformat(),
                     "category": r.category,
-                    **({"change": r.change, "announced_change": r.announced_change} if daily
+                    **({"change": r.change, "announced_change": r.announced_change,
+                        "note": marks.get(r.report_date, "")} if daily
                        else {"total": r.total}),
                     "sources": list(r.sources)} for r in rows]
         else:  # an aggregate, or a category that carries on merged ones: the analysis series
@@ -262,12 +272,15 @@ def series(
     else:
         from rich.table import Table
 
-        table = Table(title=f"{category} ({'daily change' if daily else 'total'})")
-        for col in ("date", "value", "sources"):
+        title = (categories.BY_ID[category].en if category in categories.BY_ID
+                 else aggs[category].en)
+        table = Table(title=f"{title} ({'daily change' if daily else 'total'})")
+        for col in ("date", "value", *(("note",) if daily else ()), "sources"):
             table.add_column(col)
         for r in out:
             v = r.get("change") if daily else r.get("total")
             table.add_row(r["date"], "" if v is None else f"{v:,}",
+                          *((r["note"],) if daily else ()),
                           ", ".join(r.get("sources") or r.get("components") or ()))
         _print_table(_console(), table)
 
@@ -275,7 +288,7 @@ def series(
 def _built_series(reader: Any, name: str, lo: date | None, hi: date | None, daily: bool
                   ) -> list[dict[str, Any]]:
     """Rows of an aggregate's (or a merged category's) series: the categories summed that
-    day, and why records leave a day out ("correction", "creation")."""
+    day, and (daily) why records leave a day's change out, as `_series_marks` words it."""
     from datetime import timedelta
 
     from attrition.analysis import series as series_mod
@@ -284,9 +297,21 @@ def _built_series(reader: Any, name: str, lo: date | None, hi: date | None, dail
     s = series_mod.build(name, rows, corrections, aggregates=aggs)
     return [{"date": p.day.isoformat(), "covers": (p.day - timedelta(days=1)).isoformat(),
              "category": name,
-             **({"change": p.change, "excluded": p.excluded} if daily
-                else {"total": p.total}),
+             **({"change": p.change,
+                 "note": p.excluded.replace("_", "-") if p.excluded and p.excluded != "creation"
+                 else ""} if daily else {"total": p.total}),
              "components": list(p.components)} for p in s.between(lo, hi)]
+
+
+def _series_marks(category: str, reader: Any) -> dict[date, str]:
+    """Why records skip a report's change: a correction, a stale repeat, a two-day figure
+    (`analysis.series`), so that `series --daily` marks them."""
+    from attrition.analysis import series as ser
+
+    built = ser.build(category, {category: reader.series(category, None, None)},
+                      reader.corrections())
+    return {p.day: p.excluded.replace("_", "-") for p in built.points
+            if p.excluded and p.excluded != "creation"}
 
 
 @app.command()
@@ -357,8 +382,9 @@ def validate(
 
     kind = _pick(kind, KINDS, "--kind")
     with _reader() as reader:
-        findings = run(list(reader.ledger()), reader.observations(), reader.corrections(),
-                       confirmed=reader.confirmed_counts())
+        every = reader.observations(latest_only=False)
+        findings = run(list(reader.ledger()), reader.latest_of(every), reader.corrections(),
+                       confirmed=reader.confirmed_counts(), history=every)
     if kind:
         findings = [f for f in findings if f.kind in kind]
     counts: dict[str, int] = {}
@@ -554,7 +580,7 @@ def _brief_from_daybook(reader: Any, day: date, lang: str) -> dict[str, Any] | N
     if book is None or book.confirmed is None:
         return None
     return briefs.compose(reader.report(day), book.standings, lang=lang, aggregates=aggs,
-                          confirmed=book, breaks=book.breaks)
+                          confirmed=book, breaks=book.breaks, corrections=book.corrections)
 
 
 @app.command()
@@ -595,6 +621,13 @@ def brief(
             if doc is None:
                 doc = _brief_doc(reader, what, week, month, lang.value)
                 cache.put(name, doc)
+    if day.strip().lower() == "latest" and not (week or month):
+        from attrition.report import age
+
+        old = age(date.fromisoformat(doc["date"]))
+        if old:  # never cached: the age changes, the brief does not
+            doc["stale"] = {k: v for k, v in old.items() if k not in ("en", "uk")}
+            doc["text"] = old[lang.value] + "\n\n" + doc["text"]
     if chart is not None and "date" in doc:
         from datetime import timedelta
 
@@ -603,7 +636,7 @@ def brief(
 
         with _reader() as reader:
             rows, corrections, aggs = _analysis_input(reader)
-        name = doc["headline"] or "vehicles"
+        name = doc["headline_category"] or "vehicles"
         d = date.fromisoformat(doc["date"])
         s = series.build(name, rows, corrections, aggregates=aggs)
         charts.draw(s, chart, start=d - timedelta(days=90), end=d, highlight=d)
@@ -680,14 +713,23 @@ def records(
 
     console = _console()
     ranks = ", ".join(f"{k}: {v['rank']} of {v['of']}" for k, v in doc["ranks"].items() if v)
-    then = (f", then {' + '.join(doc['highest_since_components'])}"
-            if doc["highest_since_components"] else "")
-    since = (f"highest since {doc['highest_since']} ({doc['highest_since_value']:,}{then})"
-             if doc["highest_since"] else "no earlier report was higher")
+    then = (f", then {' + '.join(doc['last_higher_components'])}"
+            if doc["last_higher_components"] else "")
+    since = (f"last higher {doc['last_higher']} ({doc['last_higher_value']:,}{then})"
+             if doc["last_higher"] else "no earlier report was higher")
     tie = f"; the same as on {doc['tied_with']}" if doc["tied_with"] else ""
-    change = "" if doc["change"] is None else f"{doc['change']:,}"
-    console.print(f"[bold]{name}[/bold] ({s.definition}) on {d}: change {change}; {ranks}; "
-                  f"{since}{tie}")
+    if not doc["reported"]:
+        line = (f"not in the report of {d}; last reported {doc['last_reported']}"
+                if doc["last_reported"] else f"no figure on or before {d}")
+    elif doc["change"] is None:
+        line = "no change to rank (its first report)"
+    elif doc["no_change"]:
+        line = "change 0: no loss reported, so no rank"
+    else:
+        line = f"change {doc['change']:,}; {ranks}; {since}{tie}"
+        if doc["excluded"]:
+            line = f"change {doc['change']:,} ({doc['excluded']}: records skip it)"
+    console.print(f"[bold]{s.label}[/bold] ({s.definition}) on {d}: {line}")
     table = Table(title=f"Top {top} days, {start} to {d}")
     table.add_column("report date")
     table.add_column("change", justify="right")
@@ -772,8 +814,9 @@ def summary(
     for col in ("category", "sum", "reports", "mean/day", "previous", "top day"):
         table.add_column(col, justify="left" if col == "category" else "right")
     for f in doc["facts"]:
-        table.add_row(f["category"] + (f" = {f['definition']}" if f["definition"] else ""),
-                      f"{f['change']:,}", str(f["reports"]), f"{f['mean']}",
+        table.add_row(f["label"][:1].upper() + f["label"][1:]
+                      + (" (sum)" if f["definition"] else ""),
+                      f"{f['change']:,}", f"{f['reports']} of {f['days']}", f"{f['mean']}",
                       "" if f["previous"] is None else f"{f['previous']:,}",
                       # a month without a loss has no top day, only a first day of 0
                       f"{f['max_day']} ({f['max_value']:,})" if f["max_value"] else "")

@@ -39,12 +39,12 @@ try:  # as in cache.py: hashlib's import starts OpenSSL
 except ImportError:  # pragma: no cover
     from hashlib import blake2b
 
-VERSION = "3"
+VERSION = "5"
 """Bump when what a standing or a confirmed line means changes (windows, what counts, the
 line's fields): a daybook of another version is ignored until the next ingest rewrites it."""
 SERIES: tuple[str, ...] = (*categories.IDS, *(a.id for a in categories.BUILTIN_AGGREGATES))
 _BASES = ("difference", "announced")
-_EXCLUDED = (None, "creation", "correction")
+_EXCLUDED = (None, "creation", "correction", "two_day", "stale")
 _COMPACT = json.JSONEncoder(separators=(",", ":"))  # one encoder: dumps() makes one per call
 _BUNDLED_CROSSWALK = Path(__file__).resolve().parent / "data" / "crosswalk.toml"
 
@@ -61,11 +61,15 @@ def crosswalk_stamp() -> str:
 
 def encode(day: Mapping[str, Standing]) -> str:
     """One report date's standings as compact JSON: name -> [change, total, basis, excluded,
-    ranks..., highest since, its value, tied with]."""
+    ranks..., highest since, its value, tied with, skipped, its value, why, mean of the
+    reports before]."""
     return _COMPACT.encode({
         name: [s.change, s.total, _BASES.index(s.basis), _EXCLUDED.index(s.excluded),
                *s.ranks, s.highest_since.isoformat() if s.highest_since else None,
-               s.highest_since_value, s.tied_with.isoformat() if s.tied_with else None]
+               s.highest_since_value, s.tied_with.isoformat() if s.tied_with else None,
+               s.skipped.isoformat() if s.skipped else None, s.skipped_value,
+               _EXCLUDED.index(s.skipped_reason),
+               s.recent_mean]
         for name, s in sorted(day.items())})
 
 
@@ -74,7 +78,9 @@ def decode(text: str) -> dict[str, Standing]:
     doc: dict[str, list[Any]] = json.loads(text)
     return {name: Standing(v[0], v[1], _BASES[v[2]], _EXCLUDED[v[3]], tuple(v[4:4 + n]),
                            date.fromisoformat(v[4 + n]) if v[4 + n] else None, v[5 + n],
-                           date.fromisoformat(v[6 + n]) if v[6 + n] else None)
+                           date.fromisoformat(v[6 + n]) if v[6 + n] else None,
+                           date.fromisoformat(v[7 + n]) if v[7 + n] else None, v[8 + n],
+                           _EXCLUDED[v[9 + n]], v[10 + n])
             for name, v in doc.items()}
 
 
@@ -142,10 +148,14 @@ class Day:
 
     def __init__(self, standings: dict[str, Standing],
                  confirmed: dict[str, dict[str, Any]] | None,
-                 breaks: dict[str, list[Break]] | None = None) -> None:
+                 breaks: dict[str, list[Break]] | None = None,
+                 corrections: list[tuple[str, date, str, int]] | None = None) -> None:
         self.standings = standings
         self.confirmed = confirmed
         self.breaks = breaks or {}
+        self.corrections = corrections or []
+        """The sources' corrections listed for the day (the brief says how much of a change
+        corrects earlier reports)."""
 
     def beside(self, category: str, day: date) -> dict[str, Any] | None:
         """As `compare.ConfirmedContext.beside` for the daybook's date."""
@@ -163,7 +173,8 @@ def lookup(reader: Reader, day: date) -> Day | None:
         lines = None
         if meta.get("crosswalk") == crosswalk_stamp():
             lines = json.loads(confirmed) if confirmed else {}
-        return Day(decode(standings), lines, _breaks(breaks))
+        fixed = [c for c in reader.corrections() if c[1] == day]  # ~100 rows in all
+        return Day(decode(standings), lines, _breaks(breaks), fixed)
     except (ValueError, LookupError, TypeError):  # a damaged row: the ledger still answers
         return None
 

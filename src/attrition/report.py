@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from attrition import categories
@@ -12,6 +12,28 @@ from attrition.store.read import LedgerRow, Reader
 PUBLISHER = "General Staff of the Armed Forces of Ukraine (via the Ministry of Defence)"
 CAVEAT = ("Official Ukrainian claims, not independently verified; personnel counts killed "
           "and wounded.")
+
+
+STALE_AFTER_HOURS = 36
+"""A "latest" report older than this says so: a new one comes every morning."""
+
+
+def age(day: date, now: datetime | None = None) -> dict[str, Any] | None:
+    """How old the report of `day` is, when it is older than `STALE_AFTER_HOURS` (reports
+    come out in the Kyiv morning, about 06:00 UTC), with how to refresh; None when fresh."""
+    now = now or datetime.now(UTC)
+    published = datetime(day.year, day.month, day.day, 6, tzinfo=UTC)
+    hours = (now - published).total_seconds() / 3600
+    if hours <= STALE_AFTER_HOURS:
+        return None
+    days = int(hours // 24)
+    return {"age_days": days, "as_of": now.date().isoformat(), "refresh": "attrition update",
+            "en": f"This is the latest report in the ledger, and it is {days} days old (on "
+                  f"{now.date().isoformat()}): newer reports are not loaded. Run `attrition "
+                  f"update` to fetch them.",
+            "uk": f"Це останнє зведення в базі, і йому {days} дн. (станом на "
+                  f"{now.date().isoformat()}): новіших зведень не завантажено. Щоб їх "
+                  f"отримати, виконайте `attrition update`."}
 
 
 def figure(row: LedgerRow) -> dict[str, Any]:
@@ -24,6 +46,7 @@ def figure(row: LedgerRow) -> dict[str, Any]:
         "announced_change": row.announced_change,
         "qualifier": row.qualifier,
         "sources": list(row.sources),
+        "single_witness": len(row.sources) == 1,
         "method": row.method,
         "dissent": row.dissent,
         "address": row.address,
@@ -42,9 +65,14 @@ def report(reader: Reader, day: date) -> dict[str, Any]:
 def document(rows: list[LedgerRow], day: date) -> dict[str, Any]:
     """The report document from its ledger rows."""
     address = next((r.address for r in rows if r.address), None)
+    # the first report (24 February 2022) is the total since the invasion began that day: no
+    # change, and no day before it to cover
+    first = bool(rows) and all(r.change is None for r in rows) and \
+        day <= categories.WAR_START + timedelta(days=1)
     return {
         "date": day.isoformat(),
-        "covers": (day - timedelta(days=1)).isoformat(),
+        "covers": (categories.WAR_START if first else day - timedelta(days=1)).isoformat(),
+        "first_report": first,
         "publisher": PUBLISHER,
         "address": address,
         "figures": [figure(r) for r in rows],

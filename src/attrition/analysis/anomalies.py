@@ -54,11 +54,14 @@ def outliers(series: Series, window: int = 30, threshold: float = 5.0,
     return out
 
 
-def breaks(series: Series, window: int = 60, factor: float = 2.5, floor: float = 10.0
-           ) -> list[Break]:
+def breaks(series: Series, window: int = 60, factor: float = 1.8, floor: float = 10.0,
+           from_none: float = 3.0) -> list[Break]:
     """Days where the median change of the next `window` days is at least `factor` times
-    that of the previous `window` days (or a `factor`-th of it); one per shift. The two
-    windows slide along as sorted lists (the daybook asks this of every series)."""
+    that of the previous `window` days (or a `factor`-th of it), both medians `floor` or
+    more; or where a median of 0 becomes `from_none` or more (special equipment: none on
+    most days of 2025, 3 a day from April 2026). One per shift. Found in every series: the
+    UAV counts of 2026, and the rises of vehicles and artillery. The two windows slide along
+    as sorted lists (the daybook asks this of every series)."""
     pts = [p for p in series.points if counts(p)]
     values = [p.change or 0 for p in pts]
     out: list[Break] = []
@@ -76,10 +79,10 @@ def breaks(series: Series, window: int = 60, factor: float = 2.5, floor: float =
             continue
         b, a = _median(before), _median(after)
         lo, hi = sorted((b, a))
-        if lo < floor:
-            continue  # small counts swing by ratios that mean nothing
-        if hi / lo >= factor:
+        if lo == 0 and hi >= from_none:
             out.append(Break(day, b, a))
+        elif lo >= floor and hi / lo >= factor:  # small counts swing by ratios that mean
+            out.append(Break(day, b, a))  # nothing
     return out
 
 

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:  # the brief reads stored standings and needs no series at all
     from attrition.analysis.series import Point, Series
 
+RECENT = 7
+"""Reports before a day whose mean change a brief sets the day against."""
 WINDOWS: tuple[int | None, ...] = (7, 30, 90, 365, None)
 """Days looked back for ranks; None is the whole war."""
 
@@ -106,6 +108,42 @@ class Standing(NamedTuple):
     highest_since_value: int | None
     tied_with: date | None = None
     """The last earlier report with the same change, when no larger one came after it."""
+    skipped: date | None = None
+    """The last report after `highest_since` whose larger change records skip (a correction
+    or a two-day figure): "the most since X, not counting the correction of Y"."""
+    skipped_value: int | None = None
+    skipped_reason: str | None = None
+    """Why records skip it: "correction" or "two_day" (`series.Point.excluded`)."""
+    recent_mean: float | None = None
+    """The mean change per report over the `RECENT` reports before: the difference of
+    their totals (corrections included, as the totals have them), divided by `RECENT`; None
+    where one of those reports is missing."""
+
+
+def recent_mean(series: Series, day: date) -> float | None:
+    i = series.index(day)
+    if i is None or i < RECENT + 1:
+        return None
+    a, b = series.points[i - RECENT - 1], series.points[i - 1]
+    if (day - a.day).days != RECENT + 1 or (day - b.day).days != 1 or a.total is None \
+            or b.total is None:
+        return None
+    return (b.total - a.total) / RECENT
+
+
+def skipped(series: Series, day: date) -> Point | None:
+    """The last earlier report that records skip (`counts` is false) with a larger change
+    than `day`'s, after the last larger report that counts."""
+    p, hs = series.at(day), highest_since(series, day)
+    i = series.index(day)
+    if p is None or i is None or not counts(p) or p.change is None:
+        return None
+    for q in reversed(series.points[:i]):
+        if hs is not None and q.day <= hs.day:
+            return None
+        if not counts(q) and q.change is not None and q.change > p.change:
+            return q
+    return None
 
 
 def standing(series: Series, day: date) -> Standing | None:
@@ -115,9 +153,12 @@ def standing(series: Series, day: date) -> Standing | None:
         return None
     rec = record(series, day)
     tie = tied_with(series, day)
+    skip = skipped(series, day)
     return Standing(p.change, p.total, p.basis, p.excluded,
                     tuple(r.rank if r else None for r in rec.ranks.values()),
-                    rec.highest_since, rec.highest_since_value, tie.day if tie else None)
+                    rec.highest_since, rec.highest_since_value, tie.day if tie else None,
+                    skip.day if skip else None, skip.change if skip else None,
+                    skip.excluded if skip else None, recent_mean(series, day))
 
 
 def standings(series: Series) -> list[tuple[date, Standing]]:
@@ -133,18 +174,37 @@ def standings(series: Series) -> list[tuple[date, Standing]]:
     level = _previous(values, strictly=False)
     mine = {p.day: i for i, p in enumerate(counted)}
     uncounted = (None,) * len(WINDOWS)
+    skippable = [p for p in series.points if not counts(p) and p.change is not None]
+    skip_days = [p.day for p in skippable]
     out: list[tuple[date, Standing]] = []
-    for p in series.points:
+    pts = series.points
+    for n, p in enumerate(pts):
         i = mine.get(p.day)
+        mean = None
+        if n >= RECENT + 1:
+            a, b = pts[n - RECENT - 1], pts[n - 1]
+            if (p.day - a.day).days == RECENT + 1 and (p.day - b.day).days == 1 and \
+                    a.total is not None and b.total is not None:
+                mean = (b.total - a.total) / RECENT
         if i is None:
             out.append((p.day, Standing(p.change, p.total, p.basis, p.excluded, uncounted,
-                                        None, None)))
+                                        None, None, recent_mean=mean)))
         else:
             j, k = since[i], level[i]
             tie = counted[k].day if k is not None and values[k] == values[i] else None
+            hs = None if j is None else counted[j].day
+            skip = None
+            for q in reversed(skippable[:bisect_left(skip_days, p.day)]):  # a few per series
+                if hs is not None and q.day <= hs:
+                    break
+                if q.change is not None and q.change > values[i]:
+                    skip = q
+                    break
             out.append((p.day, Standing(p.change, p.total, p.basis, p.excluded, ranks[i],
-                                        None if j is None else counted[j].day,
-                                        None if j is None else values[j], tie)))
+                                        hs, None if j is None else values[j], tie,
+                                        None if skip is None else skip.day,
+                                        None if skip is None else skip.change,
+                                        None if skip is None else skip.excluded, mean)))
     return out
 
 
@@ -184,27 +244,43 @@ def _previous(values: list[int], *, strictly: bool) -> list[int | None]:
 
 def describe(series: Series, day: date, window: int = 30, n: int = 10) -> dict[str, Any]:
     """A day's record as a document (the `records` command and the API): ranks with their
-    pools and ties, the last larger day (and what it counted, where that differs: a
+    pools and ties, the last higher report (and what it counted, where that differs: a
     category's predecessors before a merge), the day it ties with, the top `n` days of the
-    `window` days to `day`, and the days records skipped there."""
+    `window` days to `day`, and the days records skipped there. A day with no change ranks
+    nowhere ("rank 1" of a month of zeros says nothing); a day the series has no point on
+    says when it was last reported."""
     r = record(series, day)
+    p = series.at(day)
     hs = series.at(r.highest_since) if r.highest_since else None
     tie = tied_with(series, day)
+    skip = skipped(series, day)
     start = day - timedelta(days=window - 1)
+    earlier = series.between(None, day)
+    no_change = p is not None and p.change == 0
+    last = r.highest_since.isoformat() if r.highest_since else None
+    comps = list(hs.components) if hs and not series.is_aggregate \
+        and hs.components != (series.name,) else None
     return {
         "name": series.name, "definition": series.definition, "date": day.isoformat(),
+        "reported": p is not None,
+        "last_reported": earlier[-1].day.isoformat() if earlier else None,
         "change": r.change, "basis": r.basis, "excluded": r.excluded,
-        "ranks": {k: (None if v is None else {"rank": v.rank, "of": v.of, "ties": v.ties})
+        "no_change": no_change,
+        "ranks": {k: (None if v is None or no_change else
+                      {"rank": v.rank, "of": v.of, "ties": v.ties})
                   for k, v in r.ranks.items()},
-        "highest_since": r.highest_since.isoformat() if r.highest_since else None,
-        "highest_since_value": r.highest_since_value,
-        "highest_since_components": list(hs.components) if hs and not series.is_aggregate
-        and hs.components != (series.name,) else None,
+        "last_higher": last, "last_higher_value": r.highest_since_value,
+        "last_higher_components": comps,
+        # the old names, kept as aliases for one release
+        "highest_since": last, "highest_since_value": r.highest_since_value,
+        "highest_since_components": comps,
         "tied_with": tie.day.isoformat() if tie else None,
-        "top": [{"date": p.day.isoformat(), "change": p.change}
-                for p in top(series, start, day, n)],
-        "excluded_days": [{"date": p.day.isoformat(), "change": p.change,
-                           "reason": p.excluded} for p in excluded(series, start, day)],
+        "skipped": ({"date": skip.day.isoformat(), "change": skip.change,
+                     "reason": skip.excluded} if skip else None),
+        "top": [{"date": q.day.isoformat(), "change": q.change}
+                for q in top(series, start, day, n)],
+        "excluded_days": [{"date": q.day.isoformat(), "change": q.change,
+                           "reason": q.excluded} for q in excluded(series, start, day)],
     }
 
 

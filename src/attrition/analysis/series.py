@@ -2,8 +2,10 @@
 
 A point's `change` is, by default, the difference of totals (the one that adds up); with
 basis "announced" it is the bulletin's "(+N)" where a source carries one. Points that records
-must not count are marked: a category's first report ("creation") and days on which a
-component was corrected or fell ("correction").
+must not count are marked: a category's first report ("creation"), days on which a
+component was corrected or fell ("correction"), a total that repeats the previous report's
+where a zero is not credible ("stale": the sources copied the day before), and the report
+after such a repeat, whose change holds two days of losses ("two_day").
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ class Point(NamedTuple):
     """Which change this is: "difference" of totals or "announced" (+N)."""
     excluded: str | None = None
     """Why records skip this point: "creation" (a category's first report, with no change to
-    count) or "correction" (a listed correction or a fall); None when they count it."""
+    count), "correction" (a listed correction or a fall), "stale" (a repeat of the previous
+    total) or "two_day" (the change after a stale repeat); None when they count it."""
     components: tuple[str, ...] = ()
 
 
@@ -91,10 +94,36 @@ _point = partial(tuple.__new__, Point)
 from ~1,600 rows on every brief, and this halves the cost."""
 
 
+STALE_MIN_MEDIAN = 20
+"""A zero change is a stale repeat when the previous `STALE_LOOKBACK` changes had no zero
+and a median of at least this: at 20 a day, a day without a single loss is not credible."""
+STALE_LOOKBACK = 30
+EXCLUSIONS = ("creation", "correction", "two_day", "stale")
+"""Why a point does not count, strongest first (a sum takes its parts' strongest)."""
+
+
+def stale_repeats(changes: Sequence[int | None]) -> list[int]:
+    """The indices of the zero changes that repeat the previous total where a zero is not
+    credible (see `STALE_MIN_MEDIAN`): the sources copied the report before, and the next
+    report's change holds two days. Each category of the real history is scanned."""
+    import statistics
+
+    out = []
+    for i, c in enumerate(changes):
+        if c != 0:
+            continue
+        prev = [x for x in changes[max(0, i - STALE_LOOKBACK): i] if x is not None][
+            -STALE_LOOKBACK:]
+        if len(prev) >= 7 and min(prev) > 0 and statistics.median(prev) >= STALE_MIN_MEDIAN:
+            out.append(i)
+    return out
+
+
 def _cat_points(rows: Sequence[Row], corrected: set[date], basis: str) -> list[Point]:
     out = []
     ordered = rows if all(a.report_date < b.report_date for a, b in pairwise(rows)) \
         else sorted(rows, key=lambda r: r.report_date)
+    stale = set(stale_repeats([r.change for r in ordered]))
     for i, r in enumerate(ordered):
         change, used = r.change, DIFFERENCE
         if basis == ANNOUNCED and r.announced_change is not None:
@@ -104,6 +133,10 @@ def _cat_points(rows: Sequence[Row], corrected: set[date], basis: str) -> list[P
             excluded = "creation"
         elif r.report_date in corrected or (r.change is not None and r.change < 0):
             excluded = "correction"
+        elif i in stale:
+            excluded = "stale"
+        elif i - 1 in stale:
+            excluded = "two_day"
         out.append(_point((r.report_date, change, r.total, used, excluded, (r.category,))))
     return out
 
@@ -168,6 +201,6 @@ def _sum(day: date, comps: tuple[str, ...], per_cat: Mapping[str, Mapping[date, 
     reasons = {p.excluded for p in present if p.excluded}
     if len(present) < len(comps) or None in changes:
         reasons.add("creation")
-    excluded = "creation" if "creation" in reasons else ("correction" if reasons else None)
+    excluded = next((r for r in EXCLUSIONS if r in reasons), None)
     used = ANNOUNCED if any(p.basis == ANNOUNCED for p in present) else DIFFERENCE
     return Point(day, change, total, used, excluded, comps)

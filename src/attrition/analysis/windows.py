@@ -1,13 +1,17 @@
-"""Windows over a series: N-day sums and means, ISO weeks, calendar months, week on week."""
+"""Windows over a series: N-day sums and means, ISO weeks, calendar months, week on week.
+
+Which reports a week or a month holds is `attrition.periods`' business (report D covers day
+D−1); here they are summed.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from attrition import periods
 from attrition.analysis.series import Series
-from attrition.errors import DateError
+from attrition.periods import Period
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,8 @@ class Window:
     reports: int
     """How many reports carry a change in the window."""
     expected: int
-    """Days in the window: fewer reports than days means gaps."""
+    """Reports the window holds when none is missing: fewer reports means gaps (or a period
+    not over yet)."""
 
     @property
     def mean(self) -> float | None:
@@ -30,9 +35,22 @@ class Window:
 
 
 def span(series: Series, start: date, end: date, name: str = "") -> Window:
-    pts = [p for p in series.between(start, end) if p.change is not None]
-    return Window(name or f"{start}..{end}", start, end, sum(p.change or 0 for p in pts),
-                  len(pts), (end - start).days + 1)
+    """The reports `start .. end` (report dates). The first report of the war has no change
+    but holds the losses since the invasion began: its total counts as its change."""
+    pts = series.between(start, end)
+    total, n = 0, 0
+    for p in pts:
+        if p.change is not None:
+            total, n = total + p.change, n + 1
+        elif p.day <= periods.FIRST_REPORT + timedelta(days=6) and p.total is not None and \
+                series.points and series.points[0] is p and p.excluded == "creation":
+            total, n = total + p.total, n + 1  # counted from the invasion's first week
+    return Window(name or f"{start}..{end}", start, end, total, n, (end - start).days + 1)
+
+
+def of(series: Series, period: Period) -> Window:
+    """The reports a period holds (`periods`)."""
+    return span(series, period.first, period.last, period.name)
 
 
 def last_days(series: Series, end: date, days: int) -> Window:
@@ -40,35 +58,23 @@ def last_days(series: Series, end: date, days: int) -> Window:
 
 
 def parse_week(text: str) -> tuple[date, date]:
-    """`2024-W46` -> (Monday, Sunday) of that ISO week."""
-    m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", text.strip(), re.I)
-    if not m:
-        raise DateError(f"not an ISO week: {text!r} (use YYYY-Www, e.g. 2024-W46)")
-    try:
-        monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-    except ValueError:
-        raise DateError(f"no such ISO week: {text!r}") from None
-    return monday, monday + timedelta(days=6)
+    """`2024-W46` -> the first and last report of that ISO week's losses."""
+    p = periods.of_week(text)
+    return p.first, p.last
 
 
 def parse_month(text: str) -> tuple[date, date]:
-    """`2024-11` -> (first, last day of the month)."""
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
-    if not m or not 1 <= int(m[2]) <= 12:
-        raise DateError(f"not a month: {text!r} (use YYYY-MM)")
-    first = date(int(m[1]), int(m[2]), 1)
-    nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return first, nxt - timedelta(days=1)
+    """`2024-11` -> the first and last report of that month's losses (2nd .. 1st)."""
+    p = periods.of_month(text)
+    return p.first, p.last
 
 
 def week(series: Series, text: str) -> Window:
-    start, end = parse_week(text)
-    return span(series, start, end, text.upper())
+    return of(series, periods.of_week(text))
 
 
 def month(series: Series, text: str) -> Window:
-    start, end = parse_month(text)
-    return span(series, start, end, text)
+    return of(series, periods.of_month(text))
 
 
 @dataclass(frozen=True)

@@ -239,7 +239,7 @@ async def dashboard(request: Request) -> Response:
         cards, doc = _cards(d, day, lang)
         before, after = _neighbours(d, day)
         return _page(request, "index.html", d, day=day, covers=day - timedelta(days=1),
-                     cards=cards, brief=doc, headline=doc["headline"] or "vehicles",
+                     cards=cards, brief=doc, headline=doc["headline_category"] or "vehicles",
                      before=before, after=after, first=d.first, latest=d.latest)
 
     return _html(request, make)
