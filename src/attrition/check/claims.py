@@ -956,6 +956,9 @@ _IN_YEAR = re.compile(
 """A calendar year named as the period of a figure (rule period.calendar_year); "2022 and
 2023" is two years, not one."""
 YEAR_NOTE = "the losses of the year"
+_YEAR_OF_EVENT = re.compile(r"\b(?:since|invasion|invaded|began|begun|started|launched|start|"
+                            r"beginning|вторгнення|вторжения|почал\w*|начал\w*)\b[^,.;]*\Z")
+""""the invasion in 2022", "since it began in 2022": the year of an event, not a period."""
 
 
 def latest_weekday(day: date, weekday: int) -> date:
@@ -1031,7 +1034,9 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     """Report dates the sentence states for a figure at `pos`, or None (the article's)."""
     low = s.lower()
     y = None if measure == "change" else min(
-        _IN_YEAR.finditer(low), key=lambda m: abs(m.start() - pos), default=None)
+        (m for m in _IN_YEAR.finditer(low)
+         if not _YEAR_OF_EVENT.search(low, max(0, m.start() - 40), m.start())),
+        key=lambda m: abs(m.start() - pos), default=None)
     if y is not None and int(y.group(1)) <= day.year and all(
             abs(m.start() - pos) > abs(y.start() - pos)
             for m in _MONTH_YEAR.finditer(low)):  # the nearer names it
