@@ -165,3 +165,32 @@ def test_a_stated_precision_is_allowed_whole(ledger: LedgerView) -> None:
     found = claims(ledger, "За минулу добу ворог втратив ще півтори тисячі окупантів.",
                    "2024-11-23")
     assert [c["verdict"] for c in found] == ["rounded"], [c["why"] for c in found]
+
+
+@pytest.mark.parametrize(("text", "day", "verdict"), [
+    # a count of one part of the personnel figure is not the General Staff's (it counts
+    # killed and wounded together); a day's figure called "killed" is the press's shorthand
+    ("Western officials estimate that 13,000 Russian soldiers have died since the invasion.",
+     "2022-12-12", "unverifiable"),
+    ("More than 284,000 Russian troops have been wounded since February 2022.", "2024-02-01",
+     "unverifiable"),
+    ("Russia lost 970 soldiers killed over the past day, the General Staff said.",
+     "2023-02-24", "supported"),
+    ("Russia lost 990 soldiers killed over the past day, the General Staff said.",
+     "2023-02-24", "contradicted"),
+])
+def test_a_part_of_the_personnel_figure(ledger: LedgerView, text: str, day: str,
+                                        verdict: str) -> None:
+    found = claims(ledger, text, day)
+    assert [c["verdict"] for c in found] == [verdict], [c["why"] for c in found]
+
+
+def test_a_calendar_year_is_its_reports(ledger: LedgerView) -> None:
+    # 2024: the reports of 2 January 2024 to 1 January 2025 (3,689 tanks)
+    found = claims(ledger, "In 2024, Ukraine's forces destroyed 3,689 Russian tanks.",
+                   "2025-01-03")
+    assert (found[0]["verdict"], found[0]["period"]) == (
+        "supported", {"from": "2024-01-02", "to": "2025-01-01"}), found[0]["why"]
+    found = claims(ledger, "За 2024 рік Сили оборони знищили 3689 ворожих танків.",
+                   "2025-01-03")
+    assert found[0]["verdict"] == "supported", found[0]["why"]

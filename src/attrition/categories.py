@@ -426,10 +426,11 @@ def aggregates(config: dict[str, object] | None = None) -> dict[str, Aggregate]:
 
 def config_path() -> Path:
     """ATTRITION_CONFIG, else `attrition/config.toml` in the user config folder."""
-    import os
     from pathlib import Path
 
-    path_env = os.environ.get("ATTRITION_CONFIG")
+    from attrition import settings
+
+    path_env = settings.current().config
     if path_env:
         return Path(path_env)
     from platformdirs import user_config_dir

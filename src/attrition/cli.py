@@ -280,7 +280,7 @@ def series(
         for r in out:
             v = r.get("change") if daily else r.get("total")
             table.add_row(r["date"], "" if v is None else f"{v:,}",
-                          *((r["note"],) if daily else ()),
+                          *((r.get("note") or r.get("excluded") or "",) if daily else ()),
                           ", ".join(r.get("sources") or r.get("components") or ()))
         _print_table(_console(), table)
 
@@ -323,51 +323,34 @@ def ingest(
         "--date", help="Report date of a bulletin without one in its text or name.")] = None,
 ) -> None:
     """Add files to the ledger (format detected). All or nothing: one bad file, no change."""
-    from rich.progress import Progress
-
-    from attrition import ingest as ing
-    from attrition.dates import parse_day
-    from attrition.store.db import Store
-
-    files = ing.expand(paths)
-    report_date = parse_day(day) if day else None
-    batches = []
-    with Progress(transient=True, console=_console()) as progress:
-        task = progress.add_task("reading", total=len(files))
-        for f in files:
-            batches.append(ing.read_path(f, format, report_date))
-            progress.advance(task)
-    from attrition.bootstrap import ensure_loaded
-    from attrition.model import Batch
-
-    ensure_loaded(_state["db"], notice=_err)
-    official = [b for b in batches if isinstance(b, Batch)]
-    confirmed = [b for b in batches if not isinstance(b, Batch)]
-    with Store(_state["db"]) as store:
-        if official:
-            result = store.ingest(official, input=", ".join(str(p) for p in paths))
-            print(f"{len(official)} file(s): {result.observations:,} figures, "
-                  f"{result.new:,} new, {result.revised:,} revised, "
-                  f"{result.unchanged:,} unchanged; {result.cells:,} ledger cells re-resolved")
-        if confirmed:
-            got = store.ingest_confirmed(confirmed, input=", ".join(str(p) for p in paths))
-            print(f"{len(confirmed)} confirmed-loss file(s): {got.counts_new:,} new counts, "
-                  f"{got.counts_revised:,} revised; {got.items_new:,} new items, "
-                  f"{got.items_changed:,} changed")
-        _refresh_daybook(store)
-
-
-def _refresh_daybook(store: Any) -> None:
-    """Briefs read the daybook; after an ingest it is recomputed (about a second), so that
-    the next brief reads three rows instead of analysing the whole ledger."""
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
-    from attrition import daybook
+    from attrition import service
+    from attrition.bootstrap import ensure_loaded
+    from attrition.dates import parse_day
 
+    report_date = parse_day(day) if day else None
+    ensure_loaded(_state["db"], notice=_err)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
                   console=_console()) as progress:
-        progress.add_task("updating the daybook of records", total=None)
-        daybook.refresh(store)
+        task = progress.add_task("reading", total=None)
+        result = service.ingest_files(
+            _state["db"], paths, format, report_date,
+            on_file=lambda n, of: progress.update(task, completed=n, total=of),
+            on_refresh=lambda: progress.update(
+                task, description="updating the daybook of records"))
+    _print_ingested(result)
+
+
+def _print_ingested(result: Any, verb: str = "file(s)") -> None:
+    if result.figures is not None:
+        print(f"{result.files} {verb}: {result.figures:,} figures, {result.new:,} new, "
+              f"{result.revised:,} revised, {result.unchanged:,} unchanged; "
+              f"{result.cells:,} ledger cells re-resolved")
+    if result.counts_new is not None:
+        print(f"{result.confirmed_files} confirmed-loss {verb}: {result.counts_new:,} new "
+              f"counts, {result.counts_revised:,} revised; {result.items_new:,} new items, "
+              f"{result.items_changed:,} changed")
 
 
 @app.command()
@@ -411,19 +394,11 @@ def sources(
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
 ) -> None:
     """What is loaded: each source's date range, size, licence and the newest report's age."""
+    from attrition import service
+
     with _reader() as reader:
-        rows = reader.sources()
-        witnesses = reader.witness_counts()
-        latest = reader.latest_date()
-    age = (date.today() - latest).days if latest else None
-    for r in rows:
-        r["cells_agreeing"] = witnesses.get(r["source"], 0)
-    for name, n in witnesses.items():
-        if not any(r["source"] == name for r in rows):
-            rows.append({"source": name, "title": "vote only (values not stored)",
-                         "cells_agreeing": n})
-    doc = {"latest_report": latest.isoformat() if latest else None, "age_days": age,
-           "sources": rows}
+        doc = service.sources(reader)
+    rows, age = doc["sources"], doc["data_age"]["age_days"]
     if _emit_data(format, doc,
                   rows):
         return
@@ -433,8 +408,8 @@ def sources(
     for col in ("source", "first", "last", "reports", "agrees with", "licence"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["source"], r.get("first", ""), r.get("last", ""),
-                      str(r.get("reports", "")), f"{r['cells_agreeing']:,} cells",
+        table.add_row(r["source"], r["first"] or "", r["last"] or "",
+                      str(r["reports"] or ""), f"{r['cells_agreeing']:,} cells",
                       r.get("licence") or "")
     _print_table(_console(), table)
 
@@ -489,45 +464,32 @@ def update(
 ) -> None:
     """Fetch newer reports (and confirmed losses) from the sources and ingest them."""
     import httpx
+    from rich.progress import Progress, SpinnerColumn, TextColumn
 
-    from attrition import update as upd
-    from attrition.store.db import Store
+    from attrition import service
+    from attrition.bootstrap import ensure_loaded
 
-    with _reader() as reader:
-        latest = reader.latest_date()
-        ws_ids = [int(i.id) for i in reader.confirmed_items("warspotting") if i.id.isdigit()]
-    with httpx.Client(timeout=timeout, follow_redirects=True) as client:
-        fetched = upd.fetch(client, latest)
-        wanted = (*(("oryx",) if confirmed else ()), *(("warspotting",) if warspotting else ()))
-        extra = None
-        if "warspotting" in wanted:  # minutes of paced requests: show them going
-            from rich.progress import Progress
-
-            with Progress(transient=True, console=_console()) as progress:
-                task = progress.add_task("WarSpotting records", total=None)
-                extra = upd.fetch_confirmed(
-                    client, max(ws_ids, default=0), sources=wanted,
-                    on_page=lambda n: progress.update(task, completed=n))
-        elif wanted:
-            extra = upd.fetch_confirmed(client, sources=wanted)
-    if extra is not None:
-        fetched.confirmed, fetched.failures = extra.confirmed, fetched.failures + extra.failures
-    if not fetched.batches and not fetched.confirmed:
-        _err(f"attrition: offline or no source reachable; nothing changed ({fetched.failures[0]})"
-             if fetched.failures else "attrition: nothing fetched; nothing changed")
+    ensure_loaded(_state["db"], notice=_err)
+    with httpx.Client(timeout=timeout, follow_redirects=True) as client, \
+            Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
+                     console=_console()) as progress:
+        # WarSpotting is minutes of paced requests: show them going
+        task = progress.add_task("fetching", total=None)
+        result = service.update(
+            _state["db"], client, confirmed=confirmed, warspotting=warspotting,
+            on_page=lambda n: progress.update(task, description=f"WarSpotting records: {n}"))
+    if result.figures is None and result.counts_new is None:
+        _err(f"attrition: offline or no source reachable; nothing changed ({result.failures[0]})"
+             if result.failures else "attrition: nothing fetched; nothing changed")
         return
-    for failure in fetched.failures:
+    for failure in result.failures:
         _err(f"attrition: skipped: {failure}")
-    with Store(_state["db"]) as store:
-        if fetched.batches:
-            result = store.ingest(fetched.batches, input="update")
-            print(f"fetched {result.observations:,} figures: {result.new:,} new, "
-                  f"{result.revised:,} revised")
-        if fetched.confirmed:
-            got = store.ingest_confirmed(fetched.confirmed, input="update")
-            print(f"confirmed losses: {got.counts_new:,} new counts, {got.items_new:,} new "
-                  f"items")
-        _refresh_daybook(store)
+    if result.figures is not None:
+        print(f"fetched {result.figures:,} figures: {result.new:,} new, "
+              f"{result.revised:,} revised")
+    if result.counts_new is not None:
+        print(f"confirmed losses: {result.counts_new:,} new counts, {result.items_new:,} new "
+              f"items")
 
 
 class BriefFormat(StrEnum):
@@ -548,41 +510,6 @@ def _analysis_input(reader: Any) -> tuple[dict[str, Any], list[Any], dict[str, A
         categories.load_config())
 
 
-def _brief_doc(reader: Any, what: str, week: str | None, month: str | None,
-               lang: str) -> dict[str, Any]:
-    from attrition import brief as briefs
-
-    rows, corrections, aggs = _analysis_input(reader)
-    if week or month:
-        return briefs.period(rows, corrections, week=week, month=month, lang=lang,
-                             aggregates=aggs)
-    from attrition import crosswalk
-    from attrition.compare import ConfirmedContext
-
-    the_day = date.fromisoformat(what)
-    context = ConfirmedContext(rows, reader.confirmed_counts("oryx"), crosswalk.load())
-    return briefs.daily(rows, corrections, reader.report(the_day), lang=lang,
-                        aggregates=aggs, confirmed=context)
-
-
-def _brief_from_daybook(reader: Any, day: date, lang: str) -> dict[str, Any] | None:
-    """The daily brief from the store's daybook (three rows instead of the whole ledger's
-    analysis), or None where the daybook cannot serve it: stale, another crosswalk, or the
-    user's config redefining an aggregate the brief cites."""
-    from attrition import brief as briefs
-    from attrition import categories, daybook
-
-    aggs = categories.aggregates(categories.load_config())
-    builtin = {a.id: a for a in categories.BUILTIN_AGGREGATES}
-    if any(aggs.get(n) != builtin[n] for n in briefs.BRIEF_AGGREGATES):
-        return None
-    book = daybook.lookup(reader, day)
-    if book is None or book.confirmed is None:
-        return None
-    return briefs.compose(reader.report(day), book.standings, lang=lang, aggregates=aggs,
-                          confirmed=book, breaks=book.breaks, corrections=book.corrections)
-
-
 @app.command()
 def brief(
     day: Annotated[str, typer.Argument(help="Report date (default: latest).")] = "latest",
@@ -597,6 +524,8 @@ def brief(
     ] = None,
 ) -> None:
     """A short, exact, sourced brief of a report, a week or a month."""
+    from attrition import service
+
     if week and month:
         raise typer.BadParameter("give --week or --month, not both", param_hint="--week")
     if (week or month) and day != "latest":
@@ -608,26 +537,17 @@ def brief(
                                  param_hint="--chart")
     if chart is not None:
         _writable(chart, "--chart")
-    with _reader() as reader:
-        what = f"week={week}" if week else f"month={month}" if month else \
-            _day(day, reader).isoformat()
-        doc = None if week or month else \
-            _brief_from_daybook(reader, date.fromisoformat(what), lang.value)
-        if doc is None:  # computed from the ledger: worth keeping for the next ask
-            from attrition import cache
 
-            name = cache.key("brief", reader.url, reader.version(), what, lang.value)
-            doc = cache.get(name)
-            if doc is None:
-                doc = _brief_doc(reader, what, week, month, lang.value)
-                cache.put(name, doc)
+    with _reader() as reader:
+        the_day = None if week or month else _day(day, reader)
+        doc = service.brief(reader, the_day, week=week, month=month, lang=lang.value)
     if day.strip().lower() == "latest" and not (week or month):
         from attrition.report import age
 
         old = age(date.fromisoformat(doc["date"]))
         if old:  # never cached: the age changes, the brief does not
-            doc["stale"] = {k: v for k, v in old.items() if k not in ("en", "uk")}
-            doc["text"] = old[lang.value] + "\n\n" + doc["text"]
+            doc = {**doc, "stale": {k: v for k, v in old.items() if k not in ("en", "uk")},
+                   "text": old[lang.value] + "\n\n" + doc["text"]}
     if chart is not None and "date" in doc:
         from datetime import timedelta
 
@@ -827,19 +747,6 @@ def _num(v: int | None) -> str:
     return "" if v is None else f"{v:,}"
 
 
-def _confirmed(reader: Any, source: str, crosswalk_file: str | None,
-               statuses: tuple[str, ...] | None = None) -> Any:
-    from attrition import crosswalk
-    from attrition.analysis.confirmed import Confirmed, item_counts
-    from attrition.model import STATUSES
-
-    cw = crosswalk.load(crosswalk_file)
-    counts = reader.confirmed_counts(source)
-    if source == "warspotting":
-        counts = item_counts(reader.confirmed_items(source), cw)
-    return Confirmed(source, counts, cw, statuses=statuses or STATUSES), cw
-
-
 @app.command()
 def compare(
     start: Annotated[str | None, typer.Option("--from", help="First report date of the "
@@ -861,22 +768,20 @@ def compare(
 ) -> None:
     """The ministry's claimed losses beside visually confirmed losses (Oryx), per category,
     aligned on dates, with the ratio, both as-of dates and the confirmation lag."""
-    from attrition import compare as cmp
-    from attrition.model import STATUSES
+    from attrition import service
+    from attrition.errors import InvalidValueError
 
-    statuses = None
-    if status:
-        statuses = tuple(s.strip().lower() for s in status.split(",") if s.strip())
-        bad = [s for s in statuses if s not in STATUSES]
-        if bad:
-            raise typer.BadParameter(f"unknown status {', '.join(bad)}; one of: "
-                                     + ", ".join(STATUSES), param_hint="--status")
+    try:
+        statuses = service.parse_statuses(status)
+    except InvalidValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--status") from None
     with _reader() as reader:
-        rows = reader.by_category()
         lo = _day(start, reader) if start else None
         hi = _day(end, reader) if end else None
-        conf, cw = _confirmed(reader, source, crosswalk_file, statuses)
-    doc = cmp.compare(rows, conf, cw, start=lo, end=hi, names=category)
+        doc = service.compare(reader, lo, hi, category, statuses, source, crosswalk_file)
+        if chart is not None:
+            rows = reader.by_category()
+            conf, cw = service.confirmed_series(reader, source, crosswalk_file, statuses)
     if chart is not None:
         from attrition import charts
         from attrition.compare import Claimed, chart_panel
@@ -945,19 +850,15 @@ def check(
                           "contradicted,mislabeled.")] = None,
 ) -> None:
     """Check every loss figure in news articles against the ledger."""
-    from attrition.check import LedgerView, check_text, render
+    from attrition import service
+    from attrition.check import render
     from attrition.dates import parse_day
 
     fail_verdicts = _pick(fail_on, VERDICTS, "--fail-on")
     given = parse_day(day) if day else None
-    texts = _check_inputs(inputs)
-    from attrition import crosswalk
-    from attrition.check import ConfirmedView
-
+    texts = service.check_inputs(inputs, read_stdin=sys.stdin.read)
     with _reader() as reader:
-        by_cat = reader.by_category()
-        ledger = LedgerView(by_cat, reader.corrections())
-        confirmed = ConfirmedView(by_cat, reader.confirmed_counts("oryx"), crosswalk.load())
+        checker = service.Checker(reader)
     docs = []
     if len(texts) > 1 and format is CheckFormat.text:
         from rich.progress import track
@@ -966,8 +867,7 @@ def check(
     else:
         iterator = texts
     for name, text in iterator:
-        doc = check_text(text, ledger, given, source=name, confirmed=confirmed)
-        docs.append(doc)
+        docs.append(checker.check(text, given, source=name))
     if format is CheckFormat.json:
         print(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False))
     elif format is CheckFormat.markdown:
@@ -991,45 +891,6 @@ def check(
             _print_table(console, table)
     if any(d["summary"].get(v) for d in docs for v in fail_verdicts):
         raise typer.Exit(1)
-
-
-def _check_inputs(inputs: list[str]) -> list[tuple[str, str]]:
-    from attrition.check.fetch import fetch_url
-    from attrition.errors import SourceError
-    from attrition.sources._common import decode
-
-    out: list[tuple[str, str]] = []
-    for item in inputs:
-        if item == "-":
-            text = sys.stdin.read()
-            if not text.strip():
-                raise SourceError("stdin: the article is empty")
-            out.append(("stdin", text))
-        elif item.startswith(("http://", "https://")):
-            out.append((item, fetch_url(item)))
-        else:
-            p = Path(item)
-            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in (
-                ".txt", ".md", ".html", ".htm")) if p.is_dir() else [p]
-            for f in files:
-                if not f.exists():
-                    raise SourceError(f"{f}: no such file")
-                if f.stat().st_size > 20 * 1024 * 1024:
-                    raise SourceError(f"{f}: too large to be an article "
-                                      f"({f.stat().st_size:,} bytes)")
-                data = f.read_bytes()
-                if not data.strip():
-                    raise SourceError(f"{f}: the file is empty")
-                try:
-                    text = decode(data)
-                except AttritionError as exc:
-                    raise SourceError(f"{f}: {exc}") from None
-                if f.suffix in (".html", ".htm"):
-                    from attrition.check.fetch import main_text
-
-                    text = main_text(text)
-                out.append((str(f), text))
-    return out
 
 
 @app.command()

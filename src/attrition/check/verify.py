@@ -4,6 +4,7 @@ with the evidence. Deterministic: the same article and ledger give the same verd
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
@@ -140,6 +141,31 @@ def _qualifier_rule(qualifier: str | None) -> str:
     return "tolerance." + (qualifier or "none").replace(" ", "_")
 
 
+_DEAD = re.compile(r"\b(?:killed|dead|deaths?|died|fatalit\w*|death toll|загин\w*|загибл\w*|"
+                   r"вбит\w*|убит\w*|погиб\w*|погибш\w*)", re.I)
+_WOUNDED = re.compile(r"\b(?:wounded|injured|поранен\w*|поранень|ранен\w*|ранени\w*)", re.I)
+_BOTH = re.compile(r"\b(?:killed|dead) (?:or|and|and/or) (?:wounded|injured)|casualt\w*|"
+                   r"\blosses\b|out of action|втрат\w*|потер\w*|ліквідован\w*|"
+                   r"ликвидирован\w*|вбитими (?:та|і|й) пораненими|убитыми и ранеными", re.I)
+
+
+def _part_of_personnel(c: Claim) -> str | None:
+    """"dead" or "wounded" when a personnel figure's own words count only that part
+    (rules scope.personnel_dead_only, scope.personnel_wounded_only); None otherwise."""
+    if c.category != "personnel":
+        return None
+    s = c.sentence
+    near = s.text[max(0, c.start - s.start - 40): c.end - s.start + 40]
+    if _BOTH.search(near):
+        return None
+    dead, wounded = _DEAD.search(near), _WOUNDED.search(near)
+    if dead and not wounded:
+        return "dead"
+    if wounded and not dead:
+        return "wounded"
+    return None
+
+
 def _heirs(comps: tuple[str, ...], day: date) -> tuple[str, ...] | None:
     """What a category counted under an old name is counted as on `day` ("fuel tanks"
     after the merge of 1 May 2022 is vehicles and fuel tanks), or None."""
@@ -251,6 +277,15 @@ class Verifier:
             best.rules = policy + best.rules
             return self._finish(best, stated, best_r, stated[0])
         main = stated[0]
+        part = _part_of_personnel(c)
+        if part is not None and (part == "wounded" or measure != "change"):
+            # "13,000 deaths", "284,000 injured": the General Staff counts the killed and
+            # the wounded together, so a count of one part is someone else's figure
+            return self._finish(Result(
+                UNVERIFIABLE, main, rules=[f"scope.personnel_{part}_only"],
+                why=f"a count of the {part} alone: the General Staff's figure counts killed "
+                    f"and wounded together ({_fmt(main.actual)} for this reading), so this "
+                    "is not a figure the ledger holds"), stated, main, main)
         # explanations under the measure the words gave first, then under the one the
         # figure's size chose (a planted "436 troops since the invasion" is the UAV total)
         explained: list[Result] = []

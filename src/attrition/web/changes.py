@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from attrition.store.read import Reader
-from attrition.web import api
+from attrition.web import api, respond
 
 router = APIRouter()
 Since = Annotated[str, Query(description="An ISO time or date, or a version (the `ingests` "
@@ -75,8 +75,8 @@ def changes(url: str | None, since: str) -> dict[str, Any]:
 
 
 @router.get("/api/changes", tags=["ledger"])
-async def changes_route(request: Request, since: Since) -> Response:
+def changes_route(request: Request, since: Since) -> Response:
     """What was ingested after `since` (a time or a version): the ingests, the report dates
     they added or revised, and the revised figures. Poll this, then fetch what changed."""
-    h = api.holder(request)
+    h = respond.holder(request)
     return api.cached(request, lambda: api.envelope(changes(h.url, since)))

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from attrition import categories, charts
+from attrition.addresses import web_address
 from attrition.analysis import series as series_mod
 from attrition.analysis import windows
 from attrition.analysis.confirmed import Confirmed
@@ -28,6 +29,8 @@ from attrition.web.state import Data
 router = APIRouter()
 env = Environment(loader=PackageLoader("attrition.web", "templates"),
                   autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+# an address from a mirror is a link only when it is an http(s) one (attrition.addresses)
+env.tests["web_address"] = lambda v: web_address(v) is not None
 
 
 def number(v: float | None, lang: str, decimals: int = 0, sign: bool = False) -> str:
@@ -231,7 +234,7 @@ def _cards(d: Data, day: date, lang: str) -> tuple[list[dict[str, Any]], dict[st
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-async def dashboard(request: Request) -> Response:
+def dashboard(request: Request) -> Response:
     def make() -> Response:
         d = api.data(request)
         lang = _lang(request)
@@ -246,7 +249,7 @@ async def dashboard(request: Request) -> Response:
 
 
 @router.get("/brief", response_class=HTMLResponse, include_in_schema=False)
-async def brief_page(request: Request) -> Response:
+def brief_page(request: Request) -> Response:
     def make() -> Response:
         d = api.data(request)
         lang = _lang(request)
@@ -272,7 +275,7 @@ async def brief_page(request: Request) -> Response:
 
 
 @router.get("/compare", response_class=HTMLResponse, include_in_schema=False)
-async def compare_page(request: Request) -> Response:
+def compare_page(request: Request) -> Response:
     def make() -> Response:
         from attrition.compare import Claimed
         from attrition.model import STATUSES
@@ -373,7 +376,7 @@ def _date_source(source: str, t: dict[str, str]) -> str:
 
 
 @router.get("/check", response_class=HTMLResponse, include_in_schema=False)
-async def check_form(request: Request) -> Response:
+def check_form(request: Request) -> Response:
     d = api.data(request)
     return _page(request, "check.html", d, result=None, text="", url="", day="")
 
@@ -385,11 +388,11 @@ async def check_page(request: Request) -> Response:
                                          keep_blank_values=True).items()}
     text, url, day = form.get("text", ""), form.get("url", "").strip(), form.get("date", "")
     lang = form.get("lang") if form.get("lang") in UI else _lang(request)
-    d = api.data(request)
+    d = await run_in_threadpool(api.data, request)
     result = error = None
     try:
         if url:
-            text = await run_in_threadpool(api.fetch_article, url)
+            text = await api.fetch_bounded(url)
         if not text.strip():
             raise AttritionError("paste an article or give its address")
         result = await run_in_threadpool(api.run_check, d, text, day.strip() or None,
@@ -413,7 +416,7 @@ def _svg(draw: Any) -> bytes:
 
 
 @router.get("/charts/compare.svg", include_in_schema=False)
-async def compare_chart(request: Request) -> Response:
+def compare_chart(request: Request) -> Response:
     def make() -> Response:
         d = api.data(request)
         to = request.query_params.get("to")
@@ -439,7 +442,7 @@ def comparing_caveat() -> str:
 
 
 @router.get("/charts/{name}.svg", include_in_schema=False)
-async def chart(request: Request, name: str) -> Response:
+def chart(request: Request, name: str) -> Response:
     def make() -> Response:
         d = api.data(request)
         q = request.query_params
@@ -461,7 +464,7 @@ async def chart(request: Request, name: str) -> Response:
 
 
 @router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
-async def docs(request: Request) -> Response:
+def docs(request: Request) -> Response:
     """The OpenAPI description as a page that needs no CDN (Swagger UI would fetch its
     scripts from one); the machine-readable form is /openapi.json."""
     spec = request.app.openapi()

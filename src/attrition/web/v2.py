@@ -1,15 +1,18 @@
 """The russianwarship.rip API v2 shapes, so that its clients switch by changing the base URL:
 a day record is `{"date", "day", "resource", "stats", "increase"}` keyed by the API's own
-field names (`personnel_units`, `tanks`, `armoured_fighting_vehicles`, …)."""
+field names (`personnel_units`, `tanks`, `armoured_fighting_vehicles`, …); its routes, and
+its error shape (`{"message", "data": null}`, 422)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from attrition import categories
 from attrition.categories import WAR_START, WARSHIP
+from attrition.dates import parse_day
 from attrition.store.read import LedgerRow
 
 MESSAGE = "The data were fetched successfully."
@@ -108,3 +111,10 @@ def page(days: list[date], offset: int, limit: int, base: str, date_from: date,
         nxt = (f"{base}?date_from={date_from.isoformat()}&date_to={date_to.isoformat()}"
                f"&offset={offset + limit}&limit={limit}")
     return chosen, {"total": len(days), "offset": offset, "limit": limit, "next_url": nxt}
+
+
+def iso_day(text: str) -> date:
+    """A YYYY-MM-DD date (the API takes no other form), within attrition's range."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(text)
+    return parse_day(text)

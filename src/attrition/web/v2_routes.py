@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from attrition.errors import DateError
 from attrition.web import api, v2
 from attrition.web.state import Data
 
@@ -47,7 +48,7 @@ def day_record(d: Data, day: date) -> dict[str, Any]:
 
 
 @router.get("/api/v2/statistics/latest", tags=["russianwarship v2"])
-async def latest(request: Request) -> Response:
+def latest(request: Request) -> Response:
     """The newest report as a day record (`date`, `day`, `resource`, `stats`,
     `increase`)."""
     def make() -> Response:
@@ -60,13 +61,13 @@ async def latest(request: Request) -> Response:
 
 
 @router.get("/api/v2/statistics/{day}", tags=["russianwarship v2"])
-async def one_day(request: Request, day: str) -> Response:
+def one_day(request: Request, day: str) -> Response:
     """The report of a date (YYYY-MM-DD) as a day record."""
     def make() -> Response:
         d = api.data(request)
         try:
-            when = date.fromisoformat(day)
-        except ValueError:
+            when = v2.iso_day(day)
+        except (ValueError, DateError):
             return answer(None, 422, f"The date {day!r} is not a valid date (YYYY-MM-DD).")
         if when not in d.reports:
             return answer(None, 422, f"There is no statistics for {when.isoformat()}.")
@@ -76,7 +77,7 @@ async def one_day(request: Request, day: str) -> Response:
 
 
 @router.get("/api/v2/statistics", tags=["russianwarship v2"])
-async def days(request: Request, date_from: str | None = None, date_to: str | None = None,
+def days(request: Request, date_from: str | None = None, date_to: str | None = None,
                offset: int = 0, limit: int = 50) -> Response:
     """Day records from `date_from` to `date_to`, `limit` (1..1000) at a time from `offset`;
     `paging.next_url` (and the `Link` header) names the next page."""
@@ -85,12 +86,12 @@ async def days(request: Request, date_from: str | None = None, date_to: str | No
         if d.latest is None or d.first is None:
             return answer(None, 422, "No data")
         try:
-            lo = date.fromisoformat(date_from) if date_from else d.first
-            hi = date.fromisoformat(date_to) if date_to else d.latest
-        except ValueError:
+            lo = v2.iso_day(date_from) if date_from else d.first
+            hi = v2.iso_day(date_to) if date_to else d.latest
+        except (ValueError, DateError):
             return answer(None, 422, "date_from and date_to must be YYYY-MM-DD")
-        if offset < 0 or not 1 <= limit <= 1000:
-            return answer(None, 422, "offset must be >= 0 and limit 1..1000")
+        if not 0 <= offset <= 1_000_000 or not 1 <= limit <= 1000:
+            return answer(None, 422, "offset must be 0..1000000 and limit 1..1000")
         chosen, paging = v2.page(sorted(x for x in d.reports if lo <= x <= hi), offset, limit,
                                  str(request.url).split("?")[0], lo, hi)
         return answer({"paging": paging, "records": [day_record(d, x) for x in chosen]})
@@ -99,19 +100,19 @@ async def days(request: Request, date_from: str | None = None, date_to: str | No
 
 
 @router.get("/api/v2/war-info", tags=["russianwarship v2"])
-async def war_info(request: Request) -> Response:
+def war_info(request: Request) -> Response:
     """The war's start, the newest report's date (`current_date`) and day (`current_day`)."""
     return answer(v2.war_info(api.data(request).latest))
 
 
 @router.get("/api/v2/war-info/status", tags=["russianwarship v2"])
-async def war_status_default() -> Response:
+def war_status_default() -> Response:
     """The war's status, in English (as `/api/v2/war-info/status/en`)."""
     return answer(v2.STATUS["en"])
 
 
 @router.get("/api/v2/war-info/status/{lang}", tags=["russianwarship v2"])
-async def war_status(lang: str) -> Response:
+def war_status(lang: str) -> Response:
     """The war's status (`alias`, `title`, `description`) in `ua` or `en`."""
     if lang not in LANGS:
         return answer(None, 422, v2.INVALID)
@@ -119,7 +120,7 @@ async def war_status(lang: str) -> Response:
 
 
 @router.get("/api/v2/terms/{lang}/{term}", tags=["russianwarship v2"])
-async def term(request: Request, lang: str, term: str) -> Response:
+def term(request: Request, lang: str, term: str) -> Response:
     """One term's title and icon (an SVG served here)."""
     if lang not in LANGS:
         return answer(None, 422, v2.INVALID)
@@ -130,7 +131,7 @@ async def term(request: Request, lang: str, term: str) -> Response:
 
 
 @router.get("/api/v2/terms/{lang}", tags=["russianwarship v2"])
-async def terms(request: Request, lang: str) -> Response:
+def terms(request: Request, lang: str) -> Response:
     """Every term (the keys of `stats` and `increase`) with its title and icon URL."""
     if lang not in LANGS:
         return answer(None, 422, v2.INVALID)
@@ -139,6 +140,6 @@ async def terms(request: Request, lang: str) -> Response:
 
 @fallback.api_route("/api/v2/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
                   include_in_schema=False)
-async def unknown(rest: str) -> Response:
+def unknown(rest: str) -> Response:
     """Any other v2 path: the v2 error shape, not the JSON API's envelope."""
     return answer(None, 404, v2.NOT_FOUND)
