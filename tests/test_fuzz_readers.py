@@ -167,7 +167,10 @@ try:
     readers[%r](data)
 except ParseError:
     pass
-print(len(data), time.process_time() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# the peak of this process's own memory (ru_maxrss would carry the parent's over exec)
+hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")]
+peak = int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(len(data), time.process_time() - t, peak)
 """
 
 
