@@ -138,10 +138,14 @@ class Store:
         total_obs = new = revised = 0
         touched: set[tuple[date, str]] = set()
         history: dict[str, dict[tuple[str, str], tuple[int, tuple[Any, ...]]]] = {}
+        # Into an empty store, what this ingest writes is all there is: resolve it from
+        # memory instead of reading it back (a fifth of a full ingest).
+        empty = conn.execute(sa.select(t.c.id).limit(1)).first() is None
+        written: dict[tuple[str, str, str], tuple[int | None, Observation]] = {}
         for batch in batches:
             self._ensure_source(conn, batch.source)
             if batch.source not in history:
-                history[batch.source] = self._history(
+                history[batch.source] = {} if empty else self._history(
                     conn, batch.source, {o.report_date for b in batches
                                          if b.source == batch.source for o in b.observations})
             latest = history[batch.source]
@@ -168,6 +172,10 @@ class Store:
                 rows.append((obs.source, iso, covers, obs.category, *fields, revision,
                              seen_at_b, input_b))
                 touched.add((obs.report_date, obs.category))
+                if empty:
+                    wkey = (obs.source, iso, obs.category)
+                    earlier = written.get(wkey)
+                    written[wkey] = (obs.total if earlier is None else earlier[0], obs)
             rows.sort(key=_index_order)  # the unique index grows at its end: ~2x faster
             _bulk_insert(conn, t, _OBS_COLUMNS, rows)
             if batch.corrections:
@@ -183,7 +191,15 @@ class Store:
             conn.execute(schema.ingests.insert(), {
                 "at": seen_at, "input": batch.address or input, "source": batch.source,
                 "observations": len(batch.observations), "new": b_new, "revised": b_rev})
-        cells = self._resolve(conn, {d for d, _ in touched}) if touched else []
+        if not touched:
+            cells: list[resolve.Cell] = []
+        elif empty:
+            cells = resolve.resolve(
+                [o for _, o in written.values()],
+                revised={(o.source, o.report_date, o.category)
+                         for first, o in written.values() if first != o.total})
+        else:
+            cells = self._resolve(conn, {d for d, _ in touched})
         if cells:
             self._write_cells(conn, cells)
         return IngestResult(total_obs, new, revised, total_obs - new - revised, len(cells))
