@@ -51,6 +51,23 @@ def bench_ingest(tmp: Path) -> None:
     print(f"full ingest of the raw files ({len(batches)} files, {result.observations:,} "
           f"figures, {result.cells:,} cells resolved): median "
           f"{statistics.median(times) * 1000:.0f} ms over {len(times)} runs")
+    import json
+    import shutil
+
+    from attrition.sources import orc
+
+    day = [{"date": "2026-08-23", "sourceUri": "https://mod.gov.ua/news/example",
+            "personnel": 1476300, "tanks": 12295, "afvs": 25180, "artillery": 48390}]
+    times = []
+    for i in range(5):
+        shutil.copy(tmp / "load0.db", tmp / f"day{i}.db")
+        t = time.perf_counter()
+        batch = orc.read(json.dumps(day))
+        with Store(f"sqlite:///{tmp / f'day{i}.db'}") as store:
+            store.ingest([batch], input="bench")
+        times.append(time.perf_counter() - t)
+    print(f"one new day into a full store (read, store, vote): median "
+          f"{statistics.median(times) * 1000:.0f} ms over {len(times)} runs")
     from attrition import daybook
 
     times = []

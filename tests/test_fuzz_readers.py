@@ -167,11 +167,10 @@ try:
     readers[%r](data)
 except ParseError:
     pass
-# VmHWM: this program's own peak (ru_maxrss keeps the forking parent's peak across exec,
-# so a test run that grew to 500 MB would fail every probe)
-hwm = next(int(line.split()[1]) for line in open("/proc/self/status")
-           if line.startswith("VmHWM:"))
-print(len(data), time.process_time() - t, hwm)
+# the peak of this process's own memory (ru_maxrss would carry the parent's over exec)
+hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")]
+peak = int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(len(data), time.process_time() - t, peak)
 """
 
 

@@ -270,3 +270,27 @@ def test_cli_exits_non_zero_on_an_unreadable_subfolder(tmp_path: Path, fresh_db:
         sub.chmod(0o755)
     assert res.returncode != 0 and "cannot list the folder" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_cli_refuses_a_device_a_fifo_and_a_future_report_in_one_line(
+        tmp_path: Path, fresh_db: str) -> None:
+    import subprocess
+    import sys
+    import time
+
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    future = tmp_path / "report.txt"
+    future.write_text("The total combat losses of the enemy from 24.02.2022 to 01.01.2099 "
+                      "were:\ntanks ‒ 9319 (+19),\n", encoding="utf-8")
+    for path, needle in ((Path("/dev/zero"), "not a regular file"),
+                         (fifo, "not a regular file"),
+                         (future, "report.txt, line 1, field 'header': date 2099-01-01 is "
+                                  "in the future")):
+        t = time.perf_counter()
+        res = subprocess.run([sys.executable, "-m", "attrition.cli", "--db", fresh_db,
+                              "ingest", str(path)], capture_output=True, text=True,
+                             timeout=60)
+        assert time.perf_counter() - t < 30
+        assert res.returncode == 1 and needle in res.stderr, res.stderr
+        assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr

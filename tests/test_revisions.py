@@ -5,6 +5,7 @@ The scenarios are the ones found against the real data (issue 13)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from datetime import date
@@ -163,3 +164,26 @@ def test_early_2022_copies_do_not_settle_a_cell(reader: Reader) -> None:
     assert tanks[date(2022, 2, 27)].method == "majority"
     assert tanks[date(2022, 2, 28)].method == "disputed"
     assert tanks[date(2022, 2, 28)].dissent == {"orc-losses": 191}
+
+
+def test_an_incremental_resolution_keeps_every_change_a_difference_of_totals(
+        db: str, tmp_path: Path) -> None:
+    """A witness that settles a disputed cell mid-history moves that day's total; the changes
+    of that day and the next follow, and nothing else moves (the ledger is not re-read)."""
+    day = date(2023, 10, 2)
+    assert _cell(db, day, "tanks").method == "disputed"  # type: ignore[attr-defined]
+    before = _totals(db)
+    path = tmp_path / "orc" / "russian-losses.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps([{"date": "2023-10-02", "tanks": 4717,
+                                 "sourceUri": "https://www.mil.gov.ua/news/2023/10/02/x"}]))
+    _ingest(db, path, "2026-12-01T08:00:00+00:00")
+    cell = _cell(db, day, "tanks")
+    assert cell.total == 4717 and cell.method == "majority"  # type: ignore[attr-defined]
+    after = _totals(db)
+    assert {k for k in before if before[k] != after[k]} == {(day, "tanks")}
+    with Reader(db) as r:
+        for cat in ("tanks", "afv", "personnel", "vehicles_fuel_tanks"):
+            rows = r.series(cat)
+            for prev, cur in itertools.pairwise(rows):
+                assert cur.change == cur.total - prev.total, (cat, cur.report_date)

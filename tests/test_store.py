@@ -102,3 +102,26 @@ def test_the_sqlite_file_opens_in_datasette(loaded_db: str) -> None:
     doc = asyncio.run(fetch())
     rows = doc["rows"]
     assert isinstance(rows, list) and rows[0]["total"] == 9319
+
+
+def test_raw_files_into_an_empty_store_give_the_bundled_ledger(
+        loaded_db: str, shared_data: Path, tmp_path: Path) -> None:
+    """The whole history ingested at once (resolved from memory), and in two ingests (the
+    second re-resolved from the store), both equal the bundled snapshot's ledger."""
+    from attrition import ingest
+
+    def read(*folders: Path) -> list[Batch]:
+        out = [ingest.read_path(f) for f in ingest.expand(list(folders))]
+        return [b for b in out if isinstance(b, Batch)]
+
+    with Reader(loaded_db) as r:
+        bundled = list(r.ledger())
+    once, twice = f"sqlite:///{tmp_path / 'once.db'}", f"sqlite:///{tmp_path / 'twice.db'}"
+    with Store(once) as store:
+        store.ingest(read(shared_data / "official", shared_data / "bulletins"), input="all")
+    with Store(twice) as store:
+        store.ingest(read(shared_data / "bulletins"), input="bulletins")
+        store.ingest(read(shared_data / "official"), input="official")
+    for url in (once, twice):
+        with Reader(url) as r:
+            assert list(r.ledger()) == bundled, url

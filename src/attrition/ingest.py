@@ -160,10 +160,10 @@ def is_official(address: str | None) -> bool:
 
 
 def bulletin_address(path: Path) -> str | None:
-    """The address a bulletin text was taken from, as the SOURCES.md beside it (or in a
-    folder above) lists it: `| `relative/path.txt` | ... https://... |`."""
+    """The address a bulletin text was taken from, as the SOURCES.md beside it (or one or two
+    folders above: `bulletins/secondary/x.txt`) lists it: `| `relative/path.txt` | ... |`."""
     resolved = path.resolve()
-    for folder in resolved.parents:
+    for folder in resolved.parents[:3]:
         index = folder / "SOURCES.md"
         if index.is_file():
             rel = resolved.relative_to(folder).as_posix()

@@ -19,6 +19,7 @@ and every output can say the figure is disputed.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -69,14 +70,19 @@ class Cell:
         return self.method == DISPUTED
 
 
+@functools.lru_cache(maxsize=256)
+def _by_rank(sources: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(sources, key=_rank))
+
+
 def vote(votes: Mapping[str, int], revised: Collection[str] = ()
          ) -> tuple[int, tuple[str, ...], dict[str, int], str]:
     """(value, agreeing sources, dissenting source -> value, method) for one cell.
     `revised`: the witnesses whose vote is a value they changed after first giving another."""
     values = set(votes.values())
     if len(values) == 1:  # nearly every cell: no counting, no sorting of dissent
-        agree = tuple(sorted(votes, key=_rank)) if len(votes) > 1 else tuple(votes)
-        return values.pop(), agree, {}, "single" if len(votes) == 1 else "unanimous"
+        return (values.pop(), _by_rank(tuple(votes)), {},
+                "single" if len(votes) == 1 else "unanimous")
     counts = Counter(votes.values())
     top = max(counts.values())
     leaders = [v for v, n in counts.items() if n == top]
