@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from attrition import categories
+from attrition.addresses import check_address
 from attrition.categories import ORC_LOSSES
 from attrition.errors import ParseError
 from attrition.model import Batch, Observation
@@ -25,6 +26,8 @@ def read(data: bytes | str) -> Batch:
         address = rec.get("sourceUri")
         if address is not None and not isinstance(address, str):
             raise ParseError("expected a string", record=where, field="sourceUri")
+        if address:  # fetched from the network: a javascript: address must never be stored
+            check_address(address, record=where, field="sourceUri")
         for key, value in rec.items():
             if key in ("date", "sourceUri"):
                 continue

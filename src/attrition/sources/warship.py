@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from attrition import categories
+from attrition.addresses import check_address
 from attrition.categories import WARSHIP
 from attrition.errors import ParseError
 from attrition.model import Batch, Observation
@@ -59,6 +60,8 @@ def read_doc(doc: Any) -> Batch:
         address = rec.get("resource")
         if address is not None and not isinstance(address, str):
             raise ParseError("expected a string", record=where, field="resource")
+        if address:  # fetched from the network: a javascript: address must never be stored
+            check_address(address, record=where, field="resource")
         for key in increase:
             if key not in known:
                 raise ParseError("unknown category field", record=where,
