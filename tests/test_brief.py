@@ -244,7 +244,7 @@ def test_a_partial_month_says_so_and_compares_means(ctx: Reader, lang: str) -> N
                f"{p['previous_mean']:,.0f}" in text
         assert f"against {p['previous']:,}" not in text  # never 21 reports against 31
     else:
-        assert "У базі 21 з 31 зведень" in text and "за середнім на одне зведення" in text
+        assert "У базі 21 з 31 зведення" in text and "за середнім на одне зведення" in text
     assert numbers_in(text) <= period_allowed(doc)
     week = period_of(ctx, lang, week="2026-W34")
     assert {f["category"]: f for f in week["facts"]}["personnel"]["reports"] == 5
@@ -453,3 +453,13 @@ def test_the_day_is_set_against_the_seven_reports_before(ctx: Reader) -> None:
     assert doc["recent_means"]["tanks"] == round(want, 1)  # type: ignore[index]
     assert "Over the previous 7 reports the counts rose by an average of 1,640 troops " \
            "killed or wounded, 12 tanks" in doc["text"]  # type: ignore[operator]
+
+
+def test_ukrainian_counts_take_the_form_the_number_asks_for() -> None:
+    from attrition.report import uk_count
+
+    assert [uk_count(n, "report") for n in (1, 7, 11, 21, 22, 31)] == [
+        "1 зведення", "7 зведень", "11 зведень", "21 зведення", "22 зведення", "31 зведення"]
+    assert [uk_count(n, "day") for n in (101, 102, 112)] == ["101 день", "102 дні",
+                                                             "112 днів"]
+    assert brief.uk_label("tanks", "nom") == "Танки" and brief.uk_label("tanks") == "танків"

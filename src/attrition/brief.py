@@ -14,7 +14,7 @@ from attrition import categories
 from attrition.analysis import records
 from attrition.analysis.records import Standing
 from attrition.categories import Aggregate
-from attrition.report import CAVEAT, PUBLISHER
+from attrition.report import CAVEAT, PUBLISHER, uk_count
 from attrition.store.read import LedgerRow
 
 if TYPE_CHECKING:
@@ -681,8 +681,9 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     if first:
         lines = [f"{uk_label(f.category)} – {_uk_num(f.total)}" for f in facts
                  if f.total is not None]
-        paras = [f"За першим зведенням {PUBLISHER_UK}, {_on_uk(day)}, від початку "
-                 f"повномасштабного вторгнення того ранку Росія втратила: " + "; ".join(lines)
+        paras = [f"За першим зведенням Генерального штабу Збройних сил України, "
+                 f"оприлюдненим {_on_uk(day)}, від початку повномасштабного вторгнення того "
+                 f"ранку Росія втратила: " + "; ".join(lines)
                  + ". Це підсумок першої доби; попереднього зведення для порівняння немає."]
     else:
         lines = [f"{uk_label(f.category)} – {_uk_num(f.change)}" for f in facts
@@ -692,7 +693,8 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                  f"добу ({uk_date(covers)}) Росія втратила: " + "; ".join(lines) + "."]
         avg = [f"{uk_label(c)} – {_rate(m, uk=True)}" for c, m in (means or {}).items()]
         if avg:
-            paras[0] += (f" У середньому за попередні {RECENT_REPORTS} зведень – на добу: "
+            paras[0] += (f" У середньому за попередні "
+                         f"{uk_count(RECENT_REPORTS, 'report')} – на добу: "
                          + "; ".join(avg) + ".")
     rose = [f for f in facts if f.excluded == "correction" and (f.change or 0) > 0]
     fell = [f for f in facts if f.change is not None and f.change < 0]
@@ -727,9 +729,13 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     notes = []
     single = [f for f in facts if f.single_witness]
     if single:
-        notes.append("Дані лише з одного джерела: " + ", ".join(
-            f"{uk_label(f.category, 'nom')} "
-            f"({SOURCE_TITLES_UK.get(f.sources[0], f.sources[0])})" for f in single) + ".")
+        by_source: dict[str, list[str]] = {}
+        for f in single:
+            by_source.setdefault(f.sources[0], []).append(
+                _lower_first(uk_label(f.category, "nom")))
+        notes.append("Дані лише з одного джерела: " + "; ".join(
+            f"{SOURCE_TITLES_UK.get(src, src)} – {', '.join(cats)}"
+            for src, cats in by_source.items()) + ".")
     ties = [f for f in facts if f.method == "tie"]
     if ties:
         notes.append("Джерела розходяться без більшості: " + ", ".join(
@@ -928,7 +934,8 @@ def _period_text_uk(doc: dict[str, Any]) -> str:
     last = date.fromisoformat(lead_fact["last_report"])
     lines = [f"{labels[c]} – {_uk_num(by[c]['change'])}" for c in HEADLINE if c in by]
     if held < expected:
-        head = (f"У базі {held} з {expected} зведень за {name} ({uk_date(first_day)} – "
+        head = (f"У базі {held} з {uk_count(expected, 'report')} за {name} "
+                f"({uk_date(first_day)} – "
                 f"{uk_date(last_day)}): це дані лише за частину періоду. За зведеннями "
                 f"Генерального штабу від {uk_date(first)} до {uk_date(last)}: ")
     else:
@@ -952,7 +959,8 @@ def _period_text_uk(doc: dict[str, Any]) -> str:
                          + "; ".join(comps) + ".")
         else:
             paras.append(f"Період ще не завершено, тож порівняння з попереднім ({prev_name}, "
-                         f"{prev['reports_expected']} зведень) – за середнім на одне зведення: "
+                         f"{uk_count(prev['reports_expected'], 'report')}) – за середнім на "
+                         f"одне зведення: "
                          + "; ".join(comps) + ".")
     paras.append(f"Джерело: {PUBLISHER_UK}, щоденні зведення від {uk_date(first)} до "
                  f"{uk_date(last)}; кожне зведення подає втрати за попередню добу. "
