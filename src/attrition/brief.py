@@ -307,8 +307,8 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
     spans = [(f, b) for f in notable for b in _rises_within(f, (breaks or {}).get(
         f.category, ()))]
     first = all(f.change is None for f in facts)
-    means = {c: round(m, 1) for c in HEADLINE if c in standing and not first
-             and (m := standing[c].recent_mean) is not None}
+    means = {c: round(m, 1) for c in HEADLINE if c in standing and c in report_rows
+             and not first and (m := standing[c].recent_mean) is not None}
     write = _text_en if lang == "en" else _text_uk
     text = write(day, facts, notable, address, sources, context, spans, missing, first,
                  means)
@@ -446,13 +446,14 @@ def _skip_en(f: Fact) -> str:
     if f.skipped is None or f.skipped_value is None:
         return ""
     what = "the two-day figure" if f.skipped_reason == "two_day" else "the correction"
-    return f", not counting {what} of {en_date(f.skipped)} ({_num(f.skipped_value)})"
+    return (f", not counting {what} of {en_date(f.skipped)}, which added "
+            f"{_num(f.skipped_value)}")
 
 
 def _record_en(f: Fact) -> str:
     """One record, as a clause: "124 vehicles and fuel tanks, the most since ..."."""
     what = (_count_en(f.category, f.change or 0, f.label) if f.definition is None
-            else f"{_num(f.change or 0)} {f.label} taken together (a sum computed here)")
+            else f"{f.label} taken together, {_num(f.change or 0)} (a sum computed here)")
     if f.equals_record and f.tied_with is not None:
         head = f"{what}, as many as on {en_date(f.tied_with)} and"
     else:
@@ -462,8 +463,8 @@ def _record_en(f: Fact) -> str:
                  if not f.counted_from_start else "the full-scale invasion began")
         return f"{head} the most in a single report since {since}{_skip_en(f)}"
     assert f.highest_since_value is not None
-    return (f"{head} the most since the report of {en_date(f.highest_since)} "
-            f"({_num(f.highest_since_value)}{_old_name_en(f)}){_skip_en(f)}")
+    return (f"{head} the most since the report of {en_date(f.highest_since)}, which had "
+            f"{_num(f.highest_since_value)}{_old_name_en(f)}{_skip_en(f)}")
 
 
 def _headline_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
@@ -642,7 +643,8 @@ def _skip_uk(f: Fact) -> str:
     if f.skipped is None or f.skipped_value is None:
         return ""
     what = "дводобові дані" if f.skipped_reason == "two_day" else "виправлення"
-    return f", не враховуючи {what} від {uk_date(f.skipped)} ({_uk_num(f.skipped_value)})"
+    return (f", не враховуючи {what} від {uk_date(f.skipped)} "
+            f"(+{_uk_num(f.skipped_value)})")
 
 
 def _record_uk(f: Fact) -> str:
@@ -656,8 +658,8 @@ def _record_uk(f: Fact) -> str:
                  if not f.counted_from_start else "від початку повномасштабного вторгнення")
         return f"{head}{same} найбільше за одне зведення {since}{_skip_uk(f)}"
     assert f.highest_since_value is not None
-    return (f"{head}{same} найбільше від зведення {uk_date(f.highest_since)} "
-            f"({_uk_num(f.highest_since_value)}{_old_name_uk(f)}){_skip_uk(f)}")
+    return (f"{head}{same} найбільше від зведення {uk_date(f.highest_since)}, у якому було "
+            f"{_uk_num(f.highest_since_value)}{_old_name_uk(f)}{_skip_uk(f)}")
 
 
 def _headline_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
