@@ -464,3 +464,14 @@ def test_ukrainian_counts_take_the_form_the_number_asks_for() -> None:
     assert [uk_count(n, "day") for n in (101, 102, 112)] == ["101 день", "102 дні",
                                                              "112 днів"]
     assert brief.uk_label("tanks", "nom") == "Танки" and brief.uk_label("tanks") == "танків"
+
+
+def test_a_disputed_cell_is_said_to_be_disputed(ctx: Reader) -> None:
+    """2022-11-24: petroivaniuk and minfin disagree on AFVs with no third witness."""
+    doc = make(ctx, date(2022, 11, 24))
+    afv = {f["category"]: f for f in doc["facts"]}["afv"]  # type: ignore[attr-defined]
+    assert afv["method"] == "tie" and not afv["single_witness"]
+    assert ("The sources disagree on armoured fighting vehicles with no majority"
+            in doc["text"])  # type: ignore[operator]
+    assert "Джерела розходяться без більшості: бойові броньовані машини" in make(
+        ctx, date(2022, 11, 24), "uk")["text"]  # type: ignore[operator]

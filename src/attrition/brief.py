@@ -171,7 +171,8 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
 
     @property
     def single_witness(self) -> bool:
-        return len(self.sources) == 1
+        """Whether one source alone gives the figure (a tie is a disagreement instead)."""
+        return self.method == "single" or (not self.method and len(self.sources) == 1)
 
     def to_dict(self) -> dict[str, Any]:
         last = self.highest_since.isoformat() if self.highest_since else None

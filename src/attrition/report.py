@@ -62,7 +62,7 @@ def figure(row: LedgerRow) -> dict[str, Any]:
         "announced_change": row.announced_change,
         "qualifier": row.qualifier,
         "sources": list(row.sources),
-        "single_witness": len(row.sources) == 1,
+        "single_witness": row.method == "single",
         "method": row.method,
         "dissent": row.dissent,
         "address": row.address,
