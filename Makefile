@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := $(CURDIR)/.demo/attrition.db
 
-.PHONY: demo test lint bench snapshot clean
+.PHONY: demo test lint bench snapshot wordforms clean
 
 $(BIN)/attrition: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ bench: $(BIN)/attrition
 	$(BIN)/python bench/bench_brief.py
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/eval_check.py
+	$(BIN)/python bench/mutate.py
+
+wordforms: $(BIN)/attrition
+	$(BIN)/python scripts/build_wordforms.py
 
 snapshot: $(BIN)/attrition
 	$(BIN)/python scripts/build_snapshot.py

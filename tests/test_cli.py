@@ -160,7 +160,7 @@ def test_bad_dates_are_one_line_errors(db: str, day: str) -> None:
 
 def test_unknown_category(db: str) -> None:
     res = run("series", "tankz", db=db)
-    assert res.returncode != 0 and "unknown category 'tankz'" in res.stderr
+    assert res.returncode != 0 and "unknown category or aggregate 'tankz'" in res.stderr
 
 
 def test_report_that_does_not_exist(db: str) -> None:
@@ -265,3 +265,149 @@ def test_chart_command(db: str, tmp_path: Path) -> None:
 def test_unknown_aggregate(db: str) -> None:
     res = run("records", "vehicels", db=db)
     assert res.returncode != 0 and "unknown category or aggregate" in res.stderr
+
+
+# -- options are checked, not ignored (issue 14) -------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "named", "choices"), [
+    (("validate", "--kind", "negativ"), "--kind", "negative_change"),
+    (("validate", "--kind", "tie,negativ"), "--kind", "did you mean 'negative_change'"),
+    (("check", "-", "--fail-on", "contradictd"), "--fail-on", "did you mean 'contradicted'"),
+])
+def test_a_bad_choice_is_refused_with_the_valid_ones(db: str, args: tuple[str, ...],
+                                                      named: str, choices: str) -> None:
+    res = run(*args, db=db, stdin="Russia lost 19 tanks on 14 November 2024.")
+    assert res.returncode == 2, res.stdout
+    err = " ".join(res.stderr.replace("│", " ").split())
+    assert named in err and choices in err and "Traceback" not in res.stderr
+
+
+def test_comma_lists_in_kind_are_split(db: str) -> None:
+    res = run("validate", "--kind", "negative_change,tie", "--format", "json", db=db)
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert set(doc["summary"]) == {"negative_change", "tie"}
+    single = json.loads(run("validate", "--kind", "tie", "-f", "json", db=db).stdout)
+    assert doc["summary"]["tie"] == single["summary"]["tie"] > 0
+
+
+def test_fail_on_fails_a_pipeline(db: str, tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("---\npublished: 2024-11-14\n---\nRussia lost 25 tanks over the past "
+                       "day, the General Staff said.\n", encoding="utf-8")  # it was 19
+    assert run("check", str(article), "--fail-on", "contradicted", db=db).returncode == 1
+    assert run("check", str(article), "--fail-on", "mislabeled", db=db).returncode == 0
+
+
+@pytest.mark.parametrize("args", [
+    ("records", "tanks", "--window", "0"),
+    ("records", "tanks", "--top", "0"),
+    ("series", "tanks", "--from", "2024-11-14", "--to", "2024-11-01"),
+    ("anomalies", "tanks", "--from", "2024-11-14", "--to", "2024-11-01"),
+    ("brief", "--week", "2024-W46", "--chart", "w.svg"),
+    ("brief", "2024-11-14", "--week", "2024-W46"),
+    ("brief", "--week", "2024-W46", "--month", "2024-11"),
+])
+def test_contradictory_or_empty_options_are_refused(db: str, args: tuple[str, ...],
+                                                    tmp_path: Path) -> None:
+    (tmp_path / "cwd").mkdir()
+    res = subprocess.run([sys.executable, "-m", "attrition.cli", *args], cwd=tmp_path / "cwd",
+                         env={**os.environ, "ATTRITION_DB": db, "COLUMNS": "200"},
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2, (res.stdout, res.stderr)
+    assert "Traceback" not in res.stderr and res.stdout == ""
+    assert list((tmp_path / "cwd").iterdir()) == []  # nothing written
+
+
+def test_chart_does_not_create_folders(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "no" / "such" / "v.png"
+    res = run("chart", "vehicles", "--out", str(out), db=db)
+    assert res.returncode == 2 and "does not exist" in res.stderr
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_near_miss_name_is_suggested(db: str) -> None:
+    res = run("series", "tank", db=db)
+    assert res.returncode == 1 and "did you mean 'tanks'?" in res.stderr
+    assert res.stderr.count("\n") == 1
+
+
+def test_series_of_an_aggregate_and_of_a_config_aggregate(db: str, tmp_path: Path) -> None:
+    res = run("series", "vehicles", "--from", "2024-11-12", "--to", "2024-11-14", "--daily",
+              "-f", "json", db=db)
+    assert res.returncode == 0, res.stderr
+    assert [r["change"] for r in json.loads(res.stdout)["rows"]] == [172, 169, 194]
+    config = tmp_path / "config.toml"
+    config.write_text('[aggregates.air]\ncomponents = ["aircraft", "helicopters"]\n',
+                      encoding="utf-8")
+    res = run("series", "air", "--from", "2024-11-14", "--to", "2024-11-14", "-f", "json",
+              db=db, env={"ATTRITION_CONFIG": str(config)})
+    assert res.returncode == 0, res.stderr
+    show = json.loads(run("show", "2024-11-14", "-f", "json", db=db).stdout)
+    totals = {f["category"]: f["total"] for f in show["figures"]}
+    assert json.loads(res.stdout)["rows"][0]["total"] == totals["aircraft"] + totals[
+        "helicopters"]
+
+
+def test_piped_output_is_not_wrapped_at_80_columns(db: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    env["ATTRITION_DB"] = db
+    fixture = Path(__file__).parent / "fixtures" / "articles" / "daily-2024-11-14.txt"
+    res = subprocess.run([sys.executable, "-m", "attrition.cli", "check", str(fixture)],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    sentence = next(ln for ln in fixture.read_text().splitlines() if "194 vehicles" in ln)
+    first = sentence.split(". ")[0]
+    assert len(first) > 80 and any(first in ln for ln in res.stdout.splitlines())
+    assert "\x1b[" not in res.stdout  # no terminal escapes in a pipe
+    res = subprocess.run([sys.executable, "-m", "attrition.cli", "compare", "--to",
+                          "2025-07-19"], env=env, capture_output=True, text=True, timeout=120)
+    caveat = next(ln for ln in res.stdout.splitlines() if ln.startswith("Official Ukrainian"))
+    assert "Confirmed counts are a floor" in caveat  # the caption is one line, not wrapped
+
+
+def test_version(db: str) -> None:
+    from importlib.metadata import version
+
+    res = run("--version", db=db)
+    assert res.returncode == 0 and res.stdout.strip() == f"attrition {version('attrition')}"
+
+
+def test_check_of_an_empty_file_says_so(db: str, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n", encoding="utf-8")
+    res = run("check", str(empty), db=db)
+    assert res.returncode == 1 and f"{empty}: the file is empty" in res.stderr
+    res = run("check", "-", db=db, stdin="")
+    assert res.returncode == 1 and "stdin: the article is empty" in res.stderr
+
+
+def test_serve_takes_db_as_the_readme_shows(db: str, tmp_path: Path) -> None:
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "ATTRITION_DB"}
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "attrition.cli", "serve", "--port",
+                             str(port), "--db", db], env=env, stderr=log)
+    try:
+        for _ in range(150):
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/api/report/2024-11-14", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, (tmp_path / "serve.log").read_text()
+                time.sleep(0.1)
+        else:
+            pytest.fail("serve did not start")
+        assert r.status_code == 200 and r.json()["date"] == "2024-11-14"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()

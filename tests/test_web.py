@@ -63,12 +63,12 @@ def test_errors_are_envelopes_without_traces(client: TestClient, path: str, stat
 
 def test_an_internal_error_is_a_500_envelope(loaded_db: str,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from attrition.web import api
+    from attrition.web import ledger
 
     def boom(*a: object, **k: object) -> None:
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr(api.reports, "document", boom)
+    monkeypatch.setattr(ledger.reports, "document", boom)
     with TestClient(create_app(loaded_db), raise_server_exceptions=False) as c:
         r = c.get("/api/report/2024-11-14")
     assert r.status_code == 500 and r.json() == {
@@ -111,7 +111,7 @@ def test_records_brief_compare_sources(client: TestClient) -> None:
     assert cmp["rows"][0]["confirmed"] == 4074 and cmp["rows"][0]["ratio"] == 2.71
     src = client.get("/api/sources").json()
     assert src["data_age"]["latest"] == "2026-08-22" and src["data_age"]["stale"] is True
-    assert {s["source"] for s in src["rows"]} >= {"petroivaniuk", "orc-losses"}
+    assert {s["source"] for s in src["sources"]} >= {"petroivaniuk", "orc-losses"}
 
 
 def test_check_endpoint_text_and_json(client: TestClient) -> None:
@@ -215,7 +215,12 @@ def test_a_v2_client_switches_by_changing_the_base_url(client: TestClient,
     with Reader(loaded_db) as r:
         want = {(x.report_date, x.category): x.total for x in r.ledger()
                 if x.report_date >= date(2026, 7, 1)}
-    assert got == want
+    assert {k: got[k] for k in want} == want
+    # a category the report left out carries its previous total (v2.KEYS), never a 0
+    for (day, cat), total in got.items():
+        if (day, cat) not in want:
+            before = max(d for d, c in want if c == cat and d < day)
+            assert total == want[(before, cat)] > 0
     early = client.get("/api/v2/statistics/2022-04-10").json()["data"]
     with Reader(loaded_db) as r:
         parts = {x.category: x.total for x in r.report(date(2022, 4, 10))}
@@ -278,3 +283,44 @@ def test_check_by_url_refuses_the_servers_own_network(client: TestClient, url: s
     doc = r.json()
     assert r.status_code == 400 and doc["ok"] is False
     assert "public address" in doc["error"] or "http(s)" in doc["error"]
+
+
+# -- stored addresses ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("address", ["javascript:alert(document.domain)",
+                                     "JavaScript:alert(1)", "data:text/html,<script>x</script>",
+                                     "//evil.example/x", " javascript:alert(1)"])
+def test_an_address_that_is_not_http_is_never_a_link(writable: str, address: str) -> None:
+    """A mirror's `sourceUri` (or russianwarship's `resource`) becomes the report's address;
+    the dashboard shows any other scheme as text, never as a link."""
+    from attrition.model import Batch, Observation
+    from attrition.store.db import Store
+
+    day = date(2026, 8, 23)
+    batch = Batch("orc-losses", [Observation("orc-losses", day, "tanks", 12295, 3,
+                                             address=address),
+                                 Observation("orc-losses", day, "personnel", 1476300, 1030,
+                                             address=address)])
+    with Store(writable) as store:
+        store.ingest([batch], input="a hostile mirror")
+    with TestClient(create_app(writable, ttl=0)) as c:
+        page = c.get("/").text
+    assert 'href="javascript' not in page.lower() and 'href="data:' not in page
+    assert 'href="//evil' not in page and 'href=" javascript' not in page.lower()
+
+
+def test_an_http_address_is_a_link(client: TestClient) -> None:
+    assert '<a href="https://' in client.get("/").text
+
+
+@pytest.mark.parametrize(("text", "ok"), [
+    ("https://mod.gov.ua/news/bojovi-vtrati", True), ("http://example.org/a?b=c#d", True),
+    ("javascript:alert(1)", False), ("data:text/html,x", False), ("//evil.example", False),
+    ("https://", False), ("https://a b", False), ("https://x\n", False),
+    ('https://x"onmouseover=', False), ("ftp://example.org", False), (None, False),
+])
+def test_web_address(text: str | None, ok: bool) -> None:
+    from attrition.addresses import web_address
+
+    assert (web_address(text) is not None) is ok

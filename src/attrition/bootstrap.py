@@ -8,7 +8,10 @@ from attrition.store.read import Reader
 
 
 def ensure_loaded(url: str | None = None, notice: Callable[[str], None] | None = None) -> bool:
-    """Load the bundled snapshot if the database has no ledger yet. True if it loaded."""
+    """Load the bundled snapshot if the database has no ledger yet. True if it loaded.
+
+    The load is one transaction: a load killed half-way leaves an empty ledger (SQLite rolls
+    the journal back when the file is next read), and the next command loads it again."""
     with Reader(url) as reader:
         if reader.exists():
             if not reader.has_confirmed():
@@ -30,7 +33,10 @@ def ensure_loaded(url: str | None = None, notice: Callable[[str], None] | None =
         meta = {"version": book[0], "crosswalk": book[1]}
     with Store(target) as store:
         result = store.load_rows(rows, input="bundled snapshot", sources=sorted(
-            set(doc["observations"]) | witnesses | confirmed_sources), daybook_meta=meta)
+            set(doc["observations"]) | witnesses | confirmed_sources), daybook_meta=meta,
+            if_empty=True)
+    if result is None:
+        return False  # another process loaded it meanwhile
     if notice is not None:
         notice(f"attrition: first run, loaded the bundled snapshot ({result.cells:,} figures, "
                f"{len({r[0] for r in rows['ledger']}):,} reports) into {target}")

@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from attrition import settings
+
 try:  # hashlib's own import starts OpenSSL (~4 ms on every command); BLAKE2 is built in
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover
@@ -22,11 +24,11 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def folder() -> Path | None:
-    env = os.environ.get("ATTRITION_CACHE")
-    if env and env.lower() in ("off", "0", "no", "false"):
+    chosen = settings.current()
+    if chosen.cache_off:
         return None
-    if env:
-        return Path(env)
+    if chosen.cache:
+        return Path(chosen.cache)
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("attrition", appauthor=False))
@@ -52,7 +54,7 @@ def key(kind: str, url: str, version: tuple[int, int, str], *parts: str) -> str:
     from attrition.categories import config_path
 
     raw = json.dumps([kind, url, list(version), list(parts),
-                      _stamp(str(config_path())), _stamp(os.environ.get("ATTRITION_CROSSWALK")),
+                      _stamp(str(config_path())), _stamp(settings.current().crosswalk),
                       _code_stamp()])
     return blake2b(raw.encode(), digest_size=16).hexdigest()
 

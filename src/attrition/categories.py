@@ -426,10 +426,11 @@ def aggregates(config: dict[str, object] | None = None) -> dict[str, Aggregate]:
 
 def config_path() -> Path:
     """ATTRITION_CONFIG, else `attrition/config.toml` in the user config folder."""
-    import os
     from pathlib import Path
 
-    path_env = os.environ.get("ATTRITION_CONFIG")
+    from attrition import settings
+
+    path_env = settings.current().config
     if path_env:
         return Path(path_env)
     from platformdirs import user_config_dir
@@ -450,94 +451,5 @@ def load_config() -> dict[str, object]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
 
 
-# -- the press's words ------------------------------------------------------------------------
-# What news text calls each category, beyond the bulletin's own labels: the fact-checker reads
-# these; the bulletin reader does not (they are too loose for a list of figures).
-
-PRESS_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "personnel": (
-        "troops", "soldiers", "servicemen", "service members", "servicemembers",
-        "military personnel", "personnel", "casualties", "combat losses", "army losses",
-        "fatalities", "killed and wounded", "dead and wounded", "troop losses", "invaders",
-        "occupiers", "people", "men", "lives", "losses", "death toll", "russians",
-        "окупантів", "військових", "солдатів", "осіб", "людей", "загарбників", "росіян",
-        "вояків", "особового складу", "військовослужбовців", "окупанти", "солдати"),
-    "tanks": ("battle tanks", "main battle tanks", "tanks", "tank", "танків", "танки", "танк",
-              "танка"),
-    "afv": (
-        "armoured combat vehicles", "armored combat vehicles", "armoured fighting vehicles",
-        "armored fighting vehicles", "armored personnel vehicles",
-        "armoured personnel vehicles", "armored vehicles", "armoured vehicles",
-        "armored personnel carriers", "armoured personnel carriers", "apvs", "afvs", "acvs",
-        "bbms", "infantry fighting vehicles", "armoured fighting vehicle",
-        "armored fighting vehicle", "armored vehicle", "armoured vehicle",
-        "бойових броньованих машин", "бойові броньовані машини", "бойова броньована машина",
-        "ббм", "бтр", "бронемашин", "броньованих машин"),
-    "artillery": (
-        "artillery systems", "artillery system", "artillery units", "artillery pieces",
-        "pieces of artillery", "artillery guns", "artillery", "artillery weapons",
-        "артилерійських систем", "артилерійські системи", "артилерійська система", "артсистем",
-        "артсистеми", "гармат"),
-    "mlrs": (
-        "multiple launch rocket systems", "multiple rocket launch systems",
-        "multiple rocket launchers", "multiple-launch rocket systems", "rocket launchers",
-        "multiple rocket launcher systems", "mlrs", "mlrss", "mrls", "rocket systems",
-        "рсзв", "реактивних систем залпового вогню", "реактивні системи залпового вогню"),
-    "air_defense": (
-        "air defense systems", "air defence systems", "anti-aircraft systems",
-        "anti-aircraft warfare systems", "anti-aircraft defense systems",
-        "anti-aircraft defence systems", "units of air defence equipment",
-        "units of air defense equipment", "air defence equipment", "air defense equipment",
-        "air-defence systems", "air-defense systems", "anti-aircraft guns",
-        "air defense units", "air defence units", "air defense system", "air defence system",
-        "засобів ппо", "засоби ппо", "установок ппо", "установки ппо", "ппо",
-        "засобів протиповітряної оборони", "засоби протиповітряної оборони"),
-    "aircraft": ("aircraft", "planes", "warplanes", "jets", "fighter jets", "airplanes",
-                 "aeroplanes", "fixed-wing aircraft", "plane", "jet",
-                 "літаків", "літаки", "літак"),
-    "helicopters": ("helicopters", "helicopter", "гелікоптерів", "гелікоптери", "гелікоптер",
-                    "вертольотів", "вертольоти", "вертоліт"),
-    "uav": (
-        "unmanned aerial vehicles", "operational-tactical uavs", "operational-tactical drones",
-        "operational-tactical level drones", "operational-tactical level uavs", "uavs", "uav",
-        "drones", "drone", "unmanned aerial vehicle",
-        "бпла", "безпілотників", "безпілотники", "дронів", "безпілотних літальних апаратів"),
-    "cruise_missiles": ("cruise missiles", "cruise missile", "missiles", "крилатих ракет",
-                        "крилаті ракети", "ракет", "ракети", "ракету"),
-    "ships": ("warships", "ships and boats", "ships / boats", "warships / boats", "boats",
-              "ships", "vessels", "warship", "ship", "boat", "кораблів / катерів",
-              "кораблі / катери", "кораблів і катерів", "кораблів", "катерів", "кораблі",
-              "корабель"),
-    "submarines": ("submarines", "submarine", "підводних човнів", "підводні човни",
-                   "підводний човен", "підводних човни"),
-    "vehicles_fuel_tanks": (
-        "vehicles and fuel tanks", "military vehicles and fuel tanks", "vehicles & fuel tanks",
-        "vehicles and tankers", "automotive equipment and fuel tanks",
-        "автомобільної техніки та автоцистерн", "автомобільна техніка та автоцистерни",
-        "автомобільну техніку та автоцистерни", "автомобілів і автоцистерн",
-        "автомобілів та автоцистерн", "автотехніки", "автомобілів", "автомобільної техніки"),
-    "special_equipment": ("units of special equipment", "special equipment",
-                          "pieces of special equipment", "special military equipment",
-                          "спецтехніки", "спеціальної техніки", "спеціальна техніка"),
-    "ground_robotic_systems": ("ground robotic systems", "ground robots",
-                               "unmanned ground vehicles", "нрк"),
-    "military_auto": ("automotive equipment", "military auto", "military vehicles"),
-    "fuel_tanks": ("fuel tanks", "fuel tank", "fuel trucks", "tankers",
-                   "tanks with fuel and lubricants", "автоцистерн"),
-    "srbm_systems": ("operational-tactical missile systems", "mobile srbm systems",
-                     "srbm systems", "srbm launchers"),
-}
-
-LOOSE_LABELS: dict[str, tuple[str, ...]] = {
-    # A word that names part of a category: after the merge, "vehicles" is read as vehicles
-    # and fuel tanks (or the press's sum of tanks, AFVs and vehicles).
-    "vehicles": ("vehicles", "vehicle", "trucks", "military vehicles", "автомобілів"),
-}
-
-SUM_LABELS: tuple[str, ...] = (
-    "units of equipment", "pieces of equipment", "units of military equipment",
-    "pieces of military equipment", "units of weaponry", "units of hardware",
-    "pieces of hardware", "одиниць техніки", "одиниці техніки", "одиниці озброєння",
-    "одиниць озброєння", "одиниць військової техніки",
-)
-"""Words for an unnamed sum of equipment; the checker tries the named aggregates."""
+# The press's words for each category (beyond the bulletin's own labels above) are the
+# fact-checker's: src/attrition/check/rules/{en,uk,ru}.toml, one rule id per category.

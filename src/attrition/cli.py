@@ -66,9 +66,79 @@ def _emit_data(format: TableFormat, doc: Any, rows: list[dict[str, Any]]) -> boo
     return False
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            print(f"attrition {version('attrition')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            print("attrition (not installed)")
+        raise typer.Exit()
+
+
 @app.callback()
-def _main(db: DbOption = None) -> None:
+def _main(db: DbOption = None,
+          show_version: Annotated[bool, typer.Option(
+              "--version", is_eager=True, callback=_version,
+              help="Print the version and exit.")] = False) -> None:
     _state["db"] = db
+
+
+def _pick(value: str | list[str] | None, valid: "tuple[str, ...] | list[str]", option: str
+          ) -> list[str]:
+    """The values of an option that takes one or more choices ("a,b" or repeated), each
+    checked against `valid`: a typo is refused with the choices, never silently matched to
+    nothing."""
+    if value is None:
+        return []
+    given = [value] if isinstance(value, str) else value
+    out = [v.strip() for item in given for v in item.split(",") if v.strip()]
+    for v in out:
+        if v not in valid:
+            raise typer.BadParameter(f"{v!r} is not one of {', '.join(valid)}"
+                                     + _did_you_mean(v, valid), param_hint=option)
+    return out
+
+
+def _did_you_mean(word: str, valid: "tuple[str, ...] | list[str]") -> str:
+    from difflib import get_close_matches
+
+    close = get_close_matches(word, list(valid), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _check_name(name: str, aggs: dict[str, Any]) -> None:
+    """A category or aggregate name, or a one-line error that suggests the nearest one."""
+    from attrition import categories
+    from attrition.errors import UnknownCategoryError
+
+    if name in categories.BY_ID or name in aggs:
+        return
+    known = [*categories.IDS, *aggs]
+    raise UnknownCategoryError(
+        f"unknown category or aggregate {name!r}{_did_you_mean(name, known)}; categories: "
+        f"{', '.join(categories.IDS)}; aggregates: {', '.join(aggs)}")
+
+
+def _range(start: str | None, end: str | None, reader: Any) -> tuple[date | None, date | None]:
+    """--from/--to as dates; refused when --from is after --to."""
+    lo = _day(start, reader) if start else None
+    hi = _day(end, reader) if end else None
+    if lo is not None and hi is not None and lo > hi:
+        raise typer.BadParameter(f"{lo} is after --to {hi}", param_hint="--from")
+    return lo, hi
+
+
+def _writable(out: Path, option: str, suffixes: tuple[str, ...] = (".svg", ".png")) -> None:
+    """Refuse an output file in a folder that does not exist (never create folders) or with
+    an extension we cannot write, before any work is done."""
+    if out.suffix.lower() not in suffixes:
+        raise typer.BadParameter(f"{out}: the file must end in {' or '.join(suffixes)}",
+                                 param_hint=option)
+    if not out.parent.is_dir():
+        raise typer.BadParameter(f"{out}: the folder {out.parent} does not exist",
+                                 param_hint=option)
 
 
 def _reader() -> Any:
@@ -87,9 +157,27 @@ def _day(text: str, reader: Any) -> date:
 
 
 def _console() -> Any:
+    """Rich on a terminal; when stdout is piped or redirected, plain text that is never
+    wrapped at 80 columns (a URL split over two lines breaks a paste into a CMS)."""
     from rich.console import Console
 
-    return Console()
+    if sys.stdout.isatty():
+        return Console()
+    return Console(soft_wrap=True, width=100_000, no_color=True, highlight=False,
+                   emoji=False)
+
+
+def _print_table(console: Any, table: Any) -> None:
+    """A table; off a terminal its caption follows as plain lines (a caption is wrapped
+    to the table's width, which would cut a URL)."""
+    caption = table.caption
+    if caption is not None and not sys.stdout.isatty():
+        table.caption = None
+        console.print(table)
+        for line in str(caption).splitlines():
+            console.print(line, markup=False)
+        return
+    console.print(table)
 
 
 def _fmt_change(value: int | None) -> str:
@@ -147,31 +235,36 @@ def show(
             " [yellow](disputed: no majority)[/yellow]" if f["method"] == "tie" else "") + (
             "" if not f["dissent"] else f" [dim](≠ {', '.join(f['dissent'])})[/dim]")
         table.add_row(label, f"{f['total']:,}", _fmt_change(f["change"]), announced, srcs)
-    _console().print(table)
+    _print_table(_console(), table)
 
 
 @app.command()
 def series(
-    category: Annotated[str, typer.Argument(help="A category id, e.g. tanks.")],
+    category: Annotated[str, typer.Argument(
+        help="A category or aggregate (built-in or from your config), e.g. tanks, vehicles.")],
     start: Annotated[str | None, typer.Option("--from")] = None,
     end: Annotated[str | None, typer.Option("--to")] = None,
     daily: Annotated[bool, typer.Option("--daily", help="Daily changes, not totals.")] = False,
     format: Annotated[SeriesFormat, typer.Option("--format", "-f")] = SeriesFormat.csv,
 ) -> None:
-    """A category's totals (or daily changes) over a range of reports."""
+    """A category's or aggregate's totals (or daily changes) over a range of reports."""
     from attrition import categories
 
-    categories.get(category)
+    aggs = categories.aggregates(categories.load_config())
+    _check_name(category, aggs)
     with _reader() as reader:
-        lo = _day(start, reader) if start else None
-        hi = _day(end, reader) if end else None
-        rows = reader.series(category, lo, hi)
-        marks = _series_marks(category, reader) if daily else {}
-    out = [{"date": r.report_date.isoformat(), "covers": r.covers.isoformat(),
-            "category": r.category,
-            **({"change": r.change, "announced_change": r.announced_change,
-                "note": marks.get(r.report_date, "")} if daily else {"total": r.total}),
-            "sources": list(r.sources)} for r in rows]
+        lo, hi = _range(start, end, reader)
+        if category in categories.BY_ID and not categories.CONTINUES.get(category):
+            rows = reader.series(category, lo, hi)
+            marks = _series_marks(category, reader) if daily else {}
+            out = [{"date": r.report_date.isoformat(), "covers": r.covers.isoformat(),
+                    "category": r.category,
+                    **({"change": r.change, "announced_change": r.announced_change,
+                        "note": marks.get(r.report_date, "")} if daily
+                       else {"total": r.total}),
+                    "sources": list(r.sources)} for r in rows]
+        else:  # an aggregate, or a category that carries on merged ones: the analysis series
+            out = _built_series(reader, category, lo, hi, daily)
     if format is SeriesFormat.json:
         print(json.dumps({"category": category, "measure": "change" if daily else "total",
                           "rows": out}, ensure_ascii=False))
@@ -187,8 +280,26 @@ def series(
         for r in out:
             v = r.get("change") if daily else r.get("total")
             table.add_row(r["date"], "" if v is None else f"{v:,}",
-                          *((r["note"],) if daily else ()), ", ".join(r["sources"]))
-        _console().print(table)
+                          *((r.get("note") or r.get("excluded") or "",) if daily else ()),
+                          ", ".join(r.get("sources") or r.get("components") or ()))
+        _print_table(_console(), table)
+
+
+def _built_series(reader: Any, name: str, lo: date | None, hi: date | None, daily: bool
+                  ) -> list[dict[str, Any]]:
+    """Rows of an aggregate's (or a merged category's) series: the categories summed that
+    day, and why records leave a day out ("correction", "creation")."""
+    from datetime import timedelta
+
+    from attrition.analysis import series as series_mod
+
+    rows, corrections, aggs = _analysis_input(reader)
+    s = series_mod.build(name, rows, corrections, aggregates=aggs)
+    return [{"date": p.day.isoformat(), "covers": (p.day - timedelta(days=1)).isoformat(),
+             "category": name,
+             **({"change": p.change, "excluded": p.excluded} if daily
+                else {"total": p.total}),
+             "components": list(p.components)} for p in s.between(lo, hi)]
 
 
 def _series_marks(category: str, reader: Any) -> dict[date, str]:
@@ -211,64 +322,51 @@ def ingest(
         "--date", help="Report date of a bulletin without one in its text or name.")] = None,
 ) -> None:
     """Add files to the ledger (format detected). All or nothing: one bad file, no change."""
-    from rich.progress import Progress
-
-    from attrition import ingest as ing
-    from attrition.dates import parse_day
-    from attrition.store.db import Store
-
-    files = ing.expand(paths)
-    report_date = parse_day(day) if day else None
-    batches = []
-    with Progress(transient=True, console=_console()) as progress:
-        task = progress.add_task("reading", total=len(files))
-        for f in files:
-            batches.append(ing.read_path(f, format, report_date))
-            progress.advance(task)
-    from attrition.bootstrap import ensure_loaded
-    from attrition.model import Batch
-
-    ensure_loaded(_state["db"], notice=_err)
-    official = [b for b in batches if isinstance(b, Batch)]
-    confirmed = [b for b in batches if not isinstance(b, Batch)]
-    with Store(_state["db"]) as store:
-        if official:
-            result = store.ingest(official, input=", ".join(str(p) for p in paths))
-            print(f"{len(official)} file(s): {result.observations:,} figures, "
-                  f"{result.new:,} new, {result.revised:,} revised, "
-                  f"{result.unchanged:,} unchanged; {result.cells:,} ledger cells re-resolved")
-        if confirmed:
-            got = store.ingest_confirmed(confirmed, input=", ".join(str(p) for p in paths))
-            print(f"{len(confirmed)} confirmed-loss file(s): {got.counts_new:,} new counts, "
-                  f"{got.counts_revised:,} revised; {got.items_new:,} new items, "
-                  f"{got.items_changed:,} changed")
-        _refresh_daybook(store)
-
-
-def _refresh_daybook(store: Any) -> None:
-    """Briefs read the daybook; after an ingest it is recomputed (about a second), so that
-    the next brief reads three rows instead of analysing the whole ledger."""
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
-    from attrition import daybook
+    from attrition import service
+    from attrition.bootstrap import ensure_loaded
+    from attrition.dates import parse_day
 
+    report_date = parse_day(day) if day else None
+    ensure_loaded(_state["db"], notice=_err)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
                   console=_console()) as progress:
-        progress.add_task("updating the daybook of records", total=None)
-        daybook.refresh(store)
+        task = progress.add_task("reading", total=None)
+        result = service.ingest_files(
+            _state["db"], paths, format, report_date,
+            on_file=lambda n, of: progress.update(task, completed=n, total=of),
+            on_refresh=lambda: progress.update(
+                task, description="updating the daybook of records"))
+    _print_ingested(result)
+
+
+def _print_ingested(result: Any, verb: str = "file(s)") -> None:
+    if result.figures is not None:
+        print(f"{result.files} {verb}: {result.figures:,} figures, {result.new:,} new, "
+              f"{result.revised:,} revised, {result.unchanged:,} unchanged; "
+              f"{result.cells:,} ledger cells re-resolved")
+    if result.counts_new is not None:
+        print(f"{result.confirmed_files} confirmed-loss {verb}: {result.counts_new:,} new "
+              f"counts, {result.counts_revised:,} revised; {result.items_new:,} new items, "
+              f"{result.items_changed:,} changed")
 
 
 @app.command()
 def validate(
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
-    kind: Annotated[list[str] | None, typer.Option("--kind", help="Only these kinds.")] = None,
+    kind: Annotated[list[str] | None, typer.Option(
+        "--kind", help="Only these kinds (repeat, or a,b).")] = None,
 ) -> None:
     """Disagreements, negative changes, announced-vs-totals, stale rows, gaps, outliers."""
+    from attrition.validate import KINDS
     from attrition.validate import validate as run
 
+    kind = _pick(kind, KINDS, "--kind")
     with _reader() as reader:
-        findings = run(list(reader.ledger()), reader.observations(), reader.corrections(),
-                       confirmed=reader.confirmed_counts())
+        every = reader.observations(latest_only=False)
+        findings = run(list(reader.ledger()), reader.latest_of(every), reader.corrections(),
+                       confirmed=reader.confirmed_counts(), history=every)
     if kind:
         findings = [f for f in findings if f.kind in kind]
     counts: dict[str, int] = {}
@@ -286,7 +384,7 @@ def validate(
         table.add_row(f.report_date.isoformat(), f.kind, f.category or "", f.source or "",
                       f.message)
     console = _console()
-    console.print(table)
+    _print_table(console, table)
     console.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
@@ -295,19 +393,11 @@ def sources(
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
 ) -> None:
     """What is loaded: each source's date range, size, licence and the newest report's age."""
+    from attrition import service
+
     with _reader() as reader:
-        rows = reader.sources()
-        witnesses = reader.witness_counts()
-        latest = reader.latest_date()
-    age = (date.today() - latest).days if latest else None
-    for r in rows:
-        r["cells_agreeing"] = witnesses.get(r["source"], 0)
-    for name, n in witnesses.items():
-        if not any(r["source"] == name for r in rows):
-            rows.append({"source": name, "title": "vote only (values not stored)",
-                         "cells_agreeing": n})
-    doc = {"latest_report": latest.isoformat() if latest else None, "age_days": age,
-           "sources": rows}
+        doc = service.sources(reader)
+    rows, age = doc["sources"], doc["data_age"]["age_days"]
     if _emit_data(format, doc,
                   rows):
         return
@@ -317,10 +407,10 @@ def sources(
     for col in ("source", "first", "last", "reports", "agrees with", "licence"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["source"], r.get("first", ""), r.get("last", ""),
-                      str(r.get("reports", "")), f"{r['cells_agreeing']:,} cells",
+        table.add_row(r["source"], r["first"] or "", r["last"] or "",
+                      str(r["reports"] or ""), f"{r['cells_agreeing']:,} cells",
                       r.get("licence") or "")
-    _console().print(table)
+    _print_table(_console(), table)
 
 
 @app.command()
@@ -373,45 +463,32 @@ def update(
 ) -> None:
     """Fetch newer reports (and confirmed losses) from the sources and ingest them."""
     import httpx
+    from rich.progress import Progress, SpinnerColumn, TextColumn
 
-    from attrition import update as upd
-    from attrition.store.db import Store
+    from attrition import service
+    from attrition.bootstrap import ensure_loaded
 
-    with _reader() as reader:
-        latest = reader.latest_date()
-        ws_ids = [int(i.id) for i in reader.confirmed_items("warspotting") if i.id.isdigit()]
-    with httpx.Client(timeout=timeout, follow_redirects=True) as client:
-        fetched = upd.fetch(client, latest)
-        wanted = (*(("oryx",) if confirmed else ()), *(("warspotting",) if warspotting else ()))
-        extra = None
-        if "warspotting" in wanted:  # minutes of paced requests: show them going
-            from rich.progress import Progress
-
-            with Progress(transient=True, console=_console()) as progress:
-                task = progress.add_task("WarSpotting records", total=None)
-                extra = upd.fetch_confirmed(
-                    client, max(ws_ids, default=0), sources=wanted,
-                    on_page=lambda n: progress.update(task, completed=n))
-        elif wanted:
-            extra = upd.fetch_confirmed(client, sources=wanted)
-    if extra is not None:
-        fetched.confirmed, fetched.failures = extra.confirmed, fetched.failures + extra.failures
-    if not fetched.batches and not fetched.confirmed:
-        _err(f"attrition: offline or no source reachable; nothing changed ({fetched.failures[0]})"
-             if fetched.failures else "attrition: nothing fetched; nothing changed")
+    ensure_loaded(_state["db"], notice=_err)
+    with httpx.Client(timeout=timeout, follow_redirects=True) as client, \
+            Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
+                     console=_console()) as progress:
+        # WarSpotting is minutes of paced requests: show them going
+        task = progress.add_task("fetching", total=None)
+        result = service.update(
+            _state["db"], client, confirmed=confirmed, warspotting=warspotting,
+            on_page=lambda n: progress.update(task, description=f"WarSpotting records: {n}"))
+    if result.figures is None and result.counts_new is None:
+        _err(f"attrition: offline or no source reachable; nothing changed ({result.failures[0]})"
+             if result.failures else "attrition: nothing fetched; nothing changed")
         return
-    for failure in fetched.failures:
+    for failure in result.failures:
         _err(f"attrition: skipped: {failure}")
-    with Store(_state["db"]) as store:
-        if fetched.batches:
-            result = store.ingest(fetched.batches, input="update")
-            print(f"fetched {result.observations:,} figures: {result.new:,} new, "
-                  f"{result.revised:,} revised")
-        if fetched.confirmed:
-            got = store.ingest_confirmed(fetched.confirmed, input="update")
-            print(f"confirmed losses: {got.counts_new:,} new counts, {got.items_new:,} new "
-                  f"items")
-        _refresh_daybook(store)
+    if result.figures is not None:
+        print(f"fetched {result.figures:,} figures: {result.new:,} new, "
+              f"{result.revised:,} revised")
+    if result.counts_new is not None:
+        print(f"confirmed losses: {result.counts_new:,} new counts, {result.items_new:,} new "
+              f"items")
 
 
 class BriefFormat(StrEnum):
@@ -432,41 +509,6 @@ def _analysis_input(reader: Any) -> tuple[dict[str, Any], list[Any], dict[str, A
         categories.load_config())
 
 
-def _brief_doc(reader: Any, what: str, week: str | None, month: str | None,
-               lang: str) -> dict[str, Any]:
-    from attrition import brief as briefs
-
-    rows, corrections, aggs = _analysis_input(reader)
-    if week or month:
-        return briefs.period(rows, corrections, week=week, month=month, lang=lang,
-                             aggregates=aggs)
-    from attrition import crosswalk
-    from attrition.compare import ConfirmedContext
-
-    the_day = date.fromisoformat(what)
-    context = ConfirmedContext(rows, reader.confirmed_counts("oryx"), crosswalk.load())
-    return briefs.daily(rows, corrections, reader.report(the_day), lang=lang,
-                        aggregates=aggs, confirmed=context)
-
-
-def _brief_from_daybook(reader: Any, day: date, lang: str) -> dict[str, Any] | None:
-    """The daily brief from the store's daybook (three rows instead of the whole ledger's
-    analysis), or None where the daybook cannot serve it: stale, another crosswalk, or the
-    user's config redefining an aggregate the brief cites."""
-    from attrition import brief as briefs
-    from attrition import categories, daybook
-
-    aggs = categories.aggregates(categories.load_config())
-    builtin = {a.id: a for a in categories.BUILTIN_AGGREGATES}
-    if any(aggs.get(n) != builtin[n] for n in briefs.BRIEF_AGGREGATES):
-        return None
-    book = daybook.lookup(reader, day)
-    if book is None or book.confirmed is None:
-        return None
-    return briefs.compose(reader.report(day), book.standings, lang=lang, aggregates=aggs,
-                          confirmed=book, breaks=book.breaks, corrections=book.corrections)
-
-
 @app.command()
 def brief(
     day: Annotated[str, typer.Argument(help="Report date (default: latest).")] = "latest",
@@ -481,26 +523,30 @@ def brief(
     ] = None,
 ) -> None:
     """A short, exact, sourced brief of a report, a week or a month."""
-    with _reader() as reader:
-        what = f"week={week}" if week else f"month={month}" if month else \
-            _day(day, reader).isoformat()
-        doc = None if week or month else \
-            _brief_from_daybook(reader, date.fromisoformat(what), lang.value)
-        if doc is None:  # computed from the ledger: worth keeping for the next ask
-            from attrition import cache
+    from attrition import service
 
-            name = cache.key("brief", reader.url, reader.version(), what, lang.value)
-            doc = cache.get(name)
-            if doc is None:
-                doc = _brief_doc(reader, what, week, month, lang.value)
-                cache.put(name, doc)
+    if week and month:
+        raise typer.BadParameter("give --week or --month, not both", param_hint="--week")
+    if (week or month) and day != "latest":
+        raise typer.BadParameter(f"a date ({day}) and {'--week' if week else '--month'} "
+                                 "ask for two briefs; give one", param_hint="DAY")
+    if (week or month) and chart is not None:
+        raise typer.BadParameter("a chart is drawn for a daily brief only (it shows the day's "
+                                 "most notable figure); use `attrition chart` for a period",
+                                 param_hint="--chart")
+    if chart is not None:
+        _writable(chart, "--chart")
+
+    with _reader() as reader:
+        the_day = None if week or month else _day(day, reader)
+        doc = service.brief(reader, the_day, week=week, month=month, lang=lang.value)
     if day.strip().lower() == "latest" and not (week or month):
         from attrition.report import age
 
         old = age(date.fromisoformat(doc["date"]))
         if old:  # never cached: the age changes, the brief does not
-            doc["stale"] = {k: v for k, v in old.items() if k not in ("en", "uk")}
-            doc["text"] = old[lang.value] + "\n\n" + doc["text"]
+            doc = {**doc, "stale": {k: v for k, v in old.items() if k not in ("en", "uk")},
+                   "text": old[lang.value] + "\n\n" + doc["text"]}
     if chart is not None and "date" in doc:
         from datetime import timedelta
 
@@ -539,10 +585,16 @@ def chart(
     from attrition import charts
     from attrition.analysis import series
 
+    _writable(out, "--out")
     with _reader() as reader:
         rows, corrections, aggs = _analysis_input(reader)
-        hi = _day(end, reader) if end else reader.latest_date()
-        lo = _day(start, reader) if start else hi - timedelta(days=180)
+        _check_name(name, aggs)
+        lo, hi = _range(start, end, reader)
+        hi = hi or reader.latest_date()
+        lo = lo or hi - timedelta(days=180)
+        if lo > hi:
+            raise typer.BadParameter(f"--to {hi} is before the default start {lo}; give "
+                                     "--from", param_hint="--to")
         mark = _day(highlight, reader) if highlight else None
     s = series.build(name, rows, corrections, aggregates=aggs)
     charts.draw(s, out, start=lo, end=hi, highlight=mark, cumulative=cumulative)
@@ -554,8 +606,9 @@ def records(
     name: Annotated[str, typer.Argument(help="A category or aggregate.")],
     day: Annotated[str, typer.Option("--date", help="Report date (default: latest).")
                    ] = "latest",
-    window: Annotated[int, typer.Option("--window", help="Days for the top list.")] = 30,
-    top: Annotated[int, typer.Option("--top")] = 10,
+    window: Annotated[int, typer.Option("--window", min=1, max=5000,
+                                        help="Days for the top list.")] = 30,
+    top: Annotated[int, typer.Option("--top", min=1, max=1000)] = 10,
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
 ) -> None:
     """Where a day's change ranks (7/30/90/365 days, whole war), highest-since, top days."""
@@ -566,6 +619,7 @@ def records(
 
     with _reader() as reader:
         rows, corrections, aggs = _analysis_input(reader)
+        _check_name(name, aggs)
         d = _day(day, reader)
     s = series.build(name, rows, corrections, aggregates=aggs)
     start = d - timedelta(days=window - 1)
@@ -600,7 +654,7 @@ def records(
     table.add_column("change", justify="right")
     for t in doc["top"]:
         table.add_row(t["date"], f"{t['change']:,}")
-    console.print(table)
+    _print_table(console, table)
     if skipped:
         console.print("Not counted: " + ", ".join(
             f"{p['date']} ({p['reason']})" for p in skipped))
@@ -621,8 +675,8 @@ def anomalies(
 
     with _reader() as reader:
         rows, corrections, aggs = _analysis_input(reader)
-        lo = _day(start, reader) if start else None
-        hi = _day(end, reader) if end else None
+        _check_name(name, aggs)
+        lo, hi = _range(start, end, reader)
     s = series.build(name, rows, corrections, aggregates=aggs)
 
     def inside(d: date) -> bool:
@@ -648,7 +702,7 @@ def anomalies(
         table.add_column(col, justify="right")
     for o in outs:
         table.add_row(o.day.isoformat(), f"{o.change:,}", f"{o.median:g}", f"{o.score:+}")
-    console.print(table)
+    _print_table(console, table)
     for b in brks:
         console.print(f"level break on {b.day}: median daily change {b.before:g} before, "
                       f"{b.after:g} after (×{b.factor:.1f}); check the definition")
@@ -685,24 +739,11 @@ def summary(
                       "" if f["previous"] is None else f"{f['previous']:,}",
                       # a month without a loss has no top day, only a first day of 0
                       f"{f['max_day']} ({f['max_value']:,})" if f["max_value"] else "")
-    _console().print(table)
+    _print_table(_console(), table)
 
 
 def _num(v: int | None) -> str:
     return "" if v is None else f"{v:,}"
-
-
-def _confirmed(reader: Any, source: str, crosswalk_file: str | None,
-               statuses: tuple[str, ...] | None = None) -> Any:
-    from attrition import crosswalk
-    from attrition.analysis.confirmed import Confirmed, item_counts
-    from attrition.model import STATUSES
-
-    cw = crosswalk.load(crosswalk_file)
-    counts = reader.confirmed_counts(source)
-    if source == "warspotting":
-        counts = item_counts(reader.confirmed_items(source), cw)
-    return Confirmed(source, counts, cw, statuses=statuses or STATUSES), cw
 
 
 @app.command()
@@ -726,22 +767,20 @@ def compare(
 ) -> None:
     """The ministry's claimed losses beside visually confirmed losses (Oryx), per category,
     aligned on dates, with the ratio, both as-of dates and the confirmation lag."""
-    from attrition import compare as cmp
-    from attrition.model import STATUSES
+    from attrition import service
+    from attrition.errors import InvalidValueError
 
-    statuses = None
-    if status:
-        statuses = tuple(s.strip().lower() for s in status.split(",") if s.strip())
-        bad = [s for s in statuses if s not in STATUSES]
-        if bad:
-            raise typer.BadParameter(f"unknown status {', '.join(bad)}; one of: "
-                                     + ", ".join(STATUSES), param_hint="--status")
+    try:
+        statuses = service.parse_statuses(status)
+    except InvalidValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--status") from None
     with _reader() as reader:
-        rows = reader.by_category()
         lo = _day(start, reader) if start else None
         hi = _day(end, reader) if end else None
-        conf, cw = _confirmed(reader, source, crosswalk_file, statuses)
-    doc = cmp.compare(rows, conf, cw, start=lo, end=hi, names=category)
+        doc = service.compare(reader, lo, hi, category, statuses, source, crosswalk_file)
+        if chart is not None:
+            rows = reader.by_category()
+            conf, cw = service.confirmed_series(reader, source, crosswalk_file, statuses)
     if chart is not None:
         from attrition import charts
         from attrition.compare import Claimed, chart_panel
@@ -775,7 +814,7 @@ def compare(
                  "" if r["ratio"] is None else f"{r['ratio']:.2f}", _num(r["lag_days"])]
         table.add_row(*cells)
     console = _console()
-    console.print(table)
+    _print_table(console, table)
     for r in doc["rows"]:
         if r["note"]:
             console.print(f"[dim]{r['category']}: {r['note']}[/dim]")
@@ -783,6 +822,12 @@ def compare(
         console.print(f"[yellow]flagged[/yellow] {g['day']}: {g['message']}")
     console.print(f"[dim]Basis of each line: {doc['crosswalk']} (attrition compare -f json "
                   f"gives it per row).[/dim]")
+
+
+VERDICTS = ("supported", "rounded", "contradicted", "mislabeled", "wrong_date",
+            "unverifiable")
+"""The checker's verdicts (attrition.check.verify), named here so that --fail-on is checked
+before the checker is imported."""
 
 
 class CheckFormat(StrEnum):
@@ -804,18 +849,15 @@ def check(
                           "contradicted,mislabeled.")] = None,
 ) -> None:
     """Check every loss figure in news articles against the ledger."""
-    from attrition.check import LedgerView, check_text, render
+    from attrition import service
+    from attrition.check import render
     from attrition.dates import parse_day
 
+    fail_verdicts = _pick(fail_on, VERDICTS, "--fail-on")
     given = parse_day(day) if day else None
-    texts = _check_inputs(inputs)
-    from attrition import crosswalk
-    from attrition.check import ConfirmedView
-
+    texts = service.check_inputs(inputs, read_stdin=sys.stdin.read)
     with _reader() as reader:
-        by_cat = reader.by_category()
-        ledger = LedgerView(by_cat, reader.corrections())
-        confirmed = ConfirmedView(by_cat, reader.confirmed_counts("oryx"), crosswalk.load())
+        checker = service.Checker(reader)
     docs = []
     if len(texts) > 1 and format is CheckFormat.text:
         from rich.progress import track
@@ -824,8 +866,7 @@ def check(
     else:
         iterator = texts
     for name, text in iterator:
-        doc = check_text(text, ledger, given, source=name, confirmed=confirmed)
-        docs.append(doc)
+        docs.append(checker.check(text, given, source=name))
     if format is CheckFormat.json:
         print(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False))
     elif format is CheckFormat.markdown:
@@ -846,44 +887,9 @@ def check(
             for d in docs:
                 table.add_row(d["article"]["source"], d["article"]["date"],
                               *[str(d["summary"].get(v, 0)) for v in verdicts])
-            console.print(table)
-    if fail_on:
-        bad = {v.strip() for v in fail_on.split(",")}
-        if any(d["summary"].get(v) for d in docs for v in bad):
-            raise typer.Exit(1)
-
-
-def _check_inputs(inputs: list[str]) -> list[tuple[str, str]]:
-    from attrition.check.fetch import fetch_url
-    from attrition.errors import SourceError
-    from attrition.sources._common import decode
-
-    out: list[tuple[str, str]] = []
-    for item in inputs:
-        if item == "-":
-            out.append(("stdin", sys.stdin.read()))
-        elif item.startswith(("http://", "https://")):
-            out.append((item, fetch_url(item)))
-        else:
-            p = Path(item)
-            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in (
-                ".txt", ".md", ".html", ".htm")) if p.is_dir() else [p]
-            for f in files:
-                if not f.exists():
-                    raise SourceError(f"{f}: no such file")
-                if f.stat().st_size > 20 * 1024 * 1024:
-                    raise SourceError(f"{f}: too large to be an article "
-                                      f"({f.stat().st_size:,} bytes)")
-                try:
-                    text = decode(f.read_bytes())
-                except AttritionError as exc:
-                    raise SourceError(f"{f}: {exc}") from None
-                if f.suffix in (".html", ".htm"):
-                    from attrition.check.fetch import main_text
-
-                    text = main_text(text)
-                out.append((str(f), text))
-    return out
+            _print_table(console, table)
+    if any(d["summary"].get(v) for d in docs for v in fail_verdicts):
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -891,6 +897,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Database to serve (as `attrition --db`): a SQLAlchemy URL or a SQLite "
+                     "file path.")] = None,
 ) -> None:
     """The JSON API (docs at /docs), the russianwarship.rip v2 routes and the dashboard.
     Read-only unless ATTRITION_API_TOKEN is set (then POST /api/ingest and /api/update
@@ -901,6 +910,8 @@ def serve(
 
     from attrition.bootstrap import ensure_loaded
 
+    if db:
+        _state["db"] = db
     ensure_loaded(_state["db"], notice=_err)
     if _state["db"]:
         os.environ["ATTRITION_DB"] = _state["db"]

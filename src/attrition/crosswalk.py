@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from attrition import categories
+from attrition import categories, settings
 from attrition.errors import ConfigError
 
 SOURCES = ("oryx", "warspotting")
@@ -95,7 +94,7 @@ def parse(doc: dict[str, Any], address: str) -> Crosswalk:
 
 def load(path: str | Path | None = None) -> Crosswalk:
     """The user's crosswalk (argument, then ATTRITION_CROSSWALK), else the bundled one."""
-    chosen = path or os.environ.get("ATTRITION_CROSSWALK")
+    chosen = path or settings.current().crosswalk
     try:
         if chosen:
             text = Path(chosen).read_text(encoding="utf-8")

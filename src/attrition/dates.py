@@ -1,11 +1,29 @@
-"""Dates as users type them: YYYY-MM-DD, today, yesterday, latest."""
+"""Dates, weeks and months as users type them: YYYY-MM-DD, today, yesterday, latest;
+YYYY-Www; YYYY-MM.
+
+Every date a user gives is refused outside EARLIEST..LATEST: the analyses step back and
+forth by days, weeks and years from it (the day a report covers, the previous week, the last
+365 days), and at the ends of Python's calendar (year 1, year 9999) that arithmetic fails.
+No report of this war comes near either bound; a date past them is a typing error.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
 from attrition.errors import DateError, NotFoundError
+
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+def _in_range(d: date, text: str, what: str = "date") -> date:
+    if not EARLIEST <= d <= LATEST:
+        raise DateError(f"{what} out of range: {text!r} (give one between "
+                        f"{EARLIEST.isoformat()} and {LATEST.isoformat()})")
+    return d
 
 
 def parse_day(text: str, latest: Callable[[], date | None] | None = None,
@@ -22,7 +40,38 @@ def parse_day(text: str, latest: Callable[[], date | None] | None = None,
             raise NotFoundError("no reports in the database")
         return found
     try:
-        return date.fromisoformat(word)
+        day = date.fromisoformat(word)
     except ValueError:
         raise DateError(
             f"not a date: {text!r} (use YYYY-MM-DD, today, yesterday or latest)") from None
+    return _in_range(day, text)
+
+
+def parse_week(text: str) -> tuple[date, date]:
+    """`2024-W46` -> (Monday, Sunday) of that ISO week."""
+    m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", text.strip(), re.I)
+    if not m:
+        raise DateError(f"not an ISO week: {text!r} (use YYYY-Www, e.g. 2024-W46)")
+    year = int(m[1])
+    if not EARLIEST.year <= year <= LATEST.year - 1:  # a week may end in the next year
+        raise DateError(f"week out of range: {text!r} (years {EARLIEST.year} to "
+                        f"{LATEST.year - 1})")
+    try:
+        monday = date.fromisocalendar(year, int(m[2]), 1)
+    except ValueError:
+        raise DateError(f"no such ISO week: {text!r}") from None
+    return monday, monday + timedelta(days=6)
+
+
+def parse_month(text: str) -> tuple[date, date]:
+    """`2024-11` -> (first, last day of the month)."""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not m or not 1 <= int(m[2]) <= 12:
+        raise DateError(f"not a month: {text!r} (use YYYY-MM)")
+    year = int(m[1])
+    if not EARLIEST.year <= year <= LATEST.year - 1:
+        raise DateError(f"month out of range: {text!r} (years {EARLIEST.year} to "
+                        f"{LATEST.year - 1})")
+    first = date(year, int(m[2]), 1)
+    nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    return first, nxt - timedelta(days=1)

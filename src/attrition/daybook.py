@@ -17,13 +17,12 @@ computed from the bundled ledger, day by day).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from attrition import categories
+from attrition import categories, settings
 from attrition.analysis.records import WINDOWS, Standing
 
 if TYPE_CHECKING:
@@ -49,12 +48,20 @@ _COMPACT = json.JSONEncoder(separators=(",", ":"))  # one encoder: dumps() makes
 _BUNDLED_CROSSWALK = Path(__file__).resolve().parent / "data" / "crosswalk.toml"
 
 
+_stamps: dict[tuple[str, int, int], str] = {}
+
+
 def crosswalk_stamp() -> str:
     """Which crosswalk the confirmed lines follow: a digest of the file's bytes (the user's,
-    through ATTRITION_CROSSWALK, or the bundled one)."""
-    path = os.environ.get("ATTRITION_CROSSWALK") or _BUNDLED_CROSSWALK
+    through ATTRITION_CROSSWALK, or the bundled one). Every brief asks (the web service
+    hundreds of times a second): a file not changed since is not read again."""
+    path = Path(settings.current().crosswalk or _BUNDLED_CROSSWALK)
     try:
-        return blake2b(Path(path).read_bytes(), digest_size=12).hexdigest()
+        st = path.stat()
+        seen = (str(path), st.st_mtime_ns, st.st_size)
+        if seen not in _stamps:
+            _stamps[seen] = blake2b(path.read_bytes(), digest_size=12).hexdigest()
+        return _stamps[seen]
     except OSError:
         return "unreadable"
 

@@ -3,6 +3,7 @@
     AttritionError
     ├── UnknownCategoryError      a category id or name the registry does not know
     ├── DateError                 a date that cannot be parsed or does not exist
+    ├── InvalidValueError         an option's value that is not one of the valid ones
     ├── ConfigError               the user's config file is wrong
     ├── SourceError               an input could not be read
     │   ├── ParseError            ... it was read but is malformed (names file, line/record, field)
@@ -24,6 +25,10 @@ class UnknownCategoryError(AttritionError, ValueError):
 
 
 class DateError(AttritionError, ValueError):
+    pass
+
+
+class InvalidValueError(AttritionError, ValueError):
     pass
 
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import re
+import stat
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from attrition.categories import BULLETIN
 from attrition.errors import ParseError, SourceError
 from attrition.model import Batch, ConfirmedBatch
+from attrition.resolve import PRESS
 from attrition.sources import (
     _common,
     bulletin,
@@ -22,7 +29,7 @@ from attrition.sources import (
 MAX_BYTES = 10 * 1024 * 1024
 """No real input comes near this (the whole history is ~1 MB); larger is refused unread."""
 
-FORMATS: dict[str, Callable[[bytes], Batch]] = {
+FORMATS: dict[str, Callable[[bytes | str], Batch]] = {
     "petroivaniuk-equipment": petroivaniuk.read_equipment,
     "petroivaniuk-personnel": petroivaniuk.read_personnel,
     "petroivaniuk-corrections": petroivaniuk.read_corrections,
@@ -30,12 +37,12 @@ FORMATS: dict[str, Callable[[bytes], Batch]] = {
     "minfin": minfin.read,
     "russianwarship": warship.read,
 }
-CONFIRMED_FORMATS: dict[str, Callable[[bytes], ConfirmedBatch]] = {
+CONFIRMED_FORMATS: dict[str, Callable[[bytes | str], ConfirmedBatch]] = {
     "oryx-daily-count": oryx.read_daily_count,
     "oryx-events": oryx.read_events,
     "warspotting": warspotting.read,
 }
-ALL_FORMATS = (*FORMATS, *CONFIRMED_FORMATS, "bulletin")
+ALL_FORMATS = (*FORMATS, *CONFIRMED_FORMATS, "bulletin", "press")
 _SUFFIXES = {".json", ".csv", ".txt", ".md"}
 
 
@@ -50,25 +57,68 @@ def _not_data(name: str) -> bool:
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files to read: given files as they are; folders searched for data files."""
+    """Files to read: given files as they are; folders searched for data files. A folder that
+    cannot be listed is an error, never skipped: ingest is all or nothing."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file()
-                              and f.suffix.lower() in _SUFFIXES and not _not_data(f.name)))
-        elif p.exists():
+            found: list[Path] = []
+
+            for folder, dirs, names in os.walk(p, onerror=_refuse):
+                dirs.sort()
+                for name in names:
+                    f = Path(folder, name)
+                    if (f.suffix.lower() in _SUFFIXES and not _not_data(name)
+                            and f.is_file()):
+                        found.append(f)
+            out.extend(sorted(found))
+        elif p.exists() or p.is_symlink():
             out.append(p)
         else:
             raise SourceError(f"{p}: no such file or folder")
     return out
 
 
-def detect(path: Path, data: bytes) -> str:
-    """The format of an input, from its name and first bytes."""
+def _refuse(exc: OSError) -> None:
+    raise SourceError(f"{exc.filename}: cannot list the folder ({exc.strerror or exc}); "
+                      "nothing was read")
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """A regular file's bytes, at most `limit` of them. Devices, FIFOs and sockets are
+    refused before they are opened for reading (a FIFO would block, /dev/zero never ends),
+    and the read itself is capped: `st_size` is not trusted."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise SourceError(f"{path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise SourceError(f"{path}: not a regular file (a folder, device, FIFO or socket); "
+                          "only files are read")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot open ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped since the stat
+                raise SourceError(f"{path}: not a regular file; only files are read")
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise SourceError(f"{path}: file too large (more than {limit:,} bytes, the limit)")
+    return data
+
+
+def detect(path: Path, text: str) -> str:
+    """The format of an input, from its name and its first characters (after decoding, so
+    that a UTF-16 file is recognised as well as a UTF-8 one)."""
     name = path.name.lower()
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        first = data[:512].lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
+        first = text[:512].lstrip("\ufeff").splitlines()[0] if text.strip() else ""
         if first.startswith("country,equipment_type") and "date_recorded" in first:
             return "oryx-daily-count"
         if first.startswith("country,origin,system,status"):
@@ -79,54 +129,98 @@ def detect(path: Path, data: bytes) -> str:
         return "minfin"
     if suffix in (".txt", ".md"):
         return "bulletin"
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \r\n\t")
-    if suffix == ".json" or head[:1] in (b"[", b"{"):
+    head = text[:4096].lstrip("\ufeff \r\n\t")
+    if suffix == ".json" or head[:1] in ("[", "{"):
         if "correction" in name:
             return "petroivaniuk-corrections"
-        text = head.decode("utf-8", "replace")
-        if '"losses"' in text and '"lost_by"' in text:
+        if '"losses"' in head and '"lost_by"' in head:
             return "warspotting"
-        if '"sourceUri"' in text:
+        if '"sourceUri"' in head:
             return "orc-losses"
-        if '"stats"' in text or (head[:1] == b"{" and '"data"' in text):
+        if '"stats"' in head or (head[:1] == "{" and '"data"' in head):
             return "russianwarship"
-        if '"personnel*"' in text or '"POW"' in text or "personnel" in name:
+        if '"personnel*"' in head or '"POW"' in head or "personnel" in name:
             return "petroivaniuk-personnel"
-        if any(k in text for k in ('"tank"', '"APC"', '"field artillery"')):
+        if any(k in head for k in ('"tank"', '"APC"', '"field artillery"')):
             return "petroivaniuk-equipment"
         raise ParseError("unrecognised JSON layout; give --format", file=str(path))
     return "bulletin"
 
 
+OFFICIAL_HOSTS = ("mil.gov.ua", "mod.gov.ua", "kmu.gov.ua", "zsu.gov.ua")
+"""The ministry's and the General Staff's own sites: a bulletin text from one of them is the
+bulletin; from anywhere else it is a reproduction (a press witness)."""
+
+
+def is_official(address: str | None) -> bool:
+    if not address:
+        return False
+    host = urlsplit(address).hostname or ""
+    return any(host == h or host.endswith("." + h) for h in OFFICIAL_HOSTS)
+
+
+def bulletin_address(path: Path) -> str | None:
+    """The address a bulletin text was taken from, as the SOURCES.md beside it (or in a
+    folder above) lists it: `| `relative/path.txt` | ... https://... |`."""
+    resolved = path.resolve()
+    for folder in resolved.parents:
+        index = folder / "SOURCES.md"
+        if index.is_file():
+            rel = resolved.relative_to(folder).as_posix()
+            return _addresses(index).get(rel)
+    return None
+
+
+@functools.lru_cache(maxsize=16)
+def _addresses(index: Path) -> dict[str, str]:
+    try:
+        text = _common.decode(read_bytes(index))
+    except (SourceError, ParseError):
+        return {}
+    out = {}
+    for m in re.finditer(r"^\| `([^`]+\.txt)` \|(.*)$", text, re.M):
+        url = re.search(r"https?://\S+?(?=\s*\|)", m.group(2))
+        if url:
+            out[m.group(1)] = url.group(0)
+    return out
+
+
 def read_path(path: Path, fmt: str | None = None, report_date: date | None = None
               ) -> Batch | ConfirmedBatch:
     """One input file as a batch. Errors name the file."""
+    data = read_bytes(path)
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise SourceError(f"{path}: {exc.strerror}") from None
-    if size > MAX_BYTES:
-        raise SourceError(f"{path}: file too large ({size:,} bytes; the limit is "
-                          f"{MAX_BYTES:,})")
-    data = path.read_bytes()
-    try:
-        if not data.strip():
+        text = _common.decode(data)
+        if not text.strip():
             raise ParseError("empty file")
-        fmt = fmt or detect(path, data)
+        fmt = fmt or detect(path, text)
         batch: Batch | ConfirmedBatch
-        if fmt == "bulletin":
-            _common.decode(data)
-            parsed = bulletin.parse(
-                data, report_date=report_date or bulletin.report_date_from_name(path.name))
-            batch = parsed.to_batch(address=str(path))
+        if fmt in ("bulletin", "press"):
+            batch = read_bulletin(path, text, report_date, press=fmt == "press" or None)
         elif fmt in FORMATS:
-            batch = FORMATS[fmt](data)
+            batch = FORMATS[fmt](text)
         elif fmt in CONFIRMED_FORMATS:
-            batch = CONFIRMED_FORMATS[fmt](data)
+            batch = CONFIRMED_FORMATS[fmt](text)
         else:
             raise ParseError(f"unknown format {fmt!r}; one of: {', '.join(ALL_FORMATS)}")
     except ParseError as exc:
         raise exc.at(str(path)) from None
     if batch.address is None:
         batch.address = str(path)
+    return batch
+
+
+def read_bulletin(path: Path, text: str, report_date: date | None = None,
+                  press: bool | None = None) -> Batch:
+    """A bulletin text. Its figures cite the address it was published at (SOURCES.md),
+    never a local path; a reproduction by a news outlet (an address off the ministry's
+    sites, or a file under `secondary/` or `press/`) is a press witness, not the bulletin."""
+    parsed = bulletin.parse(
+        text, report_date=report_date or bulletin.report_date_from_name(path.name))
+    address = bulletin_address(path)
+    if press is None:
+        press = (not is_official(address) if address
+                 else bool({"secondary", "press"} & {p.lower() for p in path.parent.parts}))
+    batch = parsed.to_batch(address=address, source=PRESS if press else BULLETIN)
+    batch.address = str(path)
     return batch

@@ -62,11 +62,22 @@ def days(first_day: date, last_day: date, name: str = "") -> Period:
                   first_day, last_day)
 
 
+def _year_in_range(year: int, text: str, what: str) -> None:
+    # the same bounds as every typed date (attrition.dates): a month or week must leave room
+    # for the arithmetic around it (the period before, the report after)
+    from attrition.dates import EARLIEST, LATEST
+
+    if not EARLIEST.year <= year <= LATEST.year - 1:
+        raise DateError(f"{what} out of range: {text!r} (years {EARLIEST.year} to "
+                        f"{LATEST.year - 1})")
+
+
 def parse_month(text: str) -> tuple[int, int]:
     """`2024-11` -> (2024, 11)."""
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
     if not m or not 1 <= int(m[2]) <= 12:
         raise DateError(f"not a month: {text!r} (use YYYY-MM, e.g. 2024-11)")
+    _year_in_range(int(m[1]), text, "month")
     return int(m[1]), int(m[2])
 
 
@@ -75,6 +86,7 @@ def parse_week(text: str) -> tuple[int, int]:
     m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", text.strip(), re.I)
     if not m:
         raise DateError(f"not an ISO week: {text!r} (use YYYY-Www, e.g. 2024-W46)")
+    _year_in_range(int(m[1]), text, "week")
     try:
         date.fromisocalendar(int(m[1]), int(m[2]), 1)
     except ValueError:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-import re
 from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
@@ -21,7 +20,7 @@ from attrition import resolve
 from attrition.categories import BULLETIN, MINFIN, ORC_LOSSES, PETROIVANIUK
 from attrition.errors import AttritionError
 from attrition.model import Batch, ConfirmedBatch, ConfirmedCount
-from attrition.sources import bulletin, minfin, orc, petroivaniuk
+from attrition.sources import minfin, orc, petroivaniuk
 
 FORMAT = 1
 SHIPPED = (PETROIVANIUK, ORC_LOSSES, BULLETIN, resolve.PRESS)
@@ -50,16 +49,6 @@ class SnapshotError(AttritionError):
     pass
 
 
-def _addresses(sources_md: str) -> dict[str, str]:
-    """File name -> address, from the table rows of bulletins/SOURCES.md."""
-    out = {}
-    for m in re.finditer(r"^\| `([^`]+\.txt)` \|(.*)$", sources_md, re.M):
-        url = re.search(r"https?://\S+?(?=\s*\|)", m.group(2))
-        if url:
-            out[m.group(1)] = url.group(0)
-    return out
-
-
 def read_inputs(shared_data: Path) -> list[Batch]:
     """Every witness in shared/data, as batches."""
     off = shared_data / "official"
@@ -74,15 +63,14 @@ def read_inputs(shared_data: Path) -> list[Batch]:
     ]
     for b in batches:
         b.retrieved_at = RETRIEVED.get(b.source)
-    bdir = shared_data / "bulletins"
-    addresses = _addresses((bdir / "SOURCES.md").read_text("utf-8"))
-    for path in sorted(bdir.rglob("*.txt")):
-        rel = path.relative_to(bdir).as_posix()
-        parsed = bulletin.parse(path.read_bytes(),
-                                report_date=bulletin.report_date_from_name(path.name))
-        source = resolve.PRESS if rel.startswith("secondary/") else BULLETIN
-        b = parsed.to_batch(address=addresses.get(rel), source=source)
-        b.retrieved_at = parsed.report_date.isoformat()
+    from attrition import ingest
+
+    for path in sorted((shared_data / "bulletins").rglob("*.txt")):
+        # as `attrition ingest` reads them: the address from SOURCES.md, and a news
+        # outlet's reproduction as a press witness
+        b = ingest.read_bulletin(path, path.read_text("utf-8"))
+        b.retrieved_at = b.observations[0].report_date.isoformat()
+        b.address = None
         batches.append(b)
     return batches
 

@@ -16,8 +16,9 @@ from attrition import categories
 from attrition.model import ConfirmedCount
 from attrition.store.read import LedgerRow, ObservationRow
 
-KINDS = ("disagreement", "tie", "negative_change", "announced_mismatch", "stale_row",
-         "missing_days", "category_gap", "implausible_change", "confirmed_glitch")
+KINDS = ("disagreement", "disputed", "history_rewritten", "negative_change",
+         "announced_mismatch", "stale_row", "missing_days", "category_gap",
+         "implausible_change", "confirmed_glitch")
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,13 @@ class Finding:
 
 def validate(ledger: Sequence[LedgerRow], observations: Sequence[ObservationRow],
              corrections: Iterable[tuple[str, date, str, int]] = (),
-             confirmed: Iterable[ConfirmedCount] = ()) -> list[Finding]:
+             confirmed: Iterable[ConfirmedCount] = (),
+             history: Iterable[ObservationRow] = ()) -> list[Finding]:
+    """`history`: every revision of every observation (Reader.observations(latest_only=
+    False)), for the changes sources made to figures they had given."""
     corrected = {(d, c) for _, d, c, _ in corrections}
     findings: list[Finding] = []
+    findings += rewritten_history(history)
     findings += disagreements(ledger)
     findings += negative_changes(ledger, corrected)
     findings += announced_mismatches(ledger, observations)
@@ -52,6 +57,32 @@ def validate(ledger: Sequence[LedgerRow], observations: Sequence[ObservationRow]
     findings.sort(key=lambda f: (f.report_date, KINDS.index(f.kind), f.category or "",
                                  f.source or ""))
     return findings
+
+
+def rewritten_history(history: Iterable[ObservationRow]) -> list[Finding]:
+    """A source that changed a figure it had given for a past report: a mirror rewriting its
+    history (or correcting a typo). Each change is listed with when it was seen, so that no
+    revision goes unnoticed, whatever the vote then made of it."""
+    by_cell: dict[tuple[str, date, str], list[ObservationRow]] = {}
+    for o in history:
+        by_cell.setdefault((o.source, o.report_date, o.category), []).append(o)
+    out = []
+    for (src, day, cat), revs in by_cell.items():
+        revs.sort(key=lambda o: o.revision)
+        for old, new in itertools.pairwise(revs):
+            if old.total == new.total:
+                continue
+            out.append(Finding(
+                "history_rewritten", day, cat, src,
+                f"{src} changed {cat} of {day} from {_num(old.total)} to {_num(new.total)} "
+                f"(revision {new.revision}, seen {new.seen_at}, from {new.input or '?'})",
+                {"from": old.total, "to": new.total, "revision": new.revision,
+                 "seen_at": new.seen_at, "input": new.input}))
+    return out
+
+
+def _num(value: int | None) -> str:
+    return "nothing" if value is None else f"{value:,}"
 
 
 def confirmed_glitches(counts: Iterable[ConfirmedCount]) -> list[Finding]:
@@ -73,10 +104,12 @@ def disagreements(ledger: Iterable[LedgerRow]) -> list[Finding]:
                 f"({', '.join(row.sources)}; {row.method})",
                 {"value": value, "resolved": row.total, "agree": list(row.sources),
                  "method": row.method}))
-        if row.method == "tie":
+        if row.method == "disputed":
             out.append(Finding(
-                "tie", row.report_date, row.category, None,
-                f"no majority: kept {row.total:,} from {row.sources[0]} by source priority",
+                "disputed", row.report_date, row.category, None,
+                f"disputed: {', '.join(row.sources)} {row.total:,} against "
+                + ", ".join(f"{s} {v:,}" for s, v in row.dissent.items())
+                + "; nothing in the data settles it",
                 {"resolved": row.total, "dissent": row.dissent}))
     return out
 

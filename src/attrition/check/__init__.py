@@ -10,6 +10,7 @@ from typing import Any
 
 from attrition.check import article as articles
 from attrition.check import claims as extraction
+from attrition.check import context
 from attrition.check.confirmed import ConfirmedView
 from attrition.check.ledger import LedgerView
 from attrition.check.verify import NOTE, Verifier
@@ -27,13 +28,14 @@ def check_text(text: str, ledger: LedgerView, day: date | None = None,
     count beside it. Returns the check document."""
     art = articles.read(text)
     if day is not None:
-        date_source = "given (--date)"
+        date_source = "given"
     else:
         day, date_source = articles.find_date(art)
         if day is None:
             raise CheckError("the article has no date in its header or first lines; "
                              "give one with --date")
     claims = extraction.extract(art, day)
+    context.inherit_periods(art, claims, day)
     verifier = Verifier(ledger)
     windows = extraction.document_windows(art, day)
     out = []
@@ -97,6 +99,8 @@ def check_text(text: str, ledger: LedgerView, day: date | None = None,
             "why": res.why,
             "evidence": res.evidence,
             "alternatives": [a.to_dict() for a in res.alternatives[:8]],
+            "ambiguous": res.ambiguous,
+            "rule_ids": [*getattr(c, "rule_ids", []), *res.rules],
             "note": (("A count of visually confirmed losses (Oryx), checked against the "
                       "bundled confirmed data.") if attributed else NOTE)
                     + (" The personnel figure counts killed and wounded."

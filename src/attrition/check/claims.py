@@ -5,6 +5,7 @@ milestones) are dropped; numbers from other sources are kept and marked out of s
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -12,83 +13,56 @@ from functools import cache, lru_cache
 from itertools import pairwise
 
 from attrition import categories
-from attrition.check import numbers
+from attrition.check import numbers, rules
 from attrition.check.article import MONTH_RE, MONTHS, Article, Sentence
 from attrition.check.numbers import Number
 
-WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-    "sunday": 6, "понеділок": 0, "вівторок": 1, "середу": 2, "середа": 2, "четвер": 3,
-    "п'ятницю": 4, "пʼятницю": 4, "п’ятницю": 4, "суботу": 5, "субота": 5, "неділю": 6,
-    "неділя": 6,
-}
-_WD_RE = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True))
+WEEKDAYS = rules.calendar("weekdays")
+_WD_RE = rules.alternation(list(WEEKDAYS))
 _NUMWORD = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
             "два": 2, "три": 3, "чотири": 4, "п'ять": 5, "сім": 7}
 
-OUT_OF_SCOPE: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
-    # (words without which the pattern cannot match: a substring test first spares most
-    #  sentences every regular expression; the pattern; why it is out of scope)
-    (('ukrain', 'україн', 'зсу'),
-     re.compile(r"\bukrain(?:e|ian)(?:'s)?\s+(?:soldiers|troops|servicemen|service ?members|"
-                r"military (?:units|personnel)|aircraft|tanks|casualties|losses|forces lost|"
-                r"army lost|fighters|defenders|soldier)|\bukraine(?:'s)? (?:has )?lost\b|"
-                r"українських (?:військових|солдатів|захисників|бійців)|втрати україни|"
-                r"зсу втратил|\b(?:suffered|sustained|incurred) by ukrain", re.I),
-     "a figure of Ukrainian losses, not Russian"),
-    (('uk', 'u.k.', 'brit', 'intelligence'),
-     re.compile(r"\b(?:uk|u\.k\.|british|britain's) (?:ministry of defen[cs]e|mod|defen[cs]e "
-                r"intelligence|intelligence|military intelligence|defen[cs]e ministry)|"
-                r"\bdefen[cs]e intelligence\b", re.I),
-     "from UK Defence Intelligence, not the General Staff's daily figures"),
-    (('oryx', 'visually', 'warspotting'),
-     re.compile(r"\boryx\b|visually confirmed|visually documented|warspotting", re.I),
-     "from Oryx / visual confirmation, not the General Staff's daily figures"),
-    (('russia', 'moscow', 'kremlin', 'shoigu', 'konashenkov', 'міноборони'),
-     re.compile(r"\brussian (?:ministry of defen[cs]e|defen[cs]e ministry|mod|military "
-                r"said|military claimed)|russia's (?:ministry of defen[cs]e|defen[cs]e "
-                r"ministry|mod)|\bmoscow (?:said|says|claimed|claims)|\bkremlin (?:said|says|"
-                r"claimed)|\bshoigu\b|\bkonashenkov\b|міноборони рф|міноборони росії", re.I),
-     "from the Russian side, not the General Staff"),
-    (('paris', 'france', 'french', 'pentagon', 'u.s.', 'us officials', 'american', 'nato',
-      'cia', 'estonian', 'norwegian'),
-     re.compile(r"\b(?:paris|france|french|pentagon|u\.s\.|us officials|american officials|"
-                r"nato(?: official)?|cia|estonian|norwegian)\b[^.]{0,60}\b(?:estimat|said|"
-                r"says|assess|told)", re.I),
-     "an estimate by another government or body, not the General Staff"),
-    (('think', 'institute', 'iiss', 'isw', 'rusi', 'csis'),
-     re.compile(r"\bthink[- ]tank\b|\binstitute\b[^.]{0,80}\b(?:estimat|assess|calculat)|"
-                r"\b(?:iiss|isw|rusi|csis)\b[^.]{0,60}\b(?:estimat|assess|said|says)", re.I),
-     "an estimate by a research institute, not the General Staff"),
-    (('spokes', 'commander', 'sector', 'direction', 'front', 'area', 'напрямку',
-      'авдіївськ', 'бахмутськ', 'покровськ'),
-     re.compile(r"\b(?:spokesperson|spokesman|spokeswoman|commander)\b[^.]{0,80}\b(?:sector|"
-                r"direction|group|brigade|troops|forces)\b|\b(?:tavria|khortytsia|avdiivka|"
-                r"bakhmut|pokrovsk|kupiansk|lyman|kharkiv|zaporizhzhia) (?:sector|direction|"
-                r"front|area)|напрямку\b|на (?:авдіївському|бахмутському|покровському) ", re.I),
-     "a figure for one sector of the front, not the General Staff's daily total"),
-    (('russian',),
-     re.compile(r"\brussian (?:officials|authorities|government)\b[^.]{0,80}\b(?:said|say|"
-                r"gave|update|admitted)", re.I), "from the Russian side, not the General Staff"),
-    (('battle', 'fighting', 'assault', 'offensive', 'attack'),
-     re.compile(r"\b(?:battle|fighting|assault|offensive|attacks?) (?:of|for|near|around|on) "
-                r"[A-ZА-ЯІЇЄ]\w+", re.U), "a figure for one battle or sector, not the General "
-                                          "Staff's daily total"),
-    (('pow', 'prisoner', 'surrender', 'полонен'),
-     re.compile(r"\b(?:pows?|prisoners? of war|surrendered|полонен)", re.I),
-     "prisoners of war are not in the General Staff's daily figures"),
-)
+@cache
+def _scope_rules() -> tuple[tuple[tuple[str, ...], re.Pattern[str], str, str, bool], ...]:
+    """(words without which the pattern cannot match: a substring test first spares most
+    sentences every regular expression; the pattern; why it is out of scope; rule id;
+    whether an article that quotes the General Staff overrules it), from rules/*.toml."""
+    out = []
+    for r in rules.of_kind("scope"):
+        flags = 0 if r.data.get("case_sensitive") else re.I
+        out.append((tuple(r.data["keys"]), re.compile(r.data["pattern"], flags),
+                    str(r.data["why"]), r.id,
+                    bool(r.data.get("skip_if_article_quotes_general_staff"))))
+    return tuple(out)
 
 
+@cache
+def _scope_keys() -> re.Pattern[str]:
+    """Any scope rule's key word: most sentences have none and need no rule tried."""
+    return re.compile(rules.alternation([k for keys, *_ in _scope_rules() for k in keys]))
 
-def _scope_of(text: str, skip_uk: bool) -> str | None:
+
+@lru_cache(maxsize=4096)
+def _scope_of(text: str, quotes_gs: bool) -> tuple[str, str, int] | None:
+    """Why a sentence's figures are out of scope, the rule that says so, and where."""
     low = text.lower()
-    for keys, rx, why in OUT_OF_SCOPE:
-        if skip_uk and why.startswith("from UK Defence Intelligence"):
+    if not _scope_keys().search(low):
+        return None
+    for keys, rx, why, rid, skippable in _scope_rules():
+        if skippable and quotes_gs:
             continue
-        if any(k in low for k in keys) and rx.search(text):
-            return why
+        if any(k in low for k in keys):
+            m = rx.search(text)
+            if m:
+                return why, rid, m.start()
     return None
+
+
+OWN_SOURCE = re.compile(
+    r"\b(?:general staff|kyiv|ukraine's (?:military|army|armed forces|defen[cs]e ministry)|"
+    r"генштаб\w*|генеральн\w+ штаб\w*|зсу|всу)\b", re.I)
+"""A clause that names the General Staff (or Kyiv) as its own source: another source named
+in another clause of the sentence does not rule its figures out."""
 
 
 FORECAST = re.compile(
@@ -99,6 +73,7 @@ FORECAST_WHY = "a forecast, not a reported figure"
 expected to continue at 1,000 a day" has one reported figure and one forecast."""
 
 
+@lru_cache(maxsize=4096)
 def _forecast_near(text: str, start: int, end: int) -> bool:
     clause_start = max(text.rfind(",", 0, start), text.rfind(";", 0, start),
                        text.rfind(" that ", 0, start))
@@ -126,9 +101,6 @@ every pattern here linear in the article's length."""
 
 GENERIC_LABELS = frozenset({"losses", "total losses"})
 """Words that name no category at all: the text's topic decides."""
-WEAK_LABELS = frozenset({"losses", "death toll", "people", "men", "lives", "russians",
-                         "military personnel", "personnel"})
-"""Words that name personnel only when nothing more specific is near ("artillery losses")."""
 
 IN_SCOPE_ANYWAY = re.compile(
     r"(?:based on|citing|according to|from) (?:the )?(?:figures|data|statistics|numbers)? ?"
@@ -149,49 +121,24 @@ _BEFORE_NOT_LOSS = re.compile(
 _DATE_AROUND = re.compile(rf"(?:{MONTH_RE})\.?\s*$", re.I)
 _DATE_AFTER = re.compile(rf"^\s*(?:{MONTH_RE})\b|^\.\d{{1,2}}\b|^-(?:го|й)\b", re.I)
 
-CHANGE_CUES = re.compile(
-    r"past 24 hours|previous 24 hours|last 24 hours|in 24 hours|24 hours|past day|"
-    r"previous day|over the past day|in (?:a|one) single day|in a single day|single day|in one "
-    r"day|in 1 day|in just one day|a day earlier|overnight|yesterday|since yesterday|daily "
-    r"(?:update|report|losses|toll)|за минулу добу|за добу|минулої доби|попередньої доби|"
-    r"протягом доби|напередодні|upd|\banother\b|\bще\b|on (?:the )?(?:" + _WD_RE + r")|"
-    r"for (?:" + _WD_RE + r")|between \w+ \d{1,2} and \d{1,2}\b|one-day|in one day|"
-    r"a day\b(?! on average)|more than the (?:balance|figure|total|number|day)|up by|rose by|"
-    r"increase of|increased by|за минулу|\+\d", re.I)
-DATE_CUES = re.compile(
-    r"past 24 hours|previous 24 hours|last 24 hours|in 24 hours|past day|previous day|"
-    r"over the past day|yesterday|за минулу добу|минулої доби|попередньої доби|напередодні|"
-    r"за добу|this morning|today|сьогодні|вранці|latest (?:update|report|figures)", re.I)
-TOTAL_CUES = re.compile(
-    r"since the (?:start|beginning|outset|launch|onset)|since (?:it |russia )?(?:launched|"
-    r"began|invaded)|since (?:feb(?:ruary)?\.? 24|24 feb)|since the full[- ]scale|"
-    r"since the invasion|since the war|in total|total of|a total|total (?:number|losses|"
-    r"tally|toll)|overall|so far|to date|in all\b|altogether|cumulative|from february 24|"
-    r"between february 24|since february|since 2022|the total|total tally|(?:brings?|bringing|"
-    r"takes?|taking|pushing|raising|raised|pushed) (?:the|its|their|russia's) "
-    r"(?:total|tally|number|toll|losses)|to a total|for a total|total (?:to|of|at)|"
-    r"загалом|від початку|з початку|із початку|за весь час|з 24 лютого|since the beginning|"
-    r"as of\b|combat losses of|the total combat|totals?\b", re.I)
-WINDOW_CUES = re.compile(
-    r"past week|last week|this week|previous week|in (?:a|one|1) week|within (?:just )?"
-    r"(?:a|one|1) week|weekly|a week\b|(?:past|last|previous) (?:two|three|four|five|six|"
-    r"seven|ten|\d+) days|за тиждень|тиждень|тижня|за минулий тиждень|за місяць|"
-    rf"(?:in|during|for|throughout|of) (?:the month of )?(?:{MONTH_RE})\b|"
-    rf"(?:{MONTH_RE}) alone|this month|past month|last month|per month|in a month|"
-    r"monthly|since (?:" + MONTH_RE + r") \d{1,2}\b|from (?:" + MONTH_RE + r") \d{1,2} to|"
-    r"у (?:січні|лютому|березні|квітні|травні|червні|липні|серпні|вересні|жовтні|листопаді|"
-    r"грудні)|by (?:" + MONTH_RE + r")\b", re.I)
-AVERAGE_CUES = re.compile(
-    r"(?:a|per) day on average|on average|daily average|an average of|average(?:d|s)? "
-    r"(?:of|about|around|more than|above)?|(?:people|soldiers|troops|casualties|losses|men) "
-    r"(?:a|per) day|в середньому|щодоби в середньому|на добу в середньому", re.I)
 COMPARATIVE = re.compile(
     r"\b(?:highest|record(?:-breaking| high| number| daily)?\b|worst|deadliest|heaviest|"
     r"largest|biggest|greatest|peak(?:ed)?|unprecedented|second[- ](?:highest|worst|largest|"
     r"deadliest|heaviest)|most (?:in|since|of any|catastrophic|costly|deadly|losses)|"
-    r"the most\b|first time since|only surpassed|surpassed|trended (?:down|up)wards?|"
+    r"the most\b|first time since|for the first time|first time ever|вперше|впервые|"
+    r"only surpassed|surpassed|trended (?:down|up)wards?|"
     r"consecutive|lowest|fewest|one of (?:its|the) \w+est|shy of|short of|away from the|"
-    r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*)", re.I)
+    r"second[- ](?:lowest|fewest|mildest|lightest|smallest)|least (?:deadly|catastrophic|"
+    r"costly|bloody|heavy)|lightest|mildest|smallest|trough|"
+    r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*|найдорожч\w*|"
+    r"найдешевш\w*|найкривав\w*|наибольш\w*|наименьш\w*|максимальн\w*|минимальн\w*|"
+    r"сам(?:ые|ых|ыми|ый|ая|ое) (?:большие|больших|большими|большой|тяжел\w+|крупн\w+|"
+    r"малые|малых|маленьк\w+|низк\w+|высок\w+))", re.I)
+LOW_DIRECTION = re.compile(
+    r"lowest|fewest|least|lightest|mildest|smallest|trough|trended down|найменш|найдешевш|"
+    r"наименьш|минимальн|малы|маленьк|низк", re.I)
+"""The cues that rank from the bottom ("the fewest in a month"); the rest rank from the
+top."""
 
 
 def _from_word_start(rx: re.Pattern[str], also: str = "") -> re.Pattern[str]:
@@ -201,12 +148,27 @@ def _from_word_start(rx: re.Pattern[str], also: str = "") -> re.Pattern[str]:
     return re.compile(rf"\b(?:{rx.pattern}){also}", rx.flags)
 
 
-CHANGE_CUES = _from_word_start(CHANGE_CUES, r"|\+\d")
-TOTAL_CUES = _from_word_start(TOTAL_CUES)
-WINDOW_CUES = _from_word_start(WINDOW_CUES)
-AVERAGE_CUES = _from_word_start(AVERAGE_CUES)
-DATE_CUES = _from_word_start(DATE_CUES)
+MEASURES = ("change", "total", "window", "average")
+
+
+@cache
+def _cue_regex(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex of every `measure` rule for a measure (or of every `date_cue` rule), each
+    rule a named group, so a match says which rule it is; and group name -> rule id."""
+    chosen = [r for r in rules.of_kind("date_cue" if kind == "date" else "measure")
+              if kind == "date" or r.data["measure"] == kind]
+    names: dict[str, str] = {}
+    parts = []
+    for i, r in enumerate(chosen):
+        body = r.data["pattern"].replace("{weekday}", _WD_RE).replace("{month}", MONTH_RE)
+        names[f"r{i}"] = r.id
+        parts.append(f"(?P<r{i}>{body})" if r.data.get("anywhere") else
+                     rf"\b(?P<r{i}>{body})")
+    return re.compile("|".join(parts), re.I), names
+
+
 _SAY = re.compile(r"\b(?:said|says|reported|reports|announced|published|stated|released|"
+                  r"claimed|claims|added|told|wrote|estimated|confirmed|"
                   r"posted|update|updated|report|figures|data|повідоми\w*|заявив|заявили|"
                   r"оприлюднив|зведення\w*)\s+(?:\w+\s+)?$", re.I)
 
@@ -234,50 +196,144 @@ class Claim:
     """why the claim is out of scope, or None"""
     plus: bool = False
     comparative: dict[str, object] = field(default_factory=dict)
+    rule_ids: list[str] = field(default_factory=list)
+    """Every rule (rules/*.toml) that set something on the claim: its number's scale and
+    qualifier, its category word, its measure and period cues, its scope."""
 
 
 @cache
 def _label_index() -> list[tuple[str, str, str]]:
-    """(normalised label, category id or name, kind), longest first."""
-    seen: set[tuple[str, str, str]] = set()
+    """(normalised label, category id or name, kind), longest first: the bulletin's own
+    labels (categories.py) and the press's words (the `category` rules of rules/*.toml, with
+    the word forms scripts/build_wordforms.py inflected from their lemmas)."""
+    return [(lab, cid, kind) for lab, cid, kind, _ in _label_rules()]
+
+
+@cache
+def _label_rules() -> list[tuple[str, str, str, str]]:
+    """_label_index with the id of the rule each label comes from."""
+    seen: dict[tuple[str, str, str], str] = {}
+    forms = _wordforms()
+    for r in rules.of_kind("category"):
+        kind = str(r.data.get("kind", "category"))
+        cid = str(r.data["category"])
+        for w in r.words:
+            seen.setdefault((norm(w), cid, kind), r.id)
+        for lemma in r.data.get("lemmas", ()):
+            for w in forms.get(r.lang, {}).get(lemma, [lemma]):
+                seen.setdefault((norm(w), cid, kind), r.id)
     for cat in categories.CATEGORIES:
-        for lab in (cat.en, cat.uk, *cat.synonyms_en, *cat.synonyms_uk,
-                    *categories.PRESS_SYNONYMS.get(cat.id, ())):
-            seen.add((norm(lab), cat.id, "category"))
-    for name, labs in categories.LOOSE_LABELS.items():
-        for lab in labs:
-            seen.add((norm(lab), name, "loose"))
-    for lab in categories.SUM_LABELS:
-        seen.add((norm(lab), "equipment_all", "sum"))
+        for lab in (cat.en, cat.uk, *cat.synonyms_en, *cat.synonyms_uk):
+            lang = "uk" if _CYRILLIC.search(lab) else "en"
+            seen.setdefault((norm(lab), cat.id, "category"), f"{lang}.cat.{cat.id}")
     # A loose word ("vehicles") wins over a historical category's label; the verifier reads
     # it as military auto before the merge. Any other category label wins over a loose one.
     loose = {lab for lab, _, k in seen if k == "loose"}
     historical = {c.id for c in categories.CATEGORIES if c.historical}
     cats = {lab for lab, cid, k in seen if k == "category" and cid not in historical}
-    out = [e for e in seen if not (e[2] == "loose" and e[0] in cats)
+    out = [(*e, rid) for e, rid in seen.items() if not (e[2] == "loose" and e[0] in cats)
            and not (e[2] == "category" and e[1] in historical and e[0] in loose)]
-    return sorted(out, key=lambda e: (-len(e[0]), e[0]))
+    # A total order (never a set's, which changes with the hash seed): a label with two
+    # meanings ("автомобільної техніки": vehicles and fuel tanks, or military auto before the
+    # merge) lists today's category first; _on_day picks the one that existed on the day.
+    return sorted(out, key=lambda e: (-len(e[0]), e[0], e[1] in historical, e[2], e[1]))
+
+
+@cache
+def _weak() -> frozenset[str]:
+    """Words that name personnel only when nothing more specific is near ("artillery
+    losses", "military jets"): the `weak` category rules."""
+    return frozenset(norm(w) for r in rules.of_kind("category")
+                     if r.data.get("weak") and r.data.get("kind", "category") == "category"
+                     for w in r.words)
+
+
+@lru_cache(maxsize=1024)
+def label_rule(lab: str, cid: str, lang: str = "en") -> str | None:
+    """The id of the rule that makes `lab` name `cid`: the text's own language's when two
+    languages share the word ("танки")."""
+    ids = _label_owners().get((norm(lab), cid), ())
+    return next((i for i in ids if i.startswith(f"{lang}.")), ids[0] if ids else None)
+
+
+@cache
+def _label_owners() -> dict[tuple[str, str], tuple[str, ...]]:
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    forms = _wordforms()
+    for r in rules.of_kind("category"):
+        cid = str(r.data["category"])
+        words = [*r.words, *(w for lemma in r.data.get("lemmas", ())
+                             for w in forms.get(r.lang, {}).get(lemma, [lemma]))]
+        for w in words:
+            key = (norm(w), cid)
+            if r.id not in out.get(key, ()):
+                out[key] = (*out.get(key, ()), r.id)
+    for lab, cid, _, rid in _label_rules():
+        if (lab, cid) not in out:
+            out[(lab, cid)] = (rid,)
+    return out
+
+
+def _wordforms() -> dict[str, dict[str, list[str]]]:
+    return _wordforms_cached()
+
+
+@cache
+def _wordforms_cached() -> dict[str, dict[str, list[str]]]:
+    path = rules.HERE / "wordforms.json"
+    data: dict[str, dict[str, list[str]]] = json.loads(path.read_text("utf-8"))
+    return data
+
+
+_CYRILLIC = re.compile("[а-яіїєґё]", re.I)
+
+
+@cache
+def _meanings() -> dict[str, tuple[str, ...]]:
+    """Every category a label can name, in _label_index's order."""
+    out: dict[str, tuple[str, ...]] = {}
+    for lab, cid, kind in _label_index():
+        if kind == "category":
+            out[lab] = (*out.get(lab, ()), cid)
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _on_day(lab: str, cid: str, day: date) -> str:
+    """The category a label names on `day`: the first of its meanings that existed then."""
+    options = _meanings().get(norm(lab), ())
+    if len(options) < 2 or categories.BY_ID[cid].exists_on(day):
+        return cid
+    return next((o for o in options if categories.BY_ID[o].exists_on(day)), cid)
 
 
 def norm(text: str) -> str:
-    text = text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'")
+    text = text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'") \
+        .replace("ё", "е")
     return re.sub(r"\s*/\s*", " / ", text)
 
 
 def _norm_keep(text: str) -> str:
     """norm() without the slash spacing, so offsets stay those of `text`."""
-    return text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'")
+    return text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'") \
+        .replace("ё", "е")
 
 
 def _find_label_after(text: str, start: int, limit: int = 48
                       ) -> tuple[int, int, str, str, str] | None:
     tail = text[start:start + limit + 40]
-    cut = re.search(r"[.;!?]\s|\d|\(|\n| and \d| та \d", tail)
+    # a figure's label does not reach past a bracket, a comma or a dash ("— 12 (+3),
+    # подводные лодки — 1" names no submarines for 12)
+    cut = re.search(r"[.;!?]\s|\d|[()]|,\s|\s[—–]\s|\n| and \d| та \d", tail)
     window = tail[: cut.start()] if cut else tail
     best = None
-    for s, e, lab, cid, kind in _labels_in_raw(window):
+    found = _labels_in_raw(window)
+    for i, (s, e, lab, cid, kind) in enumerate(found):
         if s > limit:
             break
+        if norm(lab) in _weak() and i + 1 < len(found) and not window[e:found[i + 1][0]].strip():
+            # a weak word right before a specific one: "military helicopters" are helicopters
+            _, e, lab, cid, kind = found[i + 1]
         filler = window[:s]
         if re.search(r"\b(?:of whom|of which|which|who|that|were|was|from|in|on|at|had|have|"
                      r"has|з|у|в)\b", filler.strip().lower()) and s > 3 and not re.match(
@@ -293,26 +349,44 @@ def _find_label_after(text: str, start: int, limit: int = 48
     return start + s, start + e, lab, cid, kind
 
 
+_TOKEN = re.compile(r"[\w'’ʼ]+(?:-[\w'’ʼ]+)*|[/&]")
+"""A word (with its inner hyphens and apostrophes), or a slash or ampersand between words."""
+
+
 @cache
-def _raw_regex() -> tuple[re.Pattern[str], dict[str, tuple[str, str, str]]]:
-    """One alternation of every label (slashes with or without spaces), longest first, and
-    what each spelling means."""
-    spellings: dict[str, tuple[str, str, str]] = {}
+def _label_table() -> tuple[dict[tuple[str, ...], tuple[str, str]], dict[str, int]]:
+    """Every label as a tuple of words -> (category id or name, kind), and for each first
+    word the most words a label starting with it has. A dictionary, not one alternation of
+    600 labels: nothing to compile at start-up (that regex took 50 ms), and a lookup per
+    word keeps the scan linear."""
+    table: dict[tuple[str, ...], tuple[str, str]] = {}
+    longest: dict[str, int] = {}
     for lab, cid, kind in _label_index():
-        for v in (lab, lab.replace(" / ", "/"), lab.replace(" / ", " /"),
-                  lab.replace(" / ", "/ ")):
-            spellings.setdefault(v, (lab, cid, kind))
-    alts = "|".join(re.escape(v) for v in sorted(spellings, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])"), spellings
+        key = tuple(_TOKEN.findall(lab))
+        if key and key not in table:
+            table[key] = (cid, kind)
+            longest[key[0]] = max(longest.get(key[0], 0), len(key))
+    return table, longest
 
 
 def _labels_in_raw(text: str) -> list[tuple[int, int, str, str, str]]:
     """Category words with offsets in `text` itself, leftmost-longest, not overlapping."""
-    rx, spellings = _raw_regex()
+    table, longest = _label_table()
+    low = _norm_keep(text)
+    toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(low)]
     out = []
-    for m in rx.finditer(_norm_keep(text)):
-        _, cid, kind = spellings[m.group(0)]
-        out.append((m.start(), m.end(), m.group(0), cid, kind))
+    i = 0
+    while i < len(toks):
+        most = longest.get(toks[i][2], 0)
+        for n in range(min(most, len(toks) - i), 0, -1):
+            hit = table.get(tuple(t[2] for t in toks[i:i + n]))
+            if hit is not None:
+                a, b = toks[i][0], toks[i + n - 1][1]
+                out.append((a, b, low[a:b], hit[0], hit[1]))
+                i += n
+                break
+        else:
+            i += 1
     return out
 
 
@@ -328,9 +402,9 @@ def _find_label_before(text: str, pos: int) -> tuple[int, int, str, str, str] | 
     if not found:
         return None
     s, e, lab, cid, kind = found[-1]
-    if lab in WEAK_LABELS and len(found) > 1:
+    if lab in _weak() and len(found) > 1:
         ps, pe, plab, pcid, pkind = found[-2]
-        if re.fullmatch(r"\s*", clause[pe:s]) and plab not in WEAK_LABELS:
+        if re.fullmatch(r"\s*", clause[pe:s]) and plab not in _weak():
             s, lab, cid, kind = ps, plab, pcid, pkind  # "APV losses", "tank losses"
     between = clause[e:]
     # only a separator (and maybe the label's own total) between label and number
@@ -355,12 +429,18 @@ _DATE_SPANS = re.compile(
     re.I)
 
 
+FIRST_ABOVE = re.compile(
+    r"(?:for the first time|first time ever|вперше|впервые)[^.;]{0,80}?"
+    r"(?:more than|over|above|exceed\w*|topp\w*|surpass\w*|понад|більше ніж|більш ніж|"
+    r"более|больше|свыше) (?P<n>\d[\d, \u00a0]{0,10}\d|\d)", re.I)
+"""A threshold crossed for the first time: "for the first time, more than 200 drones in a
+day" says no earlier report had more than 200 (rule comparative.first_above)."""
 MILESTONE = re.compile(r"(?:less than |only |just )?(?<![\d,])[\d,]{1,12} (?:shy|short) of "
                        r"(?:the )?[\d,]{1,12}|"
                        r"(?:less than |only |just )?(?<![\d,])[\d,]{1,12} away from the "
                        r"[\d,]{1,12}|"
-                       r"consecutive day[^.]*?(?:topped|above|over|exceeded|more than) [\d,]+",
-                       re.I)
+                       r"consecutive day[^.]*?(?:topped|above|over|exceeded|more than) [\d,]+|"
+                       + FIRST_ABOVE.pattern, re.I)
 MILESTONE = _from_word_start(MILESTONE)
 
 
@@ -368,12 +448,25 @@ def _date_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _DATE_SPANS.finditer(text)]
 
 
+_YEAR_BEFORE_COUNT = re.compile(
+    r"(?:\b(?:in|since|of|by|from|until|till|before|after|during|year|early|late|mid|and|"
+    r"у|в|з|із|до|від|по|с|со|року|году|год)|[-–/])\s*$", re.I)
+"""Words after which a four-digit number is a year even with a category word after it."""
+
+
+def _label_right_after(text: str, end: int) -> bool:
+    """Whether a category word follows a number at once ("2010 casualties")."""
+    found = _labels_in_raw(text[end:end + 60])
+    return bool(found) and found[0][0] == 1 and text[end:end + 1] == " "
+
+
 def _is_not_a_loss(text: str, n: Number) -> bool:
     before = text[max(0, n.start - 12):n.start]
     after = text[n.end:n.end + 16]
     if n.written == "digits" and re.fullmatch(r"(?:19|20)\d\d", n.text) and not re.match(
-            r"^\s*(?:\(|[a-zа-яіїєґ]+ (?:\w+ )?(?:tanks|танк))", after, re.I):
-        return True  # a year
+            r"^\s*(?:\(|[a-zа-яіїєґ]+ (?:\w+ )?(?:tanks|танк))", after, re.I) and not (
+            _YEAR_BEFORE_COUNT.search(before) is None and _label_right_after(text, n.end)):
+        return True  # a year, unless a category word follows it ("2010 casualties")
     if _DATE_AROUND.search(before) or _DATE_AFTER.search(after):
         return True
     if re.match(r"^[.:/]\d", after) or re.search(r"\d[.:/]$", before):
@@ -389,21 +482,77 @@ def _is_not_a_loss(text: str, n: Number) -> bool:
     return bool(n.written == "digits" and re.search(r"(?:\bday|\bдень)\s*$", before, re.I))
 
 
+_DOWNED = re.compile(r"\b(?:shot down|downed|intercepted|destroyed)\b", re.I)
+_ARTICLE = re.compile(r"(?<![\w-])(?:an?|another|one more|a further)\s+", re.I)
+_ONE_WORD = re.compile(r"[^\W\d_]+\s+")
+_HEAD_END = re.compile(r"\s*(?:[^\w\s]|\Z|(?:and|or|was|were|had|has|in|on|over|during|as|"
+                       r"while|that|which|from|to|by|near|at|for)\b)", re.I)
+"""After "a tank": the noun phrase ends ("an artillery strike" names no artillery lost;
+"a destroyed tank" is a sight, not a loss)."""
+
+
 def _singular_ones(text: str) -> list[Number]:
-    """"a helicopter", "one submarine": the figure 1 written as an article."""
+    """"a helicopter", "an air defence system", "another fighter jet": the figure 1 written
+    as an article, before a category word (at most one word between)."""
     out = []
-    for m in re.finditer(r"(?<![\w-])(?:a|an)\s+(?=(helicopter|submarine|tank|plane|jet|"
-                         r"warship|ship|boat|drone|aircraft|cruise missile)\b)", text, re.I):
-        out.append(Number(1, m.start(), m.end() - 1, m.group(0).strip(), 1, "words"))
+    for m in _ARTICLE.finditer(text):
+        tail = text[m.end():m.end() + 60]
+        for a, b, lab, _, kind in _labels_in_raw(tail):
+            if kind != "category" or norm(lab) in _weak():
+                continue
+            if (a == 0 or (_ONE_WORD.fullmatch(tail[:a]) and not tail[:a].strip().endswith("ed"))
+                    ) and _HEAD_END.match(tail, b):
+                out.append(Number(1, m.start(), m.end() - 1, m.group(0).strip(), 1, "words"))
+            break
     return out
+
+
+LabelHit = tuple[int, int, str, str, str]
+Candidate = tuple[Number, LabelHit | None, LabelHit | None, bool]
+
+
+@lru_cache(maxsize=4096)
+def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
+                                                  tuple[LabelHit, ...]]:
+    """A sentence's figures that may be losses, each with the category word after it (or
+    else before it) and whether it is a "+N"; and every category word of the sentence.
+    Depends on the sentence alone, so a text that repeats a sentence reads it once."""
+    found = numbers.find(s_text, lang) + _singular_ones(s_text)
+    found.sort(key=lambda n: n.start)
+    dates = _date_spans(s_text) + [(m.start(), m.end()) for m in MILESTONE.finditer(s_text)]
+    out: list[Candidate] = []
+    for n in found:
+        if _is_not_a_loss(s_text, n) or (n.written != "mixed" and any(
+                a <= n.start < b for a, b in dates)):  # "1.4 thousand" is no 1 April
+            continue
+        if re.match(r"^\s*(?:by one|of (?:the|its|their|them)|another|more time|point)\b",
+                    s_text[n.end:n.end + 16], re.I) and n.written == "words":
+            continue
+        near = s_text[max(0, n.start - 30):n.end + 45]
+        nl = NOT_LOSS_CONTEXT.search(near)
+        if nl and not (nl.group(0).lower() in ("fired", "launched")
+                       and _DOWNED.search(s_text)):  # missiles fired and shot down: losses
+            continue
+        after_label = _find_label_after(s_text, n.end)
+        plus = s_text[max(0, n.start - 2):n.start].strip().endswith("+")
+        label = after_label
+        if label is None:
+            label = _find_label_before(s_text, n.start)
+        out.append((n, after_label, label, plus))
+    return tuple(out), tuple(_labels_in_raw(s_text))
+
+
+@lru_cache(maxsize=4096)
+def _quotes_general_staff(s: str) -> bool:
+    return IN_SCOPE_ANYWAY.search(s) is not None
 
 
 def extract(art: Article, day: date) -> list[Claim]:
     claims: list[Claim] = []
-    quotes_gs = any(IN_SCOPE_ANYWAY.search(x.text) for x in art.sentences)
+    quotes_gs = any(_quotes_general_staff(x.text) for x in art.sentences)
     last_cat: str | None = None
     last_cat_sentence = -10
-    prev_scope: tuple[int, str] | None = None
+    prev_scope: tuple[int, tuple[str, str, int]] | None = None
     recent: tuple[int, str] | None = None
     """The category the text last named with a specific word, and in which sentence."""
     for si, sent in enumerate(art.sentences):
@@ -413,38 +562,24 @@ def extract(art: Article, day: date) -> list[Claim]:
         # None when another body quotes the General Staff's own figures; an article that
         # quotes the General Staff may cite UK DI quoting it too, but another body's own
         # figure in the same sentence still rules it out
-        scope = None if IN_SCOPE_ANYWAY.search(s_text) else _scope_of(s_text, quotes_gs)
+        scope = None if _quotes_general_staff(s_text) else _scope_of(s_text, quotes_gs)
         if scope is None and prev_scope is not None and si == prev_scope[0] + 1 and (
                 SPEAKER.search(s_text) or (
                     "\n" not in art.text[art.sentences[si - 1].end:sent.start]
-                    and CONTINUATION.search(s_text))) and not IN_SCOPE_ANYWAY.search(s_text):
-            scope = prev_scope[1]  # "Other losses were claimed in …" goes on with that source
+                    and CONTINUATION.search(s_text))) and not _quotes_general_staff(s_text):
+            scope = (*prev_scope[1][:2], -1)  # "Other losses were claimed in …" goes on
         prev_scope = (si, scope) if scope else None
-        found = numbers.find(s_text) + _singular_ones(s_text)
-        found.sort(key=lambda n: n.start)
-        dates = _date_spans(s_text) + [(m.start(), m.end()) for m in MILESTONE.finditer(s_text)]
-        sent_labels = _labels_in_raw(s_text)
+        scope_why = scope[0] if scope else None
+        scope_ids = [scope[1]] if scope else []
+        candidates, sent_labels = _candidates(s_text, art.language)
         sentence_claims: list[Claim] = []
-        for n in found:
-            if _is_not_a_loss(s_text, n) or any(a <= n.start < b for a, b in dates):
-                continue
-            if re.match(r"^\s*(?:by one|of (?:the|its|their|them)|another|more time|point)\b",
-                        s_text[n.end:n.end + 16], re.I) and n.written == "words":
-                continue
-            near = s_text[max(0, n.start - 30):n.end + 45]
-            if NOT_LOSS_CONTEXT.search(near):
-                continue
-            after_label = _find_label_after(s_text, n.end)
-            plus = s_text[max(0, n.start - 2):n.start].strip().endswith("+")
-            label = after_label
-            if label is None:
-                label = _find_label_before(s_text, n.start)
+        for n, after_label, label, plus in candidates:
             kind = "category"
             if label is None and n.written != "digits" and n.value < 1000:
                 continue  # "one", "a dozen": only with a category word beside them
             if label is None:
                 prev = [lab for lab in sent_labels if lab[1] <= n.start]
-                strong = [lab for lab in prev if lab[2] not in WEAK_LABELS]
+                strong = [lab for lab in prev if lab[2] not in _weak()]
                 if strong or prev:
                     label = (strong or prev)[-1]
                     kind = "context"
@@ -456,12 +591,15 @@ def extract(art: Article, day: date) -> list[Claim]:
             else:
                 kind = label[4]
             s, e, lab, cid, lkind = label
+            if cid in categories.BY_ID:
+                cid = _on_day(lab, cid, day)
+            named = cid
             if kind != "context":
                 kind = lkind
             if lab in GENERIC_LABELS and cid == "personnel":
                 # bare "losses" names whatever the text is about ("tank losses … 521
                 # losses in October"); the verifier still tries personnel
-                ctx = [x[3] for x in sent_labels if x[1] <= n.start and x[2] not in WEAK_LABELS]
+                ctx = [x[3] for x in sent_labels if x[1] <= n.start and x[2] not in _weak()]
                 topic = ctx[-1] if ctx else (recent[1] if recent and si - recent[0] <= 2
                                              else None)
                 if topic is not None and topic != "personnel":
@@ -471,10 +609,18 @@ def extract(art: Article, day: date) -> list[Claim]:
             end = max(n.end, e if label is after_label else n.end)
             if label is not after_label and kind != "context":
                 start = min(start, s)
+            label_id = label_rule(lab, named, art.language) if lab else None
+            own_why, own_ids = scope_why, scope_ids
+            if scope is not None and scope[2] >= 0:
+                ca, cb = clause_of(s_text, n.start)
+                if not ca <= scope[2] < cb and OWN_SOURCE.search(s_text, ca, cb):
+                    own_why, own_ids = None, []  # "…, while Kyiv says 1,100 on Monday"
             claim = Claim(sent, sent.start + start, sent.start + end, n.value, n, n.qualifier,
                           lab or None, cid, kind, plus=plus,
-                          scope=scope or (FORECAST_WHY if _forecast_near(s_text, start, end)
-                                          else None))
+                          scope=own_why or (FORECAST_WHY if _forecast_near(s_text, start, end)
+                                            else None),
+                          rule_ids=[*n.rule_ids, *([label_id] if label_id else []),
+                                    *own_ids])
             _measure_and_period(claim, s_text, n, day)
             sentence_claims.append(claim)
         for a, b in _comparative_parts(s_text):
@@ -482,7 +628,9 @@ def extract(art: Article, day: date) -> list[Claim]:
             if comp is None:
                 continue
             cs = comp.start - sent.start
-            comp.scope = scope or (FORECAST_WHY if _forecast_near(s_text, cs, cs) else None)
+            comp.scope = scope_why or (FORECAST_WHY if _forecast_near(s_text, cs, cs)
+                                       else None)
+            comp.rule_ids.extend(scope_ids)
             part = s_text[a:b]
             _comparative_subject(comp, part, [(x - a, y - a, w, c, k) for x, y, w, c, k in
                                               sent_labels if a <= x < b],
@@ -491,7 +639,7 @@ def extract(art: Article, day: date) -> list[Claim]:
         for c in sentence_claims:
             if c.category and c.label_kind != "comparative" and c.scope is None:
                 last_cat, last_cat_sentence = c.category, si
-        strong_here = [x[3] for x in sent_labels if x[2] not in WEAK_LABELS]
+        strong_here = [x[3] for x in sent_labels if x[2] not in _weak()]
         if strong_here and scope is None:
             recent = (si, strong_here[-1])
         claims.extend(sentence_claims)
@@ -525,7 +673,7 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
     """What a comparative claim is about: a category word in its sentence, else the figure
     beside it, else the last figure before it; and the month or day it ranks."""
     named = [lab for lab in labels if lab[4] in ("category", "loose")
-             and lab[2] not in WEAK_LABELS]
+             and lab[2] not in _weak()]
     beside = next((c.category for c in same if c.category and c.label_kind == "generic"),
                   None)
     if named:
@@ -560,8 +708,10 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
             comp.comparative["ordinal"], comp.comparative["one_of"] = 2, True
         # "May stands out as the month with the most …": a month named without its year is
         # ranked among that year's months, unless the sentence names the war or any year
-        comp.comparative["within_year"] = (year is None and not WAR_FRAME.search(s)
-                                           and not re.search(r"\b20\d\d\b", s))
+        any_month_of = re.search(r"\b(?:any|every|all|other) (?:other )?months? (?:in|of) "
+                                 r"(20\d\d)\b", low)
+        comp.comparative["within_year"] = bool(any_month_of) or (
+            year is None and not WAR_FRAME.search(s) and not re.search(r"\b20\d\d\b", s))
         comp.period = (start, end)
         comp.period_note = f"losses of {date(start.year, mon, 1):%B %Y}" + (
             f" and {date(end.year, end.month, 1) - timedelta(days=1):%B %Y}"
@@ -588,6 +738,23 @@ def _nearest(cue: re.Pattern[str], text: str, pos: int) -> int | None:
     return best
 
 
+@lru_cache(maxsize=2048)
+def _rule_spans(kind: str, text: str) -> tuple[tuple[int, int, str], ...]:
+    rx, ids = _cue_regex(kind)
+    return tuple((m.start(), m.end(), ids[m.lastgroup]) for m in rx.finditer(text)
+                 if m.lastgroup)
+
+
+def _nearest_rule(kind: str, text: str, pos: int) -> tuple[int, str] | None:
+    """How far the nearest cue of a measure is from `pos`, and its rule."""
+    best: tuple[int, str] | None = None
+    for a, b, rid in _rule_spans(kind, text):
+        d = min(abs(a - pos), abs(b - pos))
+        if best is None or d < best[0]:
+            best = (d, rid)
+    return best
+
+
 PREVIOUS_REPORT = re.compile(
     r"(?:in |from )?(?:a |the )?report (?:from|of) the previous day|the previous day's report|"
     r"yesterday's (?:report|update|bulletin)", re.I)
@@ -601,7 +768,7 @@ _SINCE_START = re.compile(r"since the (?:start|beginning)", re.I)
 
 
 @lru_cache(maxsize=1024)
-def _sentence_cues(s: str) -> tuple[str, bool, bool, bool, bool, bool]:
+def _sentence_cues(s: str) -> tuple[str, bool, bool, bool, bool, str | None]:
     """What a sentence says about every figure in it (worked out once per sentence): the
     sentence with "a report from the previous day" blanked out, whether it named that
     report, and whether it has year-to-date, total, in-a-month, since-the-start and
@@ -610,22 +777,116 @@ def _sentence_cues(s: str) -> tuple[str, bool, bool, bool, bool, bool]:
     if prev:
         # "in a report from the previous day … 120,760": names a report, not a day's losses
         s = s[:prev.start()] + " " * (prev.end() - prev.start()) + s[prev.end():]
-    return (s, prev is not None, bool(_THIS_YEAR.search(s)), bool(TOTAL_CUES.search(s)),
+    date_rx, date_ids = _cue_regex("date")
+    dm = date_rx.search(s)
+    return (s, prev is not None, bool(_THIS_YEAR.search(s)),
+            bool(_cue_regex("total")[0].search(s)),
             bool(_IN_MONTH.search(s)) and not _SINCE_START.search(s),
-            bool(DATE_CUES.search(s)))
+            date_ids[dm.lastgroup] if dm and dm.lastgroup else None)
 
 
 def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
+    m = _measure_info(s, n, day, c.plus)
+    c.measure, c.period, c.period_note, c.date_stated = m[:4]
+    c.rule_ids.extend(m[4])
+
+
+@lru_cache(maxsize=4096)
+def _measure_info(s: str, n: Number, day: date, plus: bool
+                  ) -> tuple[str | None, tuple[date | None, date] | None, str, bool,
+                             tuple[str, ...]]:
+    """What a figure measures and which reports (see _measure_and_period), worked out once
+    per sentence, figure and day."""
+    c = Claim(Sentence(s, 0, len(s)), 0, 0, n.value, n, plus=plus)
+    _measure_and_period_of(c, s, n, day)
+    return c.measure, c.period, c.period_note, c.date_stated, tuple(c.rule_ids)
+
+
+@cache
+def _clause_break() -> re.Pattern[str]:
+    """Where a clause starts: a semicolon, or a comma before a clause opener ("and",
+    "while", "а", "тогда как"; rules/*.toml [clauses])."""
+    after, free = [], []
+    for lang in rules.LANGUAGES:
+        data = rules.language_table(lang, "clauses")
+        after += data.get("after_comma", [])
+        free += data.get("free", [])
+    return re.compile(rf";\s+|,\s+(?:{rules.alternation(after)})\b|"
+                      rf"\s(?:{rules.alternation(free)})\b", re.I)
+
+
+def clause_of(s: str, pos: int) -> tuple[int, int]:
+    """The span of the clause of `s` that holds `pos`."""
+    a, b = 0, len(s)
+    for m in _clause_break().finditer(s):
+        if m.start() <= pos:
+            a = m.start()
+        else:
+            b = m.start()
+            break
+    return a, b
+
+
+def _measure_and_period_of(c: Claim, s: str, n: Number, day: date) -> None:
+    """The figure's own clause first: its cues and dates decide; only a clause that says
+    nothing of its measure and period takes them from the whole sentence."""
+    a, b = clause_of(s, n.start)
+    if a == 0 and b == len(s):
+        _measure_and_period_in(c, s, n, day)
+        return
+    own = " " * a + s[a:b] + " " * (len(s) - b)  # the other clauses blanked, offsets kept
+    _measure_and_period_in(c, own, n, day)
+    said_measure = any(_rule_spans(k, own) for k in MEASURES) or c.plus
+    if c.period is not None and c.measure is not None:
+        return
+    # else the sentence's shared words ("Over the past day, …"), but never those of another
+    # clause with a figure of its own ("…, while Kyiv says 1,100 on Monday")
+    shared = _shared_context(s, a, b)
+    whole = Claim(c.sentence, c.start, c.end, c.value, n, plus=c.plus)
+    _measure_and_period_in(whole, shared, n, day)
+    if c.period is None and not said_measure:
+        c.measure, c.period, c.period_note = whole.measure, whole.period, whole.period_note
+        c.date_stated = whole.date_stated
+        c.rule_ids = whole.rule_ids
+    elif c.measure is None:
+        c.measure = whole.measure
+        c.rule_ids += [r for r in whole.rule_ids if r not in c.rule_ids]
+
+
+_FIGURE = re.compile(r"(?<![\d,.])(?!(?:19|20)\d\d\b)\d")
+"""A figure's first digit (a year is no figure)."""
+
+
+def _shared_context(s: str, a: int, b: int) -> str:
+    """`s` with every other clause that holds a figure blanked from that figure on: what
+    comes before a clause's first figure frames the whole list ("Over the past day Russia
+    lost 1,100 troops, 12 tanks, and 30 APVs"); what comes after it is that figure's own
+    ("…, while Kyiv says 1,100 were lost on Monday")."""
+    out = []
+    pos = 0
+    for m in [*_clause_break().finditer(s), None]:
+        end = m.start() if m is not None else len(s)
+        part = s[pos:end]
+        fig = _FIGURE.search(part)
+        if pos != a and fig:
+            part = part[:fig.start()] + " " * (len(part) - fig.start())
+        out.append(part)
+        pos = end
+    return "".join(out)
+
+
+def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
     s, prev, this_year, total_cue, in_month, date_cue = _sentence_cues(s)
     if c.plus:
         c.measure = "change"
-    dist = {name: _nearest(rx, s, n.start) for name, rx in (
-        ("change", CHANGE_CUES), ("total", TOTAL_CUES), ("window", WINDOW_CUES),
-        ("average", AVERAGE_CUES))}
+        c.rule_ids.extend(r.id for r in rules.of_kind("measure") if r.data.get("anywhere"))
+    near = {name: _nearest_rule(name, s, n.start) for name in MEASURES}
+    dist = {k: (v[0] if v else None) for k, v in near.items()}
     if c.measure is None:
         present = {k: v for k, v in dist.items() if v is not None}
         if present:
             c.measure = min(present, key=lambda k: (present[k], k != "average"))
+            c.rule_ids.append(near[c.measure][1])  # type: ignore[index]
     after = s[n.end:n.end + 8]
     if c.measure in (None, "change") and re.match(r"^\s*\(\s*\+", after) and not c.plus:
         c.measure = "total"  # "9419 (+20)": a total with its change beside it
@@ -640,10 +901,25 @@ def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
         period, note = resolve_period(s, n.start, day, "window")
         if period is not None:
             c.measure, c.period, c.period_note = "window", period, note
+    if c.period is not None and c.period_note.startswith(YEAR_NOTE) and c.measure not in (
+            "window", "average"):
+        c.measure = "window"
+        c.rule_ids.append("period.calendar_year")
     if prev and c.period is None:
         c.period = (day - timedelta(days=1), day - timedelta(days=1))
         c.period_note = "the report of the day before the article's"
-    c.date_stated = bool(c.period_note) or date_cue
+    c.date_stated = bool(c.period_note) or date_cue is not None
+    if not c.period_note and date_cue is not None:
+        c.rule_ids.append(date_cue)
+
+
+_IN_YEAR = re.compile(
+    r"\b(?:in|during|for|throughout|over|across|за|у|в|во|протягом|в течение)\s+(20[2-9]\d)"
+    r"(?:\s*(?:рік|року|році|год|году|года|р\.|г\.))?(?!\d|[.,]\d|\s*[-–]|\s+(?:and|та|і|и|or)\s+\d)",
+    re.I)
+"""A calendar year named as the period of a figure (rule period.calendar_year); "2022 and
+2023" is two years, not one."""
+YEAR_NOTE = "the losses of the year"
 
 
 def latest_weekday(day: date, weekday: int) -> date:
@@ -668,14 +944,22 @@ _PAST_DAYS = re.compile(r"(?:past|last|previous) (\w+) days")
 _WEEK = re.compile(r"week|тижн|тиждень")
 _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\b(?:\s+(\d{{4}}))?")
 _DIGITS = re.compile(r"\d[\d,]*")
-_UK_MONTHS = {"січні": 1, "лютому": 2, "березні": 3, "квітні": 4, "травні": 5, "червні": 6,
-              "липні": 7, "серпні": 8, "вересні": 9, "жовтні": 10, "листопаді": 11,
-              "грудні": 12}
-_UK_MONTH = re.compile("у (?:" + "|".join(_UK_MONTHS) + ")")
+_MONTHS_IN = rules.calendar("months_in")
+"""The forms that say "in that month" (у жовтні, в октябре): a window."""
+_MONTH_IN = re.compile("(?:у|в|во) (?:" + "|".join(_MONTHS_IN) + ")")
 _SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})")
-_ON_WEEKDAY = re.compile(rf"\b(?:on|for|в|у) ({_WD_RE})\b")
+_ON_WEEKDAY = re.compile(rf"\b(?:on|for|в|у|во) ({_WD_RE})\b")
 _ON_DAY = re.compile(rf"(?:on|recorded on|of) ({MONTH_RE})\.? (\d{{1,2}})\b(?!,? \d{{4}} (?:to|-))")
+_EVENT_BEFORE = re.compile(r"\b(?:began|begun|started|launched|opened|ended|invaded|"
+                           r"broke out)\s*\Z")
 _TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b")
+_AS_OF_DAY = re.compile(
+    rf"(?:станом на|станом на ранок|на ранок|по состоянию на|на утро|as of|від|от|на)\s+"
+    rf"(?:(\d{{1,2}})(?:-?го)?\s+({MONTH_RE})|(\d{{1,2}})\.(\d{{1,2}})(?:\.(\d{{2,4}}))?)\b")
+"""A report named by its day, day first ("станом на 27 серпня", "от 20 апреля",
+"на 03.12.2023"): that report (rule period.as_of_day)."""
+_FOR_DAY = re.compile(rf"\bза\s+(\d{{1,2}})(?:-?го)?\s+({MONTH_RE})\b")
+"""The losses of a day, day first ("за 22 листопада"): the report of the day after."""
 """resolve_period's patterns, compiled once (it runs for every figure)."""
 
 
@@ -683,6 +967,15 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
                    ) -> tuple[tuple[date | None, date] | None, str]:
     """Report dates the sentence states for a figure at `pos`, or None (the article's)."""
     low = s.lower()
+    y = None if measure == "change" else min(
+        _IN_YEAR.finditer(low), key=lambda m: abs(m.start() - pos), default=None)
+    if y is not None and all(abs(m.start() - pos) > abs(y.start() - pos)
+                             for m in _MONTH_YEAR.finditer(low)):  # the nearer names it
+        if int(y.group(1)) <= day.year:
+            # "in 2024", "за 2024 рік", "в 2024 году": the reports of 2 January to 1 January
+            yr = int(y.group(1))
+            first = date(yr, 1, 2) if yr > 2022 else date(2022, 2, 24)
+            return (first, min(date(yr + 1, 1, 1), day)), f"{YEAR_NOTE} {yr}"
     # "between November 13 and 14": the report of the 14th
     m = _BETWEEN.search(low)
     if m and measure in (None, "change"):
@@ -707,9 +1000,9 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
                     if not any(a <= m2.start() < a + len(mm.group(0)) for a, mm in months)]
             if pos in nums and nums.index(pos) < len(months):
                 months = [(pos, months[nums.index(pos)][1])]
-        uk_months = _UK_MONTHS
-        if "у " in low:
-            months += [(mm.start(), mm) for mm in _UK_MONTH.finditer(low)]
+        uk_months = _MONTHS_IN
+        if "у " in low or "в " in low:
+            months += [(mm.start(), mm) for mm in _MONTH_IN.finditer(low)]
         if months:
             others = [m2.start() for m2 in _DIGITS.finditer(low)
                       if abs(m2.start() - pos) > 2 and not any(
@@ -752,12 +1045,23 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     if "yesterday" in low or "вчора" in low:
         return (day, day), "yesterday's losses (the report of the article's day)"
     m = _ON_DAY.search(low)
+    if m and _EVENT_BEFORE.search(low, max(0, m.start() - 24), m.start()):
+        m = None  # "the assault that began on October 10": another event's day
     if m and measure in (None, "change"):
         mon = MONTHS[m.group(1)]
         try:
             loss = date(_year_for(mon, int(m.group(2)), day), mon, int(m.group(2)))
             return (loss + timedelta(days=1), loss + timedelta(days=1)), \
                 f"the losses of {loss}"
+        except ValueError:
+            pass
+    if m and measure == "total" and (MONTHS[m.group(1)], m.group(2)) != (2, "24"):
+        # "the tally hit 250,240 on August 7": a total is the report of that day (but
+        # "since the invasion on February 24" is the war's first day)
+        mon = MONTHS[m.group(1)]
+        try:
+            d = date(_year_for(mon, int(m.group(2)), day), mon, int(m.group(2)))
+            return (None, d), f"the report of {d}"
         except ValueError:
             pass
     m = _TO_DAY.search(low)
@@ -768,6 +1072,30 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             return (None, d), f"the report of {d}"
         except ValueError:
             pass
+    if measure in (None, "change", "total"):
+        m = _AS_OF_DAY.search(low)
+        if m:
+            try:
+                if m.group(1):
+                    mon, dom, year = MONTHS[m.group(2)], int(m.group(1)), None
+                else:
+                    mon, dom = int(m.group(4)), int(m.group(3))
+                    year = int(m.group(5)) if m.group(5) else None
+                    if year is not None and year < 100:
+                        year += 2000
+                d = date(year or _year_for(mon, dom, day), mon, dom)
+                return ((None if measure == "total" else d), d), f"the report of {d}"
+            except (ValueError, KeyError):
+                pass
+        m = _FOR_DAY.search(low)
+        if m and measure != "total":
+            try:
+                mon, dom = MONTHS[m.group(2)], int(m.group(1))
+                loss = date(_year_for(mon, dom, day), mon, dom)
+                d = loss + timedelta(days=1)
+                return (d, d), f"the losses of {loss}"
+            except (ValueError, KeyError):
+                pass
     return None, ""
 
 
@@ -784,7 +1112,8 @@ def _year_for(month: int, dom: int, day: date) -> int:
 _CLAUSE = re.compile(r"[,;] ")
 
 
-def _comparative_parts(s: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def _comparative_parts(s: str) -> tuple[tuple[int, int], ...]:
     """Where a sentence's comparative claims lie: the whole sentence, or one part per cue
     when a later cue starts a clause that names its own month ("January was the second-worst
     month …, almost matching the record figures for December 2024")."""
@@ -794,7 +1123,7 @@ def _comparative_parts(s: str) -> list[tuple[int, int]]:
         commas = [m.end() for m in _CLAUSE.finditer(s, prev, cue)]
         if commas and _MONTH_YEAR.search(s.lower(), cue):
             cuts.append(commas[-1])
-    return list(pairwise([*cuts, len(s)]))
+    return tuple(pairwise([*cuts, len(s)]))
 
 
 def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | None:
@@ -811,6 +1140,15 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         return None  # "the greatest losses on the X direction": no figure to rank
     cue = m.group(0).lower()
     info: dict[str, object] = {"cue": cue}
+    first = FIRST_ABOVE.search(s)
+    if first is not None:
+        info.update(kind="first_above",
+                    threshold=int(re.sub(r"\D", "", first.group("n"))), unit="day")
+        return Claim(sent, sent.start + offset + first.start(),
+                     sent.start + offset + first.end(), None, label_kind="comparative",
+                     measure="comparative", comparative=info)
+    if cue in ("for the first time", "first time ever", "вперше", "впервые"):
+        return None  # "for the first time" without a threshold ranks nothing
     if re.search(r"shy of|short of|away from", cue):
         mm = re.search(r"(?<![\d,])([\d,]{1,12}) (?:shy|short) of (?:the )?([\d,]{1,12})|"
                        r"(?<![\d,])([\d,]{1,12}) away from the ([\d,]{1,12})", s)
@@ -845,14 +1183,14 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
     if re.search(r"one of (?:its|the)", low):
         info["ordinal"] = 10
         info["one_of"] = True
-    if re.search(r"lowest|fewest|найменш|trended down", cue):
+    if LOW_DIRECTION.search(cue):
         info["direction"] = "low"
     month_ranked = re.search(
         r"(?<!past )(?<!last )(?<!this )(?<!a )\bmonths?\b(?! of fighting)|місяц", low) and \
         not re.search(r"(?:past|last|this|a) month", low)
     info["unit"] = "month" if month_ranked or re.search(
         rf"(?:in|during) (?:{MONTH_RE})\b[^.]*(?:since|ever)|^(?:{MONTH_RE})\b|"
-        rf"(?:in|during) (?:{MONTH_RE}) and (?:{MONTH_RE})\b|"
+        rf"(?:in|during) (?:{MONTH_RE}) and (?:{MONTH_RE})\b|peak(?:ed|s)? in (?:{MONTH_RE})\b|"
         rf"record (?:figures?|numbers?|levels?|totals?) (?:for|of|in) (?:{MONTH_RE})\b", low) \
         else "day"
     if re.search(r"past month|last month|in a month|за місяць", low):
@@ -867,3 +1205,16 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
     end = sent.start + offset + len(s)
     return Claim(sent, start, end, None, label_kind="comparative", measure="comparative",
                  comparative=info)
+
+
+def sentence_categories(text: str) -> list[str]:
+    """The categories a sentence names, in order (a loose word as vehicles and fuel tanks):
+    the parts from which a `mislabeled` verdict may build a sum."""
+    out: list[str] = []
+    for _, _, lab, cid, kind in _labels_in_raw(text):
+        if norm(lab) in _weak():
+            continue
+        cid = "vehicles_fuel_tanks" if kind == "loose" else cid
+        if cid not in out:
+            out.append(cid)
+    return out

@@ -1,50 +1,149 @@
 """Articles from the web: fetched with httpx, main text extracted with trafilatura (when it is
-installed; otherwise the HTML's visible text). Offline, one clear error."""
+installed; otherwise the HTML's visible text). Offline, one clear error.
+
+The web service fetches what strangers paste, so it fetches with `public_only`: every
+request (redirects too) goes to an address resolved once, checked to be a globally routable
+unicast address, and then connected to as checked (the host name is kept for the Host header
+and TLS), so a name that resolves to a public address for the check and to 127.0.0.1 for the
+connection (DNS rebinding) reaches nothing private.
+"""
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import re
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from attrition.errors import FetchError
+from attrition.errors import FetchError, SourceError
+
+if TYPE_CHECKING:
+    import httpx
 
 MAX_BYTES = 5 * 1024 * 1024
+DEADLINE = 30.0
+"""Seconds a whole fetch may take, however slowly the server trickles its bytes."""
+
+Resolver = Callable[[str, int], list[str]]
+"""host, port -> the addresses the host resolves to."""
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_6TO4 = ipaddress.ip_network("2002::/16")
+
+IP = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-def require_public(url: str) -> None:
-    """Refuse a URL whose host is not a public internet address (loopback, private networks,
-    link-local cloud metadata ...): the web service fetches what strangers paste."""
-    import ipaddress
+def is_public(address: IP | str) -> bool:
+    """Whether an address is globally routable unicast: `is_global`, not multicast, and,
+    for the IPv6 forms that carry an IPv4 address (IPv4-mapped, NAT64 64:ff9b::/96, 6to4
+    2002::/16), only when that IPv4 address is public too."""
+    ip = ipaddress.ip_address(address) if isinstance(address, str) else address
+    if ip.is_multicast:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return is_public(ip.ipv4_mapped)
+        if ip in _NAT64:
+            return is_public(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        if ip in _6TO4 and not is_public(ipaddress.IPv4Address((int(ip) >> 80) & 0xFFFFFFFF)):
+            return False
+    return bool(ip.is_global)
+
+
+def system_resolver(host: str, port: int) -> list[str]:
     import socket
 
+    infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    return [str(info[4][0]) for info in infos]
+
+
+def pin(host: str, port: int, resolve: Resolver = system_resolver) -> str:
+    """The address to connect to for `host`: resolved once, every address it resolves to
+    public (a name with one private address among public ones is refused: the choice among
+    them is the resolver's, not ours)."""
+    try:
+        literal: IP | None = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        literal = None
+    if literal is not None:
+        found = [str(literal)]
+    else:
+        try:
+            found = resolve(host, port)
+        except OSError:
+            raise FetchError(f"offline or unreachable: cannot resolve {host}") from None
+        if not found:
+            raise FetchError(f"offline or unreachable: cannot resolve {host}")
+    for a in found:
+        try:
+            ok = is_public(a.split("%", 1)[0])
+        except ValueError:
+            ok = False
+        if not ok:
+            raise SourceError(f"refused: {host} is not a public address ({a})")
+    return found[0]
+
+
+def pinned_transport(resolve: Resolver = system_resolver, **kwargs: object
+                     ) -> httpx.BaseTransport:
+    """An httpx transport that sends each request to the public address its host resolved
+    to at that moment (see `pin`), with the Host header and TLS name of the URL."""
+    import httpx
+
+    class Pinned(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            url = request.url
+            if url.scheme not in ("http", "https") or not url.host:
+                raise SourceError(f"{url}: only http(s) addresses can be fetched")
+            port = url.port or (443 if url.scheme == "https" else 80)
+            address = pin(url.host, port, resolve)
+            # the Host header was set from the URL when the request was built; TLS checks the
+            # certificate against the name, not the address
+            request.url = url.copy_with(host=address)
+            request.extensions = {**request.extensions, "sni_hostname": url.host}
+            return super().handle_request(request)
+
+    return Pinned(**kwargs)  # type: ignore[arg-type]
+
+
+def require_public(url: str, resolve: Resolver = system_resolver) -> None:
+    """Refuse a URL whose host is not a public internet address (loopback, private networks,
+    link-local cloud metadata, multicast ...)."""
     import httpx
 
     try:
         parts = httpx.URL(url)
     except httpx.InvalidURL:
-        raise FetchError(f"not a valid address: {url!r}") from None
+        raise SourceError(f"not a valid address: {url!r}") from None
     if parts.scheme not in ("http", "https") or not parts.host:
-        raise FetchError(f"{url}: only http(s) addresses can be fetched")
+        raise SourceError(f"{url}: only http(s) addresses can be fetched")
+    pin(parts.host, parts.port or (443 if parts.scheme == "https" else 80), resolve)
+
+
+def _decode(body: bytes, charset: str | None) -> str:
+    """The page's text in its declared charset; an unknown or wrong one reads as UTF-8
+    (figures are ASCII digits in any case)."""
     try:
-        infos = socket.getaddrinfo(parts.host, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except OSError:
-        raise FetchError(f"offline or unreachable: {url} (cannot resolve {parts.host})") from None
-    for info in infos:
-        if not ipaddress.ip_address(info[4][0]).is_global:
-            raise FetchError(f"{url}: refused, {parts.host} is not a public address")
+        return body.decode(charset or "utf-8", "replace")
+    except LookupError:
+        return body.decode("utf-8", "replace")
 
 
-def fetch_url(url: str, timeout: float = 20.0, *, public_only: bool = False) -> str:
-    """The article at `url`. With `public_only`, every request (redirects too) must go to a
-    public address."""
+def fetch_url(url: str, timeout: float = 20.0, *, public_only: bool = False,
+              resolve: Resolver = system_resolver, deadline: float = DEADLINE) -> str:
+    """The article at `url`. With `public_only`, every request (redirects too) goes only to
+    a public address, the one that was checked."""
     import httpx
 
-    def check(request: httpx.Request) -> None:
-        require_public(str(request.url))
-
-    hooks = {"request": [check]} if public_only else {}
+    if not url.startswith(("http://", "https://")):
+        raise SourceError(f"{url}: only http(s) addresses can be fetched")
+    transport = pinned_transport(resolve) if public_only else None
+    started = time.monotonic()
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=True, event_hooks=hooks) as client, \
+        with httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=10,
+                          transport=transport) as client, \
                 client.stream("GET", url, headers={"User-Agent": "attrition fact-checker"}
                               ) as resp:
             if resp.status_code != 200:
@@ -54,10 +153,18 @@ def fetch_url(url: str, timeout: float = 20.0, *, public_only: bool = False) -> 
                 body += chunk
                 if len(body) > MAX_BYTES:
                     raise FetchError(f"{url}: page too large (over {MAX_BYTES:,} bytes)")
-            text = body.decode(resp.encoding or "utf-8", "replace")
-    except httpx.TransportError as exc:
+                if time.monotonic() - started > deadline:
+                    raise FetchError(f"{url}: too slow (over {deadline:g} s)")
+            charset = resp.charset_encoding
+    except httpx.InvalidURL:
+        raise SourceError(f"not a valid address: {url!r}") from None
+    except httpx.TooManyRedirects:
+        raise FetchError(f"{url}: too many redirects") from None
+    except httpx.DecodingError:
+        raise FetchError(f"{url}: the page's compressed body is damaged") from None
+    except httpx.HTTPError as exc:  # transport errors, bad responses
         raise FetchError(f"offline or unreachable: {url} ({exc.__class__.__name__})") from None
-    return main_text(text)
+    return main_text(_decode(bytes(body), charset))
 
 
 def main_text(page: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
@@ -26,6 +27,7 @@ class LedgerView:
         self._values: dict[tuple[tuple[str, ...], str, date | None, date], int | None] = {}
         self._cache: dict[tuple[str, str], list[series.Point]] = {}
         self.aggregates = categories.aggregates()
+        self._peaks: dict[str, tuple[list[date], list[int]]] = {}
         # prefix sums of the changes by day ordinal: any window is two lookups
         self._prefix: dict[str, dict[int, tuple[int, int]]] = {}
         for cat, cells in self._cells.items():
@@ -38,6 +40,26 @@ class LedgerView:
                     n += 1
                 pref[d.toordinal()] = (acc, n)
             self._prefix[cat] = pref
+
+    def peak_change(self, cat: str, day: date) -> int:
+        """The largest daily change of a category (or of its parts before a merge) in the
+        reports up to `day`: what a day's figure could plausibly be then."""
+        runs = self._peaks.get(cat)
+        if runs is None:
+            names = [cat, *categories.HISTORICAL_PARTS.get(cat, ())]
+            by_day: dict[date, int] = {}
+            for n in names:
+                for d, r in self._cells.get(n, {}).items():
+                    by_day[d] = max(by_day.get(d, 0), r.change or 0)
+            days = sorted(by_day)
+            top, maxima = 0, []
+            for d in days:
+                top = max(top, by_day[d])
+                maxima.append(top)
+            runs = self._peaks[cat] = (days, maxima)
+        days, maxima = runs
+        i = bisect_right(days, day)
+        return maxima[i - 1] if i else 0
 
     def has(self, cat: str, day: date) -> bool:
         return day in self._cells.get(cat, {})

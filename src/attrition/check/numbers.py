@@ -1,71 +1,21 @@
 """Numbers as news text writes them: "1 080", "719,240", "21.6 thousand", "1.17 million",
-"2 thousand 109", "1 мільйон 209 880", "nineteen", "two dozen", "півтори тисячі", with the
-qualifier in front ("about", "more than", "понад") and the precision the text states.
+"716k", "1,2 тис.", "1,2 тыс.", "2 thousand 109", "1 мільйон 209 880", "nineteen",
+"two dozen", "півтори тисячі", with the qualifier in front ("about", "more than", "понад",
+"более") and the precision the text states.
 
-Written by hand: number-parsing libraries read one number in isolation; we need every number
-in a text, with its span, what is glued to it, and how precise the writer meant it to be.
+The words (number words, scales, qualifiers) are data: rules/{en,uk,ru}.toml, each with a rule
+id that the number records. Written by hand: number-parsing libraries read one number in
+isolation; we need every number in a text, with its span, what is glued to it, and how precise
+the writer meant it to be.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-UNITS_EN = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
-}
-UNITS_UK = {
-    "один": 1, "одна": 1, "одне": 1, "одну": 1, "одного": 1, "два": 2, "дві": 2, "двох": 2,
-    "три": 3, "трьох": 3, "чотири": 4, "чотирьох": 4, "п'ять": 5, "п’ять": 5, "шість": 6,
-    "сім": 7, "вісім": 8, "дев'ять": 9, "дев’ять": 9, "десять": 10, "одинадцять": 11,
-    "дванадцять": 12, "тринадцять": 13, "чотирнадцять": 14, "п'ятнадцять": 15,
-    "двадцять": 20, "тридцять": 30, "сорок": 40, "п'ятдесят": 50,
-}
-DOZEN = {"a dozen": 12, "dozen": 12, "two dozen": 24, "three dozen": 36}
-
-MULTIPLIERS = {
-    "thousand": 1_000, "тис": 1_000, "тис.": 1_000, "тисяч": 1_000, "тисячі": 1_000,
-    "тисяча": 1_000, "k": 1_000, "million": 1_000_000, "мільйон": 1_000_000,
-    "мільйона": 1_000_000, "мільйонів": 1_000_000, "млн": 1_000_000, "млн.": 1_000_000,
-    "billion": 1_000_000_000, "млрд": 1_000_000_000,
-}
-
-QUALIFIERS: tuple[tuple[str, str], ...] = (
-    # (pattern before the number, canonical qualifier)
-    (r"more than|over|upwards of|in excess of|beyond|above|exceeded|exceeds|exceeding|topped|"
-     r"понад|більше ніж|більш ніж|більше за|більш як|понад як", "over"),
-    (r"at least|no fewer than|no less than|щонайменше|принаймні|не менше ніж", "at least"),
-    (r"nearly|almost|just under|just shy of|close to|nearing|approaching|майже|"
-     r"без малого|ледь не", "nearly"),
-    (r"less than|fewer than|under|below|менше ніж|менш ніж", "under"),
-    (r"up to|as many as", "up to"),
-    (r"about|around|approximately|roughly|some|an estimated|estimated|circa|"
-     r"близько|приблизно|орієнтовно", "about"),
-)
-_QUAL_RE = [(re.compile(rf"(?:^|[\s(“\"'])(?:{p})\s*$", re.I), q) for p, q in QUALIFIERS]
-
-_SEP = "[,\u00a0\u202f\u2009 ]"
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+|\d+(?:[.,]\d+)?"
-_MULT = r"thousand|million|billion|тис\.?|тисяч[аі]?|мільйон[аів]*|млн\.?|млрд"
-_WORD_UNITS = "|".join(sorted((re.escape(w) for w in {**UNITS_EN, **UNITS_UK}), key=len,
-                              reverse=True))
-
-NUMBER = re.compile(
-    # \b first: only where a word starts (twice as fast; and "M142", "2S19" are models)
-    rf"\b(?:(?P<compound>(?P<c_hi>\d+)\s+(?:thousand|тисяч[аі]?|тис\.?)\s+(?P<c_lo>\d{{1,3}})(?!\d|[.,]\d))"
-    rf"|(?P<mil>(?P<m_hi>\d+)\s+мільйон\w*\s+(?P<m_lo>\d{{1,3}}(?:[ \u00a0]\d{{3}})*))"
-    rf"|(?P<half>half a million|пів мільйона|півмільйона)"
-    rf"|(?P<poltora>півтори тисячі|півтори тис\.?)"
-    rf"|(?P<dozen>(?:a |two |three )?dozens?\b)(?!\s+of\b)"
-    rf"|(?P<digits>{_DIGITS})(?:\s*(?P<mult>{_MULT})\b)?"
-    rf"|(?<![\w'’-])(?P<words>(?:{_WORD_UNITS})(?:[- ](?:{_WORD_UNITS}))?)"
-    rf"(?:\s+(?P<wmult>thousand|million|тисяч[аі]?|мільйон\w*))?(?![\w'’]))",
-    re.I,
-)
+from attrition.check import rules
 
 
 @dataclass(frozen=True)
@@ -81,6 +31,82 @@ class Number:
     """digits | words | mixed"""
     qualifier: str | None = None
     qualifier_start: int | None = None
+    rule_ids: tuple[str, ...] = ()
+    """The rules that read it: a scale ("en.scale.thousand"), number words, a qualifier."""
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    words: dict[str, tuple[int, str]]
+    """number word -> (value, rule id)"""
+    scales: dict[str, tuple[int, str]]
+    """scale word as written after a space -> (value, rule id)"""
+    owners: dict[tuple[str, str], str]
+    """(word, language) -> that language's rule id, for words two languages share ("млн")"""
+    attached: dict[str, tuple[int, str, bool]]
+    """scale letter glued to the digits ("716k") -> (value, rule id, decimals only)"""
+    phrases: dict[str, tuple[int, int, str]]
+    """fixed phrase -> (value, precision, rule id)"""
+    qualifiers: tuple[tuple[re.Pattern[str], str, str], ...]
+    """(pattern ending where the number starts, canonical qualifier, rule id)"""
+    qual_ends: frozenset[str]
+    """the last word of every qualifier: a number after any other word has none"""
+    number: re.Pattern[str]
+
+
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+|\d+(?:[.,]\d+)?"
+
+
+@cache
+def lexicon() -> _Lexicon:
+    """Every language's number words at once: an article quotes across languages, and a
+    figure's form does not depend on which language the article is mostly in."""
+    words: dict[str, tuple[int, str]] = {}
+    owners: dict[tuple[str, str], str] = {}
+    for r in rules.of_kind("number_word"):
+        for w, v in r.data["values"].items():
+            words.setdefault(w.lower(), (int(v), r.id))
+            owners.setdefault((w.lower(), r.lang), r.id)
+    scales: dict[str, tuple[int, str]] = {}
+    attached: dict[str, tuple[int, str, bool]] = {}
+    for r in rules.of_kind("scale"):
+        for w in r.words:
+            if r.data.get("attached"):
+                attached.setdefault(w, (int(r.data["value"]), r.id,
+                                        bool(r.data.get("decimal_only"))))
+            else:
+                scales.setdefault(w.lower(), (int(r.data["value"]), r.id))
+            owners.setdefault((w.lower(), r.lang), r.id)
+    phrases: dict[str, tuple[int, int, str]] = {}
+    for r in rules.of_kind("phrase"):
+        for w in r.words:
+            v = int(r.data["values"][w])
+            phrases.setdefault(w.lower(), (v, int(r.data.get("precision", v)), r.id))
+            owners.setdefault((w.lower(), r.lang), r.id)
+    quals = tuple(
+        (re.compile(rf"(?:^|[\s(“\"'«])(?:{rules.alternation(r.words)})\s*$", re.I),
+         str(r.data["qualifier"]), r.id) for r in rules.of_kind("qualifier"))
+    scale_alt = rules.alternation(list(scales))
+    thousand = rules.alternation([w for w, (v, _) in scales.items() if v == 1000])
+    million = rules.alternation([w for w, (v, _) in scales.items() if v == 1_000_000])
+    word_alt = rules.alternation(list(words))
+    phrase_alt = rules.alternation(list(phrases))
+    attached_alt = rules.alternation(list(attached))
+    end = r"(?![\w'’])"
+    number = re.compile(
+        # \b first: only where a word starts (twice as fast; and "M142", "2S19" are models)
+        rf"\b(?:(?P<compound>(?P<c_hi>\d+)\s+(?P<c_sc>{thousand})\s+(?P<c_lo>\d{{1,3}})"
+        rf"(?!\d|[.,]\d))"
+        rf"|(?P<mil>(?P<m_hi>\d+)\s+(?P<m_sc>{million})\s+(?P<m_lo>\d{{1,3}}(?:[ \u00a0]\d{{3}})*)"
+        rf"(?!\d|[.,]\d))"
+        rf"|(?P<phrase>{phrase_alt}){end}(?!\s+of\b)"
+        rf"|(?P<digits>{_DIGITS})(?:(?P<att>{attached_alt})(?!\w)|\s*(?P<mult>{scale_alt})"
+        rf"(?:(?<=\.)|(?!\w)))?"
+        rf"|(?<![\w'’-])(?P<words>(?:{word_alt})(?:[- ](?:{word_alt}))?)"
+        rf"(?:\s+(?P<wmult>{scale_alt})(?:(?<=\.)|(?!\w)))?{end})",
+        re.I)
+    ends = frozenset(w.split()[-1].lower() for r in rules.of_kind("qualifier") for w in r.words)
+    return _Lexicon(words, scales, owners, attached, phrases, quals, ends, number)
 
 
 def _precision_of_int(n: int) -> int:
@@ -92,97 +118,142 @@ def _precision_of_int(n: int) -> int:
     return p
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+_SPACED = re.compile(r"\d{1,3}(?: \d{3})+")
+_GROUPED_DEC = re.compile(r"\d{1,3}(?:,\d{3})+\.\d+")
+_DECIMAL = re.compile(r"(\d+)[.,](\d+)")
+
+
 def _digits_value(raw: str) -> tuple[float, int] | None:
     """(value, decimals) of a digit group; None for things like "1.2.3"."""
-    s = raw.replace("\u00a0", "").replace("\u202f", "").replace("\u2009", "")
+    s = raw.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
     if len(s) > 15:
         return None  # a run of digits no count comes near (and no float holds)
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", s):
+    if _GROUPED.fullmatch(s):
         return float(s.replace(",", "")), 0
-    if re.fullmatch(r"\d{1,3}(?: \d{3})+", s):
+    if _SPACED.fullmatch(s):
         return float(s.replace(" ", "")), 0
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+\.\d+", s):
+    if _GROUPED_DEC.fullmatch(s):
         whole, dec = s.replace(",", "").split(".")
         return float(f"{whole}.{dec}"), len(dec)
-    if re.fullmatch(r"\d+[.,]\d+", s):
-        whole, dec = re.split(r"[.,]", s)
-        return float(f"{whole}.{dec}"), len(dec)
+    m = _DECIMAL.fullmatch(s)
+    if m:
+        return float(f"{m[1]}.{m[2]}"), len(m[2])
     if s.isdigit():
         return float(s), 0
     return None
 
 
-def _words_value(words: str) -> int | None:
-    parts = re.split(r"[- ]", words.lower())
-    table = {**UNITS_EN, **UNITS_UK}
-    vals = [table.get(p) for p in parts]
-    if any(v is None for v in vals):
+def _words_value(words: str, table: dict[str, tuple[int, str]]
+                 ) -> tuple[int, tuple[str, ...]] | None:
+    parts = [p for p in re.split(r"[- ]", words.lower()) if p]
+    found = [table.get(p) for p in parts]
+    if any(v is None for v in found):
         return None
+    vals = [v[0] for v in found if v is not None]
+    ids = tuple(dict.fromkeys(v[1] for v in found if v is not None))
     if len(vals) == 2:
         a, b = vals
-        assert a is not None and b is not None
-        if a % 10 == 0 and a >= 20 and b < 10:
-            return a + b
+        if a % 10 == 0 and a >= 20 and 0 < b < 10:
+            return a + b, ids
         return None
-    return vals[0]
+    return vals[0], ids
 
 
-def find(text: str) -> list[Number]:
-    """Every number in `text` with its span, precision and qualifier."""
+_LAST_WORD = re.compile(r"(\w+)[\s(“\"'«]*\Z")
+
+
+@cache
+def _qualifiers(lang: str) -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """The qualifiers, the text's own language's first ("без малого" is Ukrainian and
+    Russian)."""
+    return tuple(sorted(lexicon().qualifiers, key=lambda q: not q[2].startswith(f"{lang}.")))
+
+
+def _own(lex: _Lexicon, m: re.Match[str], rid: str, lang: str) -> str:
+    """The text's own language's rule for a word two languages share."""
+    if rid.startswith(f"{lang}."):
+        return rid
+    kind = rid.split(".")[1]
+    if kind == "num" and m["words"]:
+        for part in re.split(r"[- ]", m["words"].lower()):
+            own = lex.owners.get((part, lang))
+            if own is not None and lex.words.get(part, (0, ""))[1] == rid:
+                return own
+    for w in (m["mult"], m["c_sc"], m["m_sc"], m["wmult"], m["phrase"]):
+        if w:
+            own = lex.owners.get((w.lower(), lang))
+            if own is not None and own.split(".")[1] == kind:
+                return own
+    return rid
+
+
+def find(text: str, lang: str = "en") -> list[Number]:
+    """Every number in `text` with its span, precision and qualifier; `lang` (the text's
+    language) says whose rule read a word that two languages share."""
+    lex = lexicon()
+    quals = _qualifiers(lang)
     out: list[Number] = []
-    for m in NUMBER.finditer(text):
+    for m in lex.number.finditer(text):
         value: int
         precision: int
         written = "digits"
+        ids: tuple[str, ...] = ()
         if m["compound"]:
-            value = int(m["c_hi"]) * 1000 + int(m["c_lo"])
-            precision, written = 1, "mixed"
+            scale, rid = lex.scales[m["c_sc"].lower()]
+            value = int(m["c_hi"]) * scale + int(m["c_lo"])
+            precision, written, ids = 1, "mixed", (rid,)
         elif m["mil"]:
-            value = int(m["m_hi"]) * 1_000_000 + int(re.sub(r"\D", "", m["m_lo"]))
-            precision, written = 1, "mixed"
-        elif m["half"]:
-            value, precision, written = 500_000, 500_000, "words"
-        elif m["poltora"]:
-            value, precision, written = 1500, 500, "words"
-        elif m["dozen"]:
-            key = m["dozen"].lower().rstrip("s")
-            value = DOZEN.get(key, 12)
-            precision, written = (12 if key == "dozen" else value), "words"
+            scale, rid = lex.scales[m["m_sc"].lower()]
+            value = int(m["m_hi"]) * scale + int(re.sub(r"\D", "", m["m_lo"]))
+            precision, written, ids = 1, "mixed", (rid,)
+        elif m["phrase"]:
+            value, precision, rid = lex.phrases[m["phrase"].lower()]
+            written, ids = "words", (rid,)
         elif m["digits"]:
             parsed = _digits_value(m["digits"])
             if parsed is None:
                 continue
             num, decimals = parsed
-            mult = MULTIPLIERS.get((m["mult"] or "").lower().rstrip("."), 1) if m["mult"] \
-                else 1
-            if m["mult"] and mult == 1:
-                mult = MULTIPLIERS.get(m["mult"].lower(), 1)
+            mult = 1
+            if m["att"]:
+                mult, rid, decimal_only = lex.attached[m["att"]]
+                if decimal_only and not decimals:
+                    continue  # "5m" is five metres as often as five million
+                ids = (rid,)
+            elif m["mult"]:
+                mult, rid = lex.scales[m["mult"].lower()]
+                ids = (rid,)
             if decimals and mult == 1:
-                if "," in m["digits"] and "." not in m["digits"]:
-                    continue  # "3,5" is not a count in English; let the caller skip it
                 continue  # a decimal without a multiplier is a rate, not a count
             value = round(num * mult)
-            precision = (mult // (10 ** decimals)) if mult > 1 else _precision_of_int(value)
+            precision = max(1, mult // (10 ** decimals)) if mult > 1 else \
+                _precision_of_int(value)
             if mult > 1:
                 written = "mixed"
         else:
-            v = _words_value(m["words"])
-            if v is None:
+            parsed_words = _words_value(m["words"], lex.words)
+            if parsed_words is None:
                 continue
+            v, ids = parsed_words
             mult = 1
             if m["wmult"]:
-                w = m["wmult"].lower()
-                mult = 1_000_000 if w.startswith(("million", "мільйон")) else 1_000
+                mult, rid = lex.scales[m["wmult"].lower()]
+                ids = (*ids, rid)
             value, precision, written = v * mult, (mult if mult > 1 else 1), "words"
         qualifier, qstart = None, None
         before = text[max(0, m.start() - 40): m.start()]
-        for pattern, name in _QUAL_RE:
+        last = _LAST_WORD.search(before)
+        for pattern, name, rid in (quals if last and last.group(1).lower() in lex.qual_ends
+                                   else ()):
             qm = pattern.search(before)
             if qm:
                 qualifier = name
                 qstart = m.start() - (len(before) - qm.start()) + (
-                    1 if before[qm.start():qm.start() + 1] in " (“\"'" else 0)
+                    1 if before[qm.start():qm.start() + 1] in " (“\"'«" else 0)
+                ids = (*ids, rid)
                 break
+        ids = tuple(_own(lex, m, rid, lang) for rid in ids)
         out.append(Number(value, m.start(), m.end(), m.group(0), precision, written,
-                          qualifier, qstart))
+                          qualifier, qstart, ids))
     return out

@@ -7,20 +7,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import combinations
 from typing import Any
 
 from attrition import categories
 from attrition.analysis import records
-from attrition.check.claims import Claim
+from attrition.check.claims import Claim, sentence_categories
 from attrition.check.ledger import LedgerView
 
 NOTE = "Figures are official Ukrainian claims, not independently confirmed."
 SUPPORTED, ROUNDED, CONTRADICTED = "supported", "rounded", "contradicted"
 MISLABELED, WRONG_DATE, UNVERIFIABLE = "mislabeled", "wrong_date", "unverifiable"
 _SUM_CANDIDATES = ("vehicles", "armour", "artillery_all", "equipment", "equipment_all")
-_PAIR_PARTS = ("tanks", "afv", "artillery", "mlrs", "air_defense", "vehicles_fuel_tanks",
-               "special_equipment", "uav")
-
 
 @dataclass
 class Reading:
@@ -67,27 +65,117 @@ class Result:
     why: str = ""
     alternatives: list[Reading] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    """The ids of the policy's rules that decided the verdict."""
+    ambiguous: list[str] = field(default_factory=list)
+    """The stated set of readings, when the words allow more than one."""
 
 
 def _fmt(v: int | None) -> str:
     return "no data" if v is None else f"{v:,}"
 
 
-def rounded_ok(value: int, actual: int, qualifier: str | None, precision: int) -> bool:
-    """Whether `value` is a fair rounding of `actual` given how the text qualifies it."""
+TOLERANCE: dict[str | None, tuple[str, str]] = {
+    # qualifier -> (how far below the stated value the true figure may lie, how far above),
+    # in units of the figure's stated precision ("1.5 million" has precision 100,000).
+    # "half": half a unit either side (the writer rounded); "unit": one whole unit;
+    # "open": strictly on that side, within one unit; "zero": not at all.
+    None: ("half", "half"),
+    "about": ("half", "half"),
+    "over": ("zero", "open"),
+    "at least": ("zero", "unit"),
+    "nearly": ("open", "zero"),
+    "under": ("open", "zero"),
+    "up to": ("unit", "zero"),
+}
+"""The one table of qualifier x precision behind every `rounded` verdict (README: "How the
+checker decides"). A figure under 100 written without a qualifier must be exact."""
+
+
+SLACK = {"half": 0.05, "unit": 0.10, "open": 0.10, "zero": 0.0}
+"""However coarse a figure looks ("1,000", "half a million"), a writer's rounding moves it
+by at most this share of itself: "1,000 troops" is 950..1,050, not 500..1,500."""
+
+
+def tolerance(value: int, qualifier: str | None, precision: int,
+              stated: bool = False) -> tuple[int, int]:
+    """The range of true figures that `value`, so qualified and so precise, fairly states
+    (inclusive). "10 tanks" is exact; "about 35,000" is 34,500..35,500; "more than 200"
+    (precision 100) is 200..220 (10%), never any larger number."""
+    p = max(precision, 1)
+    below, above = TOLERANCE.get(qualifier, TOLERANCE[None])
+    if qualifier is None and (value < 100 or p < 10):
+        return value, value
+    if qualifier == "about" and p < 10:
+        # "about 1,234": the writer gave every digit; allow 1% for the word "about"
+        slack = value // 100
+        return value - slack, value + slack
+
+    def width(kind: str) -> int:
+        unit = {"half": p // 2, "unit": p, "open": p, "zero": 0}[kind]
+        if stated:
+            return unit  # the form itself fixes the precision: "1.5 million", "півтори тисячі"
+        return min(unit, max(int(value * SLACK[kind]), 1 if unit else 0))
+
+    return value - width(below), value + width(above)
+
+
+def rounded_ok(value: int, actual: int, qualifier: str | None, precision: int,
+               stated: bool = False) -> bool:
+    """Whether `value` is a fair statement of `actual` given how the text qualifies it
+    (the figure itself always is: "over 1,073,530" quoting the total is not wrong)."""
     if actual == value:
         return True
-    diff = actual - value
-    p = max(precision, 1)
-    if qualifier in ("over", "at least"):
-        return 0 <= diff <= p
-    if qualifier in ("nearly", "under", "up to"):
-        return 0 <= -diff <= p
-    if qualifier == "about":
-        return abs(diff) <= p
-    if p >= 10:  # a round number without a qualifier: within half a unit of its last digit
-        return abs(diff) <= p // 2 or (p >= 100 and abs(diff) < p and abs(diff) / value < 0.01)
-    return False
+    lo, hi = tolerance(value, qualifier, precision, stated)
+    return lo <= actual <= hi
+
+
+def _stated_precision(c: Claim) -> bool:
+    """Whether the figure's form states its precision ("1.5 million", "21.6 thousand",
+    "півтори тисячі", "half a million"), unlike trailing zeros ("1,000"), which may be
+    exact or rounded to any of their places."""
+    return c.number is not None and c.number.written != "digits"
+
+
+def _qualifier_rule(qualifier: str | None) -> str:
+    return "tolerance." + (qualifier or "none").replace(" ", "_")
+
+
+_DEAD = re.compile(r"\b(?:killed|dead|deaths?|died|fatalit\w*|death toll|загин\w*|загибл\w*|"
+                   r"вбит\w*|убит\w*|погиб\w*|погибш\w*)", re.I)
+_WOUNDED = re.compile(r"\b(?:wounded|injured|поранен\w*|поранень|ранен\w*|ранени\w*)", re.I)
+_BOTH = re.compile(r"\b(?:killed|dead) (?:or|and|and/or) (?:wounded|injured)|casualt\w*|"
+                   r"\blosses\b|out of action|втрат\w*|потер\w*|ліквідован\w*|"
+                   r"ликвидирован\w*|вбитими (?:та|і|й) пораненими|убитыми и ранеными", re.I)
+
+
+def _part_of_personnel(c: Claim) -> str | None:
+    """"dead" or "wounded" when a personnel figure's own words count only that part
+    (rules scope.personnel_dead_only, scope.personnel_wounded_only); None otherwise."""
+    if c.category != "personnel":
+        return None
+    s = c.sentence
+    near = s.text[max(0, c.start - s.start - 40): c.end - s.start + 40]
+    if _BOTH.search(near):
+        return None
+    dead, wounded = _DEAD.search(near), _WOUNDED.search(near)
+    if dead and not wounded:
+        return "dead"
+    if wounded and not dead:
+        return "wounded"
+    return None
+
+
+def _heirs(comps: tuple[str, ...], day: date) -> tuple[str, ...] | None:
+    """What a category counted under an old name is counted as on `day` ("fuel tanks"
+    after the merge of 1 May 2022 is vehicles and fuel tanks), or None."""
+    if len(comps) != 1:
+        return None
+    for new, olds in categories.HISTORICAL_PARTS.items():
+        if comps[0] in olds and categories.BY_ID[new].exists_on(day) \
+                and not categories.BY_ID[comps[0]].exists_on(day):
+            return (new,)
+    return None
 
 
 class Verifier:
@@ -101,22 +189,33 @@ class Verifier:
 
     def verify(self, c: Claim, day: date,
                windows: list[tuple[date, date]] | None = None) -> Result:
-        """The verdict on one claim. `windows` are the periods the article names elsewhere
-        (its week or month), tried when the claim's own sentence names none."""
+        """The verdict on one claim, by one policy: the reading the text states (or its
+        small stated set, when the text is ambiguous) decides `supported` or `rounded`;
+        otherwise a mismatch is explained only by a unique match among a small stated set
+        (the same figure in a report up to 3 days away: `wrong_date`; another category, a
+        named aggregate or a sum of the categories the sentence names, same period:
+        `mislabeled`); else `contradicted`, with the stated reading's value.
+        `windows` are the periods the article names elsewhere (its week or month), used
+        only when the claim's own sentence names none for a sum or an average."""
         if c.scope:
-            return Result(UNVERIFIABLE, None, why=c.scope)
+            return Result(UNVERIFIABLE, None, why=c.scope, rules=["scope"])
         if c.label_kind == "comparative":
             return self._comparative(c, day)
         assert c.value is not None and c.category is not None
         start, end = (c.period if c.period else (None, day))
+        if end > day:
+            return Result(UNVERIFIABLE, None, rules=["period.after_article"],
+                          why=f"the text points at the report of {end}, after the "
+                              f"article's date ({day})")
         if end > self.ledger.last or end < self.ledger.first:
-            return Result(UNVERIFIABLE, None,
+            return Result(UNVERIFIABLE, None, rules=["data.none"],
                           why=f"the ledger has no report for {end} (it runs "
                               f"{self.ledger.first} to {self.ledger.last})")
         measure = c.measure or self._infer_measure(c, end)
         if measure in ("window", "average") and start is None:
             if not windows:
-                return Result(UNVERIFIABLE, None, why="the text gives no period for this sum")
+                return Result(UNVERIFIABLE, None, rules=["period.none"],
+                              why="the text gives no period for this sum")
             start, end = windows[0]
         if measure == "change":
             start = end
@@ -124,81 +223,196 @@ class Verifier:
             start = None
         comps = self._components(c, end)
         if comps is None:
-            return Result(UNVERIFIABLE, None,
+            return Result(UNVERIFIABLE, None, rules=["category.none"],
                           why=f"{c.label!r} names no category the ledger has on {end}")
-        stated = self.reading(comps, measure, start, end)
-        tried: list[Reading] = [stated]
-        res = self._match(c, stated)
-        if res is not None:
-            return self._finish(res, tried, stated)
-        # the same category, read another way the text allows: another measure, a period
-        # the article names, or (when the text names no date) a nearby report
-        for alt in self._other_readings(c, comps, measure, start, end, windows or []):
-            tried.append(alt)
-            res = self._match(c, alt, exact_only=True)
-            if res is not None:
-                res.why = "read as " + alt.describe()
-                return self._finish(res, tried, alt)
-        for alt in tried[1:]:
-            res = self._match(c, alt)
-            if res is not None and alt.measure != "change":
-                res.why = "read as " + alt.describe()
-                return self._finish(res, tried, alt)
-        # other readings that explain the number
-        if c.label_kind == "loose":
-            for r in self._loose_readings(measure, start, end) + (
-                    self._loose_readings("change", end, end) if measure != "change" else []):
-                tried.append(r)
-                res = self._match(c, r)
-                if res is not None:
-                    res.why = f"{c.label!r} read as {' + '.join(r.components)}"
-                    return self._finish(res, tried, r)
-        if c.label_kind == "generic":
-            # bare "losses" read as the text's topic; personnel is the other plain reading
-            r = self.reading(("personnel",), measure, start, end)
-            tried.append(r)
-            res = self._match(c, r)
-            if res is not None:
-                res.why = f"{c.label!r} read as personnel"
-                return self._finish(res, tried, r)
-        if c.label_kind == "sum":
-            for name in _SUM_CANDIDATES:
-                r = self.reading(tuple(self.ledger.aggregates[name].components), measure,
-                                 start, end)
-                tried.append(r)
-                res = self._match(c, r)
-                if res is not None:
-                    res.why = f"the unnamed sum is {name} = {r.category[4:]}"
-                    return self._finish(res, tried, r)
-        for alt in (self._other_dates(comps, measure, start, end, c) if c.date_stated
-                    else []):
-            tried.append(alt)
-            if alt.actual == c.value:
-                return self._finish(Result(
-                    WRONG_DATE, alt, alt.actual, None,
-                    why=f"{c.value:,} is the figure of the report of {alt.end}, not of "
-                        f"{end}"), tried, stated)
-        for alt in self._other_categories(comps, measure, start, end):
-            tried.append(alt)
-            if alt.actual == c.value:
-                return self._finish(Result(
-                    MISLABELED, alt, alt.actual, alt.category,
-                    why=f"{c.value:,} is the figure for {' + '.join(alt.components)}, not "
-                        f"{c.label or ' + '.join(comps)}"), tried, stated)
-        if stated.actual is None:
-            return self._finish(Result(UNVERIFIABLE, stated,
+        policy: list[str] = []
+        explain_measures = [measure]
+        explain_first: list[tuple[str, date | None, date]] = []
+        sized = _heirs(comps, end) or comps
+        if not self._fits(sized, measure, c.value, start, end):
+            # the words point at a measure the figure cannot be ("lost 2,146 artillery
+            # systems in the past day" is the total): the one measure its size fits
+            # the period came with a window's cue ("in June"): a total or a day's figure
+            # is the article's report's
+            at = end if measure in ("change", "total") else day
+            options: list[tuple[str, date | None, date]] = [
+                (m, at if m == "change" else None, at) for m in ("change", "total")
+                if m != measure]
+            if windows and measure not in ("window", "average"):
+                options.append(("window", *windows[0]))
+            fits = [o for o in options if self._fits(sized, o[0], c.value, o[1], o[2])]
+            if len(fits) == 1:
+                explain_first.append((measure, start, end))
+                measure, start, end = fits[0]
+                policy.append("measure.magnitude")
+            elif not fits:
+                # no measure fits the figure's size: it may be another category's figure
+                # under either of the two plain measures
+                if self.reading(comps, measure, start, end).actual is None \
+                        and measure in ("window", "average"):
+                    # the words' period holds no report at all ("since the invasion began
+                    # in February 2022" is no window): the figure is the total
+                    explain_first.append((measure, start, end))
+                    measure, start, end = "total", None, at
+                    policy.append("measure.no_period")
+                explain_measures.append("change" if measure == "total" else "total")
+        stated = [self.reading(comps, measure, start, end)]
+        stated += self._stated_alternatives(c, measure, start, end)
+        if measure == "change" and not c.date_stated and getattr(c, "within", None):
+            # "2,030 in a single day" in a piece about November: one day of that period,
+            # which the text does not name: each is a stated reading
+            a, b = c.within  # type: ignore[attr-defined]
+            policy.append("period.some_day_of_window")
+            stated += [self.reading(comps, "change", a + timedelta(days=k), a + timedelta(
+                days=k)) for k in range((min(b, day) - a).days + 1)
+                if a + timedelta(days=k) != end]
+        matches = [(r, res) for r in stated if (res := self._match(c, r)) is not None]
+        if matches:
+            best_r, best = min(matches, key=lambda m: m[1].verdict != SUPPORTED)
+            if len(stated) > 1:
+                best.ambiguous = [r.describe() for r in stated]
+                if best_r is not stated[0]:
+                    best.why = (f"{c.label!r} read as {' + '.join(best_r.components)}; "
+                                + best.why).rstrip("; ")
+            best.rules = policy + best.rules
+            return self._finish(best, stated, best_r, stated[0])
+        main = stated[0]
+        part = _part_of_personnel(c)
+        if part is not None and (part == "wounded" or measure != "change"):
+            # "13,000 deaths", "284,000 injured": the General Staff counts the killed and
+            # the wounded together, so a count of one part is someone else's figure
+            return self._finish(Result(
+                UNVERIFIABLE, main, rules=[f"scope.personnel_{part}_only"],
+                why=f"a count of the {part} alone: the General Staff's figure counts killed "
+                    f"and wounded together ({_fmt(main.actual)} for this reading), so this "
+                    "is not a figure the ledger holds"), stated, main, main)
+        # explanations under the measure the words gave first, then under the one the
+        # figure's size chose (a planted "436 troops since the invasion" is the UAV total)
+        explained: list[Result] = []
+        for m, a, z in [*explain_first, (measure, start, end), *(
+                (m, end if m == "change" else None, end) for m in explain_measures[1:])]:
+            explained = self._explanations(c, comps, m, a, z, day)
+            if explained:
+                break
+        for e in explained:
+            e.rules = policy + e.rules
+        if len(explained) == 1:
+            return self._finish(explained[0], stated + [e.reading for e in explained
+                                                        if e.reading], explained[0].reading,
+                                main)
+        if main.actual is None and all(r.actual is None for r in stated):
+            return self._finish(Result(UNVERIFIABLE, main, rules=["data.none"],
                                        why="the ledger has no figure for this reading"),
-                                tried, stated)
-        return self._finish(Result(CONTRADICTED, stated, stated.actual,
-                                   why=f"the ledger has {stated.actual:,}"), tried, stated)
+                                stated, main, main)
+        why = f"the ledger has {main.actual:,}" if main.actual is not None else \
+            "the ledger has no figure for this reading"
+        if len(explained) > 1:
+            why += ("; the figure also equals " + "; ".join(
+                e.reading.describe() for e in explained if e.reading)
+                + " (more than one explanation, so none is given)")
+        actual_reading = next((r for r in stated if r.actual is not None), main)
+        res = Result(CONTRADICTED, actual_reading, actual_reading.actual, why=why,
+                     rules=["verdict.contradicted"])
+        if len(stated) > 1:
+            res.ambiguous = [r.describe() for r in stated]
+        return self._finish(res, stated + [e.reading for e in explained if e.reading],
+                            actual_reading, main)
 
-    def _finish(self, res: Result, tried: list[Reading], stated: Reading) -> Result:
-        chosen = res.reading
-        res.alternatives = [r for r in tried if r is not chosen]
+    def _stated_alternatives(self, c: Claim, measure: str, start: date | None,
+                             end: date) -> list[Reading]:
+        """The other readings the words themselves allow (never a search): "vehicles" is
+        vehicles and fuel tanks, or the press's tanks + AFVs + vehicles; bare "losses" is
+        the text's topic, or personnel; "units of equipment" is any named equipment sum."""
+        if c.label_kind == "loose":
+            return self._loose_readings(measure, start, end)
+        if c.label_kind == "generic" and c.category != "personnel":
+            return [self.reading(("personnel",), measure, start, end)]
+        if c.label_kind == "sum":
+            out = []
+            for name in _SUM_CANDIDATES:
+                parts = tuple(self.ledger.aggregates[name].components)
+                if parts != tuple(self.ledger.aggregates["equipment_all"].components):
+                    out.append(self.reading(parts, measure, start, end))
+            return out
+        return []
+
+    def _explanations(self, c: Claim, comps: tuple[str, ...], measure: str,
+                      start: date | None, end: date, day: date) -> list[Result]:
+        """Every explanation of a mismatch from the stated set, each already unique within
+        its kind (a kind with several matches explains nothing)."""
+        assert c.value is not None
+        out: list[Result] = []
+        if measure in ("change", "total") or start is not None:
+            dated = []
+            for k in (-1, 1, -2, 2, -3, 3):
+                d = end + timedelta(days=k)
+                if d > day or not (self.ledger.first <= d <= self.ledger.last):
+                    continue  # never a report published after the article
+                a = d if measure == "change" else None if measure == "total" else \
+                    start + timedelta(days=k) if start is not None else None
+                r = self.reading(comps, measure, a, d)
+                if self._equal(c, r):
+                    dated.append(r)
+            if len(dated) == 1 and dated[0].actual != self.reading(
+                    comps, measure, start, end).actual:
+                r = dated[0]
+                shifted = f"the report of {r.end}" if measure in ("change", "total") else \
+                    f"the reports {r.start} to {r.end}"
+                out.append(Result(WRONG_DATE, r, r.actual, None, rules=["explain.wrong_date"],
+                                  why=f"{c.value:,} is the figure of {shifted}, not of "
+                                      + (f"{end}" if measure in ("change", "total")
+                                         else f"{start} to {end}")))
+        labelled: list[tuple[str, Reading]] = []
+        heirs = _heirs(comps, end)
+        for kind, r in self._other_categories(c, comps, measure, start, end):
+            if r.components == heirs:
+                kind = "renamed"
+            if self._equal(c, r, loose=kind == "renamed") and not any(
+                    set(x.components) < set(r.components) for _, x in labelled):
+                labelled.append((kind, r))
+        # the simplest explanation first: one category (or the renamed one) before a named
+        # aggregate, an aggregate before a sum the sentence allows; ties within a tier
+        # explain nothing
+        for tier in (("category", "renamed"), ("aggregate",), ("sentence_sum",)):
+            found = [(k, r) for k, r in labelled if k in tier]
+            if found:
+                if len(found) == 1:
+                    kind, r = found[0]
+                    out.append(Result(MISLABELED, r, r.actual, r.category,
+                                      rules=[f"explain.mislabeled.{kind}"],
+                                      why=f"{c.value:,} is the figure for "
+                                          f"{' + '.join(r.components)}, not "
+                                          f"{c.label or ' + '.join(comps)}"))
+                break
+        return out
+
+    def _equal(self, c: Claim, r: Reading, loose: bool = False) -> bool:
+        """An explanation needs the figure itself; only a category's renamed successor
+        ("fuel tanks" after 1 May 2022) is matched as loosely as the stated reading."""
+        assert c.value is not None
+        if r.actual is None:
+            return False
+        if not loose:
+            return r.actual == c.value or (
+                len(r.components) == 1 and r.measure == "change"
+                and self.ledger.announced(r.components[0], r.end) == c.value)
+        precision = c.number.precision if c.number else 1
+        return rounded_ok(c.value, r.actual, c.qualifier, precision, _stated_precision(c))
+
+    def _finish(self, res: Result, tried: list[Reading], chosen: Reading | None,
+                stated: Reading) -> Result:
+        res.reading = chosen if res.reading is None else res.reading
+        seen: dict[tuple[object, ...], Reading] = {}
+        mine = res.reading
+        for r in tried[:40]:
+            key = (r.components, r.measure, r.start, r.end)
+            if r is not mine and key not in seen:
+                seen[key] = r
+        res.alternatives = list(seen.values())
         ev = []
-        if chosen is not None:
-            ev.append(self._evidence(chosen))
-        if chosen is not stated:
+        if res.reading is not None:
+            ev.append(self._evidence(res.reading))
+        if res.reading is not stated:
             ev.append(self._evidence(stated))
         res.evidence = ev
         return res
@@ -216,61 +430,45 @@ class Verifier:
                         "announced_change": self.ledger.announced(p, r.end)})
         return d
 
-    def _other_readings(self, c: Claim, comps: tuple[str, ...], measure: str,
-                        start: date | None, end: date,
-                        windows: list[tuple[date, date]]) -> list[Reading]:
-        out = []
-        if measure != "total":
-            out.append(self.reading(comps, "total", None, end))
-        if measure != "change":
-            out.append(self.reading(comps, "change", end, end))
-        spans = list(windows)
-        if start is not None and measure in ("window", "average"):
-            spans.insert(0, (start, end))
-        for a, b in spans:
-            if (a, b) != (start, end) or measure != "window":
-                out.append(self.reading(comps, "window", a, b))
-            if (a, b) != (start, end) or measure != "average":
-                out.append(self.reading(comps, "average", a, b))
-        days: set[date] = set()
-        for a, b in windows:  # a single day within the period the article is about
-            d = a
-            while d <= b:
-                days.add(d)
-                d += timedelta(days=1)
-        if not c.date_stated or re.search(r"previous day|day before|a day earlier|up from|"
-                                          r"попередн", c.sentence.text, re.I):
-            days |= {end + timedelta(days=k) for k in (-1, -2, -3, 1)}
-        if days:
-            for d in sorted(days):
-                if self.ledger.first <= d <= self.ledger.last and d != end:
-                    out.append(self.reading(comps, "change", d, d))
-                    if measure == "total":
-                        out.append(self.reading(comps, "total", None, d))
-        return out
-
-    def _match(self, c: Claim, r: Reading, exact_only: bool = False) -> Result | None:
+    def _match(self, c: Claim, r: Reading) -> Result | None:
+        """`supported` (the reading's value, or the bulletin's announced "(+N)") or
+        `rounded` (within the tolerance of the qualifier and the stated precision)."""
         assert c.value is not None
         if r.actual is None:
             return None
         if r.actual == c.value:
-            return Result(SUPPORTED, r, r.actual)
-        if exact_only:
-            return None
-        if r.measure == "change" and len(r.components) == 1:
-            ann = self.ledger.announced(r.components[0], r.end)
-            if ann is not None and ann == c.value:
+            return Result(SUPPORTED, r, r.actual, rules=["verdict.exact"])
+        if r.measure == "change":
+            ann = self.ledger.announced(r.components[0], r.end) if len(r.components) == 1 \
+                else None
+            if ann is not None and ann == c.value and ann != r.actual:
                 r2 = Reading(r.components, r.measure, r.start, r.end, ann, "announced (+N)")
-                return Result(SUPPORTED, r2, ann, why="matches the announced (+N), which "
-                              f"differs from the difference of totals ({r.actual:,})")
+                return Result(SUPPORTED, r2, ann, rules=["verdict.announced"],
+                              why="matches the announced (+N), which differs from the "
+                                  f"difference of totals ({r.actual:,})")
         precision = c.number.precision if c.number else 1
-        if rounded_ok(c.value, r.actual, c.qualifier, precision) and (
-                c.qualifier or precision >= 10):
-            return Result(ROUNDED, r, r.actual, why=f"{c.value:,} rounds {r.actual:,}")
-        if c.qualifier in ("over", "at least") and r.measure != "change" and \
-                r.actual >= c.value and c.label_kind != "loose":
-            return Result(ROUNDED, r, r.actual, why=f"{r.actual:,} is more than {c.value:,}")
+        if rounded_ok(c.value, r.actual, c.qualifier, precision, _stated_precision(c)):
+            lo, hi = tolerance(c.value, c.qualifier, precision, _stated_precision(c))
+            return Result(ROUNDED, r, r.actual, rules=[_qualifier_rule(c.qualifier)],
+                          why=f"{c.value:,}" + (f" ({c.qualifier})" if c.qualifier else "")
+                              + f" allows {lo:,} to {hi:,}; the ledger has {r.actual:,}")
         return None
+
+    def _fits(self, comps: tuple[str, ...], measure: str, value: int, start: date | None,
+              end: date) -> bool:
+        """Whether a figure's size is possible for a measure at all: a day's change is
+        never far above the largest day on record, a total never far from the total."""
+        if measure == "change":
+            return value <= 2 * sum(self.ledger.peak_change(p, end) for p in comps) + 20
+        if measure == "total":
+            t = self.ledger.value(comps, "total", None, end)
+            return t is None or 0.5 * t <= value <= 1.5 * t
+        if start is None:
+            return True
+        if start < self.ledger.first:
+            return False  # a period before the first report holds no figure at all
+        w = self.ledger.value(comps, measure, start, end)
+        return w is None or 0.6 * w <= value <= 1.5 * w
 
     def _infer_measure(self, c: Claim, end: date) -> str:
         assert c.value is not None and c.category is not None
@@ -298,10 +496,15 @@ class Verifier:
         if not reg.exists_on(end):
             # a historical word used after the merge ("fuel tanks" in 2024): check it as the
             # category that took it over, and call it mislabeled if the figure is that one's
+            # The merged category carries the main part's name on: "military vehicles" or
+            # "automotive equipment" after 1 May 2022 is vehicles and fuel tanks (the
+            # bulletins' own Ukrainian name begins "автомобільна техніка"); "fuel tanks"
+            # alone names a minor part and stays what it says.
             for new, olds in categories.HISTORICAL_PARTS.items():
                 if cat in olds and categories.BY_ID[new].exists_on(end):
-                    return (cat,) if self.ledger.has(cat, end) else (new,) if \
-                        cat == "srbm_systems" else (cat,)
+                    if self.ledger.has(cat, end):
+                        return (cat,)
+                    return (new,) if cat in (olds[0], "srbm_systems") else (cat,)
             return (cat,)
         return (cat,)
 
@@ -312,33 +515,32 @@ class Verifier:
                                     end))
         return out
 
-    def _other_dates(self, comps: tuple[str, ...], measure: str, start: date | None,
-                     end: date, c: Claim) -> list[Reading]:
-        if measure not in ("change", "total"):
-            return []
-        out = []
-        for k in (-1, 1, -2, 2, -3):
-            d = end + timedelta(days=k)
-            if self.ledger.first <= d <= self.ledger.last:
-                out.append(self.reading(comps, measure, d if measure == "change" else None, d))
-        return out
-
-    def _other_categories(self, comps: tuple[str, ...], measure: str, start: date | None,
-                          end: date) -> list[Reading]:
-        out = []
+    def _other_categories(self, c: Claim, comps: tuple[str, ...], measure: str,
+                          start: date | None, end: date) -> list[tuple[str, Reading]]:
+        """The stated set of other labels: every other category, every named aggregate, and
+        the sums of the categories the claim's own sentence names (fewest parts first)."""
+        out: list[tuple[str, Reading]] = []
         for cat in categories.IDS:
-            if (cat,) == comps or not self.ledger.has(cat, end):
+            if (cat,) == comps or not (self.ledger.has(cat, end) or (self.ledger.parts(
+                    [cat], end) and cat in categories.HISTORICAL_PARTS)):
                 continue
-            out.append(self.reading((cat,), measure, start, end))
-        for name in _SUM_CANDIDATES:
+            out.append(("category", self.reading((cat,), measure, start, end)))
+        for name in sorted(self.ledger.aggregates):
             parts = tuple(self.ledger.aggregates[name].components)
             if parts != comps:
-                out.append(self.reading(parts, measure, start, end))
-        # an unlabelled sum of two categories ("119 vehicles" = AFVs + vehicles and fuel tanks)
-        for i, a in enumerate(_PAIR_PARTS):
-            for b in _PAIR_PARTS[i + 1:]:
-                if (a, b) != comps and self.ledger.has(a, end) and self.ledger.has(b, end):
-                    out.append(self.reading((a, b), measure, start, end))
+                out.append(("aggregate", self.reading(parts, measure, start, end)))
+        named = [cid for cid in sentence_categories(c.sentence.text)
+                 if cid in categories.BY_ID and cid not in comps]
+        seen = {r.components for _, r in out}
+        names = sorted(set(named) | set(comps))
+        groups = [*combinations(names, 2), *([tuple(names)] if 2 < len(names) <= 4 else [])]
+        for group in groups:
+            if True:
+                if group in seen or group == comps:
+                    continue
+                seen.add(group)
+                if all(self.ledger.has(p, end) or self.ledger.parts([p], end) for p in group):
+                    out.append(("sentence_sum", self.reading(group, measure, start, end)))
         return out
 
     # -- comparative claims ----------------------------------------------------------------
@@ -378,7 +580,33 @@ class Verifier:
             return Result(SUPPORTED if ok else CONTRADICTED, None, streak,
                           why=f"{streak} consecutive reports to {end} above {threshold:,} "
                               f"(the text says {days})", evidence=ev)
+        if kind == "first_above":
+            return self._first_above(c, day, cat)
         return self._rank(c, day, cat)
+
+    def _first_above(self, c: Claim, day: date, cat: str) -> Result:
+        """"For the first time, more than N in a day": the stated report is the first whose
+        change exceeded N."""
+        threshold = int(str(c.comparative["threshold"]))
+        end = c.period[1] if c.period else day
+        s = self.ledger.series(cat)
+        first = next((p for p in s.points if p.change is not None and p.change > threshold
+                      and records.counts(p)), None)
+        if first is None or first.day > end:
+            return Result(CONTRADICTED, None, None, rules=["comparative.first_above"],
+                          why=f"no report up to {end} had more than {threshold:,} {cat}")
+        ok = first.day == end
+        mine = s.at(end)
+        r = Reading((cat,), "change", end, end, mine.change if mine else None)
+        return Result(SUPPORTED if ok else CONTRADICTED, r, first.change,
+                      rules=["comparative.first_above"],
+                      why=f"the first report with more than {threshold:,} {cat} was that of "
+                          f"{first.day} (+{first.change:,})"
+                          + ("" if ok else f"; the report of {end} had "
+                             f"{_fmt(mine.change if mine else None)}"),
+                      evidence=[{"name": cat, "first_above": threshold,
+                                 "report_date": first.day.isoformat(),
+                                 "change": first.change}])
 
     def _rank(self, c: Claim, day: date, cat: str) -> Result:
         info = c.comparative
@@ -470,7 +698,8 @@ class Verifier:
             totals = [t for t in totals if t[0].year == start.year]
             frame = f"months of {start.year}"
         ordinal = int(str(info.get("ordinal", 1)))
-        rank = 1 + sum(1 for t in totals if t[2] > mine[2])
+        low = info.get("direction") == "low"
+        rank = 1 + sum(1 for t in totals if (t[2] < mine[2] if low else t[2] > mine[2]))
         ok = rank <= ordinal if info.get("one_of") else rank == ordinal
         pair = info.get("months")
         if isinstance(pair, list):  # "during July and August": both lead the ranking
@@ -478,14 +707,15 @@ class Verifier:
                      for y, m in pair]
             if any(t is None for t in found):
                 return None
-            ranks = [1 + sum(1 for t in totals if t[2] > f[2]) for f in found if f]
+            ranks = [1 + sum(1 for t in totals if (t[2] < f[2] if low else t[2] > f[2]))
+                     for f in found if f]
             ok, rank = all(r <= len(pair) for r in ranks), max(ranks)
             what = " and ".join(f"{f[2]:,} ({f[0]:%b %Y})" for f in found if f)
             ranked = " and ".join(str(r) for r in ranks)
         else:
             what = f"{mine[2]:,} in the month of reports {start} to {end}"
             ranked = str(rank)
-        top = sorted(totals, key=lambda t: -t[2])[:3]
+        top = sorted(totals, key=lambda t: t[2] if low else -t[2])[:3]
         r = Reading((name,) if name in categories.BY_ID else tuple(
             self.ledger.aggregates[name].components), "window", start, end, mine[2])
         why = (f"{name}: {what} rank{'s' if ranked == str(rank) else ''} {ranked} "

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 from attrition.errors import ParseError
 
 MAX_PLAUSIBLE = 10_000_000
 """No cumulative figure comes near this; larger means a garbled number."""
+
+FIRST_REPORT = date(2022, 2, 24)
+"""The invasion: no report of the General Staff's count is dated before it."""
+FIRST_CONFIRMED = date(2022, 2, 1)
+"""Confirmed-loss lists start with a baseline row a day before the invasion."""
+MAX_FIELD = 100_000
+"""No real CSV field comes near this many characters."""
+_MAX_INT_DIGITS = 19
+"""A JSON integer longer than this is no count (and would overflow a BIGINT)."""
 
 
 def decode(data: bytes | str) -> str:
@@ -36,43 +48,137 @@ def decode(data: bytes | str) -> str:
     return text
 
 
+class _JSONValueError(Exception):
+    """Raised from inside the JSON hooks; turned into a ParseError with the line."""
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS:
+        raise _JSONValueError(f"implausible number ({len(text):,} digits)")
+    return int(text)
+
+
+def _parse_constant(name: str) -> float:
+    raise _JSONValueError(f"{name} is not a number JSON allows")
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise _JSONValueError(f"key {k!r} given twice in one object")
+            seen.add(k)
+    return out
+
+
 def load_json(data: bytes | str) -> Any:
+    """JSON, refusing what the stdlib would accept or crash on: NaN, integers past any count
+    (Python refuses past 4,300 digits with a ValueError), keys given twice, and nesting so
+    deep that the parser runs out of stack."""
     text = decode(data)
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_parse_int, parse_constant=_parse_constant,
+                          object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
         what = "truncated JSON" if exc.pos >= len(text.rstrip()) else "invalid JSON"
         raise ParseError(f"{what}: {exc.msg}", line=exc.lineno) from None
+    except _JSONValueError as exc:
+        raise ParseError(str(exc)) from None
+    except RecursionError:
+        raise ParseError("JSON nested too deeply") from None
+    except (ValueError, OverflowError) as exc:  # e.g. a float literal too long to convert
+        raise ParseError(f"invalid JSON value: {str(exc)[:80]}") from None
 
 
-def parse_iso_date(value: object, *, record: str | None, field: str = "date") -> date:
-    if not isinstance(value, str):
-        raise ParseError(f"expected a YYYY-MM-DD string, got {value!r}", record=record,
-                         field=field)
+def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of a CSV text: any line ends (CR, LF, CRLF), fields of at most
+    MAX_FIELD characters; a malformed row is a ParseError naming its line."""
+    reader = csv.reader(io.StringIO(text, newline=None), strict=True)
+    line = 0
     try:
-        return date.fromisoformat(value.strip()[:10])
+        for row in reader:
+            line = reader.line_num
+            yield line, row
+    except csv.Error as exc:
+        msg = str(exc)
+        if "field larger than field limit" in msg:
+            msg = f"a field longer than {csv.field_size_limit():,} characters"
+        raise ParseError(f"malformed CSV: {msg}", line=reader.line_num or line + 1) from None
+
+
+def csv_header(row: list[str]) -> list[str]:
+    """A header row, stripped; a column named twice is refused."""
+    header = [h.strip() for h in row]
+    seen: set[str] = set()
+    for h in header:
+        if h in seen:
+            raise ParseError("column named twice in the header", line=1, field=h)
+        seen.add(h)
+    return header
+
+
+def parse_iso_date(value: object, *, record: str | None, field: str = "date",
+                   line: int | None = None, first: date = FIRST_REPORT) -> date:
+    """A YYYY-MM-DD date between `first` (the invasion, for a report) and tomorrow: a report
+    dated in the future or before the war is a garbled row, and would become "latest"."""
+    if not isinstance(value, str):
+        raise ParseError(f"expected a YYYY-MM-DD string, got {_short(value)}", record=record,
+                         field=field, line=line)
+    text = value.strip()[:10]
+    try:
+        if not (text.isascii() and len(text) == 10):
+            raise ValueError
+        day = date.fromisoformat(text)
     except ValueError:
-        raise ParseError(f"impossible or malformed date {value!r}", record=record,
-                         field=field) from None
+        raise ParseError(f"impossible or malformed date {_short(value)}", record=record,
+                         field=field, line=line) from None
+    check_date(day, record=record, field=field, line=line, first=first)
+    return day
 
 
-def as_count(value: object, *, record: str | None, field: str) -> int | None:
+def check_date(day: date, *, record: str | None = None, field: str | None = "date",
+               line: int | None = None, first: date = FIRST_REPORT) -> None:
+    last = date.today() + timedelta(days=1)
+    if day < first:
+        raise ParseError(f"date {day} is before {first}", record=record, field=field,
+                         line=line)
+    if day > last:
+        raise ParseError(f"date {day} is in the future (after {last})", record=record,
+                         field=field, line=line)
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def as_count(value: object, *, record: str | None, field: str, line: int | None = None
+             ) -> int | None:
     """A cumulative count: a non-negative int (or int-valued string); None for missing."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise ParseError(f"expected a number, got {value!r}", record=record, field=field)
-    if isinstance(value, float) and value.is_integer():
+        raise ParseError(f"expected a number, got {_short(value)}", record=record,
+                         field=field, line=line)
+    if isinstance(value, float) and value.is_integer() and abs(value) <= MAX_PLAUSIBLE:
         value = int(value)
     if isinstance(value, str):
         s = value.strip().replace(" ", "").replace("\u00a0", "")
-        if not s.isdigit():
-            raise ParseError(f"expected a number, got {value!r}", record=record, field=field)
+        # isdigit() is true of "²" and other digits int() refuses: ASCII only
+        if not (s.isascii() and s.isdigit()):
+            raise ParseError(f"expected a number, got {_short(value)}", record=record,
+                             field=field, line=line)
+        if len(s) > 12:
+            raise ParseError(f"implausible count ({len(s):,} digits)", record=record,
+                             field=field, line=line)
         value = int(s)
     if not isinstance(value, int):
-        raise ParseError(f"expected a number, got {value!r}", record=record, field=field)
+        raise ParseError(f"expected a number, got {_short(value)}", record=record,
+                         field=field, line=line)
     if value < 0 or value > MAX_PLAUSIBLE:
-        raise ParseError(f"implausible count {value}", record=record, field=field)
+        raise ParseError(f"implausible count {value}", record=record, field=field, line=line)
     return value
 
 

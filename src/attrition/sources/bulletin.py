@@ -8,6 +8,7 @@ figures. Written by hand because no library parses these bulletins; the format i
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,7 +17,7 @@ from attrition import categories
 from attrition.categories import BULLETIN
 from attrition.errors import ParseError
 from attrition.model import Batch, Observation
-from attrition.sources._common import decode
+from attrition.sources._common import MAX_PLAUSIBLE, check_date, decode
 
 MONTHS_EN = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
@@ -52,30 +53,28 @@ _WORD_NUM = r"|".join(re.escape(w) for w in sorted(WORDS, key=len, reverse=True)
 _TOKEN = re.compile(
     rf"(?P<plus>\+\s*)?(?P<num>{_NUM})(?P<thousand>\s*(?:thousand|тис\.?|тисяч\w*))?"
     rf"|(?<![\w'])(?P<word>{_WORD_NUM})(?![\w'])",
-    re.IGNORECASE,
 )
+"""Numbers in a segment. This and _DATES, _QUALIFIERS and _DATE_HINT see text that
+categories._norm lower-cased: no IGNORECASE, which slows every position of a Unicode scan."""
 _DATES = re.compile(
     rf"\b\d{{1,2}}\.\d{{1,2}}(?:\.\d{{2,4}})?\b"
     rf"|\b{_MONTH_EN}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d{{2}})?"
     rf"|\b\d{{1,2}}\s+(?:{_MONTH_EN}|{_MONTH_UK})\b(?:,?\s+(?:19|20)\d{{2}}(?:\s+року)?)?"
     rf"|\b(?:{_MONTH_EN}|{_MONTH_UK}|in|since|of|у|в|з|із)\s+20[12]\d\b(?:\s+року)?"
     rf"|\b20[12]\d\s+(?:року|р\.)",
-    re.IGNORECASE,
 )
 _CHANGE_CUES = re.compile(
     r"past day|past 24 hours|previous day|another|за добу|минулу добу|минулої доби|"
     r"попередньої доби|напередодні|\bще\b|за минулу",
-    re.IGNORECASE,
 )
 _TOTAL_CUES = re.compile(
     r"in total|total|since the beginning|since the start|загалом|загальні|від початку|"
     r"з початку|із початку|за час",
-    re.IGNORECASE,
 )
 _QUALIFIERS = (
-    (re.compile(r"(?:more than|over|понад|більше)\s*$", re.IGNORECASE), "more"),
-    (re.compile(r"(?:about|approximately|близько|приблизно|майже|almost|nearly)\s*$",
-                re.IGNORECASE), "about"),
+    (re.compile(r"(?:more than|over|понад|більше)\s*$"), "more"),
+    (re.compile(r"(?:about|approximately|близько|приблизно|майже|almost|nearly)\s*$"),
+     "about"),
 )
 _GLUED = re.compile(r"\d[^\W\d_]|[^\W\d_]\d", re.UNICODE)
 _LIST_SEP = re.compile(r"^\s*[•\-*]?\s*[^\d(]*?\s[-:]\s*(?:[^\W\d]+\s*)?[\d(+]")
@@ -120,11 +119,12 @@ def parse(data: bytes | str, *, report_date: date | None = None) -> Bulletin:
     text = _normalise(decode(data))
     if not text.strip():
         raise ParseError("empty bulletin")
-    lang = "uk" if len(re.findall(r"[а-яіїєґ]", text, re.I)) > len(
-        re.findall(r"[a-z]", text, re.I)) else "en"
+    sample = text[:20_000]  # the language shows in the first lines; counting a whole
+    # 10 MB text built a list of ten million one-letter strings
+    lang = "uk" if len(_CYRILLIC.findall(sample)) > len(_LATIN.findall(sample)) else "en"
     day, how = _report_date(text, report_date)
     bulletin = Bulletin(day, lang, date_source=how)
-    delta_first = bool(re.search(r"\(\s*загалом|\(\s*total", text, re.I))
+    delta_first = bool(_DELTA_FIRST.search(text))
     default_mode: str | None = None
     for line_no, line in enumerate(text.splitlines(), start=1):
         for sentence in _sentences(line):
@@ -180,12 +180,16 @@ def _report_date(text: str, hint: date | None) -> tuple[date, str]:
             year = hint.year
         else:
             year = 2022  # the MoD added the year to its headers in 2023
+        line = _line_of(text, m.start())
         try:
-            return date(year, mo, d), "header"
+            day = date(year, mo, d)
         except ValueError:
-            raise ParseError(f"impossible date in the header: {m.group(0)!r}", line=_line_of(
-                text, m.start())) from None
+            raise ParseError(f"impossible date in the header: {m.group(0)!r}",
+                             line=line) from None
+        check_date(day, field="header", line=line)
+        return day, "header"
     if hint is not None:
+        check_date(hint, field="report date")
         return hint, "given"
     raise ParseError("no report date: the text has no 'from 24.02 to DD.MM' header; give a date")
 
@@ -194,20 +198,28 @@ def _line_of(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
+_CYRILLIC = re.compile(r"[а-яіїєґ]", re.I)
+_LATIN = re.compile(r"[a-z]", re.I)
+_DELTA_FIRST = re.compile(r"\(\s*загалом|\(\s*total", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZА-ЯІЇЄҐ\d])")
+_SEGMENT_END = re.compile(r"(?<!\d)[,;]\s*|(?<=\d),\s+(?=\D)|(?<=\))[,;]?\s+(?=\d)")
+_AND = re.compile(rf"\s+(?:and|та|і|й)\s+(?=\d|(?:{_WORD_NUM})\b)", re.IGNORECASE)
+
+
 def _sentences(line: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?;])\s+(?=[A-ZА-ЯІЇЄҐ\d])", line) if s.strip()]
+    return [s for s in _SENTENCE_END.split(line) if s.strip()]
 
 
 def _segments(sentence: str) -> list[str]:
-    parts = re.split(r"(?<!\d)[,;]\s*|(?<=\d),\s+(?=\D)|(?<=\))[,;]?\s+(?=\d)", sentence)
+    parts = _SEGMENT_END.split(sentence)
     out: list[str] = []
     for part in parts:
-        out.extend(re.split(rf"\s+(?:and|та|і|й)\s+(?=\d|(?:{_WORD_NUM})\b)", part,
-                            flags=re.IGNORECASE))
+        out.extend(_AND.split(part))
     return [p for p in out if p.strip()]
 
 
 def _cue(sentence: str) -> str | None:
+    sentence = sentence.lower()
     if _TOTAL_CUES.search(sentence):
         return "total"
     if _CHANGE_CUES.search(sentence):
@@ -215,8 +227,18 @@ def _cue(sentence: str) -> str | None:
     return None
 
 
+_TOO_BIG = MAX_PLAUSIBLE + 1
+"""What a number too long to be a count parses to: `_figure` refuses it with its line."""
+
+
+_COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+_MILLION = re.compile(r"(\d+)\s+мільйон\w*\s+([\d ]+)$")
+
+
 def _to_int(num: str) -> int:
-    m = re.match(r"(\d+)\s+мільйон\w*\s+([\d ]+)$", num)
+    if len(num) > 12 and sum(c.isdigit() for c in num) > 12:
+        return _TOO_BIG
+    m = _MILLION.match(num)
     if m:
         return int(m[1]) * 1_000_000 + int(m[2].replace(" ", ""))
     return int(num.replace(" ", "").replace(",", ""))
@@ -233,50 +255,83 @@ class _Tok:
     rounded: bool
 
 
-def _tokens(seg: str) -> list[_Tok]:
-    blanked = _DATES.sub(lambda m: " " * len(m.group(0)), seg)
+_PARENS_PLUS = re.compile(r"[()+]")
+
+
+def _blank_dates(seg: str) -> str:
+    """The text with its dates blanked to spaces (same offsets), so that no day or year is
+    read as a figure. Most segments hold no date: a cheap search spares the costly one."""
+    if not _DATE_HINT.search(seg):
+        return seg
+    return _DATES.sub(lambda m: " " * len(m.group(0)), seg)
+
+
+_DATE_HINT = re.compile(r"\d\.\d|20[12]\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
+                        r"січ|лют|берез|квіт|трав|черв|лип|серп|верес|жовт|листопад|груд)")
+
+
+def _tokens(blanked: str) -> list[_Tok]:
     toks: list[_Tok] = []
+    # The brackets and pluses before each token, counted as the scan goes (counting the whole
+    # prefix again for every token made a long line quadratic).
+    pos = depth = 0
+    plus_since_open = False
     for m in _TOKEN.finditer(blanked):
+        start = m.start()
+        for c in _PARENS_PLUS.finditer(blanked, pos, start):
+            ch = c.group(0)
+            if ch == "(":
+                depth += 1
+                plus_since_open = False
+            elif ch == ")":
+                depth -= 1
+            else:
+                plus_since_open = True
+        pos = start
         if m["word"]:
             value, rounded = WORDS[m["word"].lower()], False
         else:
             raw = m["num"]
             rounded = bool(m["thousand"])
-            if "." in raw or ("," in raw and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", raw)):
+            if "." in raw or ("," in raw and not _COMMA_THOUSANDS.fullmatch(raw)):
                 if not rounded:
                     continue  # a decimal that is not "21.6 thousand" is no count
-                value = round(float(raw.replace(",", ".")) * 1000)
+                value = (_TOO_BIG if len(raw) > 12
+                         else round(float(raw.replace(",", ".")) * 1000))
             else:
                 value = _to_int(raw) * (1000 if rounded else 1)
-        before = blanked[: m.start()]
-        depth = before.count("(") - before.count(")")
-        paren_text = before[before.rfind("(") + 1:] if depth > 0 else ""
+        recent = blanked[max(0, start - 20):start]
         qualifier = None
         for pattern, name in _QUALIFIERS:
-            if pattern.search(before[-20:]):
+            if pattern.search(recent):
                 qualifier = name
         toks.append(_Tok(
-            value=value, start=m.start(), in_parens=depth > 0, plus=bool(m["plus"]),
-            paren_total=depth > 0 and not m["plus"] and not re.search(r"\+", paren_text),
+            value=value, start=start, in_parens=depth > 0, plus=bool(m["plus"]),
+            paren_total=depth > 0 and not m["plus"] and not plus_since_open,
             qualifier=qualifier, rounded=rounded,
         ))
     return toks
 
 
+_UNIT_AFTER_DIGIT = re.compile(r"\d\)?\s*од|\d\s*(?:st|nd|rd|th)\b|\d\s*тис")
+_DASH_END = re.compile(r"\s-\s*$")
+
+
 def _figure(seg: str, line: str, line_no: int, day: date, mode: str, delta_first: bool,
             warnings: list[str]) -> Figure | None:
-    found = categories.match_label(seg, day)
+    norm = categories._norm(seg)
+    found = _match_label(norm, day)
     if found is None:
         return None
-    cat, lstart, _ = found
-    norm = categories._norm(seg)  # match_label's offsets are into the normalised text
-    toks = _tokens(norm)
-    for junk in _GLUED.finditer(_DATES.sub(" ", norm)):
+    cat, lstart = found
+    blanked = _blank_dates(norm)
+    toks = _tokens(blanked)
+    for junk in _GLUED.finditer(blanked):
         ctx = norm[max(0, junk.start() - 3): junk.end() + 3]
-        if not re.search(r"\d\)?\s*од|\d\s*(?:st|nd|rd|th)\b|\d\s*тис", ctx):
+        if not _UNIT_AFTER_DIGIT.search(ctx):
             raise ParseError(f"garbled figure near {ctx.strip()!r}", line=line_no)
     if not toks:
-        if _LIST_SEP.search(seg) or re.search(r"\s-\s*$", seg.strip()):
+        if _LIST_SEP.search(seg) or _DASH_END.search(seg.strip()):
             raise ParseError(f"no figure for {cat!r}", line=line_no)
         return None
     changes = [t for t in toks if t.in_parens and t.plus]
@@ -303,10 +358,43 @@ def _figure(seg: str, line: str, line_no: int, day: date, mode: str, delta_first
             total = only
         else:
             change = only.value
+            if change > MAX_PLAUSIBLE:
+                raise ParseError(f"implausible figure for {cat} ({change:,} or more)",
+                                 line=line_no)
             return Figure(cat, None, change, only.qualifier, line_no, rounded=only.rounded)
+    for value in (change, total.value if total is not None else None):
+        if value is not None and value > MAX_PLAUSIBLE:
+            raise ParseError(f"implausible figure for {cat} ({value:,} or more)", line=line_no)
     if total is None:
         return Figure(cat, None, change, None, line_no)
     return Figure(cat, total.value, change, total.qualifier, line_no, rounded=total.rounded)
+
+
+def _match_label(norm: str, day: date) -> tuple[str, int] | None:
+    """categories.match_label on normalised text, with one regex instead of one search per
+    label (that loop was nine tenths of the parsing time)."""
+    pattern, owners = _label_regex(_existing(day))
+    m = pattern.search(norm)
+    if m is None:
+        return None
+    return owners[m.group(0)], m.start()
+
+
+@functools.lru_cache(maxsize=64)
+def _existing(day: date) -> frozenset[str]:
+    return frozenset(c.id for c in categories.CATEGORIES if c.exists_on(day))
+
+
+@functools.cache
+def _label_regex(existing: frozenset[str]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """The labels of the categories in `existing`, longest first, as one alternation (so the
+    first match is the earliest and, there, the longest), and which category each names."""
+    owners: dict[str, str] = {}
+    for label, cat_id in categories._label_index():  # sorted longest first, then by id
+        if cat_id in existing:
+            owners.setdefault(label, cat_id)
+    alternatives = "|".join(re.escape(label) for label in owners)
+    return re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])"), owners
 
 
 def report_date_from_name(name: str) -> date | None:

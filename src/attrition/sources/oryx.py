@@ -10,15 +10,20 @@ Recon Drones and Trucks - 17594, of which: …"), so they are cut at " - " to a 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator, Sequence
 from datetime import date
 
 from attrition.errors import ParseError
 from attrition.model import STATUSES, ConfirmedBatch, ConfirmedCount, ConfirmedItem
-from attrition.sources._common import as_count, decode, parse_iso_date
+from attrition.sources._common import (
+    FIRST_CONFIRMED,
+    as_count,
+    csv_header,
+    csv_rows,
+    decode,
+    parse_iso_date,
+)
 
 SOURCE = "oryx"
 COUNT_FIELDS = ("destroyed", "damaged", "abandoned", "captured")
@@ -40,23 +45,23 @@ def model_name(system: str) -> str:
 
 
 def _rows(data: bytes | str, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    text = decode(data)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
+    rows = csv_rows(decode(data))
+    first = next(rows, None)
+    header = csv_header(first[1]) if first else []
     missing = [c for c in required if c not in header]
     if missing:
         raise ParseError(f"not an Oryx data file: missing column(s) {', '.join(missing)}",
                          line=1)
-    line = 1
-    for row in reader:
-        if None in row or any(v is None for v in row.values()):
-            raise ParseError("wrong number of fields (truncated file?)", line=reader.line_num)
-        line = reader.line_num
-        yield line, row
+    for line, row in rows:
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise ParseError("wrong number of fields (truncated file?)", line=line)
+        yield line, dict(zip(header, row, strict=True))
 
 
 def _count(row: dict[str, str], name: str, line: int) -> int:
-    value = as_count(row[name], record=None, field=name)
+    value = as_count(row[name], record=None, field=name, line=line)
     if value is None:
         raise ParseError("empty count", line=line, field=name)
     return value
@@ -69,12 +74,9 @@ def _counts(data: bytes | str, *, date_field: str | None, as_of: date | None
         required.append(date_field)
     out = []
     for line, row in _rows(data, required):
-        try:
-            nums = {k: _count(row, k, line) for k in (*COUNT_FIELDS, "type_total")}
-            day = (parse_iso_date(row[date_field], record=None, field=date_field)
-                   if date_field else as_of)
-        except ParseError as exc:
-            raise ParseError(exc.message, line=line, field=exc.field) from None
+        nums = {k: _count(row, k, line) for k in (*COUNT_FIELDS, "type_total")}
+        day = (parse_iso_date(row[date_field], record=None, field=date_field, line=line,
+                              first=FIRST_CONFIRMED) if date_field else as_of)
         if day is None:
             raise ParseError("no as-of date given for a totals file", line=line)
         out.append(ConfirmedCount(SOURCE, row["country"].strip(),
@@ -99,15 +101,17 @@ def read_events(data: bytes | str) -> ConfirmedBatch:
     """`event_<status>.csv`: one row per confirmed item with its evidence address."""
     required = ["country", "origin", "system", "status", "url", "date_recorded"]
     items = []
+    seen: set[str] = set()
     for line, row in _rows(data, required):
         status = row["status"].strip().lower()
         if status not in STATUSES:
-            raise ParseError(f"unknown status {row['status']!r}", line=line, field="status")
-        try:
-            day = parse_iso_date(row["date_recorded"], record=None, field="date_recorded")
-        except ParseError as exc:
-            raise ParseError(exc.message, line=line, field=exc.field) from None
+            raise ParseError(f"unknown status {row['status'][:40]!r}", line=line, field="status")
+        day = parse_iso_date(row["date_recorded"], record=None, field="date_recorded",
+                             line=line, first=FIRST_CONFIRMED)
         ident = row.get("matID") or f"{row['url']}#{status}"
+        if ident in seen:
+            raise ParseError(f"item {ident[:60]!r} listed twice", line=line, field="matID")
+        seen.add(ident)
         items.append(ConfirmedItem(SOURCE, ident, row["country"].strip(), None,
                                    model_name(row["system"]), status, day,
                                    address=row["url"].strip() or None,

@@ -7,6 +7,7 @@ from attrition.categories import PETROIVANIUK
 from attrition.errors import ParseError
 from attrition.model import Batch, Correction, Observation
 from attrition.sources._common import (
+    MAX_PLAUSIBLE,
     as_count,
     load_json,
     parse_iso_date,
@@ -48,7 +49,8 @@ def read_personnel(data: bytes | str) -> Batch:
             raise ParseError("missing", record=where, field="personnel")
         qualifier = rec.get("personnel*")
         if qualifier is not None and qualifier not in _QUALIFIERS:
-            raise ParseError(f"unknown qualifier {qualifier!r}", record=where, field="personnel*")
+            raise ParseError(f"unknown qualifier {str(qualifier)[:40]!r}", record=where,
+                             field="personnel*")
         total = as_count(rec["personnel"], record=where, field="personnel")
         batch.observations.append(
             Observation(PETROIVANIUK, day, "personnel", total, qualifier=qualifier)
@@ -69,8 +71,10 @@ def read_corrections(data: bytes | str) -> Batch:
             if key not in known:
                 raise ParseError("unknown category field", record=where, field=key)
             cat = categories.for_field(PETROIVANIUK, key, day)
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise ParseError(f"expected an integer, got {value!r}", record=where, field=key)
+            if (not isinstance(value, int) or isinstance(value, bool)
+                    or abs(value) > MAX_PLAUSIBLE):
+                raise ParseError(f"expected a plausible integer, got {str(value)[:40]}",
+                                 record=where, field=key)
             if cat is not None and value != 0:
                 batch.corrections.append(Correction(PETROIVANIUK, day, cat.id, value))
     return batch

@@ -12,7 +12,15 @@ from attrition import categories
 from attrition.categories import WARSHIP
 from attrition.errors import ParseError
 from attrition.model import Batch, Observation
-from attrition.sources._common import as_count, load_json, parse_iso_date, require_object
+from attrition.sources._common import (
+    MAX_PLAUSIBLE,
+    as_count,
+    load_json,
+    parse_iso_date,
+    require_object,
+)
+
+_RECORD_KEYS = {"date", "day", "resource", "stats", "increase"}
 
 
 def records_of(doc: Any) -> list[Any]:
@@ -39,6 +47,9 @@ def read_doc(doc: Any) -> Batch:
         rec = require_object(item, record=f"#{i}")
         day = parse_iso_date(rec.get("date"), record=f"#{i}")
         where = f"#{i} ({day})"
+        for key in rec:
+            if key not in _RECORD_KEYS:
+                raise ParseError("unknown field", record=where, field=key)
         stats = rec.get("stats")
         if not isinstance(stats, dict):
             raise ParseError("expected an object", record=where, field="stats")
@@ -48,6 +59,10 @@ def read_doc(doc: Any) -> Batch:
         address = rec.get("resource")
         if address is not None and not isinstance(address, str):
             raise ParseError("expected a string", record=where, field="resource")
+        for key in increase:
+            if key not in known:
+                raise ParseError("unknown category field", record=where,
+                                 field=f"increase.{key}")
         for key, value in stats.items():
             if key not in known:
                 raise ParseError("unknown category field", record=where, field=f"stats.{key}")
@@ -56,9 +71,10 @@ def read_doc(doc: Any) -> Batch:
             if cat is None or total is None:
                 continue  # e.g. atgm_srbm_systems after the 2022-05-01 merge
             inc = increase.get(key)
-            if inc is not None and (not isinstance(inc, int) or isinstance(inc, bool)):
-                raise ParseError(f"expected an integer, got {inc!r}", record=where,
-                                 field=f"increase.{key}")
+            if inc is not None and (not isinstance(inc, int) or isinstance(inc, bool)
+                                    or abs(inc) > MAX_PLAUSIBLE):
+                raise ParseError(f"expected a plausible integer, got {str(inc)[:40]}",
+                                 record=where, field=f"increase.{key}")
             batch.observations.append(
                 Observation(WARSHIP, day, cat.id, total, announced_change=inc, address=address)
             )

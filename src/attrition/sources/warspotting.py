@@ -11,7 +11,12 @@ from typing import Any
 
 from attrition.errors import ParseError
 from attrition.model import ConfirmedBatch, ConfirmedItem
-from attrition.sources._common import load_json, parse_iso_date, require_object
+from attrition.sources._common import (
+    FIRST_CONFIRMED,
+    load_json,
+    parse_iso_date,
+    require_object,
+)
 
 SOURCE = "warspotting"
 PAGE = "https://ukr.warspotting.net/view/{id}/"
@@ -24,7 +29,7 @@ def _status(value: object, record: str) -> str:
     for word in ("captured", "abandoned", "destroyed", "damaged"):
         if word in text:
             return word
-    raise ParseError(f"unknown status {value!r}", record=record, field="status")
+    raise ParseError(f"unknown status {str(value)[:40]!r}", record=record, field="status")
 
 
 def _text(value: object) -> str | None:
@@ -44,17 +49,23 @@ def records_of(doc: Any) -> list[dict[str, Any]]:
 
 def read(data: bytes | str) -> ConfirmedBatch:
     items = []
+    seen: set[str] = set()
     for i, raw in enumerate(records_of(load_json(data))):
         rec = require_object(raw, record=str(i))
         ident = rec.get("id")
         if not isinstance(ident, int | str) or str(ident).strip() == "":
             raise ParseError("missing id", record=str(i), field="id")
-        where = str(ident)
+        where = str(ident).strip()
+        if len(where) > 40:
+            raise ParseError("implausible id", record=str(i), field="id")
+        if where in seen:
+            raise ParseError("id given twice in one answer", record=where, field="id")
+        seen.add(where)
         model = _text(rec.get("model"))
         if model is None:
             raise ParseError("missing model", record=where, field="model")
-        day = (parse_iso_date(rec["date"], record=where) if rec.get("date") is not None
-               else None)
+        day = (parse_iso_date(rec["date"], record=where, first=FIRST_CONFIRMED)
+               if rec.get("date") is not None else None)
         items.append(ConfirmedItem(
             SOURCE, where, _text(rec.get("lost_by")) or "Russia", _text(rec.get("type")),
             model, _status(rec.get("status"), where), day, address=PAGE.format(id=where),

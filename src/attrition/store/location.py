@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 
 def default_url() -> str:
-    env = os.environ.get("ATTRITION_DB")
+    from attrition import settings
+
+    env = settings.current().db
     if env:
         return normalise(env)
     from platformdirs import user_data_dir

@@ -8,6 +8,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from attrition import categories
@@ -36,6 +37,12 @@ class LedgerRow(NamedTuple):
     @property
     def covers(self) -> date:
         return date.fromordinal(self.report_date.toordinal() - 1)
+
+    @property
+    def disputed(self) -> bool:
+        """No majority settles the figure (see attrition.resolve); "tie" in stores resolved
+        before the name changed."""
+        return self.method in ("disputed", "tie")
 
 
 class SeriesRow(NamedTuple):
@@ -73,6 +80,27 @@ def _ledger_row(r: Sequence[Any]) -> LedgerRow:
         r[8], r[9])
 
 
+def _needs_rollback(exc: sqlite3.Error) -> bool:
+    name = getattr(exc, "sqlite_errorname", "")
+    return name == "SQLITE_READONLY_ROLLBACK" or (
+        not name and "attempt to write a readonly database" in str(exc))
+
+
+def _roll_back_hot_journal(path: Path) -> None:
+    """Let SQLite replay the journal a crashed writer left (it does so when a connection
+    that may write first reads the file)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=10)
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: a crashed write left a journal to roll back, and it could "
+                         f"not be ({exc}); run `attrition sources` as a user who may write "
+                         "the file") from None
+
+
 class Reader:
     """Read-only access to the store."""
 
@@ -83,24 +111,45 @@ class Reader:
         self._engine: Any = None
 
     def exists(self) -> bool:
-        """Whether the database holds a ledger at all (a first run finds it empty)."""
-        if self._path is not None and not self._path.exists():
-            return False
+        """Whether the database holds a ledger at all (a first run finds it empty). Only a
+        missing file or table means no: any other failure is an error, never a reason to
+        load the snapshot over a store that has one."""
+        if self._path is not None:
+            if not self._path.exists():
+                return False
+            if not self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                               "AND name = 'ledger'"):
+                return False
+            return bool(self._query("SELECT 1 FROM ledger LIMIT 1"))
         try:
             rows = self._query("SELECT 1 FROM ledger LIMIT 1")
         except StoreError:
-            return False
+            return False  # no such table (PostgreSQL: an empty database)
         return bool(rows)
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        try:
-            if self._path is not None:
-                if self._conn is None:
-                    self._conn = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True)
-                return self._conn.execute(sql, tuple(params)).fetchall()
+        if self._path is None:
             return self._query_sa(sql, params)
+        try:
+            return self._sqlite(sql, params)
+        except sqlite3.Error as exc:
+            if not _needs_rollback(exc):
+                raise StoreError(f"cannot read {self._path}: {exc}") from None
+        # A writer was killed mid-transaction and left its rollback journal: a read-only
+        # connection may not replay it ("attempt to write a readonly database", for ever).
+        # Replaying it writes no data; it restores the last committed state, as the next
+        # writer would. Then read again.
+        self.close()
+        _roll_back_hot_journal(self._path)
+        try:
+            return self._sqlite(sql, params)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read {self._path}: {exc}") from None
+
+    def _sqlite(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        if self._conn is None:
+            self._conn = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True)
+        return self._conn.execute(sql, tuple(params)).fetchall()
 
     def _query_sa(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         import sqlalchemy as sa
@@ -203,8 +252,12 @@ class Reader:
         rows = [ObservationRow(r[0], date.fromisoformat(str(r[1])), r[2], r[3], r[4], r[5],
                                r[6], r[7], r[8], r[9])
                 for r in self._query(sql + " ORDER BY revision", params)]
-        if not latest_only:
-            return rows
+        return rows if not latest_only else self.latest_of(rows)
+
+    @staticmethod
+    def latest_of(rows: Sequence[ObservationRow]) -> list[ObservationRow]:
+        """The latest revision of each (source, day, category) among rows in revision
+        order (so one query serves both every revision and the latest)."""
         latest: dict[tuple[str, date, str], ObservationRow] = {}
         for r in rows:
             latest[(r.source, r.report_date, r.category)] = r

@@ -3,18 +3,22 @@ small script and the charts are all served from here, nothing from a CDN."""
 
 from __future__ import annotations
 
+import bisect
 import tempfile
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from attrition import categories, charts
+from attrition.addresses import web_address
 from attrition.analysis import series as series_mod
 from attrition.analysis import windows
 from attrition.analysis.confirmed import Confirmed
@@ -25,17 +29,62 @@ from attrition.web.state import Data
 router = APIRouter()
 env = Environment(loader=PackageLoader("attrition.web", "templates"),
                   autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-env.filters["num"] = lambda v: "" if v is None else f"{v:,}".replace(",", "\u2009")
-env.filters["signed"] = lambda v: "" if v is None else (
-    f"+{v:,}" if v >= 0 else f"{v:,}").replace(",", "\u2009")
+# an address from a mirror is a link only when it is an http(s) one (attrition.addresses)
+env.tests["web_address"] = lambda v: web_address(v) is not None
 
-UI = {
+
+def number(v: float | None, lang: str, decimals: int = 0, sign: bool = False) -> str:
+    """A number as the brief beside it writes it: 1,351.4 in English, 1 351,4 in Ukrainian
+    (a no-break space groups the thousands)."""
+    if v is None:
+        return "–"
+    text = f"{v:{'+' if sign else ''},.{decimals}f}"
+    if lang == "uk":
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+@pass_context
+def _num(ctx: Any, v: float | None, decimals: int = 0) -> str:
+    return "" if v is None else number(v, ctx.get("lang", "en"), decimals)
+
+
+@pass_context
+def _signed(ctx: Any, v: int | None) -> str:
+    return "" if v is None else number(v, ctx.get("lang", "en"), sign=True)
+
+
+env.filters["num"] = _num
+env.filters["signed"] = _signed
+
+UI: dict[str, dict[str, Any]] = {
     "en": {
         "title": "attrition", "dashboard": "Latest report", "brief": "Brief",
         "check": "Check an article", "compare": "Claimed vs confirmed", "api": "API",
-        "report_of": "Report of {date}, losses of {covers}", "age": "newest report {hours} h old",
-        "stale": "stale: newest report {hours} h old", "mean7": "7-day mean",
-        "prev7": "previous 7", "mean30": "30-day mean", "record_war": "war record",
+        "report_of": "Report of {date}, losses of {covers}",
+        "age": "newest report {days} days old", "age_today": "newest report today",
+        "stale": "stale: newest report {days} days old", "mean7": "7-day mean",
+        "prev7": "7 days before", "mean30": "30-day mean", "record_war": "war record",
+        "prev7_help": "the mean daily change of the 7 reports before these 7",
+        "announced": "the bulletin printed this change",
+        "earlier": "← previous report", "later": "next report →", "go": "Show",
+        "pick_date": "Report date", "week": "Week", "month": "Month",
+        "period": "Reports {start} to {end}", "from": "From", "to": "To",
+        "statuses": "Confirmed statuses", "categories": "Categories", "all": "all",
+        "none_is_all": "none ticked: every line",
+        "status_words": {"destroyed": "destroyed", "damaged": "damaged",
+                         "abandoned": "abandoned", "captured": "captured"},
+        "claimed_on": "claimed on {date}", "confirmed_on": "confirmed on {date}",
+        "claimed_latest": "claimed by {date}", "notes": "Notes",
+        "scrolls": "The table scrolls sideways.", "enlarge": "Open the chart full size",
+        "error": "Something went wrong", "not_found": "Not found",
+        "bad_request": "That request cannot be answered",
+        "ledger_runs": "The ledger runs from {first} to {latest}.", "home": "Latest report",
+        "date_given": "given", "date_header": "from the article's header",
+        "date_line": "from its first dated line", "date_default": "the newest report",
+        "comparative": "comparative claim", "shown": "shown", "claims": "claims",
+        "rank": "rank {rank} of {of}", "rank_days": "in {days} days",
+        "rank_war": "since the war began", "higher_on": "the last higher: {date} ({value})",
         "record_days": "most in {days} days", "copy": "Copy", "copied": "Copied",
         "record_war_equalled": "equals the war record",
         "record_days_equalled": "equals the most in {days} days",
@@ -53,9 +102,31 @@ UI = {
         "title": "attrition", "dashboard": "Останнє зведення", "brief": "Коротко",
         "check": "Перевірити статтю", "compare": "Заявлено і підтверджено", "api": "API",
         "report_of": "Зведення від {date}, втрати за {covers}",
-        "age": "найновішому зведенню {hours} год",
-        "stale": "застаріло: найновішому зведенню {hours} год", "mean7": "середнє за 7 днів",
-        "prev7": "попередні 7", "mean30": "середнє за 30 днів",
+        "age": "найновішому зведенню {days} дн.", "age_today": "найновіше зведення сьогодні",
+        "stale": "застаріло: найновішому зведенню {days} дн.", "mean7": "середнє за 7 днів",
+        "prev7": "7 днів перед тим", "mean30": "середнє за 30 днів",
+        "prev7_help": "середня добова зміна за 7 зведень перед цими сімома",
+        "announced": "таку зміну надруковано у зведенні",
+        "earlier": "← попереднє зведення", "later": "наступне зведення →", "go": "Показати",
+        "pick_date": "Дата зведення", "week": "Тиждень", "month": "Місяць",
+        "period": "Зведення з {start} по {end}", "from": "З", "to": "По",
+        "statuses": "Підтверджені статуси", "categories": "Категорії", "all": "усі",
+        "none_is_all": "нічого не позначено: усі рядки",
+        "status_words": {"destroyed": "знищено", "damaged": "пошкоджено",
+                         "abandoned": "покинуто", "captured": "захоплено"},
+        "claimed_on": "заявлено на {date}", "confirmed_on": "підтверджено на {date}",
+        "claimed_latest": "заявлено на {date}", "notes": "Примітки",
+        "scrolls": "Таблицю можна прокручувати вбік.", "enlarge": "Відкрити графік повністю",
+        "error": "Щось пішло не так", "not_found": "Не знайдено",
+        "bad_request": "На цей запит неможливо відповісти",
+        "ledger_runs": "Дані охоплюють період з {first} по {latest}.",
+        "home": "Останнє зведення",
+        "date_given": "вказана", "date_header": "із заголовка статті",
+        "date_line": "з першого рядка з датою", "date_default": "найновіше зведення",
+        "comparative": "порівняльне твердження", "shown": "показано",
+        "claims": "тверджень",
+        "rank": "{rank}-е місце з {of}", "rank_days": "за {days} днів",
+        "rank_war": "від початку війни", "higher_on": "останнє більше: {date} ({value})",
         "record_war": "рекорд війни", "record_days": "найбільше за {days} днів",
         "record_war_equalled": "дорівнює рекорду війни",
         "record_days_equalled": "дорівнює найбільшому за {days} днів",
@@ -78,14 +149,73 @@ def _lang(request: Request) -> str:
     return lang if lang in UI else "en"
 
 
-def _page(request: Request, template: str, d: Data, **ctx: Any) -> HTMLResponse:
+def _page(request: Request, template: str, d: Data, status: int = 200, **ctx: Any
+          ) -> HTMLResponse:
     lang = ctx.pop("lang", None) or _lang(request)
     age = api.data_age(d)
+    age["days"] = int(age["age_hours"] // 24) if age.get("age_hours") is not None else None
+    # the language links keep what the page shows (its date, week, period)
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     html = env.get_template(template).render(
         t=UI[lang], lang=lang, age=age, path=request.url.path,
+        query_en=urlencode([*kept, ("lang", "en")]), query_uk=urlencode([*kept, ("lang", "uk")]),
+        first_report=d.first,
         labels={c.id: (c.uk if lang == "uk" else c.en) for c in categories.CATEGORIES},
         **ctx)
-    return HTMLResponse(html)
+    return HTMLResponse(html, status_code=status)
+
+
+def error_page(request: Request, d: Data, exc: Exception, lang: str | None = None
+               ) -> HTMLResponse:
+    """An HTML page for a failed page request, in the page's language, with the status
+    the JSON API would give (people get a page with a way back, not an envelope)."""
+    if isinstance(exc, StarletteHTTPException):  # FastAPI's HTTPException too
+        status, message = exc.status_code, str(exc.detail)
+    else:
+        status, message = api.error_payload(exc)
+    lang = lang or _lang(request)
+    t = UI[lang]
+    heading = t["not_found"] if status == 404 else t["bad_request"] if status < 500 \
+        else t["error"]
+    return _page(request, "error.html", d, status=status, lang=lang, heading=heading,
+                 message=message)
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page (not the API, a chart or a static file)."""
+    path = request.url.path
+    return (request.method in ("GET", "HEAD") and "text/html" in request.headers.get(
+        "accept", "") and not path.startswith(("/api/", "/charts/", "/static/")))
+
+
+def _html(request: Request, make: Callable[[], Response]) -> Response:
+    """A cached page whose errors are pages too."""
+    def guarded() -> Response:
+        try:
+            return make()
+        except (AttritionError, HTTPException, ValueError) as exc:
+            return error_page(request, api.data(request), exc)
+
+    return api.cached(request, guarded)
+
+
+def _neighbours(d: Data, day: date) -> tuple[date | None, date | None]:
+    """The report dates just before and after `day`."""
+    days = sorted(d.reports)
+    i = bisect.bisect_left(days, day)
+    before = days[i - 1] if i > 0 else None
+    j = bisect.bisect_right(days, day)
+    after = days[j] if j < len(days) else None
+    return before, after
+
+
+def _report_day(request: Request, d: Data) -> date:
+    day = api.day_of(request.query_params.get("date") or "latest", d)
+    if day not in d.reports:
+        from attrition.errors import NotFoundError
+
+        raise NotFoundError(f"no report for {day} (the ledger runs {d.first} .. {d.latest})")
+    return day
 
 
 def _cards(d: Data, day: date, lang: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -104,72 +234,149 @@ def _cards(d: Data, day: date, lang: str) -> tuple[list[dict[str, Any]], dict[st
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-async def dashboard(request: Request) -> Response:
+def dashboard(request: Request) -> Response:
     def make() -> Response:
         d = api.data(request)
         lang = _lang(request)
-        day = d.latest
-        if day is None:
-            return _page(request, "error.html", d, message="the store is empty")
+        day = _report_day(request, d)
         cards, doc = _cards(d, day, lang)
+        before, after = _neighbours(d, day)
         return _page(request, "index.html", d, day=day, covers=day - timedelta(days=1),
-                     cards=cards, brief=doc, headline=doc["headline_category"] or "vehicles")
+                     cards=cards, brief=doc, headline=doc["headline_category"] or "vehicles",
+                     before=before, after=after, first=d.first, latest=d.latest)
 
-    return api.cached(request, make)
+    return _html(request, make)
 
 
 @router.get("/brief", response_class=HTMLResponse, include_in_schema=False)
-async def brief_page(request: Request) -> Response:
+def brief_page(request: Request) -> Response:
     def make() -> Response:
         d = api.data(request)
         lang = _lang(request)
-        day = api.day_of(request.query_params.get("date", "latest"), d)
-        doc = api.brief_doc(d, day, lang)
-        return _page(request, "brief.html", d, doc=doc, day=day,
+        q = request.query_params
+        week, month = q.get("week") or None, q.get("month") or None
+        if week or month:
+            doc = api.brief_doc(d, None, lang, week, month)
+            day = date.fromisoformat(doc["to"])
+            before = after = None
+        else:
+            day = _report_day(request, d)
+            doc = api.brief_doc(d, day, lang)
+            before, after = _neighbours(d, day)
+        what = week or month or day.isoformat()
+        api_path = (f"/api/brief?{urlencode({'week': week} if week else {'month': month})}&"
+                    if week or month else f"/api/brief/{day.isoformat()}?")
+        return _page(request, "brief.html", d, doc=doc, day=day, what=what, week=week,
+                     month=month, before=before, after=after, first=d.first,
+                     latest=d.latest, api_path=api_path,
                      paragraphs=doc["text"].split("\n\n"))
 
-    return api.cached(request, make)
+    return _html(request, make)
 
 
 @router.get("/compare", response_class=HTMLResponse, include_in_schema=False)
-async def compare_page(request: Request) -> Response:
+def compare_page(request: Request) -> Response:
     def make() -> Response:
-        d = api.data(request)
-        to = request.query_params.get("to")
-        doc = api.compare_doc(d, None, to, None, None)
-        return _page(request, "compare.html", d, doc=doc, to=doc["to"])
+        from attrition.compare import Claimed
+        from attrition.model import STATUSES
 
-    return api.cached(request, make)
+        d = api.data(request)
+        q = request.query_params
+        start, to = q.get("from") or None, q.get("to") or None
+        chosen = [c for c in q.getlist("category") if c]
+        statuses = [x for x in q.getlist("status") if x]
+        doc = api.compare_doc(d, start, to, chosen or None,
+                              ",".join(statuses) if statuses else None)
+        # each row's ratio is claimed/confirmed on one date (the last scrape on or before
+        # `to`): show the claimed figure of that date beside it, so the row adds up
+        claimed = Claimed(d.by_category)
+        before = date.fromisoformat(doc["from"]) - timedelta(days=1) if start else None
+        notes: list[str] = []
+        rows = []
+        for r in doc["rows"]:
+            on = date.fromisoformat(r["ratio_on"]) if r["ratio_on"] else None
+            c_on = claimed.at(tuple(r["ledger"]), on) if on else None
+            c_start = claimed.at(tuple(r["ledger"]), before) if before else None
+            claimed_on = (c_on[0] - (c_start[0] if c_start else 0)) if c_on else None
+            marks = []
+            for note in (r["note"] or "").split("; "):
+                if note:
+                    if note not in notes:
+                        notes.append(note)
+                    marks.append(notes.index(note) + 1)
+            rows.append({**r, "claimed_on": claimed_on, "marks": marks})
+        ons = {r["ratio_on"] for r in rows if r["ratio_on"]}
+        lines = [ln.name for ln in d.crosswalk.rows]
+        return _page(request, "compare.html", d, doc=doc, rows=rows, notes=notes,
+                     on=ons.pop() if len(ons) == 1 else None, to=doc["to"],
+                     start=start or "", chosen=chosen, statuses=statuses or list(STATUSES),
+                     all_statuses=STATUSES, lines=lines,
+                     chart_query=urlencode({"to": doc["to"]}))
+
+    return _html(request, make)
 
 
 def segments(claim_doc: dict[str, Any]) -> list[dict[str, Any]]:
     """The article as sentences, each cut into plain text and highlighted claims (the
-    template escapes every piece)."""
+    template escapes every piece), with the claims that cannot sit inline as chips below
+    it: comparative claims (their span is the whole sentence) and a number whose span
+    overlaps one already highlighted. Every claim appears exactly once."""
     out: list[dict[str, Any]] = []
     by_sentence: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    order: list[str] = []
     for i, c in enumerate(claim_doc["claims"]):
-        if c["sentence"] not in by_sentence:
-            order.append(c["sentence"])
         by_sentence.setdefault(c["sentence"], []).append((i, c))
-    for sent in order:
+    for sent, items in by_sentence.items():
+        # where the sentence starts in the article: from a claim whose text occurs once in it
+        offset = next((c["span"][0] - sent.index(c["text"]) for _, c in items
+                       if c.get("span") and c["text"] and sent.count(c["text"]) == 1), None)
+        inline: list[tuple[int, int, int, dict[str, Any]]] = []
+        chips: list[dict[str, Any]] = []
+        for i, c in items:
+            if c.get("measure") == "comparative" or not c["text"]:
+                chips.append({"claim": c, "i": i, "comparative": True})
+                continue
+            at = -1
+            if offset is not None and c.get("span"):
+                a = c["span"][0] - offset
+                if sent[a:a + len(c["text"])] == c["text"]:
+                    at = a
+            if at < 0:
+                at = sent.find(c["text"])
+            if at < 0:
+                chips.append({"claim": c, "i": i, "comparative": False})
+            else:
+                inline.append((at, at + len(c["text"]), i, c))
         parts: list[dict[str, Any]] = []
         pos = 0
-        for i, c in by_sentence[sent]:
-            at = sent.find(c["text"], pos)
-            if at < 0:
+        for a, b, i, c in sorted(inline, key=lambda x: (x[0], -x[1])):
+            if a < pos:  # overlaps the highlight before it: shown below, not swallowed
+                chips.append({"claim": c, "i": i, "comparative": False})
                 continue
-            if at > pos:
-                parts.append({"text": sent[pos:at]})
+            if a > pos:
+                parts.append({"text": sent[pos:a]})
             parts.append({"text": c["text"], "claim": c, "i": i})
-            pos = at + len(c["text"])
+            pos = b
         parts.append({"text": sent[pos:]})
-        out.append({"parts": parts})
+        chips.sort(key=lambda x: x["i"])
+        claims = sorted([*(p for p in parts if "claim" in p), *chips], key=lambda x: x["i"])
+        out.append({"parts": parts, "chips": chips, "claims": claims})
     return out
 
 
+def _date_source(source: str, t: dict[str, str]) -> str:
+    """The checker's note on where the article's date came from, in the page's words (it
+    names the CLI flag otherwise)."""
+    if source.startswith("given"):
+        return t["date_given"]
+    if source.startswith("header"):
+        return t["date_header"]
+    if source.startswith("text"):
+        return t["date_line"]
+    return source
+
+
 @router.get("/check", response_class=HTMLResponse, include_in_schema=False)
-async def check_form(request: Request) -> Response:
+def check_form(request: Request) -> Response:
     d = api.data(request)
     return _page(request, "check.html", d, result=None, text="", url="", day="")
 
@@ -181,19 +388,21 @@ async def check_page(request: Request) -> Response:
                                          keep_blank_values=True).items()}
     text, url, day = form.get("text", ""), form.get("url", "").strip(), form.get("date", "")
     lang = form.get("lang") if form.get("lang") in UI else _lang(request)
-    d = api.data(request)
+    d = await run_in_threadpool(api.data, request)
     result = error = None
     try:
         if url:
-            text = await run_in_threadpool(api.fetch_article, url)
+            text = await api.fetch_bounded(url)
         if not text.strip():
             raise AttritionError("paste an article or give its address")
         result = await run_in_threadpool(api.run_check, d, text, day.strip() or None,
                                          url or "pasted text")
     except AttritionError as exc:
-        error = str(exc)
+        error = str(exc).replace("give one with --date", "give it in the date field")
     return _page(request, "check.html", d, lang=lang, result=result, error=error, text=text,
-                 url=url, day=day, sentences=segments(result) if result else [])
+                 url=url, day=day, sentences=segments(result) if result else [],
+                 date_source=_date_source(result["article"]["date_source"], UI[lang or "en"])
+                 if result else "")
 
 
 # -- charts -----------------------------------------------------------------------------------
@@ -207,7 +416,7 @@ def _svg(draw: Any) -> bytes:
 
 
 @router.get("/charts/compare.svg", include_in_schema=False)
-async def compare_chart(request: Request) -> Response:
+def compare_chart(request: Request) -> Response:
     def make() -> Response:
         d = api.data(request)
         to = request.query_params.get("to")
@@ -233,7 +442,7 @@ def comparing_caveat() -> str:
 
 
 @router.get("/charts/{name}.svg", include_in_schema=False)
-async def chart(request: Request, name: str) -> Response:
+def chart(request: Request, name: str) -> Response:
     def make() -> Response:
         d = api.data(request)
         q = request.query_params
@@ -244,7 +453,9 @@ async def chart(request: Request, name: str) -> Response:
             days = 90
         s = series_mod.build(name, d.by_category, d.corrections, aggregates=d.aggregates,
                              cache=d.series_cache)
-        mark = api.day_of(q["date"], d) if q.get("date") else hi
+        # date=none: no day singled out (the chart of a week's or a month's brief)
+        mark = None if q.get("date") == "none" else (
+            api.day_of(q["date"], d) if q.get("date") else hi)
         body = _svg(lambda out: charts.draw(s, out, start=hi - timedelta(days=days), end=hi,
                                             highlight=mark))
         return Response(body, media_type="image/svg+xml")
@@ -253,7 +464,7 @@ async def chart(request: Request, name: str) -> Response:
 
 
 @router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
-async def docs(request: Request) -> Response:
+def docs(request: Request) -> Response:
     """The OpenAPI description as a page that needs no CDN (Swagger UI would fetch its
     scripts from one); the machine-readable form is /openapi.json."""
     spec = request.app.openapi()

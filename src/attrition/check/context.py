@@ -1,0 +1,71 @@
+"""Discourse: what a figure takes from the figures before it. A weekly or monthly round-up
+states its period once ("Over the past week Russia lost 7,210 troops. It also lost: 62 tanks;
+117 armoured vehicles; …"); the figures that follow, with no measure or period of their own,
+are counted over that period, not the last day."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from attrition.check.article import Article
+from attrition.check.claims import Claim, resolve_period
+
+REACH = 3
+"""How many sentences (or list lines) a stated period carries over."""
+
+RULE = "discourse.period_of_previous_figure"
+SOME_DAY = re.compile(r"\b(?:in|on) (?:a|one) (?:single )?day\b|\bsingle day\b|"
+                      r"за (?:одну )?добу|за один день|за одни сутки", re.I)
+""""in a single day" inside a round-up: one day of its period, which the text does not name
+(rule discourse.some_day_of_period)."""
+
+
+def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
+    """Give each figure that states neither a measure nor a period the period of the nearest
+    figure before it that stated a window, or of a sentence before it that names a month or
+    week ("The losses reported for November …. They include 307 tanks …"), within REACH
+    sentences; a figure that states its own day or total in between ends the round-up."""
+    index = {id(s): i for i, s in enumerate(art.sentences)}
+    source: tuple[int, Claim] | None = None
+    named: dict[int, Claim] = {}
+    for c in claims:
+        if c.label_kind == "comparative" or c.value is None:
+            continue
+        si = index.get(id(c.sentence), -1)
+        if source is None or source[0] < si - 1:
+            # the sentence before, if it names a period but gave no figure of its own
+            prev = si - 1
+            if prev >= 0 and prev not in named and not any(
+                    index.get(id(x.sentence)) == prev and x.value is not None for x in claims):
+                period, note = resolve_period(art.sentences[prev].text, 0, day, "window")
+                if period is not None and period[0] is not None and period[0] != period[1]:
+                    named[prev] = Claim(art.sentences[prev], 0, 0, None, measure="window",
+                                        period=period, period_note=note)
+            if prev in named:
+                source = (prev, named[prev])
+        if c.measure in ("window", "average") and c.period is not None \
+                and c.period[0] is not None and c.period[0] != c.period[1]:
+            source = (si, c)
+            continue
+        if source is not None and si - source[0] <= REACH and c.period is None \
+                and not c.date_stated and c.measure in (None, "change") \
+                and SOME_DAY.search(c.sentence.text):
+            c.measure = "change"
+            c.within = source[1].period  # type: ignore[attr-defined]
+            ids = getattr(c, "rule_ids", None)
+            if isinstance(ids, list):
+                ids.append("discourse.some_day_of_period")
+            continue
+        if c.measure is not None or c.period is not None or c.date_stated:
+            source = None  # a figure of its own day or a total: the round-up has ended
+            continue
+        if source is None or si - source[0] > REACH or c.scope != source[1].scope:
+            continue
+        src = source[1]
+        c.measure, c.period = "window", src.period
+        c.period_note = (src.period_note + " (the period of the figure before)").strip()
+        ids = getattr(c, "rule_ids", None)
+        if isinstance(ids, list):
+            ids.append(RULE)
+        source = (si, src)

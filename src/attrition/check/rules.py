@@ -1,0 +1,126 @@
+"""The checker's rules as data: one TOML file per language in rules/ (en, uk, ru), each rule
+with an id, what it sets, and its own positive (`yes`) and negative (`no`) example sentences,
+which tests/test_check_rules.py runs.
+
+Read lazily and once per process: `attrition check` starts in ~0.1 s, and a CLI command that
+does not check articles never reads them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from attrition.errors import CheckError
+
+HERE = Path(__file__).parent / "rules"
+LANGUAGES = ("en", "uk", "ru")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    """the table it came from: number_word, scale, phrase, qualifier, measure, period,
+    category, scope"""
+    lang: str
+    data: dict[str, Any]
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(self.data.get("words", ()))
+
+
+@cache
+def _file(lang: str) -> dict[str, Any]:
+    path = HERE / f"{lang}.toml"
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise CheckError(f"{path}: invalid TOML: {exc}") from None
+
+
+@cache
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule of every language, in file order (a total order: nothing here depends on
+    hashing)."""
+    out: list[Rule] = []
+    seen: set[str] = set()
+    for lang in LANGUAGES:
+        for kind, entries in _file(lang).items():
+            if not isinstance(entries, list):
+                continue
+            for i, entry in enumerate(entries):
+                rid = entry.get("id")
+                if not isinstance(rid, str) or not rid.startswith(f"{lang}."):
+                    raise CheckError(f"{HERE / lang}.toml: {kind}[{i}]: id must start with "
+                                     f"'{lang}.'")
+                if rid in seen:
+                    raise CheckError(f"{HERE / lang}.toml: {kind}[{i}]: duplicate id {rid}")
+                seen.add(rid)
+                out.append(Rule(rid, kind, lang, entry))
+    return tuple(out)
+
+
+def of_kind(kind: str, langs: tuple[str, ...] = LANGUAGES) -> tuple[Rule, ...]:
+    return tuple(r for r in all_rules() if r.kind == kind and r.lang in langs)
+
+
+def by_id(rid: str) -> Rule:
+    return _index()[rid]
+
+
+@cache
+def _index() -> dict[str, Rule]:
+    return {r.id: r for r in all_rules()}
+
+
+def alternation(words: list[str] | tuple[str, ...] | set[str]) -> str:
+    """A regex that matches any of `words` (literal), the longest where several match
+    ("more than" before "more"), shaped as a trie ("ju(?:ne|ly)"): Python's engine tries an
+    alternation's branches one by one, and a list of 300 words costs 300 tries at every
+    position; a trie costs one per letter."""
+    trie: dict[str, Any] = {}
+    for w in sorted(set(words)):
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(trie) if trie else "(?!)"
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    branches = [re.escape(ch) + _trie_regex(sub) for ch, sub in sorted(node.items()) if ch]
+    ends = "" in node
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:  # a word ends here, and longer ones go on: the longer first
+        return "(?:" + body + ")?" if len(branches) == 1 else body + "?"
+    return body
+
+
+def language_data(lang: str) -> dict[str, Any]:
+    """A language file's [language] table (marker words)."""
+    data = _file(lang).get("language", {})
+    return data if isinstance(data, dict) else {}
+
+
+def calendar(table: str) -> dict[str, int]:
+    """Every language's `months`, `months_in` or `weekdays` table merged, in language order."""
+    out: dict[str, int] = {}
+    for lang in LANGUAGES:
+        for word, n in _file(lang).get(table, {}).items():
+            out.setdefault(word.lower(), int(n))
+    return out
+
+
+def language_table(lang: str, table: str) -> dict[str, Any]:
+    """A plain table of a language file ([clauses], [language])."""
+    data = _file(lang).get(table, {})
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,111 @@
+"""One service layer: the CLI and the API answer the same question with the same document,
+because both call `attrition.service`; the API serves daily briefs from the daybook as the
+CLI does; settings are read in one place."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from attrition import cli, service, settings
+from attrition.web.app import create_app
+
+NOW = datetime(2026, 8, 23, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def client(loaded_db: str) -> Iterator[TestClient]:
+    with TestClient(create_app(loaded_db)) as c:
+        yield c
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service, "now", lambda: NOW)
+
+
+def cli_json(db: str, *args: str) -> Any:
+    res = CliRunner().invoke(cli.app, ["--db", db, *args])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def api_json(client: TestClient, path: str) -> Any:
+    doc = client.get(path).json()
+    assert doc.pop("ok") is True, doc
+    return doc
+
+
+@pytest.mark.parametrize(("cli_args", "path"), [
+    (("sources", "--format", "json"), "/api/sources"),
+    (("brief", "2024-11-14", "--format", "json"), "/api/brief/2024-11-14"),
+    (("brief", "2022-03-16", "--format", "json", "--lang", "uk"),
+     "/api/brief/2022-03-16?lang=uk"),
+    (("brief", "--week", "2024-W46", "--format", "json"), "/api/brief?week=2024-W46"),
+    (("brief", "--month", "2025-02", "--format", "json"), "/api/brief?month=2025-02"),
+    (("compare", "--to", "2025-07-19", "--format", "json"), "/api/compare?to=2025-07-19"),
+    (("compare", "--from", "2024-01-01", "--to", "2025-07-19", "-c", "tanks", "--status",
+      "destroyed,captured", "--format", "json"),
+     "/api/compare?from=2024-01-01&to=2025-07-19&category=tanks&status=destroyed,captured"),
+])
+def test_the_cli_and_the_api_give_the_same_document(loaded_db: str, client: TestClient,
+                                                    cli_args: tuple[str, ...],
+                                                    path: str) -> None:
+    assert cli_json(loaded_db, *cli_args) == api_json(client, path)
+
+
+def test_the_sources_document(client: TestClient) -> None:
+    doc = api_json(client, "/api/sources")
+    assert doc["latest_report"] == "2026-08-22" and doc["first_report"] == "2022-02-24"
+    assert doc["data_age"] == {"latest": "2026-08-22", "age_days": 1, "age_hours": 27.5,
+                               "stale": False, "stale_after_hours": 36}
+    by = {s["source"]: s for s in doc["sources"]}
+    assert by["minfin"]["title"].startswith("vote only") and by["minfin"]["cells_agreeing"] > 0
+    assert by["petroivaniuk"]["licence"] and by["petroivaniuk"]["cells_agreeing"] > 20_000
+    assert {c["source"] for c in doc["confirmed"]} >= {"oryx"}
+
+
+def test_the_api_reads_daily_briefs_from_the_daybook(loaded_db: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_computing(*a: object, **k: object) -> None:
+        raise AssertionError("computed from the whole ledger")
+
+    monkeypatch.setattr(service, "_compute_brief", no_computing)
+    with TestClient(create_app(loaded_db)) as c:
+        for day in ("2022-03-01", "2023-06-30", "2024-11-14", "2026-08-22"):
+            r = c.get(f"/api/brief/{day}")
+            assert r.status_code == 200 and r.json()["date"] == day
+
+
+def test_a_daybook_brief_equals_the_computed_one(reader: Any) -> None:
+    from datetime import date
+
+    for day in (date(2022, 5, 1), date(2024, 11, 14), date(2026, 1, 6)):
+        for lang in ("en", "uk"):
+            read = service._brief_from_daybook(reader, day, lang)
+            assert read is not None
+            assert read == service._compute_brief(reader, day, None, None, lang)
+
+
+def test_settings_are_read_in_one_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pathlib
+    import re
+
+    src = pathlib.Path(service.__file__).parent
+    readers = sorted(str(p.relative_to(src)) for p in src.rglob("*.py")
+                     if re.search(r"os\.environ(?!\[\"ATTRITION_DB\"\] =)|getenv",
+                                  p.read_text("utf-8")))
+    # settings.py reads them; `serve` hands --db to uvicorn's worker processes through
+    # the environment (they start from scratch)
+    assert readers == ["settings.py"], readers
+    monkeypatch.setenv("ATTRITION_CACHE", "off")
+    monkeypatch.setenv("ATTRITION_API_TOKEN", "t")
+    s = settings.current()
+    assert s.cache_off and s.cache is None and s.api_token == "t"
+    assert settings.current() is s  # read once while the environment stays as it is
