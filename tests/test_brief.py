@@ -467,11 +467,13 @@ def test_ukrainian_counts_take_the_form_the_number_asks_for() -> None:
 
 
 def test_a_disputed_cell_is_said_to_be_disputed(ctx: Reader) -> None:
-    """2022-11-24: petroivaniuk and minfin disagree on AFVs with no third witness."""
+    """2022-11-24: petroivaniuk and minfin disagree on AFVs with no third witness (the
+    ledger marks the cell disputed)."""
     doc = make(ctx, date(2022, 11, 24))
     afv = {f["category"]: f for f in doc["facts"]}["afv"]  # type: ignore[attr-defined]
-    assert afv["method"] == "tie" and not afv["single_witness"]
-    assert ("The sources disagree on armoured fighting vehicles with no majority"
+    assert afv["method"] == "disputed" and not afv["single_witness"]
+    assert afv["disputed"]
+    assert ("The sources disagree on armoured fighting vehicles and nothing settles it"
             in doc["text"])  # type: ignore[operator]
     assert "Джерела розходяться без більшості: бойові броньовані машини" in make(
         ctx, date(2022, 11, 24), "uk")["text"]  # type: ignore[operator]

@@ -56,7 +56,7 @@ _COUNT_EN = {
     "vehicles_fuel_tanks": ("1 unit of vehicles and fuel tanks", "{n} vehicles and fuel tanks"),
     "special_equipment": ("1 unit of special equipment", "{n} units of special equipment"),
     "ground_robotic_systems": ("1 ground robotic system", "{n} ground robotic systems"),
-    "military_auto": ("1 vehicle", "{n} vehicles"),
+    "military_auto": ("1 military vehicle", "{n} military vehicles"),
     "fuel_tanks": ("1 fuel tank", "{n} fuel tanks"),
     "srbm_systems": ("1 mobile SRBM system", "{n} mobile SRBM systems"),
 }
@@ -190,7 +190,8 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
             "skipped": self.skipped.isoformat() if self.skipped else None,
             "skipped_value": self.skipped_value, "skipped_reason": self.skipped_reason,
             **({"sources": list(self.sources), "method": self.method,
-                "single_witness": self.single_witness} if self.sources else {}),
+                "single_witness": self.single_witness,
+                "disputed": self.method in ("disputed", "tie")} if self.sources else {}),
             **({"definition": self.definition, "components": list(self.components)}
                if self.definition else {}),
         }
@@ -576,11 +577,11 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         witnesses = _join(sorted({SOURCE_TITLES.get(s, s) for f in single for s in f.sources}))
         notes.append(f"The figure{'s' if len(single) > 1 else ''} for {names} "
                      f"rest{'' if len(single) > 1 else 's'} on a single source ({witnesses}).")
-    ties = [f for f in facts if f.method == "tie"]
+    ties = [f for f in facts if f.method in ("disputed", "tie")]
     if ties:
         names = _join([_plural_en(f.category, f.label) for f in ties])
-        notes.append(f"The sources disagree on {names} with no majority: the figure given "
-                     f"is one source's, by priority.")
+        notes.append(f"The sources disagree on {names} and nothing settles it: the figure "
+                     f"given is disputed.")
     if missing:
         labels = [_plural_en(c, categories.BY_ID[c].en) for c in missing]
         notes.append(f"The report has no figure for {_join(labels)}, which earlier reports "
@@ -739,11 +740,11 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         notes.append("Дані лише з одного джерела: " + "; ".join(
             f"{SOURCE_TITLES_UK.get(src, src)} – {', '.join(cats)}"
             for src, cats in by_source.items()) + ".")
-    ties = [f for f in facts if f.method == "tie"]
+    ties = [f for f in facts if f.method in ("disputed", "tie")]
     if ties:
         notes.append("Джерела розходяться без більшості: " + ", ".join(
             _lower_first(uk_label(f.category, "nom")) for f in ties)
-            + "; наведено дані пріоритетного джерела.")
+            + "; ці дані спірні.")
     if missing:
         notes.append("У зведенні немає даних: " + ", ".join(
             _lower_first(uk_label(c, "nom")) for c in missing)
