@@ -194,3 +194,11 @@ def test_a_calendar_year_is_its_reports(ledger: LedgerView) -> None:
     found = claims(ledger, "За 2024 рік Сили оборони знищили 3689 ворожих танків.",
                    "2025-01-03")
     assert found[0]["verdict"] == "supported", found[0]["why"]
+
+
+def test_the_year_of_an_event_is_no_period(ledger: LedgerView) -> None:
+    # "since the invasion in 2022" names when the war began, not the losses of 2022
+    found = claims(ledger, "Russia lost 42 armoured vehicles over the past day, its worst "
+                           "since the start of the invasion in 2022, Kyiv said.", "2024-05-13")
+    figure = [c for c in found if c["value"] == 42]
+    assert figure[0]["period"] == {"from": "2024-05-13", "to": "2024-05-13"}, figure[0]["why"]

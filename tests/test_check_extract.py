@@ -285,3 +285,72 @@ def test_issue_cases_read_as_stated(text: str, day: date, category: str, measure
     assert (c.category, c.measure, c.scope) == (category, measure, None)
     if "Thursday" in text:
         assert c.period == (day, day)  # "claimed on Thursday": the report of that day
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    ("On 5 November Russia lost 12 tanks, Kyiv said.",
+     (date(2024, 11, 6), date(2024, 11, 6))),
+    ("5 листопада окупанти втратили 12 танків.", (date(2024, 11, 6), date(2024, 11, 6))),
+    ("5 ноября противник потерял 12 танков.", (date(2024, 11, 6), date(2024, 11, 6))),
+    ("Станом на 5 листопада окупанти втратили 9 300 танків.", (None, date(2024, 11, 5))),
+    ("По состоянию на 5 ноября противник потерял 9 300 танков.", (None, date(2024, 11, 5))),
+    ("Russia has lost 9,300 tanks as of 5 November.", (None, date(2024, 11, 5))),
+])
+def test_day_first_dates_in_every_language(text: str, period: tuple[date | None, date]
+                                          ) -> None:
+    assert one(text).period == period
+
+
+def test_since_the_first_day_is_no_loss_date() -> None:
+    c = one("С 24 февраля 2022 года Россия потеряла 9 300 танков.")
+    assert (c.measure, c.period) == ("total", None)
+
+
+def test_russian_comparative_claim_is_about_personnel() -> None:
+    c = one("Российская армия несет самые большие потери с первой недели вторжения, сообщил "
+            "Генштаб.", date(2023, 2, 12))
+    assert (c.measure, c.category) == ("comparative", "personnel")
+
+
+@pytest.mark.parametrize("text", [
+    "Russia has sent 50,000 new troops to the Kursk region.",
+    "Россия перебросила 50 тысяч новых военных в Курскую область.",
+    "Росія перекинула 50 тисяч нових військових на Курщину.",
+])
+def test_troops_sent_are_no_losses_in_any_language(text: str) -> None:
+    assert claims_of(text) == []
+
+
+@pytest.mark.parametrize(("text", "value", "category"), [
+    ("Середньодобові втрати ворога в жовтні склали 1 270 особи.", 1270, "personnel"),
+    ("Загалом знищено 1907 одиниць автомобільної техніки.", 1907, "vehicles_fuel_tanks"),
+    ("Almost a thousand vehicles were destroyed over the week, Kyiv said.", 1000, "vehicles"),
+    ("Moscow has admitted just under 6,000 troop deaths, the report said.", 6000,
+     "personnel"),
+    ("Втрати ворога наближаються до 700 000.", 700_000, "personnel"),
+])
+def test_more_category_and_count_forms(text: str, value: int, category: str) -> None:
+    c = one(text)
+    assert (c.value, c.category) == (value, category)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Russia lost 3,689 tanks in 2024, the General Staff said.", date(2025, 1, 3)),
+    ("За 2024 рік окупанти втратили 3689 танків.", date(2025, 1, 3)),
+    ("За 2024 год противник потерял 3689 танков.", date(2025, 1, 3)),
+])
+def test_a_calendar_years_losses(text: str, day: date) -> None:
+    c = one(text, day)
+    assert (c.measure, c.period) == ("window", (date(2024, 1, 2), date(2025, 1, 1)))
+
+
+def test_a_count_of_military_units_is_out_of_scope() -> None:
+    found = claims_of("За рік ворог втратив 430 тисяч військових. Це майже 36 "
+                      "мотострілецьких дивізій.")
+    assert [(c.value, c.scope is None) for c in found] == [(430_000, True), (36, False)]
+
+
+def test_what_the_kremlin_confirmed_is_the_russian_sides_figure() -> None:
+    c = one("For example, the Kremlin has confirmed just under 6,000 troop deaths.")
+    assert c.scope == "from the Russian side, not the General Staff"
+    assert "en.scope.russian_mod" in c.rule_ids

@@ -13,7 +13,7 @@ import pytest
 
 from attrition.check import rules
 from attrition.check.article import read
-from attrition.check.claims import extract
+from attrition.check.claims import extract, not_loss_rule
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DAY = date(2024, 11, 14)
@@ -36,6 +36,11 @@ def _cases() -> list[object]:
 def test_rule_on_its_examples(rule_id: str, sign: str, text: str) -> None:
     rule = rules.by_id(rule_id)
     day = date.fromisoformat(rule.data["day"]) if "day" in rule.data else DEFAULT_DAY
+    if rule.kind == "not_loss":  # it fires by leaving no claim
+        found = extract(read(text), day)
+        assert (not found) == (sign == "yes"), (rule_id, sign, text)
+        assert (not_loss_rule(text) == rule_id) == (sign == "yes"), (rule_id, sign, text)
+        return
     got = fired(text, day)
     if sign == "yes":
         assert rule_id in got, f"{rule_id} did not fire on {text!r} (fired: {sorted(got)})"
@@ -65,3 +70,12 @@ def test_wordforms_file_is_what_the_build_script_writes() -> None:
     sys.modules["build_wordforms"] = mod
     spec.loader.exec_module(mod)
     assert mod.OUT.read_text("utf-8") == mod.render(mod.build())
+
+
+def test_usage_counts_every_rule_and_shows_the_dead_ones() -> None:
+    found = extract(read("Russia lost more than 1,200 troops over the past day, Kyiv said."),
+                    DEFAULT_DAY)
+    counts = rules.usage([c.rule_ids for c in found])
+    assert counts["en.qual.over"] == 1 and counts["en.cat.personnel"] == 1
+    assert counts["ru.cat.submarines"] == 0
+    assert list(counts) == [r.id for r in rules.all_rules()]

@@ -272,7 +272,8 @@ def test_unknown_aggregate(db: str) -> None:
 
 @pytest.mark.parametrize(("args", "named", "choices"), [
     (("validate", "--kind", "negativ"), "--kind", "negative_change"),
-    (("validate", "--kind", "tie,negativ"), "--kind", "did you mean 'negative_change'"),
+    (("validate", "--kind", "announced_mismatch,negativ"), "--kind",
+     "did you mean 'negative_change'"),
     (("check", "-", "--fail-on", "contradictd"), "--fail-on", "did you mean 'contradicted'"),
 ])
 def test_a_bad_choice_is_refused_with_the_valid_ones(db: str, args: tuple[str, ...],
@@ -284,12 +285,15 @@ def test_a_bad_choice_is_refused_with_the_valid_ones(db: str, args: tuple[str, .
 
 
 def test_comma_lists_in_kind_are_split(db: str) -> None:
-    res = run("validate", "--kind", "negative_change,tie", "--format", "json", db=db)
+    res = run("validate", "--kind", "negative_change,announced_mismatch", "--format", "json",
+              db=db)
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout)
-    assert set(doc["summary"]) == {"negative_change", "tie"}
-    single = json.loads(run("validate", "--kind", "tie", "-f", "json", db=db).stdout)
-    assert doc["summary"]["tie"] == single["summary"]["tie"] > 0
+    assert set(doc["summary"]) == {"negative_change", "announced_mismatch"}
+    single = json.loads(run("validate", "--kind", "announced_mismatch", "-f", "json",
+                            db=db).stdout)
+    assert doc["summary"]["announced_mismatch"] == single["summary"][
+        "announced_mismatch"] > 0
 
 
 def test_fail_on_fails_a_pipeline(db: str, tmp_path: Path) -> None:

@@ -273,8 +273,9 @@ def series(
     else:
         from rich.table import Table
 
-        table = Table(title=f"{categories.get(category).en} "
-                            f"({'daily change' if daily else 'total'})")
+        title = (categories.BY_ID[category].en if category in categories.BY_ID
+                 else aggs[category].en)
+        table = Table(title=f"{title} ({'daily change' if daily else 'total'})")
         for col in ("date", "value", *(("note",) if daily else ()), "sources"):
             table.add_column(col)
         for r in out:
@@ -288,7 +289,7 @@ def series(
 def _built_series(reader: Any, name: str, lo: date | None, hi: date | None, daily: bool
                   ) -> list[dict[str, Any]]:
     """Rows of an aggregate's (or a merged category's) series: the categories summed that
-    day, and why records leave a day out ("correction", "creation")."""
+    day, and (daily) why records leave a day's change out, as `_series_marks` words it."""
     from datetime import timedelta
 
     from attrition.analysis import series as series_mod
@@ -297,8 +298,9 @@ def _built_series(reader: Any, name: str, lo: date | None, hi: date | None, dail
     s = series_mod.build(name, rows, corrections, aggregates=aggs)
     return [{"date": p.day.isoformat(), "covers": (p.day - timedelta(days=1)).isoformat(),
              "category": name,
-             **({"change": p.change, "excluded": p.excluded} if daily
-                else {"total": p.total}),
+             **({"change": p.change,
+                 "note": p.excluded.replace("_", "-") if p.excluded and p.excluded != "creation"
+                 else ""} if daily else {"total": p.total}),
              "components": list(p.components)} for p in s.between(lo, hi)]
 
 

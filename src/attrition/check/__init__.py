@@ -32,8 +32,8 @@ def check_text(text: str, ledger: LedgerView, day: date | None = None,
     else:
         day, date_source = articles.find_date(art)
         if day is None:
-            raise CheckError("the article has no date in its header or first lines; "
-                             "give one with --date")
+            raise CheckError("the article has no date in its header or first lines: "
+                             "give the date it was published")
     claims = extraction.extract(art, day)
     context.inherit_periods(art, claims, day)
     verifier = Verifier(ledger)

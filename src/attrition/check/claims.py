@@ -1,7 +1,11 @@
 """Claim extraction: every number that states a loss, with the words that say what it counts
 (category), how (measure) and when (period), and every comparative claim ("the highest in a
 month"). Numbers that are not losses (years, dates, "24 hours", ages, money, percentages,
-milestones) are dropped; numbers from other sources are kept and marked out of scope."""
+milestones) are dropped; numbers from other sources are kept and marked out of scope.
+
+The words are data (rules/{en,uk,ru}.toml, each rule with an id that the claim records in
+`rule_ids`); a figure takes its measure, period and source from its own clause first, then
+from the frame of its sentence, never from another clause's figure."""
 
 from __future__ import annotations
 
@@ -23,17 +27,20 @@ _NUMWORD = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "t
             "два": 2, "три": 3, "чотири": 4, "п'ять": 5, "сім": 7}
 
 @cache
-def _scope_rules() -> tuple[tuple[tuple[str, ...], re.Pattern[str], str, str, bool], ...]:
+def _scope_rules() -> tuple[tuple[tuple[str, ...], str, str, bool], ...]:
     """(words without which the pattern cannot match: a substring test first spares most
-    sentences every regular expression; the pattern; why it is out of scope; rule id;
-    whether an article that quotes the General Staff overrules it), from rules/*.toml."""
-    out = []
-    for r in rules.of_kind("scope"):
-        flags = 0 if r.data.get("case_sensitive") else re.I
-        out.append((tuple(r.data["keys"]), re.compile(r.data["pattern"], flags),
-                    str(r.data["why"]), r.id,
-                    bool(r.data.get("skip_if_article_quotes_general_staff"))))
-    return tuple(out)
+    sentences every regular expression; why it is out of scope; the rule id; whether an
+    article that quotes the General Staff overrules it), from rules/*.toml."""
+    return tuple((tuple(r.data["keys"]), str(r.data["why"]), r.id,
+                  bool(r.data.get("skip_if_article_quotes_general_staff")))
+                 for r in rules.of_kind("scope"))
+
+
+@cache
+def _scope_pattern(rid: str) -> re.Pattern[str]:
+    """A scope rule's pattern, compiled the first time a sentence has one of its keys."""
+    r = rules.by_id(rid)
+    return re.compile(r.data["pattern"], 0 if r.data.get("case_sensitive") else re.I)
 
 
 @cache
@@ -48,11 +55,11 @@ def _scope_of(text: str, quotes_gs: bool) -> tuple[str, str, int] | None:
     low = text.lower()
     if not _scope_keys().search(low):
         return None
-    for keys, rx, why, rid, skippable in _scope_rules():
+    for keys, why, rid, skippable in _scope_rules():
         if skippable and quotes_gs:
             continue
         if any(k in low for k in keys):
-            m = rx.search(text)
+            m = _scope_pattern(rid).search(text)
             if m:
                 return why, rid, m.start()
     return None
@@ -118,6 +125,12 @@ _BEFORE_NOT_LOSS = re.compile(
     r"(?:[£$€₴]|\bday|\bдень|\bдоба|\bno\.|#|[A-Za-zА-Яа-я]-|\bsu-|\bt-|\bm|\bf-|\bmig-|"
     r"\bка-|\bмі-|\bver\.|\bpage|\bкм|\bkm|\bвід|\bfrom|\bto|\bof the|\bthe|\bunit|\bbrigade|"
     r"\bгодин|\bat)\s*$", re.I)
+_UNIT_AFTER = re.compile(
+    r"\s+(?:[^\W\d_]+\s+){0,2}(?:divisions?|brigades?|regiments?|battalions?|companies|"
+    r"дивізі\w*|бригад\w*|полк\w*|батальйон\w*|дивизи\w*|батальон\w*)\b", re.I)
+"""A count of military units ("36 motorised rifle divisions", "119 танкових батальйонів"):
+a comparison, not a figure the General Staff reports."""
+UNITS_WHY = "a number of military units (a comparison), not a figure of losses"
 _DATE_AROUND = re.compile(rf"(?:{MONTH_RE})\.?\s*$", re.I)
 _DATE_AFTER = re.compile(rf"^\s*(?:{MONTH_RE})\b|^\.\d{{1,2}}\b|^-(?:го|й)\b", re.I)
 
@@ -131,7 +144,7 @@ COMPARATIVE = re.compile(
     r"second[- ](?:lowest|fewest|mildest|lightest|smallest)|least (?:deadly|catastrophic|"
     r"costly|bloody|heavy)|lightest|mildest|smallest|trough|"
     r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*|найдорожч\w*|"
-    r"найдешевш\w*|найкривав\w*|наибольш\w*|наименьш\w*|максимальн\w*|минимальн\w*|"
+    r"найдешевш\w*|найкривав\w*|наибольш\w*|наивысш\w*|наихудш\w*|наименьш\w*|максимальн\w*|минимальн\w*|"
     r"сам(?:ые|ых|ыми|ый|ая|ое) (?:большие|больших|большими|большой|тяжел\w+|крупн\w+|"
     r"малые|малых|маленьк\w+|низк\w+|высок\w+))", re.I)
 LOW_DIRECTION = re.compile(
@@ -152,6 +165,13 @@ MEASURES = ("change", "total", "window", "average")
 
 
 @cache
+def _calendar_re(table: str, lang: str) -> str:
+    """A rule's own language's month or weekday words (an English cue names English months;
+    a smaller pattern compiles faster)."""
+    return rules.alternation(list(rules.language_table(lang, table)))
+
+
+@cache
 def _cue_regex(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex of every `measure` rule for a measure (or of every `date_cue` rule), each
     rule a named group, so a match says which rule it is; and group name -> rule id."""
@@ -160,7 +180,8 @@ def _cue_regex(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
     names: dict[str, str] = {}
     parts = []
     for i, r in enumerate(chosen):
-        body = r.data["pattern"].replace("{weekday}", _WD_RE).replace("{month}", MONTH_RE)
+        body = r.data["pattern"].replace("{weekday}", _calendar_re("weekdays", r.lang)) \
+            .replace("{month}", _calendar_re("months", r.lang))
         names[f"r{i}"] = r.id
         parts.append(f"(?P<r{i}>{body})" if r.data.get("anywhere") else
                      rf"\b(?P<r{i}>{body})")
@@ -274,12 +295,9 @@ def _label_owners() -> dict[tuple[str, str], tuple[str, ...]]:
     return out
 
 
-def _wordforms() -> dict[str, dict[str, list[str]]]:
-    return _wordforms_cached()
-
-
 @cache
-def _wordforms_cached() -> dict[str, dict[str, list[str]]]:
+def _wordforms() -> dict[str, dict[str, list[str]]]:
+    """The inflected forms of the rules' `lemmas` (scripts/build_wordforms.py)."""
     path = rules.HERE / "wordforms.json"
     data: dict[str, dict[str, list[str]]] = json.loads(path.read_text("utf-8"))
     return data
@@ -415,13 +433,22 @@ def _find_label_before(text: str, pos: int) -> tuple[int, int, str, str, str] | 
     return None
 
 
-NOT_LOSS_CONTEXT = re.compile(
-    r"\b(?:new|fresh|sent|sending|send|deploy\w*|recruit\w*|mobili[sz]\w*|reinforcement\w*|"
-    r"amass\w*|stationed|gather\w*|conscript\w*|drafted|civilians?|children|residents|"
-    r"refugees|evacuat\w*|hostages|prisoners|exchange\w*|produc\w*|manufactur\w*|"
-    r"delivered|supplied|received|purchas\w*|ordered|train\w*|troops? to|plans? to|"
-    r"stored|storage|warehouse|launched|fired|shahed\w*|iranian|north korean|"
-    r"нових|мобілізова\w*|цивільн\w*|дітей|полонених)\b", re.I)
+@cache
+def _not_loss() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Words near a figure that make it no loss (troops sent, weapons made, civilians):
+    every `not_loss` rule of rules/*.toml, each a named group; group name -> rule id."""
+    chosen = rules.of_kind("not_loss")
+    body = "|".join(f"(?P<r{i}>{r.data['pattern']})" for i, r in enumerate(chosen))
+    return re.compile(rf"\b(?:{body})\b", re.I), {f"r{i}": r.id for i, r in enumerate(chosen)}
+
+
+def not_loss_rule(text: str) -> str | None:
+    """The `not_loss` rule that words in `text` fire, if any."""
+    rx, ids = _not_loss()
+    m = rx.search(text)
+    return ids[m.lastgroup] if m and m.lastgroup else None
+
+
 _DATE_SPANS = re.compile(
     rf"\b(?:{MONTH_RE})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:and|-|–|to|до)\s*\d{{1,2}})?"
     rf"(?:,?\s+\d{{4}})?|\b\d{{1,2}}(?:\s*(?:and|-|–|to|до|і|та)\s*\d{{1,2}})?\s+"
@@ -454,8 +481,15 @@ _YEAR_BEFORE_COUNT = re.compile(
 """Words after which a four-digit number is a year even with a category word after it."""
 
 
+_UNITS_OF = re.compile(r" (?:units? of|pieces? of|одиниц\w*|единиц\w*|штук\w*)\b", re.I)
+
+
 def _label_right_after(text: str, end: int) -> bool:
-    """Whether a category word follows a number at once ("2010 casualties")."""
+    """Whether a category word follows a number at once ("2010 casualties", "1907 одиниць
+    автомобільної техніки")."""
+    units = _UNITS_OF.match(text, end)
+    if units:
+        end = units.end()
     found = _labels_in_raw(text[end:end + 60])
     return bool(found) and found[0][0] == 1 and text[end:end + 1] == " "
 
@@ -529,7 +563,7 @@ def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
                     s_text[n.end:n.end + 16], re.I) and n.written == "words":
             continue
         near = s_text[max(0, n.start - 30):n.end + 45]
-        nl = NOT_LOSS_CONTEXT.search(near)
+        nl = _not_loss()[0].search(near)
         if nl and not (nl.group(0).lower() in ("fired", "launched")
                        and _DOWNED.search(s_text)):  # missiles fired and shot down: losses
             continue
@@ -622,6 +656,8 @@ def extract(art: Article, day: date) -> list[Claim]:
                           rule_ids=[*n.rule_ids, *([label_id] if label_id else []),
                                     *own_ids])
             _measure_and_period(claim, s_text, n, day)
+            if claim.scope is None and _UNIT_AFTER.match(s_text, n.end):
+                claim.scope = UNITS_WHY
             sentence_claims.append(claim)
         for a, b in _comparative_parts(s_text):
             comp = _comparative(sent, s_text[a:b], day, a)
@@ -685,7 +721,7 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
         # text's topic (tanks); "fatalities" elsewhere in the sentence does not overrule it
         comp.category = beside
     elif re.search(r"deadl|death|casualt|killed|fatalit|troops|soldiers|personnel|army|"
-                   r"catastroph|\blosses\b|втрат|окупант", s, re.I):
+                   r"catastroph|\blosses\b|втрат|окупант|потер|оккупант|военн", s, re.I):
         comp.category = "personnel"
     elif same:
         comp.category = next((c.category for c in same if c.category), None)
@@ -920,6 +956,9 @@ _IN_YEAR = re.compile(
 """A calendar year named as the period of a figure (rule period.calendar_year); "2022 and
 2023" is two years, not one."""
 YEAR_NOTE = "the losses of the year"
+_YEAR_OF_EVENT = re.compile(r"\b(?:since|invasion|invaded|began|begun|started|launched|start|"
+                            r"beginning|вторгнення|вторжения|почал\w*|начал\w*)\b[^,.;]*\Z")
+""""the invasion in 2022", "since it began in 2022": the year of an event, not a period."""
 
 
 def latest_weekday(day: date, weekday: int) -> date:
@@ -950,6 +989,33 @@ _MONTH_IN = re.compile("(?:у|в|во) (?:" + "|".join(_MONTHS_IN) + ")")
 _SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})")
 _ON_WEEKDAY = re.compile(rf"\b(?:on|for|в|у|во) ({_WD_RE})\b")
 _ON_DAY = re.compile(rf"(?:on|recorded on|of) ({MONTH_RE})\.? (\d{{1,2}})\b(?!,? \d{{4}} (?:to|-))")
+_ON_DAY_FIRST = re.compile(
+    rf"(?:\bon )?\b(\d{{1,2}})(?:st|nd|rd|th)? ({MONTH_RE})\b(?!,? \d{{4}} (?:to|-))"
+    rf"(?!\s*(?:to|-|–|до|по)\s*\d)")
+"""A day written day-first ("on 5 November", "5 листопада", "5 ноября")."""
+_SINCE_OR_AS_OF = re.compile(r"\b(?:since|from|as of|until|through|by|з|із|від|до|по|с|со|"
+                             r"станом на|по состоянию на|на)\s*\Z")
+_TO_DAY_FIRST = re.compile(rf"(?:as of|станом на|по состоянию на|на) (\d{{1,2}}) "
+                           rf"({MONTH_RE})\b")
+
+
+def _day_match(rx: re.Pattern[str], first: re.Pattern[str], low: str,
+               skip_after: re.Pattern[str] | None = None) -> tuple[int, str, str] | None:
+    """(where, month word, day of month) of the first date `rx` (month first) or `first`
+    (day first) finds; a day-first date right after `skip_after` ("since", "станом на") is
+    not one."""
+    m = rx.search(low)
+    best = (m.start(), m.group(1), m.group(2)) if m else None
+    for f in first.finditer(low):
+        if skip_after is not None and skip_after.search(low, max(0, f.start() - 24),
+                                                        f.start()):
+            continue
+        if best is None or f.start() < best[0]:
+            best = (f.start(), f.group(2), f.group(1))
+        break
+    return best
+
+
 _EVENT_BEFORE = re.compile(r"\b(?:began|begun|started|launched|opened|ended|invaded|"
                            r"broke out)\s*\Z")
 _TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b")
@@ -968,10 +1034,12 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     """Report dates the sentence states for a figure at `pos`, or None (the article's)."""
     low = s.lower()
     y = None if measure == "change" else min(
-        _IN_YEAR.finditer(low), key=lambda m: abs(m.start() - pos), default=None)
-    if y is not None and all(abs(m.start() - pos) > abs(y.start() - pos)
-                             for m in _MONTH_YEAR.finditer(low)):  # the nearer names it
-        if int(y.group(1)) <= day.year:
+        (m for m in _IN_YEAR.finditer(low)
+         if not _YEAR_OF_EVENT.search(low, max(0, m.start() - 40), m.start())),
+        key=lambda m: abs(m.start() - pos), default=None)
+    if y is not None and int(y.group(1)) <= day.year and all(
+            abs(m.start() - pos) > abs(y.start() - pos)
+            for m in _MONTH_YEAR.finditer(low)):  # the nearer names it
             # "in 2024", "за 2024 рік", "в 2024 году": the reports of 2 January to 1 January
             yr = int(y.group(1))
             first = date(yr, 1, 2) if yr > 2022 else date(2022, 2, 24)
@@ -1044,31 +1112,31 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         return (d, d), f"the losses of {m.group(1).title()} {loss} (report of {d})"
     if "yesterday" in low or "вчора" in low:
         return (day, day), "yesterday's losses (the report of the article's day)"
-    m = _ON_DAY.search(low)
-    if m and _EVENT_BEFORE.search(low, max(0, m.start() - 24), m.start()):
-        m = None  # "the assault that began on October 10": another event's day
-    if m and measure in (None, "change"):
-        mon = MONTHS[m.group(1)]
+    dm = _day_match(_ON_DAY, _ON_DAY_FIRST, low, _SINCE_OR_AS_OF)
+    if dm and _EVENT_BEFORE.search(low, max(0, dm[0] - 24), dm[0]):
+        dm = None  # "the assault that began on October 10": another event's day
+    if dm and measure in (None, "change"):
+        mon = MONTHS[dm[1]]
         try:
-            loss = date(_year_for(mon, int(m.group(2)), day), mon, int(m.group(2)))
+            loss = date(_year_for(mon, int(dm[2]), day), mon, int(dm[2]))
             return (loss + timedelta(days=1), loss + timedelta(days=1)), \
                 f"the losses of {loss}"
         except ValueError:
             pass
-    if m and measure == "total" and (MONTHS[m.group(1)], m.group(2)) != (2, "24"):
+    if dm and measure == "total" and (MONTHS[dm[1]], dm[2]) != (2, "24"):
         # "the tally hit 250,240 on August 7": a total is the report of that day (but
         # "since the invasion on February 24" is the war's first day)
-        mon = MONTHS[m.group(1)]
+        mon = MONTHS[dm[1]]
         try:
-            d = date(_year_for(mon, int(m.group(2)), day), mon, int(m.group(2)))
+            d = date(_year_for(mon, int(dm[2]), day), mon, int(dm[2]))
             return (None, d), f"the report of {d}"
         except ValueError:
             pass
-    m = _TO_DAY.search(low)
-    if m and measure in (None, "total"):
-        mon = MONTHS[m.group(1)]
+    dm = _day_match(_TO_DAY, _TO_DAY_FIRST, low)
+    if dm and measure in (None, "total"):
+        mon = MONTHS[dm[1]]
         try:
-            d = date(_year_for(mon, int(m.group(2)), day), mon, int(m.group(2)))
+            d = date(_year_for(mon, int(dm[2]), day), mon, int(dm[2]))
             return (None, d), f"the report of {d}"
         except ValueError:
             pass
@@ -1134,9 +1202,10 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         return None
     low = s.lower()
     if not re.search(r"loss|casualt|killed|dead|troops|soldiers|personnel|tank|vehicle|"
-                     r"artillery|drone|month|day|втрат|окупант|танк|техні", sent.text.lower()):
+                     r"artillery|drone|month|day|втрат|окупант|танк|техні|потер|оккупант|"
+                     r"военн|техник", sent.text.lower()):
         return None
-    if re.search(r"direction|напрямк|fighting occurred|intense fighting", low):
+    if re.search(r"direction|напрямк|направлени|fighting occurred|intense fighting", low):
         return None  # "the greatest losses on the X direction": no figure to rank
     cue = m.group(0).lower()
     info: dict[str, object] = {"cue": cue}

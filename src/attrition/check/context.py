@@ -29,6 +29,7 @@ def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
     index = {id(s): i for i, s in enumerate(art.sentences)}
     source: tuple[int, Claim] | None = None
     named: dict[int, Claim] = {}
+    with_figures = {index.get(id(x.sentence)) for x in claims if x.value is not None}
     for c in claims:
         if c.label_kind == "comparative" or c.value is None:
             continue
@@ -36,8 +37,7 @@ def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
         if source is None or source[0] < si - 1:
             # the sentence before, if it names a period but gave no figure of its own
             prev = si - 1
-            if prev >= 0 and prev not in named and not any(
-                    index.get(id(x.sentence)) == prev and x.value is not None for x in claims):
+            if prev >= 0 and prev not in named and prev not in with_figures:
                 period, note = resolve_period(art.sentences[prev].text, 0, day, "window")
                 if period is not None and period[0] is not None and period[0] != period[1]:
                     named[prev] = Claim(art.sentences[prev], 0, 0, None, measure="window",

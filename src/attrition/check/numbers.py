@@ -35,6 +35,20 @@ class Number:
     """The rules that read it: a scale ("en.scale.thousand"), number words, a qualifier."""
 
 
+class _Lazy:
+    """A pattern compiled the first time it is used (most qualifiers never are in a text,
+    and compiling all of them cost a cold start ~20 ms)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._rx: re.Pattern[str] | None = None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self._rx is None:
+            self._rx = re.compile(self.pattern, re.I)
+        return self._rx.search(text)
+
+
 @dataclass(frozen=True)
 class _Lexicon:
     words: dict[str, tuple[int, str]]
@@ -47,7 +61,7 @@ class _Lexicon:
     """scale letter glued to the digits ("716k") -> (value, rule id, decimals only)"""
     phrases: dict[str, tuple[int, int, str]]
     """fixed phrase -> (value, precision, rule id)"""
-    qualifiers: tuple[tuple[re.Pattern[str], str, str], ...]
+    qualifiers: tuple[tuple[_Lazy, str, str], ...]
     """(pattern ending where the number starts, canonical qualifier, rule id)"""
     qual_ends: frozenset[str]
     """the last word of every qualifier: a number after any other word has none"""
@@ -83,9 +97,8 @@ def lexicon() -> _Lexicon:
             v = int(r.data["values"][w])
             phrases.setdefault(w.lower(), (v, int(r.data.get("precision", v)), r.id))
             owners.setdefault((w.lower(), r.lang), r.id)
-    quals = tuple(
-        (re.compile(rf"(?:^|[\s(“\"'«])(?:{rules.alternation(r.words)})\s*$", re.I),
-         str(r.data["qualifier"]), r.id) for r in rules.of_kind("qualifier"))
+    quals = tuple((_Lazy(rf"(?:^|[\s(“\"'«])(?:{rules.alternation(r.words)})\s*$"),
+                   str(r.data["qualifier"]), r.id) for r in rules.of_kind("qualifier"))
     scale_alt = rules.alternation(list(scales))
     thousand = rules.alternation([w for w, (v, _) in scales.items() if v == 1000])
     million = rules.alternation([w for w, (v, _) in scales.items() if v == 1_000_000])
@@ -102,7 +115,7 @@ def lexicon() -> _Lexicon:
         rf"|(?P<phrase>{phrase_alt}){end}(?!\s+of\b)"
         rf"|(?P<digits>{_DIGITS})(?:(?P<att>{attached_alt})(?!\w)|\s*(?P<mult>{scale_alt})"
         rf"(?:(?<=\.)|(?!\w)))?"
-        rf"|(?<![\w'’-])(?P<words>(?:{word_alt})(?:[- ](?:{word_alt}))?)"
+        rf"|(?<![\w'’-])(?P<words>(?:{word_alt})(?:[- ](?:{word_alt})){{0,2}})"
         rf"(?:\s+(?P<wmult>{scale_alt})(?:(?<=\.)|(?!\w)))?{end})",
         re.I)
     ends = frozenset(w.split()[-1].lower() for r in rules.of_kind("qualifier") for w in r.words)
@@ -152,19 +165,24 @@ def _words_value(words: str, table: dict[str, tuple[int, str]]
         return None
     vals = [v[0] for v in found if v is not None]
     ids = tuple(dict.fromkeys(v[1] for v in found if v is not None))
-    if len(vals) == 2:
-        a, b = vals
-        if a % 10 == 0 and a >= 20 and 0 < b < 10:
-            return a + b, ids
-        return None
-    return vals[0], ids
+    # "двісті сорок три": hundreds, then tens, then units, each at most once
+    total, room = 0, 1000
+    for v in vals:
+        place = 100 if v >= 100 else 10 if v >= 20 else 1
+        if place >= room or (place == 100 and v % 100) or (place == 10 and v % 10):
+            return None
+        total += v
+        room = place if place > 1 or v >= 10 else 1
+        if v >= 10 and place == 1:
+            room = 0  # "сімнадцять" takes no units after it
+    return total, ids
 
 
 _LAST_WORD = re.compile(r"(\w+)[\s(“\"'«]*\Z")
 
 
 @cache
-def _qualifiers(lang: str) -> tuple[tuple[re.Pattern[str], str, str], ...]:
+def _qualifiers(lang: str) -> tuple[tuple[_Lazy, str, str], ...]:
     """The qualifiers, the text's own language's first ("без малого" is Ukrainian and
     Russian)."""
     return tuple(sorted(lexicon().qualifiers, key=lambda q: not q[2].startswith(f"{lang}.")))

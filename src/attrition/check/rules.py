@@ -124,3 +124,14 @@ def language_table(lang: str, table: str) -> dict[str, Any]:
     """A plain table of a language file ([clauses], [language])."""
     data = _file(lang).get(table, {})
     return data if isinstance(data, dict) else {}
+
+
+def usage(fired: list[list[str]] | list[tuple[str, ...]]) -> dict[str, int]:
+    """How often each rule fired over many claims' `rule_ids`, every rule listed (a rule at
+    0 on a whole evaluation set is dead or untested there), in file order."""
+    counts = {r.id: 0 for r in all_rules()}
+    for ids in fired:
+        for rid in ids:
+            if rid in counts:
+                counts[rid] += 1
+    return counts

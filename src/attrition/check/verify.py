@@ -323,7 +323,7 @@ class Verifier:
         """The other readings the words themselves allow (never a search): "vehicles" is
         vehicles and fuel tanks, or the press's tanks + AFVs + vehicles; bare "losses" is
         the text's topic, or personnel; "units of equipment" is any named equipment sum."""
-        if c.label_kind == "loose":
+        if c.label_kind == "loose" or c.category == "vehicles":
             return self._loose_readings(measure, start, end)
         if c.label_kind == "generic" and c.category != "personnel":
             return [self.reading(("personnel",), measure, start, end)]
@@ -484,7 +484,7 @@ class Verifier:
     def _components(self, c: Claim, end: date) -> tuple[str, ...] | None:
         cat = c.category
         assert cat is not None
-        if c.label_kind == "loose":
+        if c.label_kind == "loose" or cat == "vehicles":
             if end < categories.MERGE_DATE:
                 return ("military_auto",)
             return ("vehicles_fuel_tanks",)

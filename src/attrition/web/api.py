@@ -5,7 +5,7 @@
     briefs.py    /api/brief
     checking.py  POST /api/check
     writes.py    POST /api/ingest, /api/update                (token only)
-    v2.py        /api/v2/... (russianwarship.rip-compatible)
+    v2_routes.py /api/v2/... (russianwarship.rip-compatible; included by app.py)
 
 Every operation is `attrition.service`'s, as the CLI's is; the names below are what the
 dashboard's pages share with the API.
@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from attrition import service
-from attrition.web import analysis, briefs, checking, ledger, v2, writes
+from attrition.web import analysis, briefs, checking, ledger, writes
 from attrition.web.respond import (
     cached,
     data,
@@ -31,7 +31,7 @@ from attrition.web.respond import (
 from attrition.web.state import Data
 
 router = APIRouter()
-for part in (ledger, analysis, briefs, checking, writes, v2):
+for part in (ledger, analysis, briefs, checking, writes):
     router.include_router(part.router)
 
 brief_doc = briefs.brief_doc

@@ -10,15 +10,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
-
 from attrition import categories
 from attrition.categories import WAR_START, WARSHIP
 from attrition.dates import parse_day
-from attrition.errors import DateError
 from attrition.store.read import LedgerRow
-from attrition.web.respond import cached, data
 
 MESSAGE = "The data were fetched successfully."
 _MERGED_INTO = {part: categories.BY_ID[whole].fields[WARSHIP]
@@ -118,72 +113,8 @@ def page(days: list[date], offset: int, limit: int, base: str, date_from: date,
     return chosen, {"total": len(days), "offset": offset, "limit": limit, "next_url": nxt}
 
 
-# -- routes -----------------------------------------------------------------------------------
-
-router = APIRouter()
-
-
-def _v2(payload: Any, status: int = 200, message: str = MESSAGE) -> Response:
-    return JSONResponse({"message": message, "data": payload}, status_code=status)
-
-
-@router.get("/api/v2/statistics/latest", tags=["russianwarship v2"])
-def v2_latest(request: Request) -> Response:
-    def make() -> Response:
-        d = data(request)
-        if d.latest is None:
-            return _v2(None, 422, "No data")
-        return _v2(record(d.reports[d.latest]))
-
-    return cached(request, make)
-
-
-def _iso(text: str) -> date:
+def iso_day(text: str) -> date:
     """A YYYY-MM-DD date (the API takes no other form), within attrition's range."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         raise ValueError(text)
     return parse_day(text)
-
-
-@router.get("/api/v2/statistics/{day}", tags=["russianwarship v2"])
-def v2_day(request: Request, day: str) -> Response:
-    def make() -> Response:
-        d = data(request)
-        try:
-            when = _iso(day)
-        except (ValueError, DateError):
-            return _v2(None, 422, f"The date {day!r} is not a valid date (YYYY-MM-DD).")
-        rows = d.reports.get(when)
-        if not rows:
-            return _v2(None, 422, f"There is no statistics for {when.isoformat()}.")
-        return _v2(record(rows))
-
-    return cached(request, make)
-
-
-@router.get("/api/v2/statistics", tags=["russianwarship v2"])
-def v2_range(request: Request, date_from: str | None = None, date_to: str | None = None,
-             offset: int = 0, limit: int = 50) -> Response:
-    def make() -> Response:
-        d = data(request)
-        if d.latest is None or d.first is None:
-            return _v2(None, 422, "No data")
-        try:
-            lo = _iso(date_from) if date_from else d.first
-            hi = _iso(date_to) if date_to else d.latest
-        except (ValueError, DateError):
-            return _v2(None, 422, "date_from and date_to must be YYYY-MM-DD")
-        if not 0 <= offset <= 1_000_000 or not 1 <= limit <= 1000:
-            return _v2(None, 422, "offset must be 0..1000000 and limit 1..1000")
-        days = sorted(x for x in d.reports if lo <= x <= hi)
-        chosen, paging = page(days, offset, limit, str(request.url).split("?")[0], lo, hi)
-        return _v2({"paging": paging, "records": [record(d.reports[x]) for x in chosen]})
-
-    return cached(request, make)
-
-
-@router.get("/api/v2/terms/{lang}", tags=["russianwarship v2"])
-def v2_terms(lang: str) -> Response:
-    if lang not in ("ua", "en"):
-        return _v2(None, 422, "lang must be ua or en")
-    return _v2(terms(lang))

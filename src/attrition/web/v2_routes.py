@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from attrition.errors import DateError
 from attrition.web import api, v2
 from attrition.web.state import Data
 
@@ -65,8 +66,8 @@ def one_day(request: Request, day: str) -> Response:
     def make() -> Response:
         d = api.data(request)
         try:
-            when = date.fromisoformat(day)
-        except ValueError:
+            when = v2.iso_day(day)
+        except (ValueError, DateError):
             return answer(None, 422, f"The date {day!r} is not a valid date (YYYY-MM-DD).")
         if when not in d.reports:
             return answer(None, 422, f"There is no statistics for {when.isoformat()}.")
@@ -85,12 +86,12 @@ def days(request: Request, date_from: str | None = None, date_to: str | None = N
         if d.latest is None or d.first is None:
             return answer(None, 422, "No data")
         try:
-            lo = date.fromisoformat(date_from) if date_from else d.first
-            hi = date.fromisoformat(date_to) if date_to else d.latest
-        except ValueError:
+            lo = v2.iso_day(date_from) if date_from else d.first
+            hi = v2.iso_day(date_to) if date_to else d.latest
+        except (ValueError, DateError):
             return answer(None, 422, "date_from and date_to must be YYYY-MM-DD")
-        if offset < 0 or not 1 <= limit <= 1000:
-            return answer(None, 422, "offset must be >= 0 and limit 1..1000")
+        if not 0 <= offset <= 1_000_000 or not 1 <= limit <= 1000:
+            return answer(None, 422, "offset must be 0..1000000 and limit 1..1000")
         chosen, paging = v2.page(sorted(x for x in d.reports if lo <= x <= hi), offset, limit,
                                  str(request.url).split("?")[0], lo, hi)
         return answer({"paging": paging, "records": [day_record(d, x) for x in chosen]})
