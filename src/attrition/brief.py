@@ -14,7 +14,7 @@ from attrition import categories
 from attrition.analysis import records
 from attrition.analysis.records import Standing
 from attrition.categories import Aggregate
-from attrition.report import CAVEAT, PUBLISHER
+from attrition.report import CAVEAT, PUBLISHER, uk_count
 from attrition.store.read import LedgerRow
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ _COUNT_EN = {
     "vehicles_fuel_tanks": ("1 unit of vehicles and fuel tanks", "{n} vehicles and fuel tanks"),
     "special_equipment": ("1 unit of special equipment", "{n} units of special equipment"),
     "ground_robotic_systems": ("1 ground robotic system", "{n} ground robotic systems"),
-    "military_auto": ("1 vehicle", "{n} vehicles"),
+    "military_auto": ("1 military vehicle", "{n} military vehicles"),
     "fuel_tanks": ("1 fuel tank", "{n} fuel tanks"),
     "srbm_systems": ("1 mobile SRBM system", "{n} mobile SRBM systems"),
 }
@@ -171,7 +171,8 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
 
     @property
     def single_witness(self) -> bool:
-        return len(self.sources) == 1
+        """Whether one source alone gives the figure (a tie is a disagreement instead)."""
+        return self.method == "single" or (not self.method and len(self.sources) == 1)
 
     def to_dict(self) -> dict[str, Any]:
         last = self.highest_since.isoformat() if self.highest_since else None
@@ -189,7 +190,8 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
             "skipped": self.skipped.isoformat() if self.skipped else None,
             "skipped_value": self.skipped_value, "skipped_reason": self.skipped_reason,
             **({"sources": list(self.sources), "method": self.method,
-                "single_witness": self.single_witness} if self.sources else {}),
+                "single_witness": self.single_witness,
+                "disputed": self.method in ("disputed", "tie")} if self.sources else {}),
             **({"definition": self.definition, "components": list(self.components)}
                if self.definition else {}),
         }
@@ -307,8 +309,8 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
     spans = [(f, b) for f in notable for b in _rises_within(f, (breaks or {}).get(
         f.category, ()))]
     first = all(f.change is None for f in facts)
-    means = {c: round(m, 1) for c in HEADLINE if c in standing and not first
-             and (m := standing[c].recent_mean) is not None}
+    means = {c: round(m, 1) for c in HEADLINE if c in standing and c in report_rows
+             and not first and (m := standing[c].recent_mean) is not None}
     write = _text_en if lang == "en" else _text_uk
     text = write(day, facts, notable, address, sources, context, spans, missing, first,
                  means)
@@ -446,13 +448,14 @@ def _skip_en(f: Fact) -> str:
     if f.skipped is None or f.skipped_value is None:
         return ""
     what = "the two-day figure" if f.skipped_reason == "two_day" else "the correction"
-    return f", not counting {what} of {en_date(f.skipped)} ({_num(f.skipped_value)})"
+    return (f", not counting {what} of {en_date(f.skipped)}, which added "
+            f"{_num(f.skipped_value)}")
 
 
 def _record_en(f: Fact) -> str:
     """One record, as a clause: "124 vehicles and fuel tanks, the most since ..."."""
     what = (_count_en(f.category, f.change or 0, f.label) if f.definition is None
-            else f"{_num(f.change or 0)} {f.label} taken together (a sum computed here)")
+            else f"{f.label} taken together, {_num(f.change or 0)} (a sum computed here)")
     if f.equals_record and f.tied_with is not None:
         head = f"{what}, as many as on {en_date(f.tied_with)} and"
     else:
@@ -462,8 +465,8 @@ def _record_en(f: Fact) -> str:
                  if not f.counted_from_start else "the full-scale invasion began")
         return f"{head} the most in a single report since {since}{_skip_en(f)}"
     assert f.highest_since_value is not None
-    return (f"{head} the most since the report of {en_date(f.highest_since)} "
-            f"({_num(f.highest_since_value)}{_old_name_en(f)}){_skip_en(f)}")
+    return (f"{head} the most since the report of {en_date(f.highest_since)}, which had "
+            f"{_num(f.highest_since_value)}{_old_name_en(f)}{_skip_en(f)}")
 
 
 def _headline_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
@@ -574,11 +577,11 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         witnesses = _join(sorted({SOURCE_TITLES.get(s, s) for f in single for s in f.sources}))
         notes.append(f"The figure{'s' if len(single) > 1 else ''} for {names} "
                      f"rest{'' if len(single) > 1 else 's'} on a single source ({witnesses}).")
-    ties = [f for f in facts if f.method == "tie"]
+    ties = [f for f in facts if f.method in ("disputed", "tie")]
     if ties:
         names = _join([_plural_en(f.category, f.label) for f in ties])
-        notes.append(f"The sources disagree on {names} with no majority: the figure given "
-                     f"is one source's, by priority.")
+        notes.append(f"The sources disagree on {names} and nothing settles it: the figure "
+                     f"given is disputed.")
     if missing:
         labels = [_plural_en(c, categories.BY_ID[c].en) for c in missing]
         notes.append(f"The report has no figure for {_join(labels)}, which earlier reports "
@@ -642,7 +645,8 @@ def _skip_uk(f: Fact) -> str:
     if f.skipped is None or f.skipped_value is None:
         return ""
     what = "дводобові дані" if f.skipped_reason == "two_day" else "виправлення"
-    return f", не враховуючи {what} від {uk_date(f.skipped)} ({_uk_num(f.skipped_value)})"
+    return (f", не враховуючи {what} від {uk_date(f.skipped)} "
+            f"(+{_uk_num(f.skipped_value)})")
 
 
 def _record_uk(f: Fact) -> str:
@@ -656,8 +660,8 @@ def _record_uk(f: Fact) -> str:
                  if not f.counted_from_start else "від початку повномасштабного вторгнення")
         return f"{head}{same} найбільше за одне зведення {since}{_skip_uk(f)}"
     assert f.highest_since_value is not None
-    return (f"{head}{same} найбільше від зведення {uk_date(f.highest_since)} "
-            f"({_uk_num(f.highest_since_value)}{_old_name_uk(f)}){_skip_uk(f)}")
+    return (f"{head}{same} найбільше від зведення {uk_date(f.highest_since)}, у якому було "
+            f"{_uk_num(f.highest_since_value)}{_old_name_uk(f)}{_skip_uk(f)}")
 
 
 def _headline_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
@@ -681,8 +685,9 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     if first:
         lines = [f"{uk_label(f.category)} – {_uk_num(f.total)}" for f in facts
                  if f.total is not None]
-        paras = [f"За першим зведенням {PUBLISHER_UK}, {_on_uk(day)}, від початку "
-                 f"повномасштабного вторгнення того ранку Росія втратила: " + "; ".join(lines)
+        paras = [f"За першим зведенням Генерального штабу Збройних сил України, "
+                 f"оприлюдненим {_on_uk(day)}, від початку повномасштабного вторгнення того "
+                 f"ранку Росія втратила: " + "; ".join(lines)
                  + ". Це підсумок першої доби; попереднього зведення для порівняння немає."]
     else:
         lines = [f"{uk_label(f.category)} – {_uk_num(f.change)}" for f in facts
@@ -692,7 +697,8 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                  f"добу ({uk_date(covers)}) Росія втратила: " + "; ".join(lines) + "."]
         avg = [f"{uk_label(c)} – {_rate(m, uk=True)}" for c, m in (means or {}).items()]
         if avg:
-            paras[0] += (f" У середньому за попередні {RECENT_REPORTS} зведень – на добу: "
+            paras[0] += (f" У середньому за попередні "
+                         f"{uk_count(RECENT_REPORTS, 'report')} – на добу: "
                          + "; ".join(avg) + ".")
     rose = [f for f in facts if f.excluded == "correction" and (f.change or 0) > 0]
     fell = [f for f in facts if f.change is not None and f.change < 0]
@@ -727,14 +733,18 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     notes = []
     single = [f for f in facts if f.single_witness]
     if single:
-        notes.append("Дані лише з одного джерела: " + ", ".join(
-            f"{uk_label(f.category, 'nom')} "
-            f"({SOURCE_TITLES_UK.get(f.sources[0], f.sources[0])})" for f in single) + ".")
-    ties = [f for f in facts if f.method == "tie"]
+        by_source: dict[str, list[str]] = {}
+        for f in single:
+            by_source.setdefault(f.sources[0], []).append(
+                _lower_first(uk_label(f.category, "nom")))
+        notes.append("Дані лише з одного джерела: " + "; ".join(
+            f"{SOURCE_TITLES_UK.get(src, src)} – {', '.join(cats)}"
+            for src, cats in by_source.items()) + ".")
+    ties = [f for f in facts if f.method in ("disputed", "tie")]
     if ties:
         notes.append("Джерела розходяться без більшості: " + ", ".join(
             _lower_first(uk_label(f.category, "nom")) for f in ties)
-            + "; наведено дані пріоритетного джерела.")
+            + "; ці дані спірні.")
     if missing:
         notes.append("У зведенні немає даних: " + ", ".join(
             _lower_first(uk_label(c, "nom")) for c in missing)
@@ -928,7 +938,8 @@ def _period_text_uk(doc: dict[str, Any]) -> str:
     last = date.fromisoformat(lead_fact["last_report"])
     lines = [f"{labels[c]} – {_uk_num(by[c]['change'])}" for c in HEADLINE if c in by]
     if held < expected:
-        head = (f"У базі {held} з {expected} зведень за {name} ({uk_date(first_day)} – "
+        head = (f"У базі {held} з {uk_count(expected, 'report')} за {name} "
+                f"({uk_date(first_day)} – "
                 f"{uk_date(last_day)}): це дані лише за частину періоду. За зведеннями "
                 f"Генерального штабу від {uk_date(first)} до {uk_date(last)}: ")
     else:
@@ -952,7 +963,8 @@ def _period_text_uk(doc: dict[str, Any]) -> str:
                          + "; ".join(comps) + ".")
         else:
             paras.append(f"Період ще не завершено, тож порівняння з попереднім ({prev_name}, "
-                         f"{prev['reports_expected']} зведень) – за середнім на одне зведення: "
+                         f"{uk_count(prev['reports_expected'], 'report')}) – за середнім на "
+                         f"одне зведення: "
                          + "; ".join(comps) + ".")
     paras.append(f"Джерело: {PUBLISHER_UK}, щоденні зведення від {uk_date(first)} до "
                  f"{uk_date(last)}; кожне зведення подає втрати за попередню добу. "

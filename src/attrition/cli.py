@@ -232,6 +232,7 @@ def show(
         label = f["label"] + (f" ({f['qualifier']})" if f["qualifier"] else "")
         srcs = ", ".join(f["sources"]) + (" [yellow](one source)[/yellow]"
                                           if f["single_witness"] else "") + (
+            " [yellow](disputed)[/yellow]" if f["method"] == "disputed" else "") + (
             "" if not f["dissent"] else f" [dim](≠ {', '.join(f['dissent'])})[/dim]")
         table.add_row(label, f"{f['total']:,}", _fmt_change(f["change"]), announced, srcs)
     _print_table(_console(), table)

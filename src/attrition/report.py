@@ -14,6 +14,22 @@ CAVEAT = ("Official Ukrainian claims, not independently verified; personnel coun
           "and wounded.")
 
 
+UK_PLURALS = {"report": ("зведення", "зведення", "зведень"), "day": ("день", "дні", "днів")}
+"""Ukrainian nouns after a number: (1, 21, 31 …; 2–4, 22–24 …; 5–20, 25–30 …)."""
+
+
+def uk_count(n: int, noun: str) -> str:
+    """"31 зведення", "7 зведень", "101 день": the form Ukrainian takes after `n`."""
+    one, few, many = UK_PLURALS[noun]
+    if n % 10 == 1 and n % 100 != 11:
+        word = one
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        word = few
+    else:
+        word = many
+    return f"{n:,}".replace(",", "\u00a0") + f" {word}"
+
+
 STALE_AFTER_HOURS = 36
 """A "latest" report older than this says so: a new one comes every morning."""
 
@@ -31,7 +47,7 @@ def age(day: date, now: datetime | None = None) -> dict[str, Any] | None:
             "en": f"This is the latest report in the ledger, and it is {days} days old (on "
                   f"{now.date().isoformat()}): newer reports are not loaded. Run `attrition "
                   f"update` to fetch them.",
-            "uk": f"Це останнє зведення в базі, і йому {days} дн. (станом на "
+            "uk": f"Це останнє зведення в базі, і йому {uk_count(days, 'day')} (станом на "
                   f"{now.date().isoformat()}): новіших зведень не завантажено. Щоб їх "
                   f"отримати, виконайте `attrition update`."}
 
@@ -46,7 +62,7 @@ def figure(row: LedgerRow) -> dict[str, Any]:
         "announced_change": row.announced_change,
         "qualifier": row.qualifier,
         "sources": list(row.sources),
-        "single_witness": len(row.sources) == 1,
+        "single_witness": row.method == "single",
         "method": row.method,
         "dissent": row.dissent,
         "address": row.address,
