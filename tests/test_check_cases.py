@@ -202,3 +202,27 @@ def test_the_year_of_an_event_is_no_period(ledger: LedgerView) -> None:
                            "since the start of the invasion in 2022, Kyiv said.", "2024-05-13")
     figure = [c for c in found if c["value"] == 42]
     assert figure[0]["period"] == {"from": "2024-05-13", "to": "2024-05-13"}, figure[0]["why"]
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # 124 on 2024-11-14; the last report with more was 16 March 2022 (179, counted then as
+    # military vehicles and fuel tanks)
+    ("Russia lost 124 vehicles and fuel tanks over the past day, the most since 16 March 2022, "
+     "the General Staff said.", "supported"),
+    ("Russia lost 124 vehicles and fuel tanks over the past day, the most since March 2022, "
+     "the General Staff said.", "supported"),
+    ("Russia lost 124 vehicles and fuel tanks over the past day, the most since 16 March 2023, "
+     "the General Staff said.", "contradicted"),
+])
+def test_the_most_since_a_date(ledger: LedgerView, text: str, verdict: str) -> None:
+    found = claims(ledger, text, "2024-11-14")
+    comp = [c for c in found if c["measure"] == "comparative"]
+    assert [c["verdict"] for c in comp] == [verdict], [c["why"] for c in comp]
+
+
+def test_an_average_over_the_previous_reports(ledger: LedgerView) -> None:
+    # the 7 reports before 2024-11-14 (7 to 13 November) averaged 1,640 troops a day
+    found = claims(ledger, "Over the previous 7 reports Russian losses rose by an average of "
+                           "1,640 troops a day.", "2024-11-14")
+    assert [(c["verdict"], c["period"]) for c in found] == [
+        ("supported", {"from": "2024-11-07", "to": "2024-11-13"})], [c["why"] for c in found]

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from attrition.errors import AttritionError
+from attrition.errors import AttritionError, CheckError
 
 app = typer.Typer(
     name="attrition",
@@ -868,7 +868,12 @@ def check(
     else:
         iterator = texts
     for name, text in iterator:
-        docs.append(checker.check(text, given, source=name))
+        try:
+            docs.append(checker.check(text, given, source=name))
+        except CheckError as exc:
+            if given is None and "no date" in str(exc):
+                raise CheckError(f"{name}: {exc} (--date YYYY-MM-DD)") from None
+            raise
     if format is CheckFormat.json:
         print(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False))
     elif format is CheckFormat.markdown:

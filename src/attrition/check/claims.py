@@ -752,6 +752,14 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
         comp.period_note = f"losses of {date(start.year, mon, 1):%B %Y}" + (
             f" and {date(end.year, end.month, 1) - timedelta(days=1):%B %Y}"
             if "months" in comp.comparative else "")
+    elif comp.comparative.get("kind") == "most_since":
+        # the day ranked is the figure's (the date after "since" is the last higher one)
+        figures = sorted((c for c in same if c.label_kind != "comparative"
+                          and c.start < comp.start), key=lambda c: c.start)
+        if figures:
+            comp.period = figures[-1].period
+            if figures[-1].category and figures[-1].label_kind != "context":
+                comp.category = figures[-1].category
     elif comp.comparative.get("unit") == "day":
         period, note = resolve_period(s, 0, day, "change")
         if period is not None:
@@ -866,6 +874,10 @@ def clause_of(s: str, pos: int) -> tuple[int, int]:
 def _measure_and_period_of(c: Claim, s: str, n: Number, day: date) -> None:
     """The figure's own clause first: its cues and dates decide; only a clause that says
     nothing of its measure and period takes them from the whole sentence."""
+    # "124 tanks, the most since 16 March 2022": that date is the last higher report's,
+    # not this figure's (a figure after it, "which had 179", may take it)
+    s = _MOST_SINCE.sub(lambda m: " " * len(m.group(0)) if m.start() > n.end else m.group(0),
+                        s)
     a, b = clause_of(s, n.start)
     if a == 0 and b == len(s):
         _measure_and_period_in(c, s, n, day)
@@ -979,7 +991,8 @@ _BETWEEN = re.compile(
     rf"between ({MONTH_RE})\.? (\d{{1,2}}) and (?:({MONTH_RE})\.? )?(\d{{1,2}})")
 _YEAR_SO_FAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this "
                           r"year|this year|year to date|з початку року")
-_PAST_DAYS = re.compile(r"(?:past|last|previous) (\w+) days")
+_PAST_DAYS = re.compile(r"(?:past|last|previous) (\w+) (?:days|reports)")
+_PREVIOUS_REPORTS = re.compile(r"(?:previous|preceding) (\w+) (?:reports|bulletins)")
 _WEEK = re.compile(r"week|тижн|тиждень")
 _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\b(?:\s+(\d{{4}}))?")
 _DIGITS = re.compile(r"\d[\d,]*")
@@ -1020,8 +1033,10 @@ _EVENT_BEFORE = re.compile(r"\b(?:began|begun|started|launched|opened|ended|inva
                            r"broke out)\s*\Z")
 _TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b")
 _AS_OF_DAY = re.compile(
-    rf"(?:станом на|станом на ранок|на ранок|по состоянию на|на утро|as of|від|от|на)\s+"
-    rf"(?:(\d{{1,2}})(?:-?го)?\s+({MONTH_RE})|(\d{{1,2}})\.(\d{{1,2}})(?:\.(\d{{2,4}}))?)\b")
+    rf"(?:станом на|станом на ранок|на ранок|по состоянию на|на утро|as of|від|от|на|"
+    rf"(?:report|bulletin|update) of|report on)\s+"
+    rf"(?:(\d{{1,2}})(?:-?го)?\s+({MONTH_RE})(?:,?\s+(\d{{4}}))?|"
+    rf"(\d{{1,2}})\.(\d{{1,2}})(?:\.(\d{{2,4}}))?)\b")
 """A report named by its day, day first ("станом на 27 серпня", "от 20 апреля",
 "на 03.12.2023"): that report (rule period.as_of_day)."""
 _FOR_DAY = re.compile(rf"\bза\s+(\d{{1,2}})(?:-?го)?\s+({MONTH_RE})\b")
@@ -1056,6 +1071,12 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     if _YEAR_SO_FAR.search(low) and measure != "change":
         return (date(day.year, 1, 2), day), f"since the start of {day.year}"
     if measure in ("window", "average"):
+        m = _PREVIOUS_REPORTS.search(low)
+        if m and (m.group(1) in _NUMWORD or m.group(1).isdigit()):
+            # "the previous 7 reports": the seven before the article's own
+            n = _NUMWORD.get(m.group(1)) or int(m.group(1))
+            return (day - timedelta(days=n), day - timedelta(days=1)), \
+                f"the {n} reports before {day}"
         m = _PAST_DAYS.search(low)
         if m and (m.group(1) in _NUMWORD or m.group(1).isdigit()):
             n = _NUMWORD.get(m.group(1)) or int(m.group(1))
@@ -1145,10 +1166,11 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         if m:
             try:
                 if m.group(1):
-                    mon, dom, year = MONTHS[m.group(2)], int(m.group(1)), None
+                    mon, dom = MONTHS[m.group(2)], int(m.group(1))
+                    year = int(m.group(3)) if m.group(3) else None
                 else:
-                    mon, dom = int(m.group(4)), int(m.group(3))
-                    year = int(m.group(5)) if m.group(5) else None
+                    mon, dom = int(m.group(5)), int(m.group(4))
+                    year = int(m.group(6)) if m.group(6) else None
                     if year is not None and year < 100:
                         year += 2000
                 d = date(year or _year_for(mon, dom, day), mon, dom)
@@ -1189,9 +1211,36 @@ def _comparative_parts(s: str) -> tuple[tuple[int, int], ...]:
     cuts = [0]
     for prev, cue in pairwise(cues):
         commas = [m.end() for m in _CLAUSE.finditer(s, prev, cue)]
-        if commas and _MONTH_YEAR.search(s.lower(), cue):
+        semis = [m.end() for m in re.finditer(r"; ", s[prev:cue])]
+        if semis:  # "…, the most since X; 4 cruise missiles, the most since Y"
+            cuts.append(prev + semis[-1])
+        elif commas and _MONTH_YEAR.search(s.lower(), cue):
             cuts.append(commas[-1])
     return tuple(pairwise([*cuts, len(s)]))
+
+
+_MOST_SINCE = re.compile(
+    rf"\b(?:the )?(?:most|highest|largest|biggest|heaviest|deadliest|worst)(?: \w+)? since "
+    rf"(?:the (?:report|bulletin) of )?(?:(?P<d1>\d{{1,2}}) (?P<m1>{MONTH_RE})|"
+    rf"(?P<m2>{MONTH_RE})\.? (?P<d2>\d{{1,2}})\b|(?P<m3>{MONTH_RE}))(?:,? (?P<y>\d{{4}}))?",
+    re.I)
+""""the most since 16 March 2022", "the highest since March 2022": the last report with a
+larger figure was that day (or in that month) (rule comparative.most_since)."""
+
+
+def _since_date(m: re.Match[str], day: date) -> tuple[date, str] | None:
+    """The date (and "day" or "month") a "the most since …" phrase names."""
+    try:
+        if m["m3"]:
+            mon = MONTHS[m["m3"].lower()]
+            year = int(m["y"]) if m["y"] else (day.year if mon <= day.month else day.year - 1)
+            return date(year, mon, 1), "month"
+        mon = MONTHS[(m["m1"] or m["m2"]).lower()]
+        dom = int(m["d1"] or m["d2"])
+        year = int(m["y"]) if m["y"] else _year_for(mon, dom, day)
+        return date(year, mon, dom), "day"
+    except (KeyError, ValueError):
+        return None
 
 
 def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | None:
@@ -1246,6 +1295,15 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         return Claim(sent, sent.start + offset + m.start(), sent.start + offset + len(s), n,
                      label_kind="comparative",
                      measure="comparative", comparative=info)
+    since = _MOST_SINCE.search(s)
+    if since is not None and not LOW_DIRECTION.search(cue):
+        when = _since_date(since, day)
+        if when is not None:
+            info.update(kind="most_since", since=when[0].isoformat(), since_unit=when[1],
+                        unit="day", equalled=bool(re.search(r"as many as|equall?ed", low)))
+            return Claim(sent, sent.start + offset + since.start(),
+                         sent.start + offset + since.end(), None, label_kind="comparative",
+                         measure="comparative", comparative=info)
     info["kind"] = "rank"
     info["ordinal"] = 2 if re.search(r"second", cue) or re.search(
         rf"(?:worst|highest|deadliest|heaviest|largest)[^.]*\bafter (?:{MONTH_RE})", low) else 1

@@ -582,7 +582,43 @@ class Verifier:
                               f"(the text says {days})", evidence=ev)
         if kind == "first_above":
             return self._first_above(c, day, cat)
+        if kind == "most_since":
+            return self._most_since(c, day, cat)
         return self._rank(c, day, cat)
+
+    def _most_since(self, c: Claim, day: date, cat: str) -> Result:
+        """"The most since D": the last earlier report with a larger figure is D (or in D's
+        month, when only a month is named); "as many as" allows an equal one."""
+        info = c.comparative
+        since = date.fromisoformat(str(info["since"]))
+        end = c.period[1] if c.period else day
+        name = "vehicles_fuel_tanks" if cat == "vehicles" and c.label_kind != "loose" \
+            else cat
+        s = self.ledger.series(name)
+        p = s.at(end)
+        if p is None or p.change is None:
+            return Result(UNVERIFIABLE, None, rules=["comparative.most_since"],
+                          why=f"no figure for {name} in the report of {end}")
+        equal = bool(info.get("equalled"))
+        last = next((q for q in reversed(s.points) if q.day < end and q.change is not None
+                     and records.counts(q)
+                     and (q.change >= p.change if equal else q.change > p.change)), None)
+        r = Reading((name,) if name in categories.BY_ID else tuple(
+            self.ledger.aggregates[name].components), "change", end, end, p.change)
+        if last is None:
+            return Result(CONTRADICTED, r, p.change, rules=["comparative.most_since"],
+                          why=f"{name}: {p.change:,} in the report of {end} is the most of "
+                              f"the war, not only since {since}")
+        same = last.day == since if info.get("since_unit") == "day" else (
+            (last.day.year, last.day.month) == (since.year, since.month))
+        return Result(SUPPORTED if same else CONTRADICTED, r, p.change,
+                      rules=["comparative.most_since"],
+                      why=f"{name}: {p.change:,} in the report of {end}; the last report with "
+                          f"{'as many or more' if equal else 'more'} was that of {last.day} "
+                          f"({last.change:,})",
+                      evidence=[{"name": name, "report_date": end.isoformat(),
+                                 "change": p.change, "last_higher": last.day.isoformat(),
+                                 "last_higher_value": last.change}])
 
     def _first_above(self, c: Claim, day: date, cat: str) -> Result:
         """"For the first time, more than N in a day": the stated report is the first whose
