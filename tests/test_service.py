@@ -109,3 +109,17 @@ def test_settings_are_read_in_one_place(monkeypatch: pytest.MonkeyPatch) -> None
     s = settings.current()
     assert s.cache_off and s.cache is None and s.api_token == "t"
     assert settings.current() is s  # read once while the environment stays as it is
+
+
+def test_the_cli_and_the_api_check_alike(loaded_db: str, client: TestClient,
+                                         tmp_path: Any) -> None:
+    article = ("Kyiv, 14 November 2024. Russia lost 19 tanks and 124 vehicles over the past "
+               "day; the total of tanks reached 9,319, the General Staff said.")
+    path = tmp_path / "a.txt"
+    path.write_text(article, encoding="utf-8")
+    by_cli = cli_json(loaded_db, "check", str(path), "--format", "json")
+    by_api = client.post("/api/check", json={"text": article}).json()
+    by_api.pop("ok")
+    by_cli["article"].pop("source")
+    by_api["article"].pop("source")
+    assert by_cli == by_api and by_cli["summary"].get("supported", 0) >= 2

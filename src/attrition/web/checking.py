@@ -28,10 +28,9 @@ _slots: dict[int, asyncio.Semaphore] = {}
 
 
 def run_check(d: Data, text: str, day: str | None, source: str) -> dict[str, Any]:
-    from attrition.check import check_text
-
+    """The check document, as `attrition check --format json` gives it."""
     given = parse_day(day) if day else None
-    return check_text(text, d.ledger_view, given, source=source, confirmed=d.confirmed_view)
+    return d.checker.check(text, given, source=source)
 
 
 def fetch_article(url: str) -> str:

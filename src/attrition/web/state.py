@@ -17,6 +17,7 @@ from typing import Any
 from attrition import categories, crosswalk
 from attrition.categories import Aggregate
 from attrition.model import ConfirmedCount, ConfirmedItem
+from attrition.service import Checker
 from attrition.store.read import LedgerRow, Reader, SeriesRow
 
 CACHE_SIZE = 4096
@@ -47,16 +48,9 @@ class Data:
         return max(self.reports) if self.reports else None
 
     @cached_property
-    def ledger_view(self) -> Any:
-        from attrition.check import LedgerView
-
-        return LedgerView(self.by_category, self.corrections)
-
-    @cached_property
-    def confirmed_view(self) -> Any:
-        from attrition.check import ConfirmedView
-
-        return ConfirmedView(self.by_category, self.confirmed_counts, self.crosswalk)
+    def checker(self) -> Checker:
+        """The fact-checker over this data, built once."""
+        return Checker(self.ledger)
 
     @cached_property
     def series_cache(self) -> dict[tuple[str, str], Any]:
