@@ -226,3 +226,12 @@ def test_an_average_over_the_previous_reports(ledger: LedgerView) -> None:
                            "1,640 troops a day.", "2024-11-14")
     assert [(c["verdict"], c["period"]) for c in found] == [
         ("supported", {"from": "2024-11-07", "to": "2024-11-13"})], [c["why"] for c in found]
+
+
+def test_ukrainian_report_framing(ledger: LedgerView) -> None:
+    # "оприлюднені у четвер" names the report; "від 24 лютого 2022" is since the invasion
+    text = ("За зведеннями Генштабу, оприлюдненими у четвер, 14 листопада 2024 року, за минулу "
+            "добу Росія втратила 19 танків. Загалом від 24 лютого 2022 року: танків – 9 319.")
+    found = claims(ledger, text, "2024-11-14")
+    assert [(c["value"], c["verdict"]) for c in found] == [(19, "supported"),
+                                                           (9319, "supported")], found

@@ -191,7 +191,8 @@ def _cue_regex(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
 _SAY = re.compile(r"\b(?:said|says|reported|reports|announced|published|stated|released|"
                   r"claimed|claims|added|told|wrote|estimated|confirmed|"
                   r"posted|update|updated|report|figures|data|повідоми\w*|заявив|заявили|"
-                  r"оприлюднив|зведення\w*)\s+(?:\w+\s+)?$", re.I)
+                  r"оприлюдн\w*|опублікова\w*|зведення\w*|сообщ\w*|заяви\w*|"
+                  r"опубликова\w*|сводк\w*)\s+(?:\w+\s+)?$", re.I)
 
 
 @dataclass
@@ -1033,12 +1034,16 @@ _EVENT_BEFORE = re.compile(r"\b(?:began|begun|started|launched|opened|ended|inva
                            r"broke out)\s*\Z")
 _TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b")
 _AS_OF_DAY = re.compile(
-    rf"(?:станом на|станом на ранок|на ранок|по состоянию на|на утро|as of|від|от|на|"
+    rf"(?:станом на|станом на ранок|на ранок|по состоянию на|на утро|as of|на|від|от|"
     rf"(?:report|bulletin|update) of|report on)\s+"
     rf"(?:(\d{{1,2}})(?:-?го)?\s+({MONTH_RE})(?:,?\s+(\d{{4}}))?|"
     rf"(\d{{1,2}})\.(\d{{1,2}})(?:\.(\d{{2,4}}))?)\b")
 """A report named by its day, day first ("станом на 27 серпня", "от 20 апреля",
 "на 03.12.2023"): that report (rule period.as_of_day)."""
+_SINCE_NOT_REPORT = re.compile(r"(?:від|от) 24(?:-?го)? (?:лютого|февраля)")
+""""від 24 лютого 2022" is "since the invasion began", not the first report."""
+_RANGE_AFTER = re.compile(r"[^.;]{0,20}\b(?:до|по)\s+\d")
+""""від 27 листопада по 3 грудня": the start of a range, not a report."""
 _FOR_DAY = re.compile(rf"\bза\s+(\d{{1,2}})(?:-?го)?\s+({MONTH_RE})\b")
 """The losses of a day, day first ("за 22 листопада"): the report of the day after."""
 """resolve_period's patterns, compiled once (it runs for every figure)."""
@@ -1162,7 +1167,8 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         except ValueError:
             pass
     if measure in (None, "change", "total"):
-        m = _AS_OF_DAY.search(low)
+        m = next((x for x in _AS_OF_DAY.finditer(low) if not _SINCE_NOT_REPORT.match(
+            low, x.start()) and not _RANGE_AFTER.match(low, x.end())), None)
         if m:
             try:
                 if m.group(1):
