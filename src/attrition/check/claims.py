@@ -120,7 +120,7 @@ _AFTER_NOT_LOSS = re.compile(
     r"year-old|times\b|разів|st\b|nd\b|rd\b|th\b|billion|bn\b|dollars|euros|pounds|гривень|"
     r"доларів|млрд|[a-zа-я]*-?year|a\.m\.|p\.m\.|:\d|/\d|\.\d{1,2}\b|-?й\b|-?го\b|"
     r"division|brigade|regiment|motoris|motoriz|battalion|бригад|дивізі|"
-    r"of them\b|of whom\b)", re.I)
+    r"of them\b|of whom\b|reports?\b|bulletins?\b|зведен\w*|звіт\w*|сводк\w*|сводок)", re.I)
 _BEFORE_NOT_LOSS = re.compile(
     r"(?:[£$€₴]|\bday|\bдень|\bдоба|\bno\.|#|[A-Za-zА-Яа-я]-|\bsu-|\bt-|\bm|\bf-|\bmig-|"
     r"\bка-|\bмі-|\bver\.|\bpage|\bкм|\bkm|\bвід|\bfrom|\bto|\bof the|\bthe|\bunit|\bbrigade|"
@@ -800,6 +800,9 @@ def _nearest_rule(kind: str, text: str, pos: int) -> tuple[int, str] | None:
     return best
 
 
+_RATE = re.compile(r"(?:a|per) day|на добу|в сутки|за сутки|щодоби|ежедневно", re.I)
+"""The words of a rate, which beside an average cue are part of it."""
+
 PREVIOUS_REPORT = re.compile(
     r"(?:in |from )?(?:a |the )?report (?:from|of) the previous day|the previous day's report|"
     r"yesterday's (?:report|update|bulletin)", re.I)
@@ -886,6 +889,12 @@ def _measure_and_period_of(c: Claim, s: str, n: Number, day: date) -> None:
     own = " " * a + s[a:b] + " " * (len(s) - b)  # the other clauses blanked, offsets kept
     _measure_and_period_in(c, own, n, day)
     said_measure = any(_rule_spans(k, own) for k in MEASURES) or c.plus
+    if c.measure == "change" and not c.plus and _rule_spans("average", s) and all(
+            _RATE.fullmatch(s[x:y]) for x, y, _ in _rule_spans("change", own)):
+        # "…, an average of 1,640 troops; 12 tanks and 90 vehicles a day": the last item's
+        # "a day" is the list's rate, and the list's average is its measure
+        said_measure = False
+        c.measure, c.period, c.period_note = None, None, ""
     if c.period is not None and c.measure is not None:
         return
     # else the sentence's shared words ("Over the past day, …"), but never those of another
@@ -930,6 +939,11 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
         c.measure = "change"
         c.rule_ids.extend(r.id for r in rules.of_kind("measure") if r.data.get("anywhere"))
     near = {name: _nearest_rule(name, s, n.start) for name in MEASURES}
+    if near["average"] is not None and near["change"] is not None:
+        # "an average of 1,640 troops, 12 tanks … a day": the rate is the average's
+        spans = [(min(abs(a - n.start), abs(b - n.start)), rid)
+                 for a, b, rid in _rule_spans("change", s) if not _RATE.fullmatch(s[a:b])]
+        near["change"] = min(spans) if spans else None
     dist = {k: (v[0] if v else None) for k, v in near.items()}
     if c.measure is None:
         present = {k: v for k, v in dist.items() if v is not None}
@@ -993,7 +1007,8 @@ _BETWEEN = re.compile(
 _YEAR_SO_FAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this "
                           r"year|this year|year to date|з початку року")
 _PAST_DAYS = re.compile(r"(?:past|last|previous) (\w+) (?:days|reports)")
-_PREVIOUS_REPORTS = re.compile(r"(?:previous|preceding) (\w+) (?:reports|bulletins)")
+_PREVIOUS_REPORTS = re.compile(r"(?:previous|preceding|попередні|предыдущие) (\w+) "
+                               r"(?:reports|bulletins|зведен\w*|свод\w*)")
 _WEEK = re.compile(r"week|тижн|тиждень")
 _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\b(?:\s+(\d{{4}}))?")
 _DIGITS = re.compile(r"\d[\d,]*")
