@@ -235,3 +235,19 @@ def test_ukrainian_report_framing(ledger: LedgerView) -> None:
     found = claims(ledger, text, "2024-11-14")
     assert [(c["value"], c["verdict"]) for c in found] == [(19, "supported"),
                                                            (9319, "supported")], found
+
+
+@pytest.mark.parametrize("text", [
+    "Over the previous 7 reports the counts rose by an average of 1,640 troops killed or "
+    "wounded, 12 tanks, 43 armoured fighting vehicles, 34 artillery systems and 90 vehicles "
+    "and fuel tanks a day.",
+    "У середньому за попередні 7 зведень – на добу: особового складу – 1 640; танків – 12; "
+    "бойових броньованих машин – 43; артилерійських систем – 34; автомобільної техніки та "
+    "автоцистерн – 90.",
+])
+def test_every_item_of_an_average_list_is_the_average(ledger: LedgerView, text: str) -> None:
+    # the seven reports before 2024-11-14 (rounded means: 1,640, 12, 43, 34 and 90)
+    found = claims(ledger, text, "2024-11-14")
+    assert [c["value"] for c in found] == [1640, 12, 43, 34, 90]
+    assert all(c["measure"] == "average" and c["verdict"] in ("supported", "rounded")
+               for c in found), [(c["value"], c["measure"], c["why"]) for c in found]

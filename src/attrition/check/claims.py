@@ -911,8 +911,10 @@ def _measure_and_period_of(c: Claim, s: str, n: Number, day: date) -> None:
         c.rule_ids += [r for r in whole.rule_ids if r not in c.rule_ids]
 
 
-_FIGURE = re.compile(r"(?<![\d,.])(?!(?:19|20)\d\d\b)\d")
-"""A figure's first digit (a year is no figure)."""
+_FIGURE = re.compile(r"(?<![\d,.])(?!(?:19|20)\d\d\b)(?!\d+\s+(?:reports?|bulletins?|days?|"
+                     r"weeks?|months?|зведен\w*|сводок|сводки|днів|доби|діб|дні|дней|суток)\b)\d",
+                     re.I)
+"""A figure's first digit (a year is no figure, nor "the previous 7 reports")."""
 
 
 def _shared_context(s: str, a: int, b: int) -> str:
