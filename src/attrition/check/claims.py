@@ -1230,7 +1230,9 @@ def _comparative_parts(s: str) -> tuple[tuple[int, int], ...]:
     """Where a sentence's comparative claims lie: the whole sentence, or one part per cue
     when a later cue starts a clause that names its own month ("January was the second-worst
     month …, almost matching the record figures for December 2024")."""
-    cues = [m.start() for m in COMPARATIVE.finditer(s)]
+    # "Records: …" / "Рекорди: …" is a heading, not a claim of its own
+    cues = [m.start() for m in COMPARATIVE.finditer(s)
+            if not re.match(r"(?:records?|рекорди?|рекорды?)\s*:", s[m.start():], re.I)]
     cuts = [0]
     for prev, cue in pairwise(cues):
         commas = [m.end() for m in _CLAUSE.finditer(s, prev, cue)]
@@ -1269,7 +1271,8 @@ def _since_date(m: re.Match[str], day: date) -> tuple[date, str] | None:
 def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | None:
     """The comparative claim of a sentence (or of the part of it at `offset`; the sentence
     says what is compared)."""
-    m = COMPARATIVE.search(s)
+    m = next((x for x in COMPARATIVE.finditer(s) if not re.match(
+        r"(?:records?|рекорди?|рекорды?)\s*:", s[x.start():], re.I)), None)
     if not m:
         return None
     low = s.lower()
