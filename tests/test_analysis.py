@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from attrition import categories, periods
@@ -185,6 +185,7 @@ def test_uav_definition_break_in_2026(data: tuple[object, object]) -> None:
 @settings(max_examples=100, deadline=None)
 @given(values=st.lists(st.integers(0, 100), min_size=0, max_size=90),
        window=st.integers(2, 12))
+@example(values=[0, 0, 3, 3], window=2)  # from none to 3 a day (found by CI)
 def test_breaks_equal_the_plain_medians(values: list[int], window: int) -> None:
     import statistics
 
@@ -198,9 +199,9 @@ def test_breaks_equal_the_plain_medians(values: list[int], window: int) -> None:
         b = statistics.median(values[i - window:i])
         a = statistics.median(values[i:i + window])
         lo, hi = sorted((b, a))
-        if lo >= 3 and hi / lo >= 2:
+        if (lo == 0 and hi >= 3) or (lo >= 3 and hi / lo >= 2):  # from none, or a ratio
             want.append(anomalies.Break(pts[i].day, b, a))
-    assert anomalies.breaks(s, window=window, factor=2, floor=3) == want
+    assert anomalies.breaks(s, window=window, factor=2, floor=3, from_none=3) == want
 
 
 def test_outliers_are_rare(data: tuple[object, object]) -> None:
