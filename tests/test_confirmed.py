@@ -270,9 +270,12 @@ def test_confirmed_ingest_is_idempotent_and_keeps_revisions(fresh_db: str,
 def test_compare_table_to_the_end_of_the_snapshot(db: str) -> None:
     out = run("compare", "--to", "2025-07-19", db=db)
     assert out.returncode == 0, out.stderr
+    from attrition import categories
+
     for name in ("tanks", "afv", "artillery", "mlrs", "air_defense", "aircraft",
                  "helicopters", "ships", "vehicles_fuel_tanks", "special_equipment", "uav"):
-        assert name in out.stdout
+        assert categories.BY_ID[name].en in out.stdout  # labels, not ids
+    assert "vehicles_fuel_tanks" not in out.stdout
     assert "2.71" in out.stdout  # tanks 11,032 / 4,074
     assert "2022-03-28" in out.stdout  # the glitch is shown as flagged
 
@@ -367,3 +370,4 @@ def test_warspotting_records_ingest_and_compare(db: str) -> None:
     rows = {r["category"]: r for r in doc["rows"]}
     assert rows["tanks"]["confirmed"] == 1 and rows["afv"]["confirmed"] == 1
     assert rows["tanks"]["claimed"] == 9319
+

@@ -809,8 +809,14 @@ def compare(
     for col in cols:
         table.add_column(col, justify="left" if col in ("category", "on") else "right",
                          no_wrap=True)
+    from attrition import categories
+
+    def label(cid: str) -> str:  # people read labels; ids stay in JSON and CSV
+        reg = categories.BY_ID.get(cid)
+        return reg.en if reg is not None else cid
+
     for r in doc["rows"]:
-        cells = [r["category"], _num(r["claimed"]),
+        cells = [label(r["category"]), _num(r["claimed"]),
                  *([] if same else [r["claimed_as_of"] or ""]), _num(r["confirmed"]),
                  *([] if same else [r["confirmed_as_of"] or ""]),
                  "" if r["ratio"] is None else f"{r['ratio']:.2f}", _num(r["lag_days"])]
@@ -819,7 +825,7 @@ def compare(
     _print_table(console, table)
     for r in doc["rows"]:
         if r["note"]:
-            console.print(f"[dim]{r['category']}: {r['note']}[/dim]")
+            console.print(f"[dim]{label(r['category'])}: {r['note']}[/dim]")
     for g in doc["glitches"]:
         console.print(f"[yellow]flagged[/yellow] {g['day']}: {g['message']}")
     console.print(f"[dim]Basis of each line: {doc['crosswalk']} (attrition compare -f json "
