@@ -500,11 +500,10 @@ class Verifier:
             # "automotive equipment" after 1 May 2022 is vehicles and fuel tanks (the
             # bulletins' own Ukrainian name begins "автомобільна техніка"); "fuel tanks"
             # alone names a minor part and stays what it says.
-            for new, olds in categories.HISTORICAL_PARTS.items():
-                if cat in olds and categories.BY_ID[new].exists_on(end):
-                    if self.ledger.has(cat, end):
-                        return (cat,)
-                    return (new,) if cat in (olds[0], "srbm_systems") else (cat,)
+            heirs = _heirs((cat,), end)
+            if heirs and not self.ledger.has(cat, end) \
+                    and categories.HISTORICAL_PARTS[heirs[0]][0] == cat:
+                return heirs
             return (cat,)
         return (cat,)
 
