@@ -65,6 +65,20 @@ def _scope_of(text: str, quotes_gs: bool) -> tuple[str, str, int] | None:
     return None
 
 
+@cache
+def _unless_figure(rid: str) -> re.Pattern[str] | None:
+    r = rules.by_id(rid)
+    words = r.data.get("unless_figure")
+    return re.compile(rf"\s*(?:[\w'’-]+\s+){{0,2}}?(?:{words})", re.I) if words else None
+
+
+def _figure_overrules(rid: str, text: str, end: int) -> bool:
+    """Whether the figure's own words overrule a sentence's scope rule (its `unless_figure`):
+    in "Ukrainian defenders killed 890 Russian troops" the figure names whose losses it is."""
+    rx = _unless_figure(rid)
+    return rx is not None and rx.match(text, end) is not None
+
+
 OWN_SOURCE = re.compile(
     r"\b(?:general staff|kyiv|ukraine's (?:military|army|armed forces|defen[cs]e ministry)|"
     r"генштаб\w*|генеральн\w+ штаб\w*|зсу|всу)\b", re.I)
@@ -186,6 +200,26 @@ def _cue_regex(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
         parts.append(f"(?P<r{i}>{body})" if r.data.get("anywhere") else
                      rf"\b(?P<r{i}>{body})")
     return re.compile("|".join(parts), re.I), names
+
+
+@lru_cache(maxsize=1)
+def _base_rules() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str], ...]:
+    """(the words before the figure, the words after it or None when the words before say
+    it all ("а напередодні — 850"), the rule id)"""
+    return tuple((re.compile(rf"(?:^|\W)(?:{r.data['before']})\s*$", re.I),
+                  re.compile(rf"^(?:[^\d.;!?]{{0,30}}?)\b(?:{r.data['after']})\b", re.I)
+                  if r.data.get("after") else None, r.id)
+                 for r in rules.of_kind("base"))
+
+
+def _base_rule(s: str, n: Number) -> str | None:
+    """The rule that makes a figure the base of a comparison with the report before ("up
+    from 293 the day before", "проти 293 напередодні"), or None."""
+    head, tail = s[max(0, n.start - 40):n.start], s[n.end:n.end + 60]
+    for before, after, rid in _base_rules():
+        if before.search(head) and (after is None or after.match(tail)):
+            return rid
+    return None
 
 
 _SAY = re.compile(r"\b(?:said|says|reported|reports|announced|published|stated|released|"
@@ -650,6 +684,8 @@ def extract(art: Article, day: date) -> list[Claim]:
                 ca, cb = clause_of(s_text, n.start)
                 if not ca <= scope[2] < cb and OWN_SOURCE.search(s_text, ca, cb):
                     own_why, own_ids = None, []  # "…, while Kyiv says 1,100 on Monday"
+            if own_ids and _figure_overrules(own_ids[0], s_text, n.end):
+                own_why, own_ids = None, []  # "Ukrainian defenders killed 890 Russian troops"
             claim = Claim(sent, sent.start + start, sent.start + end, n.value, n, n.qualifier,
                           lab or None, cid, kind, plus=plus,
                           scope=own_why or (FORECAST_WHY if _forecast_near(s_text, start, end)
@@ -811,7 +847,11 @@ PREVIOUS_REPORT = re.compile(
 _THIS_YEAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this year|"
                         r"year to date|з початку року", re.I)
 _IN_MONTH = re.compile(
-    rf"\b(?:in|during|for|of|totall?ing)\b[^.]{{0,40}}\b(?:{MONTH_RE})\b|\bthe month\b", re.I)
+    rf"\b(?:in|during|for|of|totall?ing|за|протягом|упродовж|впродовж|в течение|"
+    rf"на протяжении)\b[^.]{{0,40}}(?<!\d)(?<!\d )\b(?:{MONTH_RE})\b|\bthe month\b|"
+    r"\b(?:у|в|во) (?:" + "|".join(rules.calendar("months_in")) + r")\b", re.I)
+"""A month named as the period of the sentence's figures (in October, за жовтень, у жовтні,
+в октябре), not a day of it (за 20 жовтня)."""
 _SINCE_START = re.compile(r"since the (?:start|beginning)", re.I)
 
 
@@ -973,6 +1013,15 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
     if prev and c.period is None:
         c.period = (day - timedelta(days=1), day - timedelta(days=1))
         c.period_note = "the report of the day before the article's"
+    base = _base_rule(s, n)
+    if base is not None and c.measure in (None, "change", "total"):
+        # "384 drones, up from 293 the day before": the base is the report before the one
+        # the sentence is about
+        d = c.period[1] if c.period is not None and c.period[1] is not None else day
+        prior = d - timedelta(days=1)
+        c.period = (None if c.measure == "total" else prior, prior)
+        c.period_note = f"the report before {d}"
+        c.rule_ids.append(base)
     c.date_stated = bool(c.period_note) or date_cue is not None
     if not c.period_note and date_cue is not None:
         c.rule_ids.append(date_cue)
@@ -1147,7 +1196,9 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     if m is not None:
         wd = WEEKDAYS[m.group(1)]
         said = bool(_SAY.search(low[:m.start()]))
-        if said:
+        if said or latest_weekday(day, wd) == day:
+            # "lost 890 on Thursday" in an article of a Thursday is that morning's report,
+            # not the losses of a week ago
             d = latest_weekday(day, wd)
             return (d, d), f"the report of {m.group(1).title()} {d}"
         loss = latest_weekday(day - timedelta(days=1), wd)
@@ -1246,11 +1297,13 @@ def _comparative_parts(s: str) -> tuple[tuple[int, int], ...]:
 
 _MOST_SINCE = re.compile(
     rf"\b(?:the )?(?:most|highest|largest|biggest|heaviest|deadliest|worst)(?: \w+)? since "
-    rf"(?:the (?:report|bulletin) of )?(?:(?P<d1>\d{{1,2}}) (?P<m1>{MONTH_RE})|"
+    rf"(?:the (?:report|bulletin) of )?(?P<start>the (?:start|beginning) of (?:the month of )?)?"
+    rf"(?:(?P<d1>\d{{1,2}}) (?P<m1>{MONTH_RE})|"
     rf"(?P<m2>{MONTH_RE})\.? (?P<d2>\d{{1,2}})\b|(?P<m3>{MONTH_RE}))(?:,? (?P<y>\d{{4}}))?",
     re.I)
 """"the most since 16 March 2022", "the highest since March 2022": the last report with a
-larger figure was that day (or in that month) (rule comparative.most_since)."""
+larger figure was that day (or in that month); "the highest since the start of October": no
+larger figure since October began (rule comparative.most_since)."""
 
 
 def _since_date(m: re.Match[str], day: date) -> tuple[date, str] | None:
@@ -1259,7 +1312,7 @@ def _since_date(m: re.Match[str], day: date) -> tuple[date, str] | None:
         if m["m3"]:
             mon = MONTHS[m["m3"].lower()]
             year = int(m["y"]) if m["y"] else (day.year if mon <= day.month else day.year - 1)
-            return date(year, mon, 1), "month"
+            return date(year, mon, 1), "start" if m["start"] else "month"
         mon = MONTHS[(m["m1"] or m["m2"]).lower()]
         dom = int(m["d1"] or m["d2"])
         year = int(m["y"]) if m["y"] else _year_for(mon, dom, day)

@@ -587,7 +587,8 @@ class Verifier:
 
     def _most_since(self, c: Claim, day: date, cat: str) -> Result:
         """"The most since D": the last earlier report with a larger figure is D (or in D's
-        month, when only a month is named); "as many as" allows an equal one."""
+        month, when only a month is named, or before it, "since the start of" it); "as many
+        as" allows an equal one."""
         info = c.comparative
         since = date.fromisoformat(str(info["since"]))
         end = c.period[1] if c.period else day
@@ -608,8 +609,11 @@ class Verifier:
             return Result(CONTRADICTED, r, p.change, rules=["comparative.most_since"],
                           why=f"{name}: {p.change:,} in the report of {end} is the most of "
                               f"the war, not only since {since}")
-        same = last.day == since if info.get("since_unit") == "day" else (
-            (last.day.year, last.day.month) == (since.year, since.month))
+        unit = info.get("since_unit")
+        # "since the start of October": the last larger figure is in a report of a day
+        # before October (the report of 1 October covers 30 September)
+        same = last.day <= since if unit == "start" else last.day == since if unit == "day" \
+            else (last.day.year, last.day.month) == (since.year, since.month)
         return Result(SUPPORTED if same else CONTRADICTED, r, p.change,
                       rules=["comparative.most_since"],
                       why=f"{name}: {p.change:,} in the report of {end}; the last report with "
