@@ -15,6 +15,10 @@ if TYPE_CHECKING:  # the brief reads stored standings and needs no series at all
     from attrition.analysis.series import Point, Series
 
 RECENT = 7
+EARLY_WAR_END = date(2022, 3, 4)
+"""The reports of the war's first week (to 2022-03-03) were irregular re-estimates, not one
+day's count (personnel +2,000 on 2022-02-25, 5,840 -> 9,000 on 2022-03-03): a "record of the
+war" beaten only by them is still read as a record, with those reports named beside it."""
 """Reports before a day whose mean change a brief sets the day against."""
 WINDOWS: tuple[int | None, ...] = (7, 30, 90, 365, None)
 """Days looked back for ranks; None is the whole war."""

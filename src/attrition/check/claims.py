@@ -206,7 +206,8 @@ def _cue_regex(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
 def _base_rules() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str], ...]:
     """(the words before the figure, the words after it or None when the words before say
     it all ("а напередодні — 850"), the rule id)"""
-    return tuple((re.compile(rf"(?:^|\W)(?:{r.data['before']})\s*$", re.I),
+    # up to two words between ("down from a record 2,200 the day before")
+    return tuple((re.compile(rf"(?:^|\W)(?:{r.data['before']})(?:\s+[^\W\d]+){{0,2}}\s*$", re.I),
                   re.compile(rf"^(?:[^\d.;!?]{{0,30}}?)\b(?:{r.data['after']})\b", re.I)
                   if r.data.get("after") else None, r.id)
                  for r in rules.of_kind("base"))
@@ -597,8 +598,10 @@ def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
         if re.match(r"^\s*(?:by one|of (?:the|its|their|them)|another|more time|point)\b",
                     s_text[n.end:n.end + 16], re.I) and n.written == "words":
             continue
-        near = s_text[max(0, n.start - 30):n.end + 45]
-        nl = _not_loss()[0].search(near)
+        # words that start within 30 characters before to 45 after the figure, read whole
+        # (a window cut mid-phrase reads "a new dail…" as "new" troops)
+        nl = next((m for m in _not_loss()[0].finditer(s_text, max(0, n.start - 30))
+                   if m.start() < n.end + 45), None)
         if nl and not (nl.group(0).lower() in ("fired", "launched")
                        and _DOWNED.search(s_text)):  # missiles fired and shot down: losses
             continue
@@ -1065,7 +1068,7 @@ _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\b(?:\s+(\d{{4}}))?")
 _DIGITS = re.compile(r"\d[\d,]*")
 _MONTHS_IN = rules.calendar("months_in")
 """The forms that say "in that month" (у жовтні, в октябре): a window."""
-_MONTH_IN = re.compile("(?:у|в|во) (?:" + "|".join(_MONTHS_IN) + ")")
+_MONTH_IN = re.compile("(?:у|в|во) (" + "|".join(_MONTHS_IN) + r")(?:\s+(\d{4}))?")
 _SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})")
 _ON_WEEKDAY = re.compile(rf"\b(?:on|for|в|у|во) ({_WD_RE})\b")
 _ON_DAY = re.compile(rf"(?:on|recorded on|of) ({MONTH_RE})\.? (\d{{1,2}})\b(?!,? \d{{4}} (?:to|-))")
@@ -1386,19 +1389,25 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
     info["kind"] = "rank"
     info["ordinal"] = 2 if re.search(r"second", cue) or re.search(
         rf"(?:worst|highest|deadliest|heaviest|largest)[^.]*\bafter (?:{MONTH_RE})", low) else 1
-    if re.search(r"one of (?:its|the)", low):
+    if re.search(r"\bone of (?:its|the)\b|\bone of [^.,;]{0,30}?\b(?:\w+est|most|worst)\b|"
+                 r"\bодн\w* з найб|\bодн\w* из (?:самых|наиб)", low):
         info["ordinal"] = 10
         info["one_of"] = True
     if LOW_DIRECTION.search(cue):
         info["direction"] = "low"
     month_ranked = re.search(
-        r"(?<!past )(?<!last )(?<!this )(?<!a )\bmonths?\b(?! of fighting)|місяц", low) and \
+        r"(?<!past )(?<!last )(?<!this )(?<!a )\bmonth(?:s|ly)?\b(?! of fighting)|місяц|"
+        r"місячн|месяц|месячн", low) and \
         not re.search(r"(?:past|last|this|a) month", low)
     info["unit"] = "month" if month_ranked or re.search(
         rf"(?:in|during) (?:{MONTH_RE})\b[^.]*(?:since|ever)|^(?:{MONTH_RE})\b|"
         rf"(?:in|during) (?:{MONTH_RE}) and (?:{MONTH_RE})\b|peak(?:ed|s)? in (?:{MONTH_RE})\b|"
         rf"record (?:figures?|numbers?|levels?|totals?) (?:for|of|in) (?:{MONTH_RE})\b", low) \
         else "day"
+    if info["unit"] == "day" and _IN_MONTH.search(low) and not _DAY_WORDS.search(low):
+        # "In December Russia lost 48,670 troops, the most of the war": a month's figure
+        # ranked among months (a day's words, "in a single day", keep the day)
+        info["unit"] = "month"
     if re.search(r"past month|last month|in a month|за місяць", low):
         info["window"] = 30
     elif re.search(r"past week|за тиждень", low):
@@ -1411,6 +1420,11 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
     end = sent.start + offset + len(s)
     return Claim(sent, start, end, None, label_kind="comparative", measure="comparative",
                  comparative=info)
+
+
+_DAY_WORDS = re.compile(r"\b(?:days?|daily|24 hours|past day|добов\w*|"
+                        r"за добу|доба|за сутки|суточн\w*|в день)\b", re.I)
+"""Words that make a comparative rank days, whatever month the sentence names."""
 
 
 def sentence_categories(text: str) -> list[str]:
