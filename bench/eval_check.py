@@ -1,6 +1,6 @@
 """Evaluate the fact-checker on the labelled real articles in shared/eval (not a test).
 
-    python bench/eval_check.py [--split test|dev|all] [--json FILE] [-v]
+    python bench/eval_check.py [--split test|dev|all] [--eval-dir PATH] [--json FILE] [-v]
 
 Reports, for the test split first, then dev (`--split all`, the default, prints both and
 their union): claim recall and precision and verdict accuracy (on the claims found, and end
@@ -8,7 +8,9 @@ to end: right verdicts over all labelled claims), each overall and per language 
 with a per-verdict table; how often each rule id fired when the checker's claims carry
 `rule_ids`; and the time per article. `--json FILE` writes every figure (and, with `-v`, every
 miss, wrong verdict and extra claim) to FILE. The split is read from shared/eval/README.md
-("- test: 202, 204, ..."; dev is every other article).
+("- test: 202, 204, ..."; dev is every other article). `--eval-dir PATH` measures another set laid
+out the same way (PATH/README.md with its "- test:" line, PATH/articles, PATH/labels), e.g. an extra
+set kept outside the repository; the default is shared/eval.
 
 Matching reported claims to labelled claims (the same for every figure):
 
@@ -73,26 +75,31 @@ class Article:
 def read_split(readme: Path | None = None) -> set[str]:
     """The test split's article ids, as the eval README names them."""
     readme = readme or EVAL / "README.md"
+    if not readme.is_file():
+        sys.exit(f"{readme}: no such file (the eval README names the test split)")
     m = re.search(r"^-\s*test:\s*(.+)$", readme.read_text("utf-8"), re.M)
     if not m:
         sys.exit(f"{readme}: no '- test: ...' line naming the test split")
     return {t.strip() for t in m.group(1).split(",") if t.strip()}
 
 
-def load_articles(split: str = "all") -> list[Article]:
-    """The labelled articles of a split ("test", "dev" or "all"), test first."""
-    if not (EVAL / "labels").is_dir():
-        sys.exit(f"no labelled articles at {EVAL / 'labels'} (set ATTRITION_SHARED)")
-    test = read_split()
+def load_articles(split: str = "all", root: Path | None = None) -> list[Article]:
+    """The labelled articles of a split ("test", "dev" or "all") of the eval set at `root`
+    (default shared/eval), test first."""
+    root = root or EVAL
+    if not (root / "labels").is_dir():
+        sys.exit(f"no labelled articles at {root / 'labels'} (set ATTRITION_SHARED or pass "
+                 f"--eval-dir)")
+    test = read_split(root / "README.md")
     out = []
-    for lf in sorted((EVAL / "labels").glob("*.json")):
+    for lf in sorted((root / "labels").glob("*.json")):
         lab = json.loads(lf.read_text("utf-8"))
         aid = Path(lab["file"]).stem
         which = "test" if aid in test else "dev"
         if split not in ("all", which):
             continue
         out.append(Article(aid, which, lab["language"], date.fromisoformat(lab["check_date"]),
-                           (EVAL / "articles" / lab["file"]).read_text("utf-8"),
+                           (root / "articles" / lab["file"]).read_text("utf-8"),
                            lab["claims"]))
     out.sort(key=lambda a: (a.split != "test", a.id))
     return out
@@ -307,14 +314,18 @@ def print_split(name: str, by: dict[str, Score]) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", choices=("test", "dev", "all"), default="all")
+    ap.add_argument("--eval-dir", type=Path, default=None, metavar="PATH",
+                    help="another eval set laid out like shared/eval (README.md with the "
+                         "'- test:' line, articles/, labels/); default shared/eval")
     ap.add_argument("--json", type=Path, help="write every figure to this file")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="list every miss, wrong verdict and extra claim")
     args = ap.parse_args(argv)
+    root = (args.eval_dir or EVAL).resolve()
+    arts = load_articles(args.split, root)  # before the ledger: a wrong path fails fast
     from attrition.check import check_text
 
     ledger = load_ledger()
-    arts = load_articles(args.split)
     splits = ["test", "dev"] if args.split == "all" else [args.split]
     scores: dict[str, dict[str, Score]] = {
         s: {k: Score() for k in ("all", *LANGUAGES)} for s in [*splits, "all"]}
@@ -336,7 +347,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if log:
         for e in log:
             print(" ".join(f"{k}={v!r}" if k != "kind" else v for k, v in e.items()))
-    print(f"checker on the labelled articles of {EVAL} (split from its README)")
+    print(f"checker on the labelled articles of {root} (split from its README)")
     for s in splits:
         print_split(s, scores[s])
     if args.split == "all":
@@ -360,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"\ntime per article (in-process): median {median:.1f} ms")
     if args.json:
         out: dict[str, Any] = {
-            "eval": str(EVAL), "split": args.split,
+            "eval": str(root), "split": args.split,
             "splits": {s: {k: v.as_dict() for k, v in by.items() if v.articles}
                        for s, by in scores.items()},
             "rule_ids": dict(sorted(rules.items())) if has_rules else None,

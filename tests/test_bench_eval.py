@@ -4,6 +4,7 @@ figures really are what their kind claims, computed from the ledger."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from datetime import date, timedelta
@@ -217,3 +218,52 @@ def test_every_mutant_is_what_its_kind_says(figures: mutate.Figures,
                 k = (-3, -2, -1, 1, 2, 3)[near.index(m.value)]
                 assert end + timedelta(days=k) <= art.check_date  # never a later report
     assert min(kinds[k] for k in mutate.KINDS) >= 20, kinds
+
+
+def _extra_set(root: Path) -> Path:
+    """A two-article eval set laid out like shared/eval, outside it (our own sentences)."""
+    (root / "articles").mkdir(parents=True)
+    (root / "labels").mkdir()
+    (root / "README.md").write_text("# extra\n\n- test: 902\n", "utf-8")
+    texts = {"901": "Over the past day Russia lost 19 tanks, the General Staff said.",
+             "902": "The General Staff said Russia lost 124 vehicles and fuel tanks in a day."}
+    values = {"901": (19, "tanks", "19 tanks"),
+              "902": (124, "vehicles_fuel_tanks", "124 vehicles and fuel tanks")}
+    for aid, text in texts.items():
+        (root / "articles" / f"{aid}.txt").write_text(text, "utf-8")
+        v, cat, quote = values[aid]
+        lab = {"file": f"{aid}.txt", "check_date": "2024-11-14", "date_note": "", "language":
+               "en", "claims": [label(quote, v, category=cat, **{"from": "2024-11-14",
+                                                                  "to": "2024-11-14"})]}
+        (root / "labels" / f"{aid}.json").write_text(json.dumps(lab), "utf-8")
+    return root
+
+
+def test_another_eval_dir_is_read_with_its_own_split(tmp_path: Path) -> None:
+    root = _extra_set(tmp_path / "extra")
+    assert [(a.id, a.split) for a in eval_check.load_articles("all", root)] == [
+        ("902", "test"), ("901", "dev")]
+    assert [a.id for a in eval_check.load_articles("dev", root)] == ["901"]
+    assert "19 tanks" in eval_check.load_articles("dev", root)[0].text
+
+
+def test_a_missing_eval_dir_is_a_clear_error_naming_it(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    with pytest.raises(SystemExit) as e:
+        eval_check.main(["--eval-dir", str(tmp_path / "nowhere")])
+    assert "nowhere" in str(e.value)
+
+
+@pytest.mark.slow
+def test_eval_check_scores_the_set_given_by_eval_dir(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]
+                                                     ) -> None:
+    root = _extra_set(tmp_path / "extra")
+    out = tmp_path / "figures.json"
+    eval_check.main(["--eval-dir", str(root), "--json", str(out)])
+    figures = json.loads(out.read_text("utf-8"))
+    assert figures["eval"] == str(root.resolve())
+    assert figures["splits"]["test"]["all"]["articles"] == 1
+    assert figures["splits"]["dev"]["all"]["labelled"] == 1
+    assert str(root.resolve()) in capsys.readouterr().out
