@@ -373,8 +373,16 @@ def _norm_keep(text: str) -> str:
         .replace("ё", "е")
 
 
+_CHANGE_IN_BRACKETS = re.compile(r"\s*\(\s*\+\s*\d[\d\s\u00a0,.]*\)|\s*\)(?=\s*[^\W\d])")
+
+
 def _find_label_after(text: str, start: int, limit: int = 48
                       ) -> tuple[int, int, str, str, str] | None:
+    # "8 815 (+15) танків", "9,584 (+8) tanks": the day's change in brackets between a total
+    # and its label (and, for the change, its closing bracket) is skipped
+    skip = _CHANGE_IN_BRACKETS.match(text, start)
+    if skip:
+        start = skip.end()
     tail = text[start:start + limit + 40]
     # a figure's label does not reach past a bracket, a comma or a dash ("— 12 (+3),
     # подводные лодки — 1" names no submarines for 12)
@@ -1118,6 +1126,36 @@ _FOR_DAY = re.compile(rf"\bза\s+(\d{{1,2}})(?:-?го)?\s+({MONTH_RE})\b")
 """resolve_period's patterns, compiled once (it runs for every figure)."""
 
 
+_MONTH_PREP = re.compile(r"\b(?:in|during|for|throughout|у|в|во|за|протягом)\s+$")
+
+
+def _month_as_period(low: str, a: int, mm: re.Match[str]) -> bool:
+    """Whether the month at `a` is named as a period ("in June", "у липні"), not a date."""
+    return bool(_MONTH_PREP.search(low, max(0, a - 12), a)
+                or re.match(r"(?:у|в|во)\s", mm.group(0)))
+
+
+def _own_month(low: str, pos: int, months: list[tuple[int, re.Match[str]]]
+               ) -> tuple[int, re.Match[str]] | None:
+    """The month named in the figure's own part of the sentence: right after it, before any
+    comma, semicolon or other figure ("1,517 in August"), or else right before it, after the
+    last comma ("у липні — 300")."""
+    num = re.match(r"\d(?:\d|[,.\s\u00a0](?=\d))*", low[pos:])
+    seg_start = pos + (num.end() if num else 0)
+    stop = re.search(r"[,;:()]|\s[—–-]\s|\d", low[seg_start:])
+    seg_end = seg_start + (stop.start() if stop else len(low) - seg_start)
+    after = [(a, mm) for a, mm in months if seg_start <= a < seg_end
+             and _month_as_period(low, a, mm)]
+    if after and seg_end - seg_start <= 60:
+        return min(after, key=lambda t: t[0])
+    # "у липні — 300": the month of the figure's own segment, before it
+    back = max(low.rfind(",", 0, pos), low.rfind(";", 0, pos))
+    before = [(a, mm) for a, mm in months if back < a < pos and pos - a <= 40
+              and _month_as_period(low, a, mm)
+              and not _DIGITS.search(low, a + len(mm.group(0)), pos)]
+    return max(before, key=lambda t: t[0]) if before else None
+
+
 def resolve_period(s: str, pos: int, day: date, measure: str | None
                    ) -> tuple[tuple[date | None, date] | None, str]:
     """Report dates the sentence states for a figure at `pos`, or None (the article's)."""
@@ -1166,7 +1204,10 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         uk_months = _MONTHS_IN
         if "у " in low or "в " in low:
             months += [(mm.start(), mm) for mm in _MONTH_IN.finditer(low)]
-        if months:
+        own = _own_month(low, pos, months)
+        if own is not None:
+            months = [own]  # "359 in June, 300 in July": the month after a figure is its own
+        elif months:
             others = [m2.start() for m2 in _DIGITS.finditer(low)
                       if abs(m2.start() - pos) > 2 and not any(
                           a <= m2.start() < a + len(mm.group(0)) for a, mm in months)]
