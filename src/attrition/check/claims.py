@@ -134,7 +134,11 @@ _AFTER_NOT_LOSS = re.compile(
     r"year-old|times\b|разів|st\b|nd\b|rd\b|th\b|billion|bn\b|dollars|euros|pounds|гривень|"
     r"доларів|млрд|[a-zа-я]*-?year|a\.m\.|p\.m\.|:\d|/\d|\.\d{1,2}\b|-?й\b|-?го\b|"
     r"division|brigade|regiment|motoris|motoriz|battalion|бригад|дивізі|"
-    r"of them\b|of whom\b|reports?\b|bulletins?\b|зведен\w*|звіт\w*|сводк\w*|сводок)", re.I)
+    r"of (?:them|whom)\b(?!\s+(?:were\s+)?(?:lost\s+|killed\s+)?(?:(?:over|in|during)\s+the\s+"
+    r"(?:past|last|previous|latest)\s+(?:day|24|week|month)|yesterday|on \w+day))|"
+    r"reports?\b|bulletins?\b|зведен\w*|звіт\w*|сводк\w*|сводок)", re.I)
+"""Words right after a number that make it something else; "of them" is a part (of a force,
+of the wounded) unless a day's cue follows ("1,170 of them over the past day")."""
 _BEFORE_NOT_LOSS = re.compile(
     r"(?:[£$€₴]|\bday|\bдень|\bдоба|\bno\.|#|[A-Za-zА-Яа-я]-|\bsu-|\bt-|\bm|\bf-|\bmig-|"
     r"\bка-|\bмі-|\bver\.|\bpage|\bкм|\bkm|\bвід|\bfrom|\bto|\bof the|\bthe|\bunit|\bbrigade|"
@@ -549,7 +553,7 @@ def _is_not_a_loss(text: str, n: Number) -> bool:
         return True
     if re.match(r"^[.:/]\d", after) or re.search(r"\d[.:/]$", before):
         return True  # 24.02, 06:00, 24/7
-    if _AFTER_NOT_LOSS.match(after):
+    if _AFTER_NOT_LOSS.match(text[n.end:n.end + 60]):
         return True
     if _MONEY.search(before) or re.match(r"^\s*(?:billion|million (?:dollars|euros|pounds)|"
                                          r"bn)\b", after, re.I):
@@ -1085,9 +1089,10 @@ _ON_DAY_FIRST = re.compile(
     rf"(?!\s*(?:to|-|–|до|по)\s*\d)")
 """A day written day-first ("on 5 November", "5 листопада", "5 ноября")."""
 _SINCE_OR_AS_OF = re.compile(r"\b(?:since|from|as of|until|through|by|з|із|від|до|по|с|со|"
-                             r"станом на|по состоянию на|на)\s*\Z")
-_TO_DAY_FIRST = re.compile(rf"(?:as of|станом на|по состоянию на|на) (\d{{1,2}}) "
-                           rf"({MONTH_RE})\b")
+                             r"станом на|по состоянию на|на)(?:\s+(?:the )?(?:morning|ранок|"
+                             r"утро)(?: of)?)?\s*\Z")
+_TO_DAY_FIRST = re.compile(rf"(?:as of|станом на|по состоянию на|на)(?: (?:the )?(?:morning|ранок|"
+                           rf"утро)(?: of)?)? (\d{{1,2}}) ({MONTH_RE})\b")
 
 
 def _day_match(rx: re.Pattern[str], first: re.Pattern[str], low: str,
