@@ -623,7 +623,29 @@ def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
         if label is None:
             label = _find_label_before(s_text, n.start)
         out.append((n, after_label, label, plus))
-    return tuple(out), tuple(_labels_in_raw(s_text))
+    labels = tuple(_labels_in_raw(s_text))
+    return _respectively(s_text, tuple(out), labels), labels
+
+
+_RESPECTIVELY = re.compile(r"\b(?:respectively|відповідно|соответственно)\b", re.I)
+
+
+def _respectively(s: str, found: tuple[Candidate, ...], labels: tuple[LabelHit, ...]
+                  ) -> tuple[Candidate, ...]:
+    """"losses of personnel, artillery and tanks reached 661,630, 19,156 and 8,933,
+    respectively": the figures after the last category word take those words in order."""
+    if len(found) < 2 or not _RESPECTIVELY.search(s):
+        return found
+    strong = [lab for lab in labels if norm(lab[2]) not in _weak() or lab[3] == "personnel"]
+    if not strong:
+        return found
+    last = strong[-1][1]
+    tail = [c for c in found if c[0].start >= last]
+    heads = [lab for lab in strong if lab[1] <= last]
+    if len(tail) < 2 or len(heads) < len(tail):
+        return found
+    paired = dict(zip((id(c) for c in tail), heads[-len(tail):], strict=True))
+    return tuple((c[0], None, paired[id(c)], c[3]) if id(c) in paired else c for c in found)
 
 
 @lru_cache(maxsize=4096)
