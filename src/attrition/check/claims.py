@@ -1071,6 +1071,10 @@ _IN_YEAR = re.compile(
 """A calendar year named as the period of a figure (rule period.calendar_year); "2022 and
 2023" is two years, not one."""
 YEAR_NOTE = "the losses of the year"
+_THE_YEAR = re.compile(r"\b(?:за (?:минулий |весь )?рік|протягом (?:минулого )?року|упродовж року|"
+                       r"за (?:прошлый |весь )?год|в течение (?:прошлого )?года|over the (?:past )?"
+                       r"year|during the year|for the year|in the past year|last year)\b", re.I)
+"""The year, unnamed: in a January article, the year that has just ended."""
 _YEAR_OF_EVENT = re.compile(r"\b(?:since|invasion|invaded|began|begun|started|launched|start|"
                             r"beginning|вторгнення|вторжения|почал\w*|начал\w*)\b[^,.;]*\Z")
 """"the invasion in 2022", "since it began in 2022": the year of an event, not a period."""
@@ -1198,6 +1202,13 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             yr = int(y.group(1))
             first = date(yr, 1, 2) if yr > 2022 else date(2022, 2, 24)
             return (first, min(date(yr + 1, 1, 1), day)), f"{YEAR_NOTE} {yr}"
+    ty = _THE_YEAR.search(low) if measure != "change" and day.month == 1 else None
+    if ty is not None and not _YEAR_OF_EVENT.search(low, max(0, ty.start() - 40), ty.start()) \
+            and not re.search(rf"(?:{MONTH_RE})\s*$", low[:ty.start()]):
+        # "за рік ЗСУ знищили 3689 танків" in a January round-up: the year just ended
+        yr = day.year - 1
+        first = date(yr, 1, 2) if yr > 2022 else date(2022, 2, 24)
+        return (first, date(yr + 1, 1, 1)), f"{YEAR_NOTE} {yr}"
     # "between November 13 and 14": the report of the 14th
     m = _BETWEEN.search(low)
     if m and measure in (None, "change"):
