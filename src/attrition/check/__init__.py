@@ -37,6 +37,7 @@ def check_text(text: str, ledger: LedgerView, day: date | None = None,
     claims = extraction.extract(art, day)
     context.inherit_periods(art, claims, day)
     verifier = Verifier(ledger)
+    verifier.share_list_measures(claims, day)
     windows = extraction.document_windows(art, day)
     out = []
     summary: dict[str, int] = {}

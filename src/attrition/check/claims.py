@@ -1039,6 +1039,8 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
         # figure a total ("50,000 this year (837,000 since the invasion began)")
         c.measure = "window"
     c.period, c.period_note = resolve_period(s, n.start, day, c.measure)
+    if c.period_note.startswith(RANGE_NOTE) and c.measure in (None, "change"):
+        c.measure = "window"
     if c.period is None and c.measure in (None, "change") and not total_cue and in_month:
         period, note = resolve_period(s, n.start, day, "window")
         if period is not None:
@@ -1096,6 +1098,36 @@ def _month_window(month: int, year: int | None, day: date) -> tuple[date, date]:
 
 _BETWEEN = re.compile(
     rf"between ({MONTH_RE})\.? (\d{{1,2}}) and (?:({MONTH_RE})\.? )?(\d{{1,2}})")
+_RANGE = re.compile(
+    rf"\b(?:from|between|з|із|від|с|со)\s+(?:(?P<m1>{MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})|"
+    rf"(?P<d1b>\d{{1,2}})(?:\s+(?P<m1b>{MONTH_RE}))?)(?:,?\s+\d{{4}})?\s*"
+    rf"(?:to|until|through|and|-|–|—|по|до)\s+(?:(?P<m2>{MONTH_RE})\.?\s+(?P<d2>\d{{1,2}})|"
+    rf"(?P<d2b>\d{{1,2}})(?:\s+(?P<m2b>{MONTH_RE}))?)\b")
+RANGE_NOTE = "the reports"
+
+
+def _date_range(low: str, day: date) -> tuple[tuple[date | None, date], str] | None:
+    """"From December 10 to December 16", "з 10 по 16 грудня", "с 10 по 16 декабря": the
+    reports of those days, when they span three days or more (two consecutive days are one
+    night's report: "between November 13 and 14")."""
+    m = _RANGE.search(low)
+    if m is None:
+        return None
+    m2 = m["m2"] or m["m2b"] or m["m1"] or m["m1b"]
+    m1 = m["m1"] or m["m1b"] or m2
+    if m1 is None or m2 is None:
+        return None
+    try:
+        mon1, mon2 = MONTHS[m1], MONTHS[m2]
+        d2 = date(_year_for(mon2, int(m["d2"] or m["d2b"]), day), mon2, int(m["d2"] or m["d2b"]))
+        d1 = date(d2.year - (mon1 > mon2), mon1, int(m["d1"] or m["d1b"]))
+    except (KeyError, ValueError):
+        return None
+    if not timedelta(days=2) <= d2 - d1 <= timedelta(days=400):
+        return None
+    return (d1, d2), f"{RANGE_NOTE} {d1} to {d2}"
+
+
 _YEAR_SO_FAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this "
                           r"year|this year|year to date|з початку року")
 _PAST_DAYS = re.compile(r"(?:past|last|previous) (\w+) (?:days|reports)")
@@ -1210,6 +1242,9 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         first = date(yr, 1, 2) if yr > 2022 else date(2022, 2, 24)
         return (first, date(yr + 1, 1, 1)), f"{YEAR_NOTE} {yr}"
     # "between November 13 and 14": the report of the 14th
+    rng = _date_range(low, day)
+    if rng is not None and measure != "total":
+        return rng
     m = _BETWEEN.search(low)
     if m and measure in (None, "change"):
         mon = MONTHS[(m.group(3) or m.group(1))]

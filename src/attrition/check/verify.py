@@ -473,6 +473,28 @@ class Verifier:
         w = self.ledger.value(comps, measure, start, end)
         return w is None or 0.6 * w <= value <= 1.5 * w
 
+    def share_list_measures(self, claims: list[Claim], day: date) -> None:
+        """A list of figures with no measure of their own ("losses include 1,023 MLRS, 735
+        air defence systems, 26 helicopters, 26 warships") is one measure: a figure whose
+        size alone would read otherwise takes the one its neighbours all read (rule
+        measure.list), so a wrong figure in a list of totals is judged as a total."""
+        groups: dict[int, list[Claim]] = {}
+        for c in claims:
+            if c.measure is None and c.value is not None and c.category is not None \
+                    and not c.scope and c.label_kind != "comparative" and not c.date_stated:
+                groups.setdefault(id(c.sentence), []).append(c)
+        for group in groups.values():
+            if len(group) < 3:
+                continue
+            ends = [c.period[1] if c.period else day for c in group]
+            inferred = [self._infer_measure(c, e) if e <= self.ledger.last else None
+                        for c, e in zip(group, ends, strict=True)]
+            for i, c in enumerate(group):
+                others = {m for j, m in enumerate(inferred) if j != i}
+                if len(others) == 1 and None not in others and inferred[i] not in others:
+                    c.measure = others.pop()
+                    c.rule_ids.append("measure.list")
+
     def _infer_measure(self, c: Claim, end: date) -> str:
         assert c.value is not None and c.category is not None
         comps = self._components(c, end) or (c.category,)
