@@ -259,6 +259,10 @@ class Verifier:
                     measure, start, end = "total", None, at
                     policy.append("measure.no_period")
                 explain_measures.append("change" if measure == "total" else "total")
+        if c.measure is None and measure in ("change", "total") and len(explain_measures) == 1:
+            # no word gave the measure, its size alone chose it: another category's figure
+            # may be either plain measure (a planted "3,796 personnel" is the vehicles total)
+            explain_measures.append("total" if measure == "change" else "change")
         stated = [self.reading(comps, measure, start, end)]
         stated += self._stated_alternatives(c, measure, start, end)
         if measure == "change" and not c.date_stated and getattr(c, "within", None):
