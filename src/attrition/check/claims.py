@@ -1098,6 +1098,11 @@ def _month_window(month: int, year: int | None, day: date) -> tuple[date, date]:
 
 _BETWEEN = re.compile(
     rf"between ({MONTH_RE})\.? (\d{{1,2}}) and (?:({MONTH_RE})\.? )?(\d{{1,2}})")
+_IS_YEAR = re.compile(r"20[2-3]\d")
+"""A year ("since February 2022") is no other figure for a month to belong to."""
+_SINCE_BEFORE = re.compile(r"\b(?:since|after|з|із|після|с|после)\s+$")
+"""A month after "since" is where a count starts, not the month counted ("the most since
+February 2022")."""
 _RANGE = re.compile(
     rf"\b(?:from|between|з|із|від|с|со)\s+(?:(?P<m1>{MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})|"
     rf"(?P<d1b>\d{{1,2}})(?:\s+(?P<m1b>{MONTH_RE}))?)(?:,?\s+\d{{4}})?\s*"
@@ -1123,8 +1128,8 @@ def _date_range(low: str, day: date) -> tuple[tuple[date | None, date], str] | N
         d1 = date(d2.year - (mon1 > mon2), mon1, int(m["d1"] or m["d1b"]))
     except (KeyError, ValueError):
         return None
-    if not timedelta(days=2) <= d2 - d1 <= timedelta(days=400):
-        return None
+    if not timedelta(days=2) <= d2 - d1 <= timedelta(days=400) or d1 <= date(2022, 2, 25):
+        return None  # "between February 24 and April 17" (2022) is the total to date
     return (d1, d2), f"{RANGE_NOTE} {d1} to {d2}"
 
 
@@ -1139,7 +1144,7 @@ _DIGITS = re.compile(r"\d[\d,]*")
 _MONTHS_IN = rules.calendar("months_in")
 """The forms that say "in that month" (у жовтні, в октябре): a window."""
 _MONTH_IN = re.compile("(?:у|в|во) (" + "|".join(_MONTHS_IN) + r")(?:\s+(\d{4}))?")
-_SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})")
+_SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})\b")
 _ON_WEEKDAY = re.compile(rf"\b(?:on|for|в|у|во) ({_WD_RE})\b")
 _ON_DAY = re.compile(rf"(?:on|recorded on|of) ({MONTH_RE})\.? (\d{{1,2}})\b(?!,? \d{{4}} (?:to|-))")
 _ON_DAY_FIRST = re.compile(
@@ -1268,7 +1273,8 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             return (day - timedelta(days=n - 1), day), f"the past {n} days"
         if _WEEK.search(low):
             return (day - timedelta(days=6), day), "the past week"
-        months = [(mm.start(), mm) for mm in _MONTH_YEAR.finditer(low)]
+        months = [(mm.start(), mm) for mm in _MONTH_YEAR.finditer(low)
+                  if not _SINCE_BEFORE.search(low, max(0, mm.start() - 12), mm.start())]
         if "respectively" in low and len(months) > 1:
             nums = [m2.start() for m2 in _DIGITS.finditer(low)
                     if not any(a <= m2.start() < a + len(mm.group(0)) for a, mm in months)]
@@ -1282,8 +1288,8 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             months = [own]  # "359 in June, 300 in July": the month after a figure is its own
         elif months:
             others = [m2.start() for m2 in _DIGITS.finditer(low)
-                      if abs(m2.start() - pos) > 2 and not any(
-                          a <= m2.start() < a + len(mm.group(0)) for a, mm in months)]
+                      if abs(m2.start() - pos) > 2 and not _IS_YEAR.fullmatch(m2.group(0))
+                      and not any(a <= m2.start() < a + len(mm.group(0)) for a, mm in months)]
             bound = [(a, mm) for a, mm in months
                      if all(abs(a - pos) <= abs(a - o) for o in others)]
             months = bound or ([] if others else months)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrition import categories
 from attrition.analysis import records
-from attrition.check.claims import Claim, sentence_categories
+from attrition.check.claims import Claim, resolve_period, sentence_categories
 from attrition.check.ledger import LedgerView
 
 if TYPE_CHECKING:
@@ -241,9 +241,20 @@ class Verifier:
             options: list[tuple[str, date | None, date]] = [
                 (m, at if m == "change" else None, at) for m in ("change", "total")
                 if m != measure]
-            if windows and measure not in ("window", "average"):
-                options.append(("window", *windows[0]))
+            own_window: tuple[str, date | None, date] | None = None
+            if measure not in ("window", "average"):
+                # the sentence's own month or week first ("In November alone … 2,469
+                # vehicles"), else the one the article names most
+                own, _ = resolve_period(c.sentence.text, max(0, c.start - c.sentence.start),
+                                        day, "window")
+                if own is not None and own[0] is not None and own[0] != own[1]:
+                    own_window = ("window", own[0], own[1])
+                    options.append(own_window)
+                elif windows:
+                    options.append(("window", *windows[0]))
             fits = [o for o in options if self._fits(sized, o[0], c.value, o[1], o[2])]
+            if own_window is not None and own_window in fits:
+                fits = [own_window]  # the sentence names its month: that, if it fits
             if len(fits) == 1:
                 explain_first.append((measure, start, end))
                 measure, start, end = fits[0]
