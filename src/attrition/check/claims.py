@@ -129,7 +129,7 @@ IN_SCOPE_ANYWAY = re.compile(
 _MONEY = re.compile(r"[£$€₴]\s*$|(?:us|usd)\s*$", re.I)
 _AFTER_NOT_LOSS = re.compile(
     r"^\s*(?:%|percent|per cent|pct|відсот|hours?\b|hrs\b|годин|хвилин|minutes?\b|"
-    r"days?\b|днів|дні\b|доб[иу]?\b|weeks?\b|тижн|months?\b|місяц|years?\b|рок|років|km\b|"
+    r"days?\b|днів|дні\b|доб[иу]?\b|weeks?\b|тижн|недел|months?\b|місяц|месяц|дней\b|суток\b|years?\b|рок|років|km\b|"
     r"kilomet|км\b|miles?\b|metres?\b|meters?\b|mark\b|milestone|threshold|-year-old|"
     r"year-old|times\b|разів|st\b|nd\b|rd\b|th\b|billion|bn\b|dollars|euros|pounds|гривень|"
     r"доларів|млрд|[a-zа-я]*-?year|a\.m\.|p\.m\.|:\d|/\d|\.\d{1,2}\b|-?й\b|-?го\b|"
@@ -772,7 +772,7 @@ def document_windows(art: Article, day: date) -> list[tuple[date, date]]:
                 continue  # a date ("May 12"), not a month
             a, b = _month_window(MONTHS[word], int(m.group(2)) if m.group(2) else None, day)
             counts[(a, b)] = counts.get((a, b), 0) + 1
-        if re.search(r"week|тижн|тиждень", low):
+        if re.search(r"week|тижн|тиждень|недел", low):
             w = (day - timedelta(days=6), day)
             counts[w] = counts.get(w, 0) + 1
     return sorted(counts, key=lambda k: -counts[k])[:6]
@@ -867,6 +867,8 @@ def _nearest_rule(kind: str, text: str, pos: int) -> tuple[int, str] | None:
     """How far the nearest cue of a measure is from `pos`, and its rule."""
     best: tuple[int, str] | None = None
     for a, b, rid in _rule_spans(kind, text):
+        if rules.by_id(rid).data.get("anywhere") and not a <= pos <= b:
+            continue  # "+19" marks its own figure as a change, not its neighbours
         d = min(abs(a - pos), abs(b - pos))
         if best is None or d < best[0]:
             best = (d, rid)
@@ -1138,7 +1140,7 @@ _YEAR_SO_FAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|s
 _PAST_DAYS = re.compile(r"(?:past|last|previous) (\w+) (?:days|reports)")
 _PREVIOUS_REPORTS = re.compile(r"(?:previous|preceding|попередні|предыдущие) (\w+) "
                                r"(?:reports|bulletins|зведен\w*|свод\w*)")
-_WEEK = re.compile(r"week|тижн|тиждень")
+_WEEK = re.compile(r"week|тижн|тиждень|недел")
 _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\b(?:\s+(\d{{4}}))?")
 _DIGITS = re.compile(r"\d[\d,]*")
 _MONTHS_IN = rules.calendar("months_in")
