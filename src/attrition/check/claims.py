@@ -157,7 +157,7 @@ COMPARATIVE = re.compile(
     r"largest|biggest|greatest|peak(?:ed)?|unprecedented|second[- ](?:highest|worst|largest|"
     r"deadliest|heaviest)|most (?:in|since|of any|catastrophic|costly|deadly|losses)|"
     r"the most\b|first time since|for the first time|first time ever|вперше|впервые|"
-    r"only surpassed|surpassed|trended (?:down|up)wards?|"
+    r"only surpassed|surpassed(?!\s+(?:the\s+)?(?:\d|a |one |half |the \d))|trended (?:down|up)wards?|"
     r"consecutive|lowest|fewest|one of (?:its|the) \w+est|shy of|short of|away from the|"
     r"second[- ](?:lowest|fewest|mildest|lightest|smallest)|least (?:deadly|catastrophic|"
     r"costly|bloody|heavy)|lightest|mildest|smallest|trough|"
@@ -573,6 +573,11 @@ _HEAD_END = re.compile(r"\s*(?:[^\w\s]|\Z|(?:and|or|was|were|had|has|in|on|over|
 "a destroyed tank" is a sight, not a loss)."""
 
 
+_AMOUNT_WORD = re.compile(r"(?:thousand|hundred|million|billion|dozen|couple|few|number|total|"
+                          r"handful|score|lot|range|record|further)\b", re.I)
+"""Words after "a" that make no single item ("a thousand troops", "a record 2,200")."""
+
+
 def _singular_ones(text: str) -> list[Number]:
     """"a helicopter", "an air defence system", "another fighter jet": the figure 1 written
     as an article, before a category word (at most one word between)."""
@@ -582,8 +587,8 @@ def _singular_ones(text: str) -> list[Number]:
         for a, b, lab, _, kind in _labels_in_raw(tail):
             if kind != "category" or norm(lab) in _weak():
                 continue
-            if (a == 0 or (_ONE_WORD.fullmatch(tail[:a]) and not tail[:a].strip().endswith("ed"))
-                    ) and _HEAD_END.match(tail, b):
+            if (a == 0 or (_ONE_WORD.fullmatch(tail[:a]) and not tail[:a].strip().endswith("ed")
+                           and not _AMOUNT_WORD.match(tail[:a]))) and _HEAD_END.match(tail, b):
                 out.append(Number(1, m.start(), m.end() - 1, m.group(0).strip(), 1, "words"))
             break
     return out
