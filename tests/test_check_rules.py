@@ -79,3 +79,87 @@ def test_usage_counts_every_rule_and_shows_the_dead_ones() -> None:
     assert counts["en.qual.over"] == 1 and counts["en.cat.personnel"] == 1
     assert counts["ru.cat.submarines"] == 0
     assert list(counts) == [r.id for r in rules.all_rules()]
+
+
+# -- rules in code (claims.py), each with examples of its own ---------------------------------
+
+CHECK_DAY = date(2022, 7, 14)
+
+
+@pytest.fixture(scope="module")
+def ledger(loaded_db: str) -> object:
+    from attrition.check import LedgerView
+    from attrition.store.read import Reader
+
+    with Reader(loaded_db) as r:
+        return LedgerView(r.by_category(), r.corrections())
+
+
+def _claims(text: str, day: date = CHECK_DAY) -> list[object]:
+    return list(extract(read(text), day))
+
+
+def test_numbers_in_a_web_address_are_no_figures() -> None:
+    found = _claims("Since 24 February 2022 the General Staff has counted 11,000 troops "
+                    "killed or wounded.\n\nSource: the General Staff, report of 6 March 2022 "
+                    "(https://www.mil.gov.ua/news/2022/03/06/vtrati-okupantiv-ponad-11-000-"
+                    "osib-znishheno-2000-odinicz-tehniki/); figures as agreed by two sources.",
+                    date(2022, 3, 6))
+    assert [c.value for c in found] == [11000]  # type: ignore[attr-defined]
+    # the figure outside the address is still one
+    found = _claims("Russia has lost 11,000 troops since the invasion began "
+                    "(https://www.mil.gov.ua/news/2022/03/06/).")
+    assert [c.value for c in found] == [11000]  # type: ignore[attr-defined]
+
+
+def test_the_report_of_a_day_is_that_report_not_the_losses_of_that_day() -> None:
+    (c,) = _claims("The report of 6 May 2022 listed 3 aircraft.")
+    assert c.period == (date(2022, 5, 6), date(2022, 5, 6))  # type: ignore[attr-defined]
+    # the losses of a day are the next day's report
+    (c,) = _claims("Russia lost 3 aircraft on 6 May 2022, the General Staff said.")
+    assert c.period == (date(2022, 5, 7), date(2022, 5, 7))  # type: ignore[attr-defined]
+
+
+def test_a_figure_in_a_relative_clause_on_a_named_report_is_that_reports() -> None:
+    found = _claims("Record: 2 aircraft, the most since the report of 6 May 2022, which "
+                    "had 3.")
+    by = {c.value: c for c in found if c.value is not None}  # type: ignore[attr-defined]
+    assert by[3].period == (date(2022, 5, 6), date(2022, 5, 6))  # type: ignore[attr-defined]
+    assert "period.report_which_had" in by[3].rule_ids  # type: ignore[attr-defined]
+    assert by[2].period is None  # the article's own report  # type: ignore[attr-defined]
+    found = _claims("Рекорд: Літаки – 2: найбільше від зведення 6 травня 2022 року, у якому "
+                    "було 3.")
+    by = {c.value: c for c in found if c.value is not None}  # type: ignore[attr-defined]
+    assert by[3].period == (date(2022, 5, 6), date(2022, 5, 6))  # type: ignore[attr-defined]
+    # no report named right before it: the figure is not that report's
+    found = _claims("2 aircraft were lost, the most since 6 May 2022, and 3 helicopters.")
+    by = {c.value: c for c in found if c.value is not None}  # type: ignore[attr-defined]
+    assert by[3].period != (date(2022, 5, 6), date(2022, 5, 6))  # type: ignore[attr-defined]
+
+
+def _verdicts(text: str, ledger: object, day: date = CHECK_DAY) -> list[tuple[str, str]]:
+    from attrition.check import check_text
+
+    doc = check_text(text, ledger, day)  # type: ignore[arg-type]
+    return [(c["text"], c["verdict"]) for c in doc["claims"]]
+
+
+def test_as_many_as_on_a_day_and_the_most_since_another(ledger: object) -> None:
+    # 14 July 2022: 2 aircraft; 17 June 2022 had 2 as well; 6 May 2022 had 3
+    good = _verdicts("Record: 2 aircraft, as many as on 17 June 2022 and the most since the "
+                     "report of 6 May 2022, which had 3.", ledger)
+    assert good and all(v == "supported" for _, v in good), good
+    bad = dict(_verdicts("Record: 2 aircraft, as many as on 16 June 2022 and the most since "
+                         "the report of 6 May 2022, which had 3.", ledger))
+    assert bad["the most since the report of 6 May 2022"] == "contradicted"
+
+
+def test_a_comparative_on_aircraft_or_ukrainian_most_since_is_read(ledger: object) -> None:
+    assert dict(_verdicts("Record: 2 aircraft, the most since 6 May 2022.", ledger)) == {
+        "2 aircraft": "supported", "the most since 6 May 2022": "supported"}
+    got = dict(_verdicts("Рекорд: Літаки – 2: найбільше від зведення 6 травня 2022 року.",
+                         ledger))
+    assert got["найбільше від зведення 6 травня 2022 року"] == "supported", got
+    got = dict(_verdicts("Рекорд: Літаки – 2: найбільше від зведення 7 травня 2022 року.",
+                         ledger))
+    assert got["найбільше від зведення 7 травня 2022 року"] == "contradicted", got

@@ -610,6 +610,14 @@ class Verifier:
                               f"the war, not only since {since}")
         same = last.day == since if info.get("since_unit") == "day" else (
             (last.day.year, last.day.month) == (since.year, since.month))
+        tied = info.get("tied_with")
+        if same and tied is not None:  # "as many as on D1 and the most since D2"
+            t = s.at(date.fromisoformat(str(tied)))
+            if t is None or t.change != p.change or not last.day < t.day < end:
+                had = "no figure" if t is None or t.change is None else f"{t.change:,}"
+                return Result(CONTRADICTED, r, p.change, rules=["comparative.most_since"],
+                              why=f"{name}: {p.change:,} in the report of {end}; the report "
+                                  f"of {tied} had {had}")
         return Result(SUPPORTED if same else CONTRADICTED, r, p.change,
                       rules=["comparative.most_since"],
                       why=f"{name}: {p.change:,} in the report of {end}; the last report with "
