@@ -391,8 +391,9 @@ def _confirmed_en(ctx: dict[str, Any], day: date) -> str:
                if months >= 2 else " (the newest confirmed count held here, over a month "
                "before this report)")
     return (f"For comparison, Oryx had visually confirmed {_num(ctx['confirmed'])} Russian "
-            f"{what} lost by {en_date(as_of)}{old}{how}; the General Staff's count on that "
-            f"date was {_num(claimed) if claimed is not None else 'not published'}. Confirmed "
+            f"{what} lost by {en_date(as_of)}{old}{how}; the General Staff's count as of "
+            f"{en_date(as_of)} was {_num(claimed) if claimed is not None else 'not published'}"
+            f". Confirmed "
             f"counts are a floor, not a ceiling: each needs a photo or video.")
 
 
@@ -403,7 +404,8 @@ def _confirmed_uk(ctx: dict[str, Any], day: date) -> str:
     old = (" (найновіші підтверджені дані в базі, понад місяць до цього зведення)"
            if (day - as_of).days > CONFIRMED_STALE_DAYS else "")
     return (f"Для порівняння: Oryx візуально підтвердив втрату {_uk_num(ctx['confirmed'])} "
-            f"російських {what} станом на {uk_date(as_of)}{old}; Генштаб на ту дату називав "
+            f"російських {what} станом на {uk_date(as_of)}{old}; Генштаб станом на "
+            f"{uk_date(as_of)} називав "
             f"{_uk_num(claimed) if claimed is not None else '—'}. Підтверджені втрати — "
             f"нижня межа: кожна потребує фото чи відео.")
 
