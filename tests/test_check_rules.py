@@ -163,3 +163,74 @@ def test_a_comparative_on_aircraft_or_ukrainian_most_since_is_read(ledger: objec
     got = dict(_verdicts("Рекорд: Літаки – 2: найбільше від зведення 7 травня 2022 року.",
                          ledger))
     assert got["найбільше від зведення 7 травня 2022 року"] == "contradicted", got
+
+
+def test_a_list_items_unlabelled_figure_takes_the_items_own_category(ledger: object) -> None:
+    # 31 October 2024: 8 air defence systems (6 July 2023 had 9); 157 tanks, AFVs and
+    # vehicles and fuel tanks (26 September 2024 had 159): the loose word is the item's
+    text = ("Records: 8 air defence systems, the most since the report of 6 July 2023, which "
+            "had 9; 157 armoured and other vehicles, the most since the report of 26 September "
+            "2024, which had 159.")
+    got = dict(_verdicts(text, ledger, date(2024, 10, 31)))
+    assert got["9"] == "supported" and got["159"] == "supported", got
+    # with no category word of its own item, the figure keeps the sentence's last one
+    found = _claims("Russia lost 121 vehicles and fuel tanks and 8 air defence systems; 9 "
+                    "more than the day before.", date(2024, 10, 31))
+    assert {c.value: c.category for c in found}[9] == "air_defense"  # type: ignore[attr-defined]
+
+
+def test_a_record_after_a_windows_sentence_is_its_own_reports(ledger: object) -> None:
+    text = ("Over the previous 7 reports the counts rose by an average of 11 cruise missiles "
+            "a day.\n\nRecord: 51 cruise missiles, the most since the report of 11 February "
+            "2023, which had 61.")
+    got = dict(_verdicts(text, ledger, date(2023, 5, 30)))
+    assert got["51 cruise missiles"] == "supported", got
+    # a figure with nothing of its own after a window still takes the window (a round-up)
+    from attrition.check import context
+
+    day = date(2024, 11, 18)
+    art = read("Over the past week Russia lost 7,210 troops. It also lost 62 tanks.")
+    found = extract(art, day)
+    context.inherit_periods(art, found, day)
+    assert [c.period for c in found] == [(date(2024, 11, 12), day)] * 2
+
+
+def test_a_confirmed_count_dated_by_the_text_is_checked_at_that_date(loaded_db: str) -> None:
+    from attrition import service
+    from attrition.store.read import Reader
+
+    with Reader(loaded_db) as r:
+        checker = service.Checker(r)  # type: ignore[arg-type]
+        text = ("For comparison, Oryx had visually confirmed 4,074 Russian tanks lost by 19 "
+                "July 2025 (three months before this report).")
+        got = [c["verdict"] for c in checker.check(text, date(2025, 10, 26))["claims"]]
+        assert got == ["supported"]
+        text = text.replace("4,074", "3,900")
+        got = [c["verdict"] for c in checker.check(text, date(2025, 10, 26))["claims"]]
+        assert got == ["contradicted"]
+
+
+def test_the_most_since_on_a_loose_vehicles_figure_ranks_that_sum(ledger: object) -> None:
+    # 31 October 2024: tanks + AFVs + vehicles and fuel tanks = 157; 26 September had 159
+    text = ("Record: 157 armoured and other vehicles, the most since the report of 26 "
+            "September 2024, which had 159.")
+    got = dict(_verdicts(text, ledger, date(2024, 10, 31)))
+    assert set(got.values()) == {"supported"}, got
+    got = dict(_verdicts(text.replace("26 September", "25 September").replace("159", "160"),
+                         ledger, date(2024, 10, 31)))
+    assert got["the most since the report of 25 September 2024"] == "contradicted", got
+
+
+def test_which_had_after_an_item_with_a_total_cue_is_still_that_reports(ledger: object) -> None:
+    # 14 February 2024; the first item's "since the full-scale invasion began" is its own
+    text = ("Records: 66 artillery systems, the most in a single report since the full-scale "
+            "invasion began; 4 air defence systems, as many as on 13 January 2024 and the most "
+            "since the report of 9 November 2023, which had 5; 3 MLRS, as many as on 17 "
+            "January 2024 and the most since the report of 31 December 2023, which had 4.")
+    got = _verdicts(text, ledger, date(2024, 2, 14))
+    assert got and all(v == "supported" for _, v in got), got
+    # its own total words make it a total
+    (c,) = [c for c in _claims("Record: 4 air defence systems; the report of 9 November "
+                               "2023, which had 540 in all.", date(2024, 2, 14))
+            if c.value == 540]  # type: ignore[attr-defined]
+    assert c.period != (date(2023, 11, 9), date(2023, 11, 9))  # type: ignore[attr-defined]

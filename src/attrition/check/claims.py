@@ -619,6 +619,11 @@ def extract(art: Article, day: date) -> list[Claim]:
                 continue  # "one", "a dozen": only with a category word beside them
             if label is None:
                 prev = [lab for lab in sent_labels if lab[1] <= n.start]
+                item = s_text.rfind("; ", 0, n.start)
+                if item >= 0 and any(lab[0] > item for lab in prev):
+                    # "…, which had 179; 8 air defence systems, …, which had 9": a list
+                    # item's unlabelled figure takes the item's own category word
+                    prev = [lab for lab in prev if lab[0] > item]
                 strong = [lab for lab in prev if lab[2] not in _weak()]
                 if strong or prev:
                     label = (strong or prev)[-1]
@@ -766,11 +771,20 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
             comp.period = figures[-1].period
             if figures[-1].category and figures[-1].label_kind != "context":
                 comp.category = figures[-1].category
+                if figures[-1].label_kind == "loose":  # "157 vehicles, the most since …":
+                    comp.comparative["loose"] = True  # the loose word's sum, as the figure
     elif comp.comparative.get("unit") == "day":
         period, note = resolve_period(s, 0, day, "change")
+        # the figure it ranks comes before it ("66 artillery systems, the most …; 4 air
+        # defence systems, …, which had 5": not the later items' figures)
+        figs = [c for c in same if c.label_kind != "comparative"]
+        before = [c for c in figs if c.start < comp.start][-1:] or [
+            c for c in figs if comp.start <= c.start < comp.end][:1]
         if period is not None:
             comp.period, comp.period_note = period, note
-        elif same and same[-1].period is not None:
+        elif before and before[0].period is not None:
+            comp.period = before[0].period
+        elif not before and same and same[-1].period is not None:
             comp.period = same[-1].period
 
 
@@ -917,15 +931,14 @@ def _measure_and_period_of(c: Claim, s: str, n: Number, day: date) -> None:
     if rel is not None:
         # "the report of 6 May 2022, which had 3": that report's figure
         d = _report_day(rel, day)
-        if d is not None:
-            _measure_and_period_in(c, s, n, day)
-            if c.measure in (None, "change"):
-                c.measure, c.period = "change", (d, d)
-                c.period_note = f"the report of {d} (named before it)"
-                c.date_stated = True
-                c.rule_ids.append("period.report_which_had")
-                return
-            c.measure, c.period, c.period_note = None, None, ""
+        _, b = clause_of(s, n.start)
+        if d is not None and not _cue_regex("total")[0].search(s, n.end, b):
+            # (unless its own words make it a total: "…, which had 9,000 in all")
+            c.measure, c.period = "change", (d, d)
+            c.period_note = f"the report of {d} (named before it)"
+            c.date_stated = True
+            c.rule_ids.append("period.report_which_had")
+            return
     a, b = clause_of(s, n.start)
     if a == 0 and b == len(s):
         _measure_and_period_in(c, s, n, day)

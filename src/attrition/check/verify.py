@@ -592,7 +592,7 @@ class Verifier:
         since = date.fromisoformat(str(info["since"]))
         end = c.period[1] if c.period else day
         name = "vehicles_fuel_tanks" if cat == "vehicles" and c.label_kind != "loose" \
-            else cat
+            and not info.get("loose") else cat
         s = self.ledger.series(name)
         p = s.at(end)
         if p is None or p.change is None:
