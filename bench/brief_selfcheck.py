@@ -33,8 +33,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from attrition import service  # noqa: E402
-from attrition.store.read import Reader  # noqa: E402
+from attrition import service
+from attrition.store.read import Reader
 
 # Paragraph kinds, by how each paragraph of a brief begins (en, uk).
 _KINDS = (

@@ -454,10 +454,24 @@ def _skip_en(f: Fact) -> str:
             f"{_num(f.skipped_value)}")
 
 
+# An aggregate counted as a reporter counts it ("157 armoured and other vehicles"), its
+# definition given after the record's figures, so that the figures read as the sum's.
+_AGGREGATE_COUNT_EN = {"vehicles": "armoured and other vehicles"}
+
+
 def _record_en(f: Fact) -> str:
     """One record, as a clause: "124 vehicles and fuel tanks, the most since ..."."""
-    what = (_count_en(f.category, f.change or 0, f.label) if f.definition is None
-            else f"{f.label} taken together, {_num(f.change or 0)} (a sum computed here)")
+    if f.definition is None:
+        return _record_en_of(f, _count_en(f.category, f.change or 0, f.label))
+    count = _AGGREGATE_COUNT_EN.get(f.category)
+    if count is None:
+        return _record_en_of(f, f"{f.label} taken together, {_num(f.change or 0)} (a sum "
+                                f"computed here)")
+    return (_record_en_of(f, f"{_num(f.change or 0)} {count}")
+            + f" ({f.label} taken together: a sum computed here)")
+
+
+def _record_en_of(f: Fact, what: str) -> str:
     if f.equals_record and f.tied_with is not None:
         head = f"{what}, as many as on {en_date(f.tied_with)} and"
     else:
@@ -565,12 +579,12 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     if recs:
         text = ("Record: " if len(recs) == 1 else "Records: ") + "; ".join(recs) + "."
         for f, b in spans:
-            text += (f" The record for {_plural_en(f.category, f.label)} spans a jump in "
-                     f"the series: a median of {_num(round(b.before))} a day in the "
-                     f"{BREAK_WINDOW} reports before {en_date(b.day)} and "
-                     f"{_num(round(b.after))} in the {BREAK_WINDOW} from then on. A shift "
-                     f"this abrupt may be a change in what is counted, not only in the "
-                     f"fighting.")
+            what = (_AGGREGATE_COUNT_EN.get(f.category) or _plural_en(f.category, f.label))
+            text += (f" The counts of {what} jumped to a new level on {en_date(b.day)}: a "
+                     f"median of {_num(round(b.before))} a day in the {BREAK_WINDOW} reports "
+                     f"before, and a median of {_num(round(b.after))} in the {BREAK_WINDOW} "
+                     f"reports from then on. A shift this abrupt may be a change in what is "
+                     f"counted, not only in the fighting.")
         paras.append(text)
     notes = []
     single = [f for f in facts if f.single_witness]
@@ -726,9 +740,9 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     if recs:
         text = ("Рекорд: " if len(recs) == 1 else "Рекорди: ") + "; ".join(recs) + "."
         for f, b in spans:
-            text += (f" Рекорд ({uk_label(f.category, 'nom')}) охоплює стрибок ряду: медіана "
-                     f"{_uk_num(round(b.before))} на добу за {BREAK_WINDOW} зведень до "
-                     f"{uk_date(b.day)} і {_uk_num(round(b.after))} за {BREAK_WINDOW} "
+            text += (f" {uk_label(f.category, 'nom')}: {uk_date(b.day)} ряд перейшов на новий "
+                     f"рівень – медіана {_uk_num(round(b.before))} на добу за {BREAK_WINDOW} "
+                     f"зведень до того і медіана {_uk_num(round(b.after))} за {BREAK_WINDOW} "
                      f"зведень відтоді. Такий різкий зсув може означати зміну того, що "
                      f"рахують, а не лише інтенсивності боїв.")
         paras.append(text)
