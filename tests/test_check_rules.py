@@ -234,3 +234,23 @@ def test_which_had_after_an_item_with_a_total_cue_is_still_that_reports(ledger: 
                                "2023, which had 540 in all.", date(2024, 2, 14))
             if c.value == 540]  # type: ignore[attr-defined]
     assert c.period != (date(2023, 11, 9), date(2023, 11, 9))  # type: ignore[attr-defined]
+
+
+def test_a_count_said_to_fall_is_a_change_below_zero(ledger: object) -> None:
+    # 30 November 2024: MLRS 1,255 -> 1,253, special equipment 3,700 -> 3,617 (corrections)
+    for text in ("MLRS fell by 2, to 1,253; units of special equipment fell by 83, to 3,617.",
+                 "Кількість РСЗВ зменшилася на 2 – до 1 253; кількість спеціальної техніки "
+                 "зменшилася на 83 – до 3 617."):
+        got = _verdicts(text, ledger, date(2024, 11, 30))
+        assert len(got) == 4 and all(v == "supported" for _, v in got), got
+    # a rise of the same size is not that
+    got = dict(_verdicts("MLRS rose by 2, to 1,253.", ledger, date(2024, 11, 30)))
+    assert got["2"] == "contradicted", got
+
+
+def test_n_of_them_is_a_part_of_the_figure_before_not_a_loss_of_its_own() -> None:
+    for text in ("Armoured fighting vehicles rose by 16 (4 of them corrections).",
+                 "Кількість бойових броньованих машин зросла на 16 (4 з них – виправлення)."):
+        assert [c.value for c in _claims(text, date(2024, 11, 30))] == [16]  # type: ignore[attr-defined]
+    assert [c.value for c in _claims("Russia lost 16 tanks; 4 armoured vehicles were also "
+                                     "destroyed.", date(2024, 11, 30))] == [16, 4]  # type: ignore[attr-defined]

@@ -120,7 +120,8 @@ _AFTER_NOT_LOSS = re.compile(
     r"year-old|times\b|разів|st\b|nd\b|rd\b|th\b|billion|bn\b|dollars|euros|pounds|гривень|"
     r"доларів|млрд|[a-zа-я]*-?year|a\.m\.|p\.m\.|:\d|/\d|\.\d{1,2}\b|-?й\b|-?го\b|"
     r"division|brigade|regiment|motoris|motoriz|battalion|бригад|дивізі|"
-    r"of them\b|of whom\b|reports?\b|bulletins?\b|зведен\w*|звіт\w*|сводк\w*|сводок)", re.I)
+    r"of them\b|of whom\b|з них\b|из них\b|reports?\b|bulletins?\b|зведен\w*|звіт\w*|"
+    r"сводк\w*|сводок)", re.I)
 _BEFORE_NOT_LOSS = re.compile(
     r"(?:[£$€₴]|\bday|\bдень|\bдоба|\bno\.|#|[A-Za-zА-Яа-я]-|\bsu-|\bt-|\bm|\bf-|\bmig-|"
     r"\bка-|\bмі-|\bver\.|\bpage|\bкм|\bkm|\bвід|\bfrom|\bto|\bof the|\bthe|\bunit|\bbrigade|"
@@ -472,6 +473,10 @@ MILESTONE = re.compile(r"(?:less than |only |just )?(?<![\d,])[\d,]{1,12} (?:shy
 MILESTONE = _from_word_start(MILESTONE)
 
 
+_FELL_BY = re.compile(r"\b(?:fell|dropped|decreased|declined|was cut|went down) by\s*\Z|"
+                      r"\b(?:зменшил\w*|зменшен\w*|знизил\w*|уменьшил\w*|снизил\w*) на\s*\Z",
+                      re.I)
+"""A count said to fall ("fell by 2", "зменшилася на 2"): a change below zero."""
 _ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s()<>\"']+", re.I)
 """A web address: the numbers in it (a page's date, a slug's "16-400-osib") are no figures."""
 
@@ -667,6 +672,10 @@ def extract(art: Article, day: date) -> list[Claim]:
                           rule_ids=[*n.rule_ids, *([label_id] if label_id else []),
                                     *own_ids])
             _measure_and_period(claim, s_text, n, day)
+            if claim.measure in (None, "change") and not claim.plus and _FELL_BY.search(
+                    s_text, max(0, n.start - 24), n.start):
+                claim.value = -n.value  # "MLRS fell by 2": a change of −2 (a correction)
+                claim.measure = "change"
             if claim.scope is None and _UNIT_AFTER.match(s_text, n.end):
                 claim.scope = UNITS_WHY
             sentence_claims.append(claim)
@@ -1082,8 +1091,8 @@ _ON_DAY_FIRST = re.compile(
     rf"(?!\s*(?:to|-|–|до|по)\s*\d)")
 """A day written day-first ("on 5 November", "5 листопада", "5 ноября")."""
 _SINCE_OR_AS_OF = re.compile(r"\b(?:since|from|as of|until|through|by|з|із|від|до|по|с|со|"
-                             r"станом на|по состоянию на|на|(?:report|bulletin|update) (?:of|on))"
-                             r"\s*\Z")
+                             r"станом на|по состоянию на|на|(?:report|bulletin|update) "
+                             r"(?:of|on)|зведенн\w*|сводк\w*)\s*\Z")
 """Words before a day-first date that make it no day of losses: a bound, or the report of
 that day ("the report of 6 May 2022 had 3" is that report's figure: _AS_OF_DAY)."""
 _TO_DAY_FIRST = re.compile(rf"(?:as of|станом на|по состоянию на|на) (\d{{1,2}}) "
