@@ -450,7 +450,7 @@ def _skip_en(f: Fact) -> str:
     if f.skipped is None or f.skipped_value is None:
         return ""
     what = "the two-day figure" if f.skipped_reason == "two_day" else "the correction"
-    return (f", not counting {what} of {en_date(f.skipped)}, which added "
+    return (f", not counting {what} in the report of {en_date(f.skipped)}, which had "
             f"{_num(f.skipped_value)}")
 
 
@@ -557,7 +557,8 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                          f", to {_num(f.total or 0)}{said}")
         paras.append("The report also corrects earlier ones: " + "; ".join(parts) + ". "
                      + ("A correction is not a day's loss: these figures are left out of "
-                        "the losses above and of every record." if rose else
+                        "the losses above and are never ranked against other days." if rose
+                        else
                         "A total that falls is a correction, not a loss."))
     for f in facts:
         if f.excluded == "two_day":
@@ -661,14 +662,25 @@ def _skip_uk(f: Fact) -> str:
     if f.skipped is None or f.skipped_value is None:
         return ""
     what = "дводобові дані" if f.skipped_reason == "two_day" else "виправлення"
-    return (f", не враховуючи {what} від {uk_date(f.skipped)} "
-            f"(+{_uk_num(f.skipped_value)})")
+    return (f", не враховуючи {what} у зведенні {uk_date(f.skipped)}, у якому було "
+            f"{_uk_num(f.skipped_value)}")
+
+
+_AGGREGATE_COUNT_UK = {"vehicles": "броньованих та інших автомобілів"}
 
 
 def _record_uk(f: Fact) -> str:
+    count = _AGGREGATE_COUNT_UK.get(f.category) if f.definition is not None else None
+    if count is not None:  # "157 броньованих та інших автомобілів", defined after the figures
+        return (_record_uk_of(f, f"{_uk_num(f.change or 0)} {count}")
+                + f" ({_lower_first(uk_label(f.category, 'nom'))}; сума, обчислена тут)")
     head = f"{uk_label(f.category, 'nom')} – {_uk_num(f.change or 0)}"
     if f.definition is not None:
         head += " (сума, обчислена тут)"
+    return _record_uk_of(f, head)
+
+
+def _record_uk_of(f: Fact, head: str) -> str:
     same = (f", стільки ж, скільки {uk_date(f.tied_with)}, і"
             if f.equals_record and f.tied_with is not None else ":")
     if f.record_window == "war" or f.highest_since is None:
@@ -720,14 +732,14 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     fell = [f for f in facts if f.change is not None and f.change < 0]
     if rose or fell:
         parts = [f"кількість {uk_label(f.category)} зросла на {_uk_num(f.change or 0)}"
-                 + (f" (з них {_uk_num(f.correction)} – виправлення)"
+                 + (f" ({_uk_num(f.correction)} з них – виправлення)"
                     if f.correction is not None and 0 < f.correction < (f.change or 0) else "")
                  for f in rose]
         parts += [f"кількість {uk_label(f.category)} зменшилася на {_uk_num(-(f.change or 0))}"
                   f" – до {_uk_num(f.total or 0)}" for f in fell]
         paras.append("Зведення також виправляє попередні дані: " + "; ".join(parts) + ". "
                      "Виправлення – не втрати за добу: ці числа не входять до втрат вище і "
-                     "до жодних рекордів.")
+                     "ніколи не порівнюються з іншими днями.")
     for f in facts:
         if f.excluded == "two_day":
             paras.append(f"{uk_label(f.category, 'nom')} – {_uk_num(f.change or 0)}: це дані "
