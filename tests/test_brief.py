@@ -479,3 +479,31 @@ def test_a_disputed_cell_is_said_to_be_disputed(ctx: Reader) -> None:
             in doc["text"])  # type: ignore[operator]
     assert "Джерела розходяться без більшості: бойові броньовані машини" in make(
         ctx, date(2022, 11, 24), "uk")["text"]  # type: ignore[operator]
+
+
+def test_a_change_from_a_disputed_total_is_said_to_be_disputed(ctx: Reader) -> None:
+    """A tie of the sources on one report's total makes the next report's change disputed
+    too: the 2022-03-01 brief's 48 tanks come from the 2022-02-28 total, on which PetroIvaniuk
+    and minfin (150) and orc-losses (146, then 191) disagree. Over the whole history, every
+    such change is flagged in the facts (`change_disputed`), in both languages' text."""
+    from attrition import service
+
+    rows = list(ctx.ledger())
+    disputed = {(r.report_date, r.category) for r in rows if r.method in ("disputed", "tie")}
+    cases = {(r.report_date, r.category) for r in rows
+             if (r.report_date - timedelta(days=1), r.category) in disputed
+             and (r.report_date, r.category) not in disputed}
+    assert (date(2022, 3, 1), "tanks") in cases
+    for day in sorted({d for d, _ in cases}):
+        for lang in ("en", "uk"):
+            doc = service.brief(ctx, day, lang=lang)  # type: ignore[arg-type]
+            flagged = {f["category"] for f in doc["facts"] if f.get("change_disputed")}
+            assert {c for d, c in cases if d == day} <= flagged, (day, flagged)
+            said = ("disagree on the total of" if lang == "en"
+                    else "щодо підсумку в попередньому зведенні")
+            assert said in doc["text"], (day, lang)
+    doc = service.brief(ctx, date(2022, 3, 1))  # type: ignore[arg-type]
+    assert "The sources disagree on the total of tanks in the report before" in doc["text"]
+    # a change between two undisputed totals is not flagged
+    doc = service.brief(ctx, date(2024, 11, 14))  # type: ignore[arg-type]
+    assert not any(f.get("change_disputed") for f in doc["facts"])

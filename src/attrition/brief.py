@@ -133,6 +133,9 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
     method: str = ""
     correction: int | None = None
     """The part of the change the sources list as a correction of earlier reports."""
+    previous_disputed: bool = False
+    """Whether the report before's total is disputed (a tie of the sources): the change,
+    the difference of the two totals, is then disputed too."""
 
     @property
     def record_window(self) -> str | None:
@@ -191,7 +194,9 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
             "skipped_value": self.skipped_value, "skipped_reason": self.skipped_reason,
             **({"sources": list(self.sources), "method": self.method,
                 "single_witness": self.single_witness,
-                "disputed": self.method in ("disputed", "tie")} if self.sources else {}),
+                "disputed": self.method in ("disputed", "tie"),
+                "change_disputed": self.method in ("disputed", "tie")
+                or self.previous_disputed} if self.sources else {}),
             **({"definition": self.definition, "components": list(self.components)}
                if self.definition else {}),
         }
@@ -247,7 +252,8 @@ RECENT_REPORTS = records.RECENT
 def daily(rows: Mapping[str, Sequence[Row]],
           corrections: Sequence[tuple[str, date, str, int]], report: Sequence[LedgerRow],
           *, lang: str = "en", aggregates: Mapping[str, Aggregate] | None = None,
-          confirmed: Beside | None = None) -> dict[str, Any]:
+          confirmed: Beside | None = None,
+          previous: Sequence[LedgerRow] = ()) -> dict[str, Any]:
     """The brief of one report (`report`: its ledger rows, with sources and address),
     computed from the whole ledger by category (`rows`): see `compose`."""
     aggs = aggregates if aggregates is not None else categories.aggregates()
@@ -255,14 +261,15 @@ def daily(rows: Mapping[str, Sequence[Row]],
     names = [*(r.category for r in report), *BRIEF_AGGREGATES]
     standing, brks = standings(rows, corrections, day, names, aggs)
     return compose(report, standing, lang=lang, aggregates=aggs, confirmed=confirmed,
-                   breaks=brks, corrections=corrections)
+                   breaks=brks, corrections=corrections, previous=previous)
 
 
 def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
             lang: str = "en", aggregates: Mapping[str, Aggregate] | None = None,
             confirmed: Beside | None = None,
             breaks: Mapping[str, Sequence[Break]] | None = None,
-            corrections: Iterable[tuple[str, date, str, int]] = ()) -> dict[str, Any]:
+            corrections: Iterable[tuple[str, date, str, int]] = (),
+            previous: Sequence[LedgerRow] = ()) -> dict[str, Any]:
     """The brief of one report as a document: text, facts, sources, caveat. `standing` holds
     the day's standing of the report's categories and of `BRIEF_AGGREGATES`. With
     `confirmed`, one line sets the headline category (or the first headline category the
@@ -270,7 +277,8 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
     `anomalies.breaks`): a record set across a jump in a series' level says so.
     `corrections` (the sources' list, any days): how much of a corrected change corrects
     earlier reports. The headline categories are set against their mean change over the
-    `RECENT_REPORTS` reports before (`Standing.recent_mean`)."""
+    `RECENT_REPORTS` reports before (`Standing.recent_mean`). `previous`: the report
+    before's rows; a change from a disputed total there is said to be disputed."""
     aggs = aggregates if aggregates is not None else categories.aggregates()
     report_rows = {r.category: r for r in report}
     day = report[0].report_date if report else date.min
@@ -282,7 +290,9 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
     for _, d, cat, value in corrections:
         if d == day:
             fixed[cat] = value
+    tied_before = {r.category for r in previous if r.method in ("disputed", "tie")}
     facts = [_fact(cat, standing[cat], report_rows[cat], day, aggs, fixed.get(cat))
+             ._replace(previous_disputed=cat in tied_before)
              for cat in sorted(report_rows, key=lambda c: categories.ORDER[c])
              if cat in standing]
     agg_facts = [_fact(name, standing[name], None, day, aggs) for name in BRIEF_AGGREGATES
@@ -599,6 +609,13 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         names = _join([_plural_en(f.category, f.label) for f in ties])
         notes.append(f"The sources disagree on {names} and nothing settles it: the figure "
                      f"given is disputed.")
+    before = [f for f in facts if f.previous_disputed and f.change is not None
+              and f not in ties]
+    if before:
+        names = _join([_plural_en(f.category, f.label) for f in before])
+        notes.append(f"The sources disagree on the total of {names} in the report before, "
+                     f"and nothing settles it: the change given here, the difference of the "
+                     f"two totals, is disputed.")
     if missing:
         labels = [_plural_en(c, categories.BY_ID[c].en) for c in missing]
         notes.append(f"The report has no figure for {_join(labels)}, which earlier reports "
@@ -773,6 +790,13 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         notes.append("Джерела розходяться без більшості: " + ", ".join(
             _lower_first(uk_label(f.category, "nom")) for f in ties)
             + "; ці дані спірні.")
+    before = [f for f in facts if f.previous_disputed and f.change is not None
+              and f not in ties]
+    if before:
+        notes.append("Джерела розходяться без більшості щодо підсумку в попередньому "
+                     "зведенні: " + ", ".join(_lower_first(uk_label(f.category, "nom"))
+                                            for f in before)
+                     + "; тож зміна за добу (різниця двох підсумків) спірна.")
     if missing:
         notes.append("У зведенні немає даних: " + ", ".join(
             _lower_first(uk_label(c, "nom")) for c in missing)
