@@ -92,9 +92,9 @@ def test_seed_brief_says_what_a_wire_editor_needs(ctx: Reader) -> None:
     text = doc["text"]
     assert isinstance(text, str)
     assert "124 vehicles and fuel tanks" in text and "124 fuel tanks" not in text
-    assert ("tanks, armoured fighting vehicles and vehicles and fuel tanks taken together, 194 "
-            "(a sum computed here), the most since the report of 20 October 2023, which had "
-            "208") in text
+    assert ("194 armoured and other vehicles, the most since the report of 20 October 2023, "
+            "which had 208 (tanks, armoured fighting vehicles and vehicles and fuel tanks "
+            "taken together: a sum computed here)") in text
     assert "afv" not in text and "_" not in text  # no internal ids in prose
     # not the most "since the invasion began": before the 2022-05-01 merge the same vehicles
     # were counted as military vehicles and fuel tanks, 179 of them on 16 March 2022
@@ -166,11 +166,13 @@ def test_a_record_across_a_jump_in_the_series_says_so(ctx: Reader, lang: str) ->
     text = doc["text"]
     assert isinstance(text, str) and numbers_in(text) <= allowed(doc)
     if lang == "en":
-        assert ("The record for UAVs of the operational-tactical level spans a jump in the "
-                "series: a median of 595 a day in the 60 reports before 6 February 2026 and "
-                "1,728 in the 60 from then on.") in text
+        assert ("The counts of UAVs of the operational-tactical level jumped to a new level "
+                "on 6 February 2026: a median of 595 a day in the 60 reports before, and a "
+                "median of 1,728 in the 60 reports from then on.") in text
     else:
-        assert "охоплює стрибок ряду" in text and "6 лютого 2026 року" in text
+        assert ("БПЛА оперативно-тактичного рівня: 6 лютого 2026 року ряд перейшов на новий "
+                "рівень – медіана 595 на добу за 60 зведень до того і медіана 1\u00a0728 за "
+                "60 зведень відтоді.") in text
     # a record whose window starts after the jump, or with no jump inside it, says nothing
     assert make(ctx, SEED)["level_breaks"] == []
 
@@ -381,7 +383,7 @@ def test_level_breaks_are_found_in_every_series(ctx: Reader, day: date, category
     assert facts[category]["record"] in ("365d", "war")
     assert [b["day"] for b in doc["level_breaks"]  # type: ignore[attr-defined]
             if b["category"] == category] == [jump]
-    assert "spans a jump in the series" in doc["text"]  # type: ignore[operator]
+    assert "jumped to a new level on" in doc["text"]  # type: ignore[operator]
 
 
 def _cli(db: str, *args: str) -> str:
@@ -477,3 +479,31 @@ def test_a_disputed_cell_is_said_to_be_disputed(ctx: Reader) -> None:
             in doc["text"])  # type: ignore[operator]
     assert "Джерела розходяться без більшості: бойові броньовані машини" in make(
         ctx, date(2022, 11, 24), "uk")["text"]  # type: ignore[operator]
+
+
+def test_a_change_from_a_disputed_total_is_said_to_be_disputed(ctx: Reader) -> None:
+    """A tie of the sources on one report's total makes the next report's change disputed
+    too: the 2022-03-01 brief's 48 tanks come from the 2022-02-28 total, on which PetroIvaniuk
+    and minfin (150) and orc-losses (146, then 191) disagree. Over the whole history, every
+    such change is flagged in the facts (`change_disputed`), in both languages' text."""
+    from attrition import service
+
+    rows = list(ctx.ledger())
+    disputed = {(r.report_date, r.category) for r in rows if r.method in ("disputed", "tie")}
+    cases = {(r.report_date, r.category) for r in rows
+             if (r.report_date - timedelta(days=1), r.category) in disputed
+             and (r.report_date, r.category) not in disputed}
+    assert (date(2022, 3, 1), "tanks") in cases
+    for day in sorted({d for d, _ in cases}):
+        for lang in ("en", "uk"):
+            doc = service.brief(ctx, day, lang=lang)  # type: ignore[arg-type]
+            flagged = {f["category"] for f in doc["facts"] if f.get("change_disputed")}
+            assert {c for d, c in cases if d == day} <= flagged, (day, flagged)
+            said = ("disagree on the total of" if lang == "en"
+                    else "щодо підсумку в попередньому зведенні")
+            assert said in doc["text"], (day, lang)
+    doc = service.brief(ctx, date(2022, 3, 1))  # type: ignore[arg-type]
+    assert "The sources disagree on the total of tanks in the report before" in doc["text"]
+    # a change between two undisputed totals is not flagged
+    doc = service.brief(ctx, date(2024, 11, 14))  # type: ignore[arg-type]
+    assert not any(f.get("change_disputed") for f in doc["facts"])

@@ -133,6 +133,9 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
     method: str = ""
     correction: int | None = None
     """The part of the change the sources list as a correction of earlier reports."""
+    previous_disputed: bool = False
+    """Whether the report before's total is disputed (a tie of the sources): the change,
+    the difference of the two totals, is then disputed too."""
 
     @property
     def record_window(self) -> str | None:
@@ -191,7 +194,9 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
             "skipped_value": self.skipped_value, "skipped_reason": self.skipped_reason,
             **({"sources": list(self.sources), "method": self.method,
                 "single_witness": self.single_witness,
-                "disputed": self.method in ("disputed", "tie")} if self.sources else {}),
+                "disputed": self.method in ("disputed", "tie"),
+                "change_disputed": self.method in ("disputed", "tie")
+                or self.previous_disputed} if self.sources else {}),
             **({"definition": self.definition, "components": list(self.components)}
                if self.definition else {}),
         }
@@ -247,7 +252,8 @@ RECENT_REPORTS = records.RECENT
 def daily(rows: Mapping[str, Sequence[Row]],
           corrections: Sequence[tuple[str, date, str, int]], report: Sequence[LedgerRow],
           *, lang: str = "en", aggregates: Mapping[str, Aggregate] | None = None,
-          confirmed: Beside | None = None) -> dict[str, Any]:
+          confirmed: Beside | None = None,
+          previous: Sequence[LedgerRow] = ()) -> dict[str, Any]:
     """The brief of one report (`report`: its ledger rows, with sources and address),
     computed from the whole ledger by category (`rows`): see `compose`."""
     aggs = aggregates if aggregates is not None else categories.aggregates()
@@ -255,14 +261,15 @@ def daily(rows: Mapping[str, Sequence[Row]],
     names = [*(r.category for r in report), *BRIEF_AGGREGATES]
     standing, brks = standings(rows, corrections, day, names, aggs)
     return compose(report, standing, lang=lang, aggregates=aggs, confirmed=confirmed,
-                   breaks=brks, corrections=corrections)
+                   breaks=brks, corrections=corrections, previous=previous)
 
 
 def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
             lang: str = "en", aggregates: Mapping[str, Aggregate] | None = None,
             confirmed: Beside | None = None,
             breaks: Mapping[str, Sequence[Break]] | None = None,
-            corrections: Iterable[tuple[str, date, str, int]] = ()) -> dict[str, Any]:
+            corrections: Iterable[tuple[str, date, str, int]] = (),
+            previous: Sequence[LedgerRow] = ()) -> dict[str, Any]:
     """The brief of one report as a document: text, facts, sources, caveat. `standing` holds
     the day's standing of the report's categories and of `BRIEF_AGGREGATES`. With
     `confirmed`, one line sets the headline category (or the first headline category the
@@ -270,7 +277,8 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
     `anomalies.breaks`): a record set across a jump in a series' level says so.
     `corrections` (the sources' list, any days): how much of a corrected change corrects
     earlier reports. The headline categories are set against their mean change over the
-    `RECENT_REPORTS` reports before (`Standing.recent_mean`)."""
+    `RECENT_REPORTS` reports before (`Standing.recent_mean`). `previous`: the report
+    before's rows; a change from a disputed total there is said to be disputed."""
     aggs = aggregates if aggregates is not None else categories.aggregates()
     report_rows = {r.category: r for r in report}
     day = report[0].report_date if report else date.min
@@ -282,7 +290,9 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
     for _, d, cat, value in corrections:
         if d == day:
             fixed[cat] = value
+    tied_before = {r.category for r in previous if r.method in ("disputed", "tie")}
     facts = [_fact(cat, standing[cat], report_rows[cat], day, aggs, fixed.get(cat))
+             ._replace(previous_disputed=cat in tied_before)
              for cat in sorted(report_rows, key=lambda c: categories.ORDER[c])
              if cat in standing]
     agg_facts = [_fact(name, standing[name], None, day, aggs) for name in BRIEF_AGGREGATES
@@ -391,8 +401,9 @@ def _confirmed_en(ctx: dict[str, Any], day: date) -> str:
                if months >= 2 else " (the newest confirmed count held here, over a month "
                "before this report)")
     return (f"For comparison, Oryx had visually confirmed {_num(ctx['confirmed'])} Russian "
-            f"{what} lost by {en_date(as_of)}{old}{how}; the General Staff's count on that "
-            f"date was {_num(claimed) if claimed is not None else 'not published'}. Confirmed "
+            f"{what} lost by {en_date(as_of)}{old}{how}; the General Staff's count as of "
+            f"{en_date(as_of)} was {_num(claimed) if claimed is not None else 'not published'}"
+            f". Confirmed "
             f"counts are a floor, not a ceiling: each needs a photo or video.")
 
 
@@ -403,7 +414,8 @@ def _confirmed_uk(ctx: dict[str, Any], day: date) -> str:
     old = (" (найновіші підтверджені дані в базі, понад місяць до цього зведення)"
            if (day - as_of).days > CONFIRMED_STALE_DAYS else "")
     return (f"Для порівняння: Oryx візуально підтвердив втрату {_uk_num(ctx['confirmed'])} "
-            f"російських {what} станом на {uk_date(as_of)}{old}; Генштаб на ту дату називав "
+            f"російських {what} станом на {uk_date(as_of)}{old}; Генштаб станом на "
+            f"{uk_date(as_of)} називав "
             f"{_uk_num(claimed) if claimed is not None else '—'}. Підтверджені втрати — "
             f"нижня межа: кожна потребує фото чи відео.")
 
@@ -448,14 +460,28 @@ def _skip_en(f: Fact) -> str:
     if f.skipped is None or f.skipped_value is None:
         return ""
     what = "the two-day figure" if f.skipped_reason == "two_day" else "the correction"
-    return (f", not counting {what} of {en_date(f.skipped)}, which added "
+    return (f", not counting {what} in the report of {en_date(f.skipped)}, which had "
             f"{_num(f.skipped_value)}")
+
+
+# An aggregate counted as a reporter counts it ("157 armoured and other vehicles"), its
+# definition given after the record's figures, so that the figures read as the sum's.
+_AGGREGATE_COUNT_EN = {"vehicles": "armoured and other vehicles"}
 
 
 def _record_en(f: Fact) -> str:
     """One record, as a clause: "124 vehicles and fuel tanks, the most since ..."."""
-    what = (_count_en(f.category, f.change or 0, f.label) if f.definition is None
-            else f"{f.label} taken together, {_num(f.change or 0)} (a sum computed here)")
+    if f.definition is None:
+        return _record_en_of(f, _count_en(f.category, f.change or 0, f.label))
+    count = _AGGREGATE_COUNT_EN.get(f.category)
+    if count is None:
+        return _record_en_of(f, f"{f.label} taken together, {_num(f.change or 0)} (a sum "
+                                f"computed here)")
+    return (_record_en_of(f, f"{_num(f.change or 0)} {count}")
+            + f" ({f.label} taken together: a sum computed here)")
+
+
+def _record_en_of(f: Fact, what: str) -> str:
     if f.equals_record and f.tied_with is not None:
         head = f"{what}, as many as on {en_date(f.tied_with)} and"
     else:
@@ -541,7 +567,8 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                          f", to {_num(f.total or 0)}{said}")
         paras.append("The report also corrects earlier ones: " + "; ".join(parts) + ". "
                      + ("A correction is not a day's loss: these figures are left out of "
-                        "the losses above and of every record." if rose else
+                        "the losses above and are never ranked against other days." if rose
+                        else
                         "A total that falls is a correction, not a loss."))
     for f in facts:
         if f.excluded == "two_day":
@@ -563,12 +590,12 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     if recs:
         text = ("Record: " if len(recs) == 1 else "Records: ") + "; ".join(recs) + "."
         for f, b in spans:
-            text += (f" The record for {_plural_en(f.category, f.label)} spans a jump in "
-                     f"the series: a median of {_num(round(b.before))} a day in the "
-                     f"{BREAK_WINDOW} reports before {en_date(b.day)} and "
-                     f"{_num(round(b.after))} in the {BREAK_WINDOW} from then on. A shift "
-                     f"this abrupt may be a change in what is counted, not only in the "
-                     f"fighting.")
+            what = (_AGGREGATE_COUNT_EN.get(f.category) or _plural_en(f.category, f.label))
+            text += (f" The counts of {what} jumped to a new level on {en_date(b.day)}: a "
+                     f"median of {_num(round(b.before))} a day in the {BREAK_WINDOW} reports "
+                     f"before, and a median of {_num(round(b.after))} in the {BREAK_WINDOW} "
+                     f"reports from then on. A shift this abrupt may be a change in what is "
+                     f"counted, not only in the fighting.")
         paras.append(text)
     notes = []
     single = [f for f in facts if f.single_witness]
@@ -582,6 +609,13 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         names = _join([_plural_en(f.category, f.label) for f in ties])
         notes.append(f"The sources disagree on {names} and nothing settles it: the figure "
                      f"given is disputed.")
+    before = [f for f in facts if f.previous_disputed and f.change is not None
+              and f not in ties]
+    if before:
+        names = _join([_plural_en(f.category, f.label) for f in before])
+        notes.append(f"The sources disagree on the total of {names} in the report before, "
+                     f"and nothing settles it: the change given here, the difference of the "
+                     f"two totals, is disputed.")
     if missing:
         labels = [_plural_en(c, categories.BY_ID[c].en) for c in missing]
         notes.append(f"The report has no figure for {_join(labels)}, which earlier reports "
@@ -645,14 +679,25 @@ def _skip_uk(f: Fact) -> str:
     if f.skipped is None or f.skipped_value is None:
         return ""
     what = "дводобові дані" if f.skipped_reason == "two_day" else "виправлення"
-    return (f", не враховуючи {what} від {uk_date(f.skipped)} "
-            f"(+{_uk_num(f.skipped_value)})")
+    return (f", не враховуючи {what} у зведенні {uk_date(f.skipped)}, у якому було "
+            f"{_uk_num(f.skipped_value)}")
+
+
+_AGGREGATE_COUNT_UK = {"vehicles": "броньованих та інших автомобілів"}
 
 
 def _record_uk(f: Fact) -> str:
+    count = _AGGREGATE_COUNT_UK.get(f.category) if f.definition is not None else None
+    if count is not None:  # "157 броньованих та інших автомобілів", defined after the figures
+        return (_record_uk_of(f, f"{_uk_num(f.change or 0)} {count}")
+                + f" ({_lower_first(uk_label(f.category, 'nom'))}; сума, обчислена тут)")
     head = f"{uk_label(f.category, 'nom')} – {_uk_num(f.change or 0)}"
     if f.definition is not None:
         head += " (сума, обчислена тут)"
+    return _record_uk_of(f, head)
+
+
+def _record_uk_of(f: Fact, head: str) -> str:
     same = (f", стільки ж, скільки {uk_date(f.tied_with)}, і"
             if f.equals_record and f.tied_with is not None else ":")
     if f.record_window == "war" or f.highest_since is None:
@@ -704,14 +749,14 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     fell = [f for f in facts if f.change is not None and f.change < 0]
     if rose or fell:
         parts = [f"кількість {uk_label(f.category)} зросла на {_uk_num(f.change or 0)}"
-                 + (f" (з них {_uk_num(f.correction)} – виправлення)"
+                 + (f" ({_uk_num(f.correction)} з них – виправлення)"
                     if f.correction is not None and 0 < f.correction < (f.change or 0) else "")
                  for f in rose]
         parts += [f"кількість {uk_label(f.category)} зменшилася на {_uk_num(-(f.change or 0))}"
                   f" – до {_uk_num(f.total or 0)}" for f in fell]
         paras.append("Зведення також виправляє попередні дані: " + "; ".join(parts) + ". "
                      "Виправлення – не втрати за добу: ці числа не входять до втрат вище і "
-                     "до жодних рекордів.")
+                     "ніколи не порівнюються з іншими днями.")
     for f in facts:
         if f.excluded == "two_day":
             paras.append(f"{uk_label(f.category, 'nom')} – {_uk_num(f.change or 0)}: це дані "
@@ -724,9 +769,9 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     if recs:
         text = ("Рекорд: " if len(recs) == 1 else "Рекорди: ") + "; ".join(recs) + "."
         for f, b in spans:
-            text += (f" Рекорд ({uk_label(f.category, 'nom')}) охоплює стрибок ряду: медіана "
-                     f"{_uk_num(round(b.before))} на добу за {BREAK_WINDOW} зведень до "
-                     f"{uk_date(b.day)} і {_uk_num(round(b.after))} за {BREAK_WINDOW} "
+            text += (f" {uk_label(f.category, 'nom')}: {uk_date(b.day)} ряд перейшов на новий "
+                     f"рівень – медіана {_uk_num(round(b.before))} на добу за {BREAK_WINDOW} "
+                     f"зведень до того і медіана {_uk_num(round(b.after))} за {BREAK_WINDOW} "
                      f"зведень відтоді. Такий різкий зсув може означати зміну того, що "
                      f"рахують, а не лише інтенсивності боїв.")
         paras.append(text)
@@ -745,6 +790,13 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         notes.append("Джерела розходяться без більшості: " + ", ".join(
             _lower_first(uk_label(f.category, "nom")) for f in ties)
             + "; ці дані спірні.")
+    before = [f for f in facts if f.previous_disputed and f.change is not None
+              and f not in ties]
+    if before:
+        notes.append("Джерела розходяться без більшості щодо підсумку в попередньому "
+                     "зведенні: " + ", ".join(_lower_first(uk_label(f.category, "nom"))
+                                            for f in before)
+                     + "; тож зміна за добу (різниця двох підсумків) спірна.")
     if missing:
         notes.append("У зведенні немає даних: " + ", ".join(
             _lower_first(uk_label(c, "nom")) for c in missing)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -120,7 +120,8 @@ def _brief_from_daybook(ledger: Ledger, day: date, lang: str,
     report = ledger.report(day)
     if not report:
         raise NotFoundError(f"no report for {day}")
-    return briefs.compose(report, book.standings, lang=lang, aggregates=aggs,
+    previous = ledger.report(day - timedelta(days=1))
+    return briefs.compose(report, book.standings, lang=lang, aggregates=aggs, previous=previous,
                           confirmed=book, breaks=book.breaks, corrections=book.corrections)
 
 
@@ -141,7 +142,7 @@ def _compute_brief(ledger: Ledger, day: date | None, week: str | None, month: st
         raise NotFoundError(f"no report for {day}")
     context = ConfirmedContext(rows, ledger.confirmed_counts("oryx"), crosswalk.load())
     return briefs.daily(rows, corrections, report, lang=lang, aggregates=aggs,
-                        confirmed=context)
+                        confirmed=context, previous=ledger.report(day - timedelta(days=1)))
 
 
 # -- sources --------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ _AFTER_NOT_LOSS = re.compile(
     r"division|brigade|regiment|motoris|motoriz|battalion|бригад|дивізі|"
     r"of (?:them|whom)\b(?!\s+(?:were\s+)?(?:lost\s+|killed\s+)?(?:(?:over|in|during)\s+the\s+"
     r"(?:past|last|previous|latest)\s+(?:day|24|week|month)|yesterday|on \w+day))|"
-    r"reports?\b|bulletins?\b|зведен\w*|звіт\w*|сводк\w*|сводок)", re.I)
+    r"з них\b|из них\b|reports?\b|bulletins?\b|зведен\w*|звіт\w*|сводк\w*|сводок)", re.I)
 """Words right after a number that make it something else; "of them" is a part (of a force,
 of the wounded) unless a day's cue follows ("1,170 of them over the past day")."""
 _BEFORE_NOT_LOSS = re.compile(
@@ -520,6 +520,14 @@ MILESTONE = re.compile(r"(?:less than |only |just )?(?<![\d,])[\d,]{1,12} (?:shy
 MILESTONE = _from_word_start(MILESTONE)
 
 
+_FELL_BY = re.compile(r"\b(?:fell|dropped|decreased|declined|was cut|went down) by\s*\Z|"
+                      r"\b(?:зменшил\w*|зменшен\w*|знизил\w*|уменьшил\w*|снизил\w*) на\s*\Z",
+                      re.I)
+"""A count said to fall ("fell by 2", "зменшилася на 2"): a change below zero."""
+_ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s()<>\"']+", re.I)
+"""A web address: the numbers in it (a page's date, a slug's "16-400-osib") are no figures."""
+
+
 def _date_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _DATE_SPANS.finditer(text)]
 
@@ -608,6 +616,7 @@ def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
     found = numbers.find(s_text, lang) + _singular_ones(s_text)
     found.sort(key=lambda n: n.start)
     dates = _date_spans(s_text) + [(m.start(), m.end()) for m in MILESTONE.finditer(s_text)]
+    dates += [(m.start(), m.end()) for m in _ADDRESS.finditer(s_text)]
     out: list[Candidate] = []
     for n in found:
         if _is_not_a_loss(s_text, n) or (n.written != "mixed" and any(
@@ -691,6 +700,11 @@ def extract(art: Article, day: date) -> list[Claim]:
                 continue  # "one", "a dozen": only with a category word beside them
             if label is None:
                 prev = [lab for lab in sent_labels if lab[1] <= n.start]
+                item = s_text.rfind("; ", 0, n.start)
+                if item >= 0 and any(lab[0] > item for lab in prev):
+                    # "…, which had 179; 8 air defence systems, …, which had 9": a list
+                    # item's unlabelled figure takes the item's own category word
+                    prev = [lab for lab in prev if lab[0] > item]
                 strong = [lab for lab in prev if lab[2] not in _weak()]
                 if strong or prev:
                     label = (strong or prev)[-1]
@@ -736,6 +750,10 @@ def extract(art: Article, day: date) -> list[Claim]:
                           rule_ids=[*n.rule_ids, *([label_id] if label_id else []),
                                     *own_ids])
             _measure_and_period(claim, s_text, n, day)
+            if claim.measure in (None, "change") and not claim.plus and _FELL_BY.search(
+                    s_text, max(0, n.start - 24), n.start):
+                claim.value = -n.value  # "MLRS fell by 2": a change of −2 (a correction)
+                claim.measure = "change"
             if claim.scope is None and _UNIT_AFTER.match(s_text, n.end):
                 claim.scope = UNITS_WHY
             sentence_claims.append(claim)
@@ -840,11 +858,27 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
             comp.period = figures[-1].period
             if figures[-1].category and figures[-1].label_kind != "context":
                 comp.category = figures[-1].category
+                if figures[-1].label_kind == "loose":  # "157 vehicles, the most since …":
+                    comp.comparative["loose"] = True  # the loose word's sum, as the figure
     elif comp.comparative.get("unit") == "day":
         period, note = resolve_period(s, 0, day, "change")
-        if period is not None:
+        # the figure it ranks comes before it ("66 artillery systems, the most …; 4 air
+        # defence systems, …, which had 5": not the later items' figures)
+        figs = [c for c in same if c.label_kind != "comparative"]
+        before = [c for c in figs if c.start < comp.start][-1:] or [
+            c for c in figs if comp.start <= c.start < comp.end][:1]
+        cue = re.search(re.escape(str(comp.comparative.get("cue", ""))), low)
+        right = [c for c in figs if cue is not None  # the part `s` starts at comp.start
+                 and 0 <= c.start - (comp.start + cue.end()) <= 3 and c.period is not None]
+        if right:
+            # "down from a record 2,200 the day before", "рекордні 2 200": the figure right
+            # after the word is the one ranked
+            comp.period, comp.period_note = right[0].period, right[0].period_note
+        elif period is not None:
             comp.period, comp.period_note = period, note
-        elif same and same[-1].period is not None:
+        elif before and before[0].period is not None:
+            comp.period = before[0].period
+        elif not before and same and same[-1].period is not None:
             comp.period = same[-1].period
 
 
@@ -960,6 +994,29 @@ def clause_of(s: str, pos: int) -> tuple[int, int]:
     return a, b
 
 
+_AS_MANY_AS = re.compile(
+    rf"\b(?:as many as|стільки ж,? скільки|столько же,? сколько)\s+(?:on |in )?"
+    rf"(?:the (?:report|bulletin) of )?(?:\d{{1,2}} (?:{MONTH_RE})|(?:{MONTH_RE})\.? \d{{1,2}}\b)"
+    rf"(?:,? \d{{4}})?(?:\s+(?:року|года))?", re.I)
+""""as many as on 17 June 2022": the day an equal figure was reported, not this figure's."""
+_REPORT_WHICH = re.compile(
+    rf"(?:report|bulletin|update|зведенн\w*|сводк\w*) (?:of |від |от )?(?P<d>\d{{1,2}}) "
+    rf"(?P<m>{MONTH_RE})(?:,? (?P<y>\d{{4}}))?(?:\s+(?:року|года|г\.))?,\s+"
+    rf"(?:which|that|у якому|в якому|де|в которой|где)\s+(?:had|showed|counted|listed|"
+    rf"було|були|стояло|было|были)\s+\Z", re.I)
+"""A figure in a relative clause on a report named by its day ("the report of 6 May 2022,
+which had 3"; "зведення 6 травня 2022 року, у якому було 3"): that report's figure (rule
+period.report_which_had)."""
+
+
+def _report_day(m: re.Match[str], day: date) -> date | None:
+    try:
+        mon, dom = MONTHS[m["m"].lower()], int(m["d"])
+        return date(int(m["y"]) if m["y"] else _year_for(mon, dom, day), mon, dom)
+    except (KeyError, ValueError):
+        return None
+
+
 def _measure_and_period_of(c: Claim, s: str, n: Number, day: date) -> None:
     """The figure's own clause first: its cues and dates decide; only a clause that says
     nothing of its measure and period takes them from the whole sentence."""
@@ -967,6 +1024,21 @@ def _measure_and_period_of(c: Claim, s: str, n: Number, day: date) -> None:
     # not this figure's (a figure after it, "which had 179", may take it)
     s = _MOST_SINCE.sub(lambda m: " " * len(m.group(0)) if m.start() > n.end else m.group(0),
                         s)
+    # "30 tanks, as many as on 5 May": the day of the equal figure, not this one's
+    s = _AS_MANY_AS.sub(lambda m: " " * len(m.group(0)) if m.start() > n.end else m.group(0),
+                        s)
+    rel = _REPORT_WHICH.search(s[max(0, n.start - 120):n.start])
+    if rel is not None:
+        # "the report of 6 May 2022, which had 3": that report's figure
+        d = _report_day(rel, day)
+        _, b = clause_of(s, n.start)
+        if d is not None and not _cue_regex("total")[0].search(s, n.end, b):
+            # (unless its own words make it a total: "…, which had 9,000 in all")
+            c.measure, c.period = "change", (d, d)
+            c.period_note = f"the report of {d} (named before it)"
+            c.date_stated = True
+            c.rule_ids.append("period.report_which_had")
+            return
     a, b = clause_of(s, n.start)
     if a == 0 and b == len(s):
         _measure_and_period_in(c, s, n, day)
@@ -1160,8 +1232,12 @@ _ON_DAY_FIRST = re.compile(
     rf"(?!\s*(?:to|-|–|до|по)\s*\d)")
 """A day written day-first ("on 5 November", "5 листопада", "5 ноября")."""
 _SINCE_OR_AS_OF = re.compile(r"\b(?:since|from|as of|until|through|by|з|із|від|до|по|с|со|"
-                             r"станом на|по состоянию на|на)(?:\s+(?:the )?(?:morning|ранок|"
+                             r"станом на|по состоянию на|на|(?:report|bulletin|update) "
+                             r"(?:of|on)|зведенн\w*|сводк\w*)(?:\s+(?:the )?(?:morning|ранок|"
                              r"утро)(?: of)?)?\s*\Z")
+"""Words before a day-first date that make it no day of losses: a bound, or the report of
+that day ("the report of 6 May 2022 had 3" is that report's figure: _AS_OF_DAY; "станом на
+ранок 25 квітня", "as of the morning of 25 April")."""
 _TO_DAY_FIRST = re.compile(rf"(?:as of|станом на|по состоянию на|на)(?: (?:the )?(?:morning|ранок|"
                            rf"утро)(?: of)?)? (\d{{1,2}}) ({MONTH_RE})\b")
 
@@ -1427,14 +1503,21 @@ def _comparative_parts(s: str) -> tuple[tuple[int, int], ...]:
 
 
 _MOST_SINCE = re.compile(
-    rf"\b(?:the )?(?:most|highest|largest|biggest|heaviest|deadliest|worst)(?: \w+)? since "
-    rf"(?:the (?:report|bulletin) of )?(?P<start>the (?:start|beginning) of (?:the month of )?)?"
-    rf"(?:(?P<d1>\d{{1,2}}) (?P<m1>{MONTH_RE})|"
-    rf"(?P<m2>{MONTH_RE})\.? (?P<d2>\d{{1,2}})\b|(?P<m3>{MONTH_RE}))(?:,? (?P<y>\d{{4}}))?",
+    rf"\b(?:(?:the )?(?:most|highest|largest|biggest|heaviest|deadliest|worst)(?: \w+)? since "
+    rf"(?:the (?:report|bulletin) of )?(?P<start>the (?:start|beginning) of (?:the month of )?)?|"
+    rf"(?:найбільше|найбільший|найбільша|найвищий|найвища|"
+    rf"наибольш\w*|больше всего|самый высокий|самое большое)(?: \w+)? (?:від|з|із|с|со) "
+    rf"(?:зведення |сводки )?)(?:(?P<d1>\d{{1,2}}) (?P<m1>{MONTH_RE})|"
+    rf"(?P<m2>{MONTH_RE})\.? (?P<d2>\d{{1,2}})\b|(?P<m3>{MONTH_RE}))(?:,? (?P<y>\d{{4}}))?"
+    rf"(?:\s+(?:року|года|г\.))?",
     re.I)
 """"the most since 16 March 2022", "the highest since March 2022": the last report with a
 larger figure was that day (or in that month); "the highest since the start of October": no
 larger figure since October began (rule comparative.most_since)."""
+
+
+_DAY_IN = re.compile(rf"(?P<d1>\d{{1,2}}) (?P<m1>{MONTH_RE})|(?P<m2>{MONTH_RE})\.? "
+                     rf"(?P<d2>\d{{1,2}})\b|(?P<m3>(?!))(?:,? (?P<y>\d{{4}}))?", re.I)
 
 
 def _since_date(m: re.Match[str], day: date) -> tuple[date, str] | None:
@@ -1461,7 +1544,10 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         return None
     low = s.lower()
     if not re.search(r"loss|casualt|killed|dead|troops|soldiers|personnel|tank|vehicle|"
-                     r"artillery|drone|month|day|втрат|окупант|танк|техні|потер|оккупант|"
+                     r"artillery|drone|month|day|aircraft|helicopter|missile|ship|boat|mlrs|"
+                     r"air defen[cs]e|uav|system|equipment|втрат|окупант|танк|техні|потер|"
+                     r"оккупант|літак|гелікоптер|ракет|корабл|рсзв|ппо|бпла|систем|самол|"
+                     r"вертол|"
                      r"военн|техник", sent.text.lower()):
         return None
     if re.search(r"direction|напрямк|направлени|fighting occurred|intense fighting", low):
@@ -1509,8 +1595,16 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
     if since is not None and not LOW_DIRECTION.search(cue):
         when = _since_date(since, day)
         if when is not None:
+            tie = _AS_MANY_AS.search(s)
+            tie_at = _DAY_IN.search(tie.group(0)) if tie else None
+            tie_day = _since_date(tie_at, day) if tie_at else None
             info.update(kind="most_since", since=when[0].isoformat(), since_unit=when[1],
-                        unit="day", equalled=bool(re.search(r"as many as|equall?ed", low)))
+                        unit="day", equalled=tie_day is None and bool(
+                            re.search(r"as many as|equall?ed", low)))
+            if tie_day is not None:
+                # "as many as on 17 June and the most since 6 May": the last larger report
+                # is 6 May, and 17 June had as many
+                info["tied_with"] = tie_day[0].isoformat()
             return Claim(sent, sent.start + offset + since.start(),
                          sent.start + offset + since.end(), None, label_kind="comparative",
                          measure="comparative", comparative=info)

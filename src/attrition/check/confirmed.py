@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from attrition.check.article import MONTH_RE, MONTHS
 from attrition.check.claims import Claim
 from attrition.check.verify import (
     CONTRADICTED,
@@ -23,6 +24,20 @@ from attrition.model import STATUSES
 LOOKBACK = timedelta(days=60)
 """An article may cite a confirmed count some weeks old: any scrape in this window counts."""
 _STATUS_NEAR = re.compile(r"\b(destroyed|damaged|abandoned|captured)\b", re.I)
+
+
+_BY_DAY = re.compile(rf"^[^.;\d]*?\b(?:by|as of|as at|станом на|по состоянию на|на)\s+"
+                     rf"(?P<d>\d{{1,2}}) (?P<m>{MONTH_RE})(?:,? (?P<y>\d{{4}}))?", re.I)
+"""The day a confirmed count is dated, after the number ("2,011 tanks lost by 19 July 2025")."""
+
+
+def _stated_day(m: re.Match[str], day: date) -> date | None:
+    try:
+        mon, dom = MONTHS[m["m"].lower()], int(m["d"])
+        return date(int(m["y"]) if m["y"] else (day.year if (mon, dom) <= (day.month, day.day)
+                                                 else day.year - 1), mon, dom)
+    except (KeyError, ValueError):
+        return None
 
 
 class ConfirmedView(ConfirmedContext):
@@ -42,6 +57,11 @@ class ConfirmedView(ConfirmedContext):
         m = _STATUS_NEAR.search(after)
         statuses = (m.group(1).lower(),) if m else STATUSES
         conf = self.series(statuses)
+        by = _BY_DAY.search(c.sentence.text[c.end - c.sentence.start:][:80])
+        if by is not None:  # "… lost by 19 July 2025": the count of that day
+            stated = _stated_day(by, day)
+            if stated is not None and stated <= day:
+                day = stated
         at_day = conf.at(row, day)
         what = f"Oryx's count of {row.name}" + (f" ({statuses[0]})" if m else "")
         if at_day is None:

@@ -30,6 +30,9 @@ def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
     source: tuple[int, Claim] | None = None
     named: dict[int, Claim] = {}
     with_figures = {index.get(id(x.sentence)) for x in claims if x.value is not None}
+    records = {index.get(id(x.sentence)) for x in claims if x.label_kind == "comparative"
+               and x.comparative.get("kind") == "most_since"}
+    """Sentences with a "the most since …" claim: their figures are single reports'."""
     for c in claims:
         if c.label_kind == "comparative" or c.value is None:
             continue
@@ -57,7 +60,7 @@ def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
             if isinstance(ids, list):
                 ids.append("discourse.some_day_of_period")
             continue
-        if c.measure is not None or c.period is not None or c.date_stated:
+        if c.measure is not None or c.period is not None or c.date_stated or si in records:
             source = None  # a figure of its own day or a total: the round-up has ended
             continue
         if source is None or si - source[0] > REACH or c.scope != source[1].scope:

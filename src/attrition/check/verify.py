@@ -633,7 +633,7 @@ class Verifier:
         since = date.fromisoformat(str(info["since"]))
         end = c.period[1] if c.period else day
         name = "vehicles_fuel_tanks" if cat == "vehicles" and c.label_kind != "loose" \
-            else cat
+            and not info.get("loose") else cat
         s = self.ledger.series(name)
         p = s.at(end)
         if p is None or p.change is None:
@@ -654,6 +654,14 @@ class Verifier:
         # before October (the report of 1 October covers 30 September)
         same = last.day <= since if unit == "start" else last.day == since if unit == "day" \
             else (last.day.year, last.day.month) == (since.year, since.month)
+        tied = info.get("tied_with")
+        if same and tied is not None:  # "as many as on D1 and the most since D2"
+            t = s.at(date.fromisoformat(str(tied)))
+            if t is None or t.change != p.change or not last.day < t.day < end:
+                had = "no figure" if t is None or t.change is None else f"{t.change:,}"
+                return Result(CONTRADICTED, r, p.change, rules=["comparative.most_since"],
+                              why=f"{name}: {p.change:,} in the report of {end}; the report "
+                                  f"of {tied} had {had}")
         return Result(SUPPORTED if same else CONTRADICTED, r, p.change,
                       rules=["comparative.most_since"],
                       why=f"{name}: {p.change:,} in the report of {end}; the last report with "
