@@ -231,6 +231,8 @@ def _base_rule(s: str, n: Number) -> str | None:
 _SAY = re.compile(r"\b(?:said|says|reported|reports|announced|published|stated|released|"
                   r"claimed|claims|added|told|wrote|estimated|confirmed|"
                   r"posted|update|updated|report|figures|data|повідоми\w*|заявив|заявили|"
+                  r"проінформува\w*|поінформува\w*|інформу\w*|зазначи\w*|звітува\w*|"
+                  r"проинформирова\w*|информирова\w*|отметил\w*|"
                   r"оприлюдн\w*|опублікова\w*|зведення\w*|сообщ\w*|заяви\w*|"
                   r"опубликова\w*|сводк\w*)\s+(?:\w+\s+)?$", re.I)
 
@@ -1416,6 +1418,15 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     dm = _day_match(_ON_DAY, _ON_DAY_FIRST, low, _SINCE_OR_AS_OF)
     if dm and _EVENT_BEFORE.search(low, max(0, dm[0] - 24), dm[0]):
         dm = None  # "the assault that began on October 10": another event's day
+    if dm and measure in (None, "change", "total") and _SAY.search(low[:dm[0]]):
+        # "the General Staff said on April 25", "проінформував 25 квітня": the report of
+        # the day it was said
+        mon = MONTHS[dm[1]]
+        try:
+            d = date(_year_for(mon, int(dm[2]), day), mon, int(dm[2]))
+            return (None if measure == "total" else d, d), f"the report of {d}"
+        except ValueError:
+            pass
     if dm and measure in (None, "change"):
         mon = MONTHS[dm[1]]
         try:
