@@ -37,6 +37,14 @@ def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
         if c.label_kind == "comparative" or c.value is None:
             continue
         si = index.get(id(c.sentence), -1)
+        if c.measure == "change" and c.period is None and SOME_DAY.search(c.sentence.text):
+            # "November alone saw 2,030 casualties in a single day": one day of the month
+            # its own sentence names
+            own, _ = resolve_period(c.sentence.text, c.start - c.sentence.start, day, "window")
+            if own is not None and own[0] is not None and own[0] != own[1]:
+                c.within = own  # type: ignore[attr-defined]
+                c.rule_ids.append("discourse.some_day_of_period")
+                continue
         if source is None or source[0] < si - 1:
             # the sentence before, if it names a period but gave no figure of its own
             prev = si - 1
