@@ -922,7 +922,8 @@ _RATE = re.compile(r"(?:a|per) day|на добу|в сутки|за сутки|�
 
 PREVIOUS_REPORT = re.compile(
     r"(?:in |from )?(?:a |the )?report (?:from|of) the previous day|the previous day's report|"
-    r"yesterday's (?:report|update|bulletin)", re.I)
+    r"yesterday's (?:report|update|bulletin)|"
+    r"^\W*(?:a day earlier|the day before|(?:on )?the previous day|one day earlier),", re.I)
 
 
 _THIS_YEAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this year|"
@@ -1641,9 +1642,11 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         # "In December Russia lost 48,670 troops, the most of the war": a month's figure
         # ranked among months (a day's words, "in a single day", keep the day)
         info["unit"] = "month"
-    if re.search(r"past month|last month|in a month|за місяць", low):
+    if re.search(r"(?:past|last|in a|in one|this) month|in (?:thirty|30) days|за (?:останній )?"
+                 r"місяць|за (?:последний )?месяц|(?:за|протягом) місяця", low):
         info["window"] = 30
-    elif re.search(r"past week|за тиждень", low):
+    elif re.search(r"(?:past|last|in a|in one|this) week|in (?:seven|7) days|за (?:останній )?"
+                   r"тиждень|за (?:последнюю )?неделю|(?:за|протягом) тижня", low):
         info["window"] = 7
     elif re.search(r"this year|цього року", low):
         info["window"] = (day - date(day.year, 1, 1)).days + 1
