@@ -23,6 +23,7 @@ def _cases() -> list[object]:
             if not line.strip() or line.startswith("#"):
                 continue
             day, text, want = line.split(" | ")
+            text = text.replace("\\n", "\n")  # a list's lines, written "\n" on one line
             out.append(pytest.param(day, text, want.split(), id=f"{path.stem}:{i}"))
     return out
 

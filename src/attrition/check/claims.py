@@ -536,8 +536,9 @@ def _date_spans(text: str) -> list[tuple[int, int]]:
 
 _YEAR_BEFORE_COUNT = re.compile(
     r"(?:\b(?:in|since|of|by|from|until|till|before|after|during|year|early|late|mid|and|"
-    r"у|в|з|із|до|від|по|с|со|року|году|год)|[-–/])\s*$", re.I)
-"""Words after which a four-digit number is a year even with a category word after it."""
+    r"у|в|з|із|до|від|по|с|со|року|году|год)|\d\s*[-–/])\s*$", re.I)
+"""Words after which a four-digit number is a year even with a category word after it (a
+dash only after another number, "2022-2024": a list's bullet is no range)."""
 
 
 _UNITS_OF = re.compile(r" (?:units? of|pieces? of|одиниц\w*|единиц\w*|штук\w*)\b", re.I)
