@@ -152,7 +152,18 @@ UNITS_WHY = "a number of military units (a comparison), not a figure of losses"
 _DATE_AROUND = re.compile(rf"(?:{MONTH_RE})\.?\s*$", re.I)
 _DATE_AFTER = re.compile(rf"^\s*(?:{MONTH_RE})\b|^\.\d{{1,2}}\b|^-(?:го|й)\b", re.I)
 
+COMPARE_CUE = (
+    r"(?:exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|higher than|more than|greater than|"
+    r"larger than|above|topp(?:ed|ing)|up from|перевищу\w*|перевищи\w*|більш\w* ніж|"
+    r"вищ\w* ніж|превыша\w*|превысил\w*|больше,? чем|выше,? чем|"
+    r"(?P<low>lower than|fewer than|less than|below|down from|менш\w* ніж|нижч\w* ніж|"
+    r"меньше,? чем|ниже,? чем))")
+COMPARE_PERIODS = re.compile(
+    COMPARE_CUE + rf"(?=[^.;\d]{{0,30}}?\b(?P<month>{MONTH_RE})(?:'s|’s)?\b)", re.I)
+"""A figure set against another month's ("45,720, above October's 41,980", "перевищує
+жовтневий показник"): the comparison of two periods (rule comparative.periods)."""
 COMPARATIVE = re.compile(
+    COMPARE_PERIODS.pattern + r"|"
     r"\b(?:highest|record(?:-breaking| high| number| daily)?\b|worst|deadliest|heaviest|"
     r"largest|biggest|greatest|peak(?:ed)?|unprecedented|second[- ](?:highest|worst|largest|"
     r"deadliest|heaviest)|most (?:in|since|of any|catastrophic|costly|deadly|losses)|"
@@ -830,6 +841,8 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
         comp.category = last_cat
     if comp.category == "equipment_all":
         comp.category = None
+    if comp.comparative.get("kind") == "compare_periods":
+        return  # its two months are set already
     low = s.lower()
     m = re.search(rf"\b({MONTH_RE})\b(?:\s+(\d{{4}}))?", low)
     pair = re.search(rf"\b(?:in|during) ({MONTH_RE}) and ({MONTH_RE})\b(?!\s+\d)", low)
@@ -1548,6 +1561,41 @@ def _since_date(m: re.Match[str], day: date) -> tuple[date, str] | None:
         return None
 
 
+def _compare_periods(sent: Sentence, s: str, day: date, offset: int, versus: re.Match[str],
+                     info: dict[str, object]) -> Claim | None:
+    """"November's 45,720 topped October's 41,980", "перевищує жовтневий показник": the
+    sentence's own month against the month after the cue; None unless both are named."""
+    low = s.lower()
+    other = MONTHS.get(versus["month"].lower())
+    own = [mm for mm in _MONTH_YEAR.finditer(low)
+           if not versus.start() <= mm.start() <= versus.end() + 40
+           and MONTHS.get(mm.group(1)) not in (None, other)]
+    own += [mm for mm in _MONTH_IN.finditer(low) if not versus.start() <= mm.start()
+            <= versus.end() + 40 and _MONTHS_IN.get(mm.group(1)) != other]
+    if other is None:
+        return None
+    if own:
+        first = own[0]
+        mon = MONTHS.get(first.group(1)) or _MONTHS_IN.get(first.group(1), 0)
+        year = int(first.group(2)) if first.lastindex and first.lastindex >= 2 \
+            and first.group(2) else None
+    else:
+        # "losses for the month, above October's": the month just ended
+        last = day.replace(day=1) - timedelta(days=1)
+        mon, year = last.month, last.year
+    if not mon or (mon == other and not own):
+        return None
+    start, end = _month_window(mon, year, day)
+    o_start, o_end = _month_window(other, None, day)  # its latest, as the words give it
+    info.update(kind="compare_periods", unit="month",
+                other=(o_start.isoformat(), o_end.isoformat()),
+                direction="low" if versus["low"] else "high")
+    c = Claim(sent, sent.start + offset + versus.start(), sent.start + offset + versus.end(),
+              None, label_kind="comparative", measure="comparative", comparative=info)
+    c.period, c.period_note = (start, end), f"losses of {date(start.year, mon, 1):%B %Y}"
+    return c
+
+
 def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | None:
     """The comparative claim of a sentence (or of the part of it at `offset`; the sentence
     says what is compared)."""
@@ -1557,7 +1605,7 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         return None
     low = s.lower()
     if not re.search(r"loss|casualt|killed|dead|troops|soldiers|personnel|tank|vehicle|"
-                     r"artillery|drone|month|day|aircraft|helicopter|missile|ship|boat|mlrs|"
+                     r"artillery|drone|month|day|місяц|месяц|aircraft|helicopter|missile|ship|boat|mlrs|"
                      r"air defen[cs]e|uav|system|equipment|втрат|окупант|танк|техні|потер|"
                      r"оккупант|літак|гелікоптер|ракет|корабл|рсзв|ппо|бпла|систем|самол|"
                      r"вертол|"
@@ -1567,6 +1615,9 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         return None  # "the greatest losses on the X direction": no figure to rank
     cue = m.group(0).lower()
     info: dict[str, object] = {"cue": cue}
+    versus = COMPARE_PERIODS.match(s, m.start())
+    if versus is not None:
+        return _compare_periods(sent, s, day, offset, versus, info)
     first = FIRST_ABOVE.search(s)
     if first is not None:
         info.update(kind="first_above",

@@ -619,6 +619,8 @@ class Verifier:
             return Result(SUPPORTED if ok else CONTRADICTED, None, streak,
                           why=f"{streak} consecutive reports to {end} above {threshold:,} "
                               f"(the text says {days})", evidence=ev)
+        if kind == "compare_periods":
+            return self._compare_periods(c, cat)
         if kind == "first_above":
             return self._first_above(c, day, cat)
         if kind == "most_since":
@@ -670,6 +672,32 @@ class Verifier:
                       evidence=[{"name": name, "report_date": end.isoformat(),
                                  "change": p.change, "last_higher": last.day.isoformat(),
                                  "last_higher_value": last.change}])
+
+    def _compare_periods(self, c: Claim, cat: str) -> Result:
+        """"November's losses topped October's": the two months' sums, in the direction
+        the words give."""
+        info = c.comparative
+        assert c.period is not None and c.period[0] is not None
+        name = "vehicles_fuel_tanks" if cat == "vehicles" else cat
+        comps = (name,) if name in categories.BY_ID else tuple(
+            self.ledger.aggregates[name].components) if name in self.ledger.aggregates else None
+        if comps is None:
+            return Result(UNVERIFIABLE, None, why=f"no series for {name}")
+        o = info["other"]
+        assert isinstance(o, tuple)
+        a, b = date.fromisoformat(o[0]), date.fromisoformat(o[1])
+        mine = self.reading(comps, "window", c.period[0], c.period[1])
+        theirs = self.reading(comps, "window", a, b)
+        if mine.actual is None or theirs.actual is None:
+            return Result(UNVERIFIABLE, mine, why="the ledger lacks one of the two months",
+                          rules=["comparative.periods"])
+        low = info.get("direction") == "low"
+        ok = mine.actual < theirs.actual if low else mine.actual > theirs.actual
+        return Result(SUPPORTED if ok else CONTRADICTED, mine, mine.actual,
+                      rules=["comparative.periods"],
+                      why=f"{name}: {mine.actual:,} in the reports {c.period[0]} to "
+                          f"{c.period[1]}, against {theirs.actual:,} in the reports {a} to {b}",
+                      evidence=[self._evidence(mine), self._evidence(theirs)])
 
     def _first_above(self, c: Claim, day: date, cat: str) -> Result:
         """"For the first time, more than N in a day": the stated report is the first whose
