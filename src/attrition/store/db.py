@@ -97,6 +97,7 @@ class Store:
         try:
             self.engine: Engine = sa.create_engine(self.url, future=True)
             schema.metadata.create_all(self.engine)
+            _add_missing_columns(self.engine)
         except sa.exc.SQLAlchemyError as exc:
             detail = getattr(exc, "orig", None) or exc
             raise StoreError(f"cannot open the database {self._safe_url()}: "
@@ -170,14 +171,14 @@ class Store:
                     b_rev += 1
                 latest[key] = (revision, fields)
                 rows.append((obs.source, iso, covers, obs.category, *fields, revision,
-                             seen_at_b, input_b))
+                             seen_at_b, input_b, batch.published_at))
                 touched.add((obs.report_date, obs.category))
                 if empty:
                     wkey = (obs.source, iso, obs.category)
                     earlier = written.get(wkey)
                     written[wkey] = (obs.total if earlier is None else earlier[0], obs)
             rows.sort(key=_index_order)  # the unique index grows at its end: ~2x faster
-            _bulk_insert(conn, t, _OBS_COLUMNS, rows)
+            _bulk_insert(conn, t, (*_OBS_COLUMNS, "published_at"), rows)
             if batch.corrections:
                 ct = schema.corrections
                 have = {(r[0], str(r[1]), r[2]) for r in conn.execute(
@@ -466,6 +467,28 @@ _ITEM_COLUMNS = ("source", "id", "country", "type", "model", "status", "day", "a
                  "location", "unit", "tags", "seen_at")
 _LEDGER_COLUMNS = ("report_date", "covers", "category", "total", "change", "announced_change",
                    "qualifier", "sources", "dissent", "method", "address")
+
+
+ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "observations": (("published_at", "VARCHAR(32)"),),
+}
+"""Columns added to a table after stores were first made: added where missing (NULL in the
+rows already there), so that a store made by an earlier version opens and keeps working."""
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Add ADDED_COLUMNS where missing, and the indexes on them (`create_all` makes a table's
+    indexes only with the table)."""
+    inspector = sa.inspect(engine)
+    for table, columns in ADDED_COLUMNS.items():
+        have = {c["name"] for c in inspector.get_columns(table)}
+        missing = [(n, kind) for n, kind in columns if n not in have]
+        if missing:
+            with engine.begin() as conn:
+                for name, kind in missing:
+                    conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+                for index in schema.metadata.tables[table].indexes:
+                    index.create(conn, checkfirst=True)
 
 
 @functools.cache
