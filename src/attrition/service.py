@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 
     from attrition.categories import Aggregate
     from attrition.model import Batch, ConfirmedBatch, ConfirmedCount, ConfirmedItem
-    from attrition.store.read import LedgerRow, SeriesRow
+    from attrition.store.asof import LedgerAt
+    from attrition.store.read import LedgerRow, Reader, SeriesRow
 
 
 class Ledger(Protocol):
@@ -371,17 +372,72 @@ class Checker:
         from attrition.check import ConfirmedView, LedgerView
 
         by_cat = ledger.by_category()
+        self.url = ledger.url
         self.ledger = LedgerView(by_cat, ledger.corrections())
         self.confirmed = ConfirmedView(by_cat, ledger.confirmed_counts("oryx"),
                                        crosswalk.load())
+        self._moments: dict[tuple[Any, ...], tuple[Any, Any, Any]] = {}
 
-    def check(self, text: str, day: date | None = None, source: str = "text"
-              ) -> dict[str, Any]:
+    def check(self, text: str, day: date | None = None, source: str = "text",
+              as_of: datetime | str | None = None) -> dict[str, Any]:
+        """The check document of `text`. With `as_of` (e.g. the article's publication
+        time), judged on what had been published by then (see attrition.store.asof); a
+        claim whose verdict now differs says so (`revised`). An article without a date of
+        its own is then dated by `as_of` (its Kyiv day)."""
         from attrition.check import check_text
 
         if not text.strip():
             raise CheckError(f"{source}: the article is empty")
-        return check_text(text, self.ledger, day, source=source, confirmed=self.confirmed)
+        if as_of is None:
+            return check_text(text, self.ledger, day, source=source, confirmed=self.confirmed)
+        from attrition.check import article as articles
+        from attrition.check.revised import annotate
+        from attrition.dates import kyiv_date
+        from attrition.store.asof import effective
+
+        at = moment(as_of)
+        if day is None and articles.find_date(articles.read(text))[0] is None:
+            day = kyiv_date(at)
+        now = check_text(text, self.ledger, day, source=source, confirmed=self.confirmed)
+        views = self._views_at(at)
+        if views is None:  # the ledger then is the ledger now
+            now["article"]["as_of"] = _kyiv_iso(at)
+            now["article"]["revised_claims"] = 0
+            return now
+        view, confirmed, then_moment = views
+        doc = check_text(text, view, day, source=source, confirmed=confirmed)
+        doc["article"]["as_of"] = _kyiv_iso(at)
+        doc["article"]["revised_claims"] = annotate(doc, now, then_moment.pending, effective,
+                                                    at)
+        return doc
+
+    MOMENTS = 16
+    """Views of past ledgers kept (articles of one morning share one)."""
+
+    def _views_at(self, at: datetime) -> tuple[Any, Any, Any] | None:
+        """The checker's views of the ledger at `at`, or None when it is the ledger now;
+        built once per distinct ledger (articles published between two reports share it)."""
+        from attrition import crosswalk
+        from attrition.check import ConfirmedView, LedgerView
+        from attrition.store import asof
+        from attrition.store.read import Reader
+
+        with Reader(self.url) as reader:
+            m = asof.at(reader, at)
+            if m.current:
+                return None
+            key = (reader.version(), m.key)
+            got = self._moments.get(key)
+            if got is None:
+                then = asof.LedgerAt(reader, m)
+                by_cat = then.by_category()
+                got = (LedgerView(by_cat, then.corrections()),
+                       ConfirmedView(by_cat, then.confirmed_counts("oryx"), crosswalk.load()),
+                       m)
+                if len(self._moments) >= self.MOMENTS:
+                    self._moments.pop(next(iter(self._moments)))
+                self._moments[key] = got
+            return got
 
 
 # -- compare --------------------------------------------------------------------------------
@@ -428,3 +484,110 @@ def compare(ledger: Ledger, start: date | None = None, end: date | None = None,
     conf, cw = confirmed_series(ledger, source, crosswalk_file, statuses)
     return cmp.compare(ledger.by_category(), conf, cw, start=start, end=end,
                        names=list(names) if names else None)
+
+
+# -- the ledger as of a moment (issue 15) ---------------------------------------------------
+
+
+def moment(when: str | datetime) -> datetime:
+    """A moment as the CLI and the API take it (see `attrition.dates.parse_moment`)."""
+    from attrition.dates import parse_moment
+
+    return parse_moment(when) if isinstance(when, str) else when
+
+
+def ledger_at(reader: Reader, when: str | datetime) -> LedgerAt:
+    """The store's ledger as it was at `when`: answers as the `Reader` does."""
+    from attrition.store import asof
+
+    at = moment(when)
+    return asof.LedgerAt(reader, asof.at(reader, at))
+
+
+def _kyiv_iso(at: datetime | None) -> str | None:
+    from attrition.dates import KYIV
+
+    return None if at is None else at.astimezone(KYIV).isoformat()
+
+
+def report_at(ledger: LedgerAt, day: date) -> dict[str, Any]:
+    """The report document (`show --format json`) as the ledger had it at a moment: every
+    figure says since when it stood (`since`: the latest time one of the witnesses it
+    counts gave it) and the figures published after the moment (`revised_after`)."""
+    from attrition import report as reports
+    from attrition.dates import morning
+    from attrition.store import asof
+
+    at = ledger.moment.at
+    if not ledger.report(day):
+        first, latest = ledger.first_date(), ledger.latest_date()
+        raise NotFoundError(f"no report for {day} as of {_kyiv_iso(at)}" + (
+            f" (the ledger then ran {first} .. {latest})" if latest else
+            " (the ledger then held no report)"))
+    doc = reports.report(ledger, day)  # type: ignore[arg-type]  # a LedgerAt reads as a Reader
+    rows = ledger.reader.timed_observations(days=[day])
+    current: dict[tuple[str, str], Any] = {}
+    for r in rows:  # revision order: the last effective one is the witness's word then
+        if asof.effective(r) <= at:
+            current[(r.source, r.category)] = r
+    for f in doc["figures"]:
+        times = [asof.effective(current[(s, f["category"])]) for s in f["sources"]
+                 if (s, f["category"]) in current]
+        f["since"] = _kyiv_iso(max(times) if times else morning(day))
+        f["revised_after"] = [
+            {"source": r.source, "total": r.total, "revision": r.revision,
+             "effective_at": _kyiv_iso(asof.effective(r)), "seen_at": r.seen_at}
+            for r in ledger.revisions(day, f["category"])]
+    doc["as_of"] = {"time": _kyiv_iso(at), "latest_report": ledger.moment.latest.isoformat()
+                    if ledger.moment.latest else None,
+                    "published": _kyiv_iso(min((asof.effective(r) for r in rows
+                                                if r.revision == 1), default=morning(day)))}
+    return doc
+
+
+def history(reader: Reader, day: date, category: str | None = None) -> dict[str, Any]:
+    """Every revision of a report's figures, by source, with its value and times (when it
+    counts from, `effective_at`, and when the store first saw it, `seen_at`), and the cell the
+    ledger holds now. Votes known only from the ledger (a witness whose rows are not stored)
+    are listed as such."""
+    from attrition import categories
+    from attrition.dates import morning
+    from attrition.resolve import PRIORITY
+    from attrition.store import asof
+
+    if category is not None and category not in categories.BY_ID:
+        raise InvalidValueError(f"unknown category {category!r}; one of: "
+                                f"{', '.join(categories.IDS)}")
+    rows = [r for r in reader.timed_observations(days=[day])
+            if category is None or r.category == category]
+    cells = [c for c in reader.report(day) if category is None or c.category == category]
+    if not rows and not cells:
+        first, last = reader.first_date(), reader.latest_date()
+        raise NotFoundError(f"no report for {day}" + (f" in {category}" if category else "")
+                            + f" (the ledger runs {first} .. {last})")
+    rank = {s: i for i, s in enumerate(PRIORITY)}
+    order = categories.ORDER
+    out: list[dict[str, Any]] = [
+           {"category": r.category, "source": r.source, "revision": r.revision,
+            "total": r.total, "announced_change": r.announced_change,
+            "effective_at": _kyiv_iso(asof.effective(r)), "seen_at": r.seen_at,
+            "published_at": r.published_at, "input": r.input} for r in rows]
+    stored = {(r.source, r.category) for r in rows}
+    for c in cells:
+        for s, v in {**{s: c.total for s in c.sources}, **c.dissent}.items():
+            if (s, c.category) not in stored:
+                out.append({"category": c.category, "source": s, "revision": None,
+                            "total": v, "announced_change": None,
+                            "effective_at": _kyiv_iso(morning(day)), "seen_at": None,
+                            "published_at": None,
+                            "input": "a vote known from the ledger only (its rows are not "
+                                     "stored)"})
+    out.sort(key=lambda x: (order.get(x["category"], 99), rank.get(x["source"], 99),
+                            x["revision"] or 0))
+    return {"date": day.isoformat(), "category": category,
+            "revisions": out,
+            "ledger": [{"category": c.category, "total": c.total, "change": c.change,
+                        "sources": list(c.sources), "dissent": c.dissent, "method": c.method}
+                       for c in cells],
+            "note": "A report counts from 09:00 Kyiv time on its date unless its source "
+                    "records when it appeared; a revision from when it was first seen."}
