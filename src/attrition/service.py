@@ -313,9 +313,14 @@ def update(db: str | None, client: httpx.Client, *, confirmed: bool = True,
                                     on_page=on_page)
         fetched.confirmed, fetched.failures = extra.confirmed, fetched.failures + extra.failures
     out = Ingested(failures=list(fetched.failures))
-    if not fetched.batches and not fetched.confirmed:
-        return out
-    return store_batches(db, [*fetched.batches, *fetched.confirmed], "update", result=out)
+    if fetched.batches or fetched.confirmed:
+        out = store_batches(db, [*fetched.batches, *fetched.confirmed], "update", result=out)
+    from attrition.store.db import Store
+
+    with Store(db) as store:
+        store.record_update(new=out.new or 0, revised=out.revised or 0,
+                            failures=out.failures)
+    return out
 
 
 # -- check ----------------------------------------------------------------------------------
@@ -591,3 +596,53 @@ def history(reader: Reader, day: date, category: str | None = None) -> dict[str,
                        for c in cells],
             "note": "A report counts from 09:00 Kyiv time on its date unless its source "
                     "records when it appeared; a revision from when it was first seen."}
+
+
+HEALTH_MAX_AGE_DAYS = 3.0
+"""/health answers 503 when the newest report is older than this (a report comes every
+morning; `ATTRITION_HEALTH_MAX_AGE_DAYS` changes it)."""
+
+
+def health(url: str | None, max_age_days: float | None = None,
+           at: datetime | None = None) -> tuple[int, dict[str, Any]]:
+    """(status, document) of the service's readiness for a load balancer or an uptime
+    monitor: 200 when the store can be read and its newest report is at most `max_age_days`
+    old (counted from its Kyiv morning), 503 with the reasons otherwise. Reads the store
+    afresh every time (never a cached answer)."""
+    from attrition.dates import morning
+    from attrition.errors import AttritionError
+    from attrition.store.read import Reader
+
+    at = at or now()
+    limit = HEALTH_MAX_AGE_DAYS if max_age_days is None else max_age_days
+    doc: dict[str, Any] = {"checked_at": at.astimezone(UTC).replace(microsecond=0)
+                           .isoformat(), "max_age_days": limit}
+    reasons: list[str] = []
+    try:
+        with Reader(url) as reader:
+            version = reader.version()
+            latest = reader.latest_date()
+            last_run, last_ok, failed = reader.updates()
+            poll = reader.last_poll()
+    except AttritionError as exc:
+        doc.update({"ready": False, "store": {"reachable": False, "error": str(exc)},
+                    "reasons": [f"the store cannot be read: {exc}"]})
+        return 503, doc
+    doc["store"] = {"reachable": True, "ingests": version[0], "last_ingest": version[2] or None}
+    if latest is None:
+        reasons.append("the store holds no report")
+        doc["newest_report"] = None
+    else:
+        age = (at - morning(latest)).total_seconds() / 86400
+        doc["newest_report"] = {"date": latest.isoformat(),
+                                "published": morning(latest).isoformat(),
+                                "age_days": round(max(age, 0.0), 2)}
+        if age > limit:
+            reasons.append(f"the newest report ({latest}) is {age:.1f} days old, more than "
+                           f"{limit:g}")
+    doc["last_update"] = {"at": last_run, "succeeded_at": last_ok,
+                          "failures": failed} if last_run else None
+    doc["last_poll"] = poll
+    doc["ready"] = not reasons
+    doc["reasons"] = reasons
+    return (200 if not reasons else 503), doc

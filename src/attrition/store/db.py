@@ -407,6 +407,17 @@ class Store:
                                                           None if r[3] is None else int(r[3]))
         return out, {(date.fromisoformat(str(r[0])), r[1]) for r in after}
 
+    def record_update(self, *, new: int, revised: int, failures: Sequence[str],
+                      at: str | None = None) -> None:
+        """Note a run of `attrition update` (for /health: the last successful one)."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(schema.update_runs.insert(), {
+                    "at": at or now(), "new": new, "revised": revised,
+                    "failures": json.dumps(list(failures), ensure_ascii=False)})
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"noting the update failed: {exc}") from None
+
     def put_daybook(self, rows: Sequence[tuple[str, str, str]], meta: Mapping[str, str]
                     ) -> None:
         """Replace the daybook (rows of kind, day, body; see attrition.daybook) and its

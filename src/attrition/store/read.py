@@ -412,6 +412,32 @@ class Reader:
         got = {str(k): str(b) for k, b in rows}
         return meta, got.get("series"), got.get("confirmed"), got.get("breaks")
 
+    def updates(self) -> tuple[str | None, str | None, list[str]]:
+        """When `attrition update` last ran, when it last ran with every source answering,
+        and the sources that failed in the last run (None, None, [] on a store without
+        any run noted)."""
+        try:
+            last = self._query("SELECT at, failures FROM update_runs ORDER BY id DESC LIMIT 1")
+            ok = self._query("SELECT MAX(at) FROM update_runs WHERE failures = '[]'")
+        except StoreError:
+            return None, None, []
+        if not last:
+            return None, None, []
+        try:
+            failed = [str(f) for f in json.loads(last[0][1] or "[]")]
+        except ValueError:
+            failed = [str(last[0][1])]
+        return str(last[0][0]), (str(ok[0][0]) if ok and ok[0][0] else None), failed
+
+    def last_poll(self) -> str | None:
+        """When a watcher last polled a feed successfully (the `feeds` table of `attrition
+        watch`; None where there is none)."""
+        try:
+            rows = self._query("SELECT MAX(last_ok) FROM feeds")
+        except StoreError:
+            return None
+        return str(rows[0][0]) if rows and rows[0][0] else None
+
     def has_confirmed(self) -> bool:
         """Whether any confirmed count is stored (asked by every command at start-up, so one
         row, not a grouping)."""

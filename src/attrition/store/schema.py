@@ -132,3 +132,15 @@ daybook_meta = sa.Table(
     sa.Column("key", sa.String(40), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
+
+# -- asof (issue 15): runs of `attrition update`, for /health --------------------------------
+# One row per run that reached the network: when it ended, what it added, which sources failed
+# (a JSON list; empty when every source answered).
+update_runs = sa.Table(
+    "update_runs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("new", sa.Integer, nullable=False, default=0),
+    sa.Column("revised", sa.Integer, nullable=False, default=0),
+    sa.Column("failures", sa.Text, nullable=False, default="[]"),
+)
