@@ -72,7 +72,7 @@ def test_health_is_503_when_the_store_cannot_be_opened(db: str) -> None:
         assert "Traceback" not in res.text
         path.unlink()
         res = client.get("/health")
-        assert res.status_code == 503 and doc["store"]["reachable"] is False
+        assert res.status_code == 503 and res.json()["store"]["reachable"] is False
 
 
 def test_health_reports_the_last_update_and_the_last_poll(db: str) -> None:
