@@ -228,3 +228,18 @@ def test_a_moment_is_quick_enough_for_the_checker(corrected: str) -> None:
     assert {d for d, _ in m.cells} <= {date(2024, 11, 13), date(2024, 11, 14),
                                        date(2024, 11, 15)}
     assert took < 1.0
+
+
+def test_api_check_as_of(client: TestClient) -> None:
+    text = ARTICLE.read_text("utf-8")
+    then = client.post("/api/check", json={"text": text, "as_of": "2024-11-14T10:30"}).json()
+    claims = {c["text"]: c for c in then["claims"]}
+    assert claims["19 tanks"]["verdict"] == "supported"
+    assert claims["19 tanks"]["revised"]["verdict_now"] == "contradicted"
+    same = client.post("/api/check", params={"as_of": "2024-11-14T10:30"},
+                       content=text.encode(), headers={"content-type": "text/plain"}).json()
+    assert same["claims"] == then["claims"]
+    now = client.post("/api/check", json={"text": text}).json()
+    assert {c["text"]: c["verdict"] for c in now["claims"]}["19 tanks"] == "contradicted"
+    bad = client.post("/api/check", json={"text": text, "as_of": "at dawn"})
+    assert bad.status_code == 400 and "not a time: 'at dawn'" in bad.json()["error"]

@@ -15,6 +15,7 @@ so a command that needs none of them starts fast.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -382,6 +383,7 @@ class Checker:
         self.confirmed = ConfirmedView(by_cat, ledger.confirmed_counts("oryx"),
                                        crosswalk.load())
         self._moments: dict[tuple[Any, ...], tuple[Any, Any, Any]] = {}
+        self._lock = threading.Lock()  # the web service checks in threads
 
     def check(self, text: str, day: date | None = None, source: str = "text",
               as_of: datetime | str | None = None) -> dict[str, Any]:
@@ -439,9 +441,10 @@ class Checker:
                 got = (LedgerView(by_cat, then.corrections()),
                        ConfirmedView(by_cat, then.confirmed_counts("oryx"), crosswalk.load()),
                        m)
-                if len(self._moments) >= self.MOMENTS:
-                    self._moments.pop(next(iter(self._moments)))
-                self._moments[key] = got
+                with self._lock:
+                    while len(self._moments) >= self.MOMENTS:
+                        self._moments.pop(next(iter(self._moments)))
+                    self._moments[key] = got
             return got
 
 
