@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from attrition import ingest
-from attrition.dates import KYIV, morning, parse_moment
+from attrition.dates import kyiv, morning, parse_moment
 from attrition.errors import DateError
 from attrition.model import Batch
 from attrition.store import asof
@@ -118,11 +118,11 @@ def test_a_moment_across_daylight_saving(loaded_db: str, when: str, latest: date
 
 
 def test_times_as_users_give_them() -> None:
-    assert parse_moment("2024-11-14T10:00") == datetime(2024, 11, 14, 10, tzinfo=KYIV)
-    assert parse_moment("2024-11-14 10:00") == datetime(2024, 11, 14, 10, tzinfo=KYIV)
+    assert parse_moment("2024-11-14T10:00") == datetime(2024, 11, 14, 10, tzinfo=kyiv())
+    assert parse_moment("2024-11-14 10:00") == datetime(2024, 11, 14, 10, tzinfo=kyiv())
     assert parse_moment("2024-11-14T08:00Z") == datetime(2024, 11, 14, 8, tzinfo=UTC)
     end = parse_moment("2024-11-14")
-    assert end.astimezone(KYIV).date() == DAY and end.astimezone(KYIV).hour == 23
+    assert end.astimezone(kyiv()).date() == DAY and end.astimezone(kyiv()).hour == 23
     for bad in ("14.11.2024", "2024-13-01", "yesterday at noon", "", "2024-11-14T25:00",
                 "3024-01-01"):
         with pytest.raises(DateError, match="time"):
@@ -144,7 +144,7 @@ def test_a_bulletin_counts_from_the_time_its_page_gives(fresh_db: str, shared_da
     with Reader(fresh_db) as r:
         rows = r.timed_observations(days=[date(2022, 6, 13)])
         assert {asof.effective(x) for x in rows} == {
-            datetime(2022, 6, 13, 9, 15, tzinfo=KYIV)}
+            datetime(2022, 6, 13, 9, 15, tzinfo=kyiv())}
         assert asof.at(r, parse_moment("2022-06-13T09:10")).latest is None
         assert asof.at(r, parse_moment("2022-06-13T09:20")).latest == date(2022, 6, 13)
 

@@ -317,9 +317,9 @@ def series(
 
 
 def _as_of_iso(ledger: Any) -> str:
-    from attrition.dates import KYIV
+    from attrition.dates import kyiv
 
-    return str(ledger.moment.at.astimezone(KYIV).isoformat())
+    return str(ledger.moment.at.astimezone(kyiv()).isoformat())
 
 
 def _built_series(reader: Any, name: str, lo: date | None, hi: date | None, daily: bool

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import cache
 
 from attrition.errors import DateError, NotFoundError
 
@@ -79,7 +80,10 @@ def parse_month(text: str) -> tuple[date, date]:
 
 # -- moments: the ledger as of a time --------------------------------------------------------
 
-def _kyiv() -> tzinfo:
+@cache
+def kyiv() -> tzinfo:
+    """Kyiv's time zone (imported when first asked: `zoneinfo` costs ~10 ms, and commands
+    that never meet a time must not pay it at start-up)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
@@ -88,7 +92,6 @@ def _kyiv() -> tzinfo:
         return ZoneInfo("Europe/Kiev")
 
 
-KYIV = _kyiv()
 MORNING = time(9, 0)
 """A report of date D counts as published at 09:00 Kyiv time on D (the General Staff posts it
 between about 07:00 and 09:00), unless a source records when it appeared."""
@@ -97,11 +100,11 @@ between about 07:00 and 09:00), unless a source records when it appeared."""
 def morning(day: date) -> datetime:
     """When the report of `day` counts as published: 09:00 in Kyiv that day (summer or
     winter time, as the zone says), as an aware datetime."""
-    return datetime.combine(day, MORNING, tzinfo=KYIV)
+    return datetime.combine(day, MORNING, tzinfo=kyiv())
 
 
 def kyiv_date(moment: datetime) -> date:
-    return moment.astimezone(KYIV).date()
+    return moment.astimezone(kyiv()).date()
 
 
 def parse_moment(text: str, now: datetime | None = None) -> datetime:
@@ -110,13 +113,13 @@ def parse_moment(text: str, now: datetime | None = None) -> datetime:
     without one (Kyiv time). An aware datetime; a clear error naming the value otherwise."""
     word = text.strip()
     if word.lower() == "now":
-        return now or datetime.now(KYIV)
+        return now or datetime.now(kyiv())
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
         try:
             day = _in_range(date.fromisoformat(word), text, "time")
         except ValueError:
             raise DateError(f"not a time: {text!r} (no such date)") from None
-        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=KYIV) - \
+        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=kyiv()) - \
             timedelta(microseconds=1)
     try:
         got = datetime.fromisoformat(word.replace(" ", "T", 1) if " " in word else word)
@@ -126,7 +129,7 @@ def parse_moment(text: str, now: datetime | None = None) -> datetime:
             "2024-11-14T10:00, 2024-11-14T08:00:00Z or 2024-11-14T10:00+02:00; a time "
             "without a zone is Kyiv time; or now)") from None
     _in_range(got.date(), text, "time")
-    return got.replace(tzinfo=KYIV) if got.tzinfo is None else got
+    return got.replace(tzinfo=kyiv()) if got.tzinfo is None else got
 
 
 def stored_time(text: str | None) -> datetime | None:

@@ -188,7 +188,7 @@ _PAGE_TIME = re.compile(r"\|\s*(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}(?::\d{2})?)\s*(?
 def _published(index: Path) -> dict[str, str]:
     from datetime import datetime
 
-    from attrition.dates import KYIV
+    from attrition.dates import kyiv
 
     try:
         text = _common.decode(read_bytes(index))
@@ -202,7 +202,7 @@ def _published(index: Path) -> dict[str, str]:
                 at = datetime.fromisoformat(f"{when.group(1)}T{when.group(2)}")
             except ValueError:
                 continue  # a malformed time is no time: the report's morning counts
-            out[m.group(1)] = at.replace(tzinfo=KYIV).isoformat()
+            out[m.group(1)] = at.replace(tzinfo=kyiv()).isoformat()
     return out
 
 

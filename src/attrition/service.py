@@ -513,9 +513,9 @@ def ledger_at(reader: Reader, when: str | datetime) -> LedgerAt:
 
 
 def _kyiv_iso(at: datetime | None) -> str | None:
-    from attrition.dates import KYIV
+    from attrition.dates import kyiv
 
-    return None if at is None else at.astimezone(KYIV).isoformat()
+    return None if at is None else at.astimezone(kyiv()).isoformat()
 
 
 def report_at(ledger: LedgerAt, day: date) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from attrition.dates import KYIV
+from attrition.dates import kyiv
 from attrition.store.read import ObservationRow
 
 
@@ -39,10 +39,10 @@ def annotate(then: dict[str, Any], now: dict[str, Any], pending: Sequence[Observ
         value_now = n["actual"] if n["actual"] is not None else n["value"]
         if when is not None and end is not None:
             text = (f"{c['verdict']} by the report of {_day(end)} as published; revised on "
-                    f"{_day(when.astimezone(KYIV).date())} to {value_now:,} ({n['verdict']} now)"
+                    f"{_day(when.astimezone(kyiv()).date())} to {value_now:,} ({n['verdict']} now)"
                     if isinstance(value_now, int) else
                     f"{c['verdict']} by the report of {_day(end)} as published; revised on "
-                    f"{_day(when.astimezone(KYIV).date())} ({n['verdict']} now)")
+                    f"{_day(when.astimezone(kyiv()).date())} ({n['verdict']} now)")
         else:
             text = (f"{c['verdict']} on what had been published by {at:%Y-%m-%d %H:%M %Z}; "
                     f"{n['verdict']} on the ledger now")
