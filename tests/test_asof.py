@@ -206,6 +206,7 @@ def test_the_moment_equals_a_full_re_resolution_over_the_whole_history(
     _compare_whole_history(corrected, when)
 
 
+@pytest.mark.slow
 def test_the_bundled_ledger_is_a_full_re_resolution_of_its_figures(loaded_db: str) -> None:
     """Now, with no revision: resolving every stored figure again (and the votes known only
     from the ledger) gives the stored ledger, every cell and every change."""

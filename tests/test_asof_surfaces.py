@@ -243,3 +243,17 @@ def test_api_check_as_of(client: TestClient) -> None:
     assert {c["text"]: c["verdict"] for c in now["claims"]}["19 tanks"] == "contradicted"
     bad = client.post("/api/check", json={"text": text, "as_of": "at dawn"})
     assert bad.status_code == 400 and "not a time: 'at dawn'" in bad.json()["error"]
+
+
+def test_before_the_first_report_is_said_plainly(corrected: str) -> None:
+    show = run("show", "latest", "--as-of", "2022-01-01", db=corrected)
+    assert show.returncode == 1 and show.stderr.strip() == (
+        "attrition: error: no report had been published by 2022-01-01T23:59:59.999999+02:00 "
+        "(the first is of 2022-02-24)")
+    check = run("check", str(ARTICLE), "--as-of", "2022-01-01T12:00", db=corrected)
+    assert check.returncode == 1 and "nothing to judge it on" in check.stderr
+    series = run("series", "tanks", "--as-of", "2022-01-01", db=corrected)
+    assert series.returncode == 0 and series.stdout == ""
+    far = run("show", "2024-11-14", "--as-of", "2101-01-01", db=corrected)
+    assert far.stderr.strip() == ("attrition: error: time out of range: '2101-01-01' (give "
+                                  "one between 1900-01-01 and 2100-12-31)")

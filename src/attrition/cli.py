@@ -215,7 +215,7 @@ def show(
             from attrition import service
 
             then = service.ledger_at(reader, as_of)
-            doc = service.report_at(then, _day(day, then))
+            doc = service.report_at(then, service.day_at(then, day))
             old = None
         else:
             doc = report(reader, _day(day, reader))

@@ -116,9 +116,10 @@ def parse_moment(text: str, now: datetime | None = None) -> datetime:
         return now or datetime.now(kyiv())
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
         try:
-            day = _in_range(date.fromisoformat(word), text, "time")
+            day = date.fromisoformat(word)
         except ValueError:
             raise DateError(f"not a time: {text!r} (no such date)") from None
+        _in_range(day, text, "time")
         return datetime.combine(day + timedelta(days=1), time(0), tzinfo=kyiv()) - \
             timedelta(microseconds=1)
     try:

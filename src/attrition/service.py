@@ -412,6 +412,9 @@ class Checker:
             now["article"]["revised_claims"] = 0
             return now
         view, confirmed, then_moment = views
+        if then_moment.latest is None:
+            raise CheckError(f"{source}: no report had been published by {_kyiv_iso(at)} "
+                             "(the first is of 2022-02-24): nothing to judge it on")
         doc = check_text(text, view, day, source=source, confirmed=confirmed)
         doc["article"]["as_of"] = _kyiv_iso(at)
         doc["article"]["revised_claims"] = annotate(doc, now, then_moment.pending, effective,
@@ -510,6 +513,16 @@ def ledger_at(reader: Reader, when: str | datetime) -> LedgerAt:
 
     at = moment(when)
     return asof.LedgerAt(reader, asof.at(reader, at))
+
+
+def day_at(ledger: LedgerAt, text: str) -> date:
+    """A report date as a user gives it (`latest`: the newest report at the moment)."""
+    from attrition.dates import parse_day
+
+    if ledger.latest_date() is None:
+        raise NotFoundError(f"no report had been published by {_kyiv_iso(ledger.moment.at)} "
+                            "(the first is of 2022-02-24)")
+    return parse_day(text, ledger.latest_date)
 
 
 def _kyiv_iso(at: datetime | None) -> str | None:

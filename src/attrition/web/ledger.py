@@ -11,7 +11,6 @@ from fastapi.responses import Response
 from attrition import report as reports
 from attrition import service
 from attrition.analysis import series as series_mod
-from attrition.dates import parse_day
 from attrition.errors import NotFoundError
 from attrition.web.respond import cached, csv_response, data, day_of, envelope
 
@@ -34,7 +33,7 @@ def _report(request: Request, day: str, as_of: str | None = None) -> dict[str, A
 
         with Reader(d.url) as reader:
             then = service.ledger_at(reader, as_of)
-            return service.report_at(then, parse_day(day, then.latest_date))
+            return service.report_at(then, service.day_at(then, day))
     when = day_of(day, d)
     rows = d.reports.get(when)
     if not rows:
