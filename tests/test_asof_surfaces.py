@@ -257,3 +257,15 @@ def test_before_the_first_report_is_said_plainly(corrected: str) -> None:
     far = run("show", "2024-11-14", "--as-of", "2101-01-01", db=corrected)
     assert far.stderr.strip() == ("attrition: error: time out of range: '2101-01-01' (give "
                                   "one between 1900-01-01 and 2100-12-31)")
+
+
+def test_the_checker_takes_a_datetime_with_or_without_zone(corrected: str) -> None:
+    from datetime import datetime, timezone
+
+    with Reader(corrected) as r:
+        checker = service.Checker(r)
+    text = ARTICLE.read_text("utf-8")
+    naive = checker.check(text, as_of=datetime(2024, 11, 14, 10, 30))  # Kyiv time
+    zoned = checker.check(text, as_of=datetime(2024, 11, 14, 8, 30, tzinfo=timezone.utc))
+    assert naive["claims"] == zoned["claims"]
+    assert naive["article"]["as_of"] == zoned["article"]["as_of"] == "2024-11-14T10:30:00+02:00"

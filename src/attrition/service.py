@@ -501,10 +501,13 @@ def compare(ledger: Ledger, start: date | None = None, end: date | None = None,
 
 
 def moment(when: str | datetime) -> datetime:
-    """A moment as the CLI and the API take it (see `attrition.dates.parse_moment`)."""
-    from attrition.dates import parse_moment
+    """A moment as the CLI and the API take it (see `attrition.dates.parse_moment`); a
+    datetime without a zone is Kyiv time, as a string without one is."""
+    from attrition.dates import kyiv, parse_moment
 
-    return parse_moment(when) if isinstance(when, str) else when
+    if isinstance(when, str):
+        return parse_moment(when)
+    return when.replace(tzinfo=kyiv()) if when.tzinfo is None else when
 
 
 def ledger_at(reader: Reader, when: str | datetime) -> LedgerAt:
