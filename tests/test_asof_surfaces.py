@@ -260,12 +260,12 @@ def test_before_the_first_report_is_said_plainly(corrected: str) -> None:
 
 
 def test_the_checker_takes_a_datetime_with_or_without_zone(corrected: str) -> None:
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     with Reader(corrected) as r:
         checker = service.Checker(r)
     text = ARTICLE.read_text("utf-8")
     naive = checker.check(text, as_of=datetime(2024, 11, 14, 10, 30))  # Kyiv time
-    zoned = checker.check(text, as_of=datetime(2024, 11, 14, 8, 30, tzinfo=timezone.utc))
+    zoned = checker.check(text, as_of=datetime(2024, 11, 14, 8, 30, tzinfo=UTC))
     assert naive["claims"] == zoned["claims"]
     assert naive["article"]["as_of"] == zoned["article"]["as_of"] == "2024-11-14T10:30:00+02:00"
