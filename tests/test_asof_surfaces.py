@@ -105,6 +105,7 @@ def test_check_as_of_supported_as_published_with_the_revision_note(corrected: st
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout)
     assert doc["article"]["as_of"] == "2024-11-14T10:30:00+02:00"
+    assert doc["article"]["latest_report"] == "2024-11-14"
     by_text = {c["text"]: c for c in doc["claims"]}
     daily, total = by_text["19 tanks"], by_text["9,319 tanks"]
     assert daily["verdict"] == "supported" and total["verdict"] == "supported"
@@ -144,6 +145,7 @@ def test_the_checker_entry_takes_as_of(corrected: str) -> None:
     assert again["claims"] == doc["claims"] and len(checker._moments) == 1
     latest = checker.check(text, as_of="2026-12-01T10:00+02:00")
     assert latest["article"]["revised_claims"] == 0
+    assert latest["article"]["latest_report"] == "2026-08-22"
     assert {c["text"]: c["verdict"] for c in latest["claims"]}["19 tanks"] == "contradicted"
 
 

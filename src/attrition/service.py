@@ -409,6 +409,7 @@ class Checker:
         views = self._views_at(at)
         if views is None:  # the ledger then is the ledger now
             now["article"]["as_of"] = _kyiv_iso(at)
+            now["article"]["latest_report"] = self.ledger.last.isoformat()
             now["article"]["revised_claims"] = 0
             return now
         view, confirmed, then_moment = views
@@ -417,6 +418,7 @@ class Checker:
                              "(the first is of 2022-02-24): nothing to judge it on")
         doc = check_text(text, view, day, source=source, confirmed=confirmed)
         doc["article"]["as_of"] = _kyiv_iso(at)
+        doc["article"]["latest_report"] = then_moment.latest.isoformat()
         doc["article"]["revised_claims"] = annotate(doc, now, then_moment.pending, effective,
                                                     at)
         return doc
