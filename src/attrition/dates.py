@@ -9,6 +9,7 @@ No report of this war comes near either bound; a date past them is a typing erro
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -133,9 +134,11 @@ def parse_moment(text: str, now: datetime | None = None) -> datetime:
     return got.replace(tzinfo=kyiv()) if got.tzinfo is None else got
 
 
+@functools.lru_cache(maxsize=4096)
 def stored_time(text: str | None) -> datetime | None:
     """A time as the store keeps it (ISO; a bare date, as the bundled snapshot records a
-    retrieval, is the end of that day in Kyiv); None when empty or unreadable."""
+    retrieval, is the end of that day in Kyiv); None when empty or unreadable. Memoised:
+    a store holds few distinct times (one per ingest)."""
     if not text:
         return None
     try:

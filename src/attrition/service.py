@@ -435,10 +435,10 @@ class Checker:
         from attrition.store.read import Reader
 
         with Reader(self.url) as reader:
-            m = asof.at(reader, at)
+            m = asof.at(reader, at, {k: v[2] for k, v in self._moments.items()})
             if m.current:
                 return None
-            key = (reader.version(), m.key)
+            key = m.key
             got = self._moments.get(key)
             if got is None:
                 then = asof.LedgerAt(reader, m)

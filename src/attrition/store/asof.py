@@ -21,7 +21,7 @@ moment costs a few small queries and one scan of the ledger's totals for the cha
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -67,13 +67,17 @@ class Moment:
         return not self.cells and not self.pending and self.key[:1] == ("current",)
 
 
-def at(reader: Reader, moment: datetime) -> Moment:
-    """The ledger at `moment`, as the cells that differ from the stored ledger."""
+def at(reader: Reader, moment: datetime,
+       known: Mapping[tuple[Any, ...], Moment] | None = None) -> Moment:
+    """The ledger at `moment`, as the cells that differ from the stored ledger. `known`:
+    moments already computed, by key; one with this moment's key is the same ledger, and
+    is returned (with this `at`) without resolving anything again."""
     day = kyiv_date(moment)
     lo, hi = day - _DAY, day + _DAY
     candidates = reader.timed_observations(since=lo, until=hi)
-    late = [r for r in candidates if effective(r) > moment]
-    seen_dates = {r.report_date for r in candidates if effective(r) <= moment}
+    times = {r: effective(r) for r in candidates}
+    late = [r for r in candidates if times[r] > moment]
+    seen_dates = {r.report_date for r in candidates if times[r] <= moment}
     stored = reader.report_dates(lo, hi)
     stored_latest = reader.latest_date()
     # a report exists at `moment` once one of its figures is effective; a vote known only
@@ -88,13 +92,16 @@ def at(reader: Reader, moment: datetime) -> Moment:
     if latest is None:
         return Moment(moment, None, key=("empty",))
     pending = tuple(sorted((r for r in late if r.report_date <= latest),
-                           key=lambda r: (effective(r), r.report_date, r.category, r.source)))
+                           key=lambda r: (times[r], r.report_date, r.category, r.source)))
     touched = {r.report_date for r in pending}
     if stored_latest is not None and stored_latest > latest:
         touched.add(latest)  # resolved then without the next day's evidence
-    key = (latest, tuple((r.source, r.report_date, r.category, r.revision) for r in pending))
+    key = (reader.version(), latest,
+           tuple((r.source, r.report_date, r.category, r.revision) for r in pending))
     if not touched:
         return Moment(moment, latest, key=("current", *key))
+    if known is not None and key in known:
+        return replace(known[key], at=moment)
     days = {d + k * _DAY for d in touched for k in (-1, 0, 1)}
     days = {d for d in days if d <= latest}
     cells = _resolve(reader, moment, days, latest)
