@@ -144,3 +144,15 @@ def test_the_brief_feed_is_cached_and_validated(client: TestClient) -> None:
     assert again.status_code == 304 and again.content == b""
     assert client.get("/feeds/brief.atom", params={"lang": "de"}).status_code == 422
     assert client.get("/feeds/brief.atom", params={"n": 0}).status_code == 422
+
+
+def test_the_age_limit_from_the_environment(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ATTRITION_HEALTH_MAX_AGE_DAYS", "100000")
+    with TestClient(create_app(db)) as client:
+        res = client.get("/health")
+        assert res.status_code == 200 and res.json()["max_age_days"] == 100000
+        monkeypatch.setenv("ATTRITION_HEALTH_MAX_AGE_DAYS", "three")
+        res = client.get("/health")
+        assert res.status_code == 503
+        assert res.json()["reasons"][-1] == (
+            "ATTRITION_HEALTH_MAX_AGE_DAYS='three' is not a number of days")
