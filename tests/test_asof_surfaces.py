@@ -271,3 +271,15 @@ def test_the_checker_takes_a_datetime_with_or_without_zone(corrected: str) -> No
     zoned = checker.check(text, as_of=datetime(2024, 11, 14, 8, 30, tzinfo=UTC))
     assert naive["claims"] == zoned["claims"]
     assert naive["article"]["as_of"] == zoned["article"]["as_of"] == "2024-11-14T10:30:00+02:00"
+
+
+def test_api_series_as_of(client: TestClient) -> None:
+    params = {"from": "2024-11-13", "to": "2024-11-15"}
+    then = client.get("/api/series/tanks", params={**params, "as_of": "2024-12-01"}).json()
+    now = client.get("/api/series/tanks", params=params).json()
+    assert [r["change"] for r in then["rows"]][1] == 19
+    assert [r["change"] for r in now["rows"]][1] == 21
+    assert then["as_of"] == "2024-12-01T23:59:59.999999+02:00"
+    assert then["latest_report"] == "2024-12-01" and "as_of" not in now
+    armour = client.get("/api/series/armour.csv", params={**params, "as_of": "2024-12-01"})
+    assert f",{9319 + 18947}," in armour.text

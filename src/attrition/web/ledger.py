@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from attrition import report as reports
 from attrition import service
 from attrition.analysis import series as series_mod
+from attrition.dates import kyiv
 from attrition.errors import NotFoundError
 from attrition.web.respond import cached, csv_response, data, day_of, envelope
 
@@ -70,13 +71,25 @@ def history(request: Request, day: str, category: str | None = None) -> Response
 
 
 def _series(request: Request, name: str, start: str | None, end: str | None,
-            basis: str) -> dict[str, Any]:
+            basis: str, as_of: str | None = None) -> dict[str, Any]:
     d = data(request)
     lo = day_of(start, d) if start else None
     hi = day_of(end, d) if end else None
-    s = series_mod.build(name, d.by_category, d.corrections, basis=basis,
-                         aggregates=d.aggregates, cache=d.series_cache)
-    return {"name": s.name, "label": s.label, "definition": s.definition,
+    extra: dict[str, Any] = {}
+    if as_of is not None:
+        from attrition.store.read import Reader
+
+        with Reader(d.url) as reader:
+            then = service.ledger_at(reader, as_of)
+            s = series_mod.build(name, then.by_category(), then.corrections(), basis=basis,
+                                 aggregates=d.aggregates)
+            extra = {"as_of": then.moment.at.astimezone(kyiv()).isoformat(),
+                     "latest_report": then.moment.latest.isoformat()
+                     if then.moment.latest else None}
+    else:
+        s = series_mod.build(name, d.by_category, d.corrections, basis=basis,
+                             aggregates=d.aggregates, cache=d.series_cache)
+    return {"name": s.name, "label": s.label, "definition": s.definition, **extra,
             "aggregate": s.is_aggregate, "basis": basis,
             "rows": [{"date": p.day.isoformat(), "covers": (p.day - timedelta(days=1))
                       .isoformat(), "change": p.change, "total": p.total, "basis": p.basis,
@@ -86,16 +99,18 @@ def _series(request: Request, name: str, start: str | None, end: str | None,
 
 @router.get("/api/series/{name}.csv", tags=["ledger"])
 def series_csv(request: Request, name: str, start: From = None, end: To = None,
-               basis: Basis = "difference") -> Response:
+               basis: Basis = "difference", as_of: AsOf = None) -> Response:
     return cached(request, lambda: csv_response(
-        _series(request, name, start, end, basis)["rows"]))
+        _series(request, name, start, end, basis, as_of)["rows"]))
 
 
 @router.get("/api/series/{name}", tags=["ledger"])
 def series(request: Request, name: str, start: From = None, end: To = None,
-           basis: Basis = "difference") -> Response:
-    """A category's or aggregate's daily series (report dates), `from`/`to` inclusive."""
-    return cached(request, lambda: envelope(_series(request, name, start, end, basis)))
+           basis: Basis = "difference", as_of: AsOf = None) -> Response:
+    """A category's or aggregate's daily series (report dates), `from`/`to` inclusive; with
+    `as_of`, as the ledger had it then."""
+    return cached(request, lambda: envelope(_series(request, name, start, end, basis,
+                                                    as_of)))
 
 
 @router.get("/api/sources.csv", tags=["ledger"])
