@@ -489,17 +489,28 @@ rows already there), so that a store made by an earlier version opens and keeps 
 
 def _add_missing_columns(engine: Engine) -> None:
     """Add ADDED_COLUMNS where missing, and the indexes on them (`create_all` makes a table's
-    indexes only with the table)."""
-    inspector = sa.inspect(engine)
+    indexes only with the table). Two processes opening an old store at once may both try:
+    the one that finds the work done by the other goes on."""
     for table, columns in ADDED_COLUMNS.items():
-        have = {c["name"] for c in inspector.get_columns(table)}
+        have = {c["name"] for c in sa.inspect(engine).get_columns(table)}
         missing = [(n, kind) for n, kind in columns if n not in have]
-        if missing:
+        if not missing:
+            continue
+        try:
             with engine.begin() as conn:
                 for name, kind in missing:
                     conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
-                for index in schema.metadata.tables[table].indexes:
+        except sa.exc.SQLAlchemyError:
+            have = {c["name"] for c in sa.inspect(engine).get_columns(table)}
+            if any(n not in have for n, _ in missing):
+                raise
+        for index in schema.metadata.tables[table].indexes:
+            try:
+                with engine.begin() as conn:
                     index.create(conn, checkfirst=True)
+            except sa.exc.SQLAlchemyError:
+                if index.name not in {i["name"] for i in sa.inspect(engine).get_indexes(table)}:
+                    raise
 
 
 @functools.cache
