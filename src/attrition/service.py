@@ -5,8 +5,10 @@ call these and only format what they return, so the same question gets the same 
     sources(ledger)                          what is loaded, licences, the data's age
     ingest_files(db, paths) / ingest_upload(db, name, body)   then the daybook's refresh
     update(db, client)                       newer reports and confirmed counts
-    check_inputs(inputs) / check(ledger, texts, day)
+    check_inputs(inputs) / Checker(ledger).check(text, day, as_of=...)
     compare(ledger, ...)
+    ledger_at(reader, time) / report_at(...) / history(reader, day)   the ledger as of a moment
+    health(url)                              /health's readiness document
 
 A `Ledger` is what these read: the store's `Reader` (the CLI) or the web service's copy of
 the ledger in memory; both answer the same methods. Heavy modules are imported where used,
