@@ -67,6 +67,41 @@ def corrected(loaded_db: str, shared_data: Path, tmp_path_factory: pytest.TempPa
     return url
 
 
+@pytest.fixture(scope="module")
+def revised_often(corrected: str, shared_data: Path,
+                  tmp_path_factory: pytest.TempPathFactory) -> str:
+    """`corrected`, plus: orc-losses' stale tanks of 2024-11-16 (9330) set right to 9338 on
+    2024-11-20 (a revision); PetroIvaniuk's tanks of 2023-10-02 (4712, disputed against the
+    minfin CSV's 4717) revised to 4717 on 2025-01-10; and orc-losses filling a day of its
+    150-day hole (2023-10-05, PetroIvaniuk's figures) on 2025-02-01 (a first figure)."""
+    folder = tmp_path_factory.mktemp("revised")
+    path = folder / "ledger.db"
+    shutil.copy(corrected.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    pi = json.loads((shared_data / "official/2022-Ukraine-Russia-War-Dataset/"
+                     "russia_losses_equipment.json").read_bytes())
+    files = {
+        "2024-11-16": ("russian-losses.json", [{
+            "date": "2024-11-16", "tanks": 9338,
+            "sourceUri": "https://mod.gov.ua/news/zagalni-bojovi-vtrati-rosiyan-za-dobu-"
+                         "1-650-okupantiv-28-bpla-ta-28-artsistem"}], "2024-11-20T12:00:00Z"),
+        "2023-10-02": ("russia_losses_equipment.json", [
+            {**r, "tank": 4717} for r in pi if r["date"] == "2023-10-02"],
+            "2025-01-10T08:00:00+02:00"),
+        "2023-10-05": ("russian-losses.json", [{
+            "date": "2023-10-05", "tanks": next(r["tank"] for r in pi
+                                                if r["date"] == "2023-10-05"),
+            "sourceUri": "https://www.mil.gov.ua/news/2023/10/05/x"}],
+            "2025-02-01T08:00:00+02:00"),
+    }
+    for day, (name, rows, seen) in files.items():
+        out = folder / day / name
+        out.parent.mkdir()
+        out.write_text(json.dumps(rows))
+        ingest_files(url, [out], seen)
+    return url
+
+
 def cell(ledger: asof.LedgerAt | Reader, day: date, cat: str) -> object:
     return next(r for r in ledger.report(day) if r.category == cat)
 
@@ -197,13 +232,32 @@ def _compare_whole_history(url: str, when: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("when", [
-    "2024-11-14T08:00", "2024-11-14T10:00", "2024-11-30", "2024-12-03T09:59",
-    "2024-12-03T10:00", "2026-08-22T08:00", "now"])
+    "2023-10-02T10:00", "2024-11-14T08:00", "2024-11-14T10:00", "2024-11-20T13:00",
+    "2024-12-03T09:59", "2024-12-03T10:00", "2025-01-09", "2026-08-22T08:00", "now"])
 def test_the_moment_equals_a_full_re_resolution_over_the_whole_history(
-        corrected: str, when: str) -> None:
+        revised_often: str, when: str) -> None:
     """Re-resolving only the reports with figures to come, and the newest, gives what
     re-resolving every report from the figures effective then gives, cell by cell."""
-    _compare_whole_history(corrected, when)
+    _compare_whole_history(revised_often, when)
+
+
+def test_revisions_of_dissent_and_of_a_disputed_cell(revised_often: str) -> None:
+    stale = date(2024, 11, 16)
+    before = cell(ledger_at(revised_often, "2024-11-20T13:59+02:00"), stale, "tanks")
+    after = cell(ledger_at(revised_often, "2024-11-20T14:00+02:00"), stale, "tanks")
+    assert before.total == after.total == 9338  # type: ignore[attr-defined]
+    assert before.dissent == {"orc-losses": 9330}  # type: ignore[attr-defined]
+    assert after.dissent == {} and after.method == "unanimous"  # type: ignore[attr-defined]
+    disputed = date(2023, 10, 2)
+    then = cell(ledger_at(revised_often, "2025-01-09"), disputed, "tanks")
+    now = cell(ledger_at(revised_often, "2025-01-10T08:00"), disputed, "tanks")
+    assert then.total == 4712 and then.method == "disputed"  # type: ignore[attr-defined]
+    assert now.total == 4717 and now.method == "unanimous"  # type: ignore[attr-defined]
+    assert cell(ledger_at(revised_often, "2023-10-03"), disputed, "tanks").total == 4712  # type: ignore[attr-defined]
+    # a source's first figure for a report counts from that report's morning, however late
+    # it came: a copy of what was published then
+    filled = cell(ledger_at(revised_often, "2023-10-05T10:00"), date(2023, 10, 5), "tanks")
+    assert "orc-losses" in filled.sources  # type: ignore[attr-defined]
 
 
 @pytest.mark.slow
