@@ -324,3 +324,38 @@ def test_a_store_made_before_gets_the_column_and_keeps_its_figures(
     ingest_files(old_store, correction_files(shared_data, tmp_path / "c"), CORRECTED)
     assert cell(ledger_at(old_store, "2024-12-01"), DAY, "tanks").total == 9319  # type: ignore[attr-defined]
     assert cell(ledger_at(old_store, "2024-12-04"), DAY, "tanks").total == 9321  # type: ignore[attr-defined]
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------
+
+
+def test_postgresql_answers_as_of_a_moment_as_sqlite_does(corrected: str, shared_data: Path,
+                                                         tmp_path: Path) -> None:
+    """The same store on PostgreSQL (ATTRITION_TEST_DB_URL; `.ci/run` starts one) gives the
+    same ledger at every moment, cell by cell, and the same history."""
+    import os
+
+    from attrition import service
+    from attrition.bootstrap import ensure_loaded
+    from attrition.store import schema
+
+    url = os.environ.get("ATTRITION_TEST_DB_URL")
+    if not url:
+        if os.environ.get("ATTRITION_REQUIRE_SERVICES") == "1":
+            pytest.fail("ATTRITION_TEST_DB_URL is not set (CI must start PostgreSQL)")
+        pytest.skip("no PostgreSQL: set ATTRITION_TEST_DB_URL")
+    with Store(url) as store:
+        schema.metadata.drop_all(store.engine)
+    ensure_loaded(url)
+    ingest_files(url, correction_files(shared_data, tmp_path / "files"), CORRECTED)
+    with Reader(url) as pg, Reader(corrected) as lite:
+        for when in ("2024-11-14T08:00", "2024-12-01", "2024-12-03T10:00", "now"):
+            at = parse_moment(when)
+            got = list(asof.LedgerAt(pg, asof.at(pg, at)).ledger())
+            assert got == list(asof.LedgerAt(lite, asof.at(lite, at)).ledger()), when
+        assert pg._has_published()
+        keys = ("category", "source", "revision", "total", "effective_at", "seen_at")
+        assert [{k: r[k] for k in keys} for r in service.history(pg, DAY)["revisions"]] == \
+            [{k: r[k] for k in keys} for r in service.history(lite, DAY)["revisions"]]
+    with Store(url) as store:
+        schema.metadata.drop_all(store.engine)
