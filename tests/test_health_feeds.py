@@ -52,6 +52,8 @@ def test_health_over_http_is_never_cached(db: str) -> None:
         assert "etag" not in res.headers and "last-modified" not in res.headers
         again = client.get("/health", headers={"if-none-match": "*"})
         assert again.status_code == 200
+        head = client.head("/health")  # what uptime monitors often send
+        assert head.status_code == 200 and head.content == b""
     with TestClient(create_app(db)) as client:  # the default limit: 3 days, long past
         res = client.get("/health")
         assert res.status_code == 503 and res.json()["ok"] is False
