@@ -425,8 +425,9 @@ class Checker:
                                                     at)
         return doc
 
-    MOMENTS = 16
-    """Views of past ledgers kept (articles of one morning share one)."""
+    MOMENTS = 8
+    """Views of past ledgers kept (articles published between two mornings share one;
+    ~6 MB each)."""
 
     def _views_at(self, at: datetime) -> tuple[Any, Any, Any] | None:
         """The checker's views of the ledger at `at`, or None when it is the ledger now;
