@@ -30,6 +30,9 @@ _state: dict[str, Any] = {"db": None}
 DbOption = Annotated[str | None, typer.Option(
     "--db", envvar="ATTRITION_DB",
     help="Database: a SQLAlchemy URL or a SQLite file path (default: the user data folder).")]
+AsOfOption = Annotated[str | None, typer.Option(
+    "--as-of", help="The ledger as it was at this time: an ISO date (the end of that day, "
+                    "Kyiv time) or date-time (Kyiv time unless it has a zone), or now.")]
 
 
 class TableFormat(StrEnum):
@@ -202,13 +205,22 @@ def _write_csv(rows: list[dict[str, Any]], out: Any = None) -> None:
 def show(
     day: Annotated[str, typer.Argument(help="YYYY-MM-DD, today, yesterday or latest.")] = "latest",
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    as_of: AsOfOption = None,
 ) -> None:
     """Every figure of one report: total, change, announced change, agreeing sources."""
     from attrition.report import age, report
 
     with _reader() as reader:
-        doc = report(reader, _day(day, reader))
-        old = age(date.fromisoformat(doc["date"])) if day.strip().lower() == "latest" else None
+        if as_of is not None:
+            from attrition import service
+
+            then = service.ledger_at(reader, as_of)
+            doc = service.report_at(then, service.day_at(then, day))
+            old = None
+        else:
+            doc = report(reader, _day(day, reader))
+            old = age(date.fromisoformat(doc["date"])) if day.strip().lower() == "latest" \
+                else None
     if old:
         doc["stale"] = {k: v for k, v in old.items() if k != "uk"}
     if _emit_data(format, doc,
@@ -219,12 +231,17 @@ def show(
     title = (f"Report of {doc['date']} (the first report: the total since the invasion began "
              f"on {doc['covers']})" if doc.get("first_report")
              else f"Report of {doc['date']} (losses of {doc['covers']})")
+    at = doc.get("as_of")
+    if at:
+        title += f", as the ledger had it at {at['time']}"
     table = Table(title=title,
                   caption=f"{doc['publisher']}\n{doc['address'] or ''}\n{doc['caveat']}"
                   + (f"\n[yellow]{old['en']}[/yellow]" if old else ""))
-    for col, justify in (("category", "left"), ("total", "right"), ("change", "right"),
-                         ("announced", "right"), ("sources", "left")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    columns: list[tuple[str, Any]] = [("category", "left"), ("total", "right"),
+                                      ("change", "right"), ("announced", "right"),
+                                      ("sources", "left"), *((("since", "left"),) if at else ())]
+    for col, justify in columns:
+        table.add_column(col, justify=justify)
     for f in doc["figures"]:
         announced = _fmt_change(f["announced_change"])
         if f["announced_change"] is not None and f["announced_change"] != f["change"]:
@@ -234,7 +251,10 @@ def show(
                                           if f["single_witness"] else "") + (
             " [yellow](disputed)[/yellow]" if f["method"] == "disputed" else "") + (
             "" if not f["dissent"] else f" [dim](≠ {', '.join(f['dissent'])})[/dim]")
-        table.add_row(label, f"{f['total']:,}", _fmt_change(f["change"]), announced, srcs)
+        later = "".join(f" [yellow](then {r['source']}: {r['total']:,} from "
+                        f"{r['effective_at']})[/yellow]" for r in f.get("revised_after", ()))
+        table.add_row(label, f"{f['total']:,}", _fmt_change(f["change"]), announced, srcs,
+                      *((f"{f['since']}{later}",) if at else ()))
     _print_table(_console(), table)
 
 
@@ -246,13 +266,21 @@ def series(
     end: Annotated[str | None, typer.Option("--to")] = None,
     daily: Annotated[bool, typer.Option("--daily", help="Daily changes, not totals.")] = False,
     format: Annotated[SeriesFormat, typer.Option("--format", "-f")] = SeriesFormat.csv,
+    as_of: AsOfOption = None,
 ) -> None:
     """A category's or aggregate's totals (or daily changes) over a range of reports."""
     from attrition import categories
 
     aggs = categories.aggregates(categories.load_config())
     _check_name(category, aggs)
-    with _reader() as reader:
+    with _reader() as store:
+        reader: Any
+        if as_of is not None:
+            from attrition import service
+
+            reader = service.ledger_at(store, as_of)
+        else:
+            reader = store
         lo, hi = _range(start, end, reader)
         if category in categories.BY_ID and not categories.CONTINUES.get(category):
             rows = reader.series(category, lo, hi)
@@ -267,6 +295,7 @@ def series(
             out = _built_series(reader, category, lo, hi, daily)
     if format is SeriesFormat.json:
         print(json.dumps({"category": category, "measure": "change" if daily else "total",
+                          **({"as_of": _as_of_iso(reader)} if as_of is not None else {}),
                           "rows": out}, ensure_ascii=False))
     elif format is SeriesFormat.csv:
         _write_csv(out)
@@ -275,7 +304,8 @@ def series(
 
         title = (categories.BY_ID[category].en if category in categories.BY_ID
                  else aggs[category].en)
-        table = Table(title=f"{title} ({'daily change' if daily else 'total'})")
+        table = Table(title=f"{title} ({'daily change' if daily else 'total'})" + (
+            f", as the ledger had it at {_as_of_iso(reader)}" if as_of is not None else ""))
         for col in ("date", "value", *(("note",) if daily else ()), "sources"):
             table.add_column(col)
         for r in out:
@@ -284,6 +314,12 @@ def series(
                           *((r.get("note") or r.get("excluded") or "",) if daily else ()),
                           ", ".join(r.get("sources") or r.get("components") or ()))
         _print_table(_console(), table)
+
+
+def _as_of_iso(ledger: Any) -> str:
+    from attrition.dates import kyiv
+
+    return str(ledger.moment.at.astimezone(kyiv()).isoformat())
 
 
 def _built_series(reader: Any, name: str, lo: date | None, hi: date | None, daily: bool
@@ -855,6 +891,11 @@ def check(
     fail_on: Annotated[str | None, typer.Option(
         "--fail-on", help="Exit 1 if any claim has one of these verdicts, e.g. "
                           "contradicted,mislabeled.")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Judge on what had been published at this time (e.g. the article's "
+                        "publication time): an ISO date (the end of that day, Kyiv time) or "
+                        "date-time (Kyiv time unless it has a zone). A claim whose verdict "
+                        "the ledger now changes says so.")] = None,
 ) -> None:
     """Check every loss figure in news articles against the ledger."""
     from attrition import service
@@ -863,6 +904,7 @@ def check(
 
     fail_verdicts = _pick(fail_on, VERDICTS, "--fail-on")
     given = parse_day(day) if day else None
+    at = service.moment(as_of) if as_of is not None else None
     texts = service.check_inputs(inputs, read_stdin=sys.stdin.read)
     with _reader() as reader:
         checker = service.Checker(reader)
@@ -875,7 +917,7 @@ def check(
         iterator = texts
     for name, text in iterator:
         try:
-            docs.append(checker.check(text, given, source=name))
+            docs.append(checker.check(text, given, source=name, as_of=at))
         except CheckError as exc:
             if given is None and "no date" in str(exc):
                 raise CheckError(f"{name}: {exc} (--date YYYY-MM-DD)") from None
@@ -931,6 +973,49 @@ def serve(
     _err(f"attrition: serving on http://{host}:{port} (docs at /docs)")
     uvicorn.run("attrition.web.app:from_env", factory=True, host=host, port=port,
                 workers=workers, log_level="warning", access_log=False)
+
+
+# -- the ledger as of a moment (issue 15) -----------------------------------------------------
+
+
+class HistoryFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def history(
+    day: Annotated[str, typer.Argument(help="YYYY-MM-DD, today, yesterday or latest.")],
+    category: Annotated[str | None, typer.Argument(help="One category, e.g. tanks.")] = None,
+    format: Annotated[HistoryFormat, typer.Option("--format", "-f")] = HistoryFormat.table,
+) -> None:
+    """Every revision of a report's figures, by source: value, when it counts from and when
+    it was first seen; and the ledger's cell now."""
+    from attrition import service
+
+    with _reader() as reader:
+        doc = service.history(reader, _day(day, reader), category)
+    if format is HistoryFormat.json:
+        print(json.dumps(doc, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Revisions of the report of {doc['date']}"
+                  + (f" ({category})" if category else ""), caption=doc["note"])
+    for col, justify in (("category", "left"), ("source", "left"), ("rev", "right"),
+                         ("total", "right"), ("counts from", "left"), ("seen", "left"),
+                         ("ledger now", "right")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    now = {c["category"]: c for c in doc["ledger"]}
+    for r in doc["revisions"]:
+        cell = now.get(r["category"])
+        mark = "" if cell is None else f"{cell['total']:,}" + (
+            " ✓" if r["total"] == cell["total"] else "")
+        table.add_row(r["category"], r["source"],
+                      "" if r["revision"] is None else str(r["revision"]),
+                      "" if r["total"] is None else f"{r['total']:,}", r["effective_at"] or "",
+                      r["seen_at"] or "(ledger only)", mark)
+    _print_table(_console(), table)
 
 
 def _only(argv: list[str]) -> typer.Typer:

@@ -9,9 +9,11 @@ No report of this war comes near either bound; a date past them is a typing erro
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
+from functools import cache
 
 from attrition.errors import DateError, NotFoundError
 
@@ -75,3 +77,71 @@ def parse_month(text: str) -> tuple[date, date]:
     first = date(year, int(m[2]), 1)
     nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
     return first, nxt - timedelta(days=1)
+
+
+# -- moments: the ledger as of a time --------------------------------------------------------
+
+@cache
+def kyiv() -> tzinfo:
+    """Kyiv's time zone (imported when first asked: `zoneinfo` costs ~10 ms, and commands
+    that never meet a time must not pay it at start-up)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo("Europe/Kyiv")
+    except ZoneInfoNotFoundError:  # zone files older than 2022 know it by its old name
+        return ZoneInfo("Europe/Kiev")
+
+
+MORNING = time(9, 0)
+"""A report of date D counts as published at 09:00 Kyiv time on D (the General Staff posts it
+between about 07:00 and 09:00), unless a source records when it appeared."""
+
+
+def morning(day: date) -> datetime:
+    """When the report of `day` counts as published: 09:00 in Kyiv that day (summer or
+    winter time, as the zone says), as an aware datetime."""
+    return datetime.combine(day, MORNING, tzinfo=kyiv())
+
+
+def kyiv_date(moment: datetime) -> date:
+    return moment.astimezone(kyiv()).date()
+
+
+def parse_moment(text: str, now: datetime | None = None) -> datetime:
+    """A moment as a user gives it: `now`, an ISO date (the end of that day in Kyiv: every
+    report published that day counts) or an ISO date-time, with a zone (`Z`, `+02:00`) or
+    without one (Kyiv time). An aware datetime; a clear error naming the value otherwise."""
+    word = text.strip()
+    if word.lower() == "now":
+        return now or datetime.now(kyiv())
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
+        try:
+            day = date.fromisoformat(word)
+        except ValueError:
+            raise DateError(f"not a time: {text!r} (no such date)") from None
+        _in_range(day, text, "time")
+        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=kyiv()) - \
+            timedelta(microseconds=1)
+    try:
+        got = datetime.fromisoformat(word.replace(" ", "T", 1) if " " in word else word)
+    except ValueError:
+        raise DateError(
+            f"not a time: {text!r} (use an ISO date or date-time, e.g. 2024-11-14, "
+            "2024-11-14T10:00, 2024-11-14T08:00:00Z or 2024-11-14T10:00+02:00; a time "
+            "without a zone is Kyiv time; or now)") from None
+    _in_range(got.date(), text, "time")
+    return got.replace(tzinfo=kyiv()) if got.tzinfo is None else got
+
+
+@functools.lru_cache(maxsize=4096)
+def stored_time(text: str | None) -> datetime | None:
+    """A time as the store keeps it (ISO; a bare date, as the bundled snapshot records a
+    retrieval, is the end of that day in Kyiv); None when empty or unreadable. Memoised:
+    a store holds few distinct times (one per ingest)."""
+    if not text:
+        return None
+    try:
+        return parse_moment(str(text))
+    except DateError:
+        return None

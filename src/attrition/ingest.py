@@ -162,13 +162,48 @@ def is_official(address: str | None) -> bool:
 def bulletin_address(path: Path) -> str | None:
     """The address a bulletin text was taken from, as the SOURCES.md beside it (or one or two
     folders above: `bulletins/secondary/x.txt`) lists it: `| `relative/path.txt` | ... |`."""
+    return _listed(path)[0]
+
+
+def bulletin_published(path: Path) -> str | None:
+    """When the page of a bulletin text was published, where the SOURCES.md row gives its
+    time (`2022-06-13 09:15:00`, the ministry's page time, Kyiv): ISO with the zone."""
+    return _listed(path)[1]
+
+
+def _listed(path: Path) -> tuple[str | None, str | None]:
     resolved = path.resolve()
     for folder in resolved.parents[:3]:
         index = folder / "SOURCES.md"
         if index.is_file():
             rel = resolved.relative_to(folder).as_posix()
-            return _addresses(index).get(rel)
-    return None
+            return _addresses(index).get(rel), _published(index).get(rel)
+    return None, None
+
+
+_PAGE_TIME = re.compile(r"\|\s*(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}(?::\d{2})?)\s*(?=\|)")
+
+
+@functools.lru_cache(maxsize=16)
+def _published(index: Path) -> dict[str, str]:
+    from datetime import datetime
+
+    from attrition.dates import kyiv
+
+    try:
+        text = _common.decode(read_bytes(index))
+    except (SourceError, ParseError):
+        return {}
+    out = {}
+    for m in re.finditer(r"^\| `([^`]+\.txt)` \|(.*)$", text, re.M):
+        when = _PAGE_TIME.search("|" + m.group(2))
+        if when:
+            try:
+                at = datetime.fromisoformat(f"{when.group(1)}T{when.group(2)}")
+            except ValueError:
+                continue  # a malformed time is no time: the report's morning counts
+            out[m.group(1)] = at.replace(tzinfo=kyiv()).isoformat()
+    return out
 
 
 @functools.lru_cache(maxsize=16)
@@ -223,4 +258,5 @@ def read_bulletin(path: Path, text: str, report_date: date | None = None,
                  else bool({"secondary", "press"} & {p.lower() for p in path.parent.parts}))
     batch = parsed.to_batch(address=address, source=PRESS if press else BULLETIN)
     batch.address = str(path)
+    batch.published_at = bulletin_published(path)
     return batch

@@ -50,6 +50,9 @@ class Batch:
     """The input's own address (file path or URL)."""
     retrieved_at: str | None = None
     """When the input was fetched or published, where known (ISO); else the ingest time."""
+    published_at: str | None = None
+    """When the input records that its report first appeared (ISO with zone), where it
+    does (a bulletin page's time): the report counts from then, not from its morning."""
 
 
 STATUSES = ("destroyed", "damaged", "abandoned", "captured")

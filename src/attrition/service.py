@@ -5,8 +5,10 @@ call these and only format what they return, so the same question gets the same 
     sources(ledger)                          what is loaded, licences, the data's age
     ingest_files(db, paths) / ingest_upload(db, name, body)   then the daybook's refresh
     update(db, client)                       newer reports and confirmed counts
-    check_inputs(inputs) / check(ledger, texts, day)
+    check_inputs(inputs) / Checker(ledger).check(text, day, as_of=...)
     compare(ledger, ...)
+    ledger_at(reader, time) / report_at(...) / history(reader, day)   the ledger as of a moment
+    health(url)                              /health's readiness document
 
 A `Ledger` is what these read: the store's `Reader` (the CLI) or the web service's copy of
 the ledger in memory; both answer the same methods. Heavy modules are imported where used,
@@ -15,6 +17,7 @@ so a command that needs none of them starts fast.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -34,7 +37,8 @@ if TYPE_CHECKING:
 
     from attrition.categories import Aggregate
     from attrition.model import Batch, ConfirmedBatch, ConfirmedCount, ConfirmedItem
-    from attrition.store.read import LedgerRow, SeriesRow
+    from attrition.store.asof import LedgerAt
+    from attrition.store.read import LedgerRow, Reader, SeriesRow
 
 
 class Ledger(Protocol):
@@ -313,9 +317,14 @@ def update(db: str | None, client: httpx.Client, *, confirmed: bool = True,
                                     on_page=on_page)
         fetched.confirmed, fetched.failures = extra.confirmed, fetched.failures + extra.failures
     out = Ingested(failures=list(fetched.failures))
-    if not fetched.batches and not fetched.confirmed:
-        return out
-    return store_batches(db, [*fetched.batches, *fetched.confirmed], "update", result=out)
+    if fetched.batches or fetched.confirmed:
+        out = store_batches(db, [*fetched.batches, *fetched.confirmed], "update", result=out)
+    from attrition.store.db import Store
+
+    with Store(db) as store:
+        store.record_update(new=out.new or 0, revised=out.revised or 0,
+                            failures=out.failures)
+    return out
 
 
 # -- check ----------------------------------------------------------------------------------
@@ -372,17 +381,80 @@ class Checker:
         from attrition.check import ConfirmedView, LedgerView
 
         by_cat = ledger.by_category()
+        self.url = ledger.url
         self.ledger = LedgerView(by_cat, ledger.corrections())
         self.confirmed = ConfirmedView(by_cat, ledger.confirmed_counts("oryx"),
                                        crosswalk.load())
+        self._moments: dict[tuple[Any, ...], tuple[Any, Any, Any]] = {}
+        self._lock = threading.Lock()  # the web service checks in threads
 
-    def check(self, text: str, day: date | None = None, source: str = "text"
-              ) -> dict[str, Any]:
+    def check(self, text: str, day: date | None = None, source: str = "text",
+              as_of: datetime | str | None = None) -> dict[str, Any]:
+        """The check document of `text`. With `as_of` (e.g. the article's publication
+        time), judged on what had been published by then (see attrition.store.asof); a
+        claim whose verdict now differs says so (`revised`). An article without a date of
+        its own is then dated by `as_of` (its Kyiv day)."""
         from attrition.check import check_text
 
         if not text.strip():
             raise CheckError(f"{source}: the article is empty")
-        return check_text(text, self.ledger, day, source=source, confirmed=self.confirmed)
+        if as_of is None:
+            return check_text(text, self.ledger, day, source=source, confirmed=self.confirmed)
+        from attrition.check import article as articles
+        from attrition.check.revised import annotate
+        from attrition.dates import kyiv_date
+        from attrition.store.asof import effective
+
+        at = moment(as_of)
+        if day is None and articles.find_date(articles.read(text))[0] is None:
+            day = kyiv_date(at)
+        now = check_text(text, self.ledger, day, source=source, confirmed=self.confirmed)
+        views = self._views_at(at)
+        if views is None:  # the ledger then is the ledger now
+            now["article"]["as_of"] = _kyiv_iso(at)
+            now["article"]["latest_report"] = self.ledger.last.isoformat()
+            now["article"]["revised_claims"] = 0
+            return now
+        view, confirmed, then_moment = views
+        if then_moment.latest is None:
+            raise CheckError(f"{source}: no report had been published by {_kyiv_iso(at)} "
+                             "(the first is of 2022-02-24): nothing to judge it on")
+        doc = check_text(text, view, day, source=source, confirmed=confirmed)
+        doc["article"]["as_of"] = _kyiv_iso(at)
+        doc["article"]["latest_report"] = then_moment.latest.isoformat()
+        doc["article"]["revised_claims"] = annotate(doc, now, then_moment.pending, effective,
+                                                    at)
+        return doc
+
+    MOMENTS = 8
+    """Views of past ledgers kept (articles published between two mornings share one;
+    ~6 MB each)."""
+
+    def _views_at(self, at: datetime) -> tuple[Any, Any, Any] | None:
+        """The checker's views of the ledger at `at`, or None when it is the ledger now;
+        built once per distinct ledger (articles published between two reports share it)."""
+        from attrition import crosswalk
+        from attrition.check import ConfirmedView, LedgerView
+        from attrition.store import asof
+        from attrition.store.read import Reader
+
+        with Reader(self.url) as reader:
+            m = asof.at(reader, at, {k: v[2] for k, v in self._moments.items()})
+            if m.current:
+                return None
+            key = m.key
+            got = self._moments.get(key)
+            if got is None:
+                then = asof.LedgerAt(reader, m)
+                by_cat = then.by_category()
+                got = (LedgerView(by_cat, then.corrections()),
+                       ConfirmedView(by_cat, then.confirmed_counts("oryx"), crosswalk.load()),
+                       m)
+                with self._lock:
+                    while len(self._moments) >= self.MOMENTS:
+                        self._moments.pop(next(iter(self._moments)))
+                    self._moments[key] = got
+            return got
 
 
 # -- compare --------------------------------------------------------------------------------
@@ -429,3 +501,173 @@ def compare(ledger: Ledger, start: date | None = None, end: date | None = None,
     conf, cw = confirmed_series(ledger, source, crosswalk_file, statuses)
     return cmp.compare(ledger.by_category(), conf, cw, start=start, end=end,
                        names=list(names) if names else None)
+
+
+# -- the ledger as of a moment (issue 15) ---------------------------------------------------
+
+
+def moment(when: str | datetime) -> datetime:
+    """A moment as the CLI and the API take it (see `attrition.dates.parse_moment`); a
+    datetime without a zone is Kyiv time, as a string without one is."""
+    from attrition.dates import kyiv, parse_moment
+
+    if isinstance(when, str):
+        return parse_moment(when)
+    return when.replace(tzinfo=kyiv()) if when.tzinfo is None else when
+
+
+def ledger_at(reader: Reader, when: str | datetime) -> LedgerAt:
+    """The store's ledger as it was at `when`: answers as the `Reader` does."""
+    from attrition.store import asof
+
+    at = moment(when)
+    return asof.LedgerAt(reader, asof.at(reader, at))
+
+
+def day_at(ledger: LedgerAt, text: str) -> date:
+    """A report date as a user gives it (`latest`: the newest report at the moment)."""
+    from attrition.dates import parse_day
+
+    if ledger.latest_date() is None:
+        raise NotFoundError(f"no report had been published by {_kyiv_iso(ledger.moment.at)} "
+                            "(the first is of 2022-02-24)")
+    return parse_day(text, ledger.latest_date)
+
+
+def _kyiv_iso(at: datetime | None) -> str | None:
+    from attrition.dates import kyiv
+
+    return None if at is None else at.astimezone(kyiv()).isoformat()
+
+
+def report_at(ledger: LedgerAt, day: date) -> dict[str, Any]:
+    """The report document (`show --format json`) as the ledger had it at a moment: every
+    figure says since when it stood (`since`: the latest time one of the witnesses it
+    counts gave it) and the figures published after the moment (`revised_after`)."""
+    from attrition import report as reports
+    from attrition.dates import morning
+    from attrition.store import asof
+
+    at = ledger.moment.at
+    if not ledger.report(day):
+        first, latest = ledger.first_date(), ledger.latest_date()
+        raise NotFoundError(f"no report for {day} as of {_kyiv_iso(at)}" + (
+            f" (the ledger then ran {first} .. {latest})" if latest else
+            " (the ledger then held no report)"))
+    doc = reports.report(ledger, day)  # type: ignore[arg-type]  # a LedgerAt reads as a Reader
+    rows = ledger.reader.timed_observations(days=[day])
+    current: dict[tuple[str, str], Any] = {}
+    for r in rows:  # revision order: the last effective one is the witness's word then
+        if asof.effective(r) <= at:
+            current[(r.source, r.category)] = r
+    for f in doc["figures"]:
+        times = [asof.effective(current[(s, f["category"])]) for s in f["sources"]
+                 if (s, f["category"]) in current]
+        f["since"] = _kyiv_iso(max(times) if times else morning(day))
+        f["revised_after"] = [
+            {"source": r.source, "total": r.total, "revision": r.revision,
+             "effective_at": _kyiv_iso(asof.effective(r)), "seen_at": r.seen_at}
+            for r in ledger.revisions(day, f["category"])]
+    doc["as_of"] = {"time": _kyiv_iso(at), "latest_report": ledger.moment.latest.isoformat()
+                    if ledger.moment.latest else None,
+                    "published": _kyiv_iso(min((asof.effective(r) for r in rows
+                                                if r.revision == 1), default=morning(day)))}
+    return doc
+
+
+def history(reader: Reader, day: date, category: str | None = None) -> dict[str, Any]:
+    """Every revision of a report's figures, by source, with its value and times (when it
+    counts from, `effective_at`, and when the store first saw it, `seen_at`), and the cell the
+    ledger holds now. Votes known only from the ledger (a witness whose rows are not stored)
+    are listed as such."""
+    from attrition import categories
+    from attrition.dates import morning
+    from attrition.resolve import PRIORITY
+    from attrition.store import asof
+
+    if category is not None and category not in categories.BY_ID:
+        raise InvalidValueError(f"unknown category {category!r}; one of: "
+                                f"{', '.join(categories.IDS)}")
+    rows = [r for r in reader.timed_observations(days=[day])
+            if category is None or r.category == category]
+    cells = [c for c in reader.report(day) if category is None or c.category == category]
+    if not rows and not cells:
+        first, last = reader.first_date(), reader.latest_date()
+        raise NotFoundError(f"no report for {day}" + (f" in {category}" if category else "")
+                            + f" (the ledger runs {first} .. {last})")
+    rank = {s: i for i, s in enumerate(PRIORITY)}
+    order = categories.ORDER
+    out: list[dict[str, Any]] = [
+           {"category": r.category, "source": r.source, "revision": r.revision,
+            "total": r.total, "announced_change": r.announced_change,
+            "effective_at": _kyiv_iso(asof.effective(r)), "seen_at": r.seen_at,
+            "published_at": r.published_at, "input": r.input} for r in rows]
+    stored = {(r.source, r.category) for r in rows}
+    for c in cells:
+        for s, v in {**{s: c.total for s in c.sources}, **c.dissent}.items():
+            if (s, c.category) not in stored:
+                out.append({"category": c.category, "source": s, "revision": None,
+                            "total": v, "announced_change": None,
+                            "effective_at": _kyiv_iso(morning(day)), "seen_at": None,
+                            "published_at": None,
+                            "input": "a vote known from the ledger only (its rows are not "
+                                     "stored)"})
+    out.sort(key=lambda x: (order.get(x["category"], 99), rank.get(x["source"], 99),
+                            x["revision"] or 0))
+    return {"date": day.isoformat(), "category": category,
+            "revisions": out,
+            "ledger": [{"category": c.category, "total": c.total, "change": c.change,
+                        "sources": list(c.sources), "dissent": c.dissent, "method": c.method}
+                       for c in cells],
+            "note": "A report counts from 09:00 Kyiv time on its date unless its source "
+                    "records when it appeared; a revision from when it was first seen."}
+
+
+HEALTH_MAX_AGE_DAYS = 3.0
+"""/health answers 503 when the newest report is older than this (a report comes every
+morning; `ATTRITION_HEALTH_MAX_AGE_DAYS` changes it)."""
+
+
+def health(url: str | None, max_age_days: float | None = None,
+           at: datetime | None = None) -> tuple[int, dict[str, Any]]:
+    """(status, document) of the service's readiness for a load balancer or an uptime
+    monitor: 200 when the store can be read and its newest report is at most `max_age_days`
+    old (counted from its Kyiv morning), 503 with the reasons otherwise. Reads the store
+    afresh every time (never a cached answer)."""
+    from attrition.dates import morning
+    from attrition.errors import AttritionError
+    from attrition.store.read import Reader
+
+    at = at or now()
+    limit = HEALTH_MAX_AGE_DAYS if max_age_days is None else max_age_days
+    doc: dict[str, Any] = {"checked_at": at.astimezone(UTC).replace(microsecond=0)
+                           .isoformat(), "max_age_days": limit}
+    reasons: list[str] = []
+    try:
+        with Reader(url) as reader:
+            version = reader.version()
+            latest = reader.latest_date()
+            last_run, last_ok, failed = reader.updates()
+            poll = reader.last_poll()
+    except AttritionError as exc:
+        doc.update({"ready": False, "store": {"reachable": False, "error": str(exc)},
+                    "reasons": [f"the store cannot be read: {exc}"]})
+        return 503, doc
+    doc["store"] = {"reachable": True, "ingests": version[0], "last_ingest": version[2] or None}
+    if latest is None:
+        reasons.append("the store holds no report")
+        doc["newest_report"] = None
+    else:
+        age = (at - morning(latest)).total_seconds() / 86400
+        doc["newest_report"] = {"date": latest.isoformat(),
+                                "published": morning(latest).isoformat(),
+                                "age_days": round(max(age, 0.0), 2)}
+        if age > limit:
+            reasons.append(f"the newest report ({latest}) is {age:.1f} days old, more than "
+                           f"{limit:g}")
+    doc["last_update"] = {"at": last_run, "succeeded_at": last_ok,
+                          "failures": failed} if last_run else None
+    doc["last_poll"] = poll
+    doc["ready"] = not reasons
+    doc["reasons"] = reasons
+    return (200 if not reasons else 503), doc

@@ -5,6 +5,7 @@
     ATTRITION_CONFIG     the user's config.toml (aggregates)
     ATTRITION_CROSSWALK  the user's crosswalk TOML (`compare --crosswalk` wins)
     ATTRITION_API_TOKEN  the token that opens the web service's writes
+    ATTRITION_HEALTH_MAX_AGE_DAYS  /health's limit on the newest report's age (default 3)
 
 `current()` is read once and then kept; it is read again only when one of these variables
 has changed since (a test's monkeypatch, a program embedding attrition), so the modules
@@ -19,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 NAMES = ("ATTRITION_DB", "ATTRITION_CACHE", "ATTRITION_CONFIG", "ATTRITION_CROSSWALK",
-         "ATTRITION_API_TOKEN")
+         "ATTRITION_API_TOKEN", "ATTRITION_HEALTH_MAX_AGE_DAYS")
 _OFF = ("off", "0", "no", "false")
 
 
@@ -32,6 +33,8 @@ class Settings:
     config: str | None = None
     crosswalk: str | None = None
     api_token: str | None = None
+    health_max_age_days: str | None = None
+    """As given: /health says so when it is not a number."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -41,7 +44,8 @@ class Settings:
         return cls(db=env.get("ATTRITION_DB") or None, cache=None if off else cache,
                    cache_off=off, config=env.get("ATTRITION_CONFIG") or None,
                    crosswalk=env.get("ATTRITION_CROSSWALK") or None,
-                   api_token=env.get("ATTRITION_API_TOKEN") or None)
+                   api_token=env.get("ATTRITION_API_TOKEN") or None,
+                   health_max_age_days=env.get("ATTRITION_HEALTH_MAX_AGE_DAYS") or None)
 
     def with_overrides(self, **given: Any) -> Settings:
         """These settings with the options a user gave (None: not given)."""

@@ -14,7 +14,9 @@ def terminal(doc: dict[str, Any], console: Any) -> None:
 
     a = doc["article"]
     console.print(f"[bold]{escape(a['source'])}[/bold]: article date {a['date']} "
-                  f"({escape(a['date_source'])})")
+                  f"({escape(a['date_source'])})"
+                  + (f", judged on what had been published by {a['as_of']}"
+                     if a.get("as_of") else ""))
     for c in doc["claims"]:
         colour = COLOURS.get(c["verdict"], "white")
         sent = c["sentence"]
@@ -28,6 +30,8 @@ def terminal(doc: dict[str, Any], console: Any) -> None:
         console.print(f"  [{colour}]{c['verdict'].upper()}[/]: {escape(c['reading'])}")
         if c["why"] and c["why"] != c["reading"]:
             console.print(f"  [dim]{escape(c['why'])}[/dim]")
+        if c.get("revised"):
+            console.print(f"  [yellow]· {escape(c['revised']['text'])}[/yellow]")
         for alt in c["alternatives"][:3]:
             console.print(f"  [dim]· not: {escape(alt['reading'])}[/dim]")
         if c.get("confirmed"):
@@ -47,12 +51,14 @@ def confirmed_line(ctx: dict[str, Any]) -> str:
 
 def markdown(doc: dict[str, Any]) -> str:
     a = doc["article"]
-    lines = [f"## Check: {a['source']} (article date {a['date']}, {a['date_source']})", "",
+    lines = [f"## Check: {a['source']} (article date {a['date']}, {a['date_source']}"
+             + (f"; as published by {a['as_of']}" if a.get("as_of") else "") + ")", "",
              "| claim | verdict | reading | note |", "|---|---|---|---|"]
     for c in doc["claims"]:
         cell = c["text"].replace("|", "\\|").replace("\n", " ")
         note = c["why"] + (f" ({confirmed_line(c['confirmed'])})" if c.get("confirmed")
-                           else "")
+                           else "") + (f" **{c['revised']['text']}**" if c.get("revised")
+                                       else "")
         lines.append(f"| {cell} | **{c['verdict']}** | {c['reading'].replace('|', '/')} | "
                      f"{note.replace('|', '/')} |")
     lines += ["", ", ".join(f"{k}: {v}" for k, v in sorted(doc["summary"].items())), "",

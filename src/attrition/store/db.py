@@ -97,6 +97,7 @@ class Store:
         try:
             self.engine: Engine = sa.create_engine(self.url, future=True)
             schema.metadata.create_all(self.engine)
+            _add_missing_columns(self.engine)
         except sa.exc.SQLAlchemyError as exc:
             detail = getattr(exc, "orig", None) or exc
             raise StoreError(f"cannot open the database {self._safe_url()}: "
@@ -170,14 +171,14 @@ class Store:
                     b_rev += 1
                 latest[key] = (revision, fields)
                 rows.append((obs.source, iso, covers, obs.category, *fields, revision,
-                             seen_at_b, input_b))
+                             seen_at_b, input_b, batch.published_at))
                 touched.add((obs.report_date, obs.category))
                 if empty:
                     wkey = (obs.source, iso, obs.category)
                     earlier = written.get(wkey)
                     written[wkey] = (obs.total if earlier is None else earlier[0], obs)
             rows.sort(key=_index_order)  # the unique index grows at its end: ~2x faster
-            _bulk_insert(conn, t, _OBS_COLUMNS, rows)
+            _bulk_insert(conn, t, (*_OBS_COLUMNS, "published_at"), rows)
             if batch.corrections:
                 ct = schema.corrections
                 have = {(r[0], str(r[1]), r[2]) for r in conn.execute(
@@ -406,6 +407,17 @@ class Store:
                                                           None if r[3] is None else int(r[3]))
         return out, {(date.fromisoformat(str(r[0])), r[1]) for r in after}
 
+    def record_update(self, *, new: int, revised: int, failures: Sequence[str],
+                      at: str | None = None) -> None:
+        """Note a run of `attrition update` (for /health: the last successful one)."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(schema.update_runs.insert(), {
+                    "at": at or now(), "new": new, "revised": revised,
+                    "failures": json.dumps(list(failures), ensure_ascii=False)})
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"noting the update failed: {exc}") from None
+
     def put_daybook(self, rows: Sequence[tuple[str, str, str]], meta: Mapping[str, str]
                     ) -> None:
         """Replace the daybook (rows of kind, day, body; see attrition.daybook) and its
@@ -466,6 +478,39 @@ _ITEM_COLUMNS = ("source", "id", "country", "type", "model", "status", "day", "a
                  "location", "unit", "tags", "seen_at")
 _LEDGER_COLUMNS = ("report_date", "covers", "category", "total", "change", "announced_change",
                    "qualifier", "sources", "dissent", "method", "address")
+
+
+ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "observations": (("published_at", "VARCHAR(32)"),),
+}
+"""Columns added to a table after stores were first made: added where missing (NULL in the
+rows already there), so that a store made by an earlier version opens and keeps working."""
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Add ADDED_COLUMNS where missing, and the indexes on them (`create_all` makes a table's
+    indexes only with the table). Two processes opening an old store at once may both try:
+    the one that finds the work done by the other goes on."""
+    for table, columns in ADDED_COLUMNS.items():
+        have = {c["name"] for c in sa.inspect(engine).get_columns(table)}
+        missing = [(n, kind) for n, kind in columns if n not in have]
+        if not missing:
+            continue
+        try:
+            with engine.begin() as conn:
+                for name, kind in missing:
+                    conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+        except sa.exc.SQLAlchemyError:
+            have = {c["name"] for c in sa.inspect(engine).get_columns(table)}
+            if any(n not in have for n, _ in missing):
+                raise
+        for index in schema.metadata.tables[table].indexes:
+            try:
+                with engine.begin() as conn:
+                    index.create(conn, checkfirst=True)
+            except sa.exc.SQLAlchemyError:
+                if index.name not in {i["name"] for i in sa.inspect(engine).get_indexes(table)}:
+                    raise
 
 
 @functools.cache

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -66,6 +66,8 @@ class ObservationRow(NamedTuple):
     revision: int
     seen_at: str
     input: str | None
+    published_at: str | None = None
+    """When the source records that the report appeared (see attrition.store.asof)."""
 
 
 _LEDGER_COLS = ("report_date, category, total, change, announced_change, qualifier, sources, "
@@ -109,6 +111,7 @@ class Reader:
         self._path = sqlite_path(self.url)
         self._conn: sqlite3.Connection | None = None
         self._engine: Any = None
+        self._published: bool | None = None
 
     def exists(self) -> bool:
         """Whether the database holds a ledger at all (a first run finds it empty). Only a
@@ -254,6 +257,74 @@ class Reader:
                 for r in self._query(sql + " ORDER BY revision", params)]
         return rows if not latest_only else self.latest_of(rows)
 
+    def timed_observations(self, *, days: Collection[date] | None = None,
+                           since: date | None = None, until: date | None = None
+                           ) -> list[ObservationRow]:
+        """Every revision (in revision order) with its times: all, or those of `days`; or,
+        up to `until`, those whose time may not be their report's morning: rows from
+        `since` on, revisions, and rows whose source recorded when they appeared (what
+        `attrition.store.asof` needs to know which figures a moment had not seen yet).
+        Looked up through the observations' indexes (`source IN` lets SQLite use the
+        unique one by date), not a scan."""
+        published = "published_at" if self._has_published() else "NULL"
+        sql = ("SELECT source, report_date, category, total, announced_change, qualifier, "
+               f"address, revision, seen_at, input, {published} FROM observations")
+        by_source = "source IN (SELECT name FROM sources)"
+        queries: list[tuple[str, list[Any]]] = []
+        if days is not None:
+            isodays = sorted({d.isoformat() for d in days})
+            for i in range(0, len(isodays), 400):
+                chunk = isodays[i:i + 400]
+                queries.append((f"{sql} WHERE {by_source} AND report_date IN "
+                                f"({', '.join('?' * len(chunk))})", chunk))
+        elif since is not None and until is not None:
+            queries.append((f"{sql} WHERE {by_source} AND report_date >= ? AND "
+                            "report_date <= ?", [since.isoformat(), until.isoformat()]))
+            later = ("(revision > 1 OR published_at IS NOT NULL)" if published != "NULL"
+                     else "revision > 1")
+            queries.append((f"{sql} WHERE {later} AND report_date < ?", [since.isoformat()]))
+        else:
+            queries.append((sql, []))
+        rows = [r for q, params in queries for r in self._query(q, params)]
+        rows.sort(key=lambda r: int(r[7]))
+        return [ObservationRow(r[0], date.fromisoformat(str(r[1])), r[2], r[3], r[4], r[5],
+                               r[6], int(r[7]), str(r[8]), r[9], r[10]) for r in rows]
+
+    def _has_published(self) -> bool:
+        """Whether the observations have `published_at` (a store made before it was added
+        and not written since has none)."""
+        if self._published is None:
+            try:
+                self._query("SELECT published_at FROM observations WHERE 1 = 0")
+                self._published = True
+            except StoreError:
+                self._published = False
+        return self._published
+
+    def cells(self, days: Collection[date]) -> list[LedgerRow]:
+        """The ledger rows of `days`."""
+        isodays = sorted({d.isoformat() for d in days})
+        out: list[LedgerRow] = []
+        for i in range(0, len(isodays), 400):
+            chunk = isodays[i:i + 400]
+            out.extend(_ledger_row(r) for r in self._query(
+                f"SELECT {_LEDGER_COLS} FROM ledger WHERE report_date IN "
+                f"({', '.join('?' * len(chunk))})", chunk))
+        return out
+
+    def first_dates(self) -> dict[str, date]:
+        """Each category's first report date."""
+        return {str(c): date.fromisoformat(str(d)) for c, d in self._query(
+            "SELECT category, MIN(report_date) FROM ledger GROUP BY category")}
+
+    def report_dates(self, start: date, end: date) -> list[date]:
+        """The report dates start..end the ledger holds, and the one before `start`."""
+        rows = self._query(
+            "SELECT DISTINCT report_date FROM ledger WHERE report_date >= ? AND "
+            "report_date <= ? UNION SELECT MAX(report_date) FROM ledger WHERE "
+            "report_date < ?", (start.isoformat(), end.isoformat(), start.isoformat()))
+        return sorted(date.fromisoformat(str(r[0])) for r in rows if r[0])
+
     @staticmethod
     def latest_of(rows: Sequence[ObservationRow]) -> list[ObservationRow]:
         """The latest revision of each (source, day, category) among rows in revision
@@ -340,6 +411,32 @@ class Reader:
             "FROM daybook WHERE kind = 'confirmed' AND day <= ?))", (iso, iso))
         got = {str(k): str(b) for k, b in rows}
         return meta, got.get("series"), got.get("confirmed"), got.get("breaks")
+
+    def updates(self) -> tuple[str | None, str | None, list[str]]:
+        """When `attrition update` last ran, when it last ran with every source answering,
+        and the sources that failed in the last run (None, None, [] on a store without
+        any run noted)."""
+        try:
+            last = self._query("SELECT at, failures FROM update_runs ORDER BY id DESC LIMIT 1")
+            ok = self._query("SELECT MAX(at) FROM update_runs WHERE failures = '[]'")
+        except StoreError:
+            return None, None, []
+        if not last:
+            return None, None, []
+        try:
+            failed = [str(f) for f in json.loads(last[0][1] or "[]")]
+        except ValueError:
+            failed = [str(last[0][1])]
+        return str(last[0][0]), (str(ok[0][0]) if ok and ok[0][0] else None), failed
+
+    def last_poll(self) -> str | None:
+        """When a watcher last polled a feed successfully (the `feeds` table of `attrition
+        watch`; None where there is none)."""
+        try:
+            rows = self._query("SELECT MAX(last_ok) FROM feeds")
+        except StoreError:
+            return None
+        return str(rows[0][0]) if rows and rows[0][0] else None
 
     def has_confirmed(self) -> bool:
         """Whether any confirmed count is stored (asked by every command at start-up, so one

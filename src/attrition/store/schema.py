@@ -31,11 +31,19 @@ observations = sa.Table(
     sa.Column("revision", sa.Integer, nullable=False, default=1),
     sa.Column("seen_at", sa.String(32), nullable=False),
     sa.Column("input", sa.Text),
+    # When the source records that the report first appeared (ISO with zone); NULL when it
+    # does not. Added after the first stores were made: Store adds it where it is missing.
+    sa.Column("published_at", sa.String(32)),
     sa.UniqueConstraint("source", "report_date", "category", "revision",
                         name="uq_observation_revision"),
 )
 # No index by date on observations: a scan of ~45k rows costs less than keeping one up to date
-# through every full ingest.
+# through every full ingest. Only the rows whose time is not their report's morning (revisions,
+# and figures whose source recorded when they appeared; few) are indexed by date, for the ledger
+# as of a moment (attrition.store.asof).
+_LATER = sa.text("revision > 1 OR published_at IS NOT NULL")
+sa.Index("ix_observations_later", observations.c.report_date, sqlite_where=_LATER,
+         postgresql_where=_LATER)
 
 corrections = sa.Table(
     "corrections", metadata,
@@ -123,4 +131,16 @@ daybook_meta = sa.Table(
     "daybook_meta", metadata,
     sa.Column("key", sa.String(40), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
+)
+
+# -- asof (issue 15): runs of `attrition update`, for /health --------------------------------
+# One row per run that reached the network: when it ended, what it added, which sources failed
+# (a JSON list; empty when every source answered).
+update_runs = sa.Table(
+    "update_runs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("new", sa.Integer, nullable=False, default=0),
+    sa.Column("revised", sa.Integer, nullable=False, default=0),
+    sa.Column("failures", sa.Text, nullable=False, default="[]"),
 )

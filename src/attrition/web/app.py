@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from attrition.errors import AttritionError
-from attrition.web import api, changes, pages, v2_routes
+from attrition.web import api, changes, feeds, health, pages, v2_routes
 from attrition.web.caching import HttpCaching
 from attrition.web.respond import error_payload
 from attrition.web.state import Holder
@@ -106,7 +106,8 @@ def _error(status: int, message: str) -> Response:
     return JSONResponse({"ok": False, "error": message, "status": status}, status_code=status)
 
 
-def create_app(url: str | None = None, *, ttl: float = 2.0) -> FastAPI:
+def create_app(url: str | None = None, *, ttl: float = 2.0,
+               health_max_age_days: float | None = None) -> FastAPI:
     """The app over the store at `url` (default: the user's SQLite file, loading the bundled
     snapshot on a first run)."""
     import sys
@@ -123,6 +124,7 @@ def create_app(url: str | None = None, *, ttl: float = 2.0) -> FastAPI:
                               "Ukraine's General Staff. Official claims, not independently "
                               "verified; personnel counts killed and wounded.")
     app.state.holder = Holder(url, ttl=ttl)
+    app.state.health_max_age_days = health_max_age_days
     app.add_middleware(CachedGets, holder=app.state.holder)
     app.add_middleware(HttpCaching, holder=app.state.holder)  # ETag, 304, HEAD, Link
     app.add_middleware(InternalErrors)
@@ -147,6 +149,8 @@ def create_app(url: str | None = None, *, ttl: float = 2.0) -> FastAPI:
     app.include_router(v2_routes.router)
     app.include_router(api.router)
     app.include_router(changes.router)
+    app.include_router(health.router)
+    app.include_router(feeds.router)
     app.include_router(pages.router)
     app.include_router(v2_routes.fallback)
     static: Any = resources.files("attrition.web").joinpath("static")

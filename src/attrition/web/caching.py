@@ -25,6 +25,8 @@ from attrition.web.state import Holder
 CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=3600"
 """Reports come once a morning: five minutes fresh, then revalidated (a 304 is cheap)."""
 PAGED = ("/api/v2/statistics",)
+UNCACHED = ("/health",)
+"""Paths answered afresh every time, without validators (a health check must see now)."""
 """Paths whose JSON answers carry `paging.next_url`; they get a `Link` header."""
 
 
@@ -95,7 +97,7 @@ class HttpCaching:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] != "http" or scope["method"] not in ("GET", "HEAD")
-                or scope["path"].startswith("/static/")):
+                or scope["path"].startswith("/static/") or scope["path"] in UNCACHED):
             if scope["type"] == "http" and scope["method"] == "HEAD":
                 scope = {**scope, "method": "GET"}
                 await self.app(scope, receive, _bodiless(send))

@@ -22,15 +22,19 @@ from attrition.web.state import Data
 
 router = APIRouter()
 MaybeDate = Annotated[str | None, Query(alias="date", description="The article's date.")]
+AsOf = Annotated[str | None, Query(
+    description="Judge on what had been published at this time (e.g. the article's "
+                "publication time): an ISO date or date-time, Kyiv time unless zoned.")]
 FETCHES = 4
 FETCH_WAIT = 10.0
 _slots: dict[int, asyncio.Semaphore] = {}
 
 
-def run_check(d: Data, text: str, day: str | None, source: str) -> dict[str, Any]:
+def run_check(d: Data, text: str, day: str | None, source: str,
+              as_of: str | None = None) -> dict[str, Any]:
     """The check document, as `attrition check --format json` gives it."""
     given = parse_day(day) if day else None
-    return d.checker.check(text, given, source=source)
+    return d.checker.check(text, given, source=source, as_of=as_of)
 
 
 def fetch_article(url: str) -> str:
@@ -55,9 +59,10 @@ async def fetch_bounded(url: str) -> str:
 
 
 @router.post("/api/check", tags=["outputs"])
-async def check(request: Request, day: MaybeDate = None) -> Response:
+async def check(request: Request, day: MaybeDate = None, as_of: AsOf = None) -> Response:
     """Check an article: the body is its text (`text/plain`), or JSON `{"text" | "url",
-    "date"}`. Returns the `attrition check --format json` document."""
+    "date", "as_of"}`. Returns the `attrition check --format json` document (with `as_of`,
+    as `check --as-of`)."""
     raw = await read_body(request)
     ctype = request.headers.get("content-type", "")
     source = "request body"
@@ -66,6 +71,7 @@ async def check(request: Request, day: MaybeDate = None) -> Response:
         if not isinstance(doc, dict):
             raise HTTPException(400, 'expected {"text": ...} or {"url": ...}')
         day = str(doc["date"]) if doc.get("date") else day
+        as_of = str(doc["as_of"]) if doc.get("as_of") else as_of
         if doc.get("url"):
             source = str(doc["url"])
             text = await fetch_bounded(source)
@@ -82,5 +88,5 @@ async def check(request: Request, day: MaybeDate = None) -> Response:
     if not text.strip():
         raise CheckError("the article is empty")
     d = await run_in_threadpool(data, request)
-    result = await run_in_threadpool(run_check, d, text, day, source)
+    result = await run_in_threadpool(run_check, d, text, day, source, as_of)
     return envelope(result)

@@ -7,7 +7,7 @@ Included before the JSON API's router, whose v2 statistics routes these replace.
 from __future__ import annotations
 
 import bisect
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -60,15 +60,41 @@ def latest(request: Request) -> Response:
     return api.cached(request, make)
 
 
+def _record_at(d: Data, day: date, as_of: str) -> Response:
+    """The day record as the ledger had it at `as_of` (see attrition.store.asof)."""
+    from attrition import service
+    from attrition.store.read import Reader
+
+    try:
+        at = service.moment(as_of)
+    except DateError as exc:
+        return answer(None, 422, str(exc))
+    with Reader(d.url) as reader:
+        then = service.ledger_at(reader, at)
+        rows = then.report(day)
+        if not rows:
+            return answer(None, 422, f"There is no statistics for {day.isoformat()} as of "
+                                     f"{as_of}.")
+        out: dict[str, int] = {}
+        for key, cat in v2.missing(rows):
+            before = then.series(cat, None, day - timedelta(days=1))
+            if before:
+                out[key] = before[-1].total
+        return answer(v2.record(rows, out))
+
+
 @router.get("/api/v2/statistics/{day}", tags=["russianwarship v2"])
-def one_day(request: Request, day: str) -> Response:
-    """The report of a date (YYYY-MM-DD) as a day record."""
+def one_day(request: Request, day: str, as_of: str | None = None) -> Response:
+    """The report of a date (YYYY-MM-DD) as a day record; with `as_of` (an ISO date or
+    date-time, Kyiv time unless zoned), as the ledger had it then."""
     def make() -> Response:
         d = api.data(request)
         try:
             when = v2.iso_day(day)
         except (ValueError, DateError):
             return answer(None, 422, f"The date {day!r} is not a valid date (YYYY-MM-DD).")
+        if as_of is not None:
+            return _record_at(d, when, as_of)
         if when not in d.reports:
             return answer(None, 422, f"There is no statistics for {when.isoformat()}.")
         return answer(day_record(d, when))
