@@ -245,7 +245,9 @@ def find(text: str, lang: str = "en") -> list[Number]:
             if decimals and mult == 1:
                 continue  # a decimal without a multiplier is a rate, not a count
             value = round(num * mult)
-            precision = max(1, mult // (10 ** decimals)) if mult > 1 else \
+            # "600 тисяч" is as round as "600,000": the mantissa's own zeros count
+            precision = max(1, mult // (10 ** decimals)) * (
+                1 if decimals else _precision_of_int(round(num))) if mult > 1 else \
                 _precision_of_int(value)
             if mult > 1:
                 written = "mixed"
@@ -258,7 +260,8 @@ def find(text: str, lang: str = "en") -> list[Number]:
             if m["wmult"]:
                 mult, rid = lex.scales[m["wmult"].lower()]
                 ids = (*ids, rid)
-            value, precision, written = v * mult, (mult if mult > 1 else 1), "words"
+            value, precision, written = v * mult, (
+                mult * _precision_of_int(v) if mult > 1 else 1), "words"
         qualifier, qstart = None, None
         before = text[max(0, m.start() - 40): m.start()]
         last = _LAST_WORD.search(before)
