@@ -842,6 +842,7 @@ class CheckFormat(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
+    claimreview = "claimreview"
 
 
 @app.command()
@@ -882,6 +883,15 @@ def check(
             raise
     if format is CheckFormat.json:
         print(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False))
+    elif format is CheckFormat.claimreview:
+        from attrition.check import article, claimreview
+
+        heads = [article.read(text).meta for _, text in texts]
+        print(json.dumps([r for d, head in zip(docs, heads, strict=True)
+                          for r in claimreview.reviews(
+                              d, outlet=head.get("outlet"), title=head.get("title"),
+                              published=head.get("published"))],
+                         ensure_ascii=False, indent=1))
     elif format is CheckFormat.markdown:
         print("\n".join(render.markdown(d) for d in docs), end="")
     else:
