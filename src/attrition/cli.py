@@ -915,6 +915,98 @@ def check(
         raise typer.Exit(1)
 
 
+# -- alerts (issue 15): the outbox's sender ---------------------------------------------------
+
+alerts_app = typer.Typer(help="Alerts on flagged figures: the outbox `watch` fills.",
+                         no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+
+WebhookOption = Annotated[str | None, typer.Option(
+    "--webhook", help="POST each alert as JSON (with a Slack-compatible `text`) to this "
+                      "address; the Idempotency-Key header is the alert's id.")]
+JsonlOption = Annotated[str | None, typer.Option(
+    "--alerts-jsonl", help="Append each alert as a JSON line to this file ('-': stdout).")]
+AllowLocalOption = Annotated[bool, typer.Option(
+    "--allow-local-webhook", help="Allow a webhook on a loopback or private address.")]
+BaseUrlOption = Annotated[str | None, typer.Option(
+    "--base-url", envvar="ATTRITION_BASE_URL",
+    help="Where `attrition serve` is published: alerts link to its /claims/ID pages.")]
+
+
+def _alert_config(webhook: str | None, jsonl: str | None, allow_local: bool,
+                  base_url: str | None, alert_on: str | None = None, **more: Any) -> Any:
+    from attrition import alerts
+    from attrition.errors import InvalidValueError
+
+    try:
+        verdicts = alerts.parse_verdicts(alert_on)
+    except InvalidValueError as exc:
+        raise typer.BadParameter(str(exc).removeprefix("--alert-on: "),
+                                 param_hint="--alert-on") from None
+    if webhook:
+        alerts.check_webhook(webhook, allow_local)
+    return alerts.Config(verdicts=verdicts, webhook=webhook, jsonl=jsonl,
+                         allow_local=allow_local, base_url=base_url, **more)
+
+
+@alerts_app.command("send")
+def alerts_send(
+    webhook: WebhookOption = None,
+    jsonl: JsonlOption = None,
+    allow_local: AllowLocalOption = False,
+    base_url: BaseUrlOption = None,
+    wait: Annotated[float, typer.Option(
+        "--wait", help="Keep retrying failed alerts for up to this many seconds.")] = 0.0,
+    backoff: Annotated[float, typer.Option(
+        "--backoff", help="Seconds before the first retry (doubling after each failure).")
+    ] = 30.0,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds a webhook may take.")
+                       ] = 10.0,
+    lease: Annotated[float, typer.Option("--lease", hidden=True)] = 60.0,
+    mark_delay: Annotated[float, typer.Option("--mark-delay", hidden=True)] = 0.0,
+) -> None:
+    """Send the alerts waiting in the outbox to the channels given (each alert was queued
+    for the channels `watch` was given; the same options name them here)."""
+    from attrition import alerts
+    from attrition.store.db import Store
+
+    if not (webhook or jsonl):
+        raise typer.BadParameter("give --webhook URL or --alerts-jsonl PATH|-",
+                                 param_hint="--webhook")
+    config = _alert_config(webhook, jsonl, allow_local, base_url, backoff=backoff,
+                           timeout=timeout, lease=lease, mark_delay=mark_delay)
+    with Store(_state["db"]) as store:
+        done = alerts.deliver(store.engine, config, wait=wait)
+    _err(f"alerts: {done.sent} sent, {done.retrying} to retry, {done.failed} given up"
+         + (f"; last error: {done.errors[-1]}" if done.errors else ""))
+
+
+@alerts_app.command("status")
+def alerts_status(
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """The outbox: every alert with its channel, status, tries and last error."""
+    from attrition.store import outbox
+    from attrition.store.db import Store
+
+    with Store(_state["db"]) as store:
+        rows = outbox.rows(store.engine)
+    out = [{k: r[k] for k in ("id", "claim_id", "verdict", "channel", "status", "tries",
+                               "failures", "next_try", "sent_at", "last_error")}
+           for r in rows]
+    if _emit_data(format, {"alerts": out}, out):
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(out)} alerts")
+    for col in ("id", "claim", "verdict", "channel", "status", "tries", "last error"):
+        table.add_column(col)
+    for r in out:
+        table.add_row(str(r["id"]), str(r["claim_id"]), r["verdict"], r["channel"],
+                      r["status"], str(r["tries"]), r["last_error"] or "")
+    _print_table(_console(), table)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",

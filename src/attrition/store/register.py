@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import socket
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -254,9 +254,15 @@ def _int(v: Any) -> int | None:
         return None
 
 
+OnVerdicts = Callable[[Connection, list[dict[str, Any]]], Any]
+"""Called in the transaction that stores verdicts, with the claims (rows of `claims` with
+their ids) whose verdict was just stored or changed: the alerts' outbox (store.outbox.Policy)
+is written there, so a verdict and its alert are stored together or not at all."""
+
+
 def finish(engine: Engine, art: Article, *, text: str, content_hash: str,
            language: str | None, claims: Sequence[Mapping[str, Any]], version: str,
-           fetched: str | None = None) -> Stored:
+           fetched: str | None = None, on_verdicts: OnVerdicts | None = None) -> Stored:
     """Store a checked article and its claims, in one transaction, if `art`'s claim is still
     ours: the text, its hash and version number (one more than the address's newest), and
     the claims judged against ledger `version`. A text already stored at this address makes
@@ -288,6 +294,8 @@ def finish(engine: Engine, art: Article, *, text: str, content_hash: str,
                 key = got.inserted_primary_key
                 assert key is not None
                 stored.append({"id": int(key[0]), **row})
+            if on_verdicts is not None:
+                on_verdicts(conn, stored)
     except sa.exc.IntegrityError:
         # another watcher stored the same text at this address in the same instant
         with engine.begin() as conn:
@@ -328,7 +336,7 @@ def article_claims(engine: Engine, article_id: int) -> list[dict[str, Any]]:
 
 
 def rejudge(engine: Engine, article_id: int, fresh: Sequence[Mapping[str, Any]],
-            version: str) -> list[dict[str, Any]]:
+            version: str, on_verdicts: OnVerdicts | None = None) -> list[dict[str, Any]]:
     """Record the article's claims as judged again against `version`: a claim whose verdict
     or ledger value changed gets a `verdict_changes` row (old and new) and its current
     verdict updated; the others only their version. Claims are matched by position and the
@@ -344,6 +352,7 @@ def rejudge(engine: Engine, article_id: int, fresh: Sequence[Mapping[str, Any]],
         if conn.dialect.name == "postgresql":
             q = q.with_for_update()
         old = {r["position"]: dict(r) for r in conn.execute(q).mappings()}
+        changed: list[dict[str, Any]] = []
         for pos, c in enumerate(fresh):
             prev = old.get(pos)
             if prev is None or prev["text"] != c["text"] or prev["ledger_version"] == version:
@@ -362,9 +371,12 @@ def rejudge(engine: Engine, article_id: int, fresh: Sequence[Mapping[str, Any]],
                                            "period_to")}))
                 changes.append({**change, "article_id": article_id, "text": prev["text"],
                                 "sentence": prev["sentence"]})
+                changed.append({**row, "id": prev["id"]})
             else:
                 conn.execute(ct.update().where(ct.c.id == prev["id"]).values(
                     ledger_version=version))
+        if changed and on_verdicts is not None:
+            on_verdicts(conn, changed)
         # claims the checker no longer reads as before keep their verdict, marked as seen
         conn.execute(ct.update().where(ct.c.article_id == article_id,
                                        ct.c.ledger_version != version)

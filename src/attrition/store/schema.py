@@ -209,3 +209,32 @@ feeds = sa.Table(
     sa.Column("last_ok", sa.String(32)),
     sa.Column("last_error", sa.Text),
 )
+
+# -- alerts (issue 15, item 3) --------------------------------------------------------------
+# The outbox: one row per (claim, verdict, channel), written in the transaction that stores
+# the claim's verdict (attrition.store.outbox), so an alert is never lost with a crash and
+# never made twice. `body` is the alert as it was at that moment (JSON; the sender adds the
+# row's id, which is also the Idempotency-Key a webhook receiver dedupes by). `status` moves
+# pending -> sending (a sender's lease until `lease_until`; an expired one is taken again) ->
+# sent, or back to pending with `next_try` after an error, or failed after the last attempt.
+# `tries` counts the times a sender took the row, `failures` the errors it reported (a sender
+# killed mid-send is no failure: the row is taken again when its lease ends).
+outbox = sa.Table(
+    "outbox", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("claim_id", sa.Integer, sa.ForeignKey("claims.id"), nullable=False),
+    sa.Column("verdict", sa.String(20), nullable=False),
+    sa.Column("channel", sa.String(500), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("status", sa.String(10), nullable=False, default="pending"),
+    sa.Column("tries", sa.Integer, nullable=False, default=0),
+    sa.Column("failures", sa.Integer, nullable=False, default=0),
+    sa.Column("created", sa.String(32), nullable=False),
+    sa.Column("next_try", sa.String(32), nullable=False),
+    sa.Column("lease_until", sa.String(32)),
+    sa.Column("sender", sa.String(80)),
+    sa.Column("sent_at", sa.String(32)),
+    sa.Column("last_error", sa.Text),
+    sa.UniqueConstraint("claim_id", "verdict", "channel", name="uq_outbox_alert"),
+)
+sa.Index("ix_outbox_due", outbox.c.status, outbox.c.next_try)
