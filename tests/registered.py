@@ -29,7 +29,7 @@ def copy_db(loaded_db: str, folder: Path) -> str:
 
 
 def fill(engine: Any, url: str, paths: list[Path] | None = None,
-         on_verdicts: register.OnVerdicts | None = None) -> list[register.Stored]:
+         on_stored: register.OnStored | None = None) -> list[register.Stored]:
     """Register, claim, check and store each article (all of tests/fixtures/monitor by
     default), as one watcher would."""
     paths = paths or sorted(MONITOR.glob("*.txt"))
@@ -50,7 +50,7 @@ def fill(engine: Any, url: str, paths: list[Path] | None = None,
         out.append(register.finish(engine, art, text=text, content_hash=digest,
                                    language=doc["article"]["language"],
                                    claims=doc["claims"], version=version,
-                                   on_verdicts=on_verdicts))
+                                   on_stored=on_stored))
     return out
 
 

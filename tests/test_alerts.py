@@ -47,7 +47,7 @@ def test_flagged_verdicts_are_queued_in_the_verdicts_transaction(store: Store,
     config = _config(webhook=receiver.url)
     policy = config.policy()
     assert policy is not None
-    fill(store.engine, store.url, on_verdicts=policy)
+    fill(store.engine, store.url, on_stored=policy)
     rows = outbox.rows(store.engine)
     with store.engine.connect() as conn:
         claims = conn.execute(sa.select(schema.claims.c.id, schema.claims.c.verdict,
@@ -61,7 +61,7 @@ def test_flagged_verdicts_are_queued_in_the_verdicts_transaction(store: Store,
     # the same claims again (another watcher, a replay): no second row
     with store.engine.begin() as conn:
         again = conn.execute(sa.select(schema.claims)).mappings().all()
-        assert policy(conn, [dict(r) for r in again]) == []
+        policy(conn, {"id": again[0]["article_id"]}, [dict(r) for r in again])
     assert len(outbox.rows(store.engine)) == len(flagged)
 
 
@@ -72,13 +72,13 @@ def test_a_verdict_whose_transaction_fails_leaves_no_alert(store: Store) -> None
     policy = config.policy()
     assert policy is not None
 
-    def then_fail(conn: Any, claims: list[dict[str, Any]]) -> None:
-        policy(conn, claims)
+    def then_fail(conn: Any, article: Any, claims: list[dict[str, Any]]) -> None:
+        policy(conn, article, claims)
         raise RuntimeError("the machine went down here")
 
     with pytest.raises(RuntimeError):
         fill(store.engine, store.url, [MONITOR / "steppe-2024-06-10.txt"],
-             on_verdicts=then_fail)
+             on_stored=then_fail)
     assert outbox.rows(store.engine) == []
     with store.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(schema.claims)
@@ -89,7 +89,7 @@ def test_each_alert_arrives_once_through_a_500_and_a_timeout(store: Store,
                                                              receiver: Receiver) -> None:
     receiver.plan = ["500", "slow"]
     config = _config(webhook=receiver.url)
-    fill(store.engine, store.url, on_verdicts=config.policy())
+    fill(store.engine, store.url, on_stored=config.policy())
     ids = {str(r["id"]) for r in outbox.rows(store.engine)}
     done = alerts.deliver(store.engine, config, wait=15)
     assert done.sent == 3 and done.failed == 0 and done.retrying == 2, done
@@ -111,7 +111,7 @@ def test_the_alert_names_the_figure_its_verdict_the_ledger_and_the_evidence(
         store: Store, receiver: Receiver) -> None:
     config = _config(webhook=receiver.url, base_url="https://monitor.example.org/")
     fill(store.engine, store.url, [MONITOR / "steppe-2024-06-10.txt"],
-         on_verdicts=config.policy())
+         on_stored=config.policy())
     alerts.deliver(store.engine, config)
     (body,) = receiver.bodies()
     assert body["verdict"] == "contradicted" and body["ledger_value"] == 51
@@ -130,7 +130,7 @@ def test_the_alert_names_the_figure_its_verdict_the_ledger_and_the_evidence(
 
 def test_alert_on_chooses_the_verdicts(store: Store, receiver: Receiver) -> None:
     config = _config(webhook=receiver.url, verdicts=alerts.parse_verdicts("mislabeled"))
-    fill(store.engine, store.url, on_verdicts=config.policy())
+    fill(store.engine, store.url, on_stored=config.policy())
     alerts.deliver(store.engine, config)
     assert [b["claim"]["text"] for b in receiver.bodies()] == ["77 tanks"]
     with pytest.raises(InvalidValueError, match="'wrongdate' is not a verdict"):
@@ -141,7 +141,7 @@ def test_a_rejudged_claim_alerts_for_its_new_verdict_once(store: Store,
                                                           receiver: Receiver) -> None:
     config = _config(webhook=receiver.url)
     (stored,) = fill(store.engine, store.url, [MONITOR / "harbour-2024-11-14.txt"],
-                     on_verdicts=config.policy())
+                     on_stored=config.policy())
     assert outbox.rows(store.engine) == []  # every figure supported
     claims = register.article_claims(store.engine, stored.article_id)
     # the ledger revised: the checker now reads the first figure as contradicted
@@ -150,7 +150,7 @@ def test_a_rejudged_claim_alerts_for_its_new_verdict_once(store: Store,
     fresh[0] = {**fresh[0], "verdict": "contradicted", "actual": 1700}
     for version in ("99:2024-11-14", "100:2024-11-14"):
         register.rejudge(store.engine, stored.article_id, fresh, version,
-                         on_verdicts=config.policy())
+                         on_changed=config.policy())
     rows = outbox.rows(store.engine)
     assert [(r["claim_id"], r["verdict"]) for r in rows] == [(claims[0]["id"],
                                                              "contradicted")]
@@ -163,7 +163,7 @@ def test_json_lines_to_a_file_hold_each_alert_once_after_a_death(store: Store,
                                                                  tmp_path: Path) -> None:
     out = tmp_path / "alerts.jsonl"
     config = _config(jsonl=str(out), lease=0.05)
-    fill(store.engine, store.url, on_verdicts=config.policy())
+    fill(store.engine, store.url, on_stored=config.policy())
     chans = alerts.open_channels(config)
     # a sender writes the first alert and dies before marking it
     first = outbox.take(store.engine, list(chans), "dead-sender", lease=0.05)
@@ -179,7 +179,7 @@ def test_json_lines_to_a_file_hold_each_alert_once_after_a_death(store: Store,
 
 
 def test_alerts_to_stdout_from_the_cli(store: Store) -> None:
-    fill(store.engine, store.url, on_verdicts=_config(jsonl="-").policy())
+    fill(store.engine, store.url, on_stored=_config(jsonl="-").policy())
     res = subprocess.run([sys.executable, "-m", "attrition.cli", "--db", store.url,
                           "alerts", "send", "--alerts-jsonl", "-"], capture_output=True,
                          text=True, timeout=60)
@@ -209,7 +209,7 @@ def test_killing_the_sender_20_times_loses_no_alert_and_repeats_none(
     yet marked (the marking is slowed down); then one left to finish. The receiver, keeping
     what it accepted by Idempotency-Key, holds every alert exactly once."""
     verdicts = frozenset(alerts.VERDICTS)  # every figure alerts: ~20 alerts
-    fill(store.engine, store.url, on_verdicts=_config(webhook=receiver.url,
+    fill(store.engine, store.url, on_stored=_config(webhook=receiver.url,
                                                       verdicts=verdicts).policy())
     ids = {str(r["id"]) for r in outbox.rows(store.engine)}
     assert len(ids) >= 18
@@ -251,7 +251,7 @@ def test_an_alert_given_up_after_the_last_failure(store: Store) -> None:
     config = _config(webhook="http://127.0.0.1:9/nothing-listens", max_failures=3,
                      backoff=0.01)
     fill(store.engine, store.url, [MONITOR / "steppe-2024-06-10.txt"],
-         on_verdicts=config.policy())
+         on_stored=config.policy())
     done = alerts.deliver(store.engine, config, wait=5)
     assert (done.sent, done.retrying, done.failed) == (0, 2, 1)
     (row,) = outbox.rows(store.engine)

@@ -1035,6 +1035,124 @@ def serve(
                 workers=workers, log_level="warning", access_log=False)
 
 
+# -- watch (issue 15) -----------------------------------------------------------------------
+
+
+@app.command()
+def watch(
+    feeds: Annotated[list[str] | None, typer.Argument(
+        help="RSS, Atom or JSON Feed addresses, or files listing feeds (one a line: ADDRESS "
+             "OUTLET).")] = None,
+    once: Annotated[bool, typer.Option(
+        "--once", help="One pass, then a summary (for cron); else poll until stopped "
+                       "(SIGTERM or Ctrl-C: the current article is finished first).")] = False,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Database holding the register (as `attrition --db`); several watchers "
+                     "may share one PostgreSQL.")] = None,
+    interval: Annotated[int, typer.Option(
+        "--interval", min=10, help="Seconds between two polls of a feed (with 10% jitter; a "
+                                   "failing feed backs off exponentially).")] = 900,
+    from_folder: Annotated[Path | None, typer.Option(
+        "--from-folder", help="Also check the articles in this folder (.txt, .md, .html).")
+    ] = None,
+    stdin: Annotated[bool, typer.Option(
+        "--stdin", help="Also check articles pushed as JSON lines on stdin (address, text; "
+                        "title, published, outlet optional).")] = False,
+    rejudge: Annotated[bool, typer.Option(
+        "--rejudge", help="Only judge again the stored claims the ledger has changed since "
+                          "(every pass does this first).")] = False,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=1, help="Seconds to wait for a server's answer.")] = 20.0,
+    lease: Annotated[float, typer.Option(
+        "--lease", min=1, help="Seconds an article stays claimed by a watcher; a watcher "
+                               "that died holding one loses it after this.")] = 300.0,
+    webhook: WebhookOption = None,
+    alerts_jsonl: JsonlOption = None,
+    alert_on: Annotated[str | None, typer.Option(
+        "--alert-on", help="Verdicts that alert (default: contradicted,mislabeled,"
+                           "wrong_date).")] = None,
+    allow_local: AllowLocalOption = False,
+    base_url: BaseUrlOption = None,
+) -> None:
+    """Follow news feeds: check every new article's loss figures and keep the verdicts in the
+    store's register (a second run checks only what is new)."""
+    import signal
+
+    from attrition import service
+    from attrition.watch import report
+    from attrition.watch.pipeline import FLAGGED, Options
+
+    if db:
+        _state["db"] = db
+    console = _console()
+    # alerts: queued with the verdicts (the outbox), sent after each pass
+    alerting = _alert_config(webhook, alerts_jsonl, allow_local, base_url, alert_on)
+    policy = alerting.policy()
+
+    def _send_alerts() -> None:
+        if policy is None:
+            return
+        from attrition import alerts
+        from attrition.store.db import Store
+
+        with Store(_state["db"]) as store:
+            done = alerts.deliver(store.engine, alerting)
+        if done.sent or done.retrying or done.failed:
+            _err(f"attrition: alerts: {done.sent} sent, {done.retrying} to retry, "
+                 f"{done.failed} given up"
+                 + (f"; last error: {done.errors[-1]}" if done.errors else ""))
+
+    if rejudge:
+        changes = service.rejudge(_state["db"], on_changed=policy)
+        _send_alerts()
+        for ch in changes:
+            console.print(f"\"{ch['text']}\": {ch['old_verdict']} -> {ch['new_verdict']} "
+                          f"(ledger {ch['old_actual']} -> {ch['new_actual']}; {ch['reason']})",
+                          markup=False)
+        _err(f"attrition: {len(changes)} verdict(s) changed")
+        return
+    stopping: list[int] = []
+
+    def _stop(signum: int, frame: object) -> None:
+        if stopping:  # a second signal: stop now
+            raise SystemExit(1)
+        stopping.append(signum)
+        _err("attrition: stopping after the current article")
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    options = Options(interval=interval, timeout=timeout, lease=lease)
+    lines = sys.stdin if stdin else None
+    if once:
+        result = service.watch(_state["db"], feeds or [], once=True, folder=from_folder,
+                               lines=lines, options=options, stop=lambda: bool(stopping),
+                               on_stored=policy)
+        report.terminal(result, console)
+        _send_alerts()
+        return
+    import time as _time
+
+    passes = [0]
+
+    def _pass(result: Any, wait: float) -> None:
+        _send_alerts()
+        passes[0] += 1
+        _err(f"{_time.strftime('%H:%M:%S')} " + report.progress_line(passes[0], result, wait))
+        for f in result.feeds:
+            if f.status == "failed":
+                _err(f"  feed {f.address}: {f.error}")
+
+    def _article(done: Any) -> None:
+        for c in done.claims:
+            if c["verdict"] in FLAGGED:
+                console.print(f"{report.flag_line(c)} | {report.outlet_of(done)} "
+                              f"{done.address}", markup=False)
+
+    service.watch(_state["db"], feeds or [], once=False, folder=from_folder, lines=lines,
+                  options=options, stop=lambda: bool(stopping), on_pass=_pass,
+                  on_article=_article, on_stored=policy)
+
+
 def _only(argv: list[str]) -> typer.Typer:
     """The app with only the command `argv` names (Typer turns every registered command into
     a Click command at start-up, ~8 ms for all of them); the whole app for help or an unknown

@@ -2,7 +2,8 @@
 taken by one sender at a time under a lease, marked sent only by the sender that holds it.
 
     Policy(verdicts, channels)       the hook `register.finish`/`rejudge` call in their
-                                     transaction: a row per flagged (claim, verdict, channel)
+                                     transaction (on_stored, on_changed): a row per flagged
+                                     (claim, verdict, channel)
     take(engine, channels, sender)   the next due alert, leased to `sender`
     sent(...) / failed(...)          the outcome, recorded only while the lease is ours
 
@@ -52,11 +53,9 @@ def _evidence(value: Any) -> Any:
     return value
 
 
-def snapshot(conn: Connection, claim: Mapping[str, Any]) -> dict[str, Any]:
+def snapshot(article: Mapping[str, Any], claim: Mapping[str, Any]) -> dict[str, Any]:
     """The alert's content as the claim and its article stand in this transaction."""
-    a = schema.articles
-    art = conn.execute(sa.select(a.c.id, a.c.address, a.c.outlet, a.c.title, a.c.published)
-                       .where(a.c.id == claim["article_id"])).mappings().first()
+    art = {k: article.get(k) for k in ("id", "address", "outlet", "title", "published")}
     return {
         "claim": {"id": int(claim["id"]), "text": claim["text"],
                   "sentence": claim["sentence"], "value": claim.get("value"),
@@ -69,29 +68,32 @@ def snapshot(conn: Connection, claim: Mapping[str, Any]) -> dict[str, Any]:
         "evidence": _evidence(claim.get("evidence")),
         "ledger_version": claim.get("ledger_version"),
         "judged_at": claim.get("judged_at"),
-        "article": dict(art) if art else {"id": claim["article_id"]},
+        "article": art,
     }
 
 
 @dataclass(frozen=True)
 class Policy:
     """Which verdicts alert, on which channels (`channel` keys: "webhook URL", "jsonl PATH",
-    "jsonl -"). Called with a connection and the claims just stored or re-judged (rows of
-    `claims` with their `id`), it writes their outbox rows in that connection's transaction."""
+    "jsonl -"). The register's `on_stored`/`on_changed` hook (register.OnStored): called with
+    a connection, the article and the claims just stored or re-judged (rows of `claims` with
+    their `id`), it writes their outbox rows in that connection's transaction."""
 
     verdicts: frozenset[str]
     channels: tuple[str, ...]
 
-    def __call__(self, conn: Connection, claims: Sequence[Mapping[str, Any]]) -> list[int]:
-        return enqueue(conn, claims, self.verdicts, self.channels)
+    def __call__(self, conn: Connection, article: Mapping[str, Any],
+                 claims: Sequence[Mapping[str, Any]]) -> None:
+        enqueue(conn, article, claims, self.verdicts, self.channels)
 
 
 def channel(kind: str, target: str) -> str:
     return f"{kind} {target}"
 
 
-def enqueue(conn: Connection, claims: Sequence[Mapping[str, Any]],
-            verdicts: frozenset[str] | set[str], channels: Sequence[str]) -> list[int]:
+def enqueue(conn: Connection, article: Mapping[str, Any],
+            claims: Sequence[Mapping[str, Any]], verdicts: frozenset[str] | set[str],
+            channels: Sequence[str]) -> list[int]:
     """Rows for the flagged claims on every channel, in the caller's transaction; an alert
     already there (same claim, verdict and channel) is left as it is. Returns the new ids."""
     o = schema.outbox
@@ -100,7 +102,7 @@ def enqueue(conn: Connection, claims: Sequence[Mapping[str, Any]],
     for c in claims:
         if c["verdict"] not in verdicts:
             continue
-        body = json.dumps(snapshot(conn, c), ensure_ascii=False, sort_keys=True, default=str)
+        body = json.dumps(snapshot(article, c), ensure_ascii=False, sort_keys=True, default=str)
         for ch in channels:
             row = {"claim_id": int(c["id"]), "verdict": c["verdict"], "channel": ch,
                    "body": body, "status": "pending", "tries": 0, "failures": 0,

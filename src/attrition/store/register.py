@@ -158,8 +158,9 @@ def claim(engine: Engine, worker: str, lease: float = LEASE) -> Article | None:
     a = schema.articles
     at = now()
     expired = _ago(lease, at)
-    takeable = sa.or_(a.c.status == "pending",
-                      sa.and_(a.c.status == "checking", a.c.claimed_at < expired))
+    takeable = sa.or_(
+        sa.and_(a.c.status == "pending", sa.or_(a.c.retry_at.is_(None), a.c.retry_at <= at)),
+        sa.and_(a.c.status == "checking", a.c.claimed_at < expired))
     cols = (a.c.id, a.c.address, a.c.outlet, a.c.title, a.c.published, a.c.body,
             a.c.attempts, a.c.feed)
     try:
@@ -198,10 +199,10 @@ def _ours(conn: Connection, article_id: int, worker: str) -> bool:
 
 
 def release(engine: Engine, art: Article, error: str, *, final: bool = False,
-            max_attempts: int = MAX_ATTEMPTS) -> str:
-    """Give an article back after an error: pending again (another attempt later), or failed
-    with the error when `final` or after `max_attempts`. Returns the new status ('' when the
-    claim had been lost)."""
+            max_attempts: int = MAX_ATTEMPTS, retry: float = 60.0) -> str:
+    """Give an article back after an error: pending again, to be tried after `retry` × 2^n
+    seconds (n: the attempts so far), or failed with the error when `final` or after
+    `max_attempts`. Returns the new status ('' when the claim had been lost)."""
     a = schema.articles
     status = "failed" if final or art.attempts >= max_attempts else "pending"
     try:
@@ -210,6 +211,8 @@ def release(engine: Engine, art: Article, error: str, *, final: bool = False,
                 return ""
             conn.execute(a.update().where(a.c.id == art.id).values(
                 status=status, error=error[:2000], claimed_by=None, claimed_at=None,
+                retry_at=later(retry * 2 ** max(0, art.attempts - 1))
+                if status == "pending" else None,
                 checked_at=now() if status == "failed" else None))
     except sa.exc.SQLAlchemyError as exc:
         raise StoreError(f"releasing article {art.id} failed: {exc}") from None
@@ -254,19 +257,21 @@ def _int(v: Any) -> int | None:
         return None
 
 
-OnVerdicts = Callable[[Connection, list[dict[str, Any]]], Any]
-"""Called in the transaction that stores verdicts, with the claims (rows of `claims` with
-their ids) whose verdict was just stored or changed: the alerts' outbox (store.outbox.Policy)
-is written there, so a verdict and its alert are stored together or not at all."""
+OnStored = Callable[[Connection, Mapping[str, Any], Sequence[Mapping[str, Any]]], None]
+"""Called inside the transaction that stores an article's claims (or records changed
+verdicts): the connection, the article (id, address, outlet, title, published) and the
+claim rows with their ids. What it writes (an alert's outbox row) commits with the claims, or
+not at all."""
 
 
 def finish(engine: Engine, art: Article, *, text: str, content_hash: str,
            language: str | None, claims: Sequence[Mapping[str, Any]], version: str,
-           fetched: str | None = None, on_verdicts: OnVerdicts | None = None) -> Stored:
+           fetched: str | None = None, on_stored: OnStored | None = None) -> Stored:
     """Store a checked article and its claims, in one transaction, if `art`'s claim is still
     ours: the text, its hash and version number (one more than the address's newest), and
     the claims judged against ledger `version`. A text already stored at this address makes
-    the article a duplicate (no claims). A lost claim stores nothing (status '')."""
+    the article a duplicate (no claims). A lost claim stores nothing (status '').
+    `on_stored` runs in that transaction (see OnStored)."""
     a, ct = schema.articles, schema.claims
     at = now()
     try:
@@ -294,8 +299,9 @@ def finish(engine: Engine, art: Article, *, text: str, content_hash: str,
                 key = got.inserted_primary_key
                 assert key is not None
                 stored.append({"id": int(key[0]), **row})
-            if on_verdicts is not None:
-                on_verdicts(conn, stored)
+            if on_stored is not None:
+                on_stored(conn, {"id": art.id, "address": art.address, "outlet": art.outlet,
+                                 "title": art.title, "published": art.published}, stored)
     except sa.exc.IntegrityError:
         # another watcher stored the same text at this address in the same instant
         with engine.begin() as conn:
@@ -336,14 +342,14 @@ def article_claims(engine: Engine, article_id: int) -> list[dict[str, Any]]:
 
 
 def rejudge(engine: Engine, article_id: int, fresh: Sequence[Mapping[str, Any]],
-            version: str, on_verdicts: OnVerdicts | None = None) -> list[dict[str, Any]]:
+            version: str, on_changed: OnStored | None = None) -> list[dict[str, Any]]:
     """Record the article's claims as judged again against `version`: a claim whose verdict
     or ledger value changed gets a `verdict_changes` row (old and new) and its current
     verdict updated; the others only their version. Claims are matched by position and the
     figure as written (a claim the checker no longer reads the same is left as it was).
     Returns the changes (claim id, old, new, reason). Idempotent: a claim already judged
     against `version` is skipped, so two watchers re-judging at once record each change
-    once."""
+    once. `on_changed` gets the changed claims' new rows, in the same transaction."""
     ct, vc = schema.claims, schema.verdict_changes
     at = now()
     changes: list[dict[str, Any]] = []
@@ -352,7 +358,6 @@ def rejudge(engine: Engine, article_id: int, fresh: Sequence[Mapping[str, Any]],
         if conn.dialect.name == "postgresql":
             q = q.with_for_update()
         old = {r["position"]: dict(r) for r in conn.execute(q).mappings()}
-        changed: list[dict[str, Any]] = []
         for pos, c in enumerate(fresh):
             prev = old.get(pos)
             if prev is None or prev["text"] != c["text"] or prev["ledger_version"] == version:
@@ -371,16 +376,22 @@ def rejudge(engine: Engine, article_id: int, fresh: Sequence[Mapping[str, Any]],
                                            "period_to")}))
                 changes.append({**change, "article_id": article_id, "text": prev["text"],
                                 "sentence": prev["sentence"]})
-                changed.append({**row, "id": prev["id"]})
             else:
                 conn.execute(ct.update().where(ct.c.id == prev["id"]).values(
                     ledger_version=version))
-        if changed and on_verdicts is not None:
-            on_verdicts(conn, changed)
         # claims the checker no longer reads as before keep their verdict, marked as seen
         conn.execute(ct.update().where(ct.c.article_id == article_id,
                                        ct.c.ledger_version != version)
                      .values(ledger_version=version))
+        if changes and on_changed is not None:
+            a = schema.articles
+            art = conn.execute(sa.select(a.c.id, a.c.address, a.c.outlet, a.c.title,
+                                         a.c.published).where(a.c.id == article_id)
+                               ).mappings().first()
+            ids = [c["claim_id"] for c in changes]
+            rows = conn.execute(sa.select(ct).where(ct.c.id.in_(ids)).order_by(ct.c.position)
+                                ).mappings().all()
+            on_changed(conn, dict(art or {}), [dict(r) for r in rows])
     return changes
 
 
@@ -400,6 +411,7 @@ class FeedState:
     outlet: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    polled_at: str | None = None
     next_poll: str | None = None
     interval: int = 900
     failures: int = 0
@@ -422,13 +434,13 @@ def feeds(engine: Engine) -> list[FeedState]:
 
 
 def take_feed(engine: Engine, address: str, outlet: str | None, interval: int,
-              hold: float, force: bool = False) -> FeedState | None:
-    """The feed's state if it is due (its next poll has come, or `force`), its next poll put
-    `hold` seconds ahead so that another watcher leaves it alone meanwhile; None when it is
-    not due or another watcher took it first."""
+              hold: float, *, once: bool = False, min_gap: float = 60.0) -> FeedState | None:
+    """The feed's state if it is due, its next poll put `hold` seconds ahead so that another
+    watcher leaves it alone meanwhile; None when it is not due or another watcher took it
+    first. Due: its next poll has come; with `once` (a pass from cron), also when it is not
+    in back-off after errors and was last polled over `min_gap` seconds ago."""
     f = schema.feeds
     at = now()
-    until = _ago(-hold, at)
     with engine.begin() as conn:
         have = conn.execute(sa.select(f.c.address).where(f.c.address == address)).first()
         if have is None:
@@ -439,15 +451,22 @@ def take_feed(engine: Engine, address: str, outlet: str | None, interval: int,
                 nested.commit()
             except sa.exc.IntegrityError:
                 nested.rollback()
-        cond = [f.c.address == address]
-        if not force:
-            cond.append(sa.or_(f.c.next_poll.is_(None), f.c.next_poll <= at))
-        got = conn.execute(f.update().where(*cond).values(
-            next_poll=until, outlet=outlet if outlet else f.c.outlet, interval=interval))
+        due: Any = sa.or_(f.c.next_poll.is_(None), f.c.next_poll <= at)
+        if once:
+            due = sa.or_(due, sa.and_(f.c.failures == 0, sa.or_(
+                f.c.polled_at.is_(None), f.c.polled_at <= _ago(min_gap, at))))
+        got = conn.execute(f.update().where(f.c.address == address, due).values(
+            polled_at=at, next_poll=_ago(-hold, at),
+            outlet=outlet if outlet else f.c.outlet, interval=interval))
         if not got.rowcount:
             return None
         r = conn.execute(sa.select(f).where(f.c.address == address)).mappings().first()
     return FeedState(**dict(r)) if r else None
+
+
+def later(seconds: float) -> str:
+    """The time `seconds` from now, as the register writes times."""
+    return _ago(-seconds)
 
 
 def feed_polled(engine: Engine, address: str, *, ok: bool, next_poll: str,
