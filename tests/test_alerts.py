@@ -256,3 +256,36 @@ def test_an_alert_given_up_after_the_last_failure(store: Store) -> None:
     assert (done.sent, done.retrying, done.failed) == (0, 2, 1)
     (row,) = outbox.rows(store.engine)
     assert row["status"] == "failed" and row["failures"] == 3
+
+
+def test_watch_once_sends_each_alert_then_nothing_the_second_time(
+        store: Store, receiver: Receiver, tmp_path: Path) -> None:
+    """`attrition watch --once` with a webhook and a JSON lines file: the flagged figures of
+    our fixture articles arrive once on each; a second run checks nothing new and sends
+    nothing."""
+    lines = tmp_path / "alerts.jsonl"
+    cmd = [sys.executable, "-m", "attrition.cli", "watch", "--once", "--db", store.url,
+           "--from-folder", str(MONITOR), "--webhook", receiver.url, "--allow-local-webhook",
+           "--alerts-jsonl", str(lines), "--base-url", "https://monitor.example.org"]
+    first = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    assert first.returncode == 0, first.stderr
+    assert "alerts: 6 sent" in first.stderr  # 3 flagged figures, 2 channels
+    got = sorted(b["claim"]["text"] for b in receiver.bodies())
+    assert got == ["1,190 troops", "46 artillery systems", "77 tanks"]
+    assert all(b["permalink"].startswith("https://monitor.example.org/claims/")
+               for b in receiver.bodies())
+    written = [json.loads(x) for x in lines.read_text().splitlines()]
+    assert sorted(x["claim"]["text"] for x in written) == got
+    second = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    assert second.returncode == 0, second.stderr
+    assert "alerts:" not in second.stderr
+    assert len(receiver.requests) == 3 and len(lines.read_text().splitlines()) == 3
+
+
+def test_watch_refuses_a_private_webhook_before_watching(store: Store) -> None:
+    res = subprocess.run([sys.executable, "-m", "attrition.cli", "watch", "--once", "--db",
+                          store.url, "--from-folder", str(MONITOR), "--webhook",
+                          "http://192.168.1.10/hook"], capture_output=True, text=True,
+                         timeout=60)
+    assert res.returncode == 1 and "--webhook" in res.stderr and "not a public" in res.stderr
+    assert outbox.rows(store.engine) == []

@@ -18,11 +18,11 @@ from typing import Any
 
 import httpx
 import pytest
+
+from attrition.store.db import Store
 from registered import copy_db, fill
 from schemaorg import problems
 from test_browser import ARGS, CHROMIUM, _need
-
-from attrition.store.db import Store
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
