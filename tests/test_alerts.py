@@ -5,10 +5,12 @@ sender killed at random points."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -289,3 +291,51 @@ def test_watch_refuses_a_private_webhook_before_watching(store: Store) -> None:
                          timeout=60)
     assert res.returncode == 1 and "--webhook" in res.stderr and "not a public" in res.stderr
     assert outbox.rows(store.engine) == []
+
+
+PG_URL = os.environ.get("ATTRITION_TEST_DB_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_store(request: pytest.FixtureRequest, loaded_db: str,
+                 tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        url = copy_db(loaded_db, tmp_path)
+    else:
+        if not PG_URL:
+            if os.environ.get("ATTRITION_REQUIRE_SERVICES") == "1":
+                pytest.fail("ATTRITION_TEST_DB_URL is not set (CI must start PostgreSQL)")
+            pytest.skip("no PostgreSQL: set ATTRITION_TEST_DB_URL")
+        url = PG_URL
+    tables = [schema.outbox, schema.verdict_changes, schema.claims, schema.articles]
+    with Store(url) as s:
+        with s.engine.begin() as conn:
+            for t in tables:
+                conn.execute(t.delete())
+        yield s
+        with s.engine.begin() as conn:
+            for t in tables:
+                conn.execute(t.delete())
+
+
+def test_two_senders_on_one_store_send_each_alert_once(shared_store: Store, loaded_db: str,
+                                                       receiver: Receiver) -> None:
+    """Several watchers share a store (PostgreSQL: FOR UPDATE SKIP LOCKED): each alert is
+    taken by one sender, so the receiver gets it once, not even a repeat to dedupe."""
+    config = _config(webhook=receiver.url, verdicts=frozenset(alerts.VERDICTS))
+    fill(shared_store.engine, loaded_db, on_stored=config.policy())  # checked on the ledger
+    ids = {str(r["id"]) for r in outbox.rows(shared_store.engine)}
+    assert len(ids) >= 18
+    results: list[alerts.Delivery] = []
+
+    def send(name: str) -> None:
+        results.append(alerts.deliver(shared_store.engine, config, sender=name))
+
+    threads = [threading.Thread(target=send, args=(f"sender-{i}",)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r.sent for r in results) == len(ids)
+    assert sorted(key for key, _ in receiver.requests) == sorted(ids)
+    assert outbox.counts(shared_store.engine) == {"sent": len(ids)}
