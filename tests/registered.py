@@ -4,7 +4,6 @@ register's API (attrition.store.register), never hand-written verdicts."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import threading
@@ -18,6 +17,7 @@ from attrition.check import article as articles
 from attrition.service import Checker
 from attrition.store import register
 from attrition.store.read import Reader
+from attrition.watch.inputs import content_hash
 
 MONITOR = Path(__file__).parent / "fixtures" / "monitor"
 
@@ -40,7 +40,7 @@ def fill(engine: Any, url: str, paths: list[Path] | None = None,
     for path in paths:
         text = path.read_text(encoding="utf-8")
         head = articles.read(text).meta
-        digest = hashlib.sha256(text.encode()).hexdigest()
+        digest = content_hash(text)  # as `watch` keys a text
         register.enqueue(engine, [register.Entry(
             head["url"], digest, outlet=head.get("outlet"), title=head.get("title"),
             published=head.get("published"), text=text, content_hash=digest)])

@@ -116,3 +116,25 @@ def test_the_validator_catches_what_is_wrong(reviews: list[dict[str, Any]], muta
     mutate(r)
     found = problems(r)
     assert any(complaint in p for p in found), found
+
+
+def test_a_checked_article_in_the_register_gets_its_claims_permalinks(
+        loaded_db: str, tmp_path: Path) -> None:
+    """With a base URL, the review of an article `watch` has checked links to its claim's
+    page (Google's fact-check markup requires the review's url); an article the register
+    does not hold gets none."""
+    from attrition.store.db import Store
+    from registered import copy_db, fill
+
+    url = copy_db(loaded_db, tmp_path)
+    path = MONITOR / "steppe-2024-06-10.txt"
+    with Store(url) as store:
+        (stored,) = fill(store.engine, url, [path])
+    ids = [c["id"] for c in stored.claims]
+    out = check(path, url, "--base-url", "https://monitor.example.org/")
+    assert [r["url"] for r in out] == [f"https://monitor.example.org/claims/{i}" for i in ids]
+    for r in out:
+        assert problems(r, need_url=True) == []
+    other = check(MONITOR / "harbour-2024-11-14.txt", url, "--base-url",
+                  "https://monitor.example.org/")
+    assert all("url" not in r for r in other)

@@ -856,6 +856,10 @@ def check(
     fail_on: Annotated[str | None, typer.Option(
         "--fail-on", help="Exit 1 if any claim has one of these verdicts, e.g. "
                           "contradicted,mislabeled.")] = None,
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url", envvar="ATTRITION_BASE_URL",
+        help="With --format claimreview: where `attrition serve` is published; a review of "
+             "an article `watch` has checked links to its claim's page there.")] = None,
 ) -> None:
     """Check every loss figure in news articles against the ledger."""
     from attrition import service
@@ -887,10 +891,12 @@ def check(
         from attrition.check import article, claimreview
 
         heads = [article.read(text).meta for _, text in texts]
-        print(json.dumps([r for d, head in zip(docs, heads, strict=True)
+        links = (_permalinks(base_url, [text for _, text in texts], docs) if base_url
+                 else [None] * len(docs))
+        print(json.dumps([r for d, head, urls in zip(docs, heads, links, strict=True)
                           for r in claimreview.reviews(
-                              d, outlet=head.get("outlet"), title=head.get("title"),
-                              published=head.get("published"))],
+                              d, urls=urls, outlet=head.get("outlet"),
+                              title=head.get("title"), published=head.get("published"))],
                          ensure_ascii=False, indent=1))
     elif format is CheckFormat.markdown:
         print("\n".join(render.markdown(d) for d in docs), end="")
@@ -1005,6 +1011,23 @@ def alerts_status(
         table.add_row(str(r["id"]), str(r["claim_id"]), r["verdict"], r["channel"],
                       r["status"], str(r["tries"]), r["last_error"] or "")
     _print_table(_console(), table)
+
+
+def _permalinks(base_url: str, texts: list[str], docs: list[dict[str, Any]]
+                ) -> list[list[str | None] | None]:
+    """Each article's claims' pages at `base_url`, for an article the register holds (the
+    same text, checked by `watch`, with as many claims); None for one it does not."""
+    from attrition.store import monitor
+    from attrition.store.db import Store
+    from attrition.watch.inputs import content_hash
+
+    out: list[list[str | None] | None] = []
+    with Store(_state["db"]) as store:
+        for text, doc in zip(texts, docs, strict=True):
+            ids = monitor.claim_ids(store.engine, content_hash(text))
+            out.append([f"{base_url.rstrip('/')}/claims/{i}" for i in ids]
+                       if ids is not None and len(ids) == len(doc["claims"]) else None)
+    return out
 
 
 @app.command()

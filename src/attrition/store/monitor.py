@@ -177,3 +177,17 @@ def flags(engine: Engine, verdicts: tuple[str, ...] = WRONG, limit: int = 100
             .join(a, a.c.id == c.c.article_id).where(c.c.id.in_(ids))).mappings()}
     return [{**f, **details.get(f["claim_id"], {})} for f in found]
 
+
+
+def claim_ids(engine: Engine, content_hash: str) -> list[int] | None:
+    """The claim ids, in order, of the newest checked article with this text (None when the
+    register holds none)."""
+    a, c = schema.articles, schema.claims
+    with engine.connect() as conn:
+        art = conn.execute(sa.select(a.c.id).where(
+            a.c.content_hash == content_hash, a.c.status == "checked")
+            .order_by(a.c.id.desc()).limit(1)).first()
+        if art is None:
+            return None
+        return [int(r[0]) for r in conn.execute(
+            sa.select(c.c.id).where(c.c.article_id == art[0]).order_by(c.c.position))]
