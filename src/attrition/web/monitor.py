@@ -12,11 +12,11 @@ import json
 import re
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.engine import Engine
 
@@ -210,11 +210,17 @@ def monitor_page(request: Request) -> Response:
     return _html(request, "monitor.html", make)
 
 
+Text = Annotated[str | None, Query()]
+
+
 @router.get("/api/monitor", tags=["monitor"])
-def monitor_api(request: Request) -> Response:
+def monitor_api(request: Request, outlet: Text = None, verdict: Text = None,
+                start: Annotated[str | None, Query(alias="from")] = None, to: Text = None,
+                page: Text = None, limit: Text = None) -> Response:
     """The register of checked articles (newest first) and the tally per outlet. Query:
     `outlet`, `verdict` (articles with a figure of that verdict, and only those figures),
-    `from`, `to` (the article's date, YYYY-MM-DD), `page`, `limit` (at most 200)."""
+    `from`, `to` (the article's date, YYYY-MM-DD), `page`, `limit` (at most 200). (Read
+    and checked by `filters`, which names the parameter in a 422.)"""
     doc = monitor_doc(request)
     return envelope(doc)
 
