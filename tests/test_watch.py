@@ -236,7 +236,7 @@ def test_cli_once_prints_the_table_and_flags_then_nothing_the_second_time(
     assert "Тестові новини" in first.stdout
     second = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert second.returncode == 0, second.stderr
-    assert "0 new articles checked" in second.stdout
+    assert "No new article checked" in second.stdout
     assert "46 artillery systems" not in second.stdout and "CONTRADICTED" not in second.stdout
 
 

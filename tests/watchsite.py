@@ -211,6 +211,7 @@ def standard(site: Site, stories: dict[str, Story] | None = None) -> None:
 def start(site: Site) -> tuple[ThreadingHTTPServer, threading.Thread]:
     class H(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # else headers and body wait 40 ms for an ACK
 
         def do_GET(self) -> None:
             path = self.path.split("?")[0]
@@ -246,3 +247,100 @@ def running(site: Site) -> Iterator[Site]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- many articles (the two-watcher, kill and bench runs) -----------------------------------
+
+TEMPLATES = {
+    "en": ("The General Staff's morning count, edition {n}\n\n"
+           "Russian forces lost {tanks} tanks and {artillery} artillery systems over the past "
+           "day, Ukraine's General Staff said in its morning update.\n"
+           "The update also listed {personnel} personnel and {drones} operational-tactical "
+           "drones among the day's losses.\n"
+           "This is our series on the war's toll.\n"),
+    "uk": ("Втрати ворога, випуск {n}\n\n"
+           "За минулу добу росіяни втратили {tanks} танків та {artillery} артилерійських "
+           "систем, повідомив Генштаб ЗСУ.\n"
+           "Також знищено {drones} безпілотників оперативно-тактичного рівня.\n"
+           "Це наша щоденна хроніка.\n"),
+    "ru": ("Потери армии РФ, выпуск {n}\n\n"
+           "За прошедшие сутки российская армия потеряла {tanks} танков и {artillery} "
+           "артиллерийских систем, сообщил Генштаб ВСУ.\n"
+           "Также уничтожено {drones} беспилотников оперативно-тактического уровня.\n"
+           "Это наша ежедневная хроника.\n"),
+}
+
+
+def generated_stories(url: str, n: int) -> list[Story]:
+    """`n` short articles in English, Ukrainian and Russian, each quoting the real daily
+    figures of one report (reports taken in turn from the ledger at `url`)."""
+    from datetime import date
+
+    from attrition.store.read import Reader
+
+    with Reader(url) as r:
+        by_cat = r.by_category()
+    wanted = ("tanks", "artillery", "personnel", "uav")
+    changes: dict[date, dict[str, int]] = {}
+    for cat in wanted:
+        for row in by_cat.get(cat, []):
+            if row.change is not None:
+                changes.setdefault(row.report_date, {})[cat] = row.change
+    days = sorted(d for d, v in changes.items() if len(v) == len(wanted)
+                  and d >= date(2023, 1, 1))
+    out = []
+    for i in range(n):
+        day = days[i % len(days)]
+        lang = ("en", "uk", "ru")[i % 3]
+        c = changes[day]
+        text = TEMPLATES[lang].format(n=_letters(i), tanks=c["tanks"],
+                                      artillery=c["artillery"], personnel=c["personnel"],
+                                      drones=c["uav"])
+        slug = f"gen-{i + 1}"
+        published = f"{day.isoformat()}T09:{i % 60:02d}:00+02:00"
+        out.append(Story(slug, "", published, lang))
+        GENERATED[slug] = text
+    return out
+
+
+GENERATED: dict[str, str] = {}
+
+
+def _letters(i: int) -> str:
+    """A story's edition without digits (a number would read as a claim): a, b, ..., ba."""
+    out = ""
+    while True:
+        out = "abcdefghijklmnopqrstuvwxyz"[i % 26] + out
+        i //= 26
+        if not i:
+            return out.upper()
+
+
+def serve_generated(site: Site, stories: list[Story], path: str = "/gen.xml") -> None:
+    """The generated stories: their pages, and one RSS feed listing them all."""
+    base = site.base
+
+    def text_of(s: Story) -> str:
+        return GENERATED[s.slug]
+
+    def gen_page(req: Request) -> None:
+        slug = req.path.rsplit("/", 1)[-1].removesuffix(".html")
+        text = GENERATED.get(slug)
+        if text is None:
+            req.send(404, b"not found", "text/plain")
+            return
+        lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+        paras = "\n".join(f"<p>{html.escape(p)}</p>" for p in lines[1:])
+        req.send(200, f"""<!doctype html><html><head><meta charset="utf-8">
+<title>{html.escape(lines[0])}</title></head><body><header><nav><a href="/">Home</a>
+<a href="/war">War</a></nav></header><main><article><h1>{html.escape(lines[0])}</h1>
+{paras}</article></main><footer>© Test News</footer></body></html>""".encode())
+
+    items = "".join(f"""<item><title>{html.escape(text_of(s).splitlines()[0])}</title>
+<link>{base}/news/{s.slug}.html</link><pubDate>{_rfc822(s.published)}</pubDate></item>
+""" for s in stories)
+    body = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>Generated</title>{items}</channel></rss>").encode()
+    site.serve(path, body, "application/rss+xml", etag=True)
+    for s in stories:
+        site.routes[f"/news/{s.slug}.html"] = gen_page

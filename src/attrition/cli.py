@@ -1163,7 +1163,7 @@ def watch(
         _err(f"{_time.strftime('%H:%M:%S')} " + report.progress_line(passes[0], result, wait))
         for f in result.feeds:
             if f.status == "failed":
-                _err(f"  feed {f.address}: {f.error}")
+                _err(f"  feed {f.address}: {report.feed_error(f.address, f.error)}")
 
     def _article(done: Any) -> None:
         for c in done.claims:

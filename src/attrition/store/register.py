@@ -42,6 +42,30 @@ def _ago(seconds: float, at: str | None = None) -> str:
     return (base - timedelta(seconds=seconds)).isoformat(timespec="microseconds")
 
 
+def tune(engine: Engine) -> None:
+    """Make a SQLite store fit for watchers: write-ahead logging (readers, such as the web
+    service, and several watchers no longer block each other; it stays set in the file) and
+    `synchronous=NORMAL` on this engine's connections (a commit no longer waits for the disk;
+    a power cut may lose the last commits, never corrupt the file, and a lost check is done
+    again). Each article is two small transactions, so this is most of a watcher's time."""
+    if engine.dialect.name != "sqlite":
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA busy_timeout = 30000")
+        cur.close()
+
+    engine.dispose()  # connections opened before the listener get it too
+    with engine.connect() as conn:
+        mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+        if str(mode).lower() != "wal" and engine.url.database not in (None, "", ":memory:"):
+            conn.exec_driver_sql("PRAGMA journal_mode = WAL")
+
+
 def worker_name() -> str:
     """This process's name in `claimed_by`: host, pid and a random tail (a pid is reused)."""
     import os
@@ -117,39 +141,38 @@ class Stored:
 
 def enqueue(engine: Engine, entries: Iterable[Entry]) -> list[int]:
     """Register the entries not seen yet (same address and entry hash, or for a text, same
-    address and content hash): new rows, pending. Returns their ids. Safe against another
-    watcher enqueuing the same entry at the same time (the unique key decides)."""
+    address and content hash): new rows, pending. Returns their ids. Another watcher
+    enqueuing the same entry at the same moment may add it twice; the second is then found
+    a duplicate when read (same text at the address), never checked twice."""
     a = schema.articles
-    out: list[int] = []
     found = now()
+    fresh: dict[tuple[str, str], Entry] = {}
+    for e in entries:
+        fresh.setdefault((e.address, e.entry_hash), e)
+    if not fresh:
+        return []
     try:
         with engine.begin() as conn:
-            for e in entries:
-                seen = conn.execute(sa.select(a.c.id).where(
-                    a.c.address == e.address,
-                    a.c.entry_hash == e.entry_hash).limit(1)).first()
-                if seen is None and e.content_hash is not None:
-                    seen = conn.execute(sa.select(a.c.id).where(
-                        a.c.address == e.address,
-                        a.c.content_hash == e.content_hash).limit(1)).first()
-                if seen is not None:
-                    continue
-                row = {"address": e.address, "entry_hash": e.entry_hash, "outlet": e.outlet,
-                       "title": e.title, "published": e.published, "feed": e.feed,
-                       "body": e.text, "status": "pending", "attempts": 0, "found": found}
-                nested = conn.begin_nested()
-                try:
-                    got = conn.execute(a.insert().values(**row))
-                    nested.commit()
-                except sa.exc.IntegrityError:
-                    nested.rollback()
-                    continue
-                key = got.inserted_primary_key
-                assert key is not None
-                out.append(int(key[0]))
+            addresses = sorted({k[0] for k in fresh})
+            seen: set[tuple[str, str]] = set()
+            for i in range(0, len(addresses), 500):
+                for r in conn.execute(sa.select(a.c.address, a.c.entry_hash, a.c.content_hash)
+                                      .where(a.c.address.in_(addresses[i:i + 500]))):
+                    seen.add((r[0], r[1]))
+                    if r[2]:
+                        seen.add((r[0], r[2]))
+            rows = [{"address": e.address, "entry_hash": e.entry_hash, "outlet": e.outlet,
+                     "title": e.title, "published": e.published, "feed": e.feed,
+                     "body": e.text, "status": "pending", "attempts": 0, "found": found}
+                    for key, e in fresh.items() if key not in seen
+                    and (e.content_hash is None or (e.address, e.content_hash) not in seen)]
+            if not rows:
+                return []
+            got = conn.execute(a.insert().returning(a.c.id, sort_by_parameter_order=True),
+                               rows)
+            return [int(r[0]) for r in got]
     except sa.exc.SQLAlchemyError as exc:
         raise StoreError(f"registering articles failed, nothing was written: {exc}") from None
-    return out
 
 
 def claim(engine: Engine, worker: str, lease: float = LEASE) -> Article | None:
@@ -288,17 +311,17 @@ def finish(engine: Engine, art: Article, *, text: str, content_hash: str,
                 return Stored(art.id, "duplicate", duplicate_of=int(same[0]))
             newest = conn.execute(sa.select(sa.func.max(a.c.version)).where(
                 a.c.address == art.address)).scalar()
+            # claimed_by stays: who checked it
             conn.execute(a.update().where(a.c.id == art.id).values(
-                status="checked", claimed_by=None, claimed_at=None, checked_at=at,
+                status="checked", claimed_at=None, checked_at=at,
                 fetched=fetched, body=text, content_hash=content_hash, language=language,
                 version=int(newest or 0) + 1, error=None))
             rows = [_claim_row(art.id, i, c, version, at) for i, c in enumerate(claims)]
             stored: list[dict[str, Any]] = []
-            for row in rows:
-                got = conn.execute(ct.insert().values(**row))
-                key = got.inserted_primary_key
-                assert key is not None
-                stored.append({"id": int(key[0]), **row})
+            if rows:
+                ids = conn.execute(ct.insert().returning(ct.c.id, sort_by_parameter_order=True),
+                                   rows).scalars().all()
+                stored = [{"id": int(i), **row} for i, row in zip(ids, rows, strict=True)]
             if on_stored is not None:
                 on_stored(conn, {"id": art.id, "address": art.address, "outlet": art.outlet,
                                  "title": art.title, "published": art.published}, stored)

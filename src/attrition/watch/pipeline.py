@@ -13,6 +13,7 @@ inside the transaction that stores them (register.OnStored), and every PassResul
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -51,7 +52,12 @@ class Options:
     lease: float = register.LEASE
     max_attempts: int = register.MAX_ATTEMPTS
     retry: float = 60.0
+    threads: int = 3
+    """Articles read and checked at once by one watcher (threads: one waits for a page or
+    the database while another checks)."""
     """Seconds before a page that could not be fetched is tried again (doubling each time)."""
+    fast_extraction: bool = True
+    """trafilatura without its fallback extractors (see check.fetch.main_text)."""
     public_only: bool = False
     """Refuse private addresses (the web service); the CLI reads what its user names."""
     as_of: bool = False
@@ -116,6 +122,8 @@ class Watcher:
         self._http = http
         self._own_http = http is None
         self._views: tuple[str, LedgerView, ConfirmedView] | None = None
+        self._views_lock = threading.Lock()
+        register.tune(self.engine)
 
     # -- resources ------------------------------------------------------------------------
 
@@ -140,6 +148,10 @@ class Watcher:
 
     def views(self, version: str) -> tuple[LedgerView, ConfirmedView]:
         """The checker's views of the ledger at `version`, built once per version."""
+        with self._views_lock:
+            return self._build_views(version)
+
+    def _build_views(self, version: str) -> tuple[LedgerView, ConfirmedView]:
         if self._views is None or self._views[0] != version:
             from attrition import crosswalk
             from attrition.check import ConfirmedView, LedgerView
@@ -179,14 +191,36 @@ class Watcher:
                 res.new = len(register.enqueue(self.engine, found))
                 out.registered += res.new
         register.fail_exhausted(self.engine, self.options.max_attempts, self.options.lease)
-        while not stop():
-            done = self.work_one()
-            if done is None:
-                break
-            out.done.append(done)
-            if on_article is not None:
-                on_article(done)
+        self.drain(out.done, stop, on_article)
         return out
+
+    def drain(self, done: list[Done], stop: Callable[[], bool],
+              on_article: Callable[[Done], None] | None = None) -> None:
+        """Check pending articles until none is left or `stop()`, with `options.threads`
+        threads (one waits for a page or the database while another checks)."""
+        lock = threading.Lock()
+
+        def loop() -> None:
+            while not stop():
+                d = self.work_one()
+                if d is None:
+                    return
+                with lock:
+                    done.append(d)
+                    if on_article is not None:
+                        on_article(d)
+
+        if self.options.threads <= 1:
+            loop()
+            return
+        self.views(register.ledger_version(self.engine))  # built once, before the threads
+        threads = [threading.Thread(target=loop, name=f"watch-{i}", daemon=True)
+                   for i in range(self.options.threads)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            while t.is_alive():
+                t.join(0.2)  # a timed join lets the main thread take signals
 
     def run(self, stop: Callable[[], bool], extra: Iterable[register.Entry | ParseError] = (),
             on_pass: Callable[[PassResult, float], None] | None = None,
@@ -289,7 +323,7 @@ class Watcher:
                 text = self.read_page(art.address)
                 fetched = register.now()
             version = register.ledger_version(self.engine)
-            doc = self.check(text, art.published, source=art.address)
+            doc = self.check(text, art.published, source=art.address, version=version)
         except FetchError as exc:
             done.error = " ".join(str(exc).split())
             done.status = register.release(self.engine, art, done.error,
@@ -318,21 +352,21 @@ class Watcher:
                     max_bytes=self.options.max_page_bytes)
         page = got.text()
         kind = (got.content_type or "").split(";")[0].strip().lower()
-        text = page if kind in ("text/plain", "text/markdown") else main_text(page)
+        text = page if kind in ("text/plain", "text/markdown") else main_text(
+            page, fast=self.options.fast_extraction)
         if not text.strip():
             raise CheckError(f"{address}: no article text on the page")
         return text
 
     def check(self, text: str, published: str | None, *, source: str,
-              as_of: datetime | None = None) -> dict[str, Any]:
+              version: str | None = None, as_of: datetime | None = None) -> dict[str, Any]:
         """The check document of an article. Its date is the day it was published (in Kyiv,
         where the reports are dated), else its header's or first dated line's, else today.
         `as_of`: judge on the ledger as it stood then (the hook for the ledger as of a
         moment; until the store keeps it, the whole ledger judges)."""
         from attrition.check import check_text
 
-        version = register.ledger_version(self.engine)
-        ledger, confirmed = self.views(version)
+        ledger, confirmed = self.views(version or register.ledger_version(self.engine))
         day = publication_day(published)
         try:
             return check_text(text, ledger, day, source=source, confirmed=confirmed)
@@ -359,7 +393,8 @@ class Watcher:
             for article_id, body, published, _old in batch:
                 done.add(article_id)
                 try:
-                    doc = self.check(body, published, source=f"article {article_id}")
+                    doc = self.check(body, published, source=f"article {article_id}",
+                                     version=version)
                 except AttritionError:
                     # it checked before and not now (the rules changed): its claims stay,
                     # marked as seen at this version

@@ -56,7 +56,10 @@ def terminal(result: PassResult, console: Any, *, quiet_feeds: bool = False) -> 
     for r in rows:
         table.add_row(escape(r["outlet"]), str(r["articles"]), str(r["figures"]),
                       *[str(r["verdicts"].get(v, 0)) for v in shown])
-    console.print(table)
+    if rows:
+        console.print(table)
+    else:
+        console.print(f"No new article checked (ledger {result.ledger_version}).")
     flagged = [(d, c) for d in result.done if d.status == "checked" for c in d.claims
                if c["verdict"] in FLAGGED]
     if flagged:
@@ -81,16 +84,22 @@ def terminal(result: PassResult, console: Any, *, quiet_feeds: bool = False) -> 
     if not quiet_feeds:
         for f in result.feeds:
             if f.status == "failed" or f.error:
-                console.print(f"[yellow]feed {escape(f.address)}: {escape(f.error or '')}"
-                              f"[/yellow]")
+                console.print(f"[yellow]feed {escape(f.address)}: "
+                              f"{escape(feed_error(f.address, f.error))}[/yellow]")
     for e in result.input_errors:
         console.print(f"[yellow]input: {escape(e)}[/yellow]")
     dupes = sum(d.status == "duplicate" for d in result.done)
     polled = [f for f in result.feeds if f.status != "not due"]
     console.print(f"[dim]{len(polled)} feed(s) polled ({sum(f.status == 'failed' for f in polled)}"
-                  f" failed, {sum(f.status == 'not modified' for f in polled)} not modified); "
-                  f"{result.registered} new entr{'ies' if result.registered != 1 else 'y'}; "
-                  f"{dupes} unchanged page(s)[/dim]")
+                  f" failed, {sum(f.status == 'not modified' for f in polled)} not modified), "
+                  f"{len(result.feeds) - len(polled)} not due yet; {result.registered} new "
+                  f"entr{'ies' if result.registered != 1 else 'y'}; {dupes} unchanged "
+                  f"page(s)[/dim]")
+
+
+def feed_error(address: str, error: str | None) -> str:
+    """The error without the feed's address in front (it is printed beside it)."""
+    return (error or "").removeprefix(f"{address}: ").removeprefix(f"{address}, ")
 
 
 def progress_line(n: int, result: PassResult, wait: float) -> str:
