@@ -237,3 +237,21 @@ def test_the_monitor_is_not_cached_by_the_ledgers_validators(client: TestClient)
     r = client.get("/api/monitor")
     assert "etag" not in r.headers
     assert client.get("/api/report/latest").headers.get("etag")
+
+
+def test_a_figure_given_to_oryx_is_reviewed_against_oryx(loaded_db: str,
+                                                         tmp_path: Path) -> None:
+    url = copy_db(loaded_db, tmp_path)
+    oryx = Path(__file__).parent / "fixtures" / "articles" / "oryx-2025-07-19.txt"
+    with Store(url) as store:
+        (stored,) = fill(store.engine, url, [oryx])
+    by_text = {c["text"]: c for c in stored.claims}
+    with TestClient(create_app(url)) as c:
+        doc = c.get(f"/api/claims/{by_text['4,074 Russian tanks']['id']}").json()
+        official = c.get(f"/api/claims/{by_text['11,032 tanks']['id']}").json()
+    assert doc["claimreview"]["reviewRating"]["alternateName"].startswith(
+        "matches Oryx's count of visually confirmed losses")
+    assert doc["note"].startswith("A count of visually confirmed losses (Oryx)")
+    assert problems(doc["claimreview"], need_url=True) == []
+    assert "General Staff's figure (an official claim" in official["claimreview"][
+        "reviewRating"]["alternateName"]

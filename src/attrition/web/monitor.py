@@ -162,10 +162,13 @@ def claim_doc(request: Request, claim_id: str) -> dict[str, Any]:
 
         raise NotFoundError(f"no claim {cid} in the register")
     c, art = found["claim"], found["article"]
+    # a count the article gave to Oryx was checked against Oryx's (its evidence names it)
+    oryx = next((e["source"] for e in c["evidence"] if isinstance(e, dict)
+                 and e.get("source")), None)
     check_claim = {
         "sentence": c["sentence"], "text": c["text"], "verdict": c["verdict"],
         "actual": c["actual"], "why": c["why"] or "", "reading": c["reading"] or "",
-        "note": _note(c), "attributed_to": "General Staff"}
+        "note": _note(c, oryx), "attributed_to": oryx or "General Staff"}
     article = {"date": (art.get("published") or art.get("found") or "")[:10],
                "url": web_address(art.get("address"))}
     review = claimreview.review(
@@ -176,11 +179,14 @@ def claim_doc(request: Request, claim_id: str) -> dict[str, Any]:
         check_claim), "claimreview": review}
 
 
-def _note(c: dict[str, Any]) -> str:
+def _note(c: dict[str, Any], oryx: str | None) -> str:
+    """The note the check document gives the claim (attrition.check.check_text)."""
     from attrition.check.verify import NOTE
 
-    return NOTE + (" The personnel figure counts killed and wounded."
-                   if c.get("category") == "personnel" else "")
+    return (("A count of visually confirmed losses (Oryx), checked against the bundled "
+             "confirmed data.") if oryx else NOTE) + (
+        " The personnel figure counts killed and wounded."
+        if c.get("category") == "personnel" else "")
 
 
 # -- routes ---------------------------------------------------------------------------------
