@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from attrition.errors import InvalidValueError, SourceError
 from attrition.store import outbox
@@ -161,6 +162,8 @@ class Webhook:
 
         check_webhook(url, allow_local)
         self.url = url
+        # errors are kept in the outbox: they name the host, not the address (its secret)
+        self.shown = f"webhook {urlsplit(url).netloc}"
         self.client = httpx.Client(
             timeout=timeout, follow_redirects=False,
             transport=None if allow_local else pinned_transport(),
@@ -174,11 +177,11 @@ class Webhook:
             resp = self.client.post(self.url, content=data,
                                     headers={"Idempotency-Key": str(alert.id)})
         except httpx.TimeoutException:
-            raise SendError(f"{self.url}: no answer in time") from None
+            raise SendError(f"{self.shown}: no answer in time") from None
         except (httpx.HTTPError, SourceError) as exc:
-            raise SendError(f"{self.url}: {exc.__class__.__name__}: {exc}") from None
+            raise SendError(f"{self.shown}: {exc.__class__.__name__}") from None
         if not 200 <= resp.status_code < 300:
-            raise SendError(f"{self.url}: HTTP {resp.status_code}")
+            raise SendError(f"{self.shown}: HTTP {resp.status_code}")
 
     def close(self) -> None:
         self.client.close()

@@ -74,10 +74,11 @@ def snapshot(article: Mapping[str, Any], claim: Mapping[str, Any]) -> dict[str, 
 
 @dataclass(frozen=True)
 class Policy:
-    """Which verdicts alert, on which channels (`channel` keys: "webhook URL", "jsonl PATH",
-    "jsonl -"). The register's `on_stored`/`on_changed` hook (register.OnStored): called with
-    a connection, the article and the claims just stored or re-judged (rows of `claims` with
-    their `id`), it writes their outbox rows in that connection's transaction."""
+    """Which verdicts alert, on which channels (`channel` keys: "webhook HOST DIGEST",
+    "jsonl PATH", "jsonl -"). The register's `on_stored`/`on_changed` hook
+    (register.OnStored): called with a connection, the article and the claims just stored
+    or re-judged (rows of `claims` with their `id`), it writes their outbox rows in that
+    connection's transaction."""
 
     verdicts: frozenset[str]
     channels: tuple[str, ...]
@@ -88,6 +89,15 @@ class Policy:
 
 
 def channel(kind: str, target: str) -> str:
+    """A channel's key in the outbox. A webhook's address is often its secret (a Slack
+    incoming webhook's token is in its path), so it is kept as its host and a digest of the
+    whole address, never as it is."""
+    if kind == "webhook":
+        import hashlib
+        from urllib.parse import urlsplit
+
+        digest = hashlib.sha256(target.encode()).hexdigest()[:16]
+        return f"webhook {urlsplit(target).netloc} {digest}"
     return f"{kind} {target}"
 
 
