@@ -109,3 +109,22 @@ def serve(receiver: Receiver) -> Iterator[Receiver]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+LATER = MONITOR / "later" / "steppe-2026-08-23.txt"
+"""An article about the day after the bundled data ends: unverifiable until that report."""
+
+
+def next_report(url: str, shared_data: Path, folder: Path, personnel: int, tanks: int
+                ) -> None:
+    """Ingest a report of 2026-08-23 (the day after the bundled data), built from the last
+    real one with these changes, as `attrition ingest` would."""
+    from attrition import service
+
+    src = json.loads((shared_data / "official/orc-losses/russian-losses.json").read_bytes())
+    nxt = {**src[0], "date": "2026-08-23", "personnel": src[0]["personnel"] + personnel,
+           "tanks": src[0]["tanks"] + tanks}
+    path = folder / "orc" / "russian-losses.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps([nxt, *src[:3]]))
+    service.ingest_files(url, [path])

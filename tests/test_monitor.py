@@ -15,10 +15,11 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
+from attrition import service
 from attrition.store import register
 from attrition.store.db import Store
 from attrition.web.app import create_app
-from registered import MONITOR, copy_db, fill
+from registered import LATER, MONITOR, copy_db, fill, next_report
 from schemaorg import problems
 
 HTML = {"accept": "text/html"}
@@ -215,22 +216,25 @@ def test_the_flags_feed_is_valid_atom(client: TestClient) -> None:
     assert client.get("/feeds/flags.atom?verdict=lies").status_code == 422
 
 
-def test_a_rejudged_figure_enters_the_feed_when_it_turns_wrong(db: str, loaded_db: str,
-                                                               tmp_path: Path) -> None:
+def test_a_rejudged_figure_enters_the_feed_when_it_turns_wrong(
+        loaded_db: str, tmp_path: Path, shared_data: Path) -> None:
+    """An unverifiable figure (a day the ledger did not hold) turns contradicted when that
+    report arrives: the feed gets it, and its page shows the verdict's history."""
     url = copy_db(loaded_db, tmp_path)
     with Store(url) as store:
-        (stored,) = fill(store.engine, url, [MONITOR / "harbour-2024-11-14.txt"])
+        (stored,) = fill(store.engine, url, [LATER])
         claims = register.article_claims(store.engine, stored.article_id)
-        fresh = [{**c, "period": {"from": c["period_from"], "to": c["period_to"]},
-                  "evidence": json.loads(c["evidence"])} for c in claims]
-        fresh[1] = {**fresh[1], "verdict": "contradicted", "actual": 20}
-        register.rejudge(store.engine, stored.article_id, fresh, "99:2024-11-14")
-    with TestClient(create_app(url)) as c:
+    with TestClient(create_app(url, ttl=0)) as c:
+        assert feedparser.parse(c.get("/feeds/flags.atom").content).entries == []
+        next_report(url, shared_data, tmp_path, personnel=1180, tanks=12)
+        service.rejudge(url)
         feed = feedparser.parse(c.get("/feeds/flags.atom").content)
         assert [e.id for e in feed.entries] == [
             f"urn:attrition:claim:{claims[1]['id']}:contradicted"]
+        assert "(the ledger has 12)" in feed.entries[0].title
         page = c.get(f"/claims/{claims[1]['id']}", headers=HTML).text
-        assert 'id="history"' in page and "was supported (19), now contradicted (20)" in page
+        assert 'id="history"' in page
+        assert "was unverifiable, now contradicted (12): new report" in page
 
 
 def test_the_monitor_is_not_cached_by_the_ledgers_validators(client: TestClient) -> None:

@@ -49,7 +49,7 @@ TEXT: dict[str, dict[str, str]] = {
            "change": "change", "announced": "announced", "category": "category",
            "article": "Article", "published": "published", "judged": "Judged",
            "against": "against ledger version", "history": "Verdict history",
-           "was": "was {old} ({old_actual}), now {new} ({new_actual}): {reason}, {at}",
+           "was": "was {old}, now {new}: {reason}, {at}",
            "back": "← the monitor", "feed": "Feed of flagged figures (Atom)",
            "why": "Why", "version": "version {n}"},
     "uk": {"monitor": "Монітор", "outlet": "Видання", "verdict": "Висновок", "any": "будь-який",
@@ -66,7 +66,7 @@ TEXT: dict[str, dict[str, str]] = {
            "change": "зміна", "announced": "оголошено", "category": "категорія",
            "article": "Стаття", "published": "опубліковано", "judged": "Оцінено",
            "against": "за версією реєстру", "history": "Історія висновку",
-           "was": "було {old} ({old_actual}), стало {new} ({new_actual}): {reason}, {at}",
+           "was": "було {old}, стало {new}: {reason}, {at}",
            "back": "← монітор", "feed": "Стрічка позначених цифр (Atom)",
            "why": "Чому", "version": "версія {n}"},
 }
