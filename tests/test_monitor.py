@@ -259,3 +259,13 @@ def test_a_figure_given_to_oryx_is_reviewed_against_oryx(loaded_db: str,
     assert problems(doc["claimreview"], need_url=True) == []
     assert "General Staff's figure (an official claim" in official["claimreview"][
         "reviewRating"]["alternateName"]
+
+
+def test_the_published_address_names_the_permalinks(client: TestClient,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ATTRITION_BASE_URL", "https://monitor.example.org/")
+    cid = _claims(client)["77 tanks"]["id"]
+    ld = client.get(f"/api/claims/{cid}").json()["claimreview"]
+    assert ld["url"] == f"https://monitor.example.org/claims/{cid}"
+    feed = feedparser.parse(client.get("/feeds/flags.atom").content)
+    assert all(e.link.startswith("https://monitor.example.org/claims/") for e in feed.entries)

@@ -5,6 +5,8 @@
     ATTRITION_CONFIG     the user's config.toml (aggregates)
     ATTRITION_CROSSWALK  the user's crosswalk TOML (`compare --crosswalk` wins)
     ATTRITION_API_TOKEN  the token that opens the web service's writes
+    ATTRITION_BASE_URL   where the web service is published (links in alerts, feeds and
+                         ClaimReview; `--base-url` wins)
 
 `current()` is read once and then kept; it is read again only when one of these variables
 has changed since (a test's monkeypatch, a program embedding attrition), so the modules
@@ -19,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 NAMES = ("ATTRITION_DB", "ATTRITION_CACHE", "ATTRITION_CONFIG", "ATTRITION_CROSSWALK",
-         "ATTRITION_API_TOKEN")
+         "ATTRITION_API_TOKEN", "ATTRITION_BASE_URL")
 _OFF = ("off", "0", "no", "false")
 
 
@@ -32,6 +34,7 @@ class Settings:
     config: str | None = None
     crosswalk: str | None = None
     api_token: str | None = None
+    base_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -41,7 +44,8 @@ class Settings:
         return cls(db=env.get("ATTRITION_DB") or None, cache=None if off else cache,
                    cache_off=off, config=env.get("ATTRITION_CONFIG") or None,
                    crosswalk=env.get("ATTRITION_CROSSWALK") or None,
-                   api_token=env.get("ATTRITION_API_TOKEN") or None)
+                   api_token=env.get("ATTRITION_API_TOKEN") or None,
+                   base_url=env.get("ATTRITION_BASE_URL") or None)
 
     def with_overrides(self, **given: Any) -> Settings:
         """These settings with the options a user gave (None: not given)."""

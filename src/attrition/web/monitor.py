@@ -149,9 +149,9 @@ def _claim_id(text: str) -> int:
 
 def base_url(request: Request) -> str:
     """Where this service is published: ATTRITION_BASE_URL, else the request's own."""
-    import os
+    from attrition import settings
 
-    return (os.environ.get("ATTRITION_BASE_URL") or str(request.base_url)).rstrip("/")
+    return (settings.current().base_url or str(request.base_url)).rstrip("/")
 
 
 def claim_doc(request: Request, claim_id: str) -> dict[str, Any]:
