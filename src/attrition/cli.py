@@ -961,9 +961,14 @@ def watch(
                           "(every pass does this first).")] = False,
     timeout: Annotated[float, typer.Option(
         "--timeout", min=1, help="Seconds to wait for a server's answer.")] = 20.0,
+    deadline: Annotated[float, typer.Option(
+        "--deadline", min=1, help="Seconds a whole download (feed or page) may take.")
+    ] = 30.0,
     lease: Annotated[float, typer.Option(
         "--lease", min=1, help="Seconds an article stays claimed by a watcher; a watcher "
                                "that died holding one loses it after this.")] = 300.0,
+    threads: Annotated[int, typer.Option(
+        "--threads", min=1, max=32, help="Articles read and checked at once.")] = 3,
 ) -> None:
     """Follow news feeds: check every new article's loss figures and keep the verdicts in the
     store's register (a second run checks only what is new)."""
@@ -994,7 +999,8 @@ def watch(
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    options = Options(interval=interval, timeout=timeout, lease=lease)
+    options = Options(interval=interval, timeout=timeout, deadline=deadline, lease=lease,
+                      threads=threads)
     lines = sys.stdin if stdin else None
     if once:
         result = service.watch(_state["db"], feeds or [], once=True, folder=from_folder,

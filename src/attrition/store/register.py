@@ -186,10 +186,13 @@ def claim(engine: Engine, worker: str, lease: float = LEASE) -> Article | None:
         sa.and_(a.c.status == "checking", a.c.claimed_at < expired))
     cols = (a.c.id, a.c.address, a.c.outlet, a.c.title, a.c.published, a.c.body,
             a.c.attempts, a.c.feed)
+    # new work first, then what a dead watcher left: an article that kills its watcher is
+    # not taken again at once by the next one (and gives up after MAX_ATTEMPTS)
+    order = (sa.case((a.c.status == "pending", 0), else_=1), a.c.id)
     try:
         with engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                row = conn.execute(sa.select(a.c.id).where(takeable).order_by(a.c.id)
+                row = conn.execute(sa.select(a.c.id).where(takeable).order_by(*order)
                                    .limit(1).with_for_update(skip_locked=True)).first()
                 if row is None:
                     return None
@@ -199,7 +202,7 @@ def claim(engine: Engine, worker: str, lease: float = LEASE) -> Article | None:
                     attempts=a.c.attempts + 1).returning(*cols)).first()
             else:
                 # one statement: SQLite holds its write lock from the choice to the update
-                pick = sa.select(a.c.id).where(takeable).order_by(a.c.id).limit(1)
+                pick = sa.select(a.c.id).where(takeable).order_by(*order).limit(1)
                 got = conn.execute(a.update().where(a.c.id == pick.scalar_subquery())
                                    .where(takeable).values(
                     status="checking", claimed_by=worker, claimed_at=at,

@@ -275,7 +275,7 @@ class Watcher:
         from attrition.watch.inputs import parse_feed
 
         o = self.options
-        hold = o.timeout + o.deadline + 60
+        hold = o.timeout + o.deadline + 5  # a poll cannot take longer
         state = register.take_feed(self.engine, feed.address, feed.outlet, o.interval, hold,
                                    once=once)
         if state is None:
