@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-import watchsite
 
+import watchsite
 from attrition.bootstrap import ensure_loaded
 from attrition.store import register, schema
 from attrition.store.db import Store
