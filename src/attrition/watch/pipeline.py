@@ -101,6 +101,16 @@ class PassResult:
     changes: list[dict[str, Any]] = field(default_factory=list)
     input_errors: list[str] = field(default_factory=list)
     ledger_version: str = ""
+    checked: int = 0
+    flagged: int = 0
+    """Counted also when `done` is not kept (a long-running watcher keeps no list)."""
+
+    def count(self, d: Done, keep: bool) -> None:
+        if d.status == "checked":
+            self.checked += 1
+            self.flagged += sum(c["verdict"] in FLAGGED for c in d.claims)
+        if keep:
+            self.done.append(d)
 
     @property
     def stored(self) -> list[dict[str, Any]]:
@@ -123,6 +133,7 @@ class Watcher:
         self._own_http = http is None
         self._views: tuple[str, LedgerView, ConfirmedView] | None = None
         self._views_lock = threading.Lock()
+        self._version: tuple[float, str] | None = None
         register.tune(self.engine)
 
     # -- resources ------------------------------------------------------------------------
@@ -146,6 +157,14 @@ class Watcher:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def ledger_version(self, fresh: float = 2.0) -> str:
+        """The ledger's version, read at most every `fresh` seconds (a claim judged just
+        before an ingest is labelled with the version it was judged on, and re-judged)."""
+        at = time.monotonic()
+        if self._version is None or at - self._version[0] > fresh:
+            self._version = (at, register.ledger_version(self.engine))
+        return self._version[1]
+
     def views(self, version: str) -> tuple[LedgerView, ConfirmedView]:
         """The checker's views of the ledger at `version`, built once per version."""
         with self._views_lock:
@@ -168,10 +187,12 @@ class Watcher:
 
     def run_once(self, extra: Iterable[register.Entry | ParseError] = (), *,
                  once: bool = True, stop: Callable[[], bool] = lambda: False,
-                 on_article: Callable[[Done], None] | None = None) -> PassResult:
+                 on_article: Callable[[Done], None] | None = None,
+                 keep: bool = True) -> PassResult:
         """Re-judge what a new ledger changed, poll the due feeds, register their new entries
         and `extra` (files, pushed texts), then check every pending article (this watcher's
-        share of them), until none is left or `stop()`."""
+        share of them), until none is left or `stop()`. With `keep`, the result lists every
+        article done (else only counts them: memory stays flat however many come)."""
         out = PassResult(ledger_version=register.ledger_version(self.engine))
         out.changes = self.rejudge(stop)
         given: list[register.Entry] = []
@@ -191,11 +212,11 @@ class Watcher:
                 res.new = len(register.enqueue(self.engine, found))
                 out.registered += res.new
         register.fail_exhausted(self.engine, self.options.max_attempts, self.options.lease)
-        self.drain(out.done, stop, on_article)
+        self.drain(out, stop, on_article, keep=keep)
         return out
 
-    def drain(self, done: list[Done], stop: Callable[[], bool],
-              on_article: Callable[[Done], None] | None = None) -> None:
+    def drain(self, out: PassResult, stop: Callable[[], bool],
+              on_article: Callable[[Done], None] | None = None, keep: bool = True) -> None:
         """Check pending articles until none is left or `stop()`, with `options.threads`
         threads (one waits for a page or the database while another checks)."""
         lock = threading.Lock()
@@ -206,7 +227,7 @@ class Watcher:
                 if d is None:
                     return
                 with lock:
-                    done.append(d)
+                    out.count(d, keep)
                     if on_article is not None:
                         on_article(d)
 
@@ -232,7 +253,7 @@ class Watcher:
         first_extra: Iterable[register.Entry | ParseError] = extra
         while not stop():
             result = self.run_once(first_extra, once=passes == 0, stop=stop,
-                                   on_article=on_article)
+                                   on_article=on_article, keep=False)
             first_extra = ()
             passes += 1
             wait = self.next_due()
@@ -322,7 +343,7 @@ class Watcher:
             else:
                 text = self.read_page(art.address)
                 fetched = register.now()
-            version = register.ledger_version(self.engine)
+            version = self.ledger_version()
             doc = self.check(text, art.published, source=art.address, version=version)
         except FetchError as exc:
             done.error = " ".join(str(exc).split())

@@ -104,9 +104,8 @@ def feed_error(address: str, error: str | None) -> str:
 
 def progress_line(n: int, result: PassResult, wait: float) -> str:
     """One line per pass of a long-running watcher."""
-    checked = [d for d in result.done if d.status == "checked"]
-    flagged = sum(c["verdict"] in FLAGGED for d in checked for c in d.claims)
     failed = sum(f.status == "failed" for f in result.feeds)
-    return (f"pass {n}: {len(result.feeds)} feed(s) ({failed} failed), "
-            f"{result.registered} new, {len(checked)} checked, {flagged} flagged, "
+    polled = sum(f.status != "not due" for f in result.feeds)
+    return (f"pass {n}: {polled} feed(s) polled ({failed} failed), "
+            f"{result.registered} new, {result.checked} checked, {result.flagged} flagged, "
             f"{len(result.changes)} verdict(s) changed; next poll in {wait:.0f} s")
