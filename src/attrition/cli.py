@@ -1010,9 +1010,15 @@ def watch(
     import time as _time
 
     passes = [0]
+    quiet_since = [0.0]
 
     def _pass(result: Any, wait: float) -> None:
         passes[0] += 1
+        busy = (result.registered or result.checked or result.changes or result.input_errors
+                or any(f.status == "failed" for f in result.feeds))
+        if not busy and _time.monotonic() - quiet_since[0] < 600:
+            return  # an idle pass: a line every 10 minutes says the watcher is alive
+        quiet_since[0] = _time.monotonic()
         _err(f"{_time.strftime('%H:%M:%S')} " + report.progress_line(passes[0], result, wait))
         for f in result.feeds:
             if f.status == "failed":

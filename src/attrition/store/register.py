@@ -515,6 +515,19 @@ def feed_polled(engine: Engine, address: str, *, ok: bool, next_poll: str,
 # -- reading the register -------------------------------------------------------------------
 
 
+def claimable(engine: Engine, lease: float = LEASE) -> int:
+    """Articles a watcher could claim now (pending and not waiting for a retry, or claimed
+    longer ago than the lease)."""
+    a = schema.articles
+    at = now()
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(a).where(sa.or_(
+            sa.and_(a.c.status == "pending",
+                    sa.or_(a.c.retry_at.is_(None), a.c.retry_at <= at)),
+            sa.and_(a.c.status == "checking", a.c.claimed_at < _ago(lease, at))))).scalar()
+            or 0)
+
+
 def counts(engine: Engine) -> dict[str, int]:
     """Articles per status."""
     a = schema.articles
