@@ -79,15 +79,23 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def one_watcher(url: str, base: str, threads: int) -> tuple[int, float]:
+def cpu() -> float:
+    """CPU seconds this process used (user + system): what the work costs, whatever else
+    the machine runs (the wall clock counts the other processes' turns too)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def one_watcher(url: str, base: str, threads: int) -> tuple[int, float, float]:
+    """Articles checked, wall seconds, CPU seconds of the watcher."""
     _wipe(url)
     with Store(url) as store, Watcher(store, [Feed(base, "Generated")],
                                       Options(threads=threads)) as w:
         w.views(register.ledger_version(w.engine))  # as a running watcher has them
-        started = time.perf_counter()
+        started, used = time.perf_counter(), cpu()
         result = w.run_once(keep=False)
-        took = time.perf_counter() - started
-    return result.checked, took
+        took, used = time.perf_counter() - started, cpu() - used
+    return result.checked, took, used
 
 
 def memory(url: str, base: str) -> list[tuple[int, float]]:
@@ -113,12 +121,12 @@ def _drain(url: str, start: Any, out: Any) -> None:
         w.views(register.ledger_version(w.engine))
         result = PassResult()
         start.wait()
-        t = time.perf_counter()
+        t, used = time.perf_counter(), cpu()
         w.drain(result, lambda: False, keep=False)
-        out.put((result.checked, time.perf_counter() - t))
+        out.put((result.checked, time.perf_counter() - t, cpu() - used))
 
 
-def watchers_on_pg(url: str, base: str, k: int) -> tuple[int, float]:
+def watchers_on_pg(url: str, base: str, k: int) -> tuple[int, float, float]:
     """`k` watcher processes draining the same register (the feed polled once first)."""
     _wipe(url)
     with Store(url) as store, Watcher(store, [Feed(base + "/small.xml", "Generated")]) as w:
@@ -138,7 +146,7 @@ def watchers_on_pg(url: str, base: str, k: int) -> tuple[int, float]:
         p.join()
     with Store(url) as store:
         assert register.counts(store.engine) == {"checked": N}, register.counts(store.engine)
-    return sum(g[0] for g in got), took
+    return sum(g[0] for g in got), took, sum(g[2] for g in got)
 
 
 def main() -> None:
@@ -149,9 +157,11 @@ def main() -> None:
         site = Site(url, max(N, N_MEMORY))
         try:
             for threads in (1, 3):
-                n, took = one_watcher(url, site.base + "/small.xml", threads)
+                n, took, used = one_watcher(url, site.base + "/small.xml", threads)
                 print(f"one watcher, SQLite, {threads} thread(s): {n} articles in "
-                      f"{took:.1f} s = {n / took:.1f} articles/s")
+                      f"{took:.1f} s = {n / took:.1f} articles/s; {used:.1f} CPU s = "
+                      f"{1000 * used / n:.1f} CPU ms an article = {n / used:.1f} articles "
+                      f"per CPU second (load average now {os.getloadavg()[0]:.1f})")
             samples = memory(url, site.base)
             print("memory over " + f"{N_MEMORY:,} articles (RSS MB): " + ", ".join(
                 f"{k:,}: {mb:.0f}" for k, mb in samples))
@@ -163,10 +173,12 @@ def main() -> None:
             try:
                 rates = {}
                 for k in (1, 2):
-                    n, took = watchers_on_pg(PG_URL, site.base, k)
+                    n, took, used = watchers_on_pg(PG_URL, site.base, k)
                     rates[k] = n / took
                     print(f"{k} watcher(s), PostgreSQL: {n} articles in {took:.1f} s = "
-                          f"{rates[k]:.1f} articles/s")
+                          f"{rates[k]:.1f} articles/s; {1000 * used / n:.1f} CPU ms an "
+                          f"article in the watchers (load average now "
+                          f"{os.getloadavg()[0]:.1f})")
                 print(f"two watchers / one: {rates[2] / rates[1]:.2f}x")
             finally:
                 site.close()

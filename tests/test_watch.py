@@ -7,7 +7,6 @@ folder and JSON-lines inputs; re-judging when a new report comes."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -269,8 +268,7 @@ def test_cli_watch_names_a_bad_feed_list_line(db: str, tmp_path: Path) -> None:
     assert "Traceback" not in res.stderr
 
 
-@pytest.mark.skipif(os.name != "posix", reason="signals")
-def test_watch_is_not_imported_by_other_commands() -> None:
+def test_the_feed_and_page_readers_are_not_imported_at_cli_start_up() -> None:
     out = subprocess.run([sys.executable, "-X", "importtime", "-c",
                           "import attrition.cli"], capture_output=True, text=True)
     assert "feedparser" not in out.stderr and "trafilatura" not in out.stderr
