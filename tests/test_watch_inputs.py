@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-import watchsite
 
+import watchsite
 from attrition.errors import ParseError, SourceError
 from attrition.watch import inputs
 from attrition.watch.inputs import Feed
