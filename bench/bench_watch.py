@@ -149,13 +149,20 @@ def watchers_on_pg(url: str, base: str, k: int) -> tuple[int, float, float]:
     return sum(g[0] for g in got), took, sum(g[2] for g in got)
 
 
+class _Skip(Exception):
+    pass
+
+
 def main() -> None:
     print(f"load average before: {os.getloadavg()}; {os.cpu_count()} cores")
+    only = os.environ.get("BENCH_ONLY", "")  # "pg": only the PostgreSQL comparison
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         ensure_loaded(url)
-        site = Site(url, max(N, N_MEMORY))
+        site = Site(url, N if only == "pg" else max(N, N_MEMORY))
         try:
+            if only == "pg":
+                raise _Skip
             for threads in (1, 3):
                 n, took, used = one_watcher(url, site.base + "/small.xml", threads)
                 print(f"one watcher, SQLite, {threads} thread(s): {n} articles in "
@@ -165,6 +172,8 @@ def main() -> None:
             samples = memory(url, site.base)
             print("memory over " + f"{N_MEMORY:,} articles (RSS MB): " + ", ".join(
                 f"{k:,}: {mb:.0f}" for k, mb in samples))
+        except _Skip:
+            pass
         finally:
             site.close()
         if PG_URL:

@@ -333,18 +333,26 @@ def serve_generated(site: Site, stories: list[Story], path: str = "/gen.xml") ->
     def text_of(s: Story) -> str:
         return GENERATED[s.slug]
 
+    pages: dict[str, bytes] = {}
+
+    def render(text: str) -> bytes:
+        lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+        paras = "\n".join(f"<p>{html.escape(p)}</p>" for p in lines[1:])
+        return f"""<!doctype html><html><head><meta charset="utf-8">
+<title>{html.escape(lines[0])}</title></head><body><header><nav><a href="/">Home</a>
+<a href="/war">War</a></nav></header><main><article><h1>{html.escape(lines[0])}</h1>
+{paras}</article></main><footer>© Test News</footer></body></html>""".encode()
+
     def gen_page(req: Request) -> None:
         slug = req.path.rsplit("/", 1)[-1].removesuffix(".html")
         text = GENERATED.get(slug)
         if text is None:
             req.send(404, b"not found", "text/plain")
             return
-        lines = [ln for ln in text.strip().splitlines() if ln.strip()]
-        paras = "\n".join(f"<p>{html.escape(p)}</p>" for p in lines[1:])
-        req.send(200, f"""<!doctype html><html><head><meta charset="utf-8">
-<title>{html.escape(lines[0])}</title></head><body><header><nav><a href="/">Home</a>
-<a href="/war">War</a></nav></header><main><article><h1>{html.escape(lines[0])}</h1>
-{paras}</article></main><footer>© Test News</footer></body></html>""".encode())
+        body = pages.get(slug)
+        if body is None:  # rendered once: the site should cost little beside the watcher
+            body = pages[slug] = render(text)
+        req.send(200, body)
 
     items = "".join(f"""<item><title>{html.escape(text_of(s).splitlines()[0])}</title>
 <link>{base}/news/{s.slug}.html</link><pubDate>{_rfc822(s.published)}</pubDate></item>
