@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from attrition.check.fetch import DEADLINE, MAX_BYTES
-from attrition.errors import AttritionError, CheckError, FetchError, ParseError
+from attrition.errors import AttritionError, CheckError, FetchError, ParseError, StoreError
 from attrition.store import register
 from attrition.watch.inputs import Feed, content_hash
 
@@ -343,6 +343,8 @@ class Watcher:
             version = self.ledger_version()
             doc = self.check(text, art.published, source=art.address, version=version,
                              as_of=publication_moment(art.published))
+        except StoreError:
+            raise  # the store's trouble, not the article's: its claim expires, taken again
         except FetchError as exc:
             done.error = " ".join(str(exc).split())
             done.status = register.release(self.engine, art, done.error,
@@ -351,6 +353,12 @@ class Watcher:
             return done
         except AttritionError as exc:  # no text, no date, too long: trying again won't help
             done.error = " ".join(str(exc).split())
+            done.status = register.release(self.engine, art, done.error, final=True) or "lost"
+            return done
+        except Exception as exc:  # a fault of the checker on this text
+            # recorded on the article (a watcher must not die of one page) for a bug report
+            done.error = (f"the checker failed on this article: {exc.__class__.__name__}: "
+                          f"{' '.join(str(exc).split())[:300]}")
             done.status = register.release(self.engine, art, done.error, final=True) or "lost"
             return done
         done.language = doc["article"]["language"]
