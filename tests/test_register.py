@@ -172,3 +172,21 @@ def test_the_ledger_version_changes_with_an_ingest(loaded_db: str) -> None:
     assert int(ingest) >= 1 and len(latest) == 10
     assert register.version_reason("1:2024-11-13", "2:2024-11-14") == "new report"
     assert register.version_reason("1:2024-11-14", "2:2024-11-14") == "revision"
+
+
+def test_a_released_article_waits_for_its_retry_and_fails_after_its_attempts(
+        store: Store) -> None:
+    register.enqueue(store.engine, [_entry(1)])
+    art = register.claim(store.engine, "w")
+    assert art is not None
+    assert register.release(store.engine, art, "HTTP 503", retry=60) == "pending"
+    assert register.claimable(store.engine) == 0
+    assert register.claim(store.engine, "w") is None  # not before its retry time
+    assert register.release(store.engine, art, "HTTP 503") == ""  # no longer ours
+    with store.engine.begin() as conn:
+        conn.execute(schema.articles.update().values(retry_at=register.now(), attempts=4))
+    again = register.claim(store.engine, "w")
+    assert again is not None and again.attempts == 5
+    assert register.release(store.engine, again, "HTTP 503", max_attempts=5) == "failed"
+    rows = register.articles(store.engine)
+    assert [(r["status"], r["error"]) for r in rows] == [("failed", "HTTP 503")]

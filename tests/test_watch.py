@@ -7,7 +7,6 @@ folder and JSON-lines inputs; re-judging when a new report comes."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -173,6 +172,25 @@ def test_a_page_that_fails_is_reported_and_tried_again(db: str, site: watchsite.
     assert again.done[0].status == "checked"
 
 
+def test_a_checker_fault_on_one_article_is_recorded_and_the_pass_goes_on(
+        db: str, feeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from attrition.watch.pipeline import Watcher
+
+    real = Watcher.check
+
+    def flaky(self: Watcher, text: str, *args: object, **kw: object) -> dict[str, object]:
+        if "Drone tally" in text:
+            raise ZeroDivisionError("division by zero")
+        return real(self, text, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Watcher, "check", flaky)
+    result = _once(db, [str(feeds)])
+    status = {d.address.rsplit("/", 1)[-1]: (d.status, d.error) for d in result.done}
+    assert status["en-drones.html"] == (
+        "failed", "the checker failed on this article: ZeroDivisionError: division by zero")
+    assert sum(s == "checked" for s, _ in status.values()) == 3
+
+
 def test_articles_from_a_folder_and_json_lines(db: str, tmp_path: Path) -> None:
     folder = tmp_path / "copy"
     folder.mkdir()
@@ -269,8 +287,7 @@ def test_cli_watch_names_a_bad_feed_list_line(db: str, tmp_path: Path) -> None:
     assert "Traceback" not in res.stderr
 
 
-@pytest.mark.skipif(os.name != "posix", reason="signals")
-def test_watch_is_not_imported_by_other_commands() -> None:
+def test_the_feed_and_page_readers_are_not_imported_at_cli_start_up() -> None:
     out = subprocess.run([sys.executable, "-X", "importtime", "-c",
                           "import attrition.cli"], capture_output=True, text=True)
     assert "feedparser" not in out.stderr and "trafilatura" not in out.stderr

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -137,14 +137,24 @@ class Site:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def serve(self, path: str, body: bytes | Callable[[], bytes], ctype: str,
-              etag: bool = False) -> None:
+              etag: bool = False, last_modified: bool = False) -> None:
+        """Serve `body`; with `etag` or `last_modified`, answer a conditional GET whose
+        validator still matches with 304 (the date is the body's: a new body, a new date)."""
+        stamps: dict[bytes, str] = {}
+
         def handle(req: Request) -> None:
             data = body() if callable(body) else body
             tag = f'"{hash(data) & 0xFFFFFFFF:x}"'
-            if etag and req.header("If-None-Match") == tag:
-                req.send(304, headers={"ETag": tag})
+            when = stamps.setdefault(data, format_datetime(
+                datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=len(stamps)),
+                usegmt=True))
+            headers = {**({"ETag": tag} if etag else {}),
+                       **({"Last-Modified": when} if last_modified else {})}
+            if (etag and req.header("If-None-Match") == tag) or (
+                    last_modified and req.header("If-Modified-Since") == when):
+                req.send(304, headers=headers)
                 return
-            req.send(200, data, ctype, {"ETag": tag} if etag else None)
+            req.send(200, data, ctype, headers)
         self.routes[path] = handle
 
     def feed_file(self, extra: list[str] | None = None) -> str:
@@ -164,7 +174,7 @@ def standard(site: Site, stories: dict[str, Story] | None = None) -> None:
     site.serve("/rss.xml", lambda: rss(base, [st["en-artillery"], st["en-drones"]]),
                "application/rss+xml", etag=True)
     site.serve("/atom.xml", lambda: atom(base, [st["uk-losses"]]), "application/atom+xml",
-               etag=True)
+               last_modified=True)
     site.serve("/feed.json", lambda: json_feed(base, [st["ru-losses"], st["en-artillery"]]),
                "application/feed+json")
     for s in st.values():
@@ -323,18 +333,26 @@ def serve_generated(site: Site, stories: list[Story], path: str = "/gen.xml") ->
     def text_of(s: Story) -> str:
         return GENERATED[s.slug]
 
+    pages: dict[str, bytes] = {}
+
+    def render(text: str) -> bytes:
+        lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+        paras = "\n".join(f"<p>{html.escape(p)}</p>" for p in lines[1:])
+        return f"""<!doctype html><html><head><meta charset="utf-8">
+<title>{html.escape(lines[0])}</title></head><body><header><nav><a href="/">Home</a>
+<a href="/war">War</a></nav></header><main><article><h1>{html.escape(lines[0])}</h1>
+{paras}</article></main><footer>© Test News</footer></body></html>""".encode()
+
     def gen_page(req: Request) -> None:
         slug = req.path.rsplit("/", 1)[-1].removesuffix(".html")
         text = GENERATED.get(slug)
         if text is None:
             req.send(404, b"not found", "text/plain")
             return
-        lines = [ln for ln in text.strip().splitlines() if ln.strip()]
-        paras = "\n".join(f"<p>{html.escape(p)}</p>" for p in lines[1:])
-        req.send(200, f"""<!doctype html><html><head><meta charset="utf-8">
-<title>{html.escape(lines[0])}</title></head><body><header><nav><a href="/">Home</a>
-<a href="/war">War</a></nav></header><main><article><h1>{html.escape(lines[0])}</h1>
-{paras}</article></main><footer>© Test News</footer></body></html>""".encode())
+        body = pages.get(slug)
+        if body is None:  # rendered once: the site should cost little beside the watcher
+            body = pages[slug] = render(text)
+        req.send(200, body)
 
     items = "".join(f"""<item><title>{html.escape(text_of(s).splitlines()[0])}</title>
 <link>{base}/news/{s.slug}.html</link><pubDate>{_rfc822(s.published)}</pubDate></item>

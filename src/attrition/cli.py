@@ -1086,6 +1086,9 @@ def watch(
                           "(every pass does this first).")] = False,
     timeout: Annotated[float, typer.Option(
         "--timeout", min=1, help="Seconds to wait for a server's answer.")] = 20.0,
+    deadline: Annotated[float, typer.Option(
+        "--deadline", min=1, help="Seconds a whole download (feed or page) may take.")
+    ] = 30.0,
     lease: Annotated[float, typer.Option(
         "--lease", min=1, help="Seconds an article stays claimed by a watcher; a watcher "
                                "that died holding one loses it after this.")] = 300.0,
@@ -1096,6 +1099,8 @@ def watch(
                            "wrong_date).")] = None,
     allow_local: AllowLocalOption = False,
     base_url: BaseUrlOption = None,
+    threads: Annotated[int, typer.Option(
+        "--threads", min=1, max=32, help="Articles read and checked at once.")] = 3,
 ) -> None:
     """Follow news feeds: check every new article's loss figures and keep the verdicts in the
     store's register (a second run checks only what is new)."""
@@ -1144,7 +1149,8 @@ def watch(
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    options = Options(interval=interval, timeout=timeout, lease=lease)
+    options = Options(interval=interval, timeout=timeout, deadline=deadline, lease=lease,
+                      threads=threads)
     lines = sys.stdin if stdin else None
     if once:
         result = service.watch(_state["db"], feeds or [], once=True, folder=from_folder,
@@ -1156,10 +1162,16 @@ def watch(
     import time as _time
 
     passes = [0]
+    quiet_since = [0.0]
 
     def _pass(result: Any, wait: float) -> None:
         _send_alerts()
         passes[0] += 1
+        busy = (result.registered or result.checked or result.changes or result.input_errors
+                or any(f.status == "failed" for f in result.feeds))
+        if not busy and _time.monotonic() - quiet_since[0] < 600:
+            return  # an idle pass: a line every 10 minutes says the watcher is alive
+        quiet_since[0] = _time.monotonic()
         _err(f"{_time.strftime('%H:%M:%S')} " + report.progress_line(passes[0], result, wait))
         for f in result.feeds:
             if f.status == "failed":

@@ -186,24 +186,20 @@ def claim(engine: Engine, worker: str, lease: float = LEASE) -> Article | None:
         sa.and_(a.c.status == "checking", a.c.claimed_at < expired))
     cols = (a.c.id, a.c.address, a.c.outlet, a.c.title, a.c.published, a.c.body,
             a.c.attempts, a.c.feed)
+    # new work first, then what a dead watcher left: an article that kills its watcher is
+    # not taken again at once by the next one (and gives up after MAX_ATTEMPTS)
+    order = (sa.case((a.c.status == "pending", 0), else_=1), a.c.id)
     try:
         with engine.begin() as conn:
+            pick = sa.select(a.c.id).where(takeable).order_by(*order).limit(1)
             if conn.dialect.name == "postgresql":
-                row = conn.execute(sa.select(a.c.id).where(takeable).order_by(a.c.id)
-                                   .limit(1).with_for_update(skip_locked=True)).first()
-                if row is None:
-                    return None
-                target: Any = row[0]
-                got = conn.execute(a.update().where(a.c.id == target).values(
-                    status="checking", claimed_by=worker, claimed_at=at,
-                    attempts=a.c.attempts + 1).returning(*cols)).first()
-            else:
-                # one statement: SQLite holds its write lock from the choice to the update
-                pick = sa.select(a.c.id).where(takeable).order_by(a.c.id).limit(1)
-                got = conn.execute(a.update().where(a.c.id == pick.scalar_subquery())
-                                   .where(takeable).values(
-                    status="checking", claimed_by=worker, claimed_at=at,
-                    attempts=a.c.attempts + 1).returning(*cols)).first()
+                # the row is locked by the choice; another watcher's choice skips it
+                pick = pick.with_for_update(skip_locked=True)
+            # one statement; on SQLite its write lock covers the choice and the update
+            got = conn.execute(a.update().where(a.c.id == pick.scalar_subquery())
+                               .where(takeable).values(
+                status="checking", claimed_by=worker, claimed_at=at,
+                attempts=a.c.attempts + 1).returning(*cols)).first()
     except sa.exc.SQLAlchemyError as exc:
         raise StoreError(f"claiming an article failed: {exc}") from None
     if got is None:
@@ -297,25 +293,29 @@ def finish(engine: Engine, art: Article, *, text: str, content_hash: str,
     `on_stored` runs in that transaction (see OnStored)."""
     a, ct = schema.articles, schema.claims
     at = now()
+    ours = (a.c.id == art.id, a.c.status == "checking", a.c.claimed_by == art.claimed_by)
     try:
         with engine.begin() as conn:
-            if not _ours(conn, art.id, art.claimed_by):
-                return Stored(art.id, "")
             same = conn.execute(sa.select(a.c.id).where(
                 a.c.address == art.address, a.c.content_hash == content_hash,
-                a.c.id != art.id)).first()
+                a.c.id != art.id).limit(1)).first()
             if same is not None:
-                conn.execute(a.update().where(a.c.id == art.id).values(
-                    status="duplicate", claimed_by=None, claimed_at=None, checked_at=at,
-                    fetched=fetched, error=f"same text as article {same[0]}"))
+                got = conn.execute(a.update().where(*ours).values(
+                    status="duplicate", claimed_at=None, checked_at=at, fetched=fetched,
+                    error=f"same text as article {same[0]}"))
+                if not got.rowcount:
+                    return Stored(art.id, "")
                 return Stored(art.id, "duplicate", duplicate_of=int(same[0]))
-            newest = conn.execute(sa.select(sa.func.max(a.c.version)).where(
-                a.c.address == art.address)).scalar()
-            # claimed_by stays: who checked it
-            conn.execute(a.update().where(a.c.id == art.id).values(
+            other = a.alias("other")
+            newest = sa.select(sa.func.coalesce(sa.func.max(other.c.version), 0) + 1).where(
+                other.c.address == art.address).scalar_subquery()
+            # claimed_by stays: who checked it. Only the claim's holder gets a row here.
+            got = conn.execute(a.update().where(*ours).values(
                 status="checked", claimed_at=None, checked_at=at,
                 fetched=fetched, body=text, content_hash=content_hash, language=language,
-                version=int(newest or 0) + 1, error=None))
+                version=newest, error=None))
+            if not got.rowcount:
+                return Stored(art.id, "")
             rows = [_claim_row(art.id, i, c, version, at) for i, c in enumerate(claims)]
             stored: list[dict[str, Any]] = []
             if rows:
@@ -513,6 +513,19 @@ def feed_polled(engine: Engine, address: str, *, ok: bool, next_poll: str,
 
 
 # -- reading the register -------------------------------------------------------------------
+
+
+def claimable(engine: Engine, lease: float = LEASE) -> int:
+    """Articles a watcher could claim now (pending and not waiting for a retry, or claimed
+    longer ago than the lease)."""
+    a = schema.articles
+    at = now()
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(a).where(sa.or_(
+            sa.and_(a.c.status == "pending",
+                    sa.or_(a.c.retry_at.is_(None), a.c.retry_at <= at)),
+            sa.and_(a.c.status == "checking", a.c.claimed_at < _ago(lease, at))))).scalar()
+            or 0)
 
 
 def counts(engine: Engine) -> dict[str, int]:

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from attrition.check.fetch import DEADLINE, MAX_BYTES
-from attrition.errors import AttritionError, CheckError, FetchError, ParseError
+from attrition.errors import AttritionError, CheckError, FetchError, ParseError, StoreError
 from attrition.store import register
 from attrition.watch.inputs import Feed, content_hash
 
@@ -60,9 +60,6 @@ class Options:
     """trafilatura without its fallback extractors (see check.fetch.main_text)."""
     public_only: bool = False
     """Refuse private addresses (the web service); the CLI reads what its user names."""
-    as_of: bool = False
-    """Judge each article on the ledger as it stood when it was published (a hook for the
-    ledger-as-of; not available yet: judged on the whole ledger)."""
 
 
 @dataclass
@@ -101,6 +98,16 @@ class PassResult:
     changes: list[dict[str, Any]] = field(default_factory=list)
     input_errors: list[str] = field(default_factory=list)
     ledger_version: str = ""
+    checked: int = 0
+    flagged: int = 0
+    """Counted also when `done` is not kept (a long-running watcher keeps no list)."""
+
+    def count(self, d: Done, keep: bool) -> None:
+        if d.status == "checked":
+            self.checked += 1
+            self.flagged += sum(c["verdict"] in FLAGGED for c in d.claims)
+        if keep:
+            self.done.append(d)
 
     @property
     def stored(self) -> list[dict[str, Any]]:
@@ -123,6 +130,7 @@ class Watcher:
         self._own_http = http is None
         self._views: tuple[str, LedgerView, ConfirmedView] | None = None
         self._views_lock = threading.Lock()
+        self._version: tuple[float, str] | None = None
         register.tune(self.engine)
 
     # -- resources ------------------------------------------------------------------------
@@ -146,6 +154,14 @@ class Watcher:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def ledger_version(self, fresh: float = 2.0) -> str:
+        """The ledger's version, read at most every `fresh` seconds (a claim judged just
+        before an ingest is labelled with the version it was judged on, and re-judged)."""
+        at = time.monotonic()
+        if self._version is None or at - self._version[0] > fresh:
+            self._version = (at, register.ledger_version(self.engine))
+        return self._version[1]
+
     def views(self, version: str) -> tuple[LedgerView, ConfirmedView]:
         """The checker's views of the ledger at `version`, built once per version."""
         with self._views_lock:
@@ -168,10 +184,12 @@ class Watcher:
 
     def run_once(self, extra: Iterable[register.Entry | ParseError] = (), *,
                  once: bool = True, stop: Callable[[], bool] = lambda: False,
-                 on_article: Callable[[Done], None] | None = None) -> PassResult:
+                 on_article: Callable[[Done], None] | None = None,
+                 keep: bool = True) -> PassResult:
         """Re-judge what a new ledger changed, poll the due feeds, register their new entries
         and `extra` (files, pushed texts), then check every pending article (this watcher's
-        share of them), until none is left or `stop()`."""
+        share of them), until none is left or `stop()`. With `keep`, the result lists every
+        article done (else only counts them: memory stays flat however many come)."""
         out = PassResult(ledger_version=register.ledger_version(self.engine))
         out.changes = self.rejudge(stop)
         given: list[register.Entry] = []
@@ -191,11 +209,11 @@ class Watcher:
                 res.new = len(register.enqueue(self.engine, found))
                 out.registered += res.new
         register.fail_exhausted(self.engine, self.options.max_attempts, self.options.lease)
-        self.drain(out.done, stop, on_article)
+        self.drain(out, stop, on_article, keep=keep)
         return out
 
-    def drain(self, done: list[Done], stop: Callable[[], bool],
-              on_article: Callable[[Done], None] | None = None) -> None:
+    def drain(self, out: PassResult, stop: Callable[[], bool],
+              on_article: Callable[[Done], None] | None = None, keep: bool = True) -> None:
         """Check pending articles until none is left or `stop()`, with `options.threads`
         threads (one waits for a page or the database while another checks)."""
         lock = threading.Lock()
@@ -206,7 +224,7 @@ class Watcher:
                 if d is None:
                     return
                 with lock:
-                    done.append(d)
+                    out.count(d, keep)
                     if on_article is not None:
                         on_article(d)
 
@@ -232,7 +250,7 @@ class Watcher:
         first_extra: Iterable[register.Entry | ParseError] = extra
         while not stop():
             result = self.run_once(first_extra, once=passes == 0, stop=stop,
-                                   on_article=on_article)
+                                   on_article=on_article, keep=False)
             first_extra = ()
             passes += 1
             wait = self.next_due()
@@ -258,7 +276,7 @@ class Watcher:
         return max(0.0, wait)
 
     def _has_pending(self) -> bool:
-        return register.counts(self.engine).get("pending", 0) > 0
+        return register.claimable(self.engine, self.options.lease) > 0
 
     # -- feeds ----------------------------------------------------------------------------
 
@@ -275,7 +293,7 @@ class Watcher:
         from attrition.watch.inputs import parse_feed
 
         o = self.options
-        hold = o.timeout + o.deadline + 60
+        hold = o.timeout + o.deadline + 5  # a poll cannot take longer
         state = register.take_feed(self.engine, feed.address, feed.outlet, o.interval, hold,
                                    once=once)
         if state is None:
@@ -322,8 +340,11 @@ class Watcher:
             else:
                 text = self.read_page(art.address)
                 fetched = register.now()
-            version = register.ledger_version(self.engine)
-            doc = self.check(text, art.published, source=art.address, version=version)
+            version = self.ledger_version()
+            doc = self.check(text, art.published, source=art.address, version=version,
+                             as_of=publication_moment(art.published))
+        except StoreError:
+            raise  # the store's trouble, not the article's: its claim expires, taken again
         except FetchError as exc:
             done.error = " ".join(str(exc).split())
             done.status = register.release(self.engine, art, done.error,
@@ -332,6 +353,12 @@ class Watcher:
             return done
         except AttritionError as exc:  # no text, no date, too long: trying again won't help
             done.error = " ".join(str(exc).split())
+            done.status = register.release(self.engine, art, done.error, final=True) or "lost"
+            return done
+        except Exception as exc:  # a fault of the checker on this text
+            # recorded on the article (a watcher must not die of one page) for a bug report
+            done.error = (f"the checker failed on this article: {exc.__class__.__name__}: "
+                          f"{' '.join(str(exc).split())[:300]}")
             done.status = register.release(self.engine, art, done.error, final=True) or "lost"
             return done
         done.language = doc["article"]["language"]
@@ -362,8 +389,9 @@ class Watcher:
               version: str | None = None, as_of: datetime | None = None) -> dict[str, Any]:
         """The check document of an article. Its date is the day it was published (in Kyiv,
         where the reports are dated), else its header's or first dated line's, else today.
-        `as_of`: judge on the ledger as it stood then (the hook for the ledger as of a
-        moment; until the store keeps it, the whole ledger judges)."""
+        `as_of` (the watcher gives the publication moment): the moment whose ledger should
+        judge, the hook for the ledger as of a moment (issue 15, item 4); until the store
+        can answer that, the whole ledger judges and `as_of` is not used."""
         from attrition.check import check_text
 
         ledger, confirmed = self.views(version or register.ledger_version(self.engine))
@@ -420,6 +448,15 @@ def publication_day(published: str | None) -> date | None:
     if moment.tzinfo is None:
         return moment.date()
     return moment.astimezone(ZoneInfo(KYIV)).date()
+
+
+def publication_moment(published: str | None) -> datetime | None:
+    if not published:
+        return None
+    try:
+        return datetime.fromisoformat(published)
+    except ValueError:
+        return None
 
 
 def kyiv_today() -> date:

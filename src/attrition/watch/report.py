@@ -90,11 +90,12 @@ def terminal(result: PassResult, console: Any, *, quiet_feeds: bool = False) -> 
         console.print(f"[yellow]input: {escape(e)}[/yellow]")
     dupes = sum(d.status == "duplicate" for d in result.done)
     polled = [f for f in result.feeds if f.status != "not due"]
-    console.print(f"[dim]{len(polled)} feed(s) polled ({sum(f.status == 'failed' for f in polled)}"
-                  f" failed, {sum(f.status == 'not modified' for f in polled)} not modified), "
-                  f"{len(result.feeds) - len(polled)} not due yet; {result.registered} new "
-                  f"entr{'ies' if result.registered != 1 else 'y'}; {dupes} unchanged "
-                  f"page(s)[/dim]")
+    feeds = (f"{len(polled)} feed(s) polled ({sum(f.status == 'failed' for f in polled)} "
+             f"failed, {sum(f.status == 'not modified' for f in polled)} not modified), "
+             f"{len(result.feeds) - len(polled)} not due yet; ") if result.feeds else ""
+    console.print(f"[dim]{feeds}{result.registered} new entr"
+                  f"{'ies' if result.registered != 1 else 'y'}; {dupes} unchanged "
+                  f"text(s)[/dim]")
 
 
 def feed_error(address: str, error: str | None) -> str:
@@ -104,9 +105,8 @@ def feed_error(address: str, error: str | None) -> str:
 
 def progress_line(n: int, result: PassResult, wait: float) -> str:
     """One line per pass of a long-running watcher."""
-    checked = [d for d in result.done if d.status == "checked"]
-    flagged = sum(c["verdict"] in FLAGGED for d in checked for c in d.claims)
     failed = sum(f.status == "failed" for f in result.feeds)
-    return (f"pass {n}: {len(result.feeds)} feed(s) ({failed} failed), "
-            f"{result.registered} new, {len(checked)} checked, {flagged} flagged, "
+    polled = sum(f.status != "not due" for f in result.feeds)
+    return (f"pass {n}: {polled} feed(s) polled ({failed} failed), "
+            f"{result.registered} new, {result.checked} checked, {result.flagged} flagged, "
             f"{len(result.changes)} verdict(s) changed; next poll in {wait:.0f} s")
