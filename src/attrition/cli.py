@@ -878,6 +878,7 @@ class CheckFormat(StrEnum):
     text = "text"
     markdown = "markdown"
     json = "json"
+    claimreview = "claimreview"
 
 
 @app.command()
@@ -896,6 +897,10 @@ def check(
                         "publication time): an ISO date (the end of that day, Kyiv time) or "
                         "date-time (Kyiv time unless it has a zone). A claim whose verdict "
                         "the ledger now changes says so.")] = None,
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url", envvar="ATTRITION_BASE_URL",
+        help="With --format claimreview: where `attrition serve` is published; a review of "
+             "an article `watch` has checked links to its claim's page there.")] = None,
 ) -> None:
     """Check every loss figure in news articles against the ledger."""
     from attrition import service
@@ -924,6 +929,17 @@ def check(
             raise
     if format is CheckFormat.json:
         print(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False))
+    elif format is CheckFormat.claimreview:
+        from attrition.check import article, claimreview
+
+        heads = [article.read(text).meta for _, text in texts]
+        links = (_permalinks(base_url, [text for _, text in texts], docs) if base_url
+                 else [None] * len(docs))
+        print(json.dumps([r for d, head, urls in zip(docs, heads, links, strict=True)
+                          for r in claimreview.reviews(
+                              d, urls=urls, outlet=head.get("outlet"),
+                              title=head.get("title"), published=head.get("published"))],
+                         ensure_ascii=False, indent=1))
     elif format is CheckFormat.markdown:
         print("\n".join(render.markdown(d) for d in docs), end="")
     else:
@@ -945,6 +961,115 @@ def check(
             _print_table(console, table)
     if any(d["summary"].get(v) for d in docs for v in fail_verdicts):
         raise typer.Exit(1)
+
+
+# -- alerts (issue 15): the outbox's sender ---------------------------------------------------
+
+alerts_app = typer.Typer(help="Alerts on flagged figures: the outbox `watch` fills.",
+                         no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+
+WebhookOption = Annotated[str | None, typer.Option(
+    "--webhook", help="POST each alert as JSON (with a Slack-compatible `text`) to this "
+                      "address; the Idempotency-Key header is the alert's id.")]
+JsonlOption = Annotated[str | None, typer.Option(
+    "--alerts-jsonl", help="Append each alert as a JSON line to this file ('-': stdout).")]
+AllowLocalOption = Annotated[bool, typer.Option(
+    "--allow-local-webhook", help="Allow a webhook on a loopback or private address.")]
+BaseUrlOption = Annotated[str | None, typer.Option(
+    "--base-url", envvar="ATTRITION_BASE_URL",
+    help="Where `attrition serve` is published: alerts link to its /claims/ID pages.")]
+
+
+def _alert_config(webhook: str | None, jsonl: str | None, allow_local: bool,
+                  base_url: str | None, alert_on: str | None = None, **more: Any) -> Any:
+    from attrition import alerts
+    from attrition.errors import InvalidValueError
+
+    try:
+        verdicts = alerts.parse_verdicts(alert_on)
+    except InvalidValueError as exc:
+        raise typer.BadParameter(str(exc).removeprefix("--alert-on: "),
+                                 param_hint="--alert-on") from None
+    if webhook:
+        alerts.check_webhook(webhook, allow_local)
+    return alerts.Config(verdicts=verdicts, webhook=webhook, jsonl=jsonl,
+                         allow_local=allow_local, base_url=base_url, **more)
+
+
+@alerts_app.command("send")
+def alerts_send(
+    webhook: WebhookOption = None,
+    jsonl: JsonlOption = None,
+    allow_local: AllowLocalOption = False,
+    base_url: BaseUrlOption = None,
+    wait: Annotated[float, typer.Option(
+        "--wait", help="Keep retrying failed alerts for up to this many seconds.")] = 0.0,
+    backoff: Annotated[float, typer.Option(
+        "--backoff", help="Seconds before the first retry (doubling after each failure).")
+    ] = 30.0,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds a webhook may take.")
+                       ] = 10.0,
+    lease: Annotated[float, typer.Option("--lease", hidden=True)] = 60.0,
+    mark_delay: Annotated[float, typer.Option("--mark-delay", hidden=True)] = 0.0,
+) -> None:
+    """Send the alerts waiting in the outbox to the channels given (each alert was queued
+    for the channels `watch` was given; the same options name them here)."""
+    from attrition import alerts
+    from attrition.store.db import Store
+
+    if not (webhook or jsonl):
+        raise typer.BadParameter("give --webhook URL or --alerts-jsonl PATH|-",
+                                 param_hint="--webhook")
+    config = _alert_config(webhook, jsonl, allow_local, base_url, backoff=backoff,
+                           timeout=timeout, lease=lease, mark_delay=mark_delay)
+    with Store(_state["db"]) as store:
+        done = alerts.deliver(store.engine, config, wait=wait)
+    _err(f"alerts: {done.sent} sent, {done.retrying} to retry, {done.failed} given up"
+         + (f"; last error: {done.errors[-1]}" if done.errors else ""))
+
+
+@alerts_app.command("status")
+def alerts_status(
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """The outbox: every alert with its channel, status, tries and last error."""
+    from attrition.store import outbox
+    from attrition.store.db import Store
+
+    with Store(_state["db"]) as store:
+        rows = outbox.rows(store.engine)
+    out = [{k: r[k] for k in ("id", "claim_id", "verdict", "channel", "status", "tries",
+                               "failures", "next_try", "sent_at", "last_error")}
+           for r in rows]
+    if _emit_data(format, {"alerts": out}, out):
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(out)} alerts")
+    for col in ("id", "claim", "verdict", "channel", "status", "tries", "last error"):
+        table.add_column(col)
+    for r in out:
+        table.add_row(str(r["id"]), str(r["claim_id"]), r["verdict"], r["channel"],
+                      r["status"], str(r["tries"]), r["last_error"] or "")
+    _print_table(_console(), table)
+
+
+def _permalinks(base_url: str, texts: list[str], docs: list[dict[str, Any]]
+                ) -> list[list[str | None] | None]:
+    """Each article's claims' pages at `base_url`, for an article the register holds (the
+    same text, checked by `watch`, with as many claims); None for one it does not."""
+    from attrition.store import monitor
+    from attrition.store.db import Store
+    from attrition.watch.inputs import content_hash
+
+    out: list[list[str | None] | None] = []
+    with Store(_state["db"]) as store:
+        for text, doc in zip(texts, docs, strict=True):
+            ids = monitor.claim_ids(store.engine, content_hash(text))
+            out.append([f"{base_url.rstrip('/')}/claims/{i}" for i in ids]
+                       if ids is not None and len(ids) == len(doc["claims"]) else None)
+    return out
 
 
 @app.command()
@@ -1016,6 +1141,134 @@ def history(
                       "" if r["total"] is None else f"{r['total']:,}", r["effective_at"] or "",
                       r["seen_at"] or "(ledger only)", mark)
     _print_table(_console(), table)
+# -- watch (issue 15) -----------------------------------------------------------------------
+
+
+@app.command()
+def watch(
+    feeds: Annotated[list[str] | None, typer.Argument(
+        help="RSS, Atom or JSON Feed addresses, or files listing feeds (one a line: ADDRESS "
+             "OUTLET).")] = None,
+    once: Annotated[bool, typer.Option(
+        "--once", help="One pass, then a summary (for cron); else poll until stopped "
+                       "(SIGTERM or Ctrl-C: the current article is finished first).")] = False,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Database holding the register (as `attrition --db`); several watchers "
+                     "may share one PostgreSQL.")] = None,
+    interval: Annotated[int, typer.Option(
+        "--interval", min=10, help="Seconds between two polls of a feed (with 10% jitter; a "
+                                   "failing feed backs off exponentially).")] = 900,
+    from_folder: Annotated[Path | None, typer.Option(
+        "--from-folder", help="Also check the articles in this folder (.txt, .md, .html).")
+    ] = None,
+    stdin: Annotated[bool, typer.Option(
+        "--stdin", help="Also check articles pushed as JSON lines on stdin (address, text; "
+                        "title, published, outlet optional).")] = False,
+    rejudge: Annotated[bool, typer.Option(
+        "--rejudge", help="Only judge again the stored claims the ledger has changed since "
+                          "(every pass does this first).")] = False,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=1, help="Seconds to wait for a server's answer.")] = 20.0,
+    deadline: Annotated[float, typer.Option(
+        "--deadline", min=1, help="Seconds a whole download (feed or page) may take.")
+    ] = 30.0,
+    lease: Annotated[float, typer.Option(
+        "--lease", min=1, help="Seconds an article stays claimed by a watcher; a watcher "
+                               "that died holding one loses it after this.")] = 300.0,
+    webhook: WebhookOption = None,
+    alerts_jsonl: JsonlOption = None,
+    alert_on: Annotated[str | None, typer.Option(
+        "--alert-on", help="Verdicts that alert (default: contradicted,mislabeled,"
+                           "wrong_date).")] = None,
+    allow_local: AllowLocalOption = False,
+    base_url: BaseUrlOption = None,
+    threads: Annotated[int, typer.Option(
+        "--threads", min=1, max=32, help="Articles read and checked at once.")] = 3,
+) -> None:
+    """Follow news feeds: check every new article's loss figures and keep the verdicts in the
+    store's register (a second run checks only what is new)."""
+    import signal
+
+    from attrition import service
+    from attrition.watch import report
+    from attrition.watch.pipeline import FLAGGED, Options
+
+    if db:
+        _state["db"] = db
+    console = _console()
+    # alerts: queued with the verdicts (the outbox), sent after each pass
+    alerting = _alert_config(webhook, alerts_jsonl, allow_local, base_url, alert_on)
+    policy = alerting.policy()
+
+    def _send_alerts() -> None:
+        if policy is None:
+            return
+        from attrition import alerts
+        from attrition.store.db import Store
+
+        with Store(_state["db"]) as store:
+            done = alerts.deliver(store.engine, alerting)
+        if done.sent or done.retrying or done.failed:
+            _err(f"attrition: alerts: {done.sent} sent, {done.retrying} to retry, "
+                 f"{done.failed} given up"
+                 + (f"; last error: {done.errors[-1]}" if done.errors else ""))
+
+    if rejudge:
+        changes = service.rejudge(_state["db"], on_changed=policy)
+        _send_alerts()
+        for ch in changes:
+            console.print(f"\"{ch['text']}\": {ch['old_verdict']} -> {ch['new_verdict']} "
+                          f"(ledger {ch['old_actual']} -> {ch['new_actual']}; {ch['reason']})",
+                          markup=False)
+        _err(f"attrition: {len(changes)} verdict(s) changed")
+        return
+    stopping: list[int] = []
+
+    def _stop(signum: int, frame: object) -> None:
+        if stopping:  # a second signal: stop now
+            raise SystemExit(1)
+        stopping.append(signum)
+        _err("attrition: stopping after the current article")
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    options = Options(interval=interval, timeout=timeout, deadline=deadline, lease=lease,
+                      threads=threads)
+    lines = sys.stdin if stdin else None
+    if once:
+        result = service.watch(_state["db"], feeds or [], once=True, folder=from_folder,
+                               lines=lines, options=options, stop=lambda: bool(stopping),
+                               on_stored=policy)
+        report.terminal(result, console)
+        _send_alerts()
+        return
+    import time as _time
+
+    passes = [0]
+    quiet_since = [0.0]
+
+    def _pass(result: Any, wait: float) -> None:
+        _send_alerts()
+        passes[0] += 1
+        busy = (result.registered or result.checked or result.changes or result.input_errors
+                or any(f.status == "failed" for f in result.feeds))
+        if not busy and _time.monotonic() - quiet_since[0] < 600:
+            return  # an idle pass: a line every 10 minutes says the watcher is alive
+        quiet_since[0] = _time.monotonic()
+        _err(f"{_time.strftime('%H:%M:%S')} " + report.progress_line(passes[0], result, wait))
+        for f in result.feeds:
+            if f.status == "failed":
+                _err(f"  feed {f.address}: {report.feed_error(f.address, f.error)}")
+
+    def _article(done: Any) -> None:
+        for c in done.claims:
+            if c["verdict"] in FLAGGED:
+                console.print(f"{report.flag_line(c)} | {report.outlet_of(done)} "
+                              f"{done.address}", markup=False)
+
+    service.watch(_state["db"], feeds or [], once=False, folder=from_folder, lines=lines,
+                  options=options, stop=lambda: bool(stopping), on_pass=_pass,
+                  on_article=_article, on_stored=policy)
 
 
 def _only(argv: list[str]) -> typer.Typer:

@@ -671,3 +671,69 @@ def health(url: str | None, max_age_days: float | None = None,
     doc["ready"] = not reasons
     doc["reasons"] = reasons
     return (200 if not reasons else 503), doc
+# -- watch (issue 15) -----------------------------------------------------------------------
+
+
+def watch_feeds(items: Sequence[str]) -> list[Any]:
+    """The feeds named on the command line: http(s) addresses, or files listing feeds (one a
+    line: ADDRESS OUTLET)."""
+    from attrition.watch.inputs import Feed, read_feed_list
+
+    out: list[Feed] = []
+    for item in items:
+        if item.startswith(("http://", "https://")):
+            out.append(Feed(item))
+        else:
+            p = Path(item)
+            if not p.is_file():
+                raise SourceError(f"{item}: neither an http(s) feed address nor a file "
+                                  f"listing feeds")
+            out.extend(read_feed_list(p))
+    first: dict[str, Feed] = {}
+    for f in out:
+        first.setdefault(f.address, f)  # a feed named twice is polled once
+    return list(first.values())
+
+
+def watch(db: str | None, items: Sequence[str] = (), *, once: bool = True,
+          folder: Path | None = None, lines: Any = None, options: Any = None,
+          stop: Callable[[], bool] = lambda: False, on_article: Callable[[Any], None] | None = None,
+          on_pass: Callable[[Any, float], None] | None = None,
+          on_stored: Callable[..., None] | None = None) -> Any:
+    """Watch feeds (and a folder of articles, and JSON lines pushed on `lines`): with `once`,
+    one pass, returning its `PassResult`; else passes until `stop()`, returning how many.
+    Claims are stored in the database's register; `on_stored` (attrition.store.register's
+    OnStored) runs in the transaction that stores them."""
+    from attrition.bootstrap import ensure_loaded
+    from attrition.store.db import Store
+    from attrition.watch.inputs import folder_entries, json_lines
+    from attrition.watch.pipeline import Options, Watcher
+
+    feeds = watch_feeds(items)
+    extra: list[Any] = []
+    if folder is not None:
+        extra.extend(folder_entries(folder))
+    if lines is not None:
+        extra.extend(json_lines(lines))
+    if not feeds and not extra:
+        raise InvalidValueError("nothing to watch: give feeds, a file listing them, "
+                                "--from-folder or --stdin")
+    ensure_loaded(db)
+    with Store(db) as store, Watcher(store, feeds, options or Options(),
+                                     on_stored=on_stored) as watcher:
+        if once:
+            return watcher.run_once(extra, stop=stop, on_article=on_article)
+        return watcher.run(stop, extra, on_pass=on_pass, on_article=on_article)
+
+
+def rejudge(db: str | None, on_changed: Callable[..., None] | None = None
+            ) -> list[dict[str, Any]]:
+    """Judge again the register's claims judged against an older ledger; the changes.
+    `on_changed` (register's OnStored) runs in the transaction that records them."""
+    from attrition.bootstrap import ensure_loaded
+    from attrition.store.db import Store
+    from attrition.watch.pipeline import Watcher
+
+    ensure_loaded(db)
+    with Store(db) as store, Watcher(store, on_stored=on_changed) as watcher:
+        return watcher.rejudge()

@@ -6,6 +6,8 @@
     ATTRITION_CROSSWALK  the user's crosswalk TOML (`compare --crosswalk` wins)
     ATTRITION_API_TOKEN  the token that opens the web service's writes
     ATTRITION_HEALTH_MAX_AGE_DAYS  /health's limit on the newest report's age (default 3)
+    ATTRITION_BASE_URL   where the web service is published (links in alerts, feeds and
+                         ClaimReview; `--base-url` wins)
 
 `current()` is read once and then kept; it is read again only when one of these variables
 has changed since (a test's monkeypatch, a program embedding attrition), so the modules
@@ -20,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 NAMES = ("ATTRITION_DB", "ATTRITION_CACHE", "ATTRITION_CONFIG", "ATTRITION_CROSSWALK",
-         "ATTRITION_API_TOKEN", "ATTRITION_HEALTH_MAX_AGE_DAYS")
+         "ATTRITION_API_TOKEN", "ATTRITION_HEALTH_MAX_AGE_DAYS", "ATTRITION_BASE_URL")
 _OFF = ("off", "0", "no", "false")
 
 
@@ -35,6 +37,7 @@ class Settings:
     api_token: str | None = None
     health_max_age_days: str | None = None
     """As given: /health says so when it is not a number."""
+    base_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -45,7 +48,8 @@ class Settings:
                    cache_off=off, config=env.get("ATTRITION_CONFIG") or None,
                    crosswalk=env.get("ATTRITION_CROSSWALK") or None,
                    api_token=env.get("ATTRITION_API_TOKEN") or None,
-                   health_max_age_days=env.get("ATTRITION_HEALTH_MAX_AGE_DAYS") or None)
+                   health_max_age_days=env.get("ATTRITION_HEALTH_MAX_AGE_DAYS") or None,
+                   base_url=env.get("ATTRITION_BASE_URL") or None)
 
     def with_overrides(self, **given: Any) -> Settings:
         """These settings with the options a user gave (None: not given)."""

@@ -144,3 +144,118 @@ update_runs = sa.Table(
     sa.Column("revised", sa.Integer, nullable=False, default=0),
     sa.Column("failures", sa.Text, nullable=False, default="[]"),
 )
+# The register of checked articles and claims (issue 15)
+# An article is one version of a page: the same address with new content is a new row with
+# version + 1, the old one kept. A row is made when a feed entry (or a file, or a pushed text)
+# is new, keyed by its `entry_hash` (the entry's link, date and title; for a text, the text);
+# `content_hash` (of the text checked) and `version` are set once the page is read, and a text
+# already checked at that address makes the row a `duplicate`. `status` moves pending ->
+# checking (claimed by one watcher, `claimed_by`/`claimed_at`; a claim older than a lease is
+# taken again) -> checked, failed or duplicate. Claims keep their current verdict; every change
+# of it is a row of `verdict_changes`. `ledger_version` is register.ledger_version().
+articles = sa.Table(
+    "articles", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("address", sa.Text, nullable=False),
+    sa.Column("outlet", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("published", sa.String(32)),
+    sa.Column("fetched", sa.String(32)),
+    sa.Column("language", sa.String(8)),
+    sa.Column("entry_hash", sa.String(64), nullable=False),
+    sa.Column("content_hash", sa.String(64)),
+    sa.Column("version", sa.Integer),
+    sa.Column("status", sa.String(10), nullable=False, default="pending"),
+    sa.Column("claimed_by", sa.String(80)),
+    sa.Column("claimed_at", sa.String(32)),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("retry_at", sa.String(32)),
+    sa.Column("error", sa.Text),
+    sa.Column("feed", sa.Text),
+    sa.Column("body", sa.Text),
+    sa.Column("found", sa.String(32), nullable=False),
+    sa.Column("checked_at", sa.String(32)),
+    sa.UniqueConstraint("address", "content_hash", name="uq_article_content"),
+)
+sa.Index("ix_articles_status", articles.c.status, articles.c.id)
+sa.Index("ix_articles_entry", articles.c.address, articles.c.entry_hash)
+
+claims = sa.Table(
+    "claims", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("sentence", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("value", sa.BigInteger),
+    sa.Column("category", sa.String(40)),
+    sa.Column("measure", sa.String(20)),
+    sa.Column("period_from", sa.String(10)),
+    sa.Column("period_to", sa.String(10)),
+    sa.Column("verdict", sa.String(20), nullable=False),
+    sa.Column("actual", sa.BigInteger),
+    sa.Column("reading", sa.Text),
+    sa.Column("why", sa.Text),
+    sa.Column("evidence", sa.Text),
+    sa.Column("rule_ids", sa.Text),
+    sa.Column("ledger_version", sa.String(40), nullable=False),
+    sa.Column("judged_at", sa.String(32), nullable=False),
+    sa.UniqueConstraint("article_id", "position", name="uq_claim_position"),
+)
+
+verdict_changes = sa.Table(
+    "verdict_changes", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("claim_id", sa.Integer, sa.ForeignKey("claims.id"), nullable=False),
+    sa.Column("old_verdict", sa.String(20), nullable=False),
+    sa.Column("old_actual", sa.BigInteger),
+    sa.Column("new_verdict", sa.String(20), nullable=False),
+    sa.Column("new_actual", sa.BigInteger),
+    sa.Column("ledger_version", sa.String(40), nullable=False),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("reason", sa.String(20), nullable=False),
+)
+sa.Index("ix_verdict_changes_claim", verdict_changes.c.claim_id)
+
+feeds = sa.Table(
+    "feeds", metadata,
+    sa.Column("address", sa.Text, primary_key=True),
+    sa.Column("outlet", sa.Text),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("polled_at", sa.String(32)),
+    sa.Column("next_poll", sa.String(32)),
+    sa.Column("interval", sa.Integer, nullable=False, default=900),
+    sa.Column("failures", sa.Integer, nullable=False, default=0),
+    sa.Column("last_ok", sa.String(32)),
+    sa.Column("last_error", sa.Text),
+)
+
+# -- alerts (issue 15, item 3) --------------------------------------------------------------
+# The outbox: one row per (claim, verdict, channel), written in the transaction that stores
+# the claim's verdict (attrition.store.outbox), so an alert is never lost with a crash and
+# never made twice. `body` is the alert as it was at that moment (JSON; the sender adds the
+# row's id, which is also the Idempotency-Key a webhook receiver dedupes by). `status` moves
+# pending -> sending (a sender's lease until `lease_until`; an expired one is taken again) ->
+# sent, or back to pending with `next_try` after an error, or failed after the last attempt.
+# `tries` counts the times a sender took the row, `failures` the errors it reported (a sender
+# killed mid-send is no failure: the row is taken again when its lease ends).
+outbox = sa.Table(
+    "outbox", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("claim_id", sa.Integer, sa.ForeignKey("claims.id"), nullable=False),
+    sa.Column("verdict", sa.String(20), nullable=False),
+    sa.Column("channel", sa.String(500), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("status", sa.String(10), nullable=False, default="pending"),
+    sa.Column("tries", sa.Integer, nullable=False, default=0),
+    sa.Column("failures", sa.Integer, nullable=False, default=0),
+    sa.Column("created", sa.String(32), nullable=False),
+    sa.Column("next_try", sa.String(32), nullable=False),
+    sa.Column("lease_until", sa.String(32)),
+    sa.Column("sender", sa.String(80)),
+    sa.Column("sent_at", sa.String(32)),
+    sa.Column("last_error", sa.Text),
+    sa.UniqueConstraint("claim_id", "verdict", "channel", name="uq_outbox_alert"),
+)
+sa.Index("ix_outbox_due", outbox.c.status, outbox.c.next_try)

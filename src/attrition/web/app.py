@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from attrition.errors import AttritionError
-from attrition.web import api, changes, feeds, health, pages, v2_routes
+from attrition.web import api, changes, feeds, health, monitor, pages, v2_routes
 from attrition.web.caching import HttpCaching
 from attrition.web.respond import error_payload
 from attrition.web.state import Holder
@@ -151,6 +151,7 @@ def create_app(url: str | None = None, *, ttl: float = 2.0,
     app.include_router(changes.router)
     app.include_router(health.router)
     app.include_router(feeds.router)
+    app.include_router(monitor.router)
     app.include_router(pages.router)
     app.include_router(v2_routes.fallback)
     static: Any = resources.files("attrition.web").joinpath("static")

@@ -27,6 +27,9 @@ CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=3600"
 PAGED = ("/api/v2/statistics",)
 UNCACHED = ("/health",)
 """Paths answered afresh every time, without validators (a health check must see now)."""
+LIVE = ("/monitor", "/api/monitor", "/claims/", "/api/claims/", "/feeds/flags.atom")
+"""Paths that read the register of checked articles, which changes without an ingest: no
+validators from the ledger's version; a client revalidates every time."""
 """Paths whose JSON answers carry `paging.next_url`; they get a `Link` header."""
 
 
@@ -97,7 +100,8 @@ class HttpCaching:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] != "http" or scope["method"] not in ("GET", "HEAD")
-                or scope["path"].startswith("/static/") or scope["path"] in UNCACHED):
+                or scope["path"].startswith("/static/") or scope["path"] in UNCACHED
+                or scope["path"].startswith(LIVE)):
             if scope["type"] == "http" and scope["method"] == "HEAD":
                 scope = {**scope, "method": "GET"}
                 await self.app(scope, receive, _bodiless(send))

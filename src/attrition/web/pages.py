@@ -97,6 +97,7 @@ UI: dict[str, dict[str, Any]] = {
                   "killed and wounded.",
         "verdicts": "Verdicts", "no_claims": "No loss figures found.",
         "markdown": "Markdown", "json": "JSON", "charts": "Charts",
+        "monitor": "Monitor",
     },
     "uk": {
         "title": "attrition", "dashboard": "Останнє зведення", "brief": "Коротко",
@@ -140,6 +141,7 @@ UI: dict[str, dict[str, Any]] = {
                   "особового складу — це вбиті та поранені.",
         "verdicts": "Висновки", "no_claims": "Цифр втрат не знайдено.",
         "markdown": "Markdown", "json": "JSON", "charts": "Графіки",
+        "monitor": "Монітор",
     },
 }
 

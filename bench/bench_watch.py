@@ -1,0 +1,202 @@
+"""Benchmark of `attrition watch` (issue 15), end to end from a local news site: the feed
+polled, every page fetched, its main text extracted, checked, its claims stored.
+
+    1. one watcher on SQLite: articles per second (threads 1 and the default 3)
+    2. memory (RSS) of one long-running watcher over 10,000 articles, sampled every 1,000
+    3. on PostgreSQL (BENCH_PG_URL or ATTRITION_TEST_DB_URL): two watcher processes against
+       one, over the same register
+
+The site (tests/watchsite.py: short articles in English, Ukrainian and Russian quoting each
+day's real figures) runs in a process of its own, as a real site would. Run on demand
+(`.venv/bin/python bench/bench_watch.py`); not a test. BENCH_ARTICLES sets the size of the
+throughput runs (default 1,000), BENCH_MEMORY_ARTICLES the memory run (default 10,000).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+import watchsite  # noqa: E402
+from attrition.bootstrap import ensure_loaded  # noqa: E402
+from attrition.store import register, schema  # noqa: E402
+from attrition.store.db import Store  # noqa: E402
+from attrition.watch.inputs import Feed  # noqa: E402
+from attrition.watch.pipeline import Options, PassResult, Watcher  # noqa: E402
+
+N = int(os.environ.get("BENCH_ARTICLES", "1000"))
+N_MEMORY = int(os.environ.get("BENCH_MEMORY_ARTICLES", "10000"))
+PG_URL = os.environ.get("BENCH_PG_URL") or os.environ.get("ATTRITION_TEST_DB_URL")
+
+
+def _site(url: str, n: int, ready: Any, stop: Any) -> None:
+    site = watchsite.Site()
+    server, _ = watchsite.start(site)
+    stories = watchsite.generated_stories(url, n)
+    watchsite.serve_generated(site, stories)  # /gen.xml lists them all
+    watchsite.serve_generated(site, stories[:N], path="/small.xml")
+    ready.put(site.base)
+    stop.wait()
+    server.shutdown()
+
+
+class Site:
+    """The generated site in a process of its own."""
+
+    def __init__(self, url: str, n: int) -> None:
+        ctx = mp.get_context("fork")
+        self.ready: Any = ctx.Queue()
+        self.stop = ctx.Event()
+        self.proc = ctx.Process(target=_site, args=(url, n, self.ready, self.stop))
+        self.proc.start()
+        self.base = str(self.ready.get(timeout=120))
+
+    def close(self) -> None:
+        self.stop.set()
+        self.proc.join(10)
+
+
+def _wipe(url: str) -> None:
+    with Store(url) as s, s.engine.begin() as conn:
+        for t in (schema.verdict_changes, schema.claims, schema.articles, schema.feeds):
+            conn.execute(t.delete())
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu() -> float:
+    """CPU seconds this process used (user + system): what the work costs, whatever else
+    the machine runs (the wall clock counts the other processes' turns too)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def one_watcher(url: str, base: str, threads: int) -> tuple[int, float, float]:
+    """Articles checked, wall seconds, CPU seconds of the watcher."""
+    _wipe(url)
+    with Store(url) as store, Watcher(store, [Feed(base, "Generated")],
+                                      Options(threads=threads)) as w:
+        w.views(register.ledger_version(w.engine))  # as a running watcher has them
+        started, used = time.perf_counter(), cpu()
+        result = w.run_once(keep=False)
+        took, used = time.perf_counter() - started, cpu() - used
+    return result.checked, took, used
+
+
+def memory(url: str, base: str) -> list[tuple[int, float]]:
+    _wipe(url)
+    samples: list[tuple[int, float]] = []
+    count = [0]
+
+    def seen(_: Any) -> None:
+        count[0] += 1
+        if count[0] % 1000 == 0:
+            samples.append((count[0], rss_mb()))
+
+    with Store(url) as store, Watcher(store, [Feed(base + "/gen.xml", "Generated")],
+                                      Options(threads=3)) as w:
+        samples.append((0, rss_mb()))
+        result: PassResult = w.run_once(on_article=seen, keep=False)
+    assert result.checked == N_MEMORY, result.checked
+    return samples
+
+
+def _drain(url: str, start: Any, out: Any) -> None:
+    with Store(url) as store, Watcher(store, options=Options(threads=3)) as w:
+        w.views(register.ledger_version(w.engine))
+        result = PassResult()
+        start.wait()
+        t, used = time.perf_counter(), cpu()
+        w.drain(result, lambda: False, keep=False)
+        out.put((result.checked, time.perf_counter() - t, cpu() - used))
+
+
+def watchers_on_pg(url: str, base: str, k: int) -> tuple[int, float, float]:
+    """`k` watcher processes draining the same register (the feed polled once first)."""
+    _wipe(url)
+    with Store(url) as store, Watcher(store, [Feed(base + "/small.xml", "Generated")]) as w:
+        _, entries = w.poll(w.feeds[0], once=True)
+        register.enqueue(w.engine, entries)
+    ctx = mp.get_context("fork")
+    start, out = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_drain, args=(url, start, out)) for _ in range(k)]
+    for p in procs:
+        p.start()
+    time.sleep(3)  # every process has built its views of the ledger
+    t = time.perf_counter()
+    start.set()
+    got = [out.get(timeout=600) for _ in procs]
+    took = time.perf_counter() - t
+    for p in procs:
+        p.join()
+    with Store(url) as store:
+        assert register.counts(store.engine) == {"checked": N}, register.counts(store.engine)
+    return sum(g[0] for g in got), took, sum(g[2] for g in got)
+
+
+class _Skip(Exception):
+    pass
+
+
+def main() -> None:
+    print(f"load average before: {os.getloadavg()}; {os.cpu_count()} cores")
+    only = os.environ.get("BENCH_ONLY", "")  # "pg": only the PostgreSQL comparison
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        ensure_loaded(url)
+        site = Site(url, N if only == "pg" else max(N, N_MEMORY))
+        try:
+            if only == "pg":
+                raise _Skip
+            for threads in (1, 3):
+                n, took, used = one_watcher(url, site.base + "/small.xml", threads)
+                print(f"one watcher, SQLite, {threads} thread(s): {n} articles in "
+                      f"{took:.1f} s = {n / took:.1f} articles/s; {used:.1f} CPU s = "
+                      f"{1000 * used / n:.1f} CPU ms an article = {n / used:.1f} articles "
+                      f"per CPU second (load average now {os.getloadavg()[0]:.1f})")
+            samples = memory(url, site.base)
+            print("memory over " + f"{N_MEMORY:,} articles (RSS MB): " + ", ".join(
+                f"{k:,}: {mb:.0f}" for k, mb in samples))
+        except _Skip:
+            pass
+        finally:
+            site.close()
+        if PG_URL:
+            ensure_loaded(PG_URL)
+            site = Site(url, N)
+            try:
+                rates = {}
+                for k in (1, 2):
+                    n, took, used = watchers_on_pg(PG_URL, site.base, k)
+                    rates[k] = n / took
+                    print(f"{k} watcher(s), PostgreSQL: {n} articles in {took:.1f} s = "
+                          f"{rates[k]:.1f} articles/s; {1000 * used / n:.1f} CPU ms an "
+                          f"article in the watchers (load average now "
+                          f"{os.getloadavg()[0]:.1f})")
+                print(f"two watchers / one: {rates[2] / rates[1]:.2f}x")
+            finally:
+                site.close()
+                _wipe(PG_URL)
+        else:
+            print("PostgreSQL: skipped (set BENCH_PG_URL)")
+    print(f"load average after: {os.getloadavg()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,547 @@
+"""The register of checked articles and claims (issue 15): what the watchers found, who is
+checking what, the verdicts and their changes, and the feeds' polling state.
+
+Plain data in, plain data out: the pipeline (attrition.watch) reads pages and runs the
+checker; this module only keeps the record. Several watchers share one store: an article is
+claimed atomically (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: one UPDATE on a pending
+row, which SQLite's write lock makes atomic), and a claim older than the lease is taken again,
+so a watcher killed mid-article loses nothing. A check is stored only by the watcher that
+still holds the claim, in the transaction that marks the article checked: never twice.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from attrition.errors import StoreError
+from attrition.store import schema
+
+LEASE = 300.0
+"""Seconds a claim on an article holds; an older one is taken again (its watcher died)."""
+MAX_ATTEMPTS = 5
+"""Claims of one article (fetch failures, deaths mid-article) before it counts as failed."""
+
+STATUSES = ("pending", "checking", "checked", "failed", "duplicate")
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _ago(seconds: float, at: str | None = None) -> str:
+    base = datetime.fromisoformat(at) if at else datetime.now(UTC)
+    return (base - timedelta(seconds=seconds)).isoformat(timespec="microseconds")
+
+
+def tune(engine: Engine) -> None:
+    """Make a SQLite store fit for watchers: write-ahead logging (readers, such as the web
+    service, and several watchers no longer block each other; it stays set in the file) and
+    `synchronous=NORMAL` on this engine's connections (a commit no longer waits for the disk;
+    a power cut may lose the last commits, never corrupt the file, and a lost check is done
+    again). Each article is two small transactions, so this is most of a watcher's time."""
+    if engine.dialect.name != "sqlite":
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA busy_timeout = 30000")
+        cur.close()
+
+    engine.dispose()  # connections opened before the listener get it too
+    with engine.connect() as conn:
+        mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+        if str(mode).lower() != "wal" and engine.url.database not in (None, "", ":memory:"):
+            conn.exec_driver_sql("PRAGMA journal_mode = WAL")
+
+
+def worker_name() -> str:
+    """This process's name in `claimed_by`: host, pid and a random tail (a pid is reused)."""
+    import os
+
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+# -- the ledger's version -------------------------------------------------------------------
+
+
+def ledger_version(conn: Connection | Engine) -> str:
+    """What the claims were judged against, cheaply: the newest ingest's id and the newest
+    report's date ("57:2026-11-30"). Every ingest (a new report or a revision) changes it."""
+    if isinstance(conn, Engine):
+        with conn.connect() as c:
+            return ledger_version(c)
+    got = conn.execute(sa.text(
+        "SELECT (SELECT COALESCE(MAX(id), 0) FROM ingests), "
+        "(SELECT MAX(report_date) FROM ledger)")).first()
+    ingest, latest = (got[0], got[1]) if got else (0, None)
+    return f"{int(ingest)}:{latest or '-'}"
+
+
+def version_reason(old: str, new: str) -> str:
+    """Why claims judged against `old` are judged again against `new`: a newer report came,
+    or (same newest report) a revision."""
+    return "new report" if old.partition(":")[2] != new.partition(":")[2] else "revision"
+
+
+# -- articles -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An article found: a feed's entry (text None: the page is to be fetched), a file, or a
+    text pushed by a CMS."""
+
+    address: str
+    entry_hash: str
+    outlet: str | None = None
+    title: str | None = None
+    published: str | None = None
+    feed: str | None = None
+    text: str | None = None
+    content_hash: str | None = None
+
+
+@dataclass
+class Article:
+    """A claimed article: what the pipeline needs to fetch and check it."""
+
+    id: int
+    address: str
+    outlet: str | None
+    title: str | None
+    published: str | None
+    body: str | None
+    attempts: int
+    claimed_by: str
+    feed: str | None = None
+
+
+@dataclass
+class Stored:
+    """What `finish` wrote: the article and its claims (with their ids), or nothing when the
+    claim was lost (another watcher took the article after the lease)."""
+
+    article_id: int
+    status: str
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    duplicate_of: int | None = None
+
+
+def enqueue(engine: Engine, entries: Iterable[Entry]) -> list[int]:
+    """Register the entries not seen yet (same address and entry hash, or for a text, same
+    address and content hash): new rows, pending. Returns their ids. Another watcher
+    enqueuing the same entry at the same moment may add it twice; the second is then found
+    a duplicate when read (same text at the address), never checked twice."""
+    a = schema.articles
+    found = now()
+    fresh: dict[tuple[str, str], Entry] = {}
+    for e in entries:
+        fresh.setdefault((e.address, e.entry_hash), e)
+    if not fresh:
+        return []
+    try:
+        with engine.begin() as conn:
+            addresses = sorted({k[0] for k in fresh})
+            seen: set[tuple[str, str]] = set()
+            for i in range(0, len(addresses), 500):
+                for r in conn.execute(sa.select(a.c.address, a.c.entry_hash, a.c.content_hash)
+                                      .where(a.c.address.in_(addresses[i:i + 500]))):
+                    seen.add((r[0], r[1]))
+                    if r[2]:
+                        seen.add((r[0], r[2]))
+            rows = [{"address": e.address, "entry_hash": e.entry_hash, "outlet": e.outlet,
+                     "title": e.title, "published": e.published, "feed": e.feed,
+                     "body": e.text, "status": "pending", "attempts": 0, "found": found}
+                    for key, e in fresh.items() if key not in seen
+                    and (e.content_hash is None or (e.address, e.content_hash) not in seen)]
+            if not rows:
+                return []
+            got = conn.execute(a.insert().returning(a.c.id, sort_by_parameter_order=True),
+                               rows)
+            return [int(r[0]) for r in got]
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(f"registering articles failed, nothing was written: {exc}") from None
+
+
+def claim(engine: Engine, worker: str, lease: float = LEASE) -> Article | None:
+    """Take the oldest pending article (or one whose claim expired) for `worker`, or None
+    when there is nothing to do. Exactly one watcher gets each."""
+    a = schema.articles
+    at = now()
+    expired = _ago(lease, at)
+    takeable = sa.or_(
+        sa.and_(a.c.status == "pending", sa.or_(a.c.retry_at.is_(None), a.c.retry_at <= at)),
+        sa.and_(a.c.status == "checking", a.c.claimed_at < expired))
+    cols = (a.c.id, a.c.address, a.c.outlet, a.c.title, a.c.published, a.c.body,
+            a.c.attempts, a.c.feed)
+    # new work first, then what a dead watcher left: an article that kills its watcher is
+    # not taken again at once by the next one (and gives up after MAX_ATTEMPTS)
+    order = (sa.case((a.c.status == "pending", 0), else_=1), a.c.id)
+    try:
+        with engine.begin() as conn:
+            pick = sa.select(a.c.id).where(takeable).order_by(*order).limit(1)
+            if conn.dialect.name == "postgresql":
+                # the row is locked by the choice; another watcher's choice skips it
+                pick = pick.with_for_update(skip_locked=True)
+            # one statement; on SQLite its write lock covers the choice and the update
+            got = conn.execute(a.update().where(a.c.id == pick.scalar_subquery())
+                               .where(takeable).values(
+                status="checking", claimed_by=worker, claimed_at=at,
+                attempts=a.c.attempts + 1).returning(*cols)).first()
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(f"claiming an article failed: {exc}") from None
+    if got is None:
+        return None
+    return Article(int(got[0]), got[1], got[2], got[3], got[4], got[5], int(got[6]), worker,
+                   got[7])
+
+
+def _ours(conn: Connection, article_id: int, worker: str) -> bool:
+    a = schema.articles
+    q = sa.select(a.c.id).where(a.c.id == article_id, a.c.status == "checking",
+                                a.c.claimed_by == worker)
+    if conn.dialect.name == "postgresql":
+        q = q.with_for_update()
+    return conn.execute(q).first() is not None
+
+
+def release(engine: Engine, art: Article, error: str, *, final: bool = False,
+            max_attempts: int = MAX_ATTEMPTS, retry: float = 60.0) -> str:
+    """Give an article back after an error: pending again, to be tried after `retry` × 2^n
+    seconds (n: the attempts so far), or failed with the error when `final` or after
+    `max_attempts`. Returns the new status ('' when the claim had been lost)."""
+    a = schema.articles
+    status = "failed" if final or art.attempts >= max_attempts else "pending"
+    try:
+        with engine.begin() as conn:
+            if not _ours(conn, art.id, art.claimed_by):
+                return ""
+            conn.execute(a.update().where(a.c.id == art.id).values(
+                status=status, error=error[:2000], claimed_by=None, claimed_at=None,
+                retry_at=later(retry * 2 ** max(0, art.attempts - 1))
+                if status == "pending" else None,
+                checked_at=now() if status == "failed" else None))
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(f"releasing article {art.id} failed: {exc}") from None
+    return status
+
+
+def fail_exhausted(engine: Engine, max_attempts: int = MAX_ATTEMPTS,
+                   lease: float = LEASE) -> int:
+    """Articles whose watchers died `max_attempts` times on them: failed, so that one poison
+    page cannot kill every watcher in turn."""
+    a = schema.articles
+    with engine.begin() as conn:
+        got = conn.execute(a.update().where(
+            a.c.status == "checking", a.c.claimed_at < _ago(lease),
+            a.c.attempts >= max_attempts).values(
+            status="failed", error=f"given up after {max_attempts} attempts",
+            claimed_by=None, claimed_at=None, checked_at=now()))
+        return int(got.rowcount or 0)
+
+
+def _claim_row(article_id: int, position: int, c: Mapping[str, Any], version: str,
+               at: str) -> dict[str, Any]:
+    period = c.get("period") or {}
+    return {"article_id": article_id, "position": position, "sentence": c["sentence"],
+            "text": c["text"], "value": _int(c.get("value")), "category": c.get("category"),
+            "measure": c.get("measure"), "period_from": period.get("from"),
+            "period_to": period.get("to"), "verdict": c["verdict"],
+            "actual": _int(c.get("actual")), "reading": c.get("reading"),
+            "why": c.get("why"),
+            "evidence": json.dumps(c.get("evidence"), ensure_ascii=False, sort_keys=True,
+                                   default=str),
+            "rule_ids": json.dumps(list(c.get("rule_ids") or []), ensure_ascii=False),
+            "ledger_version": version, "judged_at": at}
+
+
+def _int(v: Any) -> int | None:
+    if v is None:
+        return None
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+OnStored = Callable[[Connection, Mapping[str, Any], Sequence[Mapping[str, Any]]], None]
+"""Called inside the transaction that stores an article's claims (or records changed
+verdicts): the connection, the article (id, address, outlet, title, published) and the
+claim rows with their ids. What it writes (an alert's outbox row) commits with the claims, or
+not at all."""
+
+
+def finish(engine: Engine, art: Article, *, text: str, content_hash: str,
+           language: str | None, claims: Sequence[Mapping[str, Any]], version: str,
+           fetched: str | None = None, on_stored: OnStored | None = None) -> Stored:
+    """Store a checked article and its claims, in one transaction, if `art`'s claim is still
+    ours: the text, its hash and version number (one more than the address's newest), and
+    the claims judged against ledger `version`. A text already stored at this address makes
+    the article a duplicate (no claims). A lost claim stores nothing (status '').
+    `on_stored` runs in that transaction (see OnStored)."""
+    a, ct = schema.articles, schema.claims
+    at = now()
+    ours = (a.c.id == art.id, a.c.status == "checking", a.c.claimed_by == art.claimed_by)
+    try:
+        with engine.begin() as conn:
+            same = conn.execute(sa.select(a.c.id).where(
+                a.c.address == art.address, a.c.content_hash == content_hash,
+                a.c.id != art.id).limit(1)).first()
+            if same is not None:
+                got = conn.execute(a.update().where(*ours).values(
+                    status="duplicate", claimed_at=None, checked_at=at, fetched=fetched,
+                    error=f"same text as article {same[0]}"))
+                if not got.rowcount:
+                    return Stored(art.id, "")
+                return Stored(art.id, "duplicate", duplicate_of=int(same[0]))
+            other = a.alias("other")
+            newest = sa.select(sa.func.coalesce(sa.func.max(other.c.version), 0) + 1).where(
+                other.c.address == art.address).scalar_subquery()
+            # claimed_by stays: who checked it. Only the claim's holder gets a row here.
+            got = conn.execute(a.update().where(*ours).values(
+                status="checked", claimed_at=None, checked_at=at,
+                fetched=fetched, body=text, content_hash=content_hash, language=language,
+                version=newest, error=None))
+            if not got.rowcount:
+                return Stored(art.id, "")
+            rows = [_claim_row(art.id, i, c, version, at) for i, c in enumerate(claims)]
+            stored: list[dict[str, Any]] = []
+            if rows:
+                ids = conn.execute(ct.insert().returning(ct.c.id, sort_by_parameter_order=True),
+                                   rows).scalars().all()
+                stored = [{"id": int(i), **row} for i, row in zip(ids, rows, strict=True)]
+            if on_stored is not None:
+                on_stored(conn, {"id": art.id, "address": art.address, "outlet": art.outlet,
+                                 "title": art.title, "published": art.published}, stored)
+    except sa.exc.IntegrityError:
+        # another watcher stored the same text at this address in the same instant
+        with engine.begin() as conn:
+            if _ours(conn, art.id, art.claimed_by):
+                conn.execute(a.update().where(a.c.id == art.id).values(
+                    status="duplicate", claimed_by=None, claimed_at=None, checked_at=at,
+                    error="same text as another article at this address"))
+        return Stored(art.id, "duplicate")
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(f"storing article {art.id} failed, nothing was written: {exc}"
+                         ) from None
+    return Stored(art.id, "checked", stored)
+
+
+# -- re-judging -----------------------------------------------------------------------------
+
+
+def stale_articles(engine: Engine, version: str, limit: int = 500
+                   ) -> list[tuple[int, str, str | None, str]]:
+    """Checked articles with a claim judged against another ledger version than `version`:
+    (id, body, published, the oldest such version), oldest first."""
+    a, ct = schema.articles, schema.claims
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(a.c.id, a.c.body, a.c.published, sa.func.min(ct.c.ledger_version))
+            .join(ct, ct.c.article_id == a.c.id)
+            .where(a.c.status == "checked", ct.c.ledger_version != version)
+            .group_by(a.c.id, a.c.body, a.c.published).order_by(a.c.id).limit(limit)).all()
+    return [(int(r[0]), str(r[1] or ""), r[2], str(r[3])) for r in rows]
+
+
+def article_claims(engine: Engine, article_id: int) -> list[dict[str, Any]]:
+    ct = schema.claims
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(ct).where(ct.c.article_id == article_id)
+                            .order_by(ct.c.position)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def rejudge(engine: Engine, article_id: int, fresh: Sequence[Mapping[str, Any]],
+            version: str, on_changed: OnStored | None = None) -> list[dict[str, Any]]:
+    """Record the article's claims as judged again against `version`: a claim whose verdict
+    or ledger value changed gets a `verdict_changes` row (old and new) and its current
+    verdict updated; the others only their version. Claims are matched by position and the
+    figure as written (a claim the checker no longer reads the same is left as it was).
+    Returns the changes (claim id, old, new, reason). Idempotent: a claim already judged
+    against `version` is skipped, so two watchers re-judging at once record each change
+    once. `on_changed` gets the changed claims' new rows, in the same transaction."""
+    ct, vc = schema.claims, schema.verdict_changes
+    at = now()
+    changes: list[dict[str, Any]] = []
+    with engine.begin() as conn:
+        q = sa.select(ct).where(ct.c.article_id == article_id).order_by(ct.c.position)
+        if conn.dialect.name == "postgresql":
+            q = q.with_for_update()
+        old = {r["position"]: dict(r) for r in conn.execute(q).mappings()}
+        for pos, c in enumerate(fresh):
+            prev = old.get(pos)
+            if prev is None or prev["text"] != c["text"] or prev["ledger_version"] == version:
+                continue
+            row = _claim_row(article_id, pos, c, version, at)
+            if (row["verdict"], row["actual"]) != (prev["verdict"], prev["actual"]):
+                change = {"claim_id": prev["id"], "old_verdict": prev["verdict"],
+                          "old_actual": prev["actual"], "new_verdict": row["verdict"],
+                          "new_actual": row["actual"], "ledger_version": version, "at": at,
+                          "reason": version_reason(prev["ledger_version"], version)}
+                conn.execute(vc.insert().values(**change))
+                conn.execute(ct.update().where(ct.c.id == prev["id"]).values(
+                    **{k: row[k] for k in ("verdict", "actual", "reading", "why", "evidence",
+                                           "rule_ids", "ledger_version", "judged_at",
+                                           "category", "measure", "period_from",
+                                           "period_to")}))
+                changes.append({**change, "article_id": article_id, "text": prev["text"],
+                                "sentence": prev["sentence"]})
+            else:
+                conn.execute(ct.update().where(ct.c.id == prev["id"]).values(
+                    ledger_version=version))
+        # claims the checker no longer reads as before keep their verdict, marked as seen
+        conn.execute(ct.update().where(ct.c.article_id == article_id,
+                                       ct.c.ledger_version != version)
+                     .values(ledger_version=version))
+        if changes and on_changed is not None:
+            a = schema.articles
+            art = conn.execute(sa.select(a.c.id, a.c.address, a.c.outlet, a.c.title,
+                                         a.c.published).where(a.c.id == article_id)
+                               ).mappings().first()
+            ids = [c["claim_id"] for c in changes]
+            rows = conn.execute(sa.select(ct).where(ct.c.id.in_(ids)).order_by(ct.c.position)
+                                ).mappings().all()
+            on_changed(conn, dict(art or {}), [dict(r) for r in rows])
+    return changes
+
+
+def verdict_history(engine: Engine, claim_id: int) -> list[dict[str, Any]]:
+    vc = schema.verdict_changes
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.select(vc).where(vc.c.claim_id == claim_id)
+                                              .order_by(vc.c.id)).mappings()]
+
+
+# -- feeds ----------------------------------------------------------------------------------
+
+
+@dataclass
+class FeedState:
+    address: str
+    outlet: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    polled_at: str | None = None
+    next_poll: str | None = None
+    interval: int = 900
+    failures: int = 0
+    last_ok: str | None = None
+    last_error: str | None = None
+
+
+def feed_state(engine: Engine, address: str) -> FeedState | None:
+    f = schema.feeds
+    with engine.connect() as conn:
+        r = conn.execute(sa.select(f).where(f.c.address == address)).mappings().first()
+    return FeedState(**dict(r)) if r else None
+
+
+def feeds(engine: Engine) -> list[FeedState]:
+    f = schema.feeds
+    with engine.connect() as conn:
+        return [FeedState(**dict(r)) for r in
+                conn.execute(sa.select(f).order_by(f.c.address)).mappings()]
+
+
+def take_feed(engine: Engine, address: str, outlet: str | None, interval: int,
+              hold: float, *, once: bool = False, min_gap: float = 60.0) -> FeedState | None:
+    """The feed's state if it is due, its next poll put `hold` seconds ahead so that another
+    watcher leaves it alone meanwhile; None when it is not due or another watcher took it
+    first. Due: its next poll has come; with `once` (a pass from cron), also when it is not
+    in back-off after errors and was last polled over `min_gap` seconds ago."""
+    f = schema.feeds
+    at = now()
+    with engine.begin() as conn:
+        have = conn.execute(sa.select(f.c.address).where(f.c.address == address)).first()
+        if have is None:
+            nested = conn.begin_nested()
+            try:
+                conn.execute(f.insert().values(address=address, outlet=outlet,
+                                               interval=interval, failures=0, next_poll=at))
+                nested.commit()
+            except sa.exc.IntegrityError:
+                nested.rollback()
+        due: Any = sa.or_(f.c.next_poll.is_(None), f.c.next_poll <= at)
+        if once:
+            due = sa.or_(due, sa.and_(f.c.failures == 0, sa.or_(
+                f.c.polled_at.is_(None), f.c.polled_at <= _ago(min_gap, at))))
+        got = conn.execute(f.update().where(f.c.address == address, due).values(
+            polled_at=at, next_poll=_ago(-hold, at),
+            outlet=outlet if outlet else f.c.outlet, interval=interval))
+        if not got.rowcount:
+            return None
+        r = conn.execute(sa.select(f).where(f.c.address == address)).mappings().first()
+    return FeedState(**dict(r)) if r else None
+
+
+def later(seconds: float) -> str:
+    """The time `seconds` from now, as the register writes times."""
+    return _ago(-seconds)
+
+
+def feed_polled(engine: Engine, address: str, *, ok: bool, next_poll: str,
+                etag: str | None = None, last_modified: str | None = None,
+                error: str | None = None) -> None:
+    """Record a poll: on success the validators for the next conditional GET and no
+    failures; on error the one-line error and one more failure (the caller computed the
+    back-off into `next_poll`)."""
+    f = schema.feeds
+    values: dict[str, Any] = {"next_poll": next_poll}
+    if ok:
+        values.update(failures=0, last_ok=now(), last_error=None)
+        if etag is not None:
+            values["etag"] = etag
+        if last_modified is not None:
+            values["last_modified"] = last_modified
+    else:
+        values.update(failures=f.c.failures + 1, last_error=(error or "")[:500])
+    with engine.begin() as conn:
+        conn.execute(f.update().where(f.c.address == address).values(**values))
+
+
+# -- reading the register -------------------------------------------------------------------
+
+
+def claimable(engine: Engine, lease: float = LEASE) -> int:
+    """Articles a watcher could claim now (pending and not waiting for a retry, or claimed
+    longer ago than the lease)."""
+    a = schema.articles
+    at = now()
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(a).where(sa.or_(
+            sa.and_(a.c.status == "pending",
+                    sa.or_(a.c.retry_at.is_(None), a.c.retry_at <= at)),
+            sa.and_(a.c.status == "checking", a.c.claimed_at < _ago(lease, at))))).scalar()
+            or 0)
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    """Articles per status."""
+    a = schema.articles
+    with engine.connect() as conn:
+        return {str(r[0]): int(r[1]) for r in conn.execute(
+            sa.select(a.c.status, sa.func.count()).group_by(a.c.status))}
+
+
+def articles(engine: Engine, ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
+    """Articles (without their text), all or those of `ids`."""
+    a = schema.articles
+    cols = [c for c in a.c if c.name != "body"]
+    q = sa.select(*cols).order_by(a.c.id)
+    if ids is not None:
+        q = q.where(a.c.id.in_(list(ids)))
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(q).mappings()]
