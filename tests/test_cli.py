@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import csv
+import io
 import json
 import os
 import shutil
@@ -72,9 +74,11 @@ def test_first_run_loads_the_snapshot_with_a_notice(tmp_path: Path) -> None:
 def test_series_daily_csv(db: str) -> None:
     res = run("series", "tanks", "--from", "2024-11-12", "--to", "2024-11-14", "--daily",
               db=db)
-    lines = res.stdout.strip().splitlines()
-    assert lines[0].startswith("date,covers,category,change")
-    assert [ln.split(",")[3] for ln in lines[1:]] == ["23", "24", "19"]
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert [(r["date"], r["covers"], r["change"], r["total"]) for r in rows] == [
+        ("2024-11-12", "2024-11-11", "23", "9276"), ("2024-11-13", "2024-11-12", "24", "9300"),
+        ("2024-11-14", "2024-11-13", "19", "9319")]
+    assert rows[2]["sources"] == "minfin;orc-losses;petroivaniuk"  # who agrees, per row
 
 
 def test_sources_lists_vote_only_witness(db: str) -> None:
@@ -245,7 +249,7 @@ def test_records_json(db: str) -> None:
     doc = json.loads(res.stdout)
     assert doc["change"] == 194 and doc["ranks"]["30d"]["rank"] == 1
     assert doc["highest_since"] == "2023-10-20" and doc["highest_since_value"] == 208
-    assert doc["top"][0] == {"date": "2024-11-14", "change": 194}
+    assert doc["rows"][0] == {"date": "2024-11-14", "covers": "2024-11-13", "change": 194}
 
 
 def test_summary_month(db: str) -> None:

@@ -428,3 +428,117 @@ def compare(ledger: Ledger, start: date | None = None, end: date | None = None,
     conf, cw = confirmed_series(ledger, source, crosswalk_file, statuses)
     return cmp.compare(ledger.by_category(), conf, cw, start=start, end=end,
                        names=list(names) if names else None)
+
+
+# -- series and records ----------------------------------------------------------------------
+# One document each, for `attrition series/records --format json|csv` and /api/series,
+# /api/records: every row says which report it is (`date`), which day's losses it holds
+# (`covers`), and the sources that agree on it; the document says whose claims these are.
+
+
+class CellLedger(Ledger, Protocol):
+    """A `Ledger` that also gives a category's resolved cells with their sources (`Reader`
+    does; so does the web service's ledger in memory)."""
+
+    def series(self, category: str, start: date | None = None, end: date | None = None
+               ) -> list[LedgerRow]: ...
+
+
+def covers(day: date) -> str:
+    """The day whose losses the report of `day` gives: the day before, except the first
+    report (24 February 2022), which gives the total since the invasion began that day
+    (as the report document says)."""
+    from datetime import timedelta
+
+    from attrition.categories import WAR_START
+
+    return (WAR_START if day <= WAR_START else day - timedelta(days=1)).isoformat()
+
+
+def _provenance() -> dict[str, str]:
+    from attrition.report import CAVEAT, PUBLISHER
+
+    return {"publisher": PUBLISHER, "caveat": CAVEAT}
+
+
+def _built(ledger: CellLedger, name: str, basis: str, aggs: Mapping[str, Aggregate] | None,
+           cache: dict[tuple[str, str], Any] | None) -> Any:
+    """The analysis series of a category or an aggregate. A plain category is built from its
+    own rows (one query on a store), anything else from the whole ledger."""
+    from attrition import categories
+    from attrition.analysis import series as ser
+
+    aggs = aggs if aggs is not None else aggregates()
+    if basis not in (ser.DIFFERENCE, ser.ANNOUNCED):
+        raise InvalidValueError(f"basis: {basis!r} is not one of {ser.DIFFERENCE}, "
+                                f"{ser.ANNOUNCED}")
+    if name in categories.BY_ID and not categories.CONTINUES.get(name):
+        rows: Mapping[str, Sequence[Any]] = {name: ledger.series(name)}
+    else:
+        rows = ledger.by_category()
+    return ser.build(name, rows, ledger.corrections(), basis=basis, aggregates=aggs,
+                     cache=cache)
+
+
+def _cells(ledger: CellLedger, points: Sequence[Any], start: date | None, end: date | None
+           ) -> dict[str, dict[date, LedgerRow]]:
+    """The ledger cells of every category the points sum, by date."""
+    wanted = sorted({c for p in points for c in p.components})
+    return {c: {r.report_date: r for r in ledger.series(c, start, end)} for c in wanted}
+
+
+def series(ledger: CellLedger, name: str, start: date | None = None, end: date | None = None,
+           *, basis: str = "difference", aggs: Mapping[str, Aggregate] | None = None,
+           cache: dict[tuple[str, str], Any] | None = None) -> dict[str, Any]:
+    """The series document of a category or an aggregate, report dates `start`..`end`
+    inclusive: each row's total and change (`basis`: differences of totals, or the (+N) the
+    bulletin announced), why records skip it (`excluded`), the categories it sums
+    (`components`) and the sources that agree on them."""
+    if start is not None and end is not None and start > end:
+        raise DateError(f"the period starts ({start}) after it ends ({end})")
+    s = _built(ledger, name, basis, aggs, cache)
+    points = s.between(start, end)
+    cells = _cells(ledger, points, start, end)
+    rows = []
+    for p in points:
+        got = [cells[c][p.day] for c in p.components if p.day in cells[c]]
+        announced = [r.announced_change for r in got]
+        rows.append({
+            "date": p.day.isoformat(), "covers": covers(p.day),
+            "total": p.total, "change": p.change,
+            "announced_change": sum(a for a in announced if a is not None)
+            if got and None not in announced and len(got) == len(p.components) else None,
+            "basis": p.basis, "excluded": p.excluded,
+            "components": list(p.components),
+            "sources": sorted({src for r in got for src in r.sources}),
+        })
+    return {"name": s.name, "label": s.label, "definition": s.definition,
+            "aggregate": s.is_aggregate, "basis": basis,
+            "from": start.isoformat() if start else None,
+            "to": end.isoformat() if end else None,
+            "rows": rows, **_provenance()}
+
+
+def records(ledger: CellLedger, name: str, day: date, window: int = 30, top: int = 10, *,
+            aggs: Mapping[str, Aggregate] | None = None,
+            cache: dict[tuple[str, str], Any] | None = None) -> dict[str, Any]:
+    """The records document of a day's change (`analysis.records.describe`): its ranks, the
+    last higher report, the top `top` days of the `window` days to `day` (`rows`), with the
+    day's sources and whose claims these are."""
+    from attrition.analysis import records as rec
+
+    if not 1 <= window <= 5000 or not 1 <= top <= 1000:
+        raise InvalidValueError("window must be 1..5000 days and top 1..1000")
+    s = _built(ledger, name, "difference", aggs, cache)
+    doc = rec.describe(s, day, window, top)
+    point = s.at(day)
+    got = [] if point is None else [
+        c[day] for c in _cells(ledger, [point], day, day).values() if day in c]
+    rows = doc.pop("top")
+    doc["label"] = s.label
+    doc["covers"] = covers(day)
+    doc["components"] = list(point.components) if point else []
+    doc["sources"] = sorted({src for r in got for src in r.sources})
+    doc["rows"] = [{"date": r["date"], "covers": covers(date.fromisoformat(r["date"])),
+                    "change": r["change"]} for r in rows]
+    return {**doc, **_provenance()}

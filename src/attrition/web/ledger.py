@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -10,8 +9,9 @@ from fastapi.responses import Response
 
 from attrition import report as reports
 from attrition import service
-from attrition.analysis import series as series_mod
 from attrition.errors import NotFoundError
+from attrition.web import models as m
+from attrition.web.models import CSV, answers
 from attrition.web.respond import cached, csv_response, data, day_of, envelope
 
 router = APIRouter()
@@ -30,14 +30,14 @@ def _report(request: Request, day: str) -> dict[str, Any]:
     return reports.document(rows, when)
 
 
-@router.get("/api/report/{day}.csv", tags=["ledger"])
+@router.get("/api/report/{day}.csv", tags=["ledger"], **answers(None, 400, 404, 422, media=CSV))
 def report_csv(request: Request, day: str) -> Response:
     return cached(request, lambda: csv_response(
         [{k: v for k, v in f.items() if k != "dissent"} for f in _report(request, day)
          ["figures"]]))
 
 
-@router.get("/api/report/{day}", tags=["ledger"])
+@router.get("/api/report/{day}", tags=["ledger"], **answers(m.ReportDoc, 400, 404, 422))
 def report(request: Request, day: str) -> Response:
     """The report of a date (`YYYY-MM-DD` or `latest`), as `attrition show --format json`."""
     return cached(request, lambda: envelope(_report(request, day)))
@@ -46,38 +46,31 @@ def report(request: Request, day: str) -> Response:
 def _series(request: Request, name: str, start: str | None, end: str | None,
             basis: str) -> dict[str, Any]:
     d = data(request)
-    lo = day_of(start, d) if start else None
-    hi = day_of(end, d) if end else None
-    s = series_mod.build(name, d.by_category, d.corrections, basis=basis,
-                         aggregates=d.aggregates, cache=d.series_cache)
-    return {"name": s.name, "label": s.label, "definition": s.definition,
-            "aggregate": s.is_aggregate, "basis": basis,
-            "rows": [{"date": p.day.isoformat(), "covers": (p.day - timedelta(days=1))
-                      .isoformat(), "change": p.change, "total": p.total, "basis": p.basis,
-                      "excluded": p.excluded} for p in s.between(lo, hi)],
-            "caveat": reports.CAVEAT}
+    return service.series(d.ledger, name, day_of(start, d) if start else None,
+                          day_of(end, d) if end else None, basis=basis,
+                          aggs=d.aggregates, cache=d.series_cache)
 
 
-@router.get("/api/series/{name}.csv", tags=["ledger"])
+@router.get("/api/series/{name}.csv", tags=["ledger"], **answers(None, 400, 404, 422, media=CSV))
 def series_csv(request: Request, name: str, start: From = None, end: To = None,
                basis: Basis = "difference") -> Response:
     return cached(request, lambda: csv_response(
         _series(request, name, start, end, basis)["rows"]))
 
 
-@router.get("/api/series/{name}", tags=["ledger"])
+@router.get("/api/series/{name}", tags=["ledger"], **answers(m.SeriesDoc, 400, 404, 422))
 def series(request: Request, name: str, start: From = None, end: To = None,
            basis: Basis = "difference") -> Response:
     """A category's or aggregate's daily series (report dates), `from`/`to` inclusive."""
     return cached(request, lambda: envelope(_series(request, name, start, end, basis)))
 
 
-@router.get("/api/sources.csv", tags=["ledger"])
+@router.get("/api/sources.csv", tags=["ledger"], **answers(None, 503, media=CSV))
 def sources_csv(request: Request) -> Response:
     return csv_response(service.sources(data(request).ledger)["sources"])
 
 
-@router.get("/api/sources", tags=["ledger"])
+@router.get("/api/sources", tags=["ledger"], **answers(m.SourcesDoc, 503))
 def sources(request: Request) -> Response:
     """The sources in the store, their date ranges and licences, and the data's age, as
     `attrition sources --format json`."""
