@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -444,15 +445,21 @@ class CellLedger(Ledger, Protocol):
                ) -> list[LedgerRow]: ...
 
 
+@cache
 def covers(day: date) -> str:
     """The day whose losses the report of `day` gives: the day before, except the first
     report (24 February 2022), which gives the total since the invasion began that day
-    (as the report document says)."""
+    (as the report document says). Kept per day: a series asks for every report's."""
     from datetime import timedelta
 
     from attrition.categories import WAR_START
 
     return (WAR_START if day <= WAR_START else day - timedelta(days=1)).isoformat()
+
+
+@cache
+def _iso(day: date) -> str:
+    return day.isoformat()
 
 
 def _provenance() -> dict[str, str]:
@@ -504,7 +511,7 @@ def series(ledger: CellLedger, name: str, start: date | None = None, end: date |
         got = [cells[c][p.day] for c in p.components if p.day in cells[c]]
         announced = [r.announced_change for r in got]
         rows.append({
-            "date": p.day.isoformat(), "covers": covers(p.day),
+            "date": _iso(p.day), "covers": covers(p.day),
             "total": p.total, "change": p.change,
             "announced_change": sum(a for a in announced if a is not None)
             if got and None not in announced and len(got) == len(p.components) else None,
