@@ -32,6 +32,7 @@ def _records(request: Request, name: str, day: str, window: int, top: int) -> di
             **answers(None, 400, 404, 422, media=CSV))
 def records_csv(request: Request, name: str, day: OnDate = "latest", window: Window = 30,
                 top: Top = 10) -> Response:
+    """The top days of the window as CSV (`rows` of the JSON document)."""
     return cached(request, lambda: csv_response(
         _records(request, name, day, window, top)["rows"]))
 
@@ -53,6 +54,7 @@ def compare_doc(d: Data, start: str | None, end: str | None, category: list[str]
 @router.get("/api/compare.csv", tags=["analysis"], **answers(None, 400, 404, 422, media=CSV))
 def compare_csv(request: Request, start: From = None, end: To = None, category: Cats = None,
                 status: str | None = None) -> Response:
+    """The comparison's rows as CSV, one per crosswalk line."""
     return cached(request, lambda: csv_response(
         [{k: v for k, v in r.items() if k != "components"}
          for r in compare_doc(data(request), start, end, category, status)["rows"]]))

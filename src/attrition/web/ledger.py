@@ -32,6 +32,7 @@ def _report(request: Request, day: str) -> dict[str, Any]:
 
 @router.get("/api/report/{day}.csv", tags=["ledger"], **answers(None, 400, 404, 422, media=CSV))
 def report_csv(request: Request, day: str) -> Response:
+    """The report's figures as CSV, one row per category (sources joined by `;`)."""
     return cached(request, lambda: csv_response(
         [{k: v for k, v in f.items() if k != "dissent"} for f in _report(request, day)
          ["figures"]]))
@@ -54,6 +55,7 @@ def _series(request: Request, name: str, start: str | None, end: str | None,
 @router.get("/api/series/{name}.csv", tags=["ledger"], **answers(None, 400, 404, 422, media=CSV))
 def series_csv(request: Request, name: str, start: From = None, end: To = None,
                basis: Basis = "difference") -> Response:
+    """The series' rows as CSV (components and sources joined by `;`)."""
     return cached(request, lambda: csv_response(
         _series(request, name, start, end, basis)["rows"]))
 
@@ -67,6 +69,7 @@ def series(request: Request, name: str, start: From = None, end: To = None,
 
 @router.get("/api/sources.csv", tags=["ledger"], **answers(None, 503, media=CSV))
 def sources_csv(request: Request) -> Response:
+    """The sources as CSV, one row per source."""
     return csv_response(service.sources(data(request).ledger)["sources"])
 
 

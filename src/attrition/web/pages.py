@@ -4,6 +4,7 @@ small script and the charts are all served from here, nothing from a CDN."""
 from __future__ import annotations
 
 import bisect
+import json
 import tempfile
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -468,13 +469,59 @@ def docs(request: Request) -> Response:
     """The OpenAPI description as a page that needs no CDN (Swagger UI would fetch its
     scripts from one); the machine-readable form is /openapi.json."""
     spec = request.app.openapi()
+    schemas = spec.get("components", {}).get("schemas", {})
     ops = []
     for path, methods in spec["paths"].items():
         for method, op in methods.items():
+            answers = [_doc_answer(status, r, schemas)
+                       for status, r in op.get("responses", {}).items()]
+            body = op.get("requestBody", {}).get("content", {})
             ops.append({"path": path, "method": method.upper(), "summary": op.get("summary"),
                         "description": op.get("description", ""), "tags": op.get("tags", []),
                         "params": [{"name": p["name"], "in": p["in"],
                                     "required": p.get("required", False),
                                     "description": p.get("description", "")}
-                                   for p in op.get("parameters", [])]})
+                                   for p in op.get("parameters", [])],
+                        "answers": answers,
+                        "body": [(media, json.dumps(c["example"], ensure_ascii=False)
+                                  if "example" in c and not isinstance(c["example"], str)
+                                  else c.get("example")) for media, c in body.items()]})
     return _page(request, "docs.html", api.data(request), spec=spec, ops=ops)
+
+
+def _doc_answer(status: str, answer: dict[str, Any], schemas: dict[str, Any]
+                ) -> dict[str, Any]:
+    """One answer of an operation as /docs shows it: status, what it means, its media
+    types, the model's name and fields (type and description), and the example."""
+    content = answer.get("content", {})
+    ref = next((c["schema"]["$ref"] for c in content.values() if "$ref" in c.get("schema", {})),
+               None)
+    name = ref.rsplit("/", 1)[-1] if ref else None
+    fields = []
+    for field, prop in (schemas.get(name, {}).get("properties", {}) if name else {}).items():
+        fields.append({"name": field, "type": _schema_type(prop),
+                       "description": prop.get("description", "")})
+    example = next((c["example"] for c in content.values() if "example" in c), None)
+    return {"status": status, "description": answer.get("description", ""),
+            "media": list(content), "model": name, "fields": fields,
+            "example": None if example is None else json.dumps(example, ensure_ascii=False,
+                                                                indent=1)}
+
+
+def _schema_type(prop: dict[str, Any]) -> str:
+    """A field's type in a few characters: `integer | null`, `list of Figure`."""
+    if "$ref" in prop:
+        return str(prop["$ref"]).rsplit("/", 1)[-1]
+    if "anyOf" in prop:
+        return " | ".join(_schema_type(p) for p in prop["anyOf"])
+    if prop.get("type") == "array":
+        return "list of " + _schema_type(prop.get("items", {}))
+    if prop.get("type") == "object" and "additionalProperties" in prop:
+        inner = prop["additionalProperties"]
+        return "map of " + (_schema_type(inner) if isinstance(inner, dict) else "any")
+    if "const" in prop:
+        return json.dumps(prop["const"])
+    if "enum" in prop:
+        return " | ".join(json.dumps(v) for v in prop["enum"])
+    kind = str(prop.get("type", "any"))
+    return f"{kind} ({prop['format']})" if "format" in prop else kind
