@@ -72,10 +72,11 @@ def test_errors_are_the_one_envelope(spec: dict[str, Any]) -> None:
         envelope["properties"]["ok"]["const"] is False
     for path, method, op in api_operations(spec):
         errors = {s: r for s, r in op["responses"].items() if s[0] in "45"}
-        assert errors or path.startswith("/api/v2/") or path in (
-            "/api/sources", "/api/sources.csv") or errors, (path, method)
-        want = "V2Error" if path.startswith("/api/v2/") else "Error"
+        assert "503" in errors, (path, method)  # any read may find the store unreadable
         for status, r in errors.items():
+            # v2 routes answer what was asked wrongly in the v2 shape; a store failure is
+            # the app's, in the envelope
+            want = "V2Error" if path.startswith("/api/v2/") and status != "503" else "Error"
             ref = r["content"]["application/json"]["schema"]["$ref"]
             assert ref.endswith("/" + want), (path, status, ref)
             assert r["description"], (path, status)
