@@ -14,11 +14,15 @@ decorator:
     @router.get("/api/history/{day}", tags=["ledger"], **answers(HistoryDoc, 404, 422))
     def history(...) -> Response: ...                 # returns envelope(doc) as before
 
-`answers(None, ..., media="text/csv")` declares a CSV twin; `answers(..., get=False)` a POST
-(no 304). Every answer documents the error envelope (`Error`) under the statuses given, and
-a GET its validators and `304`. Examples come from the bundled data (`examples.json` beside
-this module, written by `scripts/openapi_examples.py`; the tests check each one against the
-live answer of its request).
+`answers(None, ..., media="text/csv")` declares a CSV twin (or `media=
+"application/atom+xml"` a feed); `answers(..., get=False)` a POST (no 304); `v2_answers`
+a russianwarship.rip v2 route. Every answer documents the error envelope (`Error`) under
+the statuses given and 503, and a GET its validators and `304` (HEAD is said there). An
+example: add the model's name and a request to `EXAMPLES` below and run
+`scripts/openapi_examples.py` (it writes `examples.json` beside this module from the
+bundled data; tests/test_openapi.py checks each example against the live answer, and that
+every JSON route names a model). A request the routes answer with a document goes into
+`GOOD` in tests/test_api_fuzz.py, where schemathesis checks the answer against the schema.
 """
 
 from __future__ import annotations
