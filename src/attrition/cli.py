@@ -393,11 +393,13 @@ def export(
                    ] = None,
 ) -> None:
     """The resolved ledger, every cell with its sources."""
-    with _reader() as reader:
-        rows = [{"date": r.report_date.isoformat(), "covers": r.covers.isoformat(),
+    from attrition.service import covers
+
+    with _reader() as reader:  # sources: a list (JSON, parquet), `a;b` in CSV, as elsewhere
+        rows = [{"date": r.report_date.isoformat(), "covers": covers(r.report_date),
                  "category": r.category, "total": r.total, "change": r.change,
                  "announced_change": r.announced_change, "qualifier": r.qualifier,
-                 "sources": ",".join(r.sources), "method": r.method, "address": r.address}
+                 "sources": list(r.sources), "method": r.method, "address": r.address}
                 for r in reader.ledger()]
     if format is ExportFormat.parquet:
         if out is None:

@@ -494,6 +494,14 @@ def _cells(ledger: CellLedger, points: Sequence[Any], start: date | None, end: d
     return {c: {r.report_date: r for r in ledger.series(c, start, end)} for c in wanted}
 
 
+def _agreeing(cells: Sequence[LedgerRow]) -> list[str]:
+    """The sources agreeing on a cell, in the ledger's order (as the report lists them);
+    of several cells (a sum), every source agreeing on any of them, sorted."""
+    if len(cells) == 1:
+        return list(cells[0].sources)
+    return sorted({src for r in cells for src in r.sources})
+
+
 def series(ledger: CellLedger, name: str, start: date | None = None, end: date | None = None,
            *, basis: str = "difference", aggs: Mapping[str, Aggregate] | None = None,
            cache: dict[tuple[str, str], Any] | None = None) -> dict[str, Any]:
@@ -517,7 +525,7 @@ def series(ledger: CellLedger, name: str, start: date | None = None, end: date |
             if got and None not in announced and len(got) == len(p.components) else None,
             "basis": p.basis, "excluded": p.excluded,
             "components": list(p.components),
-            "sources": sorted({src for r in got for src in r.sources}),
+            "sources": _agreeing(got),
         })
     return {"name": s.name, "label": s.label, "definition": s.definition,
             "aggregate": s.is_aggregate, "basis": basis,
@@ -545,7 +553,7 @@ def records(ledger: CellLedger, name: str, day: date, window: int = 30, top: int
     doc["label"] = s.label
     doc["covers"] = covers(day)
     doc["components"] = list(point.components) if point else []
-    doc["sources"] = sorted({src for r in got for src in r.sources})
+    doc["sources"] = _agreeing(got)
     doc["rows"] = [{"date": r["date"], "covers": covers(date.fromisoformat(r["date"])),
                     "change": r["change"]} for r in rows]
     return {**doc, **_provenance()}
