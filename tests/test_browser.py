@@ -376,6 +376,9 @@ def test_docs_page_shows_each_answers_shape_and_example(server: str, browser: An
     report.locator("details summary").first.click()
     example = report.locator("details pre").first
     assert example.is_visible() and '"total": 9319' in example.inner_text()  # tanks
+    report.locator('a[href="#schema-Figure"]').click()  # a model's name leads to its shape
+    figure = page.locator("#schema-Figure + table")
+    assert figure.is_visible() and "single_witness" in figure.inner_text()
     csv = page.locator('[id="GET-/api/series/{name}.csv"]')
     assert "text/csv" in csv.inner_text()
     check = page.locator('[id="POST-/api/check"]')

@@ -30,7 +30,7 @@ def _records(request: Request, name: str, day: str, window: int, top: int) -> di
 
 @router.get("/api/records/{name}.csv", tags=["analysis"],
             **answers(None, 400, 404, 422, media=CSV))
-def records_csv(request: Request, name: str, day: OnDate = "latest", window: Window = 30,
+def records_csv(request: Request, name: m.NamePath, day: OnDate = "latest", window: Window = 30,
                 top: Top = 10) -> Response:
     """The top days of the window as CSV (`rows` of the JSON document)."""
     return cached(request, lambda: csv_response(
@@ -38,7 +38,7 @@ def records_csv(request: Request, name: str, day: OnDate = "latest", window: Win
 
 
 @router.get("/api/records/{name}", tags=["analysis"], **answers(m.RecordsDoc, 400, 404, 422))
-def records(request: Request, name: str, day: OnDate = "latest", window: Window = 30,
+def records(request: Request, name: m.NamePath, day: OnDate = "latest", window: Window = 30,
             top: Top = 10) -> Response:
     """Ranks of a day's change (7/30/90/365 days, whole war), highest-since, top days."""
     return cached(request, lambda: envelope(_records(request, name, day, window, top)))

@@ -52,7 +52,7 @@ def brief_period(request: Request, week: str | None = None, month: str | None = 
 
 @router.get("/api/brief/{day}", tags=["outputs"],
             **answers(m.BriefDoc, 400, 404, 422, also=TEXTS))
-def brief(request: Request, day: str, lang: Lang = "en", format: Format = "json") -> Response:
+def brief(request: Request, day: m.DayPath, lang: Lang = "en", format: Format = "json") -> Response:
     """The brief of a report: text, markdown or the JSON document with its `facts`."""
     def make() -> Response:
         d = data(request)

@@ -31,7 +31,7 @@ def _report(request: Request, day: str) -> dict[str, Any]:
 
 
 @router.get("/api/report/{day}.csv", tags=["ledger"], **answers(None, 400, 404, 422, media=CSV))
-def report_csv(request: Request, day: str) -> Response:
+def report_csv(request: Request, day: m.DayPath) -> Response:
     """The report's figures as CSV, one row per category (sources joined by `;`)."""
     return cached(request, lambda: csv_response(
         [{k: v for k, v in f.items() if k != "dissent"} for f in _report(request, day)
@@ -39,7 +39,7 @@ def report_csv(request: Request, day: str) -> Response:
 
 
 @router.get("/api/report/{day}", tags=["ledger"], **answers(m.ReportDoc, 400, 404, 422))
-def report(request: Request, day: str) -> Response:
+def report(request: Request, day: m.DayPath) -> Response:
     """The report of a date (`YYYY-MM-DD` or `latest`), as `attrition show --format json`."""
     return cached(request, lambda: envelope(_report(request, day)))
 
@@ -53,7 +53,7 @@ def _series(request: Request, name: str, start: str | None, end: str | None,
 
 
 @router.get("/api/series/{name}.csv", tags=["ledger"], **answers(None, 400, 404, 422, media=CSV))
-def series_csv(request: Request, name: str, start: From = None, end: To = None,
+def series_csv(request: Request, name: m.NamePath, start: From = None, end: To = None,
                basis: Basis = "difference") -> Response:
     """The series' rows as CSV (components and sources joined by `;`)."""
     return cached(request, lambda: csv_response(
@@ -61,7 +61,7 @@ def series_csv(request: Request, name: str, start: From = None, end: To = None,
 
 
 @router.get("/api/series/{name}", tags=["ledger"], **answers(m.SeriesDoc, 400, 404, 422))
-def series(request: Request, name: str, start: From = None, end: To = None,
+def series(request: Request, name: m.NamePath, start: From = None, end: To = None,
            basis: Basis = "difference") -> Response:
     """A category's or aggregate's daily series (report dates), `from`/`to` inclusive."""
     return cached(request, lambda: envelope(_series(request, name, start, end, basis)))

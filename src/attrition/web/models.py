@@ -31,11 +31,21 @@ import json
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any, Literal, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from attrition.web import v2
+
+# -- path parameters shared by routes ----------------------------------------------------------
+
+DayPath = Annotated[str, Path(description="A report date: `YYYY-MM-DD`, `latest`, `today` or "
+                                          "`yesterday`.", examples=["2024-11-14"])]
+NamePath = Annotated[str, Path(description="A category (`tanks`, `afv`, `personnel`...) or an "
+                                           "aggregate (`vehicles`, `armour`...).",
+                               examples=["vehicles"])]
+
 
 # -- envelope and errors ---------------------------------------------------------------------
 
@@ -165,12 +175,13 @@ class Figure(Part):
 class ReportDoc(Doc):
     """One report: every figure with its sources (`attrition show --format json`)."""
 
-    date: Day
+    date: Day = Field(description="The report's date (published that morning, Kyiv time).")
     covers: Day = Field(description="The day whose losses the report gives (the day "
                                      "before; the first report: the day the invasion began).")
-    first_report: bool
-    publisher: str
-    address: str | None
+    first_report: bool = Field(description="The report of 24 February 2022: totals since the "
+                                           "invasion began, no change.")
+    publisher: str = Field(description="Whose figures these are.")
+    address: str | None = Field(description="The bulletin's address, when a source has it.")
     figures: list[Figure]
     caveat: str = Field(description="Whose claims these are: official Ukrainian claims, not "
                                     "independently verified.")

@@ -16,6 +16,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from attrition import categories, charts
@@ -57,6 +58,15 @@ def _signed(ctx: Any, v: int | None) -> str:
 
 env.filters["num"] = _num
 env.filters["signed"] = _signed
+
+
+def _ticks(text: str) -> Markup:
+    """A description's `code` as <code> (the rest escaped), as /docs shows it."""
+    parts = str(escape(text)).split("`")
+    return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
+
+
+env.filters["ticks"] = _ticks
 
 UI: dict[str, dict[str, Any]] = {
     "en": {
@@ -486,7 +496,15 @@ def docs(request: Request) -> Response:
                         "body": [(media, json.dumps(c["example"], ensure_ascii=False)
                                   if "example" in c and not isinstance(c["example"], str)
                                   else c.get("example")) for media, c in body.items()]})
-    return _page(request, "docs.html", api.data(request), spec=spec, ops=ops)
+    shapes = [{"name": name, "description": schema.get("description", ""),
+               "fields": _fields(schema)} for name, schema in sorted(schemas.items())]
+    return _page(request, "docs.html", api.data(request), spec=spec, ops=ops, shapes=shapes)
+
+
+def _fields(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"name": field, "type": _schema_type(prop),
+             "description": prop.get("description", "")}
+            for field, prop in schema.get("properties", {}).items()]
 
 
 def _doc_answer(status: str, answer: dict[str, Any], schemas: dict[str, Any]
@@ -497,10 +515,7 @@ def _doc_answer(status: str, answer: dict[str, Any], schemas: dict[str, Any]
     ref = next((c["schema"]["$ref"] for c in content.values() if "$ref" in c.get("schema", {})),
                None)
     name = ref.rsplit("/", 1)[-1] if ref else None
-    fields = []
-    for field, prop in (schemas.get(name, {}).get("properties", {}) if name else {}).items():
-        fields.append({"name": field, "type": _schema_type(prop),
-                       "description": prop.get("description", "")})
+    fields = _fields(schemas.get(name, {})) if name else []
     example = next((c["example"] for c in content.values() if "example" in c), None)
     return {"status": status, "description": answer.get("description", ""),
             "media": list(content), "model": name, "fields": fields,
@@ -508,20 +523,22 @@ def _doc_answer(status: str, answer: dict[str, Any], schemas: dict[str, Any]
                                                                 indent=1)}
 
 
-def _schema_type(prop: dict[str, Any]) -> str:
-    """A field's type in a few characters: `integer | null`, `list of Figure`."""
+def _schema_type(prop: dict[str, Any]) -> Markup:
+    """A field's type in a few characters: `integer | null`, `list of Figure` (a model's
+    name links to its shape further down the page)."""
     if "$ref" in prop:
-        return str(prop["$ref"]).rsplit("/", 1)[-1]
+        name = str(prop["$ref"]).rsplit("/", 1)[-1]
+        return Markup('<a href="#schema-{0}">{0}</a>').format(name)
     if "anyOf" in prop:
-        return " | ".join(_schema_type(p) for p in prop["anyOf"])
+        return Markup(" | ").join(_schema_type(p) for p in prop["anyOf"])
     if prop.get("type") == "array":
         return "list of " + _schema_type(prop.get("items", {}))
     if prop.get("type") == "object" and "additionalProperties" in prop:
         inner = prop["additionalProperties"]
-        return "map of " + (_schema_type(inner) if isinstance(inner, dict) else "any")
+        return "map of " + (_schema_type(inner) if isinstance(inner, dict) else escape("any"))
     if "const" in prop:
-        return json.dumps(prop["const"])
+        return escape(json.dumps(prop["const"]))
     if "enum" in prop:
-        return " | ".join(json.dumps(v) for v in prop["enum"])
+        return escape(" | ".join(json.dumps(v) for v in prop["enum"]))
     kind = str(prop.get("type", "any"))
-    return f"{kind} ({prop['format']})" if "format" in prop else kind
+    return escape(f"{kind} ({prop['format']})" if "format" in prop else kind)
