@@ -176,3 +176,26 @@ def test_series_and_records_say_where_each_figure_comes_from(client: TestClient)
     assert rec["covers"] == "2024-11-13" and rec["caveat"] == doc["caveat"]
     assert rec["sources"] == ["minfin", "orc-losses", "petroivaniuk"]
     assert rec["components"] == ["tanks", "afv", "vehicles_fuel_tanks"]
+
+
+@pytest.mark.slow
+def test_a_series_from_a_date_is_the_slice_of_the_whole_series(loaded_db: str) -> None:
+    """`series --from D` reads a category's reports from a little before D only; every row
+    (its `excluded` above all: stale repeats look back 30 reports) must be the row the whole
+    history gives, for every category, from every 23rd report date of the war."""
+    from datetime import date, timedelta
+
+    from attrition import categories
+    from attrition.store.read import Reader
+
+    with Reader(loaded_db) as reader:
+        for name in categories.IDS:
+            whole = service.series(reader, name)["rows"]
+            if not whole:
+                continue
+            days = [date.fromisoformat(r["date"]) for r in whole]
+            for i in range(0, len(days), 23):
+                lo, hi = days[i], days[i] + timedelta(days=60)
+                part = service.series(reader, name, lo, hi)["rows"]
+                assert part == [r for r in whole if lo <= date.fromisoformat(r["date"]) <= hi
+                                ], (name, lo)

@@ -469,9 +469,14 @@ def _provenance() -> dict[str, str]:
 
 
 def _built(ledger: CellLedger, name: str, basis: str, aggs: Mapping[str, Aggregate] | None,
-           cache: dict[tuple[str, str], Any] | None) -> Any:
+           cache: dict[tuple[str, str], Any] | None, since: date | None = None) -> Any:
     """The analysis series of a category or an aggregate. A plain category is built from its
-    own rows (one query on a store), anything else from the whole ledger."""
+    own rows (one query on a store), anything else from the whole ledger. `since` (without
+    a shared `cache`): only its points from that date on are wanted, so a plain category
+    reads the reports from a little before it, enough for each point to be what the whole
+    history makes it (`excluded` looks back `STALE_LOOKBACK` reports)."""
+    from datetime import timedelta
+
     from attrition import categories
     from attrition.analysis import series as ser
 
@@ -480,7 +485,13 @@ def _built(ledger: CellLedger, name: str, basis: str, aggs: Mapping[str, Aggrega
         raise InvalidValueError(f"basis: {basis!r} is not one of {ser.DIFFERENCE}, "
                                 f"{ser.ANNOUNCED}")
     if name in categories.BY_ID and not categories.CONTINUES.get(name):
-        rows: Mapping[str, Sequence[Any]] = {name: ledger.series(name)}
+        own = None
+        if since is not None and cache is None:
+            own = ledger.series(name, since - timedelta(days=3 * ser.STALE_LOOKBACK))
+            if sum(r.report_date < since for r in own) < ser.STALE_LOOKBACK + 2:
+                own = None  # too few reports before it (its start, or a gap): all of them
+        rows: Mapping[str, Sequence[Any]] = {name: own if own is not None
+                                             else ledger.series(name)}
     else:
         rows = ledger.by_category()
     return ser.build(name, rows, ledger.corrections(), basis=basis, aggregates=aggs,
@@ -511,7 +522,7 @@ def series(ledger: CellLedger, name: str, start: date | None = None, end: date |
     (`components`) and the sources that agree on them."""
     if start is not None and end is not None and start > end:
         raise DateError(f"the period starts ({start}) after it ends ({end})")
-    s = _built(ledger, name, basis, aggs, cache)
+    s = _built(ledger, name, basis, aggs, cache, since=start)
     points = s.between(start, end)
     cells = _cells(ledger, points, start, end)
     rows = []
