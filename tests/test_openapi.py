@@ -166,7 +166,8 @@ def test_v2_answers(client: TestClient) -> None:
                         ("/api/v2/terms/ua", models.V2TermsAnswer),
                         ("/api/v2/terms/en/tanks", models.V2TermAnswer)):
         valid(model, _get(client, path), path)
-    for path in ("/api/v2/statistics/2030-01-01", "/api/v2/terms/xx", "/api/v2/nothing"):
+    for path in ("/api/v2/statistics/2030-01-01", "/api/v2/terms/xx", "/api/v2/nothing",
+                 "/api/v2/statistics?offset=abc", "/api/v2/statistics?limit=1.5"):
         valid(models.V2Error, client.get(path).json(), path)
 
 
