@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from attrition import update
 from attrition.sources import warship
 from attrition.store.read import Reader
+from attrition.web import models
 from attrition.web.app import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -152,11 +153,13 @@ def test_writes_need_the_token(writable: str, monkeypatch: pytest.MonkeyPatch) -
                    headers={"authorization": "Bearer s3cret"})
         assert r.status_code == 200, r.text
         assert r.json()["ingested"]["new"] == 2
+        models.IngestDoc.model_validate(r.json())  # the shape /openapi.json gives
         tanks = {f["category"]: f for f in c.get("/api/report/2026-08-23").json()["figures"]}
         assert tanks["tanks"]["total"] == 12295 and tanks["tanks"]["sources"] == ["bulletin"]
         bad = c.post("/api/ingest?name=b.txt", content=b"nonsense with no figures",
                      headers={"authorization": "Bearer s3cret"})
         assert bad.status_code == 400 and bad.json()["ok"] is False
+        models.Error.model_validate(bad.json())
 
 
 def test_cors_allows_reads_only(client: TestClient) -> None:
