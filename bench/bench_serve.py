@@ -70,9 +70,10 @@ def _ms(text: str) -> float:
 
 
 def _wrk(url: str, seconds: int, connections: int, threads: int = 2,
-         script: Path | None = None) -> subprocess.Popen[str]:
+         script: Path | None = None, header: str | None = None) -> subprocess.Popen[str]:
     cmd = ["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s",
-           "--latency", *(["-s", str(script)] if script else []), url]
+           "--latency", *(["-s", str(script)] if script else []),
+           *(["-H", header] if header else []), url]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
 
 
@@ -93,7 +94,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--workers", type=int, default=1)
-    ap.add_argument("--only", choices=("cached", "briefs", "starvation"), default=None)
+    ap.add_argument("--only", choices=("cached", "revalidate", "briefs", "starvation"),
+                    default=None)
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
@@ -119,11 +121,17 @@ def main() -> None:
         print(f"attrition serve, {args.workers} worker(s); {args.seconds} s per run; "
               f"{os.cpu_count()} cores")
         print(f"{'run':56} {'req/s':>9} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}")
-        for path in ENDPOINTS if args.only in (None, "cached") else ():
+        for path in ([*ENDPOINTS, "/api/report/latest"] if args.only in (None, "cached")
+                     else ()):
             for _ in range(3):  # warm the response cache (and every worker's)
                 httpx.get(base + path, timeout=30)
             out = _wrk(base + path, args.seconds, args.connections).communicate()[0]
             _line(f"{path} (cached, {args.connections} conn)", out)
+        if args.only in (None, "cached", "revalidate"):  # a bot polling with its ETag
+            etag = httpx.get(base + "/api/report/latest", timeout=30).headers["etag"]
+            out = _wrk(base + "/api/report/latest", args.seconds, args.connections,
+                       header=f"If-None-Match: {etag}").communicate()[0]
+            _line(f"/api/report/latest, If-None-Match (304, {args.connections} conn)", out)
         if args.only in (None, "briefs"):
             out = _wrk(base + "/", args.seconds, 4, script=tmp / "daily.lua").communicate()[0]
             _line("/api/brief/{date} (uncached, 4 conn)", out)

@@ -361,3 +361,34 @@ def test_compare_page_on_a_phone(server: str, browser: Any, shots: Path) -> None
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.screenshot(path=str(shots / "dashboard-phone.png"), full_page=True)
     page.close()
+
+
+def test_docs_page_shows_each_answers_shape_and_example(server: str, browser: Any,
+                                                       shots: Path) -> None:
+    """/docs (no CDN) shows, per route, its answers with their model, the model's fields,
+    the error envelope under its statuses, 304, and an example from the bundled data."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/docs")
+    report = page.locator('[id="GET-/api/report/{day}"]')
+    text = report.inner_text()
+    assert "ReportDoc" in text and "figures" in text and "list of Figure" in text
+    assert "Error" in text and "404" in text and "304" in text and "HEAD" in text
+    report.locator("details summary").first.click()
+    example = report.locator("details pre").first
+    assert example.is_visible() and '"total": 9319' in example.inner_text()  # tanks
+    report.locator('a[href="#schema-Figure"]').click()  # a model's name leads to its shape
+    figure = page.locator("#schema-Figure + table")
+    assert figure.is_visible() and "single_witness" in figure.inner_text()
+    csv = page.locator('[id="GET-/api/series/{name}.csv"]')
+    assert "text/csv" in csv.inner_text()
+    check = page.locator('[id="POST-/api/check"]')
+    assert "text/plain" in check.inner_text() and "application/json" in check.inner_text()
+    report.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "docs.png"), full_page=False)
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(server + "/docs")
+    wide = phone.evaluate("document.documentElement.scrollWidth")
+    assert wide <= 392, f"the page scrolls sideways on a phone ({wide} px)"
+    phone.screenshot(path=str(shots / "docs-phone.png"), full_page=False)
+    page.close()
+    phone.close()

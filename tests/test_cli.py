@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -72,9 +74,11 @@ def test_first_run_loads_the_snapshot_with_a_notice(tmp_path: Path) -> None:
 def test_series_daily_csv(db: str) -> None:
     res = run("series", "tanks", "--from", "2024-11-12", "--to", "2024-11-14", "--daily",
               db=db)
-    lines = res.stdout.strip().splitlines()
-    assert lines[0].startswith("date,covers,category,change")
-    assert [ln.split(",")[3] for ln in lines[1:]] == ["23", "24", "19"]
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert [(r["date"], r["covers"], r["change"], r["total"]) for r in rows] == [
+        ("2024-11-12", "2024-11-11", "23", "9276"), ("2024-11-13", "2024-11-12", "24", "9300"),
+        ("2024-11-14", "2024-11-13", "19", "9319")]
+    assert rows[2]["sources"] == "petroivaniuk;orc-losses;minfin"  # who agrees, per row
 
 
 def test_sources_lists_vote_only_witness(db: str) -> None:
@@ -89,6 +93,28 @@ def test_export_csv_has_every_cell(db: str, tmp_path: Path) -> None:
     assert run("export", "--format", "csv", "--out", str(out), db=db).returncode == 0
     lines = out.read_text().splitlines()
     assert len(lines) == 22_516 + 1
+
+
+def test_export_lists_sources_and_covers_as_every_other_document(db: str,
+                                                                 tmp_path: Path) -> None:
+    """One shape for the same cell: sources a list in JSON and `a;b` in CSV (as show,
+    series and the API give them), and the first report covering the day the invasion
+    began (as the report says), in export as everywhere."""
+    out = tmp_path / "ledger.json"
+    assert run("export", "--format", "json", "--out", str(out), db=db).returncode == 0
+    cells = {(c["date"], c["category"]): c for c in json.loads(out.read_text())}
+    show = json.loads(run("show", "2024-11-14", "-f", "json", db=db).stdout)
+    for f in show["figures"]:
+        cell = cells[("2024-11-14", f["category"])]
+        assert cell["sources"] == f["sources"] and cell["covers"] == show["covers"]
+    assert cells[("2022-02-24", "tanks")]["covers"] == "2022-02-24"
+    out = tmp_path / "ledger.csv"
+    assert run("export", "--format", "csv", "--out", str(out), db=db).returncode == 0
+    rows = {(r["date"], r["category"]): r
+            for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))}
+    series = run("series", "tanks", "--from", "2024-11-14", "--to", "2024-11-14", db=db)
+    want = next(csv.DictReader(io.StringIO(series.stdout)))["sources"]
+    assert rows[("2024-11-14", "tanks")]["sources"] == want == "petroivaniuk;orc-losses;minfin"
 
 
 def test_export_parquet(db: str, tmp_path: Path) -> None:
@@ -245,7 +271,7 @@ def test_records_json(db: str) -> None:
     doc = json.loads(res.stdout)
     assert doc["change"] == 194 and doc["ranks"]["30d"]["rank"] == 1
     assert doc["highest_since"] == "2023-10-20" and doc["highest_since_value"] == 208
-    assert doc["top"][0] == {"date": "2024-11-14", "change": 194}
+    assert doc["rows"][0] == {"date": "2024-11-14", "covers": "2024-11-13", "change": 194}
 
 
 def test_summary_month(db: str) -> None:

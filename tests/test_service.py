@@ -50,6 +50,20 @@ def api_json(client: TestClient, path: str) -> Any:
     (("brief", "--week", "2024-W46", "--format", "json"), "/api/brief?week=2024-W46"),
     (("brief", "--month", "2025-02", "--format", "json"), "/api/brief?month=2025-02"),
     (("compare", "--to", "2025-07-19", "--format", "json"), "/api/compare?to=2025-07-19"),
+    (("show", "2024-11-14", "--format", "json"), "/api/report/2024-11-14"),
+    (("show", "2022-02-24", "--format", "json"), "/api/report/2022-02-24"),
+    (("series", "tanks", "--format", "json"), "/api/series/tanks"),
+    (("series", "vehicles", "--from", "2024-11-01", "--to", "2024-11-14", "--format", "json"),
+     "/api/series/vehicles?from=2024-11-01&to=2024-11-14"),
+    (("series", "vehicles_fuel_tanks", "--to", "2022-05-10", "--basis", "announced",
+      "--format", "json"), "/api/series/vehicles_fuel_tanks?to=2022-05-10&basis=announced"),
+    (("records", "vehicles", "--date", "2024-11-14", "--format", "json"),
+     "/api/records/vehicles?date=2024-11-14"),
+    (("records", "vehicles_fuel_tanks", "--date", "2024-11-14", "--window", "90", "--top",
+      "5", "--format", "json"),
+     "/api/records/vehicles_fuel_tanks?date=2024-11-14&window=90&top=5"),
+    (("records", "cruise_missiles", "--date", "2024-11-14", "--format", "json"),
+     "/api/records/cruise_missiles?date=2024-11-14"),
     (("compare", "--from", "2024-01-01", "--to", "2025-07-19", "-c", "tanks", "--status",
       "destroyed,captured", "--format", "json"),
      "/api/compare?from=2024-01-01&to=2025-07-19&category=tanks&status=destroyed,captured"),
@@ -123,3 +137,65 @@ def test_the_cli_and_the_api_check_alike(loaded_db: str, client: TestClient,
     by_cli["article"].pop("source")
     by_api["article"].pop("source")
     assert by_cli == by_api and by_cli["summary"].get("supported", 0) >= 2
+
+
+@pytest.mark.parametrize(("cli_args", "path"), [
+    (("show", "2024-11-14", "--format", "csv"), "/api/report/2024-11-14.csv"),
+    (("series", "tanks", "--from", "2024-11-01", "--format", "csv"),
+     "/api/series/tanks.csv?from=2024-11-01"),
+    (("series", "vehicles", "--format", "csv"), "/api/series/vehicles.csv"),
+    (("records", "afv", "--date", "2024-11-14", "--format", "csv"),
+     "/api/records/afv.csv?date=2024-11-14"),
+    (("sources", "--format", "csv"), "/api/sources.csv"),
+])
+def test_the_cli_and_the_api_give_the_same_csv(loaded_db: str, client: TestClient,
+                                              cli_args: tuple[str, ...], path: str) -> None:
+    res = CliRunner().invoke(cli.app, ["--db", loaded_db, *cli_args])
+    assert res.exit_code == 0, res.output
+    r = client.get(path)
+    assert r.headers["content-type"].startswith("text/csv")
+    assert res.stdout == r.text
+
+
+def test_series_and_records_say_where_each_figure_comes_from(client: TestClient) -> None:
+    """Every row of the whole war's series names its report date, the day it covers and
+    the sources agreeing on it, as the report of that date does; the document says whose
+    claims these are."""
+    doc = api_json(client, "/api/series/tanks")
+    assert doc["caveat"].startswith("Official Ukrainian claims, not independently verified")
+    assert "General Staff" in doc["publisher"]
+    assert len(doc["rows"]) == 1641 and doc["rows"][0]["covers"] == "2022-02-24"
+    for row in doc["rows"][::40]:
+        report = api_json(client, f"/api/report/{row['date']}")
+        fig = next(f for f in report["figures"] if f["category"] == "tanks")
+        assert row["covers"] == report["covers"]
+        assert (row["total"], row["change"], row["announced_change"]) == (
+            fig["total"], fig["change"], fig["announced_change"])
+        assert row["sources"] == fig["sources"]
+    rec = api_json(client, "/api/records/vehicles?date=2024-11-14")
+    assert rec["covers"] == "2024-11-13" and rec["caveat"] == doc["caveat"]
+    assert rec["sources"] == ["minfin", "orc-losses", "petroivaniuk"]
+    assert rec["components"] == ["tanks", "afv", "vehicles_fuel_tanks"]
+
+
+@pytest.mark.slow
+def test_a_series_from_a_date_is_the_slice_of_the_whole_series(loaded_db: str) -> None:
+    """`series --from D` reads a category's reports from a little before D only; every row
+    (its `excluded` above all: stale repeats look back 30 reports) must be the row the whole
+    history gives, for every category, from every 23rd report date of the war."""
+    from datetime import date, timedelta
+
+    from attrition import categories
+    from attrition.store.read import Reader
+
+    with Reader(loaded_db) as reader:
+        for name in categories.IDS:
+            whole = service.series(reader, name)["rows"]
+            if not whole:
+                continue
+            days = [date.fromisoformat(r["date"]) for r in whole]
+            for i in range(0, len(days), 23):
+                lo, hi = days[i], days[i] + timedelta(days=60)
+                part = service.series(reader, name, lo, hi)["rows"]
+                assert part == [r for r in whole if lo <= date.fromisoformat(r["date"]) <= hi
+                                ], (name, lo)

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from attrition import update
 from attrition.sources import warship
 from attrition.store.read import Reader
+from attrition.web import models
 from attrition.web.app import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -84,8 +85,8 @@ def test_series_json_and_csv_twin(client: TestClient) -> None:
     r = client.get("/api/series/vehicles.csv?from=2024-11-12&to=2024-11-14")
     assert r.headers["content-type"].startswith("text/csv")
     lines = r.text.splitlines()
-    assert lines[0].startswith("date,covers,change,total") and len(lines) == 4
-    assert lines[3].startswith("2024-11-14,2024-11-13,194,")
+    assert lines[0].startswith("date,covers,total,change") and len(lines) == 4
+    assert lines[3].startswith("2024-11-14,2024-11-13,57356,194,")
 
 
 def test_every_tabular_endpoint_has_a_csv_twin(client: TestClient) -> None:
@@ -152,11 +153,13 @@ def test_writes_need_the_token(writable: str, monkeypatch: pytest.MonkeyPatch) -
                    headers={"authorization": "Bearer s3cret"})
         assert r.status_code == 200, r.text
         assert r.json()["ingested"]["new"] == 2
+        models.IngestDoc.model_validate(r.json())  # the shape /openapi.json gives
         tanks = {f["category"]: f for f in c.get("/api/report/2026-08-23").json()["figures"]}
         assert tanks["tanks"]["total"] == 12295 and tanks["tanks"]["sources"] == ["bulletin"]
         bad = c.post("/api/ingest?name=b.txt", content=b"nonsense with no figures",
                      headers={"authorization": "Bearer s3cret"})
         assert bad.status_code == 400 and bad.json()["ok"] is False
+        models.Error.model_validate(bad.json())
 
 
 def test_cors_allows_reads_only(client: TestClient) -> None:
@@ -271,7 +274,7 @@ def test_response_cache_is_bounded_in_bytes(loaded_db: str, monkeypatch: pytest.
     with TestClient(create_app(loaded_db)) as c:
         holder = c.app.state.holder  # type: ignore[attr-defined]
         for i in range(40):  # distinct query strings, ~60 KB each
-            assert c.get(f"/api/series/tanks?junk={i}").status_code == 200
+            assert c.get(f"/api/series/tanks?from=2025-09-01&junk={i}").status_code == 200
         assert holder.size <= 200_000 and 0 < len(holder.responses) < 40
         assert holder.size == sum(len(v[0]) for v in holder.responses.values())
 

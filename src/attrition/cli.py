@@ -47,6 +47,11 @@ class SeriesFormat(StrEnum):
     table = "table"
 
 
+class Basis(StrEnum):
+    difference = "difference"
+    announced = "announced"
+
+
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
@@ -264,12 +269,18 @@ def series(
         help="A category or aggregate (built-in or from your config), e.g. tanks, vehicles.")],
     start: Annotated[str | None, typer.Option("--from")] = None,
     end: Annotated[str | None, typer.Option("--to")] = None,
-    daily: Annotated[bool, typer.Option("--daily", help="Daily changes, not totals.")] = False,
+    daily: Annotated[bool, typer.Option(
+        "--daily", help="The table shows daily changes, not totals (JSON and CSV give both)."
+    )] = False,
+    basis: Annotated[Basis, typer.Option(
+        "--basis", help="Changes as differences of totals, or as the bulletin announced them."
+    )] = Basis.difference,
     format: Annotated[SeriesFormat, typer.Option("--format", "-f")] = SeriesFormat.csv,
     as_of: AsOfOption = None,
 ) -> None:
-    """A category's or aggregate's totals (or daily changes) over a range of reports."""
-    from attrition import categories
+    """A category's or aggregate's totals and daily changes over a range of reports, each
+    with the sources that agree on it (the document /api/series gives)."""
+    from attrition import categories, service
 
     aggs = categories.aggregates(categories.load_config())
     _check_name(category, aggs)
@@ -282,37 +293,26 @@ def series(
         else:
             reader = store
         lo, hi = _range(start, end, reader)
-        if category in categories.BY_ID and not categories.CONTINUES.get(category):
-            rows = reader.series(category, lo, hi)
-            marks = _series_marks(category, reader) if daily else {}
-            out = [{"date": r.report_date.isoformat(), "covers": r.covers.isoformat(),
-                    "category": r.category,
-                    **({"change": r.change, "announced_change": r.announced_change,
-                        "note": marks.get(r.report_date, "")} if daily
-                       else {"total": r.total}),
-                    "sources": list(r.sources)} for r in rows]
-        else:  # an aggregate, or a category that carries on merged ones: the analysis series
-            out = _built_series(reader, category, lo, hi, daily)
+        doc = service.series(reader, category, lo, hi, basis=basis.value, aggs=aggs)
     if format is SeriesFormat.json:
-        print(json.dumps({"category": category, "measure": "change" if daily else "total",
-                          **({"as_of": _as_of_iso(reader)} if as_of is not None else {}),
-                          "rows": out}, ensure_ascii=False))
+        print(json.dumps({**doc, **({"as_of": _as_of_iso(reader)} if as_of is not None
+                                     else {})}, ensure_ascii=False))
     elif format is SeriesFormat.csv:
-        _write_csv(out)
+        _write_csv(doc["rows"])
     else:
         from rich.table import Table
 
-        title = (categories.BY_ID[category].en if category in categories.BY_ID
-                 else aggs[category].en)
-        table = Table(title=f"{title} ({'daily change' if daily else 'total'})" + (
-            f", as the ledger had it at {_as_of_iso(reader)}" if as_of is not None else ""))
-        for col in ("date", "value", *(("note",) if daily else ()), "sources"):
+        table = Table(title=f"{doc['label']} ({'daily change' if daily else 'total'})" + (
+            f", as the ledger had it at {_as_of_iso(reader)}" if as_of is not None else ""),
+                      caption=f"{doc['publisher']}\n{doc['caveat']}")
+        for col in ("report date", "value", *(("note",) if daily else ()), "sources"):
             table.add_column(col)
-        for r in out:
-            v = r.get("change") if daily else r.get("total")
+        for r in doc["rows"]:
+            v = r["change"] if daily else r["total"]
+            note = r["excluded"] if r["excluded"] and r["excluded"] != "creation" else ""
             table.add_row(r["date"], "" if v is None else f"{v:,}",
-                          *((r.get("note") or r.get("excluded") or "",) if daily else ()),
-                          ", ".join(r.get("sources") or r.get("components") or ()))
+                          *((note.replace("_", "-"),) if daily else ()),
+                          ", ".join(r["sources"]))
         _print_table(_console(), table)
 
 
@@ -320,35 +320,6 @@ def _as_of_iso(ledger: Any) -> str:
     from attrition.dates import kyiv
 
     return str(ledger.moment.at.astimezone(kyiv()).isoformat())
-
-
-def _built_series(reader: Any, name: str, lo: date | None, hi: date | None, daily: bool
-                  ) -> list[dict[str, Any]]:
-    """Rows of an aggregate's (or a merged category's) series: the categories summed that
-    day, and (daily) why records leave a day's change out, as `_series_marks` words it."""
-    from datetime import timedelta
-
-    from attrition.analysis import series as series_mod
-
-    rows, corrections, aggs = _analysis_input(reader)
-    s = series_mod.build(name, rows, corrections, aggregates=aggs)
-    return [{"date": p.day.isoformat(), "covers": (p.day - timedelta(days=1)).isoformat(),
-             "category": name,
-             **({"change": p.change,
-                 "note": p.excluded.replace("_", "-") if p.excluded and p.excluded != "creation"
-                 else ""} if daily else {"total": p.total}),
-             "components": list(p.components)} for p in s.between(lo, hi)]
-
-
-def _series_marks(category: str, reader: Any) -> dict[date, str]:
-    """Why records skip a report's change: a correction, a stale repeat, a two-day figure
-    (`analysis.series`), so that `series --daily` marks them."""
-    from attrition.analysis import series as ser
-
-    built = ser.build(category, {category: reader.series(category, None, None)},
-                      reader.corrections())
-    return {p.day: p.excluded.replace("_", "-") for p in built.points
-            if p.excluded and p.excluded != "creation"}
 
 
 @app.command()
@@ -458,11 +429,13 @@ def export(
                    ] = None,
 ) -> None:
     """The resolved ledger, every cell with its sources."""
-    with _reader() as reader:
-        rows = [{"date": r.report_date.isoformat(), "covers": r.covers.isoformat(),
+    from attrition.service import covers
+
+    with _reader() as reader:  # sources: a list (JSON, parquet), `a;b` in CSV, as elsewhere
+        rows = [{"date": r.report_date.isoformat(), "covers": covers(r.report_date),
                  "category": r.category, "total": r.total, "change": r.change,
                  "announced_change": r.announced_change, "qualifier": r.qualifier,
-                 "sources": ",".join(r.sources), "method": r.method, "address": r.address}
+                 "sources": list(r.sources), "method": r.method, "address": r.address}
                 for r in reader.ledger()]
     if format is ExportFormat.parquet:
         if out is None:
@@ -652,19 +625,16 @@ def records(
     """Where a day's change ranks (7/30/90/365 days, whole war), highest-since, top days."""
     from datetime import timedelta
 
-    from attrition.analysis import records as rec
-    from attrition.analysis import series
+    from attrition import categories, service
 
+    aggs = categories.aggregates(categories.load_config())
+    _check_name(name, aggs)
     with _reader() as reader:
-        rows, corrections, aggs = _analysis_input(reader)
-        _check_name(name, aggs)
         d = _day(day, reader)
-    s = series.build(name, rows, corrections, aggregates=aggs)
+        doc = service.records(reader, name, d, window, top, aggs=aggs)
     start = d - timedelta(days=window - 1)
-    doc = rec.describe(s, d, window, top)
     skipped = doc["excluded_days"]
-    if _emit_data(format, doc,
-                  doc["top"]):
+    if _emit_data(format, doc, doc["rows"]):
         return
     from rich.table import Table
 
@@ -686,16 +656,17 @@ def records(
         line = f"change {doc['change']:,}; {ranks}; {since}{tie}"
         if doc["excluded"]:
             line = f"change {doc['change']:,} ({doc['excluded']}: records skip it)"
-    console.print(f"[bold]{s.label}[/bold] ({s.definition}) on {d}: {line}")
+    console.print(f"[bold]{doc['label']}[/bold] ({doc['definition']}) on {d}: {line}")
     table = Table(title=f"Top {top} days, {start} to {d}")
     table.add_column("report date")
     table.add_column("change", justify="right")
-    for t in doc["top"]:
+    for t in doc["rows"]:
         table.add_row(t["date"], f"{t['change']:,}")
     _print_table(console, table)
     if skipped:
         console.print("Not counted: " + ", ".join(
             f"{p['date']} ({p['reason']})" for p in skipped))
+    console.print(f"{doc['publisher']}. {doc['caveat']}", markup=False)
 
 
 @app.command()

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -737,3 +738,140 @@ def rejudge(db: str | None, on_changed: Callable[..., None] | None = None
     ensure_loaded(db)
     with Store(db) as store, Watcher(store, on_stored=on_changed) as watcher:
         return watcher.rejudge()
+# -- series and records ----------------------------------------------------------------------
+# One document each, for `attrition series/records --format json|csv` and /api/series,
+# /api/records: every row says which report it is (`date`), which day's losses it holds
+# (`covers`), and the sources that agree on it; the document says whose claims these are.
+
+
+class CellLedger(Ledger, Protocol):
+    """A `Ledger` that also gives a category's resolved cells with their sources (`Reader`
+    does; so does the web service's ledger in memory)."""
+
+    def series(self, category: str, start: date | None = None, end: date | None = None
+               ) -> list[LedgerRow]: ...
+
+
+@cache
+def covers(day: date) -> str:
+    """The day whose losses the report of `day` gives: the day before, except the first
+    report (24 February 2022), which gives the total since the invasion began that day
+    (as the report document says). Kept per day: a series asks for every report's."""
+    from datetime import timedelta
+
+    from attrition.categories import WAR_START
+
+    return (WAR_START if day <= WAR_START else day - timedelta(days=1)).isoformat()
+
+
+@cache
+def _iso(day: date) -> str:
+    return day.isoformat()
+
+
+def _provenance() -> dict[str, str]:
+    from attrition.report import CAVEAT, PUBLISHER
+
+    return {"publisher": PUBLISHER, "caveat": CAVEAT}
+
+
+def _built(ledger: CellLedger, name: str, basis: str, aggs: Mapping[str, Aggregate] | None,
+           cache: dict[tuple[str, str], Any] | None, since: date | None = None) -> Any:
+    """The analysis series of a category or an aggregate. A plain category is built from its
+    own rows (one query on a store), anything else from the whole ledger. `since` (without
+    a shared `cache`): only its points from that date on are wanted, so a plain category
+    reads the reports from a little before it, enough for each point to be what the whole
+    history makes it (`excluded` looks back `STALE_LOOKBACK` reports)."""
+    from datetime import timedelta
+
+    from attrition import categories
+    from attrition.analysis import series as ser
+
+    aggs = aggs if aggs is not None else aggregates()
+    if basis not in (ser.DIFFERENCE, ser.ANNOUNCED):
+        raise InvalidValueError(f"basis: {basis!r} is not one of {ser.DIFFERENCE}, "
+                                f"{ser.ANNOUNCED}")
+    if name in categories.BY_ID and not categories.CONTINUES.get(name):
+        own = None
+        if since is not None and cache is None:
+            own = ledger.series(name, since - timedelta(days=3 * ser.STALE_LOOKBACK))
+            if sum(r.report_date < since for r in own) < ser.STALE_LOOKBACK + 2:
+                own = None  # too few reports before it (its start, or a gap): all of them
+        rows: Mapping[str, Sequence[Any]] = {name: own if own is not None
+                                             else ledger.series(name)}
+    else:
+        rows = ledger.by_category()
+    return ser.build(name, rows, ledger.corrections(), basis=basis, aggregates=aggs,
+                     cache=cache)
+
+
+def _cells(ledger: CellLedger, points: Sequence[Any], start: date | None, end: date | None
+           ) -> dict[str, dict[date, LedgerRow]]:
+    """The ledger cells of every category the points sum, by date."""
+    wanted = sorted({c for p in points for c in p.components})
+    return {c: {r.report_date: r for r in ledger.series(c, start, end)} for c in wanted}
+
+
+def _agreeing(cells: Sequence[LedgerRow]) -> list[str]:
+    """The sources agreeing on a cell, in the ledger's order (as the report lists them);
+    of several cells (a sum), every source agreeing on any of them, sorted."""
+    if len(cells) == 1:
+        return list(cells[0].sources)
+    return sorted({src for r in cells for src in r.sources})
+
+
+def series(ledger: CellLedger, name: str, start: date | None = None, end: date | None = None,
+           *, basis: str = "difference", aggs: Mapping[str, Aggregate] | None = None,
+           cache: dict[tuple[str, str], Any] | None = None) -> dict[str, Any]:
+    """The series document of a category or an aggregate, report dates `start`..`end`
+    inclusive: each row's total and change (`basis`: differences of totals, or the (+N) the
+    bulletin announced), why records skip it (`excluded`), the categories it sums
+    (`components`) and the sources that agree on them."""
+    if start is not None and end is not None and start > end:
+        raise DateError(f"the period starts ({start}) after it ends ({end})")
+    s = _built(ledger, name, basis, aggs, cache, since=start)
+    points = s.between(start, end)
+    cells = _cells(ledger, points, start, end)
+    rows = []
+    for p in points:
+        got = [cells[c][p.day] for c in p.components if p.day in cells[c]]
+        announced = [r.announced_change for r in got]
+        rows.append({
+            "date": _iso(p.day), "covers": covers(p.day),
+            "total": p.total, "change": p.change,
+            "announced_change": sum(a for a in announced if a is not None)
+            if got and None not in announced and len(got) == len(p.components) else None,
+            "basis": p.basis, "excluded": p.excluded,
+            "components": list(p.components),
+            "sources": _agreeing(got),
+        })
+    return {"name": s.name, "label": s.label, "definition": s.definition,
+            "aggregate": s.is_aggregate, "basis": basis,
+            "from": start.isoformat() if start else None,
+            "to": end.isoformat() if end else None,
+            "rows": rows, **_provenance()}
+
+
+def records(ledger: CellLedger, name: str, day: date, window: int = 30, top: int = 10, *,
+            aggs: Mapping[str, Aggregate] | None = None,
+            cache: dict[tuple[str, str], Any] | None = None) -> dict[str, Any]:
+    """The records document of a day's change (`analysis.records.describe`): its ranks, the
+    last higher report, the top `top` days of the `window` days to `day` (`rows`), with the
+    day's sources and whose claims these are."""
+    from attrition.analysis import records as rec
+
+    if not 1 <= window <= 5000 or not 1 <= top <= 1000:
+        raise InvalidValueError("window must be 1..5000 days and top 1..1000")
+    s = _built(ledger, name, "difference", aggs, cache)
+    doc = rec.describe(s, day, window, top)
+    point = s.at(day)
+    got = [] if point is None else [
+        c[day] for c in _cells(ledger, [point], day, day).values() if day in c]
+    rows = doc.pop("top")
+    doc["label"] = s.label
+    doc["covers"] = covers(day)
+    doc["components"] = list(point.components) if point else []
+    doc["sources"] = _agreeing(got)
+    doc["rows"] = [{"date": r["date"], "covers": covers(date.fromisoformat(r["date"])),
+                    "change": r["change"]} for r in rows]
+    return {**doc, **_provenance()}

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from attrition import service
-from attrition.analysis import records as rec
-from attrition.analysis import series as series_mod
+from attrition.web import models as m
+from attrition.web.models import CSV, answers
 from attrition.web.respond import cached, csv_response, data, day_of, envelope
 from attrition.web.state import Data
 
@@ -24,23 +24,21 @@ Cats = Annotated[list[str] | None, Query(description="Categories (repeatable).")
 
 def _records(request: Request, name: str, day: str, window: int, top: int) -> dict[str, Any]:
     d = data(request)
-    when = day_of(day, d)
-    s = series_mod.build(name, d.by_category, d.corrections, aggregates=d.aggregates,
-                         cache=d.series_cache)
-    doc = rec.describe(s, when, window, top)
-    doc["rows"] = doc.pop("top")  # as every endpoint with a CSV twin calls its rows
-    return doc
+    return service.records(d.ledger, name, day_of(day, d), window, top, aggs=d.aggregates,
+                           cache=d.series_cache)
 
 
-@router.get("/api/records/{name}.csv", tags=["analysis"])
-def records_csv(request: Request, name: str, day: OnDate = "latest", window: Window = 30,
+@router.get("/api/records/{name}.csv", tags=["analysis"],
+            **answers(None, 400, 404, 422, media=CSV))
+def records_csv(request: Request, name: m.NamePath, day: OnDate = "latest", window: Window = 30,
                 top: Top = 10) -> Response:
+    """The top days of the window as CSV (`rows` of the JSON document)."""
     return cached(request, lambda: csv_response(
         _records(request, name, day, window, top)["rows"]))
 
 
-@router.get("/api/records/{name}", tags=["analysis"])
-def records(request: Request, name: str, day: OnDate = "latest", window: Window = 30,
+@router.get("/api/records/{name}", tags=["analysis"], **answers(m.RecordsDoc, 400, 404, 422))
+def records(request: Request, name: m.NamePath, day: OnDate = "latest", window: Window = 30,
             top: Top = 10) -> Response:
     """Ranks of a day's change (7/30/90/365 days, whole war), highest-since, top days."""
     return cached(request, lambda: envelope(_records(request, name, day, window, top)))
@@ -53,15 +51,16 @@ def compare_doc(d: Data, start: str | None, end: str | None, category: list[str]
                            service.parse_statuses(status))
 
 
-@router.get("/api/compare.csv", tags=["analysis"])
+@router.get("/api/compare.csv", tags=["analysis"], **answers(None, 400, 404, 422, media=CSV))
 def compare_csv(request: Request, start: From = None, end: To = None, category: Cats = None,
                 status: str | None = None) -> Response:
+    """The comparison's rows as CSV, one per crosswalk line."""
     return cached(request, lambda: csv_response(
         [{k: v for k, v in r.items() if k != "components"}
          for r in compare_doc(data(request), start, end, category, status)["rows"]]))
 
 
-@router.get("/api/compare", tags=["analysis"])
+@router.get("/api/compare", tags=["analysis"], **answers(m.CompareDoc, 400, 404, 422))
 def compare(request: Request, start: From = None, end: To = None, category: Cats = None,
             status: str | None = None) -> Response:
     """Claimed (General Staff) against visually confirmed (Oryx) losses per category, as

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from attrition.errors import AttritionError
-from attrition.web import api, changes, feeds, health, monitor, pages, v2_routes
+from attrition.web import api, changes, feeds, health, monitor, pages, v2, v2_routes
 from attrition.web.caching import HttpCaching
 from attrition.web.respond import error_payload
 from attrition.web.state import Holder
@@ -140,6 +140,8 @@ def create_app(url: str | None = None, *, ttl: float = 2.0,
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(x) for x in first.get("loc", ()))
+        if request.url.path.startswith("/api/v2/"):  # a v2 client reads the v2 shape only
+            return v2_routes.answer(None, 422, f"{v2.INVALID} ({where})")
         return _error(422, f"{where}: {first.get('msg', 'invalid request')}")
 
     @app.exception_handler(AttritionError)

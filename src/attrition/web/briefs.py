@@ -10,6 +10,8 @@ from fastapi.responses import Response
 
 from attrition import brief as briefs
 from attrition import service
+from attrition.web import models as m
+from attrition.web.models import TEXTS, answers
 from attrition.web.respond import cached, data, day_of, envelope
 from attrition.web.state import Data
 
@@ -35,7 +37,8 @@ def _brief_response(doc: dict[str, Any], fmt: str) -> Response:
     return envelope(doc)
 
 
-@router.get("/api/brief", tags=["outputs"])
+@router.get("/api/brief", tags=["outputs"], **answers(m.BriefDoc, 400, 404, 422, also=TEXTS,
+                                                           example="BriefPeriod"))
 def brief_period(request: Request, week: str | None = None, month: str | None = None,
                  lang: Lang = "en", format: Format = "json") -> Response:
     """The brief of an ISO week (`2024-W46`) or a month (`2024-11`), or of the latest report."""
@@ -47,8 +50,9 @@ def brief_period(request: Request, week: str | None = None, month: str | None = 
     return cached(request, make)
 
 
-@router.get("/api/brief/{day}", tags=["outputs"])
-def brief(request: Request, day: str, lang: Lang = "en", format: Format = "json") -> Response:
+@router.get("/api/brief/{day}", tags=["outputs"],
+            **answers(m.BriefDoc, 400, 404, 422, also=TEXTS))
+def brief(request: Request, day: m.DayPath, lang: Lang = "en", format: Format = "json") -> Response:
     """The brief of a report: text, markdown or the JSON document with its `facts`."""
     def make() -> Response:
         d = data(request)

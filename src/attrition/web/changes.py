@@ -16,6 +16,8 @@ from fastapi.responses import Response
 
 from attrition.store.read import Reader
 from attrition.web import api, respond
+from attrition.web import models as m
+from attrition.web.models import answers
 
 router = APIRouter()
 Since = Annotated[str, Query(description="An ISO time or date, or a version (the `ingests` "
@@ -74,7 +76,7 @@ def changes(url: str | None, since: str) -> dict[str, Any]:
             "ingests": newer, "reports": sorted(reports), "revisions": revisions}
 
 
-@router.get("/api/changes", tags=["ledger"])
+@router.get("/api/changes", tags=["ledger"], **answers(m.ChangesDoc, 422, 503))
 def changes_route(request: Request, since: Since) -> Response:
     """What was ingested after `since` (a time or a version): the ingests, the report dates
     they added or revised, and the revised figures. Poll this, then fetch what changed."""

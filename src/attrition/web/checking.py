@@ -17,6 +17,8 @@ from fastapi.responses import Response
 
 from attrition.dates import parse_day
 from attrition.errors import CheckError
+from attrition.web import models as m
+from attrition.web.models import answers
 from attrition.web.respond import data, envelope, load_json_body, read_body
 from attrition.web.state import Data
 
@@ -58,7 +60,8 @@ async def fetch_bounded(url: str) -> str:
         slots.release()
 
 
-@router.post("/api/check", tags=["outputs"])
+@router.post("/api/check", tags=["outputs"], openapi_extra=m.CHECK_BODY,
+             **answers(m.CheckDoc, 400, 413, 422, 502, 503, get=False))
 async def check(request: Request, day: MaybeDate = None, as_of: AsOf = None) -> Response:
     """Check an article: the body is its text (`text/plain`), or JSON `{"text" | "url",
     "date", "as_of"}`. Returns the `attrition check --format json` document (with `as_of`,

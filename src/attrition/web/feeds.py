@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from attrition import service
 from attrition.dates import morning
 from attrition.snapshot import ATTRIBUTION
+from attrition.web.models import answers
 from attrition.web.respond import cached, data
 from attrition.web.state import Data
 
@@ -93,7 +94,8 @@ def feed(d: Data, base: str, lang: str, count: int) -> bytes:
     return out
 
 
-@router.get("/feeds/brief.atom", tags=["outputs"])
+@router.get("/feeds/brief.atom", tags=["outputs"],
+            **answers(None, 400, 422, media="application/atom+xml"))
 def brief_feed(request: Request, lang: Lang = "en", n: Count = 14) -> Response:
     """The daily brief of the `n` newest reports as an Atom feed (en or uk)."""
     def make() -> Response:

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from attrition import service
+from attrition.web import models as m
+from attrition.web.models import answers
 
 router = APIRouter()
 
@@ -33,7 +35,7 @@ def max_age(request: Request) -> tuple[float, str | None]:
     return value, None
 
 
-@router.get("/health", tags=["service"])
+@router.get("/health", tags=["service"], **answers(m.HealthDoc, get=False))
 def health(request: Request) -> Response:
     """Store reachable, the newest report's date and age, the last `update` run and the last
     watcher poll (where recorded); 503 with `reasons` when not ready."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -10,9 +9,10 @@ from fastapi.responses import Response
 
 from attrition import report as reports
 from attrition import service
-from attrition.analysis import series as series_mod
 from attrition.dates import kyiv
 from attrition.errors import NotFoundError
+from attrition.web import models as m
+from attrition.web.models import CSV, answers
 from attrition.web.respond import cached, csv_response, data, day_of, envelope
 
 router = APIRouter()
@@ -42,22 +42,23 @@ def _report(request: Request, day: str, as_of: str | None = None) -> dict[str, A
     return reports.document(rows, when)
 
 
-@router.get("/api/report/{day}.csv", tags=["ledger"])
-def report_csv(request: Request, day: str, as_of: AsOf = None) -> Response:
+@router.get("/api/report/{day}.csv", tags=["ledger"], **answers(None, 400, 404, 422, media=CSV))
+def report_csv(request: Request, day: m.DayPath, as_of: AsOf = None) -> Response:
+    """The report's figures as CSV, one row per category (sources joined by `;`)."""
     return cached(request, lambda: csv_response(
         [{k: v for k, v in f.items() if k not in ("dissent", "revised_after")}
          for f in _report(request, day, as_of)["figures"]]))
 
 
-@router.get("/api/report/{day}", tags=["ledger"])
-def report(request: Request, day: str, as_of: AsOf = None) -> Response:
+@router.get("/api/report/{day}", tags=["ledger"], **answers(m.ReportDoc, 400, 404, 422))
+def report(request: Request, day: m.DayPath, as_of: AsOf = None) -> Response:
     """The report of a date (`YYYY-MM-DD` or `latest`), as `attrition show --format json`;
     with `as_of`, as the ledger had it then (`attrition show --as-of`)."""
     return cached(request, lambda: envelope(_report(request, day, as_of)))
 
 
-@router.get("/api/history/{day}", tags=["ledger"])
-def history(request: Request, day: str, category: str | None = None) -> Response:
+@router.get("/api/history/{day}", tags=["ledger"], **answers(m.HistoryDoc, 400, 404, 422))
+def history(request: Request, day: m.DayPath, category: str | None = None) -> Response:
     """Every revision of a report's figures by source, with its value and times, and the
     ledger's cell now (`attrition history --format json`)."""
     def make() -> Response:
@@ -75,37 +76,28 @@ def _series(request: Request, name: str, start: str | None, end: str | None,
     d = data(request)
     lo = day_of(start, d) if start else None
     hi = day_of(end, d) if end else None
-    extra: dict[str, Any] = {}
-    if as_of is not None:
-        from attrition.store.read import Reader
+    if as_of is None:
+        return service.series(d.ledger, name, lo, hi, basis=basis, aggs=d.aggregates,
+                              cache=d.series_cache)
+    from attrition.store.read import Reader
 
-        with Reader(d.url) as reader:
-            then = service.ledger_at(reader, as_of)
-            s = series_mod.build(name, then.by_category(), then.corrections(), basis=basis,
-                                 aggregates=d.aggregates)
-            extra = {"as_of": then.moment.at.astimezone(kyiv()).isoformat(),
-                     "latest_report": then.moment.latest.isoformat()
-                     if then.moment.latest else None}
-    else:
-        s = series_mod.build(name, d.by_category, d.corrections, basis=basis,
-                             aggregates=d.aggregates, cache=d.series_cache)
-    return {"name": s.name, "label": s.label, "definition": s.definition, **extra,
-            "aggregate": s.is_aggregate, "basis": basis,
-            "rows": [{"date": p.day.isoformat(), "covers": (p.day - timedelta(days=1))
-                      .isoformat(), "change": p.change, "total": p.total, "basis": p.basis,
-                      "excluded": p.excluded} for p in s.between(lo, hi)],
-            "caveat": reports.CAVEAT}
+    with Reader(d.url) as reader:
+        then = service.ledger_at(reader, as_of)
+        doc = service.series(then, name, lo, hi, basis=basis, aggs=d.aggregates)
+    return {**doc, "as_of": then.moment.at.astimezone(kyiv()).isoformat(),
+            "latest_report": then.moment.latest.isoformat() if then.moment.latest else None}
 
 
-@router.get("/api/series/{name}.csv", tags=["ledger"])
-def series_csv(request: Request, name: str, start: From = None, end: To = None,
+@router.get("/api/series/{name}.csv", tags=["ledger"], **answers(None, 400, 404, 422, media=CSV))
+def series_csv(request: Request, name: m.NamePath, start: From = None, end: To = None,
                basis: Basis = "difference", as_of: AsOf = None) -> Response:
+    """The series' rows as CSV (components and sources joined by `;`)."""
     return cached(request, lambda: csv_response(
         _series(request, name, start, end, basis, as_of)["rows"]))
 
 
-@router.get("/api/series/{name}", tags=["ledger"])
-def series(request: Request, name: str, start: From = None, end: To = None,
+@router.get("/api/series/{name}", tags=["ledger"], **answers(m.SeriesDoc, 400, 404, 422))
+def series(request: Request, name: m.NamePath, start: From = None, end: To = None,
            basis: Basis = "difference", as_of: AsOf = None) -> Response:
     """A category's or aggregate's daily series (report dates), `from`/`to` inclusive; with
     `as_of`, as the ledger had it then."""
@@ -113,12 +105,13 @@ def series(request: Request, name: str, start: From = None, end: To = None,
                                                     as_of)))
 
 
-@router.get("/api/sources.csv", tags=["ledger"])
+@router.get("/api/sources.csv", tags=["ledger"], **answers(None, 503, media=CSV))
 def sources_csv(request: Request) -> Response:
+    """The sources as CSV, one row per source."""
     return csv_response(service.sources(data(request).ledger)["sources"])
 
 
-@router.get("/api/sources", tags=["ledger"])
+@router.get("/api/sources", tags=["ledger"], **answers(m.SourcesDoc, 503))
 def sources(request: Request) -> Response:
     """The sources in the store, their date ranges and licences, and the data's age, as
     `attrition sources --format json`."""

@@ -24,7 +24,9 @@ from attrition.addresses import web_address
 from attrition.check import claimreview
 from attrition.errors import AttritionError
 from attrition.store import monitor as reads
+from attrition.web import models as m
 from attrition.web import pages
+from attrition.web.models import answers
 from attrition.web.respond import data, envelope, holder
 
 router = APIRouter()
@@ -219,7 +221,7 @@ def monitor_page(request: Request) -> Response:
 Text = Annotated[str | None, Query()]
 
 
-@router.get("/api/monitor", tags=["monitor"])
+@router.get("/api/monitor", tags=["monitor"], **answers(m.MonitorDoc, 400, 422))
 def monitor_api(request: Request, outlet: Text = None, verdict: Text = None,
                 start: Annotated[str | None, Query(alias="from")] = None, to: Text = None,
                 page: Text = None, limit: Text = None) -> Response:
@@ -255,7 +257,8 @@ def _highlight(sentence: str, text: str) -> list[tuple[str, bool]]:
     return [(sentence[:at], False), (text, True), (sentence[at + len(text):], False)]
 
 
-@router.get("/api/claims/{claim_id}", tags=["monitor"])
+@router.get("/api/claims/{claim_id}", tags=["monitor"],
+            **answers(m.ClaimPageDoc, 404, 422))
 def claim_api(request: Request, claim_id: str) -> Response:
     """One checked figure: the claim (sentence, figure as written, verdict, the ledger's
     reading and evidence cells), its article, its verdict's history and its ClaimReview."""

@@ -4,6 +4,7 @@ small script and the charts are all served from here, nothing from a CDN."""
 from __future__ import annotations
 
 import bisect
+import json
 import tempfile
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -15,6 +16,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from attrition import categories, charts
@@ -56,6 +58,15 @@ def _signed(ctx: Any, v: int | None) -> str:
 
 env.filters["num"] = _num
 env.filters["signed"] = _signed
+
+
+def _ticks(text: str) -> Markup:
+    """A description's `code` as <code> (the rest escaped), as /docs shows it."""
+    parts = str(escape(text)).split("`")
+    return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
+
+
+env.filters["ticks"] = _ticks
 
 UI: dict[str, dict[str, Any]] = {
     "en": {
@@ -470,13 +481,66 @@ def docs(request: Request) -> Response:
     """The OpenAPI description as a page that needs no CDN (Swagger UI would fetch its
     scripts from one); the machine-readable form is /openapi.json."""
     spec = request.app.openapi()
+    schemas = spec.get("components", {}).get("schemas", {})
     ops = []
     for path, methods in spec["paths"].items():
         for method, op in methods.items():
+            answers = [_doc_answer(status, r, schemas)
+                       for status, r in op.get("responses", {}).items()]
+            body = op.get("requestBody", {}).get("content", {})
             ops.append({"path": path, "method": method.upper(), "summary": op.get("summary"),
                         "description": op.get("description", ""), "tags": op.get("tags", []),
                         "params": [{"name": p["name"], "in": p["in"],
                                     "required": p.get("required", False),
                                     "description": p.get("description", "")}
-                                   for p in op.get("parameters", [])]})
-    return _page(request, "docs.html", api.data(request), spec=spec, ops=ops)
+                                   for p in op.get("parameters", [])],
+                        "answers": answers,
+                        "body": [(media, json.dumps(c["example"], ensure_ascii=False)
+                                  if "example" in c and not isinstance(c["example"], str)
+                                  else c.get("example")) for media, c in body.items()]})
+    shapes = [{"name": name, "description": schema.get("description", ""),
+               "fields": _fields(schema)} for name, schema in sorted(schemas.items())]
+    return _page(request, "docs.html", api.data(request), spec=spec, ops=ops, shapes=shapes)
+
+
+def _fields(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"name": field, "type": _schema_type(prop),
+             "description": prop.get("description", "")}
+            for field, prop in schema.get("properties", {}).items()]
+
+
+def _doc_answer(status: str, answer: dict[str, Any], schemas: dict[str, Any]
+                ) -> dict[str, Any]:
+    """One answer of an operation as /docs shows it: status, what it means, its media
+    types, the model's name and fields (type and description), and the example."""
+    content = answer.get("content", {})
+    ref = next((c["schema"]["$ref"] for c in content.values() if "$ref" in c.get("schema", {})),
+               None)
+    name = ref.rsplit("/", 1)[-1] if ref else None
+    fields = _fields(schemas.get(name, {})) if name else []
+    example = next((c["example"] for c in content.values() if "example" in c), None)
+    return {"status": status, "description": answer.get("description", ""),
+            "media": list(content), "model": name, "fields": fields,
+            "example": None if example is None else json.dumps(example, ensure_ascii=False,
+                                                                indent=1)}
+
+
+def _schema_type(prop: dict[str, Any]) -> Markup:
+    """A field's type in a few characters: `integer | null`, `list of Figure` (a model's
+    name links to its shape further down the page)."""
+    if "$ref" in prop:
+        name = str(prop["$ref"]).rsplit("/", 1)[-1]
+        return Markup('<a href="#schema-{0}">{0}</a>').format(name)
+    if "anyOf" in prop:
+        return Markup(" | ").join(_schema_type(p) for p in prop["anyOf"])
+    if prop.get("type") == "array":
+        return "list of " + _schema_type(prop.get("items", {}))
+    if prop.get("type") == "object" and "additionalProperties" in prop:
+        inner = prop["additionalProperties"]
+        return "map of " + (_schema_type(inner) if isinstance(inner, dict) else escape("any"))
+    if "const" in prop:
+        return escape(json.dumps(prop["const"]))
+    if "enum" in prop:
+        return escape(" | ".join(json.dumps(v) for v in prop["enum"]))
+    kind = str(prop.get("type", "any"))
+    return escape(f"{kind} ({prop['format']})" if "format" in prop else kind)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
@@ -92,6 +93,19 @@ class MemoryLedger:
 
     def by_category(self) -> dict[str, list[SeriesRow]]:
         return self.data.by_category
+
+    def series(self, category: str, start: date | None = None, end: date | None = None
+               ) -> list[LedgerRow]:
+        """A category's cells in date order, `start`..`end` inclusive (as `Reader.series`)."""
+        key = ("cells", category)
+        rows: list[LedgerRow] | None = self.data.series_cache.get(key)
+        if rows is None:
+            rows = self.data.series_cache[key] = [
+                r for day in sorted(self.data.reports) for r in self.data.reports[day]
+                if r.category == category]
+        lo = 0 if start is None else bisect_left(rows, start, key=lambda r: r.report_date)
+        hi = len(rows) if end is None else bisect_right(rows, end, key=lambda r: r.report_date)
+        return rows[lo:hi]
 
     def corrections(self) -> list[tuple[str, date, str, int]]:
         return self.data.corrections

@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse, Response
 
 from attrition.errors import DateError
 from attrition.web import api, v2
+from attrition.web import models as m
+from attrition.web.models import v2_answers
 from attrition.web.state import Data
 
 router = APIRouter()
@@ -47,7 +49,8 @@ def day_record(d: Data, day: date) -> dict[str, Any]:
     return v2.record(rows, carried(d, day, rows))
 
 
-@router.get("/api/v2/statistics/latest", tags=["russianwarship v2"])
+@router.get("/api/v2/statistics/latest", tags=["russianwarship v2"],
+            **v2_answers(m.V2DayAnswer, 422))
 def latest(request: Request) -> Response:
     """The newest report as a day record (`date`, `day`, `resource`, `stats`,
     `increase`)."""
@@ -83,7 +86,8 @@ def _record_at(d: Data, day: date, as_of: str) -> Response:
         return answer(v2.record(rows, out))
 
 
-@router.get("/api/v2/statistics/{day}", tags=["russianwarship v2"])
+@router.get("/api/v2/statistics/{day}", tags=["russianwarship v2"],
+            **v2_answers(m.V2DayAnswer, 422))
 def one_day(request: Request, day: str, as_of: str | None = None) -> Response:
     """The report of a date (YYYY-MM-DD) as a day record; with `as_of` (an ISO date or
     date-time, Kyiv time unless zoned), as the ledger had it then."""
@@ -102,7 +106,8 @@ def one_day(request: Request, day: str, as_of: str | None = None) -> Response:
     return api.cached(request, make)
 
 
-@router.get("/api/v2/statistics", tags=["russianwarship v2"])
+@router.get("/api/v2/statistics", tags=["russianwarship v2"],
+            **v2_answers(m.V2PageAnswer, 422))
 def days(request: Request, date_from: str | None = None, date_to: str | None = None,
                offset: int = 0, limit: int = 50) -> Response:
     """Day records from `date_from` to `date_to`, `limit` (1..1000) at a time from `offset`;
@@ -125,19 +130,22 @@ def days(request: Request, date_from: str | None = None, date_to: str | None = N
     return api.cached(request, make)
 
 
-@router.get("/api/v2/war-info", tags=["russianwarship v2"])
+@router.get("/api/v2/war-info", tags=["russianwarship v2"],
+            **v2_answers(m.V2WarInfoAnswer))
 def war_info(request: Request) -> Response:
     """The war's start, the newest report's date (`current_date`) and day (`current_day`)."""
     return answer(v2.war_info(api.data(request).latest))
 
 
-@router.get("/api/v2/war-info/status", tags=["russianwarship v2"])
+@router.get("/api/v2/war-info/status", tags=["russianwarship v2"],
+            **v2_answers(m.V2StatusAnswer))
 def war_status_default() -> Response:
     """The war's status, in English (as `/api/v2/war-info/status/en`)."""
     return answer(v2.STATUS["en"])
 
 
-@router.get("/api/v2/war-info/status/{lang}", tags=["russianwarship v2"])
+@router.get("/api/v2/war-info/status/{lang}", tags=["russianwarship v2"],
+            **v2_answers(m.V2StatusAnswer, 422))
 def war_status(lang: str) -> Response:
     """The war's status (`alias`, `title`, `description`) in `ua` or `en`."""
     if lang not in LANGS:
@@ -145,7 +153,8 @@ def war_status(lang: str) -> Response:
     return answer(v2.STATUS[lang])
 
 
-@router.get("/api/v2/terms/{lang}/{term}", tags=["russianwarship v2"])
+@router.get("/api/v2/terms/{lang}/{term}", tags=["russianwarship v2"],
+            **v2_answers(m.V2TermAnswer, 404, 422))
 def term(request: Request, lang: str, term: str) -> Response:
     """One term's title and icon (an SVG served here)."""
     if lang not in LANGS:
@@ -156,7 +165,8 @@ def term(request: Request, lang: str, term: str) -> Response:
     return answer(found)
 
 
-@router.get("/api/v2/terms/{lang}", tags=["russianwarship v2"])
+@router.get("/api/v2/terms/{lang}", tags=["russianwarship v2"],
+            **v2_answers(m.V2TermsAnswer, 422))
 def terms(request: Request, lang: str) -> Response:
     """Every term (the keys of `stats` and `increase`) with its title and icon URL."""
     if lang not in LANGS:

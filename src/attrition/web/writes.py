@@ -11,6 +11,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from attrition import service, settings
+from attrition.web import models as m
+from attrition.web.models import answers
 from attrition.web.respond import envelope, holder, read_body
 
 router = APIRouter()
@@ -28,7 +30,8 @@ def require_token(request: Request) -> None:
         raise HTTPException(401, "missing or wrong token")
 
 
-@router.post("/api/ingest", tags=["writes"])
+@router.post("/api/ingest", tags=["writes"], openapi_extra=m.FILE_BODY,
+             **answers(m.IngestDoc, 400, 401, 403, 413, 422, 503, get=False))
 async def ingest(request: Request, name: Name = "upload.txt", format: str | None = None
                  ) -> Response:
     """Add one file (the body) to the store. Needs `Authorization: Bearer $ATTRITION_API_TOKEN`."""
@@ -48,7 +51,8 @@ def _update(url: str | None) -> dict[str, Any]:
         return service.update(url, client).to_dict()
 
 
-@router.post("/api/update", tags=["writes"])
+@router.post("/api/update", tags=["writes"],
+             **answers(m.UpdateDoc, 401, 403, 503, get=False))
 async def update(request: Request) -> Response:
     """Fetch newer reports and Oryx's newest confirmed counts, and ingest them, as
     `attrition update`. Needs the token, like /api/ingest."""
