@@ -221,7 +221,7 @@ def monitor_page(request: Request) -> Response:
 Text = Annotated[str | None, Query()]
 
 
-@router.get("/api/monitor", tags=["monitor"], **answers(m.MonitorDoc, 400, 422))
+@router.get("/api/monitor", tags=["monitor"], **answers(m.MonitorDoc, 400, 422, get=False))
 def monitor_api(request: Request, outlet: Text = None, verdict: Text = None,
                 start: Annotated[str | None, Query(alias="from")] = None, to: Text = None,
                 page: Text = None, limit: Text = None) -> Response:
@@ -258,7 +258,7 @@ def _highlight(sentence: str, text: str) -> list[tuple[str, bool]]:
 
 
 @router.get("/api/claims/{claim_id}", tags=["monitor"],
-            **answers(m.ClaimPageDoc, 404, 422))
+            **answers(m.ClaimPageDoc, 404, 422, get=False))
 def claim_api(request: Request, claim_id: str) -> Response:
     """One checked figure: the claim (sentence, figure as written, verdict, the ledger's
     reading and evidence cells), its article, its verdict's history and its ClaimReview."""
