@@ -116,8 +116,11 @@ def memory(url: str, base: str) -> list[tuple[int, float]]:
     return samples
 
 
+PG_THREADS = int(os.environ.get("BENCH_PG_THREADS", "3"))
+
+
 def _drain(url: str, start: Any, out: Any) -> None:
-    with Store(url) as store, Watcher(store, options=Options(threads=3)) as w:
+    with Store(url) as store, Watcher(store, options=Options(threads=PG_THREADS)) as w:
         w.views(register.ledger_version(w.engine))
         result = PassResult()
         start.wait()

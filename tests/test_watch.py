@@ -276,6 +276,32 @@ def test_cli_watch_stops_cleanly_on_sigterm(db: str, feeds: Path) -> None:
     assert "46 artillery systems" in out
 
 
+def test_cli_watch_checks_pushed_lines_as_they_come_and_ends_with_them(db: str) -> None:
+    lines = (watchsite.FIXTURES / "push.jsonl").read_text(encoding="utf-8").splitlines()
+    with subprocess.Popen([ATTRITION, "watch", "--db", db, "--stdin"],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as proc:
+        assert proc.stdin and proc.stdout and proc.stderr
+        try:
+            proc.stdin.write(lines[0] + "\n")
+            proc.stdin.flush()
+            # checked while stdin is still open: the draft's flag comes back at once
+            flagged = proc.stdout.readline()
+            proc.stdin.write("{broken\n" + lines[1] + "\n")
+            proc.stdin.close()
+            proc.wait(timeout=60)
+            err = proc.stderr.read()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert flagged.startswith('"46 artillery systems": CONTRADICTED; the ledger: 33')
+    assert "https://newsroom.example/drafts/drone-tally" in flagged
+    assert proc.returncode == 0, err
+    assert "stdin, line 2: not valid JSON" in err
+    with Store(db) as s:
+        assert register.counts(s.engine) == {"checked": 2}
+
+
 def test_cli_watch_names_a_bad_feed_list_line(db: str, tmp_path: Path) -> None:
     f = tmp_path / "feeds.txt"
     f.write_text("# mine\nftp://example.org/feed Example\n", encoding="utf-8")

@@ -57,7 +57,7 @@ def generated(store_url: str, tmp_path: Path) -> Iterator[tuple[str, list[watchs
                                                                    Path]]:
     site = watchsite.Site()
     server, _ = watchsite.start(site)
-    stories = watchsite.generated_stories(store_url, 90)
+    stories = watchsite.generated_stories(store_url, 120)
     watchsite.serve_generated(site, stories)
     feeds = tmp_path / "feeds.txt"
     feeds.write_text(f"{site.base}/gen.xml Generated\n", encoding="utf-8")
@@ -127,13 +127,19 @@ def test_a_watcher_killed_twenty_times_loses_nothing_and_checks_nothing_twice(
     cmd = [ATTRITION, "watch", "--once", "--db", url, "--lease", "1", "--timeout", "2",
            "--deadline", "2", "--threads", "2", str(feeds)]
     after_kills = []
-    for _ in range(20):
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.5, 5.0))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        with Store(url) as s:
-            after_kills.append(register.counts(s.engine))
+    with Store(url) as watching:
+        for _ in range(20):
+            before = register.counts(watching.engine).get("checked", 0)
+            more = rng.randint(0, 8)  # kill after this many more articles (0: at start-up)
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            limit = time.monotonic() + 60
+            while (proc.poll() is None and time.monotonic() < limit and more and
+                   register.counts(watching.engine).get("checked", 0) < before + more):
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0, 0.3 if more else 2.0))  # anywhere in the next article
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            after_kills.append(register.counts(watching.engine))
     # the kills landed mid-pass: with some articles checked and others not, and with an
     # article claimed and not finished
     partial = [c for c in after_kills if 0 < c.get("checked", 0) < len(stories)]

@@ -1134,7 +1134,7 @@ def watch(
     ] = None,
     stdin: Annotated[bool, typer.Option(
         "--stdin", help="Also check articles pushed as JSON lines on stdin (address, text; "
-                        "title, published, outlet optional).")] = False,
+                        "title, published, outlet optional), each as it comes.")] = False,
     rejudge: Annotated[bool, typer.Option(
         "--rejudge", help="Only judge again the stored claims the ledger has changed since "
                           "(every pass does this first).")] = False,
@@ -1239,7 +1239,8 @@ def watch(
 
     service.watch(_state["db"], feeds or [], once=False, folder=from_folder, lines=lines,
                   options=options, stop=lambda: bool(stopping), on_pass=_pass,
-                  on_article=_article, on_stored=policy)
+                  on_article=_article, on_stored=policy,
+                  on_input_error=lambda e: _err(f"  input: {e}"))
 
 
 def _only(argv: list[str]) -> typer.Typer:

@@ -700,11 +700,14 @@ def watch(db: str | None, items: Sequence[str] = (), *, once: bool = True,
           folder: Path | None = None, lines: Any = None, options: Any = None,
           stop: Callable[[], bool] = lambda: False, on_article: Callable[[Any], None] | None = None,
           on_pass: Callable[[Any, float], None] | None = None,
-          on_stored: Callable[..., None] | None = None) -> Any:
+          on_stored: Callable[..., None] | None = None,
+          on_input_error: Callable[[str], None] | None = None) -> Any:
     """Watch feeds (and a folder of articles, and JSON lines pushed on `lines`): with `once`,
-    one pass, returning its `PassResult`; else passes until `stop()`, returning how many.
-    Claims are stored in the database's register; `on_stored` (attrition.store.register's
-    OnStored) runs in the transaction that stores them."""
+    one pass, returning its `PassResult`; else passes until `stop()`, returning how many
+    (`lines` are then read as they come, each article checked when it arrives; a watcher of
+    `lines` alone stops when they end and all is checked). Claims are stored in the
+    database's register; `on_stored` (attrition.store.register's OnStored) runs in the
+    transaction that stores them."""
     from attrition.bootstrap import ensure_loaded
     from attrition.store.db import Store
     from attrition.watch.inputs import folder_entries, json_lines
@@ -714,9 +717,9 @@ def watch(db: str | None, items: Sequence[str] = (), *, once: bool = True,
     extra: list[Any] = []
     if folder is not None:
         extra.extend(folder_entries(folder))
-    if lines is not None:
+    if lines is not None and once:
         extra.extend(json_lines(lines))
-    if not feeds and not extra:
+    if not feeds and not extra and lines is None:
         raise InvalidValueError("nothing to watch: give feeds, a file listing them, "
                                 "--from-folder or --stdin")
     ensure_loaded(db)
@@ -724,7 +727,13 @@ def watch(db: str | None, items: Sequence[str] = (), *, once: bool = True,
                                      on_stored=on_stored) as watcher:
         if once:
             return watcher.run_once(extra, stop=stop, on_article=on_article)
-        return watcher.run(stop, extra, on_pass=on_pass, on_article=on_article)
+        until = stop
+        if lines is not None:
+            listening = watcher.listen(json_lines(lines), on_input_error)
+            if not feeds:
+                def until() -> bool:
+                    return stop() or (not listening.is_alive() and not watcher.has_work())
+        return watcher.run(until, extra, on_pass=on_pass, on_article=on_article)
 
 
 def rejudge(db: str | None, on_changed: Callable[..., None] | None = None

@@ -259,7 +259,7 @@ class Watcher:
             deadline = time.monotonic() + wait
             while not stop() and time.monotonic() < deadline:
                 time.sleep(min(idle, max(0.0, deadline - time.monotonic())))
-                if self._has_pending():
+                if self.has_work():
                     break
         return passes
 
@@ -275,8 +275,25 @@ class Watcher:
             wait = min(wait, (datetime.fromisoformat(s.next_poll) - now).total_seconds())
         return max(0.0, wait)
 
-    def _has_pending(self) -> bool:
+    def has_work(self) -> bool:
+        """Whether an article can be claimed now (by this watcher or another)."""
         return register.claimable(self.engine, self.options.lease) > 0
+
+    def listen(self, entries: Iterable[register.Entry | ParseError],
+               on_error: Callable[[str], None] | None = None) -> threading.Thread:
+        """Register entries as they come (JSON lines pushed by a CMS), in a thread of their
+        own; the running watcher takes each up within a second. The thread ends with them."""
+        def read() -> None:
+            for e in entries:
+                if isinstance(e, ParseError):
+                    if on_error is not None:
+                        on_error(str(e))
+                else:
+                    register.enqueue(self.engine, [e])
+
+        thread = threading.Thread(target=read, name="watch-input", daemon=True)
+        thread.start()
+        return thread
 
     # -- feeds ----------------------------------------------------------------------------
 
