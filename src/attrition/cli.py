@@ -857,6 +857,11 @@ def check(
                           "contradicted,mislabeled.")] = None,
 ) -> None:
     """Check every loss figure in news articles against the ledger."""
+    from attrition import regex_cache
+
+    programs = regex_cache.default_path()
+    if programs is not None:  # before the checker's modules compile their patterns
+        regex_cache.load(programs)
     from attrition import service
     from attrition.check import render
     from attrition.dates import parse_day
@@ -901,6 +906,8 @@ def check(
                 table.add_row(d["article"]["source"], d["article"]["date"],
                               *[str(d["summary"].get(v, 0)) for v in verdicts])
             _print_table(console, table)
+    if programs is not None:
+        regex_cache.save(programs)
     if any(d["summary"].get(v) for d in docs for v in fail_verdicts):
         raise typer.Exit(1)
 
