@@ -869,7 +869,9 @@ def check(
     fail_verdicts = _pick(fail_on, VERDICTS, "--fail-on")
     given = parse_day(day) if day else None
     texts = service.check_inputs(inputs, read_stdin=sys.stdin.read)
-    with _reader() as reader:
+    from attrition.check import ledger_cache
+
+    with _reader() as plain, ledger_cache.cached(plain) as reader:
         checker = service.Checker(reader)
     docs = []
     if len(texts) > 1 and format is CheckFormat.text:

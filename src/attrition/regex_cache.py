@@ -23,6 +23,7 @@ are not as expected, it does nothing and every pattern compiles as usual.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import re
@@ -36,7 +37,7 @@ try:  # as in cache.py: hashlib's import starts OpenSSL
 except ImportError:  # pragma: no cover
     from hashlib import blake2b
 
-import _sre
+import _sre  # type: ignore[import-not-found]  # the regex engine (no stubs)
 
 HEADER = b"attrition-regex-programs 1\n"
 MAX_ENTRIES = 400
@@ -68,8 +69,9 @@ def build_tag() -> str:
 
 def supported() -> bool:
     compiler = getattr(re, "_compiler", None)
-    return (sys.implementation.name == "cpython" and _sre.CODESIZE == array(_CODE).itemsize and isinstance(getattr(re, "_cache", None),
-                                                                 dict)
+    return (sys.implementation.name == "cpython"
+            and array(_CODE).itemsize == _sre.CODESIZE
+            and isinstance(getattr(re, "_cache", None), dict)
             and isinstance(getattr(re, "_MAXCACHE", None), int)
             and compiler is not None and hasattr(compiler, "_code")
             and hasattr(getattr(re, "_parser", None), "parse"))
@@ -89,7 +91,8 @@ def load(path: Path) -> int:
     for e in entries[:min(room, MAX_ENTRIES)]:
         pattern, given, flags, code, groups, groupindex, indexgroup = e
         key = (str, pattern, given)
-        if key in cache:
+        if key in cache:  # compiled before the load (the standard library's own)
+            _loaded[(pattern, given)] = e
             continue
         try:
             cache[key] = _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
@@ -125,7 +128,7 @@ def save(path: Path) -> int:
         for e in fresh:
             _loaded[(e[0], e[1])] = e
         return len(fresh)
-    except Exception:  # noqa: BLE001 - a cache must never fail the command it serves
+    except Exception:
         return 0
 
 
@@ -135,7 +138,7 @@ def _entry(pattern: str, given: int) -> _Entry | None:
     try:
         parsed = re._parser.parse(pattern, given)  # type: ignore[attr-defined]
         code = re._compiler._code(parsed, given)  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - not ours to judge: leave it out of the cache
+    except Exception:
         return None
     state = parsed.state
     groupindex = dict(state.groupdict)
@@ -152,7 +155,7 @@ def _rebuild(e: _Entry) -> re.Pattern[str] | None:
     try:
         got: re.Pattern[str] = _sre.compile(e[0], e[2], e[3], e[4], e[5], e[6])
         return got
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
 
 
@@ -197,8 +200,6 @@ def _write(path: Path, entries: list[_Entry]) -> None:
             f.write(data)
         os.replace(tmp, path)  # a reader never sees half a file
     except OSError:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
