@@ -37,6 +37,9 @@ def ensure_loaded(url: str | None = None, notice: Callable[[str], None] | None =
             if_empty=True)
     if result is None:
         return False  # another process loaded it meanwhile
+    if meta is not None:  # so that an ingest that changes no figure keeps this daybook
+        with Store(target) as store:
+            daybook.stamp_inputs(store, result.ingest)
     if notice is not None:
         notice(f"attrition: first run, loaded the bundled snapshot ({result.cells:,} figures, "
                f"{len({r[0] for r in rows['ledger']}):,} reports) into {target}")
