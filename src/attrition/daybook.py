@@ -126,26 +126,6 @@ def build(rows: Mapping[str, Sequence[Row]],
     return out
 
 
-def inputs_digest(rows: Mapping[str, Sequence[Row]],
-                  corrections: Sequence[tuple[str, date, str, int]],
-                  counts: Sequence[ConfirmedCount]) -> str:
-    """A digest of everything `build` reads (the ledger's rows, the corrections, the
-    confirmed counts), whatever order the store returns them in."""
-    h = blake2b(digest_size=16)
-    for cat in sorted(rows):
-        h.update(repr(sorted((r.report_date, r.category, r.total, r.change,
-                              r.announced_change) for r in rows[cat])).encode())
-    h.update(repr(sorted(corrections)).encode())
-    h.update(repr(sorted((c.source, c.country, c.type, c.day, c.destroyed, c.damaged,
-                          c.abandoned, c.captured, c.total) for c in counts)).encode())
-    return h.hexdigest()
-
-
-def _inputs(reader: Reader) -> tuple[dict[str, list[Any]], list[tuple[str, date, str, int]],
-                                     list[ConfirmedCount]]:
-    return reader.by_category(), reader.corrections(), reader.confirmed_counts("oryx")
-
-
 def refresh(store: Store) -> int:
     """Recompute the store's daybook after an ingest; returns its rows. A crosswalk that
     cannot be read leaves the confirmed lines out (a brief then computes them, and reports
@@ -161,36 +141,24 @@ def refresh(store: Store) -> int:
 
     with Reader(store.url) as reader:
         ingest = reader.version()[1]
-        rows, corrections, counts = _inputs(reader)
     stamp = crosswalk_stamp()
     try:
         cw: Crosswalk | None = crosswalk.load()
     except ConfigError:
         cw, stamp = None, "unreadable"
     meta = {"version": VERSION, "ingest": str(ingest), "crosswalk": stamp,
-            "inputs": inputs_digest(rows, corrections, counts)}
+            "inputs": store.daybook_inputs()}
     kept = store.daybook_meta()
     if all(kept.get(k) == meta[k] for k in ("version", "crosswalk", "inputs")):
         n = store.put_daybook_meta(meta)
         if n:
             return n
+    with Reader(store.url) as reader:
+        rows, corrections = reader.by_category(), reader.corrections()
+        counts = reader.confirmed_counts("oryx")
     book = build(rows, corrections, counts, cw)
     store.put_daybook(book, meta)
     return len(book)
-
-
-def stamp_inputs(store: Store, ingest: int) -> None:
-    """Record in the daybook's metadata the digest of the inputs it was built from, when it
-    is the daybook of ingest `ingest` (the bundled one, just loaded with the snapshot)."""
-    from attrition.store.read import Reader
-
-    with Reader(store.url) as reader:
-        if reader.version()[1] != ingest:
-            return  # another ingest came first: its refresh writes its own
-        digest = inputs_digest(*_inputs(reader))
-    meta = store.daybook_meta()
-    if meta.get("ingest") == str(ingest):
-        store.put_daybook_meta({**meta, "inputs": digest})
 
 
 class Day:

@@ -72,8 +72,6 @@ class IngestResult:
     unchanged: int
     cells: int
     """Ledger cells written (re-resolved)."""
-    ingest: int = 0
-    """The id of the load's row in `ingests` (set by `load_rows`)."""
 
 
 @dataclass(frozen=True)
@@ -149,8 +147,9 @@ class Store:
         # memory instead of reading it back (a fifth of a full ingest).
         empty = self.fast_paths and conn.execute(sa.select(t.c.id).limit(1)).first() is None
         written: dict[tuple[str, str, str], tuple[int | None, Observation]] = {}
-        around = {d + timedelta(days=k) for b in batches for o in b.observations
-                  for d in (o.report_date,) for k in (-1, 0, 1)}
+        around = {d + timedelta(days=k) for d in {o.report_date for b in batches
+                                                  for o in b.observations}
+                  for k in (-1, 0, 1)}
         if not empty:
             # Every source's latest revision (and first total) of every cell on the days
             # this ingest touches and their neighbours, in one read: what is new is judged
@@ -322,7 +321,7 @@ class Store:
         around = {d + timedelta(days=k) for d in days for k in (-1, 1)} - days
         obs: dict[tuple[str, str, str], Observation] = {}
         first_total: dict[tuple[str, str, str], int | None] = {}
-        dates: dict[str, date] = {}
+        dates: dict[str, date] = {d.isoformat(): d for d in days | around}
         if known is not None:  # the latest revisions this ingest read and wrote
             latest, firsts = known
             isodays = {d.isoformat(): d for d in days}
@@ -351,11 +350,14 @@ class Store:
         for c in _select_days(conn, "SELECT report_date, category, total, sources, "
                               "dissent FROM ledger", days | around, date_col=0):
             iso = str(c[0])
-            day = date.fromisoformat(iso)
+            day = dates.get(iso) or date.fromisoformat(iso)
             if day not in days:
                 context[(day, c[1])] = c[2]
                 continue
-            votes = {s: c[2] for s in str(c[3]).split(",") if s}
+            agreed = str(c[3]).split(",")
+            if not c[4] and all((s, iso, c[1]) in obs for s in agreed):
+                continue  # every witness voted again: nothing carried (most cells)
+            votes = {s: c[2] for s in agreed if s}
             if c[4]:
                 votes.update(json.loads(c[4]))
             kept = {s: v for s, v in votes.items() if (s, iso, c[1]) not in obs
@@ -470,6 +472,22 @@ class Store:
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"reading the daybook failed: {exc}") from None
 
+    def daybook_inputs(self) -> str:
+        """The digest of what the daybook is computed from (`inputs_digest`), as stored."""
+        try:
+            with self.engine.connect() as conn:
+                cursor = conn.connection.cursor()
+                try:
+                    parts = []
+                    for sql in _DAYBOOK_INPUTS:
+                        cursor.execute(sql)
+                        parts.append(cursor.fetchall())
+                finally:
+                    cursor.close()
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"reading the ledger failed: {exc}") from None
+        return inputs_digest(*parts)
+
     def put_daybook_meta(self, meta: Mapping[str, str]) -> int:
         """Replace the daybook's metadata, keeping its rows; returns how many rows it has
         (0: none, and nothing was written)."""
@@ -518,13 +536,13 @@ class Store:
                 done = conn.execute(schema.ingests.insert(), {
                     "at": now(), "input": input, "source": "snapshot", "observations": n,
                     "new": n, "revised": 0})
-                key = done.inserted_primary_key
-                assert key is not None
                 if daybook_meta is not None:
+                    key = done.inserted_primary_key
+                    assert key is not None
                     _put_daybook(conn, rows["daybook"], {**daybook_meta, "ingest": str(key[0])})
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"loading failed, nothing was written: {exc}") from None
-        return IngestResult(n, n, 0, 0, len(rows["ledger"]), int(key[0]))
+        return IngestResult(n, n, 0, 0, len(rows["ledger"]))
 
 
 _OBS_COLUMNS = ("source", "report_date", "covers", "category", "total", "announced_change",
@@ -535,6 +553,31 @@ _ITEM_COLUMNS = ("source", "id", "country", "type", "model", "status", "day", "a
                  "location", "unit", "tags", "seen_at")
 _LEDGER_COLUMNS = ("report_date", "covers", "category", "total", "change", "announced_change",
                    "qualifier", "sources", "dissent", "method", "address")
+
+
+_DAYBOOK_INPUTS = (
+    "SELECT category, report_date, total, change, announced_change FROM ledger",
+    "SELECT source, report_date, category, value FROM corrections",
+    "SELECT source, country, type, day, revision, destroyed, damaged, abandoned, captured, "
+    "total FROM confirmed_counts WHERE source = 'oryx'",
+)
+
+
+def inputs_digest(ledger: Iterable[Sequence[Any]], corrections: Iterable[Sequence[Any]],
+                  confirmed: Iterable[Sequence[Any]]) -> str:
+    """A digest of what the daybook is computed from: the rows of `_DAYBOOK_INPUTS` (the
+    ledger's figures, the corrections, every revision of the Oryx counts), in any order.
+    Equal digests, equal daybooks (see `daybook.refresh`)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover
+        from hashlib import blake2b
+    h = blake2b(digest_size=16)
+    for part in (ledger, corrections, confirmed):
+        rows = sorted(tuple(str(v) if isinstance(v, date) else v for v in r) for r in part)
+        h.update(json.dumps(rows, separators=(",", ":")).encode())
+        h.update(b"\n")
+    return h.hexdigest()
 
 
 @functools.cache
