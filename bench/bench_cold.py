@@ -4,7 +4,10 @@ same interleaved rounds, so a loaded machine slows all of them alike. Prints med
 of each (wall clock, and the CPU time the process used, which a loaded machine inflates
 less), and the load average at the start and the end.
 
-    .venv/bin/python bench/bench_cold.py [--runs 15] [--db PATH] [ARTICLE]
+    .venv/bin/python bench/bench_cold.py [--runs 15] [--db PATH] [--baseline SRC] [ARTICLE]
+
+With --baseline, the same check also runs from another source tree (e.g. an older commit's
+`src`, exported with `git archive`), interleaved, so before and after see the same load.
 
 The store is made from the bundled snapshot in a temporary folder (or --db is used), and the
 first round is a warm-up that is not counted (it writes the caches a first run writes).
@@ -50,6 +53,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--db", help="an existing store (default: a new one from the snapshot)")
     ap.add_argument("--only-check", action="store_true", help="skip the floor commands")
+    ap.add_argument("--baseline", help="another source tree's src folder to compare with")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "ATTRITION_DB": args.db or str(Path(tmp) / "bench.db"),
@@ -63,14 +67,19 @@ def main() -> None:
         }
         if args.only_check:
             commands = {k: v for k, v in commands.items() if k.startswith("attrition check")}
-        for cmd in commands.values():  # warm-up: first run, caches, page cache
-            _run(cmd, env)
+        envs = {k: env for k in commands}
+        if args.baseline:
+            name = "attrition check (baseline)"
+            commands[name] = [sys.executable, "-m", "attrition.cli", "check", args.article]
+            envs[name] = {**env, "PYTHONPATH": args.baseline}
+        for name, cmd in commands.items():  # warm-up: first run, caches, page cache
+            _run(cmd, envs[name])
         load0 = os.getloadavg()
         times: dict[str, list[float]] = {k: [] for k in commands}
         cpu: dict[str, list[float]] = {k: [] for k in commands}
         for _ in range(args.runs):
             for name, cmd in commands.items():
-                wall, used = _run(cmd, env)
+                wall, used = _run(cmd, envs[name])
                 times[name].append(wall)
                 cpu[name].append(used)
         load1 = os.getloadavg()

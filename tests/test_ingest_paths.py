@@ -151,3 +151,70 @@ def test_an_ingest_that_changes_a_figure_rebuilds_the_daybook(
     with Reader(url) as r:
         got = daybook.lookup(r, __import__("datetime").date(2026, 8, 23))
         assert got is not None and got.standings["tanks"].total == 12295
+
+
+def _stored_and_built(url: str) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    from attrition import crosswalk
+
+    with Reader(url) as r:
+        built = daybook.build(r.by_category(), r.corrections(), r.confirmed_counts("oryx"),
+                              crosswalk.load())
+    with Store(url) as store:
+        stored = store.daybook_rows()
+    return sorted(stored), sorted(built)
+
+
+def test_new_days_extend_the_stored_daybook_as_a_build_would(
+        snapshot_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from attrition.sources import orc
+
+    path = tmp_path / "store.db"
+    shutil.copy(snapshot_store, path)
+    url = f"sqlite:///{path}"
+    builds = []
+    whole = daybook.build
+    monkeypatch.setattr(daybook, "build", lambda *a: builds.append(1) or whole(*a))
+    days = [
+        [{"date": "2026-08-23", "sourceUri": "https://mod.gov.ua/news/a",
+          "personnel": 1476300, "tanks": 12295, "afvs": 25180, "artillery": 48390}],
+        # two more at once, one a record day for tanks
+        [{"date": "2026-08-24", "sourceUri": "https://mod.gov.ua/news/b",
+          "personnel": 1477000, "tanks": 12395, "afvs": 25190, "artillery": 48400},
+         {"date": "2026-08-25", "sourceUri": "https://mod.gov.ua/news/c",
+          "personnel": 1478000, "tanks": 12396, "afvs": 25200, "artillery": 48420}],
+    ]
+    for rows in days:
+        with Store(url) as store:
+            store.ingest([orc.read(json.dumps(rows))], input="new days")
+            daybook.refresh(store)
+        stored, built = _stored_and_built(url)
+        assert stored == built
+    assert len(builds) == 2  # only the two comparisons above: refresh extended each time
+
+
+def test_a_revised_day_rebuilds_the_daybook_whole(
+        snapshot_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from attrition.sources import orc
+
+    path = tmp_path / "store.db"
+    shutil.copy(snapshot_store, path)
+    url = f"sqlite:///{path}"
+    # three witnesses now say 2025-06-10's tanks were 10 more (and a new day comes too)
+    fix = [{"date": "2025-06-10", "sourceUri": "https://mod.gov.ua/news/x",
+            "tanks": 10_000}]
+    with Reader(url) as r:
+        fix[0]["tanks"] = next(x.total for x in r.report(__import__("datetime").date(
+            2025, 6, 10)) if x.category == "tanks") + 10
+    with Store(url) as store:
+        for source in ("orc-losses", "petroivaniuk", "minfin"):
+            batch = orc.read(json.dumps(fix))
+            store.ingest([replace(batch, source=source, observations=[
+                replace(o, source=source) for o in batch.observations])], input=source)
+        with Reader(url) as r:
+            stored = store.daybook_rows()
+            got = daybook.extend(r.by_category(), r.corrections(), r.confirmed_counts("oryx"),
+                                 None, stored)
+        assert got is None  # the standings from that day on may all have moved
+        daybook.refresh(store)
+    stored_rows, built = _stored_and_built(url)
+    assert stored_rows == built

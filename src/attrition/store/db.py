@@ -472,6 +472,19 @@ class Store:
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"reading the daybook failed: {exc}") from None
 
+    def daybook_rows(self) -> list[tuple[str, str, str]]:
+        """Every row of the daybook: (kind, day, body)."""
+        try:
+            with self.engine.connect() as conn:
+                cursor = conn.connection.cursor()
+                try:
+                    cursor.execute("SELECT kind, day, body FROM daybook")
+                    return [(str(k), str(d), str(b)) for k, d, b in cursor.fetchall()]
+                finally:
+                    cursor.close()
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"reading the daybook failed: {exc}") from None
+
     def daybook_inputs(self) -> str:
         """The digest of what the daybook is computed from (`inputs_digest`), as stored."""
         try:
