@@ -1,6 +1,7 @@
 """Benchmarks for the ledger (run on demand: `make bench`; not a test).
 
-1. Full ingest of the bundled history into a new SQLite file, in-process.
+1. Full ingest of the bundled history into a new SQLite file, in-process; one new day into a
+   full store; the daybook recomputed, kept (no figure changed) and extended (a new day).
 2. A cold `attrition show 2024-11-14 --format json` process against a cold pandas script that
    computes the same figures from the same JSON/CSV (bench/pandas_show.py), in one run.
 """
@@ -79,6 +80,22 @@ def bench_ingest(tmp: Path) -> None:
     print(f"daybook recomputed after an ingest ({rows:,} rows: every report date's "
           f"standings, every scrape's confirmed lines): median "
           f"{statistics.median(times) * 1000:.0f} ms over {len(times)} runs")
+    # the fast paths: an ingest that changes no figure keeps the daybook; a new report after
+    # its last date extends it
+    kept, extended = [], []
+    for i in range(3):
+        shutil.copy(tmp / "load0.db", tmp / f"book{i}.db")
+        with Store(f"sqlite:///{tmp / f'book{i}.db'}") as store:
+            t = time.perf_counter()
+            daybook.refresh(store)
+            kept.append(time.perf_counter() - t)
+            store.ingest([orc.read(json.dumps(day))], input="bench")
+            t = time.perf_counter()
+            daybook.refresh(store)
+            extended.append(time.perf_counter() - t)
+    print(f"daybook after an ingest that changes no figure (kept): median "
+          f"{statistics.median(kept) * 1000:.0f} ms; after one new day (extended): median "
+          f"{statistics.median(extended) * 1000:.0f} ms ({len(kept)} runs)")
 
 
 def bench_show(tmp: Path) -> None:

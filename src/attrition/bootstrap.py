@@ -19,7 +19,7 @@ def ensure_loaded(url: str | None = None, notice: Callable[[str], None] | None =
             return False
         target = reader.url
     from attrition import daybook, snapshot
-    from attrition.store.db import Store
+    from attrition.store.db import Store, inputs_digest
 
     doc = snapshot.load_doc()
     rows = snapshot.rows(doc)
@@ -30,7 +30,11 @@ def ensure_loaded(url: str | None = None, notice: Callable[[str], None] | None =
     book = daybook.bundled()
     if book is not None and book[0] == daybook.VERSION:  # else the first ingest writes one
         rows["daybook"] = list(book[2])
-        meta = {"version": book[0], "crosswalk": book[1]}
+        # what it was computed from (as `Store.daybook_inputs` reads it back): an ingest
+        # that changes no figure keeps it
+        meta = {"version": book[0], "crosswalk": book[1], "inputs": inputs_digest(
+            [(r[2], r[0], r[3], r[4], r[5]) for r in rows["ledger"]], rows["corrections"],
+            [r[:10] for r in rows["confirmed"] if r[0] == "oryx"])}
     with Store(target) as store:
         result = store.load_rows(rows, input="bundled snapshot", sources=sorted(
             set(doc["observations"]) | witnesses | confirmed_sources), daybook_meta=meta,

@@ -874,6 +874,11 @@ def check(
              "an article `watch` has checked links to its claim's page there.")] = None,
 ) -> None:
     """Check every loss figure in news articles against the ledger."""
+    from attrition import regex_cache
+
+    programs = regex_cache.default_path()
+    if programs is not None:  # before the checker's modules compile their patterns
+        regex_cache.load(programs)
     from attrition import service
     from attrition.check import render
     from attrition.dates import parse_day
@@ -882,7 +887,9 @@ def check(
     given = parse_day(day) if day else None
     at = service.moment(as_of) if as_of is not None else None
     texts = service.check_inputs(inputs, read_stdin=sys.stdin.read)
-    with _reader() as reader:
+    from attrition.check import ledger_cache
+
+    with _reader() as plain, ledger_cache.cached(plain) as reader:
         checker = service.Checker(reader)
     docs = []
     if len(texts) > 1 and format is CheckFormat.text:
@@ -930,6 +937,8 @@ def check(
                 table.add_row(d["article"]["source"], d["article"]["date"],
                               *[str(d["summary"].get(v, 0)) for v in verdicts])
             _print_table(console, table)
+    if programs is not None:
+        regex_cache.save(programs)
     if any(d["summary"].get(v) for d in docs for v in fail_verdicts):
         raise typer.Exit(1)
 

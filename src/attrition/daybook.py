@@ -27,7 +27,7 @@ from attrition.analysis.records import WINDOWS, Standing
 
 if TYPE_CHECKING:
     from attrition.analysis.anomalies import Break
-    from attrition.analysis.series import Row
+    from attrition.analysis.series import Point, Row
     from attrition.crosswalk import Crosswalk
     from attrition.model import ConfirmedCount
     from attrition.store.db import Store
@@ -109,9 +109,81 @@ def build(rows: Mapping[str, Sequence[Row]],
             per_day.setdefault(day, {})[name] = st
         level_breaks[name] = anomalies.breaks(s)
     out = [("series", d.isoformat(), encode(v)) for d, v in sorted(per_day.items())]
-    out.append(("breaks", "all", _COMPACT.encode({
+    return out + _breaks_and_lines(level_breaks, rows, counts, crosswalk)
+
+
+MAX_NEW_DAYS = 7
+"""`extend` computes each new day's standing on its own (linear in the history); past this
+many new days a whole build is cheaper."""
+
+
+def extend(rows: Mapping[str, Sequence[Row]],
+           corrections: Sequence[tuple[str, date, str, int]],
+           counts: Sequence[ConfirmedCount], crosswalk: Crosswalk | None,
+           stored: Sequence[tuple[str, str, str]]) -> list[tuple[str, str, str]] | None:
+    """The rows `build` gives, reusing a stored daybook's standings: when the ledger only
+    gained reports after the stored daybook's last date. A day's standing depends only on
+    the series up to that day (`records.standings`), so where every series' points up to the
+    stored last date are the ones the stored standings were computed from (each stored row
+    holds its point's change, total, basis and exclusion), those rows stand as they are; the
+    new days get their standings, and the level breaks and confirmed lines are computed
+    again. None when that does not hold (a revised or inserted day, another set of
+    series): the caller builds the daybook whole."""
+    from attrition.analysis import anomalies, records, series
+
+    old = {d: b for kind, d, b in stored if kind == "series"}
+    if not old:
+        return None
+    try:
+        decoded: dict[str, dict[str, list[Any]]] = {d: json.loads(b) for d, b in old.items()}
+        last = date.fromisoformat(max(old))
+    except ValueError:
+        return None
+    aggs = {a.id: a for a in categories.BUILTIN_AGGREGATES}
+    cache: dict[tuple[str, str], list[series.Point]] = {}
+    fresh: dict[date, dict[str, Standing]] = {}
+    level_breaks = {}
+    for name in SERIES:
+        s = series.build(name, rows, corrections, aggregates=aggs, cache=cache)
+        kept = 0
+        for p in s.points:
+            if p.day > last:
+                if len(fresh) >= MAX_NEW_DAYS and p.day not in fresh:
+                    return None
+                st = records.standing(s, p.day)
+                if st is None:
+                    return None
+                fresh.setdefault(p.day, {})[name] = st
+                continue
+            v = decoded.get(p.day.isoformat(), {}).get(name)
+            if not _made_from(v, p):
+                return None  # this point is not the one the stored standing was made from
+            kept += 1
+        if kept != sum(name in v for v in decoded.values()):
+            return None  # a stored day this series no longer has
+        level_breaks[name] = anomalies.breaks(s)
+    if not fresh:
+        return None
+    out = [("series", d, old[d]) for d in sorted(old)]
+    out += [("series", d.isoformat(), encode(v)) for d, v in sorted(fresh.items())]
+    return out + _breaks_and_lines(level_breaks, rows, counts, crosswalk)
+
+
+def _made_from(stored: Any, p: Point) -> bool:
+    """Whether a stored standing (see `encode`) was computed for this point."""
+    return (isinstance(stored, list) and len(stored) > 3 and stored[0] == p.change
+            and stored[1] == p.total and isinstance(stored[2], int)
+            and isinstance(stored[3], int) and 0 <= stored[2] < len(_BASES)
+            and 0 <= stored[3] < len(_EXCLUDED) and _BASES[stored[2]] == p.basis
+            and _EXCLUDED[stored[3]] == p.excluded)
+
+
+def _breaks_and_lines(level_breaks: Mapping[str, Sequence[Break]],
+                      rows: Mapping[str, Sequence[Row]], counts: Sequence[ConfirmedCount],
+                      crosswalk: Crosswalk | None) -> list[tuple[str, str, str]]:
+    out = [("breaks", "all", _COMPACT.encode({
         name: [[b.day.isoformat(), b.before, b.after] for b in found]
-        for name, found in sorted(level_breaks.items()) if found})))
+        for name, found in sorted(level_breaks.items()) if found}))]
     if crosswalk is not None and counts:
         from attrition.compare import ConfirmedContext
 
@@ -127,24 +199,44 @@ def build(rows: Mapping[str, Sequence[Row]],
 
 
 def refresh(store: Store) -> int:
-    """Recompute the store's daybook after an ingest; returns the rows written. A crosswalk
-    that cannot be read leaves the confirmed lines out (a brief then computes them, and
-    reports the crosswalk's error)."""
+    """Recompute the store's daybook after an ingest; returns its rows. A crosswalk that
+    cannot be read leaves the confirmed lines out (a brief then computes them, and reports
+    the crosswalk's error).
+
+    When the daybook was built from exactly these inputs (its metadata holds their digest),
+    by the same rules and for the same crosswalk, it is kept and only marked as this
+    ingest's: an ingest that changes no figure (the same files again, the mirrors the
+    bundled snapshot came from) costs no rebuild."""
     from attrition import crosswalk
     from attrition.errors import ConfigError
     from attrition.store.read import Reader
 
     with Reader(store.url) as reader:
         ingest = reader.version()[1]
-        rows, corrections = reader.by_category(), reader.corrections()
-        counts = reader.confirmed_counts("oryx")
     stamp = crosswalk_stamp()
     try:
         cw: Crosswalk | None = crosswalk.load()
     except ConfigError:
         cw, stamp = None, "unreadable"
-    book = build(rows, corrections, counts, cw)
-    store.put_daybook(book, {"version": VERSION, "ingest": str(ingest), "crosswalk": stamp})
+    meta = {"version": VERSION, "ingest": str(ingest), "crosswalk": stamp,
+            "inputs": store.daybook_inputs()}
+    kept = store.daybook_meta()
+    if all(kept.get(k) == meta[k] for k in ("version", "crosswalk", "inputs")):
+        n = store.put_daybook_meta(meta)
+        if n:
+            return n
+    with Reader(store.url) as reader:
+        rows, corrections = reader.by_category(), reader.corrections()
+        counts = reader.confirmed_counts("oryx")
+    book = None
+    if kept.get("version") == VERSION and kept.get("crosswalk") == stamp:
+        # a new report after the last one: the stored standings stand, the new day's are
+        # added (the stored daybook must be a whole one, written with its inputs' digest)
+        book = extend(rows, corrections, counts, cw, store.daybook_rows()) \
+            if kept.get("inputs") else None
+    if book is None:
+        book = build(rows, corrections, counts, cw)
+    store.put_daybook(book, meta)
     return len(book)
 
 

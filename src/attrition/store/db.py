@@ -89,6 +89,10 @@ def now() -> str:
 class Store:
     """The database behind attrition. `Store()` opens the default SQLite file."""
 
+    fast_paths = True
+    """Resolve from what an ingest read and wrote rather than reading the observations back
+    (tests turn it off to compare the store each way gives)."""
+
     def __init__(self, url: str | None = None) -> None:
         self.url = normalise(url) if url else default_url()
         path = sqlite_path(self.url)
@@ -139,17 +143,23 @@ class Store:
         total_obs = new = revised = 0
         touched: set[tuple[date, str]] = set()
         history: dict[str, dict[tuple[str, str], tuple[int, tuple[Any, ...]]]] = {}
+        first: dict[tuple[str, str, str], int | None] = {}
         # Into an empty store, what this ingest writes is all there is: resolve it from
         # memory instead of reading it back (a fifth of a full ingest).
-        empty = conn.execute(sa.select(t.c.id).limit(1)).first() is None
+        empty = self.fast_paths and conn.execute(sa.select(t.c.id).limit(1)).first() is None
         written: dict[tuple[str, str, str], tuple[int | None, Observation]] = {}
+        around = {d + timedelta(days=k) for d in {o.report_date for b in batches
+                                                  for o in b.observations}
+                  for k in (-1, 0, 1)}
+        if not empty:
+            # Every source's latest revision (and first total) of every cell on the days
+            # this ingest touches and their neighbours, in one read: what is new is judged
+            # against it, and the cells are re-resolved from it (with this ingest's rows
+            # added) instead of reading every observation back.
+            history = self._history(conn, around, first)
         for batch in batches:
             self._ensure_source(conn, batch.source)
-            if batch.source not in history:
-                history[batch.source] = {} if empty else self._history(
-                    conn, batch.source, {o.report_date for b in batches
-                                         if b.source == batch.source for o in b.observations})
-            latest = history[batch.source]
+            latest = history.setdefault(batch.source, {})
             rows: list[tuple[Any, ...]] = []
             b_new = b_rev = 0
             seen_at_b = batch.retrieved_at or seen_at
@@ -170,6 +180,8 @@ class Store:
                 else:
                     b_rev += 1
                 latest[key] = (revision, fields)
+                if current is None:
+                    first[(obs.source, iso, obs.category)] = obs.total
                 rows.append((obs.source, iso, covers, obs.category, *fields, revision,
                              seen_at_b, input_b, batch.published_at))
                 touched.add((obs.report_date, obs.category))
@@ -200,7 +212,8 @@ class Store:
                 revised={(o.source, o.report_date, o.category)
                          for first, o in written.values() if first != o.total})
         else:
-            cells = self._resolve(conn, {d for d, _ in touched})
+            cells = self._resolve(conn, {d for d, _ in touched},
+                                  (history, first) if self.fast_paths else None)
         if cells:
             self._write_cells(conn, cells)
         return IngestResult(total_obs, new, revised, total_obs - new - revised, len(cells))
@@ -274,22 +287,32 @@ class Store:
             info = SOURCE_INFO.get(name, {"title": name, "redistributable": True})
             conn.execute(t.insert(), {"name": name, **info})
 
-    def _history(self, conn: Connection, source: str, days: set[date]
-                 ) -> dict[tuple[str, str], tuple[int, tuple[Any, ...]]]:
-        """The latest revision of each (day, category) of a source on `days`: its number
-        and figures."""
-        latest: dict[tuple[str, str], tuple[int, tuple[Any, ...]]] = {}
+    def _history(self, conn: Connection, days: set[date],
+                 first: dict[tuple[str, str, str], int | None]
+                 ) -> dict[str, dict[tuple[str, str], tuple[int, tuple[Any, ...]]]]:
+        """For each source, the latest revision of each (day, category) on `days`: its
+        number and figures; `first` gets the total of each cell's first revision."""
+        out: dict[str, dict[tuple[str, str], tuple[int, tuple[Any, ...]]]] = {}
+        lowest: dict[tuple[str, str, str], int] = {}
         for r in _select_days(conn, "SELECT source, report_date, category, revision, total, "
                               "announced_change, qualifier, address FROM observations", days):
-            if r[0] != source:
-                continue
+            latest = out.get(r[0])
+            if latest is None:
+                latest = out[r[0]] = {}
             key = (str(r[1]), r[2])
             old = latest.get(key)
             if old is None or r[3] > old[0]:
                 latest[key] = (r[3], (r[4], r[5], r[6], r[7]))
-        return latest
+            fkey = (r[0], *key)
+            if fkey not in lowest or r[3] < lowest[fkey]:
+                lowest[fkey] = r[3]
+                first[fkey] = r[4]
+        return out
 
-    def _resolve(self, conn: Connection, touched: set[date]) -> list[resolve.Cell]:
+    def _resolve(self, conn: Connection, touched: set[date],
+                 known: tuple[Mapping[str, Mapping[tuple[str, str], tuple[int, tuple[Any, ...]]]],
+                              Mapping[tuple[str, str, str], int | None]] | None = None
+                 ) -> list[resolve.Cell]:
         """Re-resolve every cell of the touched days, and of the days either side (the
         evidence for a day looks at its neighbours), from the latest revision of each
         source. A witness known only through the previous resolution (the minfin-derived
@@ -299,10 +322,21 @@ class Store:
         around = {d + timedelta(days=k) for d in days for k in (-1, 1)} - days
         obs: dict[tuple[str, str, str], Observation] = {}
         first_total: dict[tuple[str, str, str], int | None] = {}
-        dates: dict[str, date] = {}
-        for r in _select_days(conn, "SELECT source, report_date, category, total, "
-                              "announced_change, qualifier, address FROM observations",
-                              days, "ORDER BY revision"):
+        dates: dict[str, date] = {d.isoformat(): d for d in days | around}
+        if known is not None:  # the latest revisions this ingest read and wrote
+            latest, firsts = known
+            isodays = {d.isoformat(): d for d in days}
+            for source, cells in latest.items():
+                for (iso, cat), (_, (total, announced, qualifier, address)) in cells.items():
+                    day = isodays.get(iso)
+                    if day is not None:
+                        key = (source, iso, cat)
+                        first_total[key] = firsts[key]
+                        obs[key] = Observation(source, day, cat, total, announced, qualifier,
+                                               address)
+        for r in () if known is not None else _select_days(
+                conn, "SELECT source, report_date, category, total, announced_change, "
+                "qualifier, address FROM observations", days, "ORDER BY revision"):
             iso = str(r[1])
             key = (r[0], iso, r[2])
             first_total.setdefault(key, r[3])
@@ -317,12 +351,16 @@ class Store:
         for c in _select_days(conn, "SELECT report_date, category, total, sources, "
                               "dissent FROM ledger", days | around, date_col=0):
             iso = str(c[0])
-            day = date.fromisoformat(iso)
+            day = dates.get(iso) or date.fromisoformat(iso)
             if day not in days:
                 context[(day, c[1])] = c[2]
                 continue
-            votes = {s: c[2] for s in str(c[3]).split(",") if s}
-            votes.update(json.loads(c[4] or "{}"))
+            agreed = str(c[3]).split(",")
+            if not c[4] and all((s, iso, c[1]) in obs for s in agreed):
+                continue  # every witness voted again: nothing carried (most cells)
+            votes = {s: c[2] for s in agreed if s}
+            if c[4]:
+                votes.update(json.loads(c[4]))
             kept = {s: v for s, v in votes.items() if (s, iso, c[1]) not in obs
                     and s != resolve.PRESS}
             if kept:
@@ -346,13 +384,22 @@ class Store:
             totals = {k: v[0] for k, v in existing.items() if k[0] not in dayset}
             totals.update({(c.report_date, c.category): c.total for c in cells})
             fresh = resolve.changes(totals)
-        for chunk in _chunks(days, 400):
-            conn.execute(lg.delete().where(lg.c.report_date.in_(chunk)))
-        _bulk_insert(conn, lg, _LEDGER_COLUMNS, [(
-            *_iso(c.report_date), c.category, c.total, fresh[(c.report_date, c.category)],
-            c.announced_change, c.qualifier, ",".join(c.sources),
-            json.dumps(dict(c.dissent), sort_keys=True) if c.dissent else None,
-            c.method, c.address) for c in cells])
+        rows = [(*_iso(c.report_date), c.category, c.total,
+                 fresh[(c.report_date, c.category)], c.announced_change, c.qualifier,
+                 ",".join(c.sources),
+                 json.dumps(dict(c.dissent), sort_keys=True) if c.dissent else None,
+                 c.method, c.address) for c in cells]
+        # Only the rows that differ are rewritten: re-resolving a whole history that an
+        # ingest confirms (the same files again, or the mirrors the snapshot came from)
+        # writes nothing, where deleting and inserting every row was a third of the ingest.
+        stored = {(str(r[0]), r[2]): tuple(r) for r in _select_days(
+            conn, f"SELECT {', '.join(_LEDGER_COLUMNS)} FROM ledger", dayset, date_col=0)}
+        changed = [r for r in rows if stored.get((r[0], r[2])) != r]
+        keep = {(r[0], r[2]) for r in rows}
+        gone = [(k[0], k[1]) for k in stored if k not in keep]
+        _bulk_delete(conn, lg, [(r[0], r[2]) for r in changed if (r[0], r[2]) in stored]
+                     + gone)
+        _bulk_insert(conn, lg, _LEDGER_COLUMNS, changed)
         updates = [{"d": k[0].isoformat(), "c": k[1], "v": fresh[k]}
                    for k, (_, change) in existing.items()
                    if k[0] not in dayset and k in movable and fresh[k] != change]
@@ -425,6 +472,59 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 _put_daybook(conn, rows, meta)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"writing the daybook failed, nothing was written: {exc}"
+                             ) from None
+
+    def daybook_meta(self) -> dict[str, str]:
+        try:
+            with self.engine.connect() as conn:
+                return {str(k): str(v) for k, v in conn.execute(
+                    sa.select(schema.daybook_meta.c.key, schema.daybook_meta.c.value))}
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"reading the daybook failed: {exc}") from None
+
+    def daybook_rows(self) -> list[tuple[str, str, str]]:
+        """Every row of the daybook: (kind, day, body)."""
+        try:
+            with self.engine.connect() as conn:
+                cursor = conn.connection.cursor()
+                try:
+                    cursor.execute("SELECT kind, day, body FROM daybook")
+                    return [(str(k), str(d), str(b)) for k, d, b in cursor.fetchall()]
+                finally:
+                    cursor.close()
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"reading the daybook failed: {exc}") from None
+
+    def daybook_inputs(self) -> str:
+        """The digest of what the daybook is computed from (`inputs_digest`), as stored."""
+        try:
+            with self.engine.connect() as conn:
+                cursor = conn.connection.cursor()
+                try:
+                    parts = []
+                    for sql in _DAYBOOK_INPUTS:
+                        cursor.execute(sql)
+                        parts.append(cursor.fetchall())
+                finally:
+                    cursor.close()
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"reading the ledger failed: {exc}") from None
+        return inputs_digest(*parts)
+
+    def put_daybook_meta(self, meta: Mapping[str, str]) -> int:
+        """Replace the daybook's metadata, keeping its rows; returns how many rows it has
+        (0: none, and nothing was written)."""
+        try:
+            with self.engine.begin() as conn:
+                n = conn.execute(sa.select(sa.func.count()).select_from(
+                    schema.daybook)).scalar_one()
+                if n:
+                    conn.execute(schema.daybook_meta.delete())
+                    conn.execute(schema.daybook_meta.insert(),
+                                 [{"key": k, "value": v} for k, v in sorted(meta.items())])
+                return int(n)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"writing the daybook failed, nothing was written: {exc}"
                              ) from None
@@ -513,6 +613,31 @@ def _add_missing_columns(engine: Engine) -> None:
                     raise
 
 
+_DAYBOOK_INPUTS = (
+    "SELECT category, report_date, total, change, announced_change FROM ledger",
+    "SELECT source, report_date, category, value FROM corrections",
+    "SELECT source, country, type, day, revision, destroyed, damaged, abandoned, captured, "
+    "total FROM confirmed_counts WHERE source = 'oryx'",
+)
+
+
+def inputs_digest(ledger: Iterable[Sequence[Any]], corrections: Iterable[Sequence[Any]],
+                  confirmed: Iterable[Sequence[Any]]) -> str:
+    """A digest of what the daybook is computed from: the rows of `_DAYBOOK_INPUTS` (the
+    ledger's figures, the corrections, every revision of the Oryx counts), in any order.
+    Equal digests, equal daybooks (see `daybook.refresh`)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover
+        from hashlib import blake2b
+    h = blake2b(digest_size=16)
+    for part in (ledger, corrections, confirmed):
+        rows = sorted(tuple(str(v) if isinstance(v, date) else v for v in r) for r in part)
+        h.update(json.dumps(rows, separators=(",", ":")).encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
 @functools.cache
 def _iso(day: date) -> tuple[str, str]:
     """(report date, the day it covers) as ISO strings; memoised, as every report has ~15
@@ -532,6 +657,20 @@ def _bulk_insert(conn: Connection, table: sa.Table, cols: Sequence[str],
     cursor = conn.connection.cursor()
     try:
         cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
+def _bulk_delete(conn: Connection, table: sa.Table, keys: Sequence[tuple[str, str]]
+                 ) -> None:
+    """Delete rows by (report_date, category), through the driver as `_bulk_insert`."""
+    if not keys:
+        return
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    cursor = conn.connection.cursor()
+    try:
+        cursor.executemany(f"DELETE FROM {table.name} WHERE report_date = {marker} "
+                           f"AND category = {marker}", keys)
     finally:
         cursor.close()
 

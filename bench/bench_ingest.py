@@ -1,0 +1,99 @@
+"""Ingest as a user runs it, in fresh processes (not a test; run on demand):
+
+1. `attrition --db NEW ingest ../shared/data/official ../shared/data/bulletins` into a store
+   that does not exist yet (the first run's snapshot load, the ingest, the daybook);
+2. `attrition --db FULL ingest DAY.json`: one new report into a copy of that full store
+   (the ingest and the daybook it changes).
+
+Each N times, interleaved; wall clock and the CPU time of the process (which a loaded machine
+inflates less), median and p90, and the load average. With --baseline SRC the same commands
+also run from another source tree (`git archive <commit> src | tar -x -C DIR`), interleaved,
+so before and after see the same load.
+
+    .venv/bin/python bench/bench_ingest.py [--runs 10] [--baseline DIR/src]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = Path(os.environ.get("ATTRITION_SHARED", HERE.parent.parent / "shared")) / "data"
+DAY = [{"date": "2026-08-23", "sourceUri": "https://mod.gov.ua/news/example",
+        "personnel": 1476300, "tanks": 12295, "afvs": 25180, "artillery": 48390}]
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _p90(xs: list[float]) -> float:
+    s = sorted(xs)
+    return s[min(len(s) - 1, round(0.9 * (len(s) - 1)))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--baseline", help="another source tree's src folder to compare with")
+    args = ap.parse_args()
+    trees = {"": None} if not args.baseline else {"": None, " (baseline)": args.baseline}
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        day = base / "day.json"
+        day.write_text(json.dumps(DAY), "utf-8")
+        times: dict[str, list[tuple[float, float]]] = {}
+        envs = {}
+        for tag, src in trees.items():
+            env = {**os.environ, "ATTRITION_CACHE": str(base / f"cache{len(envs)}")}
+            env.pop("ATTRITION_DB", None)
+            if src:
+                env["PYTHONPATH"] = src
+            envs[tag] = env
+            full = base / f"full{len(envs)}.db"  # the store the new day goes into
+            cli = [sys.executable, "-m", "attrition.cli", "--db", str(full), "ingest",
+                   str(DATA / "official"), str(DATA / "bulletins")]
+            _run(cli, env)
+        load0 = os.getloadavg()
+        for i in range(args.runs):
+            for n, (tag, env) in enumerate(envs.items(), 1):
+                new = base / f"new{n}-{i}.db"
+                cli = [sys.executable, "-m", "attrition.cli", "--db", str(new), "ingest",
+                       str(DATA / "official"), str(DATA / "bulletins")]
+                times.setdefault(f"empty store: official + bulletins{tag}", []).append(
+                    _run(cli, env))
+                new.unlink()
+                copy = base / f"copy{n}.db"
+                shutil.copy(base / f"full{n}.db", copy)
+                cli = [sys.executable, "-m", "attrition.cli", "--db", str(copy), "ingest",
+                       str(day)]
+                times.setdefault(f"full store: one new day{tag}", []).append(_run(cli, env))
+        load1 = os.getloadavg()
+    print(f"{args.runs} runs each, interleaved; load average {load0[0]:.2f} at the start, "
+          f"{load1[0]:.2f} at the end")
+    for name, xs in sorted(times.items()):
+        wall = [w for w, _ in xs]
+        cpu = [c for _, c in xs]
+        print(f"  {name:48s} median {statistics.median(wall) * 1000:6.0f} ms   "
+              f"p90 {_p90(wall) * 1000:6.0f} ms   CPU median "
+              f"{statistics.median(cpu) * 1000:6.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+"""Compiled regular expressions, kept on disk between runs of `attrition check`.
+
+The checker's rules compile to ~140 regular expressions (tries of hundreds of word forms).
+Python compiles a pattern in pure Python (parse, then code generation), which was a third of a
+cold `attrition check`; the compiled program itself is a list of integers. `save` keeps, for
+every pattern the process compiled, the program `re` made for it; `load`, in a later process,
+hands those programs to the regex engine and puts the patterns in `re`'s own cache, where the
+checker's `re.compile` calls find them. (A module of its own, outside `attrition.check`, since
+it must run before that package is imported.)
+
+It can never change what a pattern matches:
+- an entry is looked up by the exact pattern text and flags (a changed rule is a new text, so
+  simply a miss, compiled as usual);
+- the file is for one Python build (its version and the regex engine's magic number), and
+  carries a digest of its contents: a file that is damaged, truncated, for another Python, or
+  unreadable is ignored (and rewritten);
+- before an entry is written, the program rebuilt from it is compared with the one `re`
+  compiled (`re.Pattern` equality compares pattern, flags and program).
+
+It relies on two internals of CPython's `re` (`re._cache`, the compiler's `_code`); where they
+are not as expected, it does nothing and every pattern compiles as usual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import re
+import sys
+from array import array
+from pathlib import Path
+from typing import Any
+
+try:  # as in cache.py: hashlib's import starts OpenSSL
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover
+    from hashlib import blake2b
+
+import _sre  # type: ignore[import-not-found]  # the regex engine (no stubs)
+
+HEADER = b"attrition-regex-programs 1\n"
+MAX_ENTRIES = 400
+"""Fewer than `re`'s own cache holds (512), so that preloading never evicts the patterns
+preloaded."""
+
+_CODE = "I"
+"""The engine's code words are 32-bit (`_sre.CODESIZE`); the file holds them as raw bytes."""
+_Key = tuple[type, str, int]
+_Entry = tuple[str, int, int, list[int], int, dict[str, int], tuple[str | None, ...]]
+"""(pattern, flags as given, flags of the compiled pattern, program, groups - 1,
+groupindex, indexgroup): what `_sre.compile` takes."""
+
+_loaded: dict[tuple[str, int], _Entry] = {}
+
+
+def default_path() -> Path | None:
+    """In the user's cache folder (`ATTRITION_CACHE`; None when caching is off)."""
+    from attrition import cache
+
+    folder = cache.folder()
+    return None if folder is None else folder / "regex-programs.bin"
+
+
+def build_tag() -> str:
+    """The Python build a program is valid for."""
+    return f"{sys.implementation.cache_tag} {sys.hexversion:x} {_sre.MAGIC}"
+
+
+def supported() -> bool:
+    compiler = getattr(re, "_compiler", None)
+    return (sys.implementation.name == "cpython"
+            and array(_CODE).itemsize == _sre.CODESIZE
+            and isinstance(getattr(re, "_cache", None), dict)
+            and isinstance(getattr(re, "_MAXCACHE", None), int)
+            and compiler is not None and hasattr(compiler, "_code")
+            and hasattr(getattr(re, "_parser", None), "parse"))
+
+
+def load(path: Path) -> int:
+    """Put the saved programs into `re`'s cache; returns how many (0 when the file is
+    missing, damaged or for another Python)."""
+    if not supported():
+        return 0
+    entries = _read(path)
+    if not entries:
+        return 0
+    cache: dict[_Key, re.Pattern[str]] = re._cache  # type: ignore[attr-defined]
+    room = max(0, re._MAXCACHE - len(cache) - 16)  # type: ignore[attr-defined]
+    n = 0
+    for e in entries[:min(room, MAX_ENTRIES)]:
+        pattern, given, flags, code, groups, groupindex, indexgroup = e
+        key = (str, pattern, given)
+        if key in cache:  # compiled before the load (the standard library's own)
+            _loaded[(pattern, given)] = e
+            continue
+        try:
+            cache[key] = _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
+        except (TypeError, ValueError, RuntimeError, OverflowError):
+            return n  # not a program this engine accepts: compile as usual from here
+        _loaded[(pattern, given)] = e
+        n += 1
+    return n
+
+
+def save(path: Path) -> int:
+    """Write the programs of the patterns this process compiled (those loaded, and any
+    new ones), if there are new ones; returns how many new. Never raises: a cache that
+    cannot be written is no error."""
+    if not supported():
+        return 0
+    try:
+        cache: dict[_Key, Any] = re._cache  # type: ignore[attr-defined]
+        fresh: list[_Entry] = []
+        for key, compiled in list(cache.items()):
+            kind, pattern, given = key
+            if kind is not str or (pattern, given) in _loaded:
+                continue
+            entry = _entry(pattern, given)
+            if entry is None or _rebuild(entry) != compiled:
+                continue
+            fresh.append(entry)
+        if not fresh:
+            return 0
+        keep = fresh + [e for k, e in _loaded.items() if (str, *k) in cache]
+        keep += [e for k, e in _loaded.items() if (str, *k) not in cache]
+        _write(path, keep[:MAX_ENTRIES])
+        for e in fresh:
+            _loaded[(e[0], e[1])] = e
+        return len(fresh)
+    except Exception:
+        return 0
+
+
+def _entry(pattern: str, given: int) -> _Entry | None:
+    """What `re`'s compiler makes of a pattern, as data (its `compile` does the same and
+    then calls `_sre.compile`)."""
+    try:
+        parsed = re._parser.parse(pattern, given)  # type: ignore[attr-defined]
+        code = re._compiler._code(parsed, given)  # type: ignore[attr-defined]
+    except Exception:
+        return None
+    state = parsed.state
+    groupindex = dict(state.groupdict)
+    indexgroup: list[str | None] = [None] * state.groups
+    for name, i in groupindex.items():
+        indexgroup[i] = name
+    # int(): the opcodes are int subclasses, which marshal does not write
+    return (pattern, int(given), int(given | state.flags), [int(c) for c in code],
+            int(state.groups - 1), {str(k): int(v) for k, v in groupindex.items()},
+            tuple(indexgroup))
+
+
+def _rebuild(e: _Entry) -> re.Pattern[str] | None:
+    try:
+        got: re.Pattern[str] = _sre.compile(e[0], e[2], e[3], e[4], e[5], e[6])
+        return got
+    except Exception:
+        return None
+
+
+def _read(path: Path) -> list[_Entry]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    tag = build_tag().encode() + b"\n"
+    head = len(HEADER) + len(tag)
+    if data[:len(HEADER)] != HEADER or data[len(HEADER):head] != tag:
+        return []
+    digest, payload = data[head:head + 32], data[head + 32:]
+    if blake2b(payload, digest_size=32).digest() != digest:
+        return []  # damaged or truncated
+    try:
+        stored = marshal.loads(payload)
+        if not isinstance(stored, list) or not all(_well_formed(e) for e in stored):
+            return []
+        return [(*e[:3], array(_CODE, e[3]).tolist(), *e[4:]) for e in stored]
+    except (ValueError, EOFError, TypeError):
+        return []
+
+
+def _well_formed(e: Any) -> bool:
+    return (isinstance(e, tuple) and len(e) == 7 and isinstance(e[0], str)
+            and all(isinstance(e[i], int) for i in (1, 2, 4)) and isinstance(e[3], bytes)
+            and isinstance(e[5], dict) and isinstance(e[6], tuple))
+
+
+def _write(path: Path, entries: list[_Entry]) -> None:
+    import tempfile
+
+    payload = marshal.dumps([(*e[:3], array(_CODE, e[3]).tobytes(), *e[4:])
+                             for e in entries])
+    data = (HEADER + build_tag().encode() + b"\n"
+            + blake2b(payload, digest_size=32).digest() + payload)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)  # a reader never sees half a file
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
