@@ -254,3 +254,24 @@ def test_n_of_them_is_a_part_of_the_figure_before_not_a_loss_of_its_own() -> Non
         assert [c.value for c in _claims(text, date(2024, 11, 30))] == [16]  # type: ignore[attr-defined]
     assert [c.value for c in _claims("Russia lost 16 tanks; 4 armoured vehicles were also "
                                      "destroyed.", date(2024, 11, 30))] == [16, 4]  # type: ignore[attr-defined]
+
+
+def test_a_range_of_days_is_the_losses_of_those_days(ledger: object) -> None:
+    # the losses of 11-17 November 2024 are the reports of 12-18 November: 11,780 troops,
+    # 112 tanks; of 4-10 November, 10,270 and 60
+    for text in ("Against the week before: 11,780 troops killed or wounded from 11 to 17 "
+                 "November 2024 against 10,270 from 4 to 10 November 2024 (+15%); 112 tanks "
+                 "from 11 to 17 November 2024 against 60 from 4 to 10 November 2024 (+87%).",
+                 "Особового складу – 11 780 з 11 по 17 листопада 2024 року проти 10 270 з 4 "
+                 "по 10 листопада 2024 року (+15%); танків – 112 з 11 по 17 листопада 2024 "
+                 "року проти 60 з 4 по 10 листопада 2024 року (+87%)."):
+        got = _verdicts(text, ledger, date(2024, 11, 18))
+        assert len(got) == 4 and all(v == "supported" for _, v in got), got
+    found = _claims("Russia lost 112 tanks from 11 to 17 November 2024.", date(2024, 11, 18))
+    assert [c.period for c in found] == [(date(2024, 11, 12), date(2024, 11, 18))]  # type: ignore[attr-defined]
+    # a range not yet over when the text was written is no period of its figures
+    found = _claims("Russia lost 112 tanks from 11 to 17 November 2024.", date(2024, 11, 15))
+    assert [c.period for c in found] != [(date(2024, 11, 12), date(2024, 11, 18))]  # type: ignore[attr-defined]
+    # one day's figure is not a range's
+    (c,) = _claims("Russia lost 15 tanks on 17 November 2024.", date(2024, 11, 18))
+    assert c.period == (date(2024, 11, 18), date(2024, 11, 18))  # type: ignore[attr-defined]

@@ -453,7 +453,7 @@ def not_loss_rule(text: str) -> str | None:
 
 _DATE_SPANS = re.compile(
     rf"\b(?:{MONTH_RE})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:and|-|–|to|до)\s*\d{{1,2}})?"
-    rf"(?:,?\s+\d{{4}})?|\b\d{{1,2}}(?:\s*(?:and|-|–|to|до|і|та)\s*\d{{1,2}})?\s+"
+    rf"(?:,?\s+\d{{4}})?|\b\d{{1,2}}(?:\s*(?:and|-|–|to|до|по|і|та)\s*\d{{1,2}})?\s+"
     rf"(?:{MONTH_RE})\b(?:,?\s+\d{{4}})?(?:\s+року)?|\b\d{{1,2}}\.\d{{1,2}}(?:\.\d{{2,4}})?",
     re.I)
 
@@ -1028,6 +1028,9 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
         # figure a total ("50,000 this year (837,000 since the invasion began)")
         c.measure = "window"
     c.period, c.period_note = resolve_period(s, n.start, day, c.measure)
+    if c.measure is None and c.period_note.startswith(RANGE_NOTE):
+        c.measure = "window"
+        c.rule_ids.append("period.day_range")
     if c.period is None and c.measure in (None, "change") and not total_cue and in_month:
         period, note = resolve_period(s, n.start, day, "window")
         if period is not None:
@@ -1070,6 +1073,12 @@ def _month_window(month: int, year: int | None, day: date) -> tuple[date, date]:
     return start, min(nxt, max(day, start))
 
 
+_DAY_RANGE = re.compile(
+    rf"\b(?:from |з |із |від )?(?P<d1>\d{{1,2}})(?: (?P<m1>{MONTH_RE})(?:,? (?P<y1>\d{{4}}))?"
+    rf"(?:\s+року)?)? (?:to|until|through|–|-|по|до) (?P<d2>\d{{1,2}}) (?P<m2>{MONTH_RE})"
+    rf"(?:,? (?P<y2>\d{{4}}))?")
+"""A range of days written day first ("from 11 to 17 November 2024", "з 11 по 17 листопада")."""
+RANGE_NOTE = "the losses of the days"
 _BETWEEN = re.compile(
     rf"between ({MONTH_RE})\.? (\d{{1,2}}) and (?:({MONTH_RE})\.? )?(\d{{1,2}})")
 _YEAR_SO_FAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this "
@@ -1150,6 +1159,32 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             yr = int(y.group(1))
             first = date(yr, 1, 2) if yr > 2022 else date(2022, 2, 24)
             return (first, min(date(yr + 1, 1, 1), day)), f"{YEAR_NOTE} {yr}"
+    if measure in (None, "window", "average"):
+        # "from 11 to 17 November 2024", "11 November to 17 November 2024": the losses of
+        # those days, the reports of the day after each (rule period.day_range)
+        spans = []
+        for rm in _DAY_RANGE.finditer(low):
+            try:
+                mon2 = MONTHS[rm["m2"]]
+                y2 = int(rm["y2"]) if rm["y2"] else _year_for(mon2, int(rm["d2"]), day)
+                last = date(y2, mon2, int(rm["d2"]))
+                mon1 = MONTHS[rm["m1"]] if rm["m1"] else mon2
+                y1 = int(rm["y1"]) if rm["y1"] else (y2 if mon1 <= mon2 else y2 - 1)
+                first = date(y1, mon1, int(rm["d1"]))
+            except (KeyError, ValueError):
+                continue
+            if first < last:
+                # the range right after the figure, with no other figure between, is its
+                # own ("11,780 from 11 to 17 November against 10,270 from 4 to 10 November")
+                between = re.sub(r"^\d[\d,.\u00a0 ]*", "", low[pos:rm.start()])
+                own = rm.start() >= pos and not re.search(r"\d", between)
+                spans.append((0 if own else min(abs(rm.start() - pos), abs(rm.end() - pos)),
+                              first, last))
+        if spans:
+            _, first, last = min(spans)
+            if last + timedelta(days=1) <= day:
+                return (first + timedelta(days=1), last + timedelta(days=1)), \
+                    f"{RANGE_NOTE} {first} to {last}"
     # "between November 13 and 14": the report of the 14th
     m = _BETWEEN.search(low)
     if m and measure in (None, "change"):
