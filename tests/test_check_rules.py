@@ -275,3 +275,37 @@ def test_a_range_of_days_is_the_losses_of_those_days(ledger: object) -> None:
     # one day's figure is not a range's
     (c,) = _claims("Russia lost 15 tanks on 17 November 2024.", date(2024, 11, 18))
     assert c.period == (date(2024, 11, 18), date(2024, 11, 18))  # type: ignore[attr-defined]
+
+
+def test_a_stated_year_after_as_of_is_kept(ledger: object) -> None:
+    # tanks: 11,032 in the report of 19 July 2025 (a year before the article)
+    got = dict(_verdicts("The General Staff's count of tanks as of 19 July 2025 was 11,032.",
+                         ledger, date(2026, 7, 19)))
+    assert got == {"11,032": "supported"}, got
+    got = dict(_verdicts("The General Staff's count of tanks as of 19 July was 11,032.",
+                         ledger, date(2026, 7, 19)))
+    assert got["11,032"] != "supported", got
+
+
+def test_oryxs_trucks_are_its_vehicles_line(loaded_db: str) -> None:
+    from attrition import service
+    from attrition.store.read import Reader
+
+    with Reader(loaded_db) as r:
+        checker = service.Checker(r)  # type: ignore[arg-type]
+        text = ("Oryx had visually confirmed 3,918 Russian trucks, vehicles and jeeps lost by "
+                "13 April 2025.")
+        assert [c["verdict"] for c in checker.check(text, date(2025, 4, 15))["claims"]] == [
+            "supported"]
+        text = text.replace("3,918", "3,100")
+        assert [c["verdict"] for c in checker.check(text, date(2025, 4, 15))["claims"]] == [
+            "contradicted"]
+
+
+def test_a_rank_with_as_many_as_on_a_day_ranks_its_own_report(ledger: object) -> None:
+    # 15 April 2025: 210 vehicles and fuel tanks, as many as on 28 March 2025, the most of the
+    # war
+    text = ("Record: 210 vehicles and fuel tanks, as many as on 28 March 2025 and the most in a "
+            "single report since the full-scale invasion began.")
+    got = _verdicts(text, ledger, date(2025, 4, 15))
+    assert got and all(v == "supported" for _, v in got), got

@@ -783,7 +783,9 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
                 if figures[-1].label_kind == "loose":  # "157 vehicles, the most since …":
                     comp.comparative["loose"] = True  # the loose word's sum, as the figure
     elif comp.comparative.get("unit") == "day":
-        period, note = resolve_period(s, 0, day, "change")
+        # "as many as on 28 March and the most …": that day is the tie's, not the ranked one
+        period, note = resolve_period(_AS_MANY_AS.sub(lambda m: " " * len(m.group(0)), s), 0,
+                                      day, "change")
         # the figure it ranks comes before it ("66 artillery systems, the most …; 4 air
         # defence systems, …, which had 5": not the later items' figures)
         figs = [c for c in same if c.label_kind != "comparative"]
@@ -1125,6 +1127,8 @@ def _day_match(rx: re.Pattern[str], first: re.Pattern[str], low: str,
     return best
 
 
+_STATED_YEAR = re.compile(r"\.?\s*(?:\d{1,2},?\s+)?(\d{4})\b")
+"""The year right after a date's month ("19 July 2025", "July 19, 2025")."""
 _EVENT_BEFORE = re.compile(r"\b(?:began|begun|started|launched|opened|ended|invaded|"
                            r"broke out)\s*\Z")
 _TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b")
@@ -1283,7 +1287,10 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     if dm and measure in (None, "total"):
         mon = MONTHS[dm[1]]
         try:
-            d = date(_year_for(mon, int(dm[2]), day), mon, int(dm[2]))
+            # "as of 19 July 2025": the year written after the date, else the nearest one
+            stated = _STATED_YEAR.match(low, low.index(dm[1], dm[0]) + len(dm[1]))
+            d = date(int(stated.group(1)) if stated else _year_for(mon, int(dm[2]), day),
+                     mon, int(dm[2]))
             return (None, d), f"the report of {d}"
         except ValueError:
             pass
