@@ -34,7 +34,7 @@ PUBLISHER_UK = "Генеральний штаб Збройних сил Укра
 WINDOW_DAYS = (7, 30, 90, 365)
 HEADLINE = ("personnel", "tanks", "afv", "artillery", "vehicles_fuel_tanks")
 """Categories the first paragraph always names, as wire stories do."""
-BRIEF_AGGREGATES = ("vehicles", "armour")
+BRIEF_AGGREGATES = ("vehicles",)
 """Aggregates the brief may cite, always with their definition."""
 
 # How to count each category in English prose: (one, many). The words are the bulletin's
@@ -371,14 +371,16 @@ _CONFIRMED_EN = {"tanks": "tanks", "afv": "armoured fighting vehicles",
                  "air_defense": "air-defence systems", "aircraft": "aircraft",
                  "helicopters": "helicopters", "ships": "ships and submarines",
                  "vehicles_fuel_tanks": "trucks, vehicles and jeeps",
-                 "special_equipment": "engineering, command, radar and EW vehicles",
+                 "special_equipment": "special equipment (engineering, command, radar and EW "
+                                      "vehicles)",
                  "uav": "reconnaissance and combat UAVs"}
 _CONFIRMED_UK = {"tanks": "танків", "afv": "бойових броньованих машин",
                  "artillery": "артилерійських систем", "mlrs": "РСЗВ",
                  "air_defense": "засобів ППО", "aircraft": "літаків",
                  "helicopters": "гелікоптерів", "ships": "кораблів і підводних човнів",
                  "vehicles_fuel_tanks": "вантажівок і автомобілів",
-                 "special_equipment": "інженерних, командних, радарних машин і засобів РЕБ",
+                 "special_equipment": "одиниць спеціальної техніки (інженерних, командних, "
+                                      "радарних машин і засобів РЕБ)",
                  "uav": "розвідувальних і ударних БПЛА"}
 CONFIRMED_STALE_DAYS = 30
 """A confirmed count older than this before the report is dated as such."""
@@ -386,6 +388,13 @@ CONFIRMED_STALE_DAYS = 30
 
 def _months_between(a: date, b: date) -> int:
     return (b.year - a.year) * 12 + b.month - a.month - (b.day < a.day)
+
+
+def _confirmed_ledger_en(ctx: dict[str, Any]) -> str:
+    """What the General Staff's side of a confirmed line counts, in the brief's words."""
+    parts = [str(c) for c in ctx.get("ledger") or [ctx["line"]]]
+    return _join([_plural_en(c, categories.BY_ID[c].en if c in categories.BY_ID else c)
+                  for c in parts])
 
 
 def _confirmed_en(ctx: dict[str, Any], day: date) -> str:
@@ -401,9 +410,9 @@ def _confirmed_en(ctx: dict[str, Any], day: date) -> str:
                if months >= 2 else " (the newest confirmed count held here, over a month "
                "before this report)")
     return (f"For comparison, Oryx had visually confirmed {_num(ctx['confirmed'])} Russian "
-            f"{what} lost by {en_date(as_of)}{old}{how}; the General Staff's count as of "
-            f"{en_date(as_of)} was {_num(claimed) if claimed is not None else 'not published'}"
-            f". Confirmed "
+            f"{what} lost by {en_date(as_of)}{old}{how}; the General Staff's count of "
+            f"{_confirmed_ledger_en(ctx)} as of {en_date(as_of)} was "
+            f"{_num(claimed) if claimed is not None else 'not published'}. Confirmed "
             f"counts are a floor, not a ceiling: each needs a photo or video.")
 
 
@@ -415,8 +424,10 @@ def _confirmed_uk(ctx: dict[str, Any], day: date) -> str:
            if (day - as_of).days > CONFIRMED_STALE_DAYS else "")
     return (f"Для порівняння: Oryx візуально підтвердив втрату {_uk_num(ctx['confirmed'])} "
             f"російських {what} станом на {uk_date(as_of)}{old}; Генштаб станом на "
-            f"{uk_date(as_of)} називав "
-            f"{_uk_num(claimed) if claimed is not None else '—'}. Підтверджені втрати — "
+            f"{uk_date(as_of)} називав: "
+            + " і ".join(uk_label(str(c)) for c in ctx.get("ledger") or [ctx["line"]])
+            + f" – {_uk_num(claimed) if claimed is not None else 'даних немає'}. "
+            f"Підтверджені втрати — "
             f"нижня межа: кожна потребує фото чи відео.")
 
 
@@ -487,8 +498,8 @@ def _record_en_of(f: Fact, what: str) -> str:
     else:
         head = f"{what},"
     if f.record_window == "war" or f.highest_since is None:
-        since = (f"the General Staff began counting them on {en_date(f.counted_since)}"
-                 if not f.counted_from_start else "the full-scale invasion began")
+        since = ("the General Staff began counting them" if not f.counted_from_start
+                 else "the full-scale invasion began")
         return f"{head} the most in a single report since {since}{_skip_en(f)}"
     assert f.highest_since_value is not None
     return (f"{head} the most since the report of {en_date(f.highest_since)}, which had "
@@ -574,8 +585,8 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         if f.excluded == "two_day":
             paras.append(f"The {_count_en(f.category, f.change or 0, f.label)} in this report "
                          f"cover two days: the report before repeated its previous total, so "
-                         f"this is a two-day figure, left out of the losses above and of "
-                         f"every record.")
+                         f"this is a two-day figure, left out of the losses above and never "
+                         f"ranked against other days.")
         elif f.excluded == "stale":
             paras.append(f"The count of {_plural_en(f.category, f.label)} repeats the report "
                          f"before (no change): the sources copied the previous total, so the "
@@ -701,8 +712,8 @@ def _record_uk_of(f: Fact, head: str) -> str:
     same = (f", стільки ж, скільки {uk_date(f.tied_with)}, і"
             if f.equals_record and f.tied_with is not None else ":")
     if f.record_window == "war" or f.highest_since is None:
-        since = (f"відтоді, як Генштаб почав їх рахувати ({uk_date(f.counted_since)})"
-                 if not f.counted_from_start else "від початку повномасштабного вторгнення")
+        since = ("відтоді, як Генштаб почав їх рахувати" if not f.counted_from_start
+                 else "від початку повномасштабного вторгнення")
         return f"{head}{same} найбільше за одне зведення {since}{_skip_uk(f)}"
     assert f.highest_since_value is not None
     return (f"{head}{same} найбільше від зведення {uk_date(f.highest_since)}, у якому було "
@@ -761,7 +772,7 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         if f.excluded == "two_day":
             paras.append(f"{uk_label(f.category, 'nom')} – {_uk_num(f.change or 0)}: це дані "
                          f"за дві доби, бо попереднє зведення повторило попередній підсумок; "
-                         f"їх не враховано у втратах за добу і в рекордах.")
+                         f"їх не враховано у втратах за добу і не порівнюють з іншими днями.")
         elif f.excluded == "stale":
             paras.append(f"{uk_label(f.category, 'nom')}: підсумок повторює попереднє "
                          f"зведення (без змін); наступне зведення міститиме дані за дві доби.")
