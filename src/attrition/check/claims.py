@@ -1187,8 +1187,10 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         if spans:
             _, first, last = min(spans)
             if last + timedelta(days=1) <= day:
-                return (first + timedelta(days=1), last + timedelta(days=1)), \
-                    f"{RANGE_NOTE} {first} to {last}"
+                # the first report (24 February 2022) holds the invasion's first day itself
+                start = (first + timedelta(days=1) if first > categories.WAR_START
+                         else categories.WAR_START)
+                return (start, last + timedelta(days=1)), f"{RANGE_NOTE} {first} to {last}"
     # "between November 13 and 14": the report of the 14th
     m = _BETWEEN.search(low)
     if m and measure in (None, "change"):
