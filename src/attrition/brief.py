@@ -859,9 +859,14 @@ def period(rows: Mapping[str, Sequence[Row]],
         if not cur.reports:
             continue
         prev = windows.of(s, before)
+        if before.last_day < categories.WAR_START:  # no period before the invasion
+            from dataclasses import replace
+
+            prev = replace(prev, reports=0, total=0)
         best = records.top(s, p.first, p.last, 1)
         held = s.between(None, p.last)
-        complete = cur.reports == p.reports and prev.reports == before.reports
+        complete = cur.reports == p.reports and (prev.reports == before.reports
+                                                 or before.last_day < categories.WAR_START)
         mean = cur.mean or 0.0
         prev_mean = prev.mean if prev.reports else None
         if complete and prev.total:
@@ -921,6 +926,28 @@ def _pct(n: int | None) -> str:
     return f" ({'+' if n > 0 else '−' if n < 0 else '±'}{abs(n)}%)"
 
 
+def _days_en(kind: str, first_day: date, last_day: date, whole: bool) -> str:
+    """The days a figure covers, as a reporter writes them: "in November 2024" for a whole
+    month, else "from 11 to 17 November 2024" (the losses of those days)."""
+    if kind == "month" and whole:
+        return f"in {_MONTHS_EN[first_day.month - 1]} {first_day.year}"
+    if first_day == last_day:
+        return f"on {en_date(first_day)}"
+    if first_day.year != last_day.year:
+        return f"from {en_date(first_day)} to {en_date(last_day)}"
+    if first_day.month != last_day.month:
+        return (f"from {first_day.day} {_MONTHS_EN[first_day.month - 1]} to "
+                f"{en_date(last_day)}")
+    return f"from {first_day.day} to {en_date(last_day)}"
+
+
+def _held_days(f: dict[str, Any]) -> tuple[date, date]:
+    """The days whose losses a period fact's reports hold (report D covers day D-1)."""
+    first = date.fromisoformat(f["first_report"]) - timedelta(days=1)
+    last = date.fromisoformat(f["last_report"]) - timedelta(days=1)
+    return max(first, categories.WAR_START), max(last, categories.WAR_START)
+
+
 def _period_text_en(doc: dict[str, Any]) -> str:
     facts = doc["facts"]
     by = {f["category"]: f for f in facts}
@@ -930,45 +957,48 @@ def _period_text_en(doc: dict[str, Any]) -> str:
     name = _period_name_en(kind, first_day)
     prev = doc["previous_period"]
     prev_first = date.fromisoformat(prev["from"]) - timedelta(days=1)
-    prev_name = _period_name_en(kind, prev_first)
+    prev_last = date.fromisoformat(prev["to"]) - timedelta(days=1)
     the_before = "the month before" if kind == "month" else "the week before"
     lead_fact = by.get("personnel") or facts[0]
     held, expected = lead_fact["reports"], doc["reports_expected"]
     first, last = lead_fact["first_report"], lead_fact["last_report"]
-    span = f"the reports of {en_date(date.fromisoformat(first))} to " \
-           f"{en_date(date.fromisoformat(last))}"
+    whole = held >= expected
+    a, b = _held_days(lead_fact)
+    days = _days_en(kind, a, b, whole)
     lead = [_count_en(c, by[c]["change"], by[c]["label"]) for c in HEADLINE if c in by]
-    if held < expected:
-        paras = [f"The ledger holds {held} of the {expected} reports that cover {name} "
-                 f"({en_date(first_day)} to {en_date(last_day)}): the figures are for part of "
-                 f"the {'month' if kind == 'month' else 'week'} only. In {span}, the "
-                 f"{PUBLISHER} counted {_join(lead)}."]
-    else:
-        paras = [f"In {name} ({en_date(first_day)} to {en_date(last_day)}), the {PUBLISHER} "
-                 f"counted {_join(lead)}, according to its {held} daily reports ({span[4:]})."]
+    paras = []
+    if not whole:
+        paras.append(f"{name[:1].upper() + name[1:]} is not complete: the ledger holds "
+                     f"{held} reports of the {expected} reports that cover it "
+                     f"({en_date(first_day)} to {en_date(last_day)}).")
+    paras.append(f"Russian forces lost {_join(lead)} {days}, according to the {PUBLISHER}.")
     comps = []
+    # a partial period's means are set against the days of the period before, named
+    # as days too ("from 1 to 31 July 2026"), so that each figure says its own days
+    prev_days = _days_en(kind, max(prev_first, categories.WAR_START), prev_last, whole)
     for c in HEADLINE:
         f = by.get(c)
         if not f or f["previous"] is None:
             continue
         what = _plural_en(c, f["label"])
         if f["complete"]:
-            comps.append(f"{_num(f['change'])} {what} against {_num(f['previous'])}"
-                         f"{_pct(f['change_pct'])}")
+            comps.append(f"{_num(f['change'])} {what} {days} against {_num(f['previous'])} "
+                         f"{prev_days}{_pct(f['change_pct'])}")
         elif f["previous_mean"] is not None:
-            comps.append(f"{_rate(f['mean'])} {what} a day against "
-                         f"{_rate(f['previous_mean'])}{_pct(f['change_pct'])}")
+            comps.append(f"an average of {_rate(f['mean'])} {what} a day {days} against an "
+                         f"average of {_rate(f['previous_mean'])} a day {prev_days}"
+                         f"{_pct(f['change_pct'])}")
     if comps:
         if all(by[c]["complete"] for c in HEADLINE if c in by):
-            paras.append(f"Against {the_before} ({prev_name}): " + "; ".join(comps) + ".")
+            paras.append(f"Against {the_before}: " + "; ".join(comps) + ".")
         else:
             paras.append(f"Since the period is not complete, it is set against {the_before} "
-                         f"({prev_name}, {prev['reports_expected']} reports) by the mean per "
-                         f"report: " + "; ".join(comps) + ".")
+                         f"by the mean per report: " + "; ".join(comps) + ".")
     v = by.get("vehicles")
     if v:
-        paras.append(f"Taken together, {v['label']} (a sum computed here; the General Staff "
-                     f"publishes no such total) came to {_num(v['change'])}.")
+        paras.append(f"Taken together, {_num(v['change'])} {_AGGREGATE_COUNT_EN['vehicles']} "
+                     f"were lost {days} ({v['label']} taken together: a sum computed here; the "
+                     f"General Staff publishes no such total).")
     paras.append(f"Source: {PUBLISHER}, daily reports of {en_date(date.fromisoformat(first))} "
                  f"to {en_date(date.fromisoformat(last))}. Each report covers the losses of "
                  f"the day before. {CAVEAT}")
@@ -985,6 +1015,28 @@ def _period_name_uk(kind: str, first_day: date) -> str:
     return f"тиждень з {uk_date(first_day)}"
 
 
+_MONTHS_UK_IN = ("січні лютому березні квітні травні червні липні серпні вересні жовтні "
+                 "листопаді грудні").split()
+
+
+def _days_uk(kind: str, first_day: date, last_day: date, whole: bool,
+             during: bool = False) -> str:
+    """As `_days_en`: "за листопад 2024 року" (`during`: "у листопаді 2024 року"),
+    "з 11 по 17 листопада 2024 року"."""
+    if kind == "month" and whole:
+        if during:
+            return f"у {_MONTHS_UK_IN[first_day.month - 1]} {first_day.year} року"
+        return f"за {_MONTHS_UK_NOM[first_day.month - 1]} {first_day.year} року"
+    if first_day == last_day:
+        return uk_date(first_day)
+    if first_day.year != last_day.year:
+        return f"з {uk_date(first_day)} по {uk_date(last_day)}"
+    if first_day.month != last_day.month:
+        return (f"з {first_day.day} {_MONTHS_UK[first_day.month - 1]} по "
+                f"{uk_date(last_day)}")
+    return f"з {first_day.day} по {uk_date(last_day)}"
+
+
 def _period_text_uk(doc: dict[str, Any]) -> str:
     facts = doc["facts"]
     by = {f["category"]: f for f in facts}
@@ -994,41 +1046,43 @@ def _period_text_uk(doc: dict[str, Any]) -> str:
     last_day = date.fromisoformat(doc["losses_to"])
     name = _period_name_uk(kind, first_day)
     prev = doc["previous_period"]
-    prev_name = _period_name_uk(kind, date.fromisoformat(prev["from"]) - timedelta(days=1))
+    prev_first = date.fromisoformat(prev["from"]) - timedelta(days=1)
+    prev_last = date.fromisoformat(prev["to"]) - timedelta(days=1)
     lead_fact = by.get("personnel") or facts[0]
     held, expected = lead_fact["reports"], doc["reports_expected"]
     first = date.fromisoformat(lead_fact["first_report"])
     last = date.fromisoformat(lead_fact["last_report"])
+    whole = held >= expected
+    a, b = _held_days(lead_fact)
+    days = _days_uk(kind, a, b, whole)
     lines = [f"{labels[c]} – {_uk_num(by[c]['change'])}" for c in HEADLINE if c in by]
-    if held < expected:
-        head = (f"У базі {held} з {uk_count(expected, 'report')} за {name} "
-                f"({uk_date(first_day)} – "
-                f"{uk_date(last_day)}): це дані лише за частину періоду. За зведеннями "
-                f"Генерального штабу від {uk_date(first)} до {uk_date(last)}: ")
-    else:
-        head = (f"За {name} ({uk_date(first_day)} – {uk_date(last_day)}), за зведеннями "
-                f"Генерального штабу від {uk_date(first)} до {uk_date(last)} ({held}): ")
-    paras = [head + "; ".join(lines) + "."]
+    paras = []
+    if not whole:
+        paras.append(f"Період ({name}) ще не завершено: у базі {uk_count(held, 'report')} "
+                     f"з {uk_count(expected, 'report')} за нього ({uk_date(first_day)} – "
+                     f"{uk_date(last_day)}).")
+    paras.append(f"За зведеннями Генерального штабу, {days} Росія втратила: "
+                 + "; ".join(lines) + ".")
     comps = []
+    prev_days = _days_uk(kind, max(prev_first, categories.WAR_START), prev_last, whole, True)
+    now_days = _days_uk(kind, a, b, whole, True)
     for c in HEADLINE:
         f = by.get(c)
         if not f or f["previous"] is None:
             continue
         if f["complete"]:
-            comps.append(f"{labels[c]} – {_uk_num(f['change'])} проти "
-                         f"{_uk_num(f['previous'])}{_pct(f['change_pct'])}")
+            comps.append(f"{labels[c]} – {_uk_num(f['change'])} {now_days} проти "
+                         f"{_uk_num(f['previous'])} {prev_days}{_pct(f['change_pct'])}")
         elif f["previous_mean"] is not None:
-            comps.append(f"{labels[c]} – {_rate(f['mean'], uk=True)} на добу проти "
-                         f"{_rate(f['previous_mean'], uk=True)}{_pct(f['change_pct'])}")
+            comps.append(f"{labels[c]} – у середньому {_rate(f['mean'], uk=True)} на добу "
+                         f"{now_days} проти в середньому {_rate(f['previous_mean'], uk=True)} на "
+                         f"добу {prev_days}{_pct(f['change_pct'])}")
     if comps:
         if all(by[c]["complete"] for c in HEADLINE if c in by):
-            paras.append(f"Порівняно з попереднім періодом ({prev_name}): "
-                         + "; ".join(comps) + ".")
+            paras.append("Порівняно з попереднім періодом: " + "; ".join(comps) + ".")
         else:
-            paras.append(f"Період ще не завершено, тож порівняння з попереднім ({prev_name}, "
-                         f"{uk_count(prev['reports_expected'], 'report')}) – за середнім на "
-                         f"одне зведення: "
-                         + "; ".join(comps) + ".")
+            paras.append("Період ще не завершено, тож порівняння з попереднім – за середнім на "
+                         "одне зведення: " + "; ".join(comps) + ".")
     paras.append(f"Джерело: {PUBLISHER_UK}, щоденні зведення від {uk_date(first)} до "
                  f"{uk_date(last)}; кожне зведення подає втрати за попередню добу. "
                  f"Дані щодо особового складу приблизні. {CAVEAT_UK}")
