@@ -110,6 +110,11 @@ def test_numbers_in_a_web_address_are_no_figures() -> None:
     found = _claims("Russia has lost 11,000 troops since the invasion began "
                     "(https://www.mil.gov.ua/news/2022/03/06/).")
     assert [c.value for c in found] == [11000]  # type: ignore[attr-defined]
+    # an address with parentheses in it ("(24-26-lyutogo)") is one address
+    found = _claims("Russia has lost 11,000 troops since the invasion began.\n\nSource: "
+                    "https://www.mil.gov.ua/news/2022/02/27/vtrati-za-tri-dobi-(24-26-lyutogo)-"
+                    "vijni/.", date(2022, 2, 27))
+    assert [c.value for c in found] == [11000]  # type: ignore[attr-defined]
 
 
 def test_the_report_of_a_day_is_that_report_not_the_losses_of_that_day() -> None:

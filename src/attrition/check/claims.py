@@ -477,7 +477,7 @@ _FELL_BY = re.compile(r"\b(?:fell|dropped|decreased|declined|was cut|went down) 
                       r"\b(?:зменшил\w*|зменшен\w*|знизил\w*|уменьшил\w*|снизил\w*) на\s*\Z",
                       re.I)
 """A count said to fall ("fell by 2", "зменшилася на 2"): a change below zero."""
-_ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s()<>\"']+", re.I)
+_ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]", re.I)
 """A web address: the numbers in it (a page's date, a slug's "16-400-osib") are no figures."""
 
 
