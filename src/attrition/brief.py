@@ -434,7 +434,7 @@ def _confirmed_uk(ctx: dict[str, Any], day: date) -> str:
 # What a category was called before it carried on others (categories.CONTINUES), in words a
 # reader understands: the old labels alone ("vehicles", "fuel tanks") would read as the new one.
 _OLD_NAMES_EN = {"vehicles_fuel_tanks": "two categories, military vehicles and fuel tanks"}
-_OLD_NAMES_UK = {"vehicles_fuel_tanks": "дві категорії: автомобільна техніка та цистерни з ПММ"}
+_OLD_NAMES_UK = {"vehicles_fuel_tanks": "автомобільна техніка та цистерни з ПММ"}
 
 
 def _old_name_en(f: Fact) -> str:
@@ -447,8 +447,8 @@ def _old_name_en(f: Fact) -> str:
 def _old_name_uk(f: Fact) -> str:
     if not f.highest_under_old_name:
         return ""
-    return (f"; тоді це були {_OLD_NAMES_UK[f.category]}, об'єднані "
-            f"{uk_date(categories.BY_ID[f.category].since)}")
+    return (f"; тоді їх рахували окремо – {_OLD_NAMES_UK[f.category]} (категорії "
+            f"об'єднано {uk_date(categories.BY_ID[f.category].since)})")
 
 
 _WEEKDAYS_EN = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
