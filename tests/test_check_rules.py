@@ -314,3 +314,12 @@ def test_a_rank_with_as_many_as_on_a_day_ranks_its_own_report(ledger: object) ->
             "single report since the full-scale invasion began.")
     got = _verdicts(text, ledger, date(2025, 4, 15))
     assert got and all(v == "supported" for _, v in got), got
+
+
+def test_not_counting_a_named_report_is_no_date_of_the_figure(ledger: object) -> None:
+    # 18 October 2022: 35 UAVs, the most of the war but for the correction of 13 October (53)
+    text = ("Record: 35 UAVs of the operational-tactical level, the most in a single report "
+            "since the full-scale invasion began, not counting the correction in the report of "
+            "13 October 2022, which had 53.")
+    got = _verdicts(text, ledger, date(2022, 10, 18))
+    assert got and all(v == "supported" for _, v in got), got

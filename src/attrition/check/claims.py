@@ -906,10 +906,13 @@ def clause_of(s: str, pos: int) -> tuple[int, int]:
 
 
 _AS_MANY_AS = re.compile(
-    rf"\b(?:as many as|стільки ж,? скільки|столько же,? сколько)\s+(?:on |in )?"
-    rf"(?:the (?:report|bulletin) of )?(?:\d{{1,2}} (?:{MONTH_RE})|(?:{MONTH_RE})\.? \d{{1,2}}\b)"
+    rf"\b(?:(?:as many as|стільки ж,? скільки|столько же,? сколько)\s+(?:on |in )?"
+    rf"(?:the (?:report|bulletin) of )?|(?:not counting|excluding|не враховуючи|не считая)\s+"
+    rf"[^,;.\d]{{0,40}}?(?:report|bulletin|зведенні|зведення|сводке|сводки) (?:of )?)"
+    rf"(?:\d{{1,2}} (?:{MONTH_RE})|(?:{MONTH_RE})\.? \d{{1,2}}\b)"
     rf"(?:,? \d{{4}})?(?:\s+(?:року|года))?", re.I)
-""""as many as on 17 June 2022": the day an equal figure was reported, not this figure's."""
+""""as many as on 17 June 2022", "not counting the correction in the report of 13 October
+2022": the day of another figure, not this one's."""
 _REPORT_WHICH = re.compile(
     rf"(?:report|bulletin|update|зведенн\w*|сводк\w*) (?:of |від |от )?(?P<d>\d{{1,2}}) "
     rf"(?P<m>{MONTH_RE})(?:,? (?P<y>\d{{4}}))?(?:\s+(?:року|года|г\.))?,\s+"
@@ -1448,7 +1451,8 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
     if since is not None and not LOW_DIRECTION.search(cue):
         when = _since_date(since, day)
         if when is not None:
-            tie = _AS_MANY_AS.search(s)
+            tie = next((t for t in _AS_MANY_AS.finditer(s) if not re.match(
+                r"not|excluding|не ", t.group(0), re.I)), None)  # an equal, not an excluded
             tie_at = _DAY_IN.search(tie.group(0)) if tie else None
             tie_day = _since_date(tie_at, day) if tie_at else None
             info.update(kind="most_since", since=when[0].isoformat(), since_unit=when[1],
