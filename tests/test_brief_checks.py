@@ -1,47 +1,160 @@
-"""A brief's own text, put through the checker: every figure of its lead paragraph (the day's
-losses, the previous 7 reports' means) and of its totals paragraph comes back supported, in
-English and Ukrainian, on a sample of the whole history (every fifth report). The records
-paragraph ("the most since the report of …, which had N") is not yet read right by the
-checker in every case, so it is not asserted here."""
+"""A brief's own text, put through the checker as `attrition check` runs it (the ledger and
+the confirmed counts): every figure and comparative of every paragraph of the brief of every
+report date, in English and Ukrainian, comes back supported, but for the exceptions listed
+in ALLOWED, each with its reason (58 of 63,481 claims on the bundled history).
+bench/brief_selfcheck.py prints the same tally for every brief, weeks and months included,
+with the patterns that do not check.
+
+Week and month briefs (sampled: every 8th week, every 3rd month) do not all check yet: the
+periods that hold the first report (February and March 2022: its total since the invasion
+is no window sum the checker makes), and Ukrainian month leads ("за березень 2022 року",
+read for some months only); that test is an expected failure until they do."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from attrition import service
-from attrition.check import LedgerView, check_text
 from attrition.store.read import Reader
+
+SUM = ("a sum the text lists ('ships and submarines', 'warships / boats and submarines'): "
+       "the checker reads one category, or the loose word 'vehicles', never a listed sum")
+PREMERGE = ("before the 1 May 2022 merge the loose word 'vehicles' reads as military vehicles "
+            "alone, so the tanks + AFV + vehicles sum named with it is called mislabeled")
+CORR = ("a correction's part ('N з них – виправлення', a rise that is partly a correction) "
+        "has no ledger figure of its own to check against")
+OPEN = ("the checker misreads this record's figure or comparative (a war record of a "
+        "category counted later, a skipped correction's value in a loose sum, a level-break "
+        "day); open, tracked by bench/brief_selfcheck.py")
+
+ALLOWED: dict[tuple[str, str, str], str] = {
+    # (report date, language, the claim's text): why it may come back other than supported.
+    # Every other claim of every daily brief (63,423 of 63,481 on the bundled history) is;
+    # an entry no brief needs any more fails the test, so the list only shrinks.
+    ('2022-04-26', 'en', '161 armoured and other vehicles'): PREMERGE,  # mislabeled
+    ('2022-04-26', 'en', '301'): PREMERGE,  # mislabeled
+    ('2022-04-26', 'uk', '161 броньованих та інших автомобілів'): PREMERGE,  # mislabeled
+    ('2022-04-26', 'uk', '301'): PREMERGE,  # mislabeled
+    ('2022-05-02', 'en', '6 units of special equipment'): OPEN,  # contradicted
+    ('2022-05-02', 'uk', 'Спеціальна техніка – 6'): OPEN,  # contradicted
+    ('2023-03-13', 'en', '9 units of special equipment'): OPEN,  # contradicted
+    ('2023-03-13', 'uk', 'Спеціальна техніка – 9'): OPEN,  # contradicted
+    ('2023-10-07', 'en', '161'): OPEN,  # mislabeled
+    ('2023-10-07', 'uk', '161'): OPEN,  # mislabeled
+    ('2023-10-11', 'en', '161'): OPEN,  # mislabeled
+    ('2023-10-11', 'uk', '161'): OPEN,  # mislabeled
+    ('2023-10-20', 'en', '301'): OPEN,  # mislabeled
+    ('2023-10-20', 'uk', '301'): OPEN,  # mislabeled
+    ('2023-12-01', 'en', '13 units of special equipment'): OPEN,  # contradicted
+    ('2023-12-01', 'uk', 'Спеціальна техніка – 13'): OPEN,  # contradicted
+    ('2024-09-27', 'uk', '9'): CORR,  # contradicted
+    ('2025-01-15', 'en', '301'): OPEN,  # mislabeled
+    ('2025-01-15', 'uk', '301'): OPEN,  # mislabeled
+    ('2025-03-28', 'en', '301'): OPEN,  # mislabeled
+    ('2025-03-28', 'uk', '301'): OPEN,  # mislabeled
+    ('2025-04-18', 'en', '312 vehicles and fuel tanks, the most in a single report since the full-scale invasion began; '): OPEN,  # noqa: E501
+    ('2025-04-18', 'en', '436'): OPEN,  # mislabeled
+    ('2025-04-18', 'uk', '436'): OPEN,  # mislabeled
+    ('2025-04-18', 'uk', 'Автомобільна техніка та автоцистерни – 312: найбільше за одне зведення від початку повномасштабного вторгнення; '): OPEN,  # noqa: E501
+    ('2025-05-04', 'uk', '34'): CORR,  # mislabeled
+    ('2025-08-05', 'uk', 'Бойові броньовані машини – 12'): OPEN,  # contradicted
+    ('2025-08-30', 'uk', 'Бойові броньовані машини – 19'): OPEN,  # mislabeled
+    ('2025-10-03', 'uk', '7'): CORR,  # contradicted
+    ('2025-12-16', 'en', '29'): SUM,  # mislabeled
+    ('2025-12-16', 'uk', 'підводних човнів – 29'): SUM,  # mislabeled
+    ('2025-12-31', 'uk', '4'): CORR,  # wrong_date
+    ('2026-02-14', 'en', '29'): SUM,  # mislabeled
+    ('2026-02-14', 'uk', 'підводних човнів – 29'): SUM,  # mislabeled
+    ('2026-03-03', 'en', '29'): SUM,  # mislabeled
+    ('2026-03-03', 'uk', 'підводних човнів – 29'): SUM,  # mislabeled
+    ('2026-03-08', 'en', '2,558 UAVs'): OPEN,  # contradicted
+    ('2026-03-09', 'en', '29'): SUM,  # mislabeled
+    ('2026-03-09', 'uk', 'підводних човнів – 29'): SUM,  # mislabeled
+    ('2026-03-15', 'en', '29'): SUM,  # mislabeled
+    ('2026-03-15', 'uk', 'підводних човнів – 29'): SUM,  # mislabeled
+    ('2026-03-16', 'en', '29'): SUM,  # mislabeled
+    ('2026-03-16', 'uk', 'підводних човнів – 29'): SUM,  # mislabeled
+    ('2026-04-30', 'en', '375 vehicles and fuel tanks, the most in a single report since the full-scale invasion began; '): OPEN,  # noqa: E501
+    ('2026-04-30', 'en', '436'): OPEN,  # mislabeled
+    ('2026-04-30', 'uk', '436'): OPEN,  # mislabeled
+    ('2026-04-30', 'uk', 'Автомобільна техніка та автоцистерни – 375: найбільше за одне зведення від початку повномасштабного вторгнення; '): OPEN,  # noqa: E501
+    ('2026-05-01', 'en', '403 vehicles and fuel tanks, the most in a single report since the full-scale invasion began.'): OPEN,  # noqa: E501
+    ('2026-05-01', 'en', '436'): OPEN,  # mislabeled
+    ('2026-05-01', 'uk', '436'): OPEN,  # mislabeled
+    ('2026-05-01', 'uk', 'Автомобільна техніка та автоцистерни – 403: найбільше за одне зведення від початку повномасштабного вторгнення.'): OPEN,  # noqa: E501
+    ('2026-06-26', 'en', '1'): OPEN,  # mislabeled
+    ('2026-07-03', 'en', '11'): OPEN,  # contradicted
+    ('2026-07-03', 'uk', '11'): OPEN,  # contradicted
+    ('2026-07-15', 'en', '29'): SUM,  # mislabeled
+    ('2026-07-15', 'uk', 'підводних човнів – 29'): SUM,  # mislabeled
+    ('2026-08-08', 'en', '29'): SUM,  # mislabeled
+    ('2026-08-08', 'uk', 'підводних човнів – 29'): SUM,  # mislabeled
+}
 
 
 @pytest.fixture(scope="module")
-def store(loaded_db: str) -> Iterator[tuple[Reader, LedgerView]]:
+def store(loaded_db: str) -> Iterator[tuple[Reader, service.Checker]]:
     with Reader(loaded_db) as r:
-        yield r, LedgerView(r.by_category(), r.corrections())
+        yield r, service.Checker(r)  # type: ignore[arg-type]  # a Reader reads as a Ledger
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [p for p in text.split("\n\n")
-            if p.startswith(("Russian forces lost", "За зведеннями", "Since 24 February",
-                             "Загалом від 24 лютого", "In its first report", "За першим"))]
+def _days(reader: Reader) -> list[date]:
+    return sorted({row.report_date for row in reader.ledger()})
+
+
+def _unsupported(checker: service.Checker, text: str, day: date
+                 ) -> tuple[int, list[dict[str, object]]]:
+    claims = checker.check(text, day)["claims"]
+    return len(claims), [c for c in claims if c["verdict"] != "supported"]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "uk"])
-def test_a_briefs_lead_and_totals_check_as_supported(store: tuple[Reader, LedgerView],
-                                                      lang: str) -> None:
-    reader, ledger = store
-    days = sorted({row.report_date for row in reader.ledger()})
-    wrong = []
+def test_every_figure_of_every_daily_brief_checks_as_supported(
+        store: tuple[Reader, service.Checker], lang: str) -> None:
+    reader, checker = store
+    wrong, used = [], set()
     checked = 0
-    for day in [days[0], *days[1::5], date(2024, 11, 14), date(2024, 11, 30)]:
+    for day in _days(reader):
         doc = service.brief(reader, day, lang=lang)
-        for para in _paragraphs(doc["text"]):
-            for c in check_text(para, ledger, day)["claims"]:
-                checked += 1
-                if c["verdict"] != "supported":
-                    wrong.append((day.isoformat(), c["text"], c["verdict"], c["why"]))
-    assert checked > 3000
-    assert not wrong, wrong[:10]
+        n, bad = _unsupported(checker, doc["text"], day)
+        checked += n
+        for c in bad:
+            key = (day.isoformat(), lang, str(c["text"]))
+            if key in ALLOWED:
+                used.add(key)
+            else:
+                wrong.append((*key, c["verdict"], c["why"]))
+    assert checked > 30000
+    assert not wrong, f"{len(wrong)} claims not supported: {wrong[:10]}"
+    stale = {k for k in ALLOWED if k[1] == lang} - used
+    assert not stale, f"allowed claims no brief needs any more: {sorted(stale)[:10]}"
+
+
+def _periods(reader: Reader) -> list[tuple[str, str]]:
+    days = _days(reader)
+    weeks = sorted({(d - timedelta(days=1)).isocalendar()[:2] for d in days[1:]})
+    months = sorted({(d - timedelta(days=1)).timetuple()[:2] for d in days[1:]})
+    return ([("week", f"{y}-W{w:02d}") for y, w in weeks[::8]]
+            + [("month", f"{y}-{m:02d}") for y, m in months[::3]])
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="periods holding the first report (Feb/Mar 2022) and "
+                   "some Ukrainian month leads do not check yet (issue 12)")
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_every_figure_of_week_and_month_briefs_checks_as_supported(
+        store: tuple[Reader, service.Checker], lang: str) -> None:
+    reader, checker = store
+    latest = _days(reader)[-1]
+    wrong = []
+    for kind, name in _periods(reader):
+        doc = service.brief(reader, week=name if kind == "week" else None,
+                            month=name if kind == "month" else None, lang=lang)
+        day = min(date.fromisoformat(doc["to"]), latest)
+        wrong += [(name, c["text"], c["verdict"])
+                  for c in _unsupported(checker, doc["text"], day)[1]]
+    assert not wrong, f"{len(wrong)} claims not supported: {wrong[:10]}"

@@ -110,6 +110,11 @@ def test_numbers_in_a_web_address_are_no_figures() -> None:
     found = _claims("Russia has lost 11,000 troops since the invasion began "
                     "(https://www.mil.gov.ua/news/2022/03/06/).")
     assert [c.value for c in found] == [11000]  # type: ignore[attr-defined]
+    # an address with parentheses in it ("(24-26-lyutogo)") is one address
+    found = _claims("Russia has lost 11,000 troops since the invasion began.\n\nSource: "
+                    "https://www.mil.gov.ua/news/2022/02/27/vtrati-za-tri-dobi-(24-26-lyutogo)-"
+                    "vijni/.", date(2022, 2, 27))
+    assert [c.value for c in found] == [11000]  # type: ignore[attr-defined]
 
 
 def test_the_report_of_a_day_is_that_report_not_the_losses_of_that_day() -> None:
@@ -254,3 +259,67 @@ def test_n_of_them_is_a_part_of_the_figure_before_not_a_loss_of_its_own() -> Non
         assert [c.value for c in _claims(text, date(2024, 11, 30))] == [16]  # type: ignore[attr-defined]
     assert [c.value for c in _claims("Russia lost 16 tanks; 4 armoured vehicles were also "
                                      "destroyed.", date(2024, 11, 30))] == [16, 4]  # type: ignore[attr-defined]
+
+
+def test_a_range_of_days_is_the_losses_of_those_days(ledger: object) -> None:
+    # the losses of 11-17 November 2024 are the reports of 12-18 November: 11,780 troops,
+    # 112 tanks; of 4-10 November, 10,270 and 60
+    for text in ("Against the week before: 11,780 troops killed or wounded from 11 to 17 "
+                 "November 2024 against 10,270 from 4 to 10 November 2024 (+15%); 112 tanks "
+                 "from 11 to 17 November 2024 against 60 from 4 to 10 November 2024 (+87%).",
+                 "Особового складу – 11 780 з 11 по 17 листопада 2024 року проти 10 270 з 4 "
+                 "по 10 листопада 2024 року (+15%); танків – 112 з 11 по 17 листопада 2024 "
+                 "року проти 60 з 4 по 10 листопада 2024 року (+87%)."):
+        got = _verdicts(text, ledger, date(2024, 11, 18))
+        assert len(got) == 4 and all(v == "supported" for _, v in got), got
+    found = _claims("Russia lost 112 tanks from 11 to 17 November 2024.", date(2024, 11, 18))
+    assert [c.period for c in found] == [(date(2024, 11, 12), date(2024, 11, 18))]  # type: ignore[attr-defined]
+    # a range not yet over when the text was written is no period of its figures
+    found = _claims("Russia lost 112 tanks from 11 to 17 November 2024.", date(2024, 11, 15))
+    assert [c.period for c in found] != [(date(2024, 11, 12), date(2024, 11, 18))]  # type: ignore[attr-defined]
+    # one day's figure is not a range's
+    (c,) = _claims("Russia lost 15 tanks on 17 November 2024.", date(2024, 11, 18))
+    assert c.period == (date(2024, 11, 18), date(2024, 11, 18))  # type: ignore[attr-defined]
+
+
+def test_a_stated_year_after_as_of_is_kept(ledger: object) -> None:
+    # tanks: 11,032 in the report of 19 July 2025 (a year before the article)
+    got = dict(_verdicts("The General Staff's count of tanks as of 19 July 2025 was 11,032.",
+                         ledger, date(2026, 7, 19)))
+    assert got == {"11,032": "supported"}, got
+    got = dict(_verdicts("The General Staff's count of tanks as of 19 July was 11,032.",
+                         ledger, date(2026, 7, 19)))
+    assert got["11,032"] != "supported", got
+
+
+def test_oryxs_trucks_are_its_vehicles_line(loaded_db: str) -> None:
+    from attrition import service
+    from attrition.store.read import Reader
+
+    with Reader(loaded_db) as r:
+        checker = service.Checker(r)  # type: ignore[arg-type]
+        text = ("Oryx had visually confirmed 3,918 Russian trucks, vehicles and jeeps lost by "
+                "13 April 2025.")
+        assert [c["verdict"] for c in checker.check(text, date(2025, 4, 15))["claims"]] == [
+            "supported"]
+        text = text.replace("3,918", "3,100")
+        assert [c["verdict"] for c in checker.check(text, date(2025, 4, 15))["claims"]] == [
+            "contradicted"]
+
+
+def test_a_rank_with_as_many_as_on_a_day_ranks_its_own_report(ledger: object) -> None:
+    # 15 April 2025: 210 vehicles and fuel tanks, as many as on 28 March 2025, the most of the
+    # war
+    text = ("Record: 210 vehicles and fuel tanks, as many as on 28 March 2025 and the most in a "
+            "single report since the full-scale invasion began.")
+    got = _verdicts(text, ledger, date(2025, 4, 15))
+    assert got and all(v == "supported" for _, v in got), got
+
+
+def test_not_counting_a_named_report_is_no_date_of_the_figure(ledger: object) -> None:
+    # 18 October 2022: 35 UAVs, the most of the war but for the correction of 13 October (53)
+    text = ("Record: 35 UAVs of the operational-tactical level, the most in a single report "
+            "since the full-scale invasion began, not counting the correction in the report of "
+            "13 October 2022, which had 53.")
+    got = _verdicts(text, ledger, date(2022, 10, 18))
+    assert got and all(v == "supported" for _, v in got), got

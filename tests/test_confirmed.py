@@ -334,7 +334,7 @@ def test_brief_of_2024_11_14_carries_the_confirmed_line(db: str) -> None:
         "tanks", 3558, "2024-11-14", 9319)
     assert ("Oryx had visually confirmed 3,558 Russian tanks lost by 14 November 2024"
             in doc["text"])
-    assert "the General Staff's count as of 14 November 2024 was 9,319" in doc["text"]
+    assert "the General Staff's count of tanks as of 14 November 2024 was 9,319" in doc["text"]
 
 
 def test_check_verifies_oryx_claims_and_sets_confirmed_beside_totals(db: str) -> None:

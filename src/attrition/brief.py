@@ -34,7 +34,7 @@ PUBLISHER_UK = "Генеральний штаб Збройних сил Укра
 WINDOW_DAYS = (7, 30, 90, 365)
 HEADLINE = ("personnel", "tanks", "afv", "artillery", "vehicles_fuel_tanks")
 """Categories the first paragraph always names, as wire stories do."""
-BRIEF_AGGREGATES = ("vehicles", "armour")
+BRIEF_AGGREGATES = ("vehicles",)
 """Aggregates the brief may cite, always with their definition."""
 
 # How to count each category in English prose: (one, many). The words are the bulletin's
@@ -371,14 +371,16 @@ _CONFIRMED_EN = {"tanks": "tanks", "afv": "armoured fighting vehicles",
                  "air_defense": "air-defence systems", "aircraft": "aircraft",
                  "helicopters": "helicopters", "ships": "ships and submarines",
                  "vehicles_fuel_tanks": "trucks, vehicles and jeeps",
-                 "special_equipment": "engineering, command, radar and EW vehicles",
+                 "special_equipment": "special equipment (engineering, command, radar and EW "
+                                      "vehicles)",
                  "uav": "reconnaissance and combat UAVs"}
 _CONFIRMED_UK = {"tanks": "танків", "afv": "бойових броньованих машин",
                  "artillery": "артилерійських систем", "mlrs": "РСЗВ",
                  "air_defense": "засобів ППО", "aircraft": "літаків",
                  "helicopters": "гелікоптерів", "ships": "кораблів і підводних човнів",
                  "vehicles_fuel_tanks": "вантажівок і автомобілів",
-                 "special_equipment": "інженерних, командних, радарних машин і засобів РЕБ",
+                 "special_equipment": "одиниць спеціальної техніки (інженерних, командних, "
+                                      "радарних машин і засобів РЕБ)",
                  "uav": "розвідувальних і ударних БПЛА"}
 CONFIRMED_STALE_DAYS = 30
 """A confirmed count older than this before the report is dated as such."""
@@ -386,6 +388,13 @@ CONFIRMED_STALE_DAYS = 30
 
 def _months_between(a: date, b: date) -> int:
     return (b.year - a.year) * 12 + b.month - a.month - (b.day < a.day)
+
+
+def _confirmed_ledger_en(ctx: dict[str, Any]) -> str:
+    """What the General Staff's side of a confirmed line counts, in the brief's words."""
+    parts = [str(c) for c in ctx.get("ledger") or [ctx["line"]]]
+    return _join([_plural_en(c, categories.BY_ID[c].en if c in categories.BY_ID else c)
+                  for c in parts])
 
 
 def _confirmed_en(ctx: dict[str, Any], day: date) -> str:
@@ -401,9 +410,9 @@ def _confirmed_en(ctx: dict[str, Any], day: date) -> str:
                if months >= 2 else " (the newest confirmed count held here, over a month "
                "before this report)")
     return (f"For comparison, Oryx had visually confirmed {_num(ctx['confirmed'])} Russian "
-            f"{what} lost by {en_date(as_of)}{old}{how}; the General Staff's count as of "
-            f"{en_date(as_of)} was {_num(claimed) if claimed is not None else 'not published'}"
-            f". Confirmed "
+            f"{what} lost by {en_date(as_of)}{old}{how}; the General Staff's count of "
+            f"{_confirmed_ledger_en(ctx)} as of {en_date(as_of)} was "
+            f"{_num(claimed) if claimed is not None else 'not published'}. Confirmed "
             f"counts are a floor, not a ceiling: each needs a photo or video.")
 
 
@@ -415,15 +424,17 @@ def _confirmed_uk(ctx: dict[str, Any], day: date) -> str:
            if (day - as_of).days > CONFIRMED_STALE_DAYS else "")
     return (f"Для порівняння: Oryx візуально підтвердив втрату {_uk_num(ctx['confirmed'])} "
             f"російських {what} станом на {uk_date(as_of)}{old}; Генштаб станом на "
-            f"{uk_date(as_of)} називав "
-            f"{_uk_num(claimed) if claimed is not None else '—'}. Підтверджені втрати — "
+            f"{uk_date(as_of)} називав: "
+            + " і ".join(uk_label(str(c)) for c in ctx.get("ledger") or [ctx["line"]])
+            + f" – {_uk_num(claimed) if claimed is not None else 'даних немає'}. "
+            f"Підтверджені втрати — "
             f"нижня межа: кожна потребує фото чи відео.")
 
 
 # What a category was called before it carried on others (categories.CONTINUES), in words a
 # reader understands: the old labels alone ("vehicles", "fuel tanks") would read as the new one.
 _OLD_NAMES_EN = {"vehicles_fuel_tanks": "two categories, military vehicles and fuel tanks"}
-_OLD_NAMES_UK = {"vehicles_fuel_tanks": "дві категорії: автомобільна техніка та цистерни з ПММ"}
+_OLD_NAMES_UK = {"vehicles_fuel_tanks": "автомобільна техніка та цистерни з ПММ"}
 
 
 def _old_name_en(f: Fact) -> str:
@@ -436,8 +447,8 @@ def _old_name_en(f: Fact) -> str:
 def _old_name_uk(f: Fact) -> str:
     if not f.highest_under_old_name:
         return ""
-    return (f"; тоді це були {_OLD_NAMES_UK[f.category]}, об'єднані "
-            f"{uk_date(categories.BY_ID[f.category].since)}")
+    return (f"; тоді їх рахували окремо – {_OLD_NAMES_UK[f.category]} (категорії "
+            f"об'єднано {uk_date(categories.BY_ID[f.category].since)})")
 
 
 _WEEKDAYS_EN = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
@@ -487,8 +498,8 @@ def _record_en_of(f: Fact, what: str) -> str:
     else:
         head = f"{what},"
     if f.record_window == "war" or f.highest_since is None:
-        since = (f"the General Staff began counting them on {en_date(f.counted_since)}"
-                 if not f.counted_from_start else "the full-scale invasion began")
+        since = ("the General Staff began counting them" if not f.counted_from_start
+                 else "the full-scale invasion began")
         return f"{head} the most in a single report since {since}{_skip_en(f)}"
     assert f.highest_since_value is not None
     return (f"{head} the most since the report of {en_date(f.highest_since)}, which had "
@@ -574,8 +585,8 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         if f.excluded == "two_day":
             paras.append(f"The {_count_en(f.category, f.change or 0, f.label)} in this report "
                          f"cover two days: the report before repeated its previous total, so "
-                         f"this is a two-day figure, left out of the losses above and of "
-                         f"every record.")
+                         f"this is a two-day figure, left out of the losses above and never "
+                         f"ranked against other days.")
         elif f.excluded == "stale":
             paras.append(f"The count of {_plural_en(f.category, f.label)} repeats the report "
                          f"before (no change): the sources copied the previous total, so the "
@@ -701,8 +712,8 @@ def _record_uk_of(f: Fact, head: str) -> str:
     same = (f", стільки ж, скільки {uk_date(f.tied_with)}, і"
             if f.equals_record and f.tied_with is not None else ":")
     if f.record_window == "war" or f.highest_since is None:
-        since = (f"відтоді, як Генштаб почав їх рахувати ({uk_date(f.counted_since)})"
-                 if not f.counted_from_start else "від початку повномасштабного вторгнення")
+        since = ("відтоді, як Генштаб почав їх рахувати" if not f.counted_from_start
+                 else "від початку повномасштабного вторгнення")
         return f"{head}{same} найбільше за одне зведення {since}{_skip_uk(f)}"
     assert f.highest_since_value is not None
     return (f"{head}{same} найбільше від зведення {uk_date(f.highest_since)}, у якому було "
@@ -761,7 +772,7 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         if f.excluded == "two_day":
             paras.append(f"{uk_label(f.category, 'nom')} – {_uk_num(f.change or 0)}: це дані "
                          f"за дві доби, бо попереднє зведення повторило попередній підсумок; "
-                         f"їх не враховано у втратах за добу і в рекордах.")
+                         f"їх не враховано у втратах за добу і не порівнюють з іншими днями.")
         elif f.excluded == "stale":
             paras.append(f"{uk_label(f.category, 'nom')}: підсумок повторює попереднє "
                          f"зведення (без змін); наступне зведення міститиме дані за дві доби.")
@@ -848,9 +859,14 @@ def period(rows: Mapping[str, Sequence[Row]],
         if not cur.reports:
             continue
         prev = windows.of(s, before)
+        if before.last_day < categories.WAR_START:  # no period before the invasion
+            from dataclasses import replace
+
+            prev = replace(prev, reports=0, total=0)
         best = records.top(s, p.first, p.last, 1)
         held = s.between(None, p.last)
-        complete = cur.reports == p.reports and prev.reports == before.reports
+        complete = cur.reports == p.reports and (prev.reports == before.reports
+                                                 or before.last_day < categories.WAR_START)
         mean = cur.mean or 0.0
         prev_mean = prev.mean if prev.reports else None
         if complete and prev.total:
@@ -910,6 +926,28 @@ def _pct(n: int | None) -> str:
     return f" ({'+' if n > 0 else '−' if n < 0 else '±'}{abs(n)}%)"
 
 
+def _days_en(kind: str, first_day: date, last_day: date, whole: bool) -> str:
+    """The days a figure covers, as a reporter writes them: "in November 2024" for a whole
+    month, else "from 11 to 17 November 2024" (the losses of those days)."""
+    if kind == "month" and whole:
+        return f"in {_MONTHS_EN[first_day.month - 1]} {first_day.year}"
+    if first_day == last_day:
+        return f"on {en_date(first_day)}"
+    if first_day.year != last_day.year:
+        return f"from {en_date(first_day)} to {en_date(last_day)}"
+    if first_day.month != last_day.month:
+        return (f"from {first_day.day} {_MONTHS_EN[first_day.month - 1]} to "
+                f"{en_date(last_day)}")
+    return f"from {first_day.day} to {en_date(last_day)}"
+
+
+def _held_days(f: dict[str, Any]) -> tuple[date, date]:
+    """The days whose losses a period fact's reports hold (report D covers day D-1)."""
+    first = date.fromisoformat(f["first_report"]) - timedelta(days=1)
+    last = date.fromisoformat(f["last_report"]) - timedelta(days=1)
+    return max(first, categories.WAR_START), max(last, categories.WAR_START)
+
+
 def _period_text_en(doc: dict[str, Any]) -> str:
     facts = doc["facts"]
     by = {f["category"]: f for f in facts}
@@ -919,45 +957,48 @@ def _period_text_en(doc: dict[str, Any]) -> str:
     name = _period_name_en(kind, first_day)
     prev = doc["previous_period"]
     prev_first = date.fromisoformat(prev["from"]) - timedelta(days=1)
-    prev_name = _period_name_en(kind, prev_first)
+    prev_last = date.fromisoformat(prev["to"]) - timedelta(days=1)
     the_before = "the month before" if kind == "month" else "the week before"
     lead_fact = by.get("personnel") or facts[0]
     held, expected = lead_fact["reports"], doc["reports_expected"]
     first, last = lead_fact["first_report"], lead_fact["last_report"]
-    span = f"the reports of {en_date(date.fromisoformat(first))} to " \
-           f"{en_date(date.fromisoformat(last))}"
+    whole = held >= expected
+    a, b = _held_days(lead_fact)
+    days = _days_en(kind, a, b, whole)
     lead = [_count_en(c, by[c]["change"], by[c]["label"]) for c in HEADLINE if c in by]
-    if held < expected:
-        paras = [f"The ledger holds {held} of the {expected} reports that cover {name} "
-                 f"({en_date(first_day)} to {en_date(last_day)}): the figures are for part of "
-                 f"the {'month' if kind == 'month' else 'week'} only. In {span}, the "
-                 f"{PUBLISHER} counted {_join(lead)}."]
-    else:
-        paras = [f"In {name} ({en_date(first_day)} to {en_date(last_day)}), the {PUBLISHER} "
-                 f"counted {_join(lead)}, according to its {held} daily reports ({span[4:]})."]
+    paras = []
+    if not whole:
+        paras.append(f"{name[:1].upper() + name[1:]} is not complete: the ledger holds "
+                     f"{held} reports of the {expected} reports that cover it "
+                     f"({en_date(first_day)} to {en_date(last_day)}).")
+    paras.append(f"Russian forces lost {_join(lead)} {days}, according to the {PUBLISHER}.")
     comps = []
+    # a partial period's means are set against the days of the period before, named
+    # as days too ("from 1 to 31 July 2026"), so that each figure says its own days
+    prev_days = _days_en(kind, max(prev_first, categories.WAR_START), prev_last, whole)
     for c in HEADLINE:
         f = by.get(c)
         if not f or f["previous"] is None:
             continue
         what = _plural_en(c, f["label"])
         if f["complete"]:
-            comps.append(f"{_num(f['change'])} {what} against {_num(f['previous'])}"
-                         f"{_pct(f['change_pct'])}")
+            comps.append(f"{_num(f['change'])} {what} {days} against {_num(f['previous'])} "
+                         f"{prev_days}{_pct(f['change_pct'])}")
         elif f["previous_mean"] is not None:
-            comps.append(f"{_rate(f['mean'])} {what} a day against "
-                         f"{_rate(f['previous_mean'])}{_pct(f['change_pct'])}")
+            comps.append(f"an average of {_rate(f['mean'])} {what} a day {days} against an "
+                         f"average of {_rate(f['previous_mean'])} a day {prev_days}"
+                         f"{_pct(f['change_pct'])}")
     if comps:
         if all(by[c]["complete"] for c in HEADLINE if c in by):
-            paras.append(f"Against {the_before} ({prev_name}): " + "; ".join(comps) + ".")
+            paras.append(f"Against {the_before}: " + "; ".join(comps) + ".")
         else:
             paras.append(f"Since the period is not complete, it is set against {the_before} "
-                         f"({prev_name}, {prev['reports_expected']} reports) by the mean per "
-                         f"report: " + "; ".join(comps) + ".")
+                         f"by the mean per report: " + "; ".join(comps) + ".")
     v = by.get("vehicles")
     if v:
-        paras.append(f"Taken together, {v['label']} (a sum computed here; the General Staff "
-                     f"publishes no such total) came to {_num(v['change'])}.")
+        paras.append(f"Taken together, {_num(v['change'])} {_AGGREGATE_COUNT_EN['vehicles']} "
+                     f"were lost {days} ({v['label']} taken together: a sum computed here; the "
+                     f"General Staff publishes no such total).")
     paras.append(f"Source: {PUBLISHER}, daily reports of {en_date(date.fromisoformat(first))} "
                  f"to {en_date(date.fromisoformat(last))}. Each report covers the losses of "
                  f"the day before. {CAVEAT}")
@@ -974,6 +1015,28 @@ def _period_name_uk(kind: str, first_day: date) -> str:
     return f"тиждень з {uk_date(first_day)}"
 
 
+_MONTHS_UK_IN = ("січні лютому березні квітні травні червні липні серпні вересні жовтні "
+                 "листопаді грудні").split()
+
+
+def _days_uk(kind: str, first_day: date, last_day: date, whole: bool,
+             during: bool = False) -> str:
+    """As `_days_en`: "за листопад 2024 року" (`during`: "у листопаді 2024 року"),
+    "з 11 по 17 листопада 2024 року"."""
+    if kind == "month" and whole:
+        if during:
+            return f"у {_MONTHS_UK_IN[first_day.month - 1]} {first_day.year} року"
+        return f"за {_MONTHS_UK_NOM[first_day.month - 1]} {first_day.year} року"
+    if first_day == last_day:
+        return uk_date(first_day)
+    if first_day.year != last_day.year:
+        return f"з {uk_date(first_day)} по {uk_date(last_day)}"
+    if first_day.month != last_day.month:
+        return (f"з {first_day.day} {_MONTHS_UK[first_day.month - 1]} по "
+                f"{uk_date(last_day)}")
+    return f"з {first_day.day} по {uk_date(last_day)}"
+
+
 def _period_text_uk(doc: dict[str, Any]) -> str:
     facts = doc["facts"]
     by = {f["category"]: f for f in facts}
@@ -983,41 +1046,43 @@ def _period_text_uk(doc: dict[str, Any]) -> str:
     last_day = date.fromisoformat(doc["losses_to"])
     name = _period_name_uk(kind, first_day)
     prev = doc["previous_period"]
-    prev_name = _period_name_uk(kind, date.fromisoformat(prev["from"]) - timedelta(days=1))
+    prev_first = date.fromisoformat(prev["from"]) - timedelta(days=1)
+    prev_last = date.fromisoformat(prev["to"]) - timedelta(days=1)
     lead_fact = by.get("personnel") or facts[0]
     held, expected = lead_fact["reports"], doc["reports_expected"]
     first = date.fromisoformat(lead_fact["first_report"])
     last = date.fromisoformat(lead_fact["last_report"])
+    whole = held >= expected
+    a, b = _held_days(lead_fact)
+    days = _days_uk(kind, a, b, whole)
     lines = [f"{labels[c]} – {_uk_num(by[c]['change'])}" for c in HEADLINE if c in by]
-    if held < expected:
-        head = (f"У базі {held} з {uk_count(expected, 'report')} за {name} "
-                f"({uk_date(first_day)} – "
-                f"{uk_date(last_day)}): це дані лише за частину періоду. За зведеннями "
-                f"Генерального штабу від {uk_date(first)} до {uk_date(last)}: ")
-    else:
-        head = (f"За {name} ({uk_date(first_day)} – {uk_date(last_day)}), за зведеннями "
-                f"Генерального штабу від {uk_date(first)} до {uk_date(last)} ({held}): ")
-    paras = [head + "; ".join(lines) + "."]
+    paras = []
+    if not whole:
+        paras.append(f"Період ({name}) ще не завершено: у базі {uk_count(held, 'report')} "
+                     f"з {uk_count(expected, 'report')} за нього ({uk_date(first_day)} – "
+                     f"{uk_date(last_day)}).")
+    paras.append(f"За зведеннями Генерального штабу, {days} Росія втратила: "
+                 + "; ".join(lines) + ".")
     comps = []
+    prev_days = _days_uk(kind, max(prev_first, categories.WAR_START), prev_last, whole, True)
+    now_days = _days_uk(kind, a, b, whole, True)
     for c in HEADLINE:
         f = by.get(c)
         if not f or f["previous"] is None:
             continue
         if f["complete"]:
-            comps.append(f"{labels[c]} – {_uk_num(f['change'])} проти "
-                         f"{_uk_num(f['previous'])}{_pct(f['change_pct'])}")
+            comps.append(f"{labels[c]} – {_uk_num(f['change'])} {now_days} проти "
+                         f"{_uk_num(f['previous'])} {prev_days}{_pct(f['change_pct'])}")
         elif f["previous_mean"] is not None:
-            comps.append(f"{labels[c]} – {_rate(f['mean'], uk=True)} на добу проти "
-                         f"{_rate(f['previous_mean'], uk=True)}{_pct(f['change_pct'])}")
+            comps.append(f"{labels[c]} – у середньому {_rate(f['mean'], uk=True)} на добу "
+                         f"{now_days} проти в середньому {_rate(f['previous_mean'], uk=True)} на "
+                         f"добу {prev_days}{_pct(f['change_pct'])}")
     if comps:
         if all(by[c]["complete"] for c in HEADLINE if c in by):
-            paras.append(f"Порівняно з попереднім періодом ({prev_name}): "
-                         + "; ".join(comps) + ".")
+            paras.append("Порівняно з попереднім періодом: " + "; ".join(comps) + ".")
         else:
-            paras.append(f"Період ще не завершено, тож порівняння з попереднім ({prev_name}, "
-                         f"{uk_count(prev['reports_expected'], 'report')}) – за середнім на "
-                         f"одне зведення: "
-                         + "; ".join(comps) + ".")
+            paras.append("Період ще не завершено, тож порівняння з попереднім – за середнім на "
+                         "одне зведення: " + "; ".join(comps) + ".")
     paras.append(f"Джерело: {PUBLISHER_UK}, щоденні зведення від {uk_date(first)} до "
                  f"{uk_date(last)}; кожне зведення подає втрати за попередню добу. "
                  f"Дані щодо особового складу приблизні. {CAVEAT_UK}")

@@ -513,7 +513,7 @@ def not_loss_rule(text: str) -> str | None:
 
 _DATE_SPANS = re.compile(
     rf"\b(?:{MONTH_RE})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*(?:and|-|–|to|до)\s*\d{{1,2}})?"
-    rf"(?:,?\s+\d{{4}})?|\b\d{{1,2}}(?:\s*(?:and|-|–|to|до|і|та)\s*\d{{1,2}})?\s+"
+    rf"(?:,?\s+\d{{4}})?|\b\d{{1,2}}(?:\s*(?:and|-|–|to|до|по|і|та)\s*\d{{1,2}})?\s+"
     rf"(?:{MONTH_RE})\b(?:,?\s+\d{{4}})?(?:\s+року)?|\b\d{{1,2}}\.\d{{1,2}}(?:\.\d{{2,4}})?",
     re.I)
 
@@ -537,7 +537,7 @@ _FELL_BY = re.compile(r"\b(?:fell|dropped|decreased|declined|was cut|went down) 
                       r"\b(?:зменшил\w*|зменшен\w*|знизил\w*|уменьшил\w*|снизил\w*) на\s*\Z",
                       re.I)
 """A count said to fall ("fell by 2", "зменшилася на 2"): a change below zero."""
-_ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s()<>\"']+", re.I)
+_ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]", re.I)
 """A web address: the numbers in it (a page's date, a slug's "16-400-osib") are no figures."""
 
 
@@ -877,7 +877,9 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
                 if figures[-1].label_kind == "loose":  # "157 vehicles, the most since …":
                     comp.comparative["loose"] = True  # the loose word's sum, as the figure
     elif comp.comparative.get("unit") == "day":
-        period, note = resolve_period(s, 0, day, "change")
+        # "as many as on 28 March and the most …": that day is the tie's, not the ranked one
+        period, note = resolve_period(_AS_MANY_AS.sub(lambda m: " " * len(m.group(0)), s), 0,
+                                      day, "change")
         # the figure it ranks comes before it ("66 artillery systems, the most …; 4 air
         # defence systems, …, which had 5": not the later items' figures)
         figs = [c for c in same if c.label_kind != "comparative"]
@@ -1012,10 +1014,13 @@ def clause_of(s: str, pos: int) -> tuple[int, int]:
 
 
 _AS_MANY_AS = re.compile(
-    rf"\b(?:as many as|стільки ж,? скільки|столько же,? сколько)\s+(?:on |in )?"
-    rf"(?:the (?:report|bulletin) of )?(?:\d{{1,2}} (?:{MONTH_RE})|(?:{MONTH_RE})\.? \d{{1,2}}\b)"
+    rf"\b(?:(?:as many as|стільки ж,? скільки|столько же,? сколько)\s+(?:on |in )?"
+    rf"(?:the (?:report|bulletin) of )?|(?:not counting|excluding|не враховуючи|не считая)\s+"
+    rf"[^,;.\d]{{0,40}}?(?:report|bulletin|зведенні|зведення|сводке|сводки) (?:of )?)"
+    rf"(?:\d{{1,2}} (?:{MONTH_RE})|(?:{MONTH_RE})\.? \d{{1,2}}\b)"
     rf"(?:,? \d{{4}})?(?:\s+(?:року|года))?", re.I)
-""""as many as on 17 June 2022": the day an equal figure was reported, not this figure's."""
+""""as many as on 17 June 2022", "not counting the correction in the report of 13 October
+2022": the day of another figure, not this one's."""
 _REPORT_WHICH = re.compile(
     rf"(?:report|bulletin|update|зведенн\w*|сводк\w*) (?:of |від |от )?(?P<d>\d{{1,2}}) "
     rf"(?P<m>{MONTH_RE})(?:,? (?P<y>\d{{4}}))?(?:\s+(?:року|года|г\.))?,\s+"
@@ -1136,8 +1141,10 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
         # figure a total ("50,000 this year (837,000 since the invasion began)")
         c.measure = "window"
     c.period, c.period_note = resolve_period(s, n.start, day, c.measure)
-    if c.period_note.startswith(RANGE_NOTE) and c.measure in (None, "change"):
+    if c.period_note.startswith((RANGE_NOTE, REPORTS_RANGE_NOTE)) and c.measure in (None,
+                                                                                "change"):
         c.measure = "window"
+        c.rule_ids.append("period.day_range")
     if c.period is None and c.measure in (None, "change") and not total_cue and in_month:
         period, note = resolve_period(s, n.start, day, "window")
         if period is not None:
@@ -1193,6 +1200,12 @@ def _month_window(month: int, year: int | None, day: date) -> tuple[date, date]:
     return start, min(nxt, max(day, start))
 
 
+_DAY_RANGE = re.compile(
+    rf"\b(?:from |з |із |від )?(?P<d1>\d{{1,2}})(?: (?P<m1>{MONTH_RE})(?:,? (?P<y1>\d{{4}}))?"
+    rf"(?:\s+року)?)? (?:to|until|through|–|-|по|до) (?P<d2>\d{{1,2}}) (?P<m2>{MONTH_RE})"
+    rf"(?:,? (?P<y2>\d{{4}}))?")
+"""A range of days written day first ("from 11 to 17 November 2024", "з 11 по 17 листопада")."""
+RANGE_NOTE = "the losses of the days"
 _BETWEEN = re.compile(
     rf"between ({MONTH_RE})\.? (\d{{1,2}}) and (?:({MONTH_RE})\.? )?(\d{{1,2}})")
 _IS_YEAR = re.compile(r"20[2-3]\d")
@@ -1205,7 +1218,7 @@ _RANGE = re.compile(
     rf"(?P<d1b>\d{{1,2}})(?:\s+(?P<m1b>{MONTH_RE}))?)(?:,?\s+\d{{4}})?\s*"
     rf"(?:to|until|through|and|-|–|—|по|до)\s+(?:(?P<m2>{MONTH_RE})\.?\s+(?P<d2>\d{{1,2}})|"
     rf"(?P<d2b>\d{{1,2}})(?:\s+(?P<m2b>{MONTH_RE}))?)\b")
-RANGE_NOTE = "the reports"
+REPORTS_RANGE_NOTE = "the reports"
 
 
 def _date_range(low: str, day: date) -> tuple[tuple[date | None, date], str] | None:
@@ -1227,7 +1240,7 @@ def _date_range(low: str, day: date) -> tuple[tuple[date | None, date], str] | N
         return None
     if not timedelta(days=2) <= d2 - d1 <= timedelta(days=400) or d1 <= date(2022, 2, 25):
         return None  # "between February 24 and April 17" (2022) is the total to date
-    return (d1, d2), f"{RANGE_NOTE} {d1} to {d2}"
+    return (d1, d2), f"{REPORTS_RANGE_NOTE} {d1} to {d2}"
 
 
 _YEAR_SO_FAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this "
@@ -1276,6 +1289,8 @@ def _day_match(rx: re.Pattern[str], first: re.Pattern[str], low: str,
     return best
 
 
+_STATED_YEAR = re.compile(r"\.?\s*(?:\d{1,2},?\s+)?(\d{4})\b")
+"""The year right after a date's month ("19 July 2025", "July 19, 2025")."""
 _EVENT_BEFORE = re.compile(r"\b(?:began|begun|started|launched|opened|ended|invaded|"
                            r"broke out)\s*\Z")
 _TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b")
@@ -1340,6 +1355,34 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             yr = int(y.group(1))
             first = date(yr, 1, 2) if yr > 2022 else date(2022, 2, 24)
             return (first, min(date(yr + 1, 1, 1), day)), f"{YEAR_NOTE} {yr}"
+    if measure in (None, "window", "average"):
+        # "from 11 to 17 November 2024", "11 November to 17 November 2024": the losses of
+        # those days, the reports of the day after each (rule period.day_range)
+        spans = []
+        for rm in _DAY_RANGE.finditer(low):
+            try:
+                mon2 = MONTHS[rm["m2"]]
+                y2 = int(rm["y2"]) if rm["y2"] else _year_for(mon2, int(rm["d2"]), day)
+                last = date(y2, mon2, int(rm["d2"]))
+                mon1 = MONTHS[rm["m1"]] if rm["m1"] else mon2
+                y1 = int(rm["y1"]) if rm["y1"] else (y2 if mon1 <= mon2 else y2 - 1)
+                first = date(y1, mon1, int(rm["d1"]))
+            except (KeyError, ValueError):
+                continue
+            if first < last:
+                # the range right after the figure, with no other figure between, is its
+                # own ("11,780 from 11 to 17 November against 10,270 from 4 to 10 November")
+                between = re.sub(r"^\d[\d,.\u00a0 ]*", "", low[pos:rm.start()])
+                own = rm.start() >= pos and not re.search(r"\d", between)
+                spans.append((0 if own else min(abs(rm.start() - pos), abs(rm.end() - pos)),
+                              first, last))
+        if spans:
+            _, first, last = min(spans)
+            if last + timedelta(days=1) <= day:
+                # the first report (24 February 2022) holds the invasion's first day itself
+                start = (first + timedelta(days=1) if first > categories.WAR_START
+                         else categories.WAR_START)
+                return (start, last + timedelta(days=1)), f"{RANGE_NOTE} {first} to {last}"
     ty = _THE_YEAR.search(low) if measure != "change" and day.month == 1 else None
     if ty is not None and not _YEAR_OF_EVENT.search(low, max(0, ty.start() - 40), ty.start()) \
             and not re.search(rf"(?:{MONTH_RE})\s*$", low[:ty.start()]):
@@ -1384,9 +1427,10 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         uk_months = _MONTHS_IN
         if "у " in low or "в " in low:
             months += [(mm.start(), mm) for mm in _MONTH_IN.finditer(low)]
-        own = _own_month(low, pos, months)
-        if own is not None:
-            months = [own]  # "359 in June, 300 in July": the month after a figure is its own
+        own_month = _own_month(low, pos, months)
+        if own_month is not None:
+            # "359 in June, 300 in July": the month after a figure is its own
+            months = [own_month]
         elif months:
             others = [m2.start() for m2 in _DIGITS.finditer(low)
                       if abs(m2.start() - pos) > 2 and not _IS_YEAR.fullmatch(m2.group(0))
@@ -1463,7 +1507,10 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     if dm and measure in (None, "total"):
         mon = MONTHS[dm[1]]
         try:
-            d = date(_year_for(mon, int(dm[2]), day), mon, int(dm[2]))
+            # "as of 19 July 2025": the year written after the date, else the nearest one
+            stated = _STATED_YEAR.match(low, low.index(dm[1], dm[0]) + len(dm[1]))
+            d = date(int(stated.group(1)) if stated else _year_for(mon, int(dm[2]), day),
+                     mon, int(dm[2]))
             return (None, d), f"the report of {d}"
         except ValueError:
             pass
@@ -1659,7 +1706,8 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
     if since is not None and not LOW_DIRECTION.search(cue):
         when = _since_date(since, day)
         if when is not None:
-            tie = _AS_MANY_AS.search(s)
+            tie = next((t for t in _AS_MANY_AS.finditer(s) if not re.match(
+                r"not|excluding|не ", t.group(0), re.I)), None)  # an equal, not an excluded
             tie_at = _DAY_IN.search(tie.group(0)) if tie else None
             tie_day = _since_date(tie_at, day) if tie_at else None
             info.update(kind="most_since", since=when[0].isoformat(), since_unit=when[1],

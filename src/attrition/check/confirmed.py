@@ -48,6 +48,8 @@ class ConfirmedView(ConfirmedContext):
         line the crosswalk maps."""
         if c.value is None or category is None:
             return None
+        if category == "vehicles":  # "trucks", "vehicles": the vehicles line
+            category = "vehicles_fuel_tanks"
         try:
             row = self.crosswalk.row(category)
         except ConfigError:
