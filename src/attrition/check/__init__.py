@@ -55,8 +55,8 @@ def check_text(text: str, ledger: LedgerView, day: date | None = None,
             if verdict is not None:
                 res, attributed = verdict, confirmed.source
         reading = res.reading
-        measure = c.measure if c.label_kind == "comparative" else (
-            reading.measure if reading else (c.measure or "change"))
+        measure = c.measure if c.label_kind == "comparative" or c.measure == "difference" \
+            else (reading.measure if reading else (c.measure or "change"))
         if reading is not None:
             period = {"from": (reading.start or reading.end).isoformat()
                       if reading.measure != "total" else None,

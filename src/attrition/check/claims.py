@@ -218,6 +218,15 @@ def _cue_regex(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile("|".join(parts), re.I), names
 
 
+_DAY_DIFF = re.compile(
+    r"\s*(?:\w+\s+)?(?P<dir>more|fewer|less|higher|lower|більше|менше|больше|меньше)\s*,?\s*"
+    r"(?:ніж|чим|чем|than)\s+(?:(?:on |in )?(?:the )?(?:day before|previous day|a day earlier|"
+    r"yesterday)|напередодні|учора|вчора|накануне|вчера|попередньої доби|предыдущих суток)",
+    re.I)
+_DAY_DIFF_BEFORE = re.compile(r"(?:\bна|\bby|^|[\s,—–-])\s*$", re.I)
+"""A figure that is the difference of two days' changes ("80 more than the day before")."""
+
+
 @lru_cache(maxsize=1)
 def _base_rules() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str], ...]:
     """(the words before the figure, the words after it or None when the words before say
@@ -1156,6 +1165,14 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
     if prev and c.period is None:
         c.period = (day - timedelta(days=1), day - timedelta(days=1))
         c.period_note = "the report of the day before the article's"
+    if _DAY_DIFF.match(s, n.end) and _DAY_DIFF_BEFORE.search(s, max(0, n.start - 8), n.start):
+        # "1 160 солдат — це на 80 більше, ніж напередодні": the difference between this
+        # report's change and the one before (rule period.day_over_day)
+        c.measure = "difference"
+        d = c.period[1] if c.period is not None else day
+        c.period, c.period_note = (d, d), f"the report of {d} against the one before"
+        c.rule_ids.append("period.day_over_day")
+        return
     base = _base_rule(s, n)
     if base is not None and c.measure in (None, "change", "total"):
         # "384 drones, up from 293 the day before": the base is the report before the one

@@ -214,6 +214,8 @@ class Verifier:
             return Result(UNVERIFIABLE, None, rules=["data.none"],
                           why=f"the ledger has no report for {end} (it runs "
                               f"{self.ledger.first} to {self.ledger.last})")
+        if c.measure == "difference":
+            return self._day_over_day(c, end)
         measure = c.measure or self._infer_measure(c, end)
         if measure in ("window", "average") and start is None:
             if not windows:
@@ -487,6 +489,30 @@ class Verifier:
             return False  # a period before the first report holds no figure at all
         w = self.ledger.value(comps, measure, start, end)
         return w is None or 0.6 * w <= value <= 1.5 * w
+
+    def _day_over_day(self, c: Claim, end: date) -> Result:
+        """"80 more than the day before": this report's change less the one before's."""
+        assert c.value is not None
+        comps = self._components(c, end)
+        if comps is None:
+            return Result(UNVERIFIABLE, None, rules=["category.none"],
+                          why=f"{c.label!r} names no category the ledger has on {end}")
+        now = self.reading(comps, "change", end, end)
+        before = self.reading(comps, "change", end - timedelta(days=1), end - timedelta(days=1))
+        if now.actual is None or before.actual is None:
+            return Result(UNVERIFIABLE, now, rules=["data.none"],
+                          why="the ledger lacks one of the two reports")
+        diff = abs(now.actual - before.actual)
+        low = re.search(r"fewer|less|lower|менше|меньше", c.sentence.text[
+            c.end - c.sentence.start:c.end - c.sentence.start + 40], re.I)
+        right_way = (now.actual < before.actual) if low else (now.actual > before.actual)
+        ok = right_way and rounded_ok(c.value, diff, c.qualifier,
+                                      c.number.precision if c.number else 1)
+        return Result(SUPPORTED if ok else CONTRADICTED, now, diff,
+                      rules=["period.day_over_day"],
+                      why=f"{' + '.join(comps)}: {now.actual:,} in the report of {end} against "
+                          f"{before.actual:,} in the one before ({now.actual - before.actual:+,})",
+                      evidence=[self._evidence(now), self._evidence(before)])
 
     def share_list_measures(self, claims: list[Claim], day: date) -> None:
         """A list of figures with no measure of their own ("losses include 1,023 MLRS, 735
