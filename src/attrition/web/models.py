@@ -170,6 +170,11 @@ class Figure(Part):
                                     "majority, single, disputed...).")
     dissent: dict[str, int] = Field(description="Sources that gave another total, and it.")
     address: str | None = Field(description="The bulletin's address, when known (http(s)).")
+    since: str | None = Field(None, description="With `as_of`: when this figure came to count "
+                                                "(its report's morning, or the revision's "
+                                                "first sighting), Kyiv time.")
+    revised_after: list[Any] | None = Field(None, description="With `as_of`: the revisions "
+                                                              "of this cell seen later.")
 
 
 class ReportDoc(Doc):
@@ -185,6 +190,10 @@ class ReportDoc(Doc):
     figures: list[Figure]
     caveat: str = Field(description="Whose claims these are: official Ukrainian claims, not "
                                     "independently verified.")
+    as_of: dict[str, Any] | None = Field(None, description="With `as_of`: the moment the "
+                                                           "ledger is read at (Kyiv time), "
+                                                           "the newest report by then, when "
+                                                           "this report was published.")
 
 
 class SeriesRow(Part):
@@ -217,6 +226,10 @@ class SeriesDoc(Doc):
     rows: list[SeriesRow]
     publisher: str
     caveat: str
+    as_of: str | None = Field(None, description="With `as_of`: the moment the ledger is read "
+                                                "at, Kyiv time.")
+    latest_report: Day | None = Field(None, description="With `as_of`: the newest report "
+                                                        "published by then.")
 
 
 class Rank(Part):
