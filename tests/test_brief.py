@@ -60,6 +60,13 @@ def period_allowed(doc: dict[str, Any]) -> set[float]:
     ok: set[float] = {doc["reports_expected"], doc["previous_period"]["reports_expected"]}
     ok |= {int(doc["losses_from"][:4]), int(doc["previous_period"]["from"][:4]) - (
         doc["previous_period"]["from"][5:] == "01-01")}  # "August 2026", "the month before"
+    # the days the text names its periods by ("from 24 to 27 February 2022")
+    prev = doc["previous_period"]
+    for iso in (doc["losses_from"], doc["losses_to"], doc["from"], doc["to"],
+                *(prev.get(k) for k in ("from", "to", "losses_from", "losses_to"))):
+        if iso:  # a report date's day, and the day its losses are of
+            d = date.fromisoformat(iso)
+            ok |= {d.year, d.day, (d - timedelta(days=1)).day}
     for f in doc["facts"]:
         for k in ("change", "previous", "mean", "previous_mean", "reports", "total"):
             if f.get(k) is not None:
