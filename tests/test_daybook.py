@@ -190,7 +190,7 @@ def test_every_days_brief_takes_its_numbers_from_its_facts(
                                 breaks=book.breaks, corrections=book.corrections)
             assert numbers_in(doc["text"]) <= allowed(doc), day
             records_claimed += len(doc["notable"])
-    assert records_claimed > 1_000
+    assert records_claimed > 900  # not a trivial check (the tanks + AFV sum is no longer cited)
 
 
 def test_a_store_from_before_the_daybook_still_gets_its_brief(db_copy: str) -> None:

@@ -87,10 +87,10 @@ def test_health_reports_the_last_update_and_the_last_poll(db: str) -> None:
     import sqlite3
 
     conn = sqlite3.connect(db.removeprefix("sqlite:///"))
-    with conn:  # as `attrition watch` keeps its feeds
-        conn.execute("CREATE TABLE feeds (address TEXT PRIMARY KEY, last_ok VARCHAR(32))")
-        conn.execute("INSERT INTO feeds VALUES ('http://127.0.0.1/a.xml', "
-                     "'2026-08-23T07:00:00+00:00'), ('http://127.0.0.1/b.xml', NULL)")
+    with conn:  # as `attrition watch` keeps its feeds (the store made the table)
+        conn.execute("INSERT INTO feeds (address, interval, failures, last_ok) VALUES "
+                     "('http://127.0.0.1/a.xml', 900, 0, '2026-08-23T07:00:00+00:00'), "
+                     "('http://127.0.0.1/b.xml', 900, 0, NULL)")
     conn.close()
     status, doc = service.health(db, at=datetime(2026, 8, 23, 12, tzinfo=UTC))
     assert status == 200
