@@ -185,38 +185,41 @@ _PAGE_TIME = re.compile(r"\|\s*(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}(?::\d{2})?)\s*(?
 
 
 @functools.lru_cache(maxsize=16)
+def _index_rows(index: Path) -> tuple[tuple[str, str], ...]:
+    """The bulletin index's table rows: (file name, the rest of its row); read once."""
+    try:
+        text = _common.decode(read_bytes(index))
+    except (SourceError, ParseError):
+        return ()
+    return tuple((m.group(1), m.group(2))
+                 for m in re.finditer(r"^\| `([^`]+\.txt)` \|(.*)$", text, re.M))
+
+
+@functools.lru_cache(maxsize=16)
 def _published(index: Path) -> dict[str, str]:
     from datetime import datetime
 
     from attrition.dates import kyiv
 
-    try:
-        text = _common.decode(read_bytes(index))
-    except (SourceError, ParseError):
-        return {}
     out = {}
-    for m in re.finditer(r"^\| `([^`]+\.txt)` \|(.*)$", text, re.M):
-        when = _PAGE_TIME.search("|" + m.group(2))
+    for name, rest in _index_rows(index):
+        when = _PAGE_TIME.search("|" + rest)
         if when:
             try:
                 at = datetime.fromisoformat(f"{when.group(1)}T{when.group(2)}")
             except ValueError:
                 continue  # a malformed time is no time: the report's morning counts
-            out[m.group(1)] = at.replace(tzinfo=kyiv()).isoformat()
+            out[name] = at.replace(tzinfo=kyiv()).isoformat()
     return out
 
 
 @functools.lru_cache(maxsize=16)
 def _addresses(index: Path) -> dict[str, str]:
-    try:
-        text = _common.decode(read_bytes(index))
-    except (SourceError, ParseError):
-        return {}
     out = {}
-    for m in re.finditer(r"^\| `([^`]+\.txt)` \|(.*)$", text, re.M):
-        url = re.search(r"https?://\S+?(?=\s*\|)", m.group(2))
+    for name, rest in _index_rows(index):
+        url = re.search(r"https?://\S+?(?=\s*\|)", rest)
         if url:
-            out[m.group(1)] = url.group(0)
+            out[name] = url.group(0)
     return out
 
 
