@@ -1336,6 +1336,13 @@ def _month_as_period(low: str, a: int, mm: re.Match[str]) -> bool:
                 or re.match(r"(?:у|в|во)\s", mm.group(0)))
 
 
+def _year_window(yr: int, day: date) -> tuple[tuple[date | None, date], str]:
+    """A calendar year's reports: 2 January to 1 January (2022's from the first report),
+    no later than the article."""
+    first = date(yr, 1, 2) if yr > 2022 else date(2022, 2, 24)
+    return (first, min(date(yr + 1, 1, 1), day)), f"{YEAR_NOTE} {yr}"
+
+
 def _own_month(low: str, pos: int, months: list[tuple[int, re.Match[str]]]
                ) -> tuple[int, re.Match[str]] | None:
     """The month named in the figure's own part of the sentence: right after it, before any
@@ -1369,9 +1376,7 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             abs(m.start() - pos) > abs(y.start() - pos)
             for m in _MONTH_YEAR.finditer(low)):  # the nearer names it
             # "in 2024", "за 2024 рік", "в 2024 году": the reports of 2 January to 1 January
-            yr = int(y.group(1))
-            first = date(yr, 1, 2) if yr > 2022 else date(2022, 2, 24)
-            return (first, min(date(yr + 1, 1, 1), day)), f"{YEAR_NOTE} {yr}"
+            return _year_window(int(y.group(1)), day)
     if measure in (None, "window", "average"):
         # "from 11 to 17 November 2024", "11 November to 17 November 2024": the losses of
         # those days, the reports of the day after each (rule period.day_range)
@@ -1404,9 +1409,7 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     if ty is not None and not _YEAR_OF_EVENT.search(low, max(0, ty.start() - 40), ty.start()) \
             and not re.search(rf"(?:{MONTH_RE})\s*$", low[:ty.start()]):
         # "за рік ЗСУ знищили 3689 танків" in a January round-up: the year just ended
-        yr = day.year - 1
-        first = date(yr, 1, 2) if yr > 2022 else date(2022, 2, 24)
-        return (first, date(yr + 1, 1, 1)), f"{YEAR_NOTE} {yr}"
+        return _year_window(day.year - 1, day)
     # "between November 13 and 14": the report of the 14th
     rng = _date_range(low, day)
     if rng is not None and measure != "total":
