@@ -66,9 +66,12 @@ class _Lexicon:
     qual_ends: frozenset[str]
     """the last word of every qualifier: a number after any other word has none"""
     number: re.Pattern[str]
+    joiners: dict[str, str]
+    """word -> rule id: words between a scale and the rest of a number ("two hundred and five")"""
 
 
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+|\d+(?:[.,]\d+)?"
+_DIGITS = (r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}(?![.,]?\d)"
+           r"|\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+|\d+(?:[.,]\d+)?")
 
 
 @cache
@@ -105,6 +108,8 @@ def lexicon() -> _Lexicon:
     word_alt = rules.alternation(list(words))
     phrase_alt = rules.alternation(list(phrases))
     attached_alt = rules.alternation(list(attached))
+    joiners = {w.lower(): r.id for r in rules.of_kind("number_joiner") for w in r.words}
+    joiner_alt = rules.alternation(sorted(joiners)) if joiners else "(?!)"
     end = r"(?![\w'’])"
     number = re.compile(
         # \b first: only where a word starts (twice as fast; and "M142", "2S19" are models)
@@ -115,11 +120,13 @@ def lexicon() -> _Lexicon:
         rf"|(?P<phrase>{phrase_alt}){end}(?!\s+of\b)"
         rf"|(?P<digits>{_DIGITS})(?:(?P<att>{attached_alt})(?!\w)|\s*(?P<mult>{scale_alt})"
         rf"(?:(?<=\.)|(?!\w)))?"
-        rf"|(?<![\w'’-])(?P<words>(?:{word_alt})(?:[- ](?:{word_alt})){{0,2}})"
-        rf"(?:\s+(?P<wmult>{scale_alt})(?:(?<=\.)|(?!\w)))?{end})",
+        # a chain of number words, scales and joiners ("two hundred and five", "двісті
+        # сорок три тисячі"): _words_value reads its longest well-formed prefix
+        rf"|(?<![\w'’-])(?P<words>(?:{word_alt}){end}(?:(?:[- ]|\s+|\s+(?:{joiner_alt})\s+)"
+        rf"(?:{word_alt}|{scale_alt}){end})*))",
         re.I)
     ends = frozenset(w.split()[-1].lower() for r in rules.of_kind("qualifier") for w in r.words)
-    return _Lexicon(words, scales, owners, attached, phrases, quals, ends, number)
+    return _Lexicon(words, scales, owners, attached, phrases, quals, ends, number, joiners)
 
 
 def _precision_of_int(n: int) -> int:
@@ -135,6 +142,7 @@ _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
 _SPACED = re.compile(r"\d{1,3}(?: \d{3})+")
 _GROUPED_DEC = re.compile(r"\d{1,3}(?:,\d{3})+\.\d+")
 _DECIMAL = re.compile(r"(\d+)[.,](\d+)")
+_DOTTED = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")
 
 
 def _digits_value(raw: str) -> tuple[float, int] | None:
@@ -146,6 +154,8 @@ def _digits_value(raw: str) -> tuple[float, int] | None:
         return float(s.replace(",", "")), 0
     if _SPACED.fullmatch(s):
         return float(s.replace(" ", "")), 0
+    if _DOTTED.fullmatch(s):
+        return float(s.replace(".", "")), 0
     if _GROUPED_DEC.fullmatch(s):
         whole, dec = s.replace(",", "").split(".")
         return float(f"{whole}.{dec}"), len(dec)
@@ -157,25 +167,59 @@ def _digits_value(raw: str) -> tuple[float, int] | None:
     return None
 
 
-def _words_value(words: str, table: dict[str, tuple[int, str]]
-                 ) -> tuple[int, tuple[str, ...]] | None:
-    parts = [p for p in re.split(r"[- ]", words.lower()) if p]
-    found = [table.get(p) for p in parts]
-    if any(v is None for v in found):
-        return None
-    vals = [v[0] for v in found if v is not None]
-    ids = tuple(dict.fromkeys(v[1] for v in found if v is not None))
-    # "двісті сорок три": hundreds, then tens, then units, each at most once
-    total, room = 0, 1000
-    for v in vals:
-        place = 100 if v >= 100 else 10 if v >= 20 else 1
-        if place >= room or (place == 100 and v % 100) or (place == 10 and v % 10):
-            return None
-        total += v
-        room = place if place > 1 or v >= 10 else 1
-        if v >= 10 and place == 1:
-            room = 0  # "сімнадцять" takes no units after it
-    return total, ids
+def _words_value(words: str, lex: _Lexicon
+                 ) -> tuple[int, int, int, tuple[str, ...]] | None:
+    """(value, precision, characters read, rule ids) of the longest well-formed prefix of a
+    chain of number words: "двісті сорок три" (hundreds, tens, units, each at most once),
+    "two hundred and five", "twelve thousand three hundred". None if not even the first word
+    reads."""
+    best: tuple[int, int, int, tuple[str, ...]] | None = None
+    total, group, room, scaled, last_scale = 0, 0, 1000, False, 10 ** 18
+    ids: list[str] = []
+    pending_joiner = after_scale = False
+    joiner_id = ""
+    for tok in re.finditer(r"[^\s-]+", words):
+        w = tok.group(0).lower()
+        if w in lex.joiners:
+            # "and" only after a scale and before more words: "hundred and five"
+            if pending_joiner or not after_scale:
+                break
+            pending_joiner = True
+            joiner_id = lex.joiners[w]
+            continue
+        if w in lex.words:
+            v, rid = lex.words[w]
+            place = 100 if v >= 100 else 10 if v >= 20 else 1
+            if place >= room or (place == 100 and v % 100) or (place == 10 and v % 10):
+                break
+            group += v
+            room = place if place > 1 or v >= 10 else 1
+            if v >= 10 and place == 1:
+                room = 0  # "сімнадцять" takes no units after it
+        elif w in lex.scales and not pending_joiner:
+            scale, rid = lex.scales[w]
+            if scale == 100:
+                if not 0 < group < 100:  # "two hundred", "fifteen hundred"
+                    break
+                group *= 100
+                room = 100
+            else:
+                if scale >= last_scale or not 0 < group < 1000:
+                    break
+                total += group * scale
+                group, room, last_scale = 0, 1000, scale
+            scaled = True
+        else:
+            break
+        after_scale = w in lex.scales
+        if pending_joiner:
+            ids.append(joiner_id)
+        pending_joiner = False
+        ids.append(rid)
+        value = total + group
+        precision = _precision_of_int(value) if scaled else 1
+        best = (value, precision, tok.end(), tuple(dict.fromkeys(ids)))
+    return best
 
 
 _LAST_WORD = re.compile(r"(\w+)[\s(“\"'«]*\Z")
@@ -193,12 +237,13 @@ def _own(lex: _Lexicon, m: re.Match[str], rid: str, lang: str) -> str:
     if rid.startswith(f"{lang}."):
         return rid
     kind = rid.split(".")[1]
-    if kind == "num" and m["words"]:
-        for part in re.split(r"[- ]", m["words"].lower()):
+    words = re.split(r"[\s-]+", m["words"].lower()) if m["words"] else []
+    if kind == "num":
+        for part in words:
             own = lex.owners.get((part, lang))
             if own is not None and lex.words.get(part, (0, ""))[1] == rid:
                 return own
-    for w in (m["mult"], m["c_sc"], m["m_sc"], m["wmult"], m["phrase"]):
+    for w in (m["mult"], m["c_sc"], m["m_sc"], m["phrase"], *words):
         if w:
             own = lex.owners.get((w.lower(), lang))
             if own is not None and own.split(".")[1] == kind:
@@ -212,7 +257,9 @@ def find(text: str, lang: str = "en") -> list[Number]:
     lex = lexicon()
     quals = _qualifiers(lang)
     out: list[Number] = []
-    for m in lex.number.finditer(text):
+    pos = 0
+    while (m := lex.number.search(text, pos)) is not None:
+        pos = end = m.end()
         value: int
         precision: int
         written = "digits"
@@ -242,7 +289,9 @@ def find(text: str, lang: str = "en") -> list[Number]:
             elif m["mult"]:
                 mult, rid = lex.scales[m["mult"].lower()]
                 ids = (rid,)
-            if decimals and mult == 1:
+            if decimals == 3 and mult == 1 and "." in m["digits"] and "," not in m["digits"]:
+                num, decimals = float(m["digits"].replace(".", "")), 0  # "12.345" (uk, ru)
+            elif decimals and mult == 1:
                 continue  # a decimal without a multiplier is a rate, not a count
             value = round(num * mult)
             # "600 тисяч" is as round as "600,000": the mantissa's own zeros count
@@ -252,16 +301,12 @@ def find(text: str, lang: str = "en") -> list[Number]:
             if mult > 1:
                 written = "mixed"
         else:
-            parsed_words = _words_value(m["words"], lex.words)
+            parsed_words = _words_value(m["words"], lex)
             if parsed_words is None:
                 continue
-            v, ids = parsed_words
-            mult = 1
-            if m["wmult"]:
-                mult, rid = lex.scales[m["wmult"].lower()]
-                ids = (*ids, rid)
-            value, precision, written = v * mult, (
-                mult * _precision_of_int(v) if mult > 1 else 1), "words"
+            value, precision, length, ids = parsed_words
+            written = "words"
+            pos = end = m.start("words") + length
         qualifier, qstart = None, None
         before = text[max(0, m.start() - 40): m.start()]
         last = _LAST_WORD.search(before)
@@ -275,6 +320,6 @@ def find(text: str, lang: str = "en") -> list[Number]:
                 ids = (*ids, rid)
                 break
         ids = tuple(_own(lex, m, rid, lang) for rid in ids)
-        out.append(Number(value, m.start(), m.end(), m.group(0), precision, written,
+        out.append(Number(value, m.start(), end, text[m.start():end], precision, written,
                           qualifier, qstart, ids))
     return out
