@@ -29,7 +29,7 @@ class Period(NamedTuple):
     name: str
     """"2024-11", "2024-W46", or "2024-11-01..2024-11-14"."""
     kind: str
-    """"month", "week" or "days"."""
+    """"month", "week", "year" or "days"."""
     first_day: date
     last_day: date
     """The days whose losses the period counts (inclusive)."""
@@ -105,6 +105,12 @@ def week(year: int, number: int) -> Period:
     """The losses of an ISO week, Monday to Sunday: the reports of Tuesday to Monday."""
     monday = date.fromisocalendar(year, number, 1)
     return Period(f"{year:04d}-W{number:02d}", "week", monday, monday + 6 * _DAY)
+
+
+def year(yr: int) -> Period:
+    """The losses of a calendar year: the reports of 2 January to 1 January of the next (2022
+    from the first report)."""
+    return Period(f"{yr:04d}", "year", date(yr, 1, 1), date(yr, 12, 31))
 
 
 def of_month(text: str) -> Period:

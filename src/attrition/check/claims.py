@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from functools import cache, lru_cache
 from itertools import pairwise
 
-from attrition import categories
+from attrition import categories, periods
 from attrition.check import numbers, rules
 from attrition.check.article import MONTH_RE, MONTHS, Article, Sentence
 from attrition.check.numbers import Number
@@ -1208,20 +1208,35 @@ def latest_weekday(day: date, weekday: int) -> date:
 
 
 def _month_window(month: int, year: int | None, day: date) -> tuple[date, date]:
-    """Reports covering the losses of a calendar month: the 2nd .. the 1st of the next."""
+    """Reports covering the losses of a calendar month (periods.month: the 2nd .. the 1st
+    of the next), no later than the article; with no year, the latest such month."""
     y = year if year is not None else (day.year if month <= day.month else day.year - 1)
     if year is None and date(y, month, 1) > day:
         y -= 1
-    start = date(y, month, 2)
-    nxt = date(y + (month == 12), month % 12 + 1, 1)
-    return start, min(nxt, max(day, start))
+    p = periods.month(y, month)
+    # from the 2nd even in February 2022: the ledger holds no window before the first report
+    # (a total since the invasion), so "in February 2022" reads as no month's losses
+    start = p.first_day + timedelta(days=1)
+    return start, min(p.last, max(day, start))
 
 
-_DAY_RANGE = re.compile(
-    rf"\b(?:from |з |із |від )?(?P<d1>\d{{1,2}})(?: (?P<m1>{MONTH_RE})(?:,? (?P<y1>\d{{4}}))?"
-    rf"(?:\s+року)?)? (?:to|until|through|–|-|по|до) (?P<d2>\d{{1,2}}) (?P<m2>{MONTH_RE})"
-    rf"(?:,? (?P<y2>\d{{4}}))?")
-"""A range of days written day first ("from 11 to 17 November 2024", "з 11 по 17 листопада")."""
+_RANGE = re.compile(
+    # day first: "from 11 to 17 November 2024", "з 11 по 17 листопада", "11 November to 17
+    # November"
+    rf"\b(?P<pre>(?:from|between|з|із|від|с|со)\s+)?(?P<d1>\d{{1,2}})(?:\s+(?P<m1>{MONTH_RE})"
+    rf"(?:,?\s+(?P<y1>\d{{4}}))?(?:\s+року)?)?\s*(?P<sep>to|until|through|and|–|-|—|по|до)\s*"
+    rf"(?P<d2>\d{{1,2}})\s+(?P<m2>{MONTH_RE})(?:,?\s+(?P<y2>\d{{4}}))?"
+    # month first: "from December 10 to December 16", "between Nov. 10 and 16"
+    rf"|\b(?P<preb>from|between|з|із|від|с|со)\s+(?P<m1b>{MONTH_RE})\.?\s+(?P<d1b>\d{{1,2}})"
+    rf"(?:,?\s+(?P<y1b>\d{{4}}))?\s*(?P<sepb>to|until|through|and|-|–|—|по|до)\s+"
+    rf"(?:(?P<m2b>{MONTH_RE})\.?\s+)?(?P<d2b>\d{{1,2}})(?:,?\s+(?P<y2b>\d{{4}}))?\b")
+"""A range of days ("from 11 to 17 November 2024", "з 10 по 16 грудня", "from December 10
+to December 16"): genuinely ambiguous between the losses of those days (the reports of the
+day after each: periods.days, what a brief means) and the reports dated those days (what a
+reporter adding up the bulletins of a week often means). Both are stated readings; the
+form picks which one is named first (day first: the days; month first: the reports)."""
+RANGE_NOTE = "the losses of the days"
+REPORTS_RANGE_NOTE = "the reports"
 RANGE_NOTE = "the losses of the days"
 _BETWEEN = re.compile(
     rf"between ({MONTH_RE})\.? (\d{{1,2}}) and (?:({MONTH_RE})\.? )?(\d{{1,2}})")
@@ -1230,34 +1245,77 @@ _IS_YEAR = re.compile(r"20[2-3]\d")
 _SINCE_BEFORE = re.compile(r"\b(?:since|after|з|із|після|с|после)\s+$")
 """A month after "since" is where a count starts, not the month counted ("the most since
 February 2022")."""
-_RANGE = re.compile(
-    rf"\b(?:from|between|з|із|від|с|со)\s+(?:(?P<m1>{MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})|"
-    rf"(?P<d1b>\d{{1,2}})(?:\s+(?P<m1b>{MONTH_RE}))?)(?:,?\s+\d{{4}})?\s*"
-    rf"(?:to|until|through|and|-|–|—|по|до)\s+(?:(?P<m2>{MONTH_RE})\.?\s+(?P<d2>\d{{1,2}})|"
-    rf"(?P<d2b>\d{{1,2}})(?:\s+(?P<m2b>{MONTH_RE}))?)\b")
-REPORTS_RANGE_NOTE = "the reports"
 
 
-def _date_range(low: str, day: date) -> tuple[tuple[date | None, date], str] | None:
-    """"From December 10 to December 16", "з 10 по 16 грудня", "с 10 по 16 декабря": the
-    reports of those days, when they span three days or more (two consecutive days are one
-    night's report: "between November 13 and 14")."""
-    m = _RANGE.search(low)
+def _date_range(low: str, pos: int, day: date, measure: str | None
+                ) -> tuple[tuple[date | None, date], str] | None:
+    """The range of days nearest the figure at `pos` (its own, right after it with no other
+    figure between, first: "11,780 from 11 to 17 November against 10,270 from 4 to 10
+    November"), as the reports its form names first (see _RANGE; the other reading is
+    `range_alternative` of the note). Two consecutive days after "between" are one night's
+    report ("between November 13 and 14"): not a range."""
+    spans = []
+    for rm in _RANGE.finditer(low):
+        day_first = rm["d1"] is not None
+        d1s, d2s = (rm["d1"], rm["d2"]) if day_first else (rm["d1b"], rm["d2b"])
+        m2w = rm["m2"] if day_first else rm["m2b"] or rm["m1b"]
+        m1w = (rm["m1"] or rm["m2"]) if day_first else rm["m1b"]
+        sep, pre = (rm["sep"], rm["pre"]) if day_first else (rm["sepb"], rm["preb"])
+        if sep == "and" and not (pre or "").startswith("between"):
+            continue  # "5 and 6 November" are two days named, not a range
+        y2s = rm["y2"] if day_first else rm["y2b"]
+        y1s = rm["y1"] if day_first else rm["y1b"]
+        try:
+            mon1, mon2 = MONTHS[m1w], MONTHS[m2w]
+            y2 = int(y2s) if y2s else _year_for(mon2, int(d2s), day)
+            last = date(y2, mon2, int(d2s))
+            y1 = int(y1s) if y1s else (y2 if mon1 <= mon2 else y2 - 1)
+            first = date(y1, mon1, int(d1s))
+        except (KeyError, ValueError):
+            continue
+        if first >= last or last - first > timedelta(days=400) or (
+                (pre or "").startswith("between") and last - first < timedelta(days=2)):
+            continue
+        between = re.sub(r"^\d[\d,.\u00a0 ]*", "", low[pos:rm.start()])
+        own = rm.start() >= pos and not re.search(r"\d", between)
+        spans.append((0 if own else min(abs(rm.start() - pos), abs(rm.end() - pos)),
+                      first, last, day_first))
+    if not spans:
+        return None
+    _, first, last, day_first = min(spans)
+    if first <= date(2022, 2, 25):
+        # "between February 24 and April 17" (2022): the invasion's first report opens it
+        p = periods.days(first, last)
+        return ((p.first, p.last), f"{RANGE_NOTE} {first} to {last}") if p.last <= day \
+            else None
+    if measure == "total":
+        return None
+    if day_first and measure != "change":
+        p = periods.days(first, last)
+        if p.last <= day:
+            return (p.first, p.last), f"{RANGE_NOTE} {first} to {last}"
+        # its last day's losses are not reported yet on the article's day: the reports
+    return (first, last), f"{REPORTS_RANGE_NOTE} {first} to {last}"
+
+
+_RANGE_OF_NOTE = re.compile(rf"({RANGE_NOTE}|{REPORTS_RANGE_NOTE}) (\d{{4}}-\d\d-\d\d) to "
+                            r"(\d{4}-\d\d-\d\d)$")
+
+
+def range_alternative(note: str, day: date) -> tuple[date, date] | None:
+    """The other reading of a range of days (see _RANGE): the reports dated those days for
+    "the losses of the days", the losses of those days for "the reports"; None when that
+    reading reaches past the article or before the first report."""
+    m = _RANGE_OF_NOTE.match(note)
     if m is None:
         return None
-    m2 = m["m2"] or m["m2b"] or m["m1"] or m["m1b"]
-    m1 = m["m1"] or m["m1b"] or m2
-    if m1 is None or m2 is None:
+    first, last = date.fromisoformat(m[2]), date.fromisoformat(m[3])
+    if first <= date(2022, 2, 25):
         return None
-    try:
-        mon1, mon2 = MONTHS[m1], MONTHS[m2]
-        d2 = date(_year_for(mon2, int(m["d2"] or m["d2b"]), day), mon2, int(m["d2"] or m["d2b"]))
-        d1 = date(d2.year - (mon1 > mon2), mon1, int(m["d1"] or m["d1b"]))
-    except (KeyError, ValueError):
-        return None
-    if not timedelta(days=2) <= d2 - d1 <= timedelta(days=400) or d1 <= date(2022, 2, 25):
-        return None  # "between February 24 and April 17" (2022) is the total to date
-    return (d1, d2), f"{REPORTS_RANGE_NOTE} {d1} to {d2}"
+    if m[1] == RANGE_NOTE:
+        return first, last
+    p = periods.days(first, last)
+    return (p.first, p.last) if p.last <= day else None
 
 
 _YEAR_SO_FAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this "
@@ -1337,10 +1395,9 @@ def _month_as_period(low: str, a: int, mm: re.Match[str]) -> bool:
 
 
 def _year_window(yr: int, day: date) -> tuple[tuple[date | None, date], str]:
-    """A calendar year's reports: 2 January to 1 January (2022's from the first report),
-    no later than the article."""
-    first = date(yr, 1, 2) if yr > 2022 else date(2022, 2, 24)
-    return (first, min(date(yr + 1, 1, 1), day)), f"{YEAR_NOTE} {yr}"
+    """A calendar year's reports (periods.year), no later than the article."""
+    p = periods.year(yr)
+    return (p.first, min(p.last, day)), f"{YEAR_NOTE} {yr}"
 
 
 def _own_month(low: str, pos: int, months: list[tuple[int, re.Match[str]]]
@@ -1378,42 +1435,20 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             # "in 2024", "за 2024 рік", "в 2024 году": the reports of 2 January to 1 January
             return _year_window(int(y.group(1)), day)
     if measure in (None, "window", "average"):
-        # "from 11 to 17 November 2024", "11 November to 17 November 2024": the losses of
-        # those days, the reports of the day after each (rule period.day_range)
-        spans = []
-        for rm in _DAY_RANGE.finditer(low):
-            try:
-                mon2 = MONTHS[rm["m2"]]
-                y2 = int(rm["y2"]) if rm["y2"] else _year_for(mon2, int(rm["d2"]), day)
-                last = date(y2, mon2, int(rm["d2"]))
-                mon1 = MONTHS[rm["m1"]] if rm["m1"] else mon2
-                y1 = int(rm["y1"]) if rm["y1"] else (y2 if mon1 <= mon2 else y2 - 1)
-                first = date(y1, mon1, int(rm["d1"]))
-            except (KeyError, ValueError):
-                continue
-            if first < last:
-                # the range right after the figure, with no other figure between, is its
-                # own ("11,780 from 11 to 17 November against 10,270 from 4 to 10 November")
-                between = re.sub(r"^\d[\d,.\u00a0 ]*", "", low[pos:rm.start()])
-                own = rm.start() >= pos and not re.search(r"\d", between)
-                spans.append((0 if own else min(abs(rm.start() - pos), abs(rm.end() - pos)),
-                              first, last))
-        if spans:
-            _, first, last = min(spans)
-            if last + timedelta(days=1) <= day:
-                # the first report (24 February 2022) holds the invasion's first day itself
-                start = (first + timedelta(days=1) if first > categories.WAR_START
-                         else categories.WAR_START)
-                return (start, last + timedelta(days=1)), f"{RANGE_NOTE} {first} to {last}"
+        # "from 11 to 17 November 2024", "11 November to 17 November 2024": a range of days
+        # (rule period.day_range)
+        rng = _date_range(low, pos, day, measure)
+        if rng is not None and rng[1].startswith(RANGE_NOTE):
+            return rng
     ty = _THE_YEAR.search(low) if measure != "change" and day.month == 1 else None
     if ty is not None and not _YEAR_OF_EVENT.search(low, max(0, ty.start() - 40), ty.start()) \
             and not re.search(rf"(?:{MONTH_RE})\s*$", low[:ty.start()]):
         # "за рік ЗСУ знищили 3689 танків" in a January round-up: the year just ended
         return _year_window(day.year - 1, day)
-    # "between November 13 and 14": the report of the 14th
-    rng = _date_range(low, day)
-    if rng is not None and measure != "total":
+    rng = _date_range(low, pos, day, measure)
+    if rng is not None:
         return rng
+    # "between November 13 and 14": the report of the 14th
     m = _BETWEEN.search(low)
     if m and measure in (None, "change"):
         mon = MONTHS[(m.group(3) or m.group(1))]

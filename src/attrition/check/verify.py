@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from attrition import categories
 from attrition.analysis import records
-from attrition.check.claims import Claim, resolve_period, sentence_categories
+from attrition.check.claims import (
+    Claim,
+    range_alternative,
+    resolve_period,
+    sentence_categories,
+)
 from attrition.check.ledger import LedgerView
 
 if TYPE_CHECKING:
@@ -278,6 +283,11 @@ class Verifier:
             explain_measures.append("total" if measure == "change" else "change")
         stated = [self.reading(comps, measure, start, end)]
         stated += self._stated_alternatives(c, measure, start, end)
+        alt = range_alternative(c.period_note, day) if (start, end) == c.period else None
+        if alt is not None and measure in ("window", "average"):
+            # "from 10 to 16 December": those days' losses, or the reports dated those days
+            stated.append(self.reading(comps, measure, *alt))
+            policy.append("period.range_both_readings")
         if measure == "change" and not c.date_stated and getattr(c, "within", None):
             # "2,030 in a single day" in a piece about November: one day of that period,
             # which the text does not name: each is a stated reading
