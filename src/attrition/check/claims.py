@@ -170,16 +170,23 @@ COMPARATIVE = re.compile(
     r"the most\b|first time since|for the first time|first time ever|вперше|впервые|"
     r"only surpassed|surpassed(?!\s+(?:the\s+)?(?:\d|a |one |half ))|"
     r"trended (?:down|up)wards?|"
-    r"consecutive|lowest|fewest|one of (?:its|the) \w+est|shy of|short of|away from the|"
+    r"consecutive|lowest|fewest|(?:one of|among) (?:its|the) \w+est|shy of|short of|"
+    r"away from the|"
     r"second[- ](?:lowest|fewest|mildest|lightest|smallest)|least (?:deadly|catastrophic|"
     r"costly|bloody|heavy)|lightest|mildest|smallest|trough|"
     r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*|найдорожч\w*|"
-    r"найдешевш\w*|найкривав\w*|наибольш\w*|наивысш\w*|наихудш\w*|наименьш\w*|максимальн\w*|минимальн\w*|"
+    r"найдешевш\w*|найкривав\w*|больше всего|меньше всего|наибольш\w*|наивысш\w*|"
+    r"наихудш\w*|наименьш\w*|максимальн\w*|минимальн\w*|"
     r"сам(?:ые|ых|ыми|ый|ая|ое) (?:большие|больших|большими|большой|тяжел\w+|крупн\w+|"
     r"малые|малых|маленьк\w+|низк\w+|высок\w+))", re.I)
+NEAR_RECORD = re.compile(
+    r"\b(?:close to|near|approach\w*|(?:just )?(?:short|shy) of|near-)(?: the| a)?(?: \w+)? "
+    r"record\b|\bnear-record\b|\bблизьк\w* до (?:\w+ )?рекорд\w*|\bнаблизи\w* до (?:\w+ )?"
+    r"рекорд\w*|\bблизк\w* к (?:\w+ )?рекорд\w*|\bприблизи\w* к (?:\w+ )?рекорд\w*", re.I)
+"""A figure near the record, not the record itself."""
 LOW_DIRECTION = re.compile(
     r"lowest|fewest|least|lightest|mildest|smallest|trough|trended down|найменш|найдешевш|"
-    r"наименьш|минимальн|малы|маленьк|низк", re.I)
+    r"наименьш|минимальн|малы|маленьк|низк|меньше всего", re.I)
 """The cues that rank from the bottom ("the fewest in a month"); the rest rank from the
 top."""
 
@@ -645,7 +652,8 @@ def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
         if _is_not_a_loss(s_text, n) or (n.written != "mixed" and any(
                 a <= n.start < b for a, b in dates)):  # "1.4 thousand" is no 1 April
             continue
-        if re.match(r"^\s*(?:by one|of (?:the|its|their|them)|another|more time|point)\b",
+        if re.match(r"^\s*(?:(?:by one|of (?:the|its|their|them)|another|more time|point)\b|"
+                    r"(?:з|із|из|зі|со?) (?:най|наи|сам|основн|ключов|головн))",
                     s_text[n.end:n.end + 16], re.I) and n.written == "words":
             continue
         # words that start within 30 characters before to 45 after the figure, read whole
@@ -1165,7 +1173,10 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
     if prev and c.period is None:
         c.period = (day - timedelta(days=1), day - timedelta(days=1))
         c.period_note = "the report of the day before the article's"
-    if _DAY_DIFF.match(s, n.end) and _DAY_DIFF_BEFORE.search(s, max(0, n.start - 8), n.start):
+    if _DAY_DIFF.match(s, n.end) and _DAY_DIFF_BEFORE.search(s, max(0, n.start - 8), n.start) \
+            and not any(x.value >= max(1000, 20 * (c.value or 0)) for x in numbers.find(
+                s[:n.start], "en")):
+        # (after a total, "9,319 tanks, 19 more than a day earlier" is that total's rise)
         # "1 160 солдат — це на 80 більше, ніж напередодні": the difference between this
         # report's change and the one before (rule period.day_over_day)
         c.measure = "difference"
@@ -1729,6 +1740,17 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
                      measure="comparative", comparative=info)
     if cue in ("for the first time", "first time ever", "вперше", "впервые"):
         return None  # "for the first time" without a threshold ranks nothing
+    near = NEAR_RECORD.search(s)
+    if near is not None:
+        # "close to the record", "близько до рекорду": below the war's (or the window's)
+        # largest, within a tenth of it (rule comparative.near_record)
+        rw = _rank_window(low, day)
+        info.update(kind="rank", near=True, ordinal=1, unit="day",
+                    window=rw[0] if rw is not None else None)
+        return Claim(sent, sent.start + offset + near.start(),
+                     sent.start + offset + near.end(), None, label_kind="comparative",
+                     measure="comparative", comparative=info,
+                     rule_ids=[rw[1]] if rw is not None else [])
     if re.search(r"shy of|short of|away from", cue):
         mm = re.search(r"(?<![\d,])([\d,]{1,12}) (?:shy|short) of (?:the )?([\d,]{1,12})|"
                        r"(?<![\d,])([\d,]{1,12}) away from the ([\d,]{1,12})", s)
@@ -1778,12 +1800,16 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
     info["kind"] = "rank"
     info["ordinal"] = 2 if re.search(r"second", cue) or re.search(
         rf"(?:worst|highest|deadliest|heaviest|largest)[^.]*\bafter (?:{MONTH_RE})", low) else 1
-    if re.search(r"\bone of (?:its|the)\b|\bone of [^.,;]{0,30}?\b(?:\w+est|most|worst)\b|"
-                 r"\bодн\w* з найб|\bодн\w* из (?:самых|наиб)", low):
+    if re.search(r"\b(?:one of|among) (?:its|the)\b|\b(?:one of|among) [^.,;]{0,30}?\b"
+                 r"(?:\w+est|most|worst)\b|\b(?:один|одн\w*|серед) (?:з |із )?най|"
+                 r"\b(?:один|одн\w*|среди) (?:из )?(?:самых|наи)", low):
         info["ordinal"] = 10
         info["one_of"] = True
     if LOW_DIRECTION.search(cue):
         info["direction"] = "low"
+    rw = _rank_window(low, day)
+    if rw is not None:  # the window's own words rank no month ("in recent months")
+        low = low[:rw[2]] + " " * (rw[3] - rw[2]) + low[rw[3]:]
     month_ranked = re.search(
         r"(?<!past )(?<!last )(?<!this )(?<!a )\bmonth(?:s|ly)?\b(?! of fighting)|місяц|"
         r"місячн|месяц|месячн", low) and \
@@ -1797,20 +1823,56 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         # "In December Russia lost 48,670 troops, the most of the war": a month's figure
         # ranked among months (a day's words, "in a single day", keep the day)
         info["unit"] = "month"
-    if re.search(r"(?:past|last|in a|in one|this) month|in (?:thirty|30) days|за (?:останній )?"
-                 r"місяць|за (?:последний )?месяц|(?:за|протягом) місяця", low):
-        info["window"] = 30
-    elif re.search(r"(?:past|last|in a|in one|this) week|in (?:seven|7) days|за (?:останній )?"
-                   r"тиждень|за (?:последнюю )?неделю|(?:за|протягом) тижня", low):
-        info["window"] = 7
-    elif re.search(r"this year|цього року", low):
-        info["window"] = (day - date(day.year, 1, 1)).days + 1
-    else:
-        info["window"] = None
+    info["window"] = rw[0] if rw is not None else None
     start = sent.start + offset
     end = sent.start + offset + len(s)
     return Claim(sent, start, end, None, label_kind="comparative", measure="comparative",
-                 comparative=info)
+                 comparative=info, rule_ids=[rw[1]] if rw is not None else [])
+
+
+_UNIT_DAYS = (("d", 1), ("д", 1), ("с", 1), ("w", 7), ("т", 7), ("н", 7), ("m", 30), ("м", 30),
+              ("y", 365), ("р", 365), ("г", 365), ("л", 365))
+"""A unit's length by its first letter (days, тижні, недели, months, місяці, years, рік,
+год, лет); "доб", "сут" are days."""
+
+
+@cache
+def _rank_windows() -> tuple[tuple[re.Pattern[str], str, bool], ...]:
+    return tuple((re.compile(r.data["pattern"], re.I), r.id, bool(r.data.get("year_to_date")))
+                 for r in rules.of_kind("rank_window"))
+
+
+def _rank_window(low: str, day: date) -> tuple[int, str, int, int] | None:
+    """(days, rule id, span) of how far back a ranking looks, from the first window the
+    text names (rules `rank_window`): "the most in more than a year" 366 days, "one of the
+    highest in recent months" 60, "this year" since 2 January; None: the whole war."""
+    best: tuple[int, str, int, int] | None = None
+    for rx, rid, ytd in _rank_windows():
+        m = rx.search(low)
+        if m is None or (best is not None and m.start() >= best[2]):
+            continue
+        if ytd:
+            best = ((day - date(day.year, 1, 1)).days + 1, rid, m.start(), m.end())
+            continue
+        groups = m.groupdict()
+        unit = next((groups[k] for k in ("unit", "unit2", "unit3") if groups.get(k)), "")
+        word = (groups.get("n") or "").strip()
+        if word.isdigit():
+            n = int(word)
+        elif word in ("", "a", "an", "one"):
+            # no count: one, or some ("recent months", "останні тижні") for a plural
+            n = 2 if unit.endswith(("s", "і", "ы", "ями", "ями", "ів", "ей", "ев")) and \
+                not word else 1
+        else:
+            got = numbers.lexicon().words.get(word)
+            if got is None:
+                continue
+            n = got[0]
+        size = next((d for letter, d in _UNIT_DAYS if unit.startswith(letter)), None)
+        if size is None or n < 1 or (size == 1 and n == 1):
+            continue  # "in a single day", "за добу": the unit ranked, not a window
+        best = (n * size + (1 if groups.get("more") else 0), rid, m.start(), m.end())
+    return best
 
 
 _DAY_WORDS = re.compile(r"\b(?:days?|daily|24 hours|past day|добов\w*|"

@@ -792,6 +792,15 @@ class Verifier:
                 rank = 1 + sum(1 for v in pool if v < p.change)
             ok = rank <= max(ordinal, rk.of * 3 // 100) if info.get("one_of") else \
                 rank == ordinal
+            if info.get("near"):
+                # the record as the war's regular reports have it (the irregular re-estimates
+                # of its first week excepted), or with them
+                tops = [q.change or 0 for q in records.top(
+                    s, None if w is None else end - timedelta(days=w - 1), end, 12)]
+                regular = [q.change or 0 for q in records.top(
+                    s, max(records.EARLY_WAR_END, end - timedelta(days=(w or 10 ** 5) - 1)),
+                    end, 1)]
+                ok = any(p.change < t <= p.change * 10 / 9 for t in tops[:1] + regular[:1])
             early: list[Point] = []
             if not ok and w is None and not low and not info.get("one_of"):
                 # "the highest of the war" beaten only by the irregular early reports
