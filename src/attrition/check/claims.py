@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 from itertools import pairwise
 
 from attrition import categories, periods
-from attrition.check import numbers, rules
+from attrition.check import numbers, rules, speakers
 from attrition.check.article import MONTH_RE, MONTHS, Article, Sentence
 from attrition.check.numbers import Number
 
@@ -287,6 +287,8 @@ class Claim:
     """why the claim is out of scope, or None"""
     plus: bool = False
     comparative: dict[str, object] = field(default_factory=dict)
+    other_source: str | None = None
+    """Why the figure is another named source's (check/speakers.py), or None."""
     rule_ids: list[str] = field(default_factory=list)
     """Every rule (rules/*.toml) that set something on the claim: its number's scale and
     qualifier, its category word, its measure and period cues, its scope."""
@@ -787,6 +789,8 @@ def extract(art: Article, day: date) -> list[Claim]:
                 claim.measure = "change"
             if claim.scope is None and _UNIT_AFTER.match(s_text, n.end):
                 claim.scope = UNITS_WHY
+            if claim.scope is None:
+                _speaker(claim, s_text, n.start, art.language)
             sentence_claims.append(claim)
         for a, b in _comparative_parts(s_text):
             comp = _comparative(sent, s_text[a:b], day, a)
@@ -809,6 +813,18 @@ def extract(art: Article, day: date) -> list[Claim]:
             recent = (si, strong_here[-1])
         claims.extend(sentence_claims)
     return claims
+
+
+def _speaker(c: Claim, s: str, pos: int, lang: str) -> None:
+    """Whose figure it is, when the sentence names a speaker (check/speakers.py)."""
+    sp = speakers.of_figure(s, pos, lang)
+    if sp is None:
+        return
+    if sp.own:
+        c.rule_ids.append(sp.rule_ids[1])
+    else:
+        c.other_source = sp.why
+        c.rule_ids.extend(sp.rule_ids)
 
 
 def document_windows(art: Article, day: date) -> list[tuple[date, date]]:
@@ -1432,10 +1448,44 @@ def _own_month(low: str, pos: int, months: list[tuple[int, re.Match[str]]]
     return max(before, key=lambda t: t[0]) if before else None
 
 
+_HEADING = re.compile(
+    rf"^\W*(?:(?P<year>20[2-3]\d)(?:\s*\((?:as of|to|through|until|станом на|по состоянию на|"
+    rf"на)\s+(?P<as_of>[^)]{{3,30}})\))?|(?P<date>(?:{MONTH_RE})\.? \d{{1,2}},? 20[2-3]\d|"
+    rf"\d{{1,2}} (?:{MONTH_RE}),? 20[2-3]\d))\s*[:—–]\s")
+"""A line headed by its period, before a colon or a dash."""
+
+
+def _heading_as_of(text: str, yr: int) -> date | None:
+    """The report date of a heading's "(as of June 4)", in the heading's year."""
+    m = re.match(rf"(?:({MONTH_RE})\.? (\d{{1,2}})|(\d{{1,2}}) ({MONTH_RE}))", text)
+    if m is None:
+        return None
+    try:
+        return date(yr, MONTHS[m[1] or m[4]], int(m[2] or m[3]))
+    except (KeyError, ValueError):
+        return None
+
+
 def resolve_period(s: str, pos: int, day: date, measure: str | None
                    ) -> tuple[tuple[date | None, date] | None, str]:
     """Report dates the sentence states for a figure at `pos`, or None (the article's)."""
     low = s.lower()
+    head = _HEADING.match(low)
+    if head is not None and pos >= head.end():
+        # a list line headed by its period: "2023: 253,290 troops", "2025 (as of June 4):
+        # over 200,000", "November 28, 2024: 2,030 casualties" (rule period.heading)
+        if head["year"] and measure != "change":
+            yr = int(head["year"])
+            if yr <= day.year:
+                (first, last), note = _year_window(yr, day)
+                until = _heading_as_of(head["as_of"] or "", yr)
+                if until is not None and first is not None and first <= until <= last:
+                    return (first, until), f"{YEAR_NOTE} {yr} to {until}"
+                return (first, last), note
+        elif head["date"]:
+            low = "on " + head["date"] + "," + low[head.end():]
+            pos += len("on ") + len(head["date"]) + 1 - head.end()
+            s = low
     y = None if measure == "change" else min(
         (m for m in _IN_YEAR.finditer(low)
          if not _YEAR_OF_EVENT.search(low, max(0, m.start() - 40), m.start())),

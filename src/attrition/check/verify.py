@@ -197,6 +197,22 @@ class Verifier:
 
     def verify(self, c: Claim, day: date,
                windows: list[tuple[date, date]] | None = None) -> Result:
+        """The verdict on one claim (`_verify`); a figure only another named source gave
+        ("Zelensky said", "according to Estonian intelligence") that the ledger does not
+        hold is that source's figure: unverifiable, never contradicted (rule
+        scope.other_source)."""
+        res = self._verify(c, day, windows)
+        if c.other_source and res.verdict in (CONTRADICTED, MISLABELED, WRONG_DATE):
+            held = f"; the General Staff's figure for this reading is {res.actual:,}" \
+                if res.actual is not None and res.verdict == CONTRADICTED else ""
+            res.verdict = UNVERIFIABLE
+            res.why = f"{c.other_source}{held}"
+            res.actual_category = None
+            res.rules = [*res.rules, "scope.other_source"]
+        return res
+
+    def _verify(self, c: Claim, day: date,
+                windows: list[tuple[date, date]] | None = None) -> Result:
         """The verdict on one claim, by one policy: the reading the text states (or its
         small stated set, when the text is ambiguous) decides `supported` or `rounded`;
         otherwise a mismatch is explained only by a unique match among a small stated set
