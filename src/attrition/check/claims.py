@@ -1023,14 +1023,14 @@ def _measure_info(s: str, n: Number, day: date, plus: bool
 
 @cache
 def _clause_break() -> re.Pattern[str]:
-    """Where a clause starts: a semicolon, or a comma before a clause opener ("and",
-    "while", "а", "тогда как"; rules/*.toml [clauses])."""
+    """Where a clause starts: a semicolon, or a comma or a spaced dash before a clause
+    opener ("and", "while", "averaging", "а", "тогда как"; rules/*.toml [clauses])."""
     after, free = [], []
     for lang in rules.LANGUAGES:
         data = rules.language_table(lang, "clauses")
         after += data.get("after_comma", [])
         free += data.get("free", [])
-    return re.compile(rf";\s+|,\s+(?:{rules.alternation(after)})\b|"
+    return re.compile(rf";\s+|(?:,|\s[—–])\s+(?:{rules.alternation(after)})\b|"
                       rf"\s(?:{rules.alternation(free)})\b", re.I)
 
 

@@ -132,7 +132,13 @@ class LedgerView:
             if not parts:
                 return None
             for p in parts:
-                if measure == "total":
+                if measure in ("window", "average") and start is not None \
+                        and start <= categories.WAR_START:
+                    # the first report is the total since the invasion began: a period
+                    # that reaches back to it holds everything up to its end
+                    v = sum(self.total(q, end) or 0 for q in self.parts([p], end)) \
+                        if self.parts([p], end) else None
+                elif measure == "total":
                     v = self.total(p, end)
                 elif measure == "change":
                     v = self.change(p, end) if self.has(p, end) else self._merged_change(p, end)
@@ -146,7 +152,7 @@ class LedgerView:
                 total += v
         if measure == "average":
             assert start is not None
-            days = (end - start).days + 1
+            days = (end - max(start, categories.WAR_START)).days + 1
             return round(total / days) if days > 0 else None
         return total
 
