@@ -289,6 +289,8 @@ class Claim:
     comparative: dict[str, object] = field(default_factory=dict)
     other_source: str | None = None
     """Why the figure is another named source's (check/speakers.py), or None."""
+    also: tuple[str, ...] = ()
+    """Further categories one figure names with its own ("39 tanks and AFVs"): their sum."""
     rule_ids: list[str] = field(default_factory=list)
     """Every rule (rules/*.toml) that set something on the claim: its number's scale and
     qualifier, its category word, its measure and period cues, its scope."""
@@ -445,6 +447,29 @@ def _find_label_after(text: str, start: int, limit: int = 48
         return None
     s, e, lab, cid, kind = best
     return start + s, start + e, lab, cid, kind
+
+
+_JOIN = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&|та|і|й|и|а також)\s+", re.I)
+
+
+def _joined_labels(text: str, end: int) -> tuple[str, ...]:
+    """The categories named right after a figure's own, joined to it with no figure of
+    their own ("39 tanks and AFVs", "17 танків і ББМ"): one figure for their sum (rule
+    category.joined_sum)."""
+    out: list[str] = []
+    pos = end
+    while (j := _JOIN.match(text, pos)) is not None:
+        nxt = j.end()
+        found = _labels_in_raw(text[nxt:nxt + 60])
+        if not found or found[0][0] != 0 or found[0][4] != "category" \
+                or norm(found[0][2]) in _weak():
+            break
+        after = text[nxt + found[0][1]:nxt + found[0][1] + 12]
+        if re.match(r"\s*(?:[-—–:(]\s*)?\d", after):
+            break  # "tanks, AFVs — 24": that word has a figure of its own
+        out.append(found[0][3])
+        pos = nxt + found[0][1]
+    return tuple(out)
 
 
 _TOKEN = re.compile(r"[\w'’ʼ]+(?:-[\w'’ʼ]+)*|[/&]")
@@ -782,6 +807,13 @@ def extract(art: Article, day: date) -> list[Claim]:
                                             else None),
                           rule_ids=[*n.rule_ids, *([label_id] if label_id else []),
                                     *own_ids])
+            if label is after_label and kind == "category" and cid in categories.BY_ID \
+                    and cid != "personnel":
+                more = tuple(x for x in _joined_labels(s_text, e) if x in categories.BY_ID
+                             and x not in ("personnel", cid))
+                if more:
+                    claim.also = tuple(dict.fromkeys(more))
+                    claim.rule_ids.append("category.joined_sum")
             _measure_and_period(claim, s_text, n, day)
             if claim.measure in (None, "change") and not claim.plus and _FELL_BY.search(
                     s_text, max(0, n.start - 24), n.start):
@@ -1357,7 +1389,10 @@ _MONTHS_IN = rules.calendar("months_in")
 """The forms that say "in that month" (у жовтні, в октябре): a window."""
 _MONTH_IN = re.compile("(?:у|в|во) (" + "|".join(_MONTHS_IN) + r")(?:\s+(\d{4}))?")
 _SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})\b")
-_ON_WEEKDAY = re.compile(rf"\b(?:on|for|в|у|во) ({_WD_RE})\b")
+_ON_WEEKDAY = re.compile(
+    rf"\b(?:(?:on|for|в|у|во) |(?:said|says|released|reported|published|announced|updated)"
+    rf"(?: on)? )({_WD_RE})\b")
+""""on Monday", "в понеділок", and a say-verb's weekday without "on" ("released Monday")."""
 _ON_DAY = re.compile(rf"(?:on|recorded on|of) ({MONTH_RE})\.? (\d{{1,2}})\b(?!,? \d{{4}} (?:to|-))")
 _ON_DAY_FIRST = re.compile(
     rf"(?:\bon )?\b(\d{{1,2}})(?:st|nd|rd|th)? ({MONTH_RE})\b(?!,? \d{{4}} (?:to|-))"
@@ -1579,7 +1614,7 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             m = mm
     if m is not None:
         wd = WEEKDAYS[m.group(1)]
-        said = bool(_SAY.search(low[:m.start()]))
+        said = bool(_SAY.search(low[:m.start(1)]))
         if said or latest_weekday(day, wd) == day:
             # "lost 890 on Thursday" in an article of a Thursday is that morning's report,
             # not the losses of a week ago

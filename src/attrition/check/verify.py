@@ -582,6 +582,9 @@ class Verifier:
             return ("vehicles_fuel_tanks",)
         if c.label_kind == "sum":
             return tuple(self.ledger.aggregates["equipment_all"].components)
+        if c.also:
+            return tuple(dict.fromkeys(x for k in (cat, *c.also)
+                                       for x in (_heirs((k,), end) or (k,))))
         reg = categories.BY_ID.get(cat)
         if reg is None:
             return None
