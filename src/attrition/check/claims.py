@@ -644,10 +644,26 @@ _AMOUNT_WORD = re.compile(r"(?:thousand|hundred|million|billion|dozen|couple|few
 """Words after "a" that make no single item ("a thousand troops", "a record 2,200")."""
 
 
+@cache
+def _list_singulars() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """A singular noun as an item of a list of losses ("460 окупантів, вертоліт і 22
+    артсистеми"): one of it (rules `singular_one`)."""
+    return tuple((re.compile(
+        rf"(?:,\s*|\s(?:і|й|та|и|а також|також|ще|ещё|еще)\s+)({rules.alternation(r.words)})"
+        rf"(?=\s*(?:,|\.|;|$|\s(?:і|й|та|и)\s))", re.I), r.id)
+        for r in rules.of_kind("singular_one"))
+
+
 def _singular_ones(text: str) -> list[Number]:
     """"a helicopter", "an air defence system", "another fighter jet": the figure 1 written
-    as an article, before a category word (at most one word between)."""
+    as an article, before a category word (at most one word between); and a singular noun
+    as an item of a list of figures ("460 окупантів, вертоліт і 22 артсистеми")."""
     out = []
+    if re.search(r"\d", text):
+        for rx, rid in _list_singulars():
+            for m in rx.finditer(text):
+                out.append(Number(1, m.start(1), m.start(1), "", 1, "words",
+                                  rule_ids=(rid,)))
     for m in _ARTICLE.finditer(text):
         tail = text[m.end():m.end() + 60]
         for a, b, lab, _, kind in _labels_in_raw(tail):
@@ -889,6 +905,13 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
              and lab[2] not in _weak()]
     beside = next((c.category for c in same if c.category and c.label_kind == "generic"),
                   None)
+    cue = str(comp.comparative.get("cue", ""))
+    at = s.lower().find(cue) if cue else -1
+    right_after = [lab for lab in named if at >= 0 and 0 <= lab[0] - (at + len(cue)) <= 30]
+    if right_after:
+        # "військові ЗСУ знищили найбільше танків": what the superlative counts is the word
+        # right after it, not the soldiers who did it (rule comparative.subject_after_cue)
+        named = right_after + [lab for lab in named if lab not in right_after]
     if named:
         comp.category, comp.label = named[0][3], named[0][2]
         if named[0][4] == "loose":

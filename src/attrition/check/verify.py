@@ -888,6 +888,11 @@ class Verifier:
         if info.get("within_year"):
             totals = [t for t in totals if t[0].year == start.year]
             frame = f"months of {start.year}"
+        window = info.get("window")
+        if isinstance(window, int) and window >= 28:
+            # "the most in a year": the months that began in that many days up to this one
+            totals = [t for t in totals if start - timedelta(days=window) < t[0] <= start]
+            frame = f"months of the past {window} days"
         ordinal = int(str(info.get("ordinal", 1)))
         low = info.get("direction") == "low"
         rank = 1 + sum(1 for t in totals if (t[2] < mine[2] if low else t[2] > mine[2]))
