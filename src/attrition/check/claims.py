@@ -905,9 +905,10 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
              and lab[2] not in _weak()]
     beside = next((c.category for c in same if c.category and c.label_kind == "generic"),
                   None)
-    cue = str(comp.comparative.get("cue", ""))
-    at = s.lower().find(cue) if cue else -1
-    right_after = [lab for lab in named if at >= 0 and 0 <= lab[0] - (at + len(cue)) <= 30]
+    cue_words = str(comp.comparative.get("cue", ""))
+    at = s.lower().find(cue_words) if cue_words else -1
+    right_after = [lab for lab in named
+                   if at >= 0 and 0 <= lab[0] - (at + len(cue_words)) <= 30]
     if right_after:
         # "військові ЗСУ знищили найбільше танків": what the superlative counts is the word
         # right after it, not the soldiers who did it (rule comparative.subject_after_cue)
