@@ -1,6 +1,7 @@
 """Planted errors: how often the fact-checker catches a figure made wrong (not a test).
 
-    python bench/mutate.py [--split dev|test|all] [--seed N] [--json FILE] [--dump FILE] [-v]
+    python bench/mutate.py [--split dev|test|all] [--eval-dir PATH] [--seed N] [--json FILE]
+                           [--dump FILE] [-v]
 
 From each labelled article (shared/eval; the dev split by default) it takes every in-scope
 claim whose label says it is true (supported or rounded; none whose `also_accept` admits a
@@ -677,6 +678,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--json", type=Path, help="write every figure to this file")
     ap.add_argument("--dump", type=Path, help="write the mutants (JSON lines) to this file")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every mutant not caught")
+    ap.add_argument("--eval-dir", type=Path,
+                    help="another labelled set in the eval's format (default: shared/eval)")
     args = ap.parse_args(argv)
     from eval_check import load_ledger
 
@@ -685,7 +688,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     t0 = time.perf_counter()
     fig = load_figures()
     ledger = load_ledger()
-    arts = load_articles(args.split)
+    arts = load_articles(args.split, args.eval_dir)
     splits = ["test", "dev"] if args.split == "all" else [args.split]
     tallies = {s: {k: Tally() for k in ("all", *LANGUAGES)} for s in splits}
     skipped: Counter[str] = Counter()
