@@ -72,6 +72,17 @@ def _unless_figure(rid: str) -> re.Pattern[str] | None:
     return re.compile(rf"\s*(?:[\w'’-]+\s+){{0,2}}?(?:{words})", re.I) if words else None
 
 
+def _near_figure(rid: str, text: str, at: int, start: int, end: int) -> bool:
+    """Whether a scope rule that holds only for the figure it is about (`near_figure`: one
+    sector, one battle) is about this figure: its words come before the figure with no other
+    figure between, or right after it in the same phrase (no comma, semicolon or dash)."""
+    if not rules.by_id(rid).data.get("near_figure"):
+        return True
+    if at < start:
+        return not re.search(r"\d", text[at:start])
+    return not re.search(r"[,;—–]|\d", text[end:at])
+
+
 def _figure_overrules(rid: str, text: str, end: int) -> bool:
     """Whether the figure's own words overrule a sentence's scope rule (its `unless_figure`):
     in "Ukrainian defenders killed 890 Russian troops" the figure names whose losses it is."""
@@ -817,6 +828,10 @@ def extract(art: Article, day: date) -> list[Claim]:
                     own_why, own_ids = None, []  # "…, while Kyiv says 1,100 on Monday"
             if own_ids and _figure_overrules(own_ids[0], s_text, n.end):
                 own_why, own_ids = None, []  # "Ukrainian defenders killed 890 Russian troops"
+            if own_ids and scope is not None and scope[2] >= 0 and not _near_figure(
+                    own_ids[0], s_text, scope[2], n.start, n.end):
+                own_why, own_ids = None, []  # "lost 1,370 troops, as the fighting goes on
+                #  near Pokrovsk": the sector is where the fighting is, not whose figure
             claim = Claim(sent, sent.start + start, sent.start + end, n.value, n, n.qualifier,
                           lab or None, cid, kind, plus=plus,
                           scope=own_why or (FORECAST_WHY if _forecast_near(s_text, start, end)
@@ -1029,6 +1044,35 @@ PREVIOUS_REPORT = re.compile(
     r"(?:in |from )?(?:a |the )?report (?:from|of) the previous day|the previous day's report|"
     r"yesterday's (?:report|update|bulletin)|"
     r"^\W*(?:a day earlier|the day before|(?:on )?the previous day|one day earlier),", re.I)
+_PREV_NEAR = re.compile(
+    # "a day earlier it had counted 1,968", "напередодні Генштаб повідомляв про 1 090",
+    # "накануне … сообщал о 1350", "the 630 reported a day earlier", "попередньої доби –
+    # 1 968": what the report before said, not the losses of the day before; only for the
+    # figure these words are about (rule period.report_before)
+    r"\b(?:a day earlier|the day before|the previous day|one day earlier|напередодні|"
+    r"накануне|днем раніше|днем ранее|попередньої доби|предыдущих суток)\b"
+    r"(?=[^.;,]{0,60}?\b(?:said|reported|counted|had counted|recorded|announced|повідомля\w*|"
+    r"повідоми\w*|фіксува\w*|зафіксува\w*|сообща\w*|сообщи\w*|фиксирова\w*|"
+    r"зафиксирова\w*|нарахува\w*|насчита\w*)\b)|"
+    r"\b(?:reported|counted|recorded|повідомля\w*|сообща\w*)\s+(?:\w+\s+)?(?:a day earlier|"
+    r"the day before|напередодні|накануне)\b|"
+    r"\b(?:попередньої доби|предыдущих суток|a day earlier|днем раніше|днем ранее)\s*[–—:-]"
+    r"\s*(?=\d)", re.I)
+
+
+def _report_before_cue(s: str, n: Number) -> bool:
+    """Whether _PREV_NEAR's words are about the figure at `n`: within its phrase, with no
+    other figure between."""
+    for m in _PREV_NEAR.finditer(s):
+        if m.end() <= n.start:
+            gap = s[m.end():n.start]
+            if len(gap) <= 60 and not re.search(r"\d|[,;]", gap):
+                return True
+        elif m.start() >= n.end:
+            gap = s[n.end:m.start()]
+            if len(gap) <= 30 and not re.search(r"\d|[,;]", gap):
+                return True
+    return False
 
 
 _THIS_YEAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this year|"
@@ -1138,6 +1182,13 @@ def _measure_and_period_of(c: Claim, s: str, n: Number, day: date) -> None:
     # "30 tanks, as many as on 5 May": the day of the equal figure, not this one's
     s = _AS_MANY_AS.sub(lambda m: " " * len(m.group(0)) if m.start() > n.end else m.group(0),
                         s)
+    if _report_before_cue(s, n):
+        before = day - timedelta(days=1)
+        c.measure, c.period = "change", (before, before)
+        c.period_note = "the report before the article's"
+        c.date_stated = True
+        c.rule_ids.append("period.report_before")
+        return
     rel = _REPORT_WHICH.search(s[max(0, n.start - 120):n.start])
     if rel is not None:
         # "the report of 6 May 2022, which had 3": that report's figure
@@ -1525,6 +1576,29 @@ def _heading_as_of(text: str, yr: int) -> date | None:
         return None
 
 
+_SAY_SOON = re.compile(
+    r"[^.;,\d]{0,40}?\b(?:said|says|reported|announced|published|stated|повідоми\w*|"
+    r"заяви\w*|оприлюдни\w*|інформува\w*|сообщи\w*|сообщал\w*|опубликова\w*)\b")
+_LOSS_VERB = re.compile(
+    r"\b(?:lost|lose|loses|losing|killed|destroyed|eliminated|downed|shot down|suffered|"
+    r"втрати\w*|втрача\w*|знищ\w*|ліквідува\w*|збил\w*|потеря\w*|теря\w*|уничтож\w*|"
+    r"ликвидирова\w*|сбил\w*)\b")
+_REPORT_VERB = re.compile(
+    r"\b(?:reported|reports|said|says|announced|counted|recorded|повідоми\w*|повідомля\w*|"
+    r"зафіксува\w*|фіксува\w*|сообщи\w*|сообща\w*|зафиксирова\w*)\b")
+
+
+def _governed_by_say(low: str, wd: re.Match[str], pos: int) -> bool:
+    """"reported 1,340 on Tuesday, after 1,350 on Monday": a weekday after a figure that a
+    report verb governs (the nearest verb before the figure is one of saying, not of losing)
+    names the report of that day."""
+    if wd.start() < pos or _LOSS_VERB.search(low, pos, wd.start()):
+        return False  # "reported 157 drones destroyed on Sunday": Sunday's losses
+    last_say = max((m.end() for m in _REPORT_VERB.finditer(low, 0, pos)), default=-1)
+    last_loss = max((m.end() for m in _LOSS_VERB.finditer(low, 0, pos)), default=-1)
+    return last_say > last_loss
+
+
 def resolve_period(s: str, pos: int, day: date, measure: str | None
                    ) -> tuple[tuple[date | None, date] | None, str]:
     """Report dates the sentence states for a figure at `pos`, or None (the article's)."""
@@ -1638,7 +1712,11 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             m = mm
     if m is not None:
         wd = WEEKDAYS[m.group(1)]
-        said = bool(_SAY.search(low[:m.start(1)]))
+        soon = _SAY_SOON.match(low, m.end()) if m.end() <= pos else None
+        # "On Monday the General Staff said …", "Генштаб у понеділок повідомив про 1 350":
+        # the day it was said, before the figure
+        said = bool(_SAY.search(low[:m.start(1)])) or (soon is not None and soon.end() <= pos) \
+            or _governed_by_say(low, m, pos)
         if said or latest_weekday(day, wd) == day:
             # "lost 890 on Thursday" in an article of a Thursday is that morning's report,
             # not the losses of a week ago
