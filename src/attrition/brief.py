@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from attrition import categories
+from attrition import categories, words
 from attrition.analysis import records
 from attrition.analysis.records import Standing
 from attrition.categories import Aggregate
@@ -647,22 +647,9 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     return "\n\n".join(paras)
 
 
-# Ukrainian: the bulletin's genitive labels after a number ("танків – 9 463"), and the
-# nominative forms for headings and cards ("Танки"). One table, by category.
-UK_NOMINATIVE = {
-    "personnel": "Особовий склад", "tanks": "Танки", "afv": "Бойові броньовані машини",
-    "artillery": "Артилерійські системи", "mlrs": "РСЗВ", "air_defense": "Засоби ППО",
-    "aircraft": "Літаки", "helicopters": "Гелікоптери",
-    "uav": "БПЛА оперативно-тактичного рівня", "cruise_missiles": "Крилаті ракети",
-    "ships": "Кораблі / катери", "submarines": "Підводні човни",
-    "vehicles_fuel_tanks": "Автомобільна техніка та автоцистерни",
-    "special_equipment": "Спеціальна техніка",
-    "ground_robotic_systems": "Наземні робототехнічні комплекси",
-    "military_auto": "Автомобільна техніка", "fuel_tanks": "Цистерни з ПММ",
-    "srbm_systems": "Пускові установки ОТРК",
-    "vehicles": "Танки, ББМ, автомобільна техніка та автоцистерни разом",
-    "armour": "Танки та ББМ разом",
-}
+# Ukrainian: the bulletin's genitive labels after a number ("танків – 9 463", the registry's),
+# and the nominative forms for headings and cards ("Танки", attrition.words).
+UK_NOMINATIVE = words.UK_NOMINATIVE
 
 
 def uk_label(name: str, form: str = "gen") -> str:
