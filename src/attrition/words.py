@@ -3,7 +3,7 @@ place: category headings, chart texts, verdict names and the notes beside them.
 
 Pages, charts and the monitor look their words up here by key and language, so that a
 `?lang=uk` page or chart is Ukrainian throughout and a missing translation is a test failure
-(tests/test_words.py), not an English string on a Ukrainian page. Ids (`tanks`,
+(tests/test_web_uk.py), not an English string on a Ukrainian page. Ids (`tanks`,
 `contradicted`) stay in JSON and CSV; these are the words shown beside them.
 """
 
