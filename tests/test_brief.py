@@ -289,6 +289,51 @@ def test_every_week_and_month_brief_numbers_come_from_the_facts(ctx: Reader,
     assert periods.of_month("2022-02").first == date(2022, 2, 24)
 
 
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_the_invasions_first_days_are_totals_and_not_compared(ctx: Reader, lang: str) -> None:
+    """Week 8 and February 2022 hold the first report (the total since the invasion began):
+    their figures are said as totals by their last day. The period after them is not set
+    against those few days: March 2022 was compared as 11,990 against 5,710 (+110%), 31
+    days against 5, under the heading 'since the period is not complete' (it was)."""
+    w8 = period_of(ctx, lang, week="2022-W08")["text"]
+    march = period_of(ctx, lang, month="2022-03")["text"]
+    if lang == "en":
+        assert w8.startswith("Since the full-scale invasion began on 24 February 2022, Russian "
+                             "forces had lost 5,300 troops killed or wounded, 150 tanks")
+        assert "by 27 February 2022, according to" in w8
+        assert "The month before holds only the first days of the full-scale invasion" in march
+        assert "5,710" not in march and "not complete" not in march
+    else:
+        assert w8.startswith("За зведеннями Генерального штабу, від початку повномасштабного "
+                             "вторгнення 24 лютого 2022 року по 27 лютого 2022 року Росія "
+                             "втратила: особового складу – 5\u00a0300")
+        assert "Попередній період охоплює лише перші дні" in march
+        assert "5\u00a0710" not in march and "не завершено" not in march
+
+
+@pytest.mark.slow
+def test_a_comparison_says_which_period_is_partial_and_uses_one_basis(ctx: Reader) -> None:
+    """Over every week and month: 'the period is not complete' only when it is not; a
+    comparison by the mean per report gives every line as a mean (no totals of unequal
+    length among them)."""
+    day = date(2022, 3, 7)
+    names: set[tuple[str, str]] = set()
+    while day <= date(2026, 8, 22):
+        iso = day.isocalendar()
+        names |= {("month", f"{day.year}-{day.month:02d}"), ("week", f"{iso.year}-W{iso.week:02d}")}
+        day += timedelta(days=1)
+    for kind, name in sorted(names):
+        doc = period_of(ctx, **{kind: name})
+        text = str(doc["text"])
+        held = {f["category"]: f for f in doc["facts"]}["personnel"]["reports"]
+        assert ("Since the period is not complete" in text) == (
+            held < doc["reports_expected"]), name
+        para = next((p for p in text.split("\n\n") if "by the mean per report:" in p), None)
+        if para:
+            lines = para.split(": ", 1)[1].split("; ")
+            assert all(ln.startswith("an average of") for ln in lines), (name, para)
+
+
 def test_markdown_has_the_facts_table(ctx: Reader) -> None:
     md = brief.markdown(make(ctx, SEED))
     assert md.startswith("## Brief: report of 2024-11-14")

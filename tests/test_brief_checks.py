@@ -5,10 +5,9 @@ in ALLOWED, each with its reason (58 of 63,481 claims on the bundled history).
 bench/brief_selfcheck.py prints the same tally for every brief, weeks and months included,
 with the patterns that do not check.
 
-Week and month briefs (sampled: every 8th week, every 3rd month) do not all check yet: the
-periods that hold the first report (February and March 2022: its total since the invasion
-is no window sum the checker makes), and Ukrainian month leads ("за березень 2022 року",
-read for some months only); that test is an expected failure until they do."""
+Week and month briefs (sampled: every 8th week, every 3rd month) check too, but for the
+exceptions in PERIOD_ALLOWED (12 English claims of 760: the tanks + AFV + vehicles sum over a
+week or month before 2024, which the checker reads as the loose word 'vehicles')."""
 
 from __future__ import annotations
 
@@ -142,19 +141,51 @@ def _periods(reader: Reader) -> list[tuple[str, str]]:
             + [("month", f"{y}-{m:02d}") for y, m in months[::3]])
 
 
+VEHICLES = ("the checker reads 'armoured and other vehicles' over a week or a month as the "
+            "loose word 'vehicles' (vehicles and fuel tanks, or military vehicles before the "
+            "1 May 2022 merge), not as the tanks + AFV + vehicles sum the sentence defines; "
+            "it reads it right from 2024 on, and in the daily briefs' records; open, for the "
+            "checker")
+
+PERIOD_ALLOWED: dict[tuple[str, str, str], str] = {
+    # (week or month, language, the claim's text): why it may come back other than
+    # supported; every other claim of the sampled week and month briefs is.
+    ('2022-W08', 'en', '997 armoured and other vehicles'): VEHICLES,  # contradicted
+    ('2022-W16', 'en', '390 armoured and other vehicles'): VEHICLES,  # mislabeled
+    ('2022-W24', 'en', '208 armoured and other vehicles'): VEHICLES,  # mislabeled
+    ('2022-W32', 'en', '187 armoured and other vehicles'): VEHICLES,  # mislabeled
+    ('2022-W40', 'en', '370 armoured and other vehicles'): VEHICLES,  # mislabeled
+    ('2022-W48', 'en', '136 armoured and other vehicles'): VEHICLES,  # mislabeled
+    ('2023-W04', 'en', '249 armoured and other vehicles'): VEHICLES,  # mislabeled
+    ('2023-W12', 'en', '219 armoured and other vehicles'): VEHICLES,  # mislabeled
+    ('2023-W20', 'en', '192 armoured and other vehicles'): VEHICLES,  # mislabeled
+    ('2023-W28', 'en', '220 armoured and other vehicles'): VEHICLES,  # mislabeled
+    ('2022-02', 'en', '1,089 armoured and other vehicles'): VEHICLES,  # contradicted
+    ('2022-05', 'en', '1,701 armoured and other vehicles'): VEHICLES,  # mislabeled
+}
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="periods holding the first report (Feb/Mar 2022) and "
-                   "some Ukrainian month leads do not check yet (issue 12)")
 @pytest.mark.parametrize("lang", ["en", "uk"])
 def test_every_figure_of_week_and_month_briefs_checks_as_supported(
         store: tuple[Reader, service.Checker], lang: str) -> None:
     reader, checker = store
     latest = _days(reader)[-1]
-    wrong = []
+    wrong, used = [], set()
+    checked = 0
     for kind, name in _periods(reader):
         doc = service.brief(reader, week=name if kind == "week" else None,
                             month=name if kind == "month" else None, lang=lang)
         day = min(date.fromisoformat(doc["to"]), latest)
-        wrong += [(name, c["text"], c["verdict"])
-                  for c in _unsupported(checker, doc["text"], day)[1]]
-    assert not wrong, f"{len(wrong)} claims not supported: {wrong[:10]}"
+        n, bad = _unsupported(checker, doc["text"], day)
+        checked += n
+        for c in bad:
+            key = (name, lang, str(c["text"]))
+            if key in PERIOD_ALLOWED:
+                used.add(key)
+            else:
+                wrong.append((*key, c["verdict"], c["why"]))
+    assert not wrong, f"{len(wrong)} claims not supported: {wrong}"
+    assert checked > 700
+    stale = {k for k in PERIOD_ALLOWED if k[1] == lang} - used
+    assert not stale, f"allowed claims no brief needs any more: {sorted(stale)}"

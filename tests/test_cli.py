@@ -263,7 +263,8 @@ def test_brief_text_ukrainian_and_chart(db: str, tmp_path: Path) -> None:
     res = run("brief", "2024-11-14", "--lang", "uk", "--chart", str(out), db=db)
     assert res.returncode == 0, res.stderr
     assert "автомобільної техніки та автоцистерн – 124" in res.stdout
-    assert out.exists() and "vehicles and fuel tanks" in out.read_text()
+    svg = out.read_text()  # the chart speaks the brief's language
+    assert "Автомобільна техніка та автоцистерни" in svg and "vehicles and fuel" not in svg
 
 
 def test_records_json(db: str) -> None:
@@ -286,6 +287,15 @@ def test_chart_command(db: str, tmp_path: Path) -> None:
     res = run("chart", "tanks", "--from", "2024-10-01", "--to", "2024-11-14", "--date",
               "2024-11-14", "--out", str(out), db=db)
     assert res.returncode == 0, res.stderr and out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_chart_command_marks_a_two_day_figure_in_ukrainian(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "u.svg"
+    res = run("chart", "uav", "--from", "2026-06-01", "--to", "2026-07-27", "--date",
+              "2026-07-27", "--lang", "uk", "--out", str(out), db=db)
+    assert res.returncode == 0, res.stderr
+    svg = out.read_text()
+    assert "2026-07-27: 2\u00a0719 за дві доби, не рекорд" in svg.replace("&#160;", "\u00a0")
 
 
 def test_unknown_aggregate(db: str) -> None:

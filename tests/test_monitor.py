@@ -269,3 +269,21 @@ def test_the_published_address_names_the_permalinks(client: TestClient,
     assert ld["url"] == f"https://monitor.example.org/claims/{cid}"
     feed = feedparser.parse(client.get("/feeds/flags.atom").content)
     assert all(e.link.startswith("https://monitor.example.org/claims/") for e in feed.entries)
+
+
+def test_a_ukrainian_claim_page_and_monitor_name_verdicts_in_ukrainian(
+        client: TestClient) -> None:
+    """?lang=uk: the verdict's name, its words, the reading and the note are Ukrainian
+    (attrition.words); the ClaimReview keeps its English words for machines."""
+    cid = _claims(client)["46 artillery systems"]["id"]
+    page = client.get(f"/claims/{cid}?lang=uk", headers=HTML).text
+    assert 'data-verdict="contradicted">суперечить</strong>' in page
+    assert '<p id="verdict-words">не збігається з даними Генерального штабу</p>' in page
+    assert "зміна – Артилерійські системи, зведення від 2024-06-10" in page
+    assert '<dd id="why">у реєстрі 51</dd>' in page
+    shown = re.sub(r"<script.*?</script>", "", page, flags=re.S)  # not the JSON-LD
+    assert "change in artillery" not in shown and "does not match" not in shown
+    monitor = client.get("/monitor?lang=uk", headers=HTML).text
+    assert "46 artillery systems · суперечить" in monitor
+    assert '<option value="contradicted" >суперечить</option>' in monitor or \
+        ">суперечить</option>" in monitor

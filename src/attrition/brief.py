@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from attrition import categories
+from attrition import categories, words
 from attrition.analysis import records
 from attrition.analysis.records import Standing
 from attrition.categories import Aggregate
@@ -647,22 +647,9 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     return "\n\n".join(paras)
 
 
-# Ukrainian: the bulletin's genitive labels after a number ("танків – 9 463"), and the
-# nominative forms for headings and cards ("Танки"). One table, by category.
-UK_NOMINATIVE = {
-    "personnel": "Особовий склад", "tanks": "Танки", "afv": "Бойові броньовані машини",
-    "artillery": "Артилерійські системи", "mlrs": "РСЗВ", "air_defense": "Засоби ППО",
-    "aircraft": "Літаки", "helicopters": "Гелікоптери",
-    "uav": "БПЛА оперативно-тактичного рівня", "cruise_missiles": "Крилаті ракети",
-    "ships": "Кораблі / катери", "submarines": "Підводні човни",
-    "vehicles_fuel_tanks": "Автомобільна техніка та автоцистерни",
-    "special_equipment": "Спеціальна техніка",
-    "ground_robotic_systems": "Наземні робототехнічні комплекси",
-    "military_auto": "Автомобільна техніка", "fuel_tanks": "Цистерни з ПММ",
-    "srbm_systems": "Пускові установки ОТРК",
-    "vehicles": "Танки, ББМ, автомобільна техніка та автоцистерни разом",
-    "armour": "Танки та ББМ разом",
-}
+# Ukrainian: the bulletin's genitive labels after a number ("танків – 9 463", the registry's),
+# and the nominative forms for headings and cards ("Танки", attrition.words).
+UK_NOMINATIVE = words.UK_NOMINATIVE
 
 
 def uk_label(name: str, form: str = "gen") -> str:
@@ -906,6 +893,14 @@ def period(rows: Mapping[str, Sequence[Row]],
     return doc
 
 
+def _mean_pct(f: dict[str, Any]) -> int | None:
+    """The change of the mean per report against the period before's, in per cent."""
+    if not f["previous_mean"]:
+        return None
+    mean, before = float(f["mean"]), float(f["previous_mean"])
+    return round(100 * (mean - before) / before)
+
+
 def _period_name_en(kind: str, first_day: date) -> str:
     if kind == "month":
         return f"{_MONTHS_EN[first_day.month - 1]} {first_day.year}"
@@ -971,33 +966,47 @@ def _period_text_en(doc: dict[str, Any]) -> str:
         paras.append(f"{name[:1].upper() + name[1:]} is not complete: the ledger holds "
                      f"{held} reports of the {expected} reports that cover it "
                      f"({en_date(first_day)} to {en_date(last_day)}).")
-    paras.append(f"Russian forces lost {_join(lead)} {days}, according to the {PUBLISHER}.")
+    invasion = a <= categories.WAR_START  # the period holds the first report
+    if invasion:  # its sums are the totals since the invasion began: say so
+        paras.append(f"Since the full-scale invasion began on {en_date(categories.WAR_START)}, "
+                     f"Russian forces had lost {_join(lead)} by {en_date(b)}, according to the "
+                     f"{PUBLISHER}.")
+    else:
+        paras.append(f"Russian forces lost {_join(lead)} {days}, according to the {PUBLISHER}.")
     comps = []
     # a partial period's means are set against the days of the period before, named
     # as days too ("from 1 to 31 July 2026"), so that each figure says its own days
     prev_days = _days_en(kind, max(prev_first, categories.WAR_START), prev_last, whole)
-    for c in HEADLINE:
-        f = by.get(c)
-        if not f or f["previous"] is None:
-            continue
-        what = _plural_en(c, f["label"])
-        if f["complete"]:
+    compared = [by[c] for c in HEADLINE if c in by and by[c]["previous"] is not None]
+    by_total = all(f["complete"] for f in compared)  # else every line by its mean
+    for f in compared:
+        what = _plural_en(f["category"], f["label"])
+        if by_total:
             comps.append(f"{_num(f['change'])} {what} {days} against {_num(f['previous'])} "
                          f"{prev_days}{_pct(f['change_pct'])}")
         elif f["previous_mean"] is not None:
             comps.append(f"an average of {_rate(f['mean'])} {what} a day {days} against an "
                          f"average of {_rate(f['previous_mean'])} a day {prev_days}"
-                         f"{_pct(f['change_pct'])}")
-    if comps:
-        if all(by[c]["complete"] for c in HEADLINE if c in by):
-            paras.append(f"Against {the_before}: " + "; ".join(comps) + ".")
-        else:
-            paras.append(f"Since the period is not complete, it is set against {the_before} "
-                         f"by the mean per report: " + "; ".join(comps) + ".")
+                         f"{_pct(f['change_pct'] if not f['complete'] else _mean_pct(f))}")
+    if compared and prev_first <= categories.WAR_START:
+        # the invasion's first days: a part of a period, its first report a total since
+        # the invasion began; no like-for-like comparison exists
+        paras.append(f"{the_before[:1].upper() + the_before[1:]} holds only the first days "
+                     f"of the full-scale invasion, which began on "
+                     f"{en_date(categories.WAR_START)}: the two are not compared.")
+    elif comps and by_total:
+        paras.append(f"Against {the_before}: " + "; ".join(comps) + ".")
+    elif comps:
+        prev_held = max(f["previous_reports"] for f in compared)
+        why = ("Since the period is not complete, it is set against " + the_before if not whole
+               else f"Since the ledger holds {prev_held} of the {prev['reports_expected']} "
+                    f"reports of {the_before}, the two are set against each other")
+        paras.append(f"{why} by the mean per report: " + "; ".join(comps) + ".")
     v = by.get("vehicles")
     if v:
+        when = f"had been lost by {en_date(b)}" if invasion else f"were lost {days}"
         paras.append(f"Taken together, {_num(v['change'])} {_AGGREGATE_COUNT_EN['vehicles']} "
-                     f"were lost {days} ({v['label']} taken together: a sum computed here; the "
+                     f"{when} ({v['label']} taken together: a sum computed here; the "
                      f"General Staff publishes no such total).")
     paras.append(f"Source: {PUBLISHER}, daily reports of {en_date(date.fromisoformat(first))} "
                  f"to {en_date(date.fromisoformat(last))}. Each report covers the losses of "
@@ -1061,28 +1070,40 @@ def _period_text_uk(doc: dict[str, Any]) -> str:
         paras.append(f"Період ({name}) ще не завершено: у базі {uk_count(held, 'report')} "
                      f"з {uk_count(expected, 'report')} за нього ({uk_date(first_day)} – "
                      f"{uk_date(last_day)}).")
-    paras.append(f"За зведеннями Генерального штабу, {days} Росія втратила: "
-                 + "; ".join(lines) + ".")
+    invasion = a <= categories.WAR_START  # the period holds the first report
+    if invasion:
+        paras.append(f"За зведеннями Генерального штабу, від початку повномасштабного вторгнення "
+                     f"{uk_date(categories.WAR_START)} по {uk_date(b)} Росія втратила: "
+                     + "; ".join(lines) + ".")
+    else:
+        paras.append(f"За зведеннями Генерального штабу, {days} Росія втратила: "
+                     + "; ".join(lines) + ".")
     comps = []
     prev_days = _days_uk(kind, max(prev_first, categories.WAR_START), prev_last, whole, True)
     now_days = _days_uk(kind, a, b, whole, True)
-    for c in HEADLINE:
-        f = by.get(c)
-        if not f or f["previous"] is None:
-            continue
-        if f["complete"]:
+    compared = [by[c] for c in HEADLINE if c in by and by[c]["previous"] is not None]
+    by_total = all(f["complete"] for f in compared)
+    for f in compared:
+        c = f["category"]
+        if by_total:
             comps.append(f"{labels[c]} – {_uk_num(f['change'])} {now_days} проти "
                          f"{_uk_num(f['previous'])} {prev_days}{_pct(f['change_pct'])}")
         elif f["previous_mean"] is not None:
             comps.append(f"{labels[c]} – у середньому {_rate(f['mean'], uk=True)} на добу "
                          f"{now_days} проти в середньому {_rate(f['previous_mean'], uk=True)} на "
-                         f"добу {prev_days}{_pct(f['change_pct'])}")
-    if comps:
-        if all(by[c]["complete"] for c in HEADLINE if c in by):
-            paras.append("Порівняно з попереднім періодом: " + "; ".join(comps) + ".")
-        else:
-            paras.append("Період ще не завершено, тож порівняння з попереднім – за середнім на "
-                         "одне зведення: " + "; ".join(comps) + ".")
+                         f"добу {prev_days}"
+                         f"{_pct(f['change_pct'] if not f['complete'] else _mean_pct(f))}")
+    if compared and prev_first <= categories.WAR_START:
+        paras.append("Попередній період охоплює лише перші дні повномасштабного вторгнення, що "
+                     f"почалося {uk_date(categories.WAR_START)}, тож періоди не порівнюються.")
+    elif comps and by_total:
+        paras.append("Порівняно з попереднім періодом: " + "; ".join(comps) + ".")
+    elif comps:
+        prev_held = max(f["previous_reports"] for f in compared)
+        why = ("Період ще не завершено, тож порівняння з попереднім" if not whole else
+               f"У базі {uk_count(prev_held, 'report')} з {prev['reports_expected']} за "
+               f"попередній період, тож порівняння")
+        paras.append(f"{why} – за середнім на одне зведення: " + "; ".join(comps) + ".")
     paras.append(f"Джерело: {PUBLISHER_UK}, щоденні зведення від {uk_date(first)} до "
                  f"{uk_date(last)}; кожне зведення подає втрати за попередню добу. "
                  f"Дані щодо особового складу приблизні. {CAVEAT_UK}")

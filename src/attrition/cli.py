@@ -569,7 +569,8 @@ def brief(
         name = doc["headline_category"] or "vehicles"
         d = date.fromisoformat(doc["date"])
         s = series.build(name, rows, corrections, aggregates=aggs)
-        charts.draw(s, chart, start=d - timedelta(days=90), end=d, highlight=d)
+        charts.draw(s, chart, start=d - timedelta(days=90), end=d, highlight=d,
+                    lang=lang.value)
         doc["chart"] = str(chart)
     if format is BriefFormat.json:
         print(json.dumps(doc, ensure_ascii=False))
@@ -589,8 +590,10 @@ def chart(
     end: Annotated[str | None, typer.Option("--to")] = None,
     highlight: Annotated[str | None, typer.Option("--date", help="Day to highlight.")] = None,
     cumulative: Annotated[bool, typer.Option("--cumulative")] = False,
+    lang: Annotated[Lang, typer.Option("--lang", help="The chart's words.")] = Lang.en,
 ) -> None:
-    """Daily bars with the 7-day mean (or the cumulative total), sourced in the figure."""
+    """Daily bars with the 7-day mean (or the cumulative total), sourced in the figure;
+    corrections and two-day figures are marked, never drawn as a day's loss."""
     from datetime import timedelta
 
     from attrition import charts
@@ -608,7 +611,8 @@ def chart(
                                      "--from", param_hint="--to")
         mark = _day(highlight, reader) if highlight else None
     s = series.build(name, rows, corrections, aggregates=aggs)
-    charts.draw(s, out, start=lo, end=hi, highlight=mark, cumulative=cumulative)
+    charts.draw(s, out, start=lo, end=hi, highlight=mark, cumulative=cumulative,
+                lang=lang.value)
     print(f"wrote {out}")
 
 

@@ -20,6 +20,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.engine import Engine
 
+from attrition import words
 from attrition.addresses import web_address
 from attrition.check import claimreview
 from attrition.errors import AttritionError
@@ -243,6 +244,14 @@ def claim_page(request: Request, claim_id: str) -> Response:
         # inside <script>, "</" or "<!--" would end or bend it: escape <, > and &
         ld = ld.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         art = doc["article"]
+        if lang != "en":  # the reading, reason and note in the page's words (attrition.words)
+            c = doc["claim"]
+            oryx = next((e["source"] for e in c["evidence"] if isinstance(e, dict)
+                         and e.get("source")), None)
+            shown = pages.shown_claim({**c, "attributed_to": oryx}, lang)
+            doc = {**doc, "claim": shown, "note": shown["note"],
+                   "verdict_words": words.VERDICT_WORDS[lang].get(
+                       shown["verdict"], shown["verdict_name"])}
         return {"doc": doc, "c": doc["claim"], "art": art, "m": TEXT[lang],
                 "link": web_address(art.get("address")), "jsonld": ld,
                 "parts": _highlight(doc["claim"]["sentence"], doc["claim"]["text"])}

@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from attrition import categories, charts
+from attrition import charts, words
 from attrition.addresses import web_address
 from attrition.analysis import series as series_mod
 from attrition.analysis import windows
@@ -108,7 +108,7 @@ UI: dict[str, dict[str, Any]] = {
                   "killed and wounded.",
         "verdicts": "Verdicts", "no_claims": "No loss figures found.",
         "markdown": "Markdown", "json": "JSON", "charts": "Charts",
-        "monitor": "Monitor",
+        "monitor": "Monitor", "days90": "90 days",
     },
     "uk": {
         "title": "attrition", "dashboard": "Останнє зведення", "brief": "Коротко",
@@ -152,7 +152,7 @@ UI: dict[str, dict[str, Any]] = {
                   "особового складу — це вбиті та поранені.",
         "verdicts": "Висновки", "no_claims": "Цифр втрат не знайдено.",
         "markdown": "Markdown", "json": "JSON", "charts": "Графіки",
-        "monitor": "Монітор",
+        "monitor": "Монітор", "days90": "90 днів",
     },
 }
 
@@ -173,7 +173,8 @@ def _page(request: Request, template: str, d: Data, status: int = 200, **ctx: An
         t=UI[lang], lang=lang, age=age, path=request.url.path,
         query_en=urlencode([*kept, ("lang", "en")]), query_uk=urlencode([*kept, ("lang", "uk")]),
         first_report=d.first,
-        labels={c.id: (c.uk if lang == "uk" else c.en) for c in categories.CATEGORIES},
+        labels={name: words.heading(name, lang) for name in words.UK_NOMINATIVE},
+        verdict_names={v: words.verdict(v, lang) for v in words.VERDICTS},
         **ctx)
     return HTMLResponse(html, status_code=status)
 
@@ -324,7 +325,7 @@ def compare_page(request: Request) -> Response:
                      on=ons.pop() if len(ons) == 1 else None, to=doc["to"],
                      start=start or "", chosen=chosen, statuses=statuses or list(STATUSES),
                      all_statuses=STATUSES, lines=lines,
-                     chart_query=urlencode({"to": doc["to"]}))
+                     chart_query=urlencode({"to": doc["to"], "lang": _lang(request)}))
 
     return _html(request, make)
 
@@ -388,6 +389,35 @@ def _date_source(source: str, t: dict[str, str]) -> str:
     return source
 
 
+def shown_claim(c: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A check's claim as a page in `lang` shows it: the verdict's name and, in Ukrainian,
+    the reading, the reason and the note made from the claim's fields (the checker writes
+    them in English; its JSON keeps them as they are)."""
+    out = {**c, "verdict_name": words.verdict(str(c["verdict"]), lang)}
+    if lang != "uk":
+        return out
+    ev = [({**e, "reading": words.reading_uk(e)} if e.get("reading") else e)
+          for e in c.get("evidence") or []]
+    reading = words.reading_uk(ev[0]) if ev and "measure" in ev[0] and \
+        c.get("measure") != "comparative" else ""
+    actual, verdict = c.get("actual"), str(c["verdict"])
+    why = ""
+    if verdict == "contradicted" and isinstance(actual, int):
+        why = words.CHECK["contradicted"].format(actual=words.number(actual, lang))
+    elif verdict == "mislabeled" and c.get("actual_category"):
+        why = words.CHECK["mislabeled"].format(
+            value=words.number(c.get("value") or 0, lang),
+            category=words.heading(str(c["actual_category"]), lang))
+    elif verdict == "wrong_date":
+        why = words.CHECK["wrong_date"].format(value=words.number(c.get("value") or 0, lang))
+    elif verdict == "unverifiable":
+        why = words.CHECK["unverifiable"]
+    oryx = c.get("attributed_to") not in (None, "General Staff")
+    note = words.CHECK["note_oryx" if oryx else "note"] + (
+        " " + words.CHECK["note_personnel"] if c.get("category") == "personnel" else "")
+    return {**out, "evidence": ev, "reading": reading, "why": why, "note": note}
+
+
 @router.get("/check", response_class=HTMLResponse, include_in_schema=False)
 def check_form(request: Request) -> Response:
     d = api.data(request)
@@ -412,6 +442,8 @@ async def check_page(request: Request) -> Response:
                                          url or "pasted text")
     except AttritionError as exc:
         error = str(exc).replace("give one with --date", "give it in the date field")
+    if result:
+        result = {**result, "claims": [shown_claim(c, lang or "en") for c in result["claims"]]}
     return _page(request, "check.html", d, lang=lang, result=result, error=error, text=text,
                  url=url, day=day, sentences=segments(result) if result else [],
                  date_source=_date_source(result["article"]["date_source"], UI[lang or "en"])
@@ -440,18 +472,14 @@ def compare_chart(request: Request) -> Response:
         claimed = Claimed(d.by_category)
         panels = [chart_panel(d.crosswalk.row(name), claimed, conf, d.by_category, None, hi)
                   for name in ("tanks", "afv", "artillery", "vehicles_fuel_tanks")]
+        lang = _lang(request)
+        w = words.CHART[lang]
         body = _svg(lambda out: charts.draw_compare(
-            panels, out, title="Claimed (General Staff) and visually confirmed (Oryx)",
-            source_line=comparing_caveat()))
+            panels, out, title=w["compare_title"], lang=lang,
+            source_line=f"{w['source']} {w['confirmed_caveat']}"))
         return Response(body, media_type="image/svg+xml")
 
     return api.cached(request, make)
-
-
-def comparing_caveat() -> str:
-    from attrition.compare import CONFIRMED_CAVEAT
-
-    return f"{charts.SOURCE_LINE} {CONFIRMED_CAVEAT}"
 
 
 @router.get("/charts/{name}.svg", include_in_schema=False)
@@ -470,7 +498,7 @@ def chart(request: Request, name: str) -> Response:
         mark = None if q.get("date") == "none" else (
             api.day_of(q["date"], d) if q.get("date") else hi)
         body = _svg(lambda out: charts.draw(s, out, start=hi - timedelta(days=days), end=hi,
-                                            highlight=mark))
+                                            highlight=mark, lang=_lang(request)))
         return Response(body, media_type="image/svg+xml")
 
     return api.cached(request, make)
