@@ -619,13 +619,19 @@ def _label_right_after(text: str, end: int) -> bool:
     return bool(found) and found[0][0] == 1 and text[end:end + 1] == " "
 
 
+_PREV_DASH = re.compile(r"(?:попередньої доби|напередодні|предыдущих суток|накануне|днем раніше|"
+                        r"днем ранее|a day earlier|the day before)\s*[–—:-]\s*$", re.I)
+
+
 def _is_not_a_loss(text: str, n: Number) -> bool:
     before = text[max(0, n.start - 12):n.start]
     after = text[n.end:n.end + 16]
     if n.written == "digits" and re.fullmatch(r"(?:19|20)\d\d", n.text) and not re.match(
             r"^\s*(?:\(|[a-zа-яіїєґ]+ (?:\w+ )?(?:tanks|танк))", after, re.I) and not (
-            _YEAR_BEFORE_COUNT.search(before) is None and _label_right_after(text, n.end)):
-        return True  # a year, unless a category word follows it ("2010 casualties")
+            _YEAR_BEFORE_COUNT.search(before) is None and _label_right_after(text, n.end)) \
+            and not _PREV_DASH.search(text, max(0, n.start - 30), n.start):
+        return True  # a year, unless a category word follows it ("2010 casualties"), or it
+        # is the report before's figure in a list ("днем ранее – 1968")
     if _DATE_AROUND.search(before) or _DATE_AFTER.search(after):
         return True
     if re.match(r"^[.:/]\d", after) or re.search(r"\d[.:/]$", before):
@@ -1246,7 +1252,12 @@ def _shared_context(s: str, a: int, b: int) -> str:
     for m in [*_clause_break().finditer(s), None]:
         end = m.start() if m is not None else len(s)
         part = s[pos:end]
-        fig = _FIGURE.search(part)
+        dates = _date_spans(part)
+        # a day of a date before a clause's figures ("з 24 лютого по 2 березня …: танків
+        # – 75") frames the list too; a clause with a date alone is that date's own
+        fig = next((f for f in _FIGURE.finditer(part)
+                    if not any(x <= f.start() < y for x, y in dates)), None) \
+            or _FIGURE.search(part)
         if pos != a and fig:
             part = part[:fig.start()] + " " * (len(part) - fig.start())
         out.append(part)
