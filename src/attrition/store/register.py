@@ -175,37 +175,63 @@ def enqueue(engine: Engine, entries: Iterable[Entry]) -> list[int]:
         raise StoreError(f"registering articles failed, nothing was written: {exc}") from None
 
 
+def _claim_statements() -> tuple[sa.Update, sa.Update]:
+    """The two claiming statements, built once (building and keying a statement costs more
+    than running it on SQLite): one takes the oldest pending articles, the other articles
+    whose claim expired. Each is one UPDATE whose choice is a subquery: on SQLite its write
+    lock covers the choice and the update; on PostgreSQL the chosen rows are locked by the
+    choice (`FOR UPDATE SKIP LOCKED`) and another watcher's choice skips them."""
+    a = schema.articles
+    at: sa.BindParameter[str] = sa.bindparam("b_at")
+    expired: sa.BindParameter[str] = sa.bindparam("b_expired")
+    n: sa.BindParameter[int] = sa.bindparam("b_n")
+    pending = sa.and_(a.c.status == "pending",
+                      sa.or_(a.c.retry_at.is_(None), a.c.retry_at <= at))
+    stale = sa.and_(a.c.status == "checking", a.c.claimed_at < expired)
+    cols = (a.c.id, a.c.address, a.c.outlet, a.c.title, a.c.published, a.c.body,
+            a.c.attempts, a.c.feed)
+    out = []
+    for takeable in (pending, stale):
+        # by id within each kind: the (status, id) index gives them in order, without
+        # sorting the whole queue at every claim
+        # a CTE: PostgreSQL runs it once (a plain IN (subquery ... LIMIT n) may be run
+        # again per row, and then takes more than n)
+        pick = (sa.select(a.c.id).where(takeable).order_by(a.c.id).limit(n)
+                .with_for_update(skip_locked=True).cte("pick"))
+        out.append(a.update().where(a.c.id.in_(sa.select(pick.c.id)))
+                   .where(takeable).values(status="checking", claimed_by=sa.bindparam("b_w"),
+                                           claimed_at=at, attempts=a.c.attempts + 1)
+                   .returning(*cols))
+    return out[0], out[1]
+
+
+_CLAIM_PENDING, _CLAIM_EXPIRED = _claim_statements()
+
+
 def claim(engine: Engine, worker: str, lease: float = LEASE) -> Article | None:
     """Take the oldest pending article (or one whose claim expired) for `worker`, or None
     when there is nothing to do. Exactly one watcher gets each."""
-    a = schema.articles
+    got = claim_many(engine, worker, 1, lease)
+    return got[0] if got else None
+
+
+def claim_many(engine: Engine, worker: str, n: int, lease: float = LEASE) -> list[Article]:
+    """Take up to `n` articles for `worker` in one transaction: the oldest pending first,
+    then those a dead watcher left (an article that kills its watcher is not taken again at
+    once by the next one, and gives up after MAX_ATTEMPTS). Exactly one watcher gets each."""
     at = now()
-    expired = _ago(lease, at)
-    takeable = sa.or_(
-        sa.and_(a.c.status == "pending", sa.or_(a.c.retry_at.is_(None), a.c.retry_at <= at)),
-        sa.and_(a.c.status == "checking", a.c.claimed_at < expired))
-    cols = (a.c.id, a.c.address, a.c.outlet, a.c.title, a.c.published, a.c.body,
-            a.c.attempts, a.c.feed)
-    # new work first, then what a dead watcher left: an article that kills its watcher is
-    # not taken again at once by the next one (and gives up after MAX_ATTEMPTS)
-    order = (sa.case((a.c.status == "pending", 0), else_=1), a.c.id)
+    params = {"b_at": at, "b_expired": _ago(lease, at), "b_n": n, "b_w": worker}
+    rows: list[Any] = []
     try:
         with engine.begin() as conn:
-            pick = sa.select(a.c.id).where(takeable).order_by(*order).limit(1)
-            if conn.dialect.name == "postgresql":
-                # the row is locked by the choice; another watcher's choice skips it
-                pick = pick.with_for_update(skip_locked=True)
-            # one statement; on SQLite its write lock covers the choice and the update
-            got = conn.execute(a.update().where(a.c.id == pick.scalar_subquery())
-                               .where(takeable).values(
-                status="checking", claimed_by=worker, claimed_at=at,
-                attempts=a.c.attempts + 1).returning(*cols)).first()
+            rows += conn.execute(_CLAIM_PENDING, params).all()
+            if len(rows) < n:
+                rows += conn.execute(_CLAIM_EXPIRED, {**params, "b_n": n - len(rows)}).all()
     except sa.exc.SQLAlchemyError as exc:
         raise StoreError(f"claiming an article failed: {exc}") from None
-    if got is None:
-        return None
-    return Article(int(got[0]), got[1], got[2], got[3], got[4], got[5], int(got[6]), worker,
-                   got[7])
+    rows.sort(key=lambda r: int(r[0]))
+    return [Article(int(r[0]), r[1], r[2], r[3], r[4], r[5], int(r[6]), worker, r[7])
+            for r in rows]
 
 
 def _ours(conn: Connection, article_id: int, worker: str) -> bool:
@@ -283,6 +309,48 @@ claim rows with their ids. What it writes (an alert's outbox row) commits with t
 not at all."""
 
 
+@dataclass(frozen=True)
+class Checked:
+    """An article read and checked, to be stored by `finish_many`."""
+
+    article: Article
+    text: str
+    content_hash: str
+    language: str | None
+    claims: Sequence[Mapping[str, Any]]
+    version: str
+    fetched: str | None = None
+
+
+def _finish_statements() -> dict[str, Any]:
+    """The statements that store a checked article, built once (see _claim_statements)."""
+    a, ct = schema.articles, schema.claims
+    ours = (a.c.id == sa.bindparam("b_id"), a.c.status == "checking",
+            a.c.claimed_by == sa.bindparam("b_w"))
+    other = a.alias("other")
+    newest = sa.select(sa.func.coalesce(sa.func.max(other.c.version), 0) + 1).where(
+        other.c.address == sa.bindparam("b_address")).scalar_subquery()
+    at: sa.BindParameter[str] = sa.bindparam("b_at")
+    fetched: sa.BindParameter[str | None] = sa.bindparam("b_fetched")
+    return {
+        "same": sa.select(a.c.id).where(
+            a.c.address == sa.bindparam("b_address"), a.c.content_hash == sa.bindparam("b_hash"),
+            a.c.id != sa.bindparam("b_id")).limit(1),
+        "duplicate": a.update().where(*ours).values(
+            status="duplicate", claimed_at=None, checked_at=at, fetched=fetched,
+            error=sa.bindparam("b_error")),
+        # claimed_by stays: who checked it. Only the claim's holder gets a row here.
+        "checked": a.update().where(*ours).values(
+            status="checked", claimed_at=None, checked_at=at, fetched=fetched,
+            body=sa.bindparam("b_body"), content_hash=sa.bindparam("b_hash"),
+            language=sa.bindparam("b_language"), version=newest, error=None),
+        "claims": ct.insert().returning(ct.c.id, sort_by_parameter_order=True),
+    }
+
+
+_FINISH = _finish_statements()
+
+
 def finish(engine: Engine, art: Article, *, text: str, content_hash: str,
            language: str | None, claims: Sequence[Mapping[str, Any]], version: str,
            fetched: str | None = None, on_stored: OnStored | None = None) -> Stored:
@@ -291,51 +359,66 @@ def finish(engine: Engine, art: Article, *, text: str, content_hash: str,
     the claims judged against ledger `version`. A text already stored at this address makes
     the article a duplicate (no claims). A lost claim stores nothing (status '').
     `on_stored` runs in that transaction (see OnStored)."""
-    a, ct = schema.articles, schema.claims
-    at = now()
-    ours = (a.c.id == art.id, a.c.status == "checking", a.c.claimed_by == art.claimed_by)
+    return finish_many(engine, [Checked(art, text, content_hash, language, claims, version,
+                                        fetched)], on_stored=on_stored)[0]
+
+
+def finish_many(engine: Engine, items: Sequence[Checked], *,
+                on_stored: OnStored | None = None) -> list[Stored]:
+    """Store several checked articles in one transaction, each as `finish` stores one (the
+    same rules, in order: a later text the same as an earlier one's at its address is its
+    duplicate). One commit for many articles: a watcher's writes cost a fraction. All or
+    nothing: a watcher killed before the commit leaves every one of them claimed, taken
+    again after the lease, and no claim or alert of theirs written. When two watchers store
+    the same text at an address in the same instant, the batch is stored again one article
+    at a time, so that only that article becomes the duplicate."""
+    if not items:
+        return []
     try:
         with engine.begin() as conn:
-            same = conn.execute(sa.select(a.c.id).where(
-                a.c.address == art.address, a.c.content_hash == content_hash,
-                a.c.id != art.id).limit(1)).first()
-            if same is not None:
-                got = conn.execute(a.update().where(*ours).values(
-                    status="duplicate", claimed_at=None, checked_at=at, fetched=fetched,
-                    error=f"same text as article {same[0]}"))
-                if not got.rowcount:
-                    return Stored(art.id, "")
-                return Stored(art.id, "duplicate", duplicate_of=int(same[0]))
-            other = a.alias("other")
-            newest = sa.select(sa.func.coalesce(sa.func.max(other.c.version), 0) + 1).where(
-                other.c.address == art.address).scalar_subquery()
-            # claimed_by stays: who checked it. Only the claim's holder gets a row here.
-            got = conn.execute(a.update().where(*ours).values(
-                status="checked", claimed_at=None, checked_at=at,
-                fetched=fetched, body=text, content_hash=content_hash, language=language,
-                version=newest, error=None))
-            if not got.rowcount:
-                return Stored(art.id, "")
-            rows = [_claim_row(art.id, i, c, version, at) for i, c in enumerate(claims)]
-            stored: list[dict[str, Any]] = []
-            if rows:
-                ids = conn.execute(ct.insert().returning(ct.c.id, sort_by_parameter_order=True),
-                                   rows).scalars().all()
-                stored = [{"id": int(i), **row} for i, row in zip(ids, rows, strict=True)]
-            if on_stored is not None:
-                on_stored(conn, {"id": art.id, "address": art.address, "outlet": art.outlet,
-                                 "title": art.title, "published": art.published}, stored)
+            at = now()
+            return [_finish_one(conn, it, at, on_stored) for it in items]
     except sa.exc.IntegrityError:
+        if len(items) > 1:
+            return [finish_many(engine, [it], on_stored=on_stored)[0] for it in items]
         # another watcher stored the same text at this address in the same instant
+        a, art = schema.articles, items[0].article
         with engine.begin() as conn:
             if _ours(conn, art.id, art.claimed_by):
                 conn.execute(a.update().where(a.c.id == art.id).values(
-                    status="duplicate", claimed_by=None, claimed_at=None, checked_at=at,
+                    status="duplicate", claimed_by=None, claimed_at=None, checked_at=now(),
                     error="same text as another article at this address"))
-        return Stored(art.id, "duplicate")
+        return [Stored(art.id, "duplicate")]
     except sa.exc.SQLAlchemyError as exc:
-        raise StoreError(f"storing article {art.id} failed, nothing was written: {exc}"
+        ids = ", ".join(str(it.article.id) for it in items)
+        raise StoreError(f"storing article(s) {ids} failed, nothing was written: {exc}"
                          ) from None
+
+
+def _finish_one(conn: Connection, it: Checked, at: str, on_stored: OnStored | None
+                ) -> Stored:
+    art = it.article
+    key = {"b_id": art.id, "b_w": art.claimed_by, "b_at": at, "b_fetched": it.fetched,
+           "b_address": art.address, "b_hash": it.content_hash}
+    same = conn.execute(_FINISH["same"], key).first()
+    if same is not None:
+        got = conn.execute(_FINISH["duplicate"],
+                           {**key, "b_error": f"same text as article {same[0]}"})
+        if not got.rowcount:
+            return Stored(art.id, "")
+        return Stored(art.id, "duplicate", duplicate_of=int(same[0]))
+    got = conn.execute(_FINISH["checked"], {**key, "b_body": it.text,
+                                            "b_language": it.language})
+    if not got.rowcount:
+        return Stored(art.id, "")
+    rows = [_claim_row(art.id, i, c, it.version, at) for i, c in enumerate(it.claims)]
+    stored: list[dict[str, Any]] = []
+    if rows:
+        ids = conn.execute(_FINISH["claims"], rows).scalars().all()
+        stored = [{"id": int(i), **row} for i, row in zip(ids, rows, strict=True)]
+    if on_stored is not None:
+        on_stored(conn, {"id": art.id, "address": art.address, "outlet": art.outlet,
+                         "title": art.title, "published": art.published}, stored)
     return Stored(art.id, "checked", stored)
 
 

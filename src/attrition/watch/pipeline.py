@@ -52,10 +52,16 @@ class Options:
     lease: float = register.LEASE
     max_attempts: int = register.MAX_ATTEMPTS
     retry: float = 60.0
+    """Seconds before a page that could not be fetched is tried again (doubling each time)."""
     threads: int = 3
     """Articles read and checked at once by one watcher (threads: one waits for a page or
     the database while another checks)."""
-    """Seconds before a page that could not be fetched is tried again (doubling each time)."""
+    batch: int = 16
+    """Checked articles a thread stores in one transaction (one commit for many: most of
+    a watcher's database time was its commits and statements per article)."""
+    hold: float = 2.0
+    """Seconds a checked article may wait for its batch before it is stored anyway (its
+    alerts wait as long; at most a quarter of the lease)."""
     fast_extraction: bool = True
     """trafilatura without its fallback extractors (see check.fetch.main_text)."""
     public_only: bool = False
@@ -215,18 +221,36 @@ class Watcher:
     def drain(self, out: PassResult, stop: Callable[[], bool],
               on_article: Callable[[Done], None] | None = None, keep: bool = True) -> None:
         """Check pending articles until none is left or `stop()`, with `options.threads`
-        threads (one waits for a page or the database while another checks)."""
+        threads (one waits for a page or the database while another checks). Each thread
+        stores what it checked in batches (see `Options.batch`, `Options.hold`)."""
         lock = threading.Lock()
 
+        def report(d: Done) -> None:
+            with lock:
+                out.count(d, keep)
+                if on_article is not None:
+                    on_article(d)
+
         def loop() -> None:
+            held: list[tuple[Done, register.Checked]] = []
+            since = 0.0
+            hold = min(self.options.hold, self.options.lease / 4)
             while not stop():
-                d = self.work_one()
-                if d is None:
-                    return
-                with lock:
-                    out.count(d, keep)
-                    if on_article is not None:
-                        on_article(d)
+                art = register.claim(self.engine, self.worker, self.options.lease)
+                if art is None:
+                    break
+                d, checked = self.read_one(art)
+                if checked is None:
+                    report(d)
+                    continue
+                if not held:
+                    since = time.monotonic()
+                held.append((d, checked))
+                if len(held) >= self.options.batch or time.monotonic() - since >= hold:
+                    self.store_checked(held, report)
+            # stopped or no work left: what was checked is stored (a watcher killed before
+            # this leaves it claimed; it is checked again after the lease)
+            self.store_checked(held, report)
 
         if self.options.threads <= 1:
             loop()
@@ -349,6 +373,14 @@ class Watcher:
         art = register.claim(self.engine, self.worker, self.options.lease)
         if art is None:
             return None
+        d, checked = self.read_one(art)
+        if checked is not None:
+            self.store_checked([(d, checked)])
+        return d
+
+    def read_one(self, art: register.Article) -> tuple[Done, register.Checked | None]:
+        """Read and check a claimed article: what to store, or (None) the article given
+        back with its error (to be tried again, or failed)."""
         done = Done(art.id, art.address, art.outlet, art.title, "")
         fetched = None
         try:
@@ -367,26 +399,37 @@ class Watcher:
             done.status = register.release(self.engine, art, done.error,
                                            max_attempts=self.options.max_attempts,
                                            retry=self.options.retry) or "lost"
-            return done
+            return done, None
         except AttritionError as exc:  # no text, no date, too long: trying again won't help
             done.error = " ".join(str(exc).split())
             done.status = register.release(self.engine, art, done.error, final=True) or "lost"
-            return done
+            return done, None
         except Exception as exc:  # a fault of the checker on this text
             # recorded on the article (a watcher must not die of one page) for a bug report
             done.error = (f"the checker failed on this article: {exc.__class__.__name__}: "
                           f"{' '.join(str(exc).split())[:300]}")
             done.status = register.release(self.engine, art, done.error, final=True) or "lost"
-            return done
+            return done, None
         done.language = doc["article"]["language"]
-        stored = register.finish(self.engine, art, text=text, content_hash=content_hash(text),
-                                 language=done.language, claims=doc["claims"],
-                                 version=version, fetched=fetched, on_stored=self.on_stored)
-        done.status = stored.status or "lost"
-        done.claims = stored.claims
-        if stored.duplicate_of is not None:
-            done.error = f"same text as article {stored.duplicate_of}"
-        return done
+        return done, register.Checked(art, text, content_hash(text), done.language,
+                                      doc["claims"], version, fetched)
+
+    def store_checked(self, held: list[tuple[Done, register.Checked]],
+                      report: Callable[[Done], None] | None = None) -> None:
+        """Store checked articles in one transaction (register.finish_many), fill in their
+        Done, report each, and empty `held`."""
+        if not held:
+            return
+        stored = register.finish_many(self.engine, [c for _, c in held],
+                                      on_stored=self.on_stored)
+        for (d, _), got in zip(held, stored, strict=True):
+            d.status = got.status or "lost"
+            d.claims = got.claims
+            if got.duplicate_of is not None:
+                d.error = f"same text as article {got.duplicate_of}"
+            if report is not None:
+                report(d)
+        held.clear()
 
     def read_page(self, address: str) -> str:
         """The main text of the page at `address` (trafilatura; a plain-text page as it is)."""
