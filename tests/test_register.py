@@ -265,3 +265,15 @@ def test_finish_many_stores_a_batch_in_one_transaction_as_finish_would(store: St
     with store.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(schema.claims)
                             ).scalar() == 3
+
+
+def test_unclaim_gives_articles_back_without_counting_an_attempt(store: Store) -> None:
+    register.enqueue(store.engine, [_entry(n) for n in range(3)])
+    arts = register.claim_many(store.engine, "w", 3)
+    stolen = register.Article(**{**arts[2].__dict__, "claimed_by": "other"})
+    assert register.unclaim(store.engine, [arts[0], arts[1], stolen]) == 2
+    rows = {r["id"]: r for r in register.articles(store.engine)}
+    assert [(rows[a.id]["status"], rows[a.id]["attempts"], rows[a.id]["claimed_by"])
+            for a in arts] == [("pending", 0, None), ("pending", 0, None), ("checking", 1, "w")]
+    again = register.claim_many(store.engine, "w2", 3)
+    assert [a.id for a in again] == [arts[0].id, arts[1].id]

@@ -243,6 +243,26 @@ def _ours(conn: Connection, article_id: int, worker: str) -> bool:
     return conn.execute(q).first() is not None
 
 
+def unclaim(engine: Engine, arts: Sequence[Article]) -> int:
+    """Give back claimed articles not yet read (a watcher stopping, or one whose batch of
+    claims is getting old): pending again at once, this claim not counted as an attempt.
+    Returns how many were still ours."""
+    if not arts:
+        return 0
+    a = schema.articles
+    try:
+        with engine.begin() as conn:
+            got = conn.execute(a.update().where(
+                a.c.id == sa.bindparam("b_id"), a.c.status == "checking",
+                a.c.claimed_by == sa.bindparam("b_w")).values(
+                status="pending", claimed_by=None, claimed_at=None,
+                attempts=a.c.attempts - 1), [{"b_id": x.id, "b_w": x.claimed_by}
+                                             for x in arts])
+            return int(got.rowcount or 0)
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(f"giving back claimed articles failed: {exc}") from None
+
+
 def release(engine: Engine, art: Article, error: str, *, final: bool = False,
             max_attempts: int = MAX_ATTEMPTS, retry: float = 60.0) -> str:
     """Give an article back after an error: pending again, to be tried after `retry` × 2^n
@@ -351,6 +371,41 @@ def _finish_statements() -> dict[str, Any]:
 _FINISH = _finish_statements()
 
 
+def _batch_statements() -> dict[str, Any]:
+    """The statements that store a batch with a few round trips to the database whatever
+    its size (each round trip waits for the server's turn on a busy machine)."""
+    a = schema.articles
+    ids: sa.BindParameter[list[int]] = sa.bindparam("b_ids", expanding=True)
+    addresses: sa.BindParameter[list[str]] = sa.bindparam("b_addresses", expanding=True)
+    ours = (a.c.id == sa.bindparam("b_id"), a.c.status == "checking",
+            a.c.claimed_by == sa.bindparam("b_w"))
+    at: sa.BindParameter[str] = sa.bindparam("b_at")
+    fetched: sa.BindParameter[str | None] = sa.bindparam("b_fetched")
+    return {
+        # on PostgreSQL the rows stay ours until the commit
+        "ours": sa.select(a.c.id, a.c.claimed_by).where(a.c.id.in_(ids),
+                                                        a.c.status == "checking")
+        .with_for_update(),
+        "texts": sa.select(a.c.address, a.c.content_hash, a.c.id).where(
+            a.c.address.in_(addresses), a.c.content_hash.is_not(None)).order_by(a.c.id),
+        "versions": sa.select(a.c.address, sa.func.max(a.c.version)).where(
+            a.c.address.in_(addresses)).group_by(a.c.address),
+        "duplicate": _FINISH["duplicate"],
+        "checked": a.update().where(*ours).values(
+            status="checked", claimed_at=None, checked_at=at, fetched=fetched,
+            body=sa.bindparam("b_body"), content_hash=sa.bindparam("b_hash"),
+            language=sa.bindparam("b_language"), version=sa.bindparam("b_version"),
+            error=None),
+    }
+
+
+_BATCH = _batch_statements()
+
+
+class _Changed(Exception):
+    """A claim of the batch was lost between the check and the write: store it one by one."""
+
+
 def finish(engine: Engine, art: Article, *, text: str, content_hash: str,
            language: str | None, claims: Sequence[Mapping[str, Any]], version: str,
            fetched: str | None = None, on_stored: OnStored | None = None) -> Stored:
@@ -377,7 +432,11 @@ def finish_many(engine: Engine, items: Sequence[Checked], *,
     try:
         with engine.begin() as conn:
             at = now()
-            return [_finish_one(conn, it, at, on_stored) for it in items]
+            if len(items) > 1:
+                return _finish_batch(conn, items, at, on_stored)
+            return [_finish_one(conn, items[0], at, on_stored)]
+    except _Changed:  # rolled back; rare (a claim lost in the instant between)
+        return [finish_many(engine, [it], on_stored=on_stored)[0] for it in items]
     except sa.exc.IntegrityError:
         if len(items) > 1:
             return [finish_many(engine, [it], on_stored=on_stored)[0] for it in items]
@@ -393,6 +452,58 @@ def finish_many(engine: Engine, items: Sequence[Checked], *,
         ids = ", ".join(str(it.article.id) for it in items)
         raise StoreError(f"storing article(s) {ids} failed, nothing was written: {exc}"
                          ) from None
+
+
+def _finish_batch(conn: Connection, items: Sequence[Checked], at: str,
+                  on_stored: OnStored | None) -> list[Stored]:
+    """`_finish_one` for each item, decided in Python from three reads (which claims are
+    still ours, the texts and newest versions at these addresses) and written with one
+    statement per kind of row. Raises _Changed when a row it decided on changed under it."""
+    arts = [it.article for it in items]
+    addresses = sorted({a.address for a in arts})
+    holders = dict(conn.execute(_BATCH["ours"], {"b_ids": [a.id for a in arts]}).all())
+    texts: dict[tuple[str, str], int] = {}
+    for address, digest, article_id in conn.execute(_BATCH["texts"],
+                                                    {"b_addresses": addresses}):
+        texts.setdefault((address, digest), int(article_id))
+    newest = {address: int(v or 0) for address, v in conn.execute(
+        _BATCH["versions"], {"b_addresses": addresses})}
+    out: list[Stored] = []
+    dupes: list[dict[str, Any]] = []
+    checked: list[dict[str, Any]] = []
+    claim_rows: list[dict[str, Any]] = []
+    for it in items:
+        art = it.article
+        if holders.get(art.id) != art.claimed_by:
+            out.append(Stored(art.id, ""))
+            continue
+        key = {"b_id": art.id, "b_w": art.claimed_by, "b_at": at, "b_fetched": it.fetched}
+        same = texts.get((art.address, it.content_hash))
+        if same is not None and same != art.id:
+            dupes.append({**key, "b_error": f"same text as article {same}"})
+            out.append(Stored(art.id, "duplicate", duplicate_of=same))
+            continue
+        texts[(art.address, it.content_hash)] = art.id
+        newest[art.address] = newest.get(art.address, 0) + 1
+        checked.append({**key, "b_body": it.text, "b_hash": it.content_hash,
+                        "b_language": it.language, "b_version": newest[art.address]})
+        rows = [_claim_row(art.id, i, c, it.version, at) for i, c in enumerate(it.claims)]
+        claim_rows += rows
+        out.append(Stored(art.id, "checked", rows))  # their ids come below
+    for statement, params in ((_BATCH["duplicate"], dupes), (_BATCH["checked"], checked)):
+        if params and conn.execute(statement, params).rowcount != len(params):
+            raise _Changed
+    if claim_rows:
+        ids = iter(conn.execute(_FINISH["claims"], claim_rows).scalars().all())
+        for got in out:
+            got.claims = [{"id": int(next(ids)), **row} for row in got.claims]
+    if on_stored is not None:
+        for it, got in zip(items, out, strict=True):
+            if got.status == "checked":
+                art = it.article
+                on_stored(conn, {"id": art.id, "address": art.address, "outlet": art.outlet,
+                                 "title": art.title, "published": art.published}, got.claims)
+    return out
 
 
 def _finish_one(conn: Connection, it: Checked, at: str, on_stored: OnStored | None

@@ -56,6 +56,9 @@ class Options:
     threads: int = 3
     """Articles read and checked at once by one watcher (threads: one waits for a page or
     the database while another checks)."""
+    claim: int = 4
+    """Articles a thread claims at once (one round trip to the database for several; the
+    ones not read within half the lease are given back)."""
     batch: int = 16
     """Checked articles a thread stores in one transaction (one commit for many: most of
     a watcher's database time was its commits and statements per article)."""
@@ -232,13 +235,22 @@ class Watcher:
                     on_article(d)
 
         def loop() -> None:
+            o = self.options
             held: list[tuple[Done, register.Checked]] = []
-            since = 0.0
-            hold = min(self.options.hold, self.options.lease / 4)
+            queue: list[register.Article] = []
+            since = claimed = 0.0
+            hold = min(o.hold, o.lease / 4)
             while not stop():
-                art = register.claim(self.engine, self.worker, self.options.lease)
-                if art is None:
-                    break
+                if queue and time.monotonic() - claimed > o.lease / 2:
+                    register.unclaim(self.engine, queue)  # slow pages: their lease runs out
+                    queue = []
+                if not queue:
+                    queue = register.claim_many(self.engine, self.worker, max(1, o.claim),
+                                                o.lease)
+                    claimed = time.monotonic()
+                    if not queue:
+                        break
+                art = queue.pop(0)
                 d, checked = self.read_one(art)
                 if checked is None:
                     report(d)
@@ -248,9 +260,11 @@ class Watcher:
                 held.append((d, checked))
                 if len(held) >= self.options.batch or time.monotonic() - since >= hold:
                     self.store_checked(held, report)
-            # stopped or no work left: what was checked is stored (a watcher killed before
-            # this leaves it claimed; it is checked again after the lease)
+            # stopped or no work left: what was checked is stored, what was claimed and not
+            # read is given back (a watcher killed before this leaves them claimed; they are
+            # taken again after the lease)
             self.store_checked(held, report)
+            register.unclaim(self.engine, queue)
 
         if self.options.threads <= 1:
             loop()
