@@ -264,20 +264,25 @@ def unclaim(engine: Engine, arts: Sequence[Article]) -> int:
 
 
 def release(engine: Engine, art: Article, error: str, *, final: bool = False,
-            max_attempts: int = MAX_ATTEMPTS, retry: float = 60.0) -> str:
+            max_attempts: int = MAX_ATTEMPTS, retry: float = 60.0,
+            wait: float | None = None, count: bool = True) -> str:
     """Give an article back after an error: pending again, to be tried after `retry` × 2^n
-    seconds (n: the attempts so far), or failed with the error when `final` or after
-    `max_attempts`. Returns the new status ('' when the claim had been lost)."""
+    seconds (n: the attempts so far) or `wait` seconds if longer (a server's Retry-After),
+    or failed with the error when `final` or after `max_attempts`. Without `count`, this
+    claim is no attempt (the watcher did not ask: the server had asked it to wait). Returns
+    the new status ('' when the claim had been lost)."""
     a = schema.articles
-    status = "failed" if final or art.attempts >= max_attempts else "pending"
+    attempts = art.attempts if count else art.attempts - 1
+    status = "failed" if final or attempts >= max_attempts else "pending"
+    backoff = retry * 2 ** max(0, attempts - 1) if count else 0.0
     try:
         with engine.begin() as conn:
             if not _ours(conn, art.id, art.claimed_by):
                 return ""
             conn.execute(a.update().where(a.c.id == art.id).values(
                 status=status, error=error[:2000], claimed_by=None, claimed_at=None,
-                retry_at=later(retry * 2 ** max(0, art.attempts - 1))
-                if status == "pending" else None,
+                attempts=attempts,
+                retry_at=later(max(backoff, wait or 0.0)) if status == "pending" else None,
                 checked_at=now() if status == "failed" else None))
     except sa.exc.SQLAlchemyError as exc:
         raise StoreError(f"releasing article {art.id} failed: {exc}") from None

@@ -21,7 +21,14 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from attrition.check.fetch import DEADLINE, MAX_BYTES
-from attrition.errors import AttritionError, CheckError, FetchError, ParseError, StoreError
+from attrition.errors import (
+    AttritionError,
+    CheckError,
+    FetchError,
+    ParseError,
+    StoreError,
+    Throttled,
+)
 from attrition.store import register
 from attrition.watch.inputs import Feed, content_hash
 
@@ -139,6 +146,8 @@ class Watcher:
         self._own_http = http is None
         self._views: tuple[str, LedgerView, ConfirmedView] | None = None
         self._views_lock = threading.Lock()
+        self._hosts: dict[str, float] = {}
+        """Hosts that asked this watcher to wait (Retry-After): until when (monotonic)."""
         self._version: tuple[float, str] | None = None
         register.tune(self.engine)
 
@@ -148,8 +157,11 @@ class Watcher:
     def http(self) -> httpx.Client:
         if self._http is None:
             from attrition.check.fetch import client
+            from attrition.watch.politeness import on_response
 
             self._http = client(self.options.timeout, public_only=self.options.public_only)
+            # a 429 or 503 with Retry-After raises Throttled from any fetch of this client
+            self._http.event_hooks["response"].append(on_response)
         return self._http
 
     def close(self) -> None:
@@ -302,8 +314,10 @@ class Watcher:
         return passes
 
     def next_due(self) -> float:
-        """Seconds until the next of this watcher's feeds is due (at most its interval)."""
-        wait = float(self.options.interval)
+        """Seconds until the next of this watcher's feeds is due (at most the shortest of
+        their intervals)."""
+        wait = float(min((f.interval or self.options.interval for f in self.feeds),
+                         default=self.options.interval))
         states = {s.address: s for s in register.feeds(self.engine)}
         now = datetime.now(UTC)
         for f in self.feeds:
@@ -348,8 +362,9 @@ class Watcher:
         from attrition.watch.inputs import parse_feed
 
         o = self.options
+        interval = feed.interval or o.interval
         hold = o.timeout + o.deadline + 5  # a poll cannot take longer
-        state = register.take_feed(self.engine, feed.address, feed.outlet, o.interval, hold,
+        state = register.take_feed(self.engine, feed.address, feed.outlet, interval, hold,
                                    once=once)
         if state is None:
             return FeedResult(feed.address, feed.outlet, "not due"), []
@@ -358,7 +373,7 @@ class Watcher:
                         max_bytes=o.max_feed_bytes, etag=state.etag,
                         last_modified=state.last_modified, what="feed")
             if got.status == 304:
-                nxt = register.later(self._jittered(o.interval))
+                nxt = register.later(self._jittered(interval))
                 register.feed_polled(self.engine, feed.address, ok=True, next_poll=nxt,
                                      etag=got.etag, last_modified=got.last_modified)
                 return FeedResult(feed.address, feed.outlet, "not modified",
@@ -366,14 +381,16 @@ class Watcher:
             entries, warning = parse_feed(got.body, feed, got.content_type)
         except AttritionError as exc:
             failures = state.failures + 1
-            wait = min(o.interval * 2 ** min(failures, 20), o.max_backoff)
-            nxt = register.later(self._jittered(wait))
+            wait = self._jittered(min(interval * 2 ** min(failures, 20), o.max_backoff))
+            if isinstance(exc, Throttled):  # the server said when: not before
+                wait = max(wait, exc.retry_after)
+            nxt = register.later(wait)
             error = " ".join(str(exc).split())
             register.feed_polled(self.engine, feed.address, ok=False, next_poll=nxt,
                                  error=error)
             return FeedResult(feed.address, feed.outlet, "failed", error=error,
                               next_poll=nxt), []
-        nxt = register.later(self._jittered(o.interval))
+        nxt = register.later(self._jittered(interval))
         register.feed_polled(self.engine, feed.address, ok=True, next_poll=nxt,
                              etag=got.etag, last_modified=got.last_modified)
         return FeedResult(feed.address, feed.outlet, "ok", entries=len(entries),
@@ -397,6 +414,13 @@ class Watcher:
         back with its error (to be tried again, or failed)."""
         done = Done(art.id, art.address, art.outlet, art.title, "")
         fetched = None
+        host = _host(art.address)
+        held = self._hosts.get(host, 0.0) - time.monotonic() if art.body is None else 0.0
+        if held > 0:  # its server asked to wait: not asked again before (no attempt spent)
+            done.error = f"{host} asked to wait (Retry-After): {held:.0f} s left"
+            done.status = register.release(self.engine, art, done.error, wait=held,
+                                           count=False) or "lost"
+            return done, None
         try:
             if art.body is not None:
                 text = art.body
@@ -409,10 +433,13 @@ class Watcher:
         except StoreError:
             raise  # the store's trouble, not the article's: its claim expires, taken again
         except FetchError as exc:
+            wait = exc.retry_after if isinstance(exc, Throttled) else None
+            if wait is not None:  # the host's other pages wait too
+                self._hosts[host] = max(self._hosts.get(host, 0.0), time.monotonic() + wait)
             done.error = " ".join(str(exc).split())
             done.status = register.release(self.engine, art, done.error,
                                            max_attempts=self.options.max_attempts,
-                                           retry=self.options.retry) or "lost"
+                                           retry=self.options.retry, wait=wait) or "lost"
             return done, None
         except AttritionError as exc:  # no text, no date, too long: trying again won't help
             done.error = " ".join(str(exc).split())
@@ -507,6 +534,12 @@ class Watcher:
                 if stop():
                     break
         return out
+
+
+def _host(address: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(address).netloc.lower()
 
 
 def publication_day(published: str | None) -> date | None:
