@@ -177,3 +177,18 @@ def test_a_page_that_asks_to_wait_holds_its_host(db: str, site: watchsite.Site) 
     again = _once(db, [f"{site.base}/rss.xml"])
     assert sorted((d.address.rsplit("/", 1)[-1], d.status) for d in again.done) == [
         ("en-artillery.html", "checked"), ("en-drones.html", "checked")]
+
+
+def test_a_pass_from_cron_polls_a_feed_with_its_own_interval_only_when_due(
+        db: str, site: watchsite.Site, tmp_path: Path) -> None:
+    """Cron decides when the other feeds are polled (at most once a minute); a feed listed
+    with `every=` waits for its interval."""
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text(f"{site.base}/rss.xml Test News every=30m\n"
+                     f"{site.base}/atom.xml Тестові новини\n", encoding="utf-8")
+    assert [f.status for f in _once(db, [str(feeds)]).feeds] == ["ok", "ok"]
+    from attrition.store import schema
+
+    with Store(db) as s, s.engine.begin() as conn:  # the next cron pass, 2 minutes later
+        conn.execute(schema.feeds.update().values(polled_at=register._ago(120)))
+    assert [f.status for f in _once(db, [str(feeds)]).feeds] == ["not due", "not modified"]

@@ -364,8 +364,10 @@ class Watcher:
         o = self.options
         interval = feed.interval or o.interval
         hold = o.timeout + o.deadline + 5  # a poll cannot take longer
+        # a pass from cron polls a feed whenever cron says, unless the feed has its own
+        # interval (the list of feeds asked for it)
         state = register.take_feed(self.engine, feed.address, feed.outlet, interval, hold,
-                                   once=once)
+                                   once=once and feed.interval is None)
         if state is None:
             return FeedResult(feed.address, feed.outlet, "not due"), []
         try:
