@@ -68,7 +68,8 @@ class Site:
 
 def _wipe(url: str) -> None:
     with Store(url) as s, s.engine.begin() as conn:
-        for t in (schema.verdict_changes, schema.claims, schema.articles, schema.feeds):
+        for t in (schema.outbox, schema.verdict_changes, schema.claims, schema.articles,
+                  schema.feeds):
             conn.execute(t.delete())
 
 

@@ -386,7 +386,11 @@ def _batch_statements() -> dict[str, Any]:
             a.c.claimed_by == sa.bindparam("b_w"))
     at: sa.BindParameter[str] = sa.bindparam("b_at")
     fetched: sa.BindParameter[str | None] = sa.bindparam("b_fetched")
+    ct = schema.claims
     return {
+        "claims": ct.insert(),
+        "claim_ids": sa.select(ct.c.article_id, ct.c.position, ct.c.id).where(
+            ct.c.article_id.in_(ids)),
         # on PostgreSQL the rows stay ours until the commit
         "ours": sa.select(a.c.id, a.c.claimed_by).where(a.c.id.in_(ids),
                                                         a.c.status == "checking")
@@ -499,9 +503,15 @@ def _finish_batch(conn: Connection, items: Sequence[Checked], at: str,
         if params and conn.execute(statement, params).rowcount != len(params):
             raise _Changed
     if claim_rows:
-        ids = iter(conn.execute(_FINISH["claims"], claim_rows).scalars().all())
+        # a plain executemany, ids read back: with RETURNING, SQLAlchemy writes one INSERT
+        # of all the rows' VALUES, a new statement text per batch, which psycopg parses
+        # anew each time (~30 ms for a batch of 16 articles)
+        conn.execute(_BATCH["claims"], claim_rows)
+        ids = {(int(r[0]), int(r[1])): int(r[2]) for r in conn.execute(
+            _BATCH["claim_ids"], {"b_ids": [g.article_id for g in out if g.claims]})}
         for got in out:
-            got.claims = [{"id": int(next(ids)), **row} for row in got.claims]
+            got.claims = [{"id": ids[(got.article_id, row["position"])], **row}
+                          for row in got.claims]
     if on_stored is not None:
         for it, got in zip(items, out, strict=True):
             if got.status == "checked":
