@@ -4,7 +4,9 @@ polled, every page fetched, its main text extracted, checked, its claims stored.
     1. one watcher on SQLite: articles per second (threads 1 and the default 3)
     2. memory (RSS) of one long-running watcher over 10,000 articles, sampled every 1,000
     3. on PostgreSQL (BENCH_PG_URL or ATTRITION_TEST_DB_URL): two watcher processes against
-       one, over the same register
+       one, over the same register, with the CPU each side used (watchers, site, database
+       server): on a machine whose cores are busy with other work, the wall-clock ratio
+       says more about the others than about the watchers
 
 The site (tests/watchsite.py: short articles in English, Ukrainian and Russian quoting each
 day's real figures) runs in a process of its own, as a real site would. Run on demand
