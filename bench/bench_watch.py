@@ -11,7 +11,9 @@ polled, every page fetched, its main text extracted, checked, its claims stored.
 The site (tests/watchsite.py: short articles in English, Ukrainian and Russian quoting each
 day's real figures) runs in a process of its own, as a real site would. Run on demand
 (`.venv/bin/python bench/bench_watch.py`); not a test. BENCH_ARTICLES sets the size of the
-throughput runs (default 1,000), BENCH_MEMORY_ARTICLES the memory run (default 10,000).
+throughput runs (default 1,000), BENCH_MEMORY_ARTICLES the memory run (default 10,000),
+BENCH_PAGE_DELAY the seconds each page takes (default 0), BENCH_PG_THREADS the threads of
+each watcher on PostgreSQL (default 3).
 """
 
 from __future__ import annotations
@@ -41,15 +43,30 @@ N_MEMORY = int(os.environ.get("BENCH_MEMORY_ARTICLES", "10000"))
 PG_URL = os.environ.get("BENCH_PG_URL") or os.environ.get("ATTRITION_TEST_DB_URL")
 
 
+PAGE_DELAY = float(os.environ.get("BENCH_PAGE_DELAY", "0"))
+"""Seconds each article page takes to come (a real site's distance); 0: at once."""
+
+
 def _site(url: str, n: int, ready: Any, stop: Any) -> None:
     site = watchsite.Site()
     server, _ = watchsite.start(site)
     stories = watchsite.generated_stories(url, n)
     watchsite.serve_generated(site, stories)  # /gen.xml lists them all
     watchsite.serve_generated(site, stories[:N], path="/small.xml")
+    if PAGE_DELAY:
+        for path, handle in list(site.routes.items()):
+            if path.startswith("/news/"):
+                site.routes[path] = _slowly(handle)
     ready.put(site.base)
     stop.wait()
     server.shutdown()
+
+
+def _slowly(handle: Any) -> Any:
+    def slow(req: Any) -> None:
+        time.sleep(PAGE_DELAY)
+        handle(req)
+    return slow
 
 
 class Site:
