@@ -4,12 +4,16 @@ polled, every page fetched, its main text extracted, checked, its claims stored.
     1. one watcher on SQLite: articles per second (threads 1 and the default 3)
     2. memory (RSS) of one long-running watcher over 10,000 articles, sampled every 1,000
     3. on PostgreSQL (BENCH_PG_URL or ATTRITION_TEST_DB_URL): two watcher processes against
-       one, over the same register
+       one, over the same register, with the CPU each side used (watchers, site, database
+       server): on a machine whose cores are busy with other work, the wall-clock ratio
+       says more about the others than about the watchers
 
 The site (tests/watchsite.py: short articles in English, Ukrainian and Russian quoting each
 day's real figures) runs in a process of its own, as a real site would. Run on demand
 (`.venv/bin/python bench/bench_watch.py`); not a test. BENCH_ARTICLES sets the size of the
-throughput runs (default 1,000), BENCH_MEMORY_ARTICLES the memory run (default 10,000).
+throughput runs (default 1,000), BENCH_MEMORY_ARTICLES the memory run (default 10,000),
+BENCH_PAGE_DELAY the seconds each page takes (default 0), BENCH_PG_THREADS the threads of
+each watcher on PostgreSQL (default 3).
 """
 
 from __future__ import annotations
@@ -39,15 +43,30 @@ N_MEMORY = int(os.environ.get("BENCH_MEMORY_ARTICLES", "10000"))
 PG_URL = os.environ.get("BENCH_PG_URL") or os.environ.get("ATTRITION_TEST_DB_URL")
 
 
+PAGE_DELAY = float(os.environ.get("BENCH_PAGE_DELAY", "0"))
+"""Seconds each article page takes to come (a real site's distance); 0: at once."""
+
+
 def _site(url: str, n: int, ready: Any, stop: Any) -> None:
     site = watchsite.Site()
     server, _ = watchsite.start(site)
     stories = watchsite.generated_stories(url, n)
     watchsite.serve_generated(site, stories)  # /gen.xml lists them all
     watchsite.serve_generated(site, stories[:N], path="/small.xml")
+    if PAGE_DELAY:
+        for path, handle in list(site.routes.items()):
+            if path.startswith("/news/"):
+                site.routes[path] = _slowly(handle)
     ready.put(site.base)
     stop.wait()
     server.shutdown()
+
+
+def _slowly(handle: Any) -> Any:
+    def slow(req: Any) -> None:
+        time.sleep(PAGE_DELAY)
+        handle(req)
+    return slow
 
 
 class Site:
@@ -68,7 +87,8 @@ class Site:
 
 def _wipe(url: str) -> None:
     with Store(url) as s, s.engine.begin() as conn:
-        for t in (schema.verdict_changes, schema.claims, schema.articles, schema.feeds):
+        for t in (schema.outbox, schema.verdict_changes, schema.claims, schema.articles,
+                  schema.feeds):
             conn.execute(t.delete())
 
 
@@ -84,6 +104,40 @@ def cpu() -> float:
     the machine runs (the wall clock counts the other processes' turns too)."""
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
+
+
+def proc_cpu(pids: list[int], children: bool = False) -> float:
+    """CPU seconds (user + system) the processes `pids` used so far (gone ones count 0);
+    with `children`, also their children that ended (a server's finished workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+        if children:
+            total += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return total / tick
+
+
+def database_cpu() -> float:
+    """CPU seconds of the local PostgreSQL server so far: its live processes, and through
+    the postmaster's children's times, the backends that ended (each watcher's)."""
+    live, master = [], []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            if (d / "comm").read_text().strip() != "postgres":
+                continue
+            parent = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            parent_comm = Path(f"/proc/{parent}/comm").read_text().strip()
+        except (OSError, ValueError):
+            continue
+        (live if parent_comm == "postgres" else master).append(int(d.name))
+    return proc_cpu(live) + proc_cpu(master, children=True)
 
 
 def one_watcher(url: str, base: str, threads: int) -> tuple[int, float, float]:
@@ -129,10 +183,14 @@ def _drain(url: str, start: Any, out: Any) -> None:
         out.put((result.checked, time.perf_counter() - t, cpu() - used))
 
 
-def watchers_on_pg(url: str, base: str, k: int) -> tuple[int, float, float]:
-    """`k` watcher processes draining the same register (the feed polled once first)."""
+def watchers_on_pg(url: str, site: Site, k: int) -> dict[str, float]:
+    """`k` watcher processes draining the same register (the feed polled once first):
+    articles, wall seconds, and the CPU seconds of the watchers, the site and the database
+    server meanwhile (on two cores they share the machine: what the watchers can gain from
+    a second process depends on what the others take)."""
     _wipe(url)
-    with Store(url) as store, Watcher(store, [Feed(base + "/small.xml", "Generated")]) as w:
+    with Store(url) as store, Watcher(store, [Feed(site.base + "/small.xml",
+                                                   "Generated")]) as w:
         _, entries = w.poll(w.feeds[0], once=True)
         register.enqueue(w.engine, entries)
     ctx = mp.get_context("fork")
@@ -141,15 +199,20 @@ def watchers_on_pg(url: str, base: str, k: int) -> tuple[int, float, float]:
     for p in procs:
         p.start()
     time.sleep(3)  # every process has built its views of the ledger
+    before = {"site": proc_cpu([site.proc.pid or 0]), "database": database_cpu()}
     t = time.perf_counter()
     start.set()
     got = [out.get(timeout=600) for _ in procs]
     took = time.perf_counter() - t
     for p in procs:
         p.join()
+    time.sleep(0.5)  # their database backends end
+    used = {"site": proc_cpu([site.proc.pid or 0]) - before["site"],
+            "database": database_cpu() - before["database"]}
     with Store(url) as store:
         assert register.counts(store.engine) == {"checked": N}, register.counts(store.engine)
-    return sum(g[0] for g in got), took, sum(g[2] for g in got)
+    return {"articles": sum(g[0] for g in got), "wall": took,
+            "watchers": sum(g[2] for g in got), **used}
 
 
 class _Skip(Exception):
@@ -167,11 +230,14 @@ def main() -> None:
             if only == "pg":
                 raise _Skip
             for threads in (1, 3):
+                served = proc_cpu([site.proc.pid or 0])
                 n, took, used = one_watcher(url, site.base + "/small.xml", threads)
+                served = proc_cpu([site.proc.pid or 0]) - served
                 print(f"one watcher, SQLite, {threads} thread(s): {n} articles in "
                       f"{took:.1f} s = {n / took:.1f} articles/s; {used:.1f} CPU s = "
                       f"{1000 * used / n:.1f} CPU ms an article = {n / used:.1f} articles "
-                      f"per CPU second (load average now {os.getloadavg()[0]:.1f})")
+                      f"per CPU second (the site: {1000 * served / n:.1f} CPU ms an "
+                      f"article; load average now {os.getloadavg()[0]:.1f})")
             samples = memory(url, site.base)
             print("memory over " + f"{N_MEMORY:,} articles (RSS MB): " + ", ".join(
                 f"{k:,}: {mb:.0f}" for k, mb in samples))
@@ -185,12 +251,17 @@ def main() -> None:
             try:
                 rates = {}
                 for k in (1, 2):
-                    n, took, used = watchers_on_pg(PG_URL, site.base, k)
-                    rates[k] = n / took
-                    print(f"{k} watcher(s), PostgreSQL: {n} articles in {took:.1f} s = "
-                          f"{rates[k]:.1f} articles/s; {1000 * used / n:.1f} CPU ms an "
-                          f"article in the watchers (load average now "
-                          f"{os.getloadavg()[0]:.1f})")
+                    r = watchers_on_pg(PG_URL, site, k)
+                    count = r["articles"]
+                    rates[k] = count / r["wall"]
+                    cpu_all = r["watchers"] + r["site"] + r["database"]
+                    print(f"{k} watcher(s), PostgreSQL: {count:.0f} articles in {r['wall']:.1f} s"
+                          f" = {rates[k]:.1f} articles/s; CPU ms an article: watchers "
+                          f"{1000 * r['watchers'] / count:.1f}, site "
+                          f"{1000 * r['site'] / count:.1f}, database "
+                          f"{1000 * r['database'] / count:.1f}; the cores busy "
+                          f"{cpu_all / r['wall'] / (os.cpu_count() or 1):.0%} with this "
+                          f"work (load average now {os.getloadavg()[0]:.1f})")
                 print(f"two watchers / one: {rates[2] / rates[1]:.2f}x")
             finally:
                 site.close()

@@ -348,3 +348,22 @@ def test_two_senders_on_one_store_send_each_alert_once(shared_store: Store, load
     assert sum(r.sent for r in results) == len(ids)
     assert sorted(key for key, _ in receiver.requests) == sorted(ids)
     assert outbox.counts(shared_store.engine) == {"sent": len(ids)}
+
+
+def test_the_alert_text_does_not_say_the_ledger_value_twice() -> None:
+    """A checker's `why` that is only the ledger's value (as the parenthesis says it) is not
+    repeated in the text; another `why` is kept."""
+    from attrition.store.outbox import Alert
+
+    def text(why: str) -> str:
+        body = {"claim": {"id": 7, "text": "46 artillery systems"}, "verdict": "contradicted",
+                "ledger_value": 33, "why": why,
+                "article": {"outlet": "Test News", "address": "https://news.test/a"}}
+        return str(alerts.payload(Alert(1, 7, "contradicted", "jsonl -", body, 0, 0, "s"))
+                   ["text"])
+
+    assert text("the ledger has 33").startswith(
+        'Flagged (contradicted): "46 artillery systems" does not match the General Staff\'s '
+        "figure (the ledger has 33).\nIn Test News")
+    assert "(the ledger has 33). the report of 18 September says 33" in text(
+        "the report of 18 September says 33")

@@ -190,3 +190,90 @@ def test_a_released_article_waits_for_its_retry_and_fails_after_its_attempts(
     assert register.release(store.engine, again, "HTTP 503", max_attempts=5) == "failed"
     rows = register.articles(store.engine)
     assert [(r["status"], r["error"]) for r in rows] == [("failed", "HTTP 503")]
+
+
+def test_claim_many_takes_at_most_n_each_once_among_watchers(store: Store) -> None:
+    """A batch claim takes no more than it asks for (PostgreSQL may run a plain
+    `IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` again per row and take them all), and
+    four threads claiming batches of 3 share 40 articles without overlap."""
+    register.enqueue(store.engine, [_entry(n) for n in range(40)])
+    first = register.claim_many(store.engine, "w", 3)
+    assert len(first) == 3 and [a.id for a in first] == sorted(a.id for a in first)
+    taken: list[int] = [a.id for a in first]
+    lock = threading.Lock()
+
+    def work() -> None:
+        me = register.worker_name()
+        while got := register.claim_many(store.engine, me, 3):
+            assert len(got) <= 3
+            with lock:
+                taken.extend(a.id for a in got)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(taken) == 40 and len(set(taken)) == 40
+    assert register.counts(store.engine) == {"checking": 40}
+
+
+def test_claim_many_takes_pending_articles_before_expired_claims(store: Store) -> None:
+    register.enqueue(store.engine, [_entry(1)])
+    dead = register.claim(store.engine, "dead-watcher")
+    assert dead is not None
+    time.sleep(1.0)  # the dead watcher's claim is a second old; a lease of 0.8 s lapsed
+    register.enqueue(store.engine, [_entry(2), _entry(3)])
+    got = register.claim_many(store.engine, "w", 2, lease=0.8)
+    assert sorted(a.address for a in got) == ["http://news.test/2", "http://news.test/3"]
+    again = register.claim_many(store.engine, "w", 2, lease=0.8)
+    assert [(a.id, a.attempts) for a in again] == [(dead.id, 2)]
+
+
+def test_finish_many_stores_a_batch_in_one_transaction_as_finish_would(store: Store) -> None:
+    """Several articles stored at once: duplicates within the batch found in order, a lost
+    claim stores nothing, and `on_stored` runs for each checked one inside the transaction;
+    when it fails, nothing of the batch is written."""
+    register.enqueue(store.engine, [_entry(1), _entry(1, "2024-11-15"), _entry(2),
+                                    _entry(3)])
+    arts = register.claim_many(store.engine, "w", 4)
+    assert len(arts) == 4
+    lost = register.Article(**{**arts[3].__dict__, "claimed_by": "someone-else"})
+    v = register.ledger_version(store.engine)
+    tanks = _claim("12 tanks", "contradicted", 10)
+    items = [register.Checked(arts[0], "text one", "h1", "en", [tanks], v),
+             register.Checked(arts[1], "text one", "h1", "en", [tanks], v),
+             register.Checked(arts[2], "text two", "h2", "uk", [tanks, tanks], v),
+             register.Checked(lost, "text three", "h3", "en", [tanks], v)]
+    seen: list[tuple[int, int]] = []
+
+    def boom(conn: Any, article: Any, claims: Any) -> None:
+        seen.append((article["id"], len(claims)))
+        if len(seen) == 2:
+            raise RuntimeError("the outbox failed")
+
+    with pytest.raises(RuntimeError):
+        register.finish_many(store.engine, items, on_stored=boom)
+    assert register.counts(store.engine) == {"checking": 4}  # nothing written
+    seen.clear()
+    got = register.finish_many(store.engine, items,
+                               on_stored=lambda c, a, rows: seen.append((a["id"], len(rows))))
+    assert [s.status for s in got] == ["checked", "duplicate", "checked", ""]
+    assert got[1].duplicate_of == arts[0].id
+    assert seen == [(arts[0].id, 1), (arts[2].id, 2)]
+    assert register.counts(store.engine) == {"checked": 2, "duplicate": 1, "checking": 1}
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.claims)
+                            ).scalar() == 3
+
+
+def test_unclaim_gives_articles_back_without_counting_an_attempt(store: Store) -> None:
+    register.enqueue(store.engine, [_entry(n) for n in range(3)])
+    arts = register.claim_many(store.engine, "w", 3)
+    stolen = register.Article(**{**arts[2].__dict__, "claimed_by": "other"})
+    assert register.unclaim(store.engine, [arts[0], arts[1], stolen]) == 2
+    rows = {r["id"]: r for r in register.articles(store.engine)}
+    assert [(rows[a.id]["status"], rows[a.id]["attempts"], rows[a.id]["claimed_by"])
+            for a in arts] == [("pending", 0, None), ("pending", 0, None), ("checking", 1, "w")]
+    again = register.claim_many(store.engine, "w2", 3)
+    assert [a.id for a in again] == [arts[0].id, arts[1].id]

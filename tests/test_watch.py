@@ -317,3 +317,21 @@ def test_the_feed_and_page_readers_are_not_imported_at_cli_start_up() -> None:
     out = subprocess.run([sys.executable, "-X", "importtime", "-c",
                           "import attrition.cli"], capture_output=True, text=True)
     assert "feedparser" not in out.stderr and "trafilatura" not in out.stderr
+
+
+def test_a_stopped_watcher_stores_what_it_checked_and_gives_back_what_it_claimed(
+        db: str, feeds: Path) -> None:
+    """Claims are taken four at a time: a watcher told to stop after its first article
+    stores it and gives the articles it claimed but did not read back at once (pending, no
+    attempt counted), so another watcher need not wait for the lease. (hold=0: each check
+    is stored at once, so that the stop comes after the first.)"""
+    seen: list[str] = []
+    options = Options(interval=60, timeout=2.0, deadline=1.5, lease=30, threads=1, claim=4,
+                      hold=0)
+    result = service.watch(db, [str(feeds)], once=True, options=options,
+                           stop=lambda: bool(seen), on_article=lambda d: seen.append(d.status))
+    assert result.checked == 1
+    with Store(db) as s:
+        rows = register.articles(s.engine)
+    assert sorted(r["status"] for r in rows) == ["checked"] + ["pending"] * 3
+    assert all(r["attempts"] == 0 for r in rows if r["status"] == "pending")

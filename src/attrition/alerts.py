@@ -135,10 +135,13 @@ def payload(alert: outbox.Alert, base_url: str | None = None) -> dict[str, Any]:
     value = body.get("ledger_value")
     words = WORDS.get(body["verdict"], body["verdict"])
     where = art.get("outlet") or art.get("address") or "an article"
+    has = (f"the ledger has {value:,}" if body["verdict"] == "contradicted"
+           and value is not None else "")
+    why = body.get("why") or body.get("reading") or ""
+    if has and why.strip().rstrip(".") == has:
+        why = ""  # said already
     text = (f"Flagged ({body['verdict']}): \"{_slack(claim['text'])}\" {words}"
-            + (f" (the ledger has {value:,})" if body["verdict"] == "contradicted"
-               and value is not None else "")
-            + f". {_slack(body.get('why') or body.get('reading') or '')}"
+            + (f" ({has})" if has else "") + "." + (f" {_slack(why)}" if why else "")
             + f"\nIn {_slack(where)}"
             + (f": <{art['address']}|{_slack(art.get('title') or art['address'])}>"
                if art.get("address", "").startswith(("http://", "https://")) else "")

@@ -1132,7 +1132,7 @@ def history(
 def watch(
     feeds: Annotated[list[str] | None, typer.Argument(
         help="RSS, Atom or JSON Feed addresses, or files listing feeds (one a line: ADDRESS "
-             "OUTLET).")] = None,
+             "OUTLET, optionally every=30m: that feed's own interval).")] = None,
     once: Annotated[bool, typer.Option(
         "--once", help="One pass, then a summary (for cron); else poll until stopped "
                        "(SIGTERM or Ctrl-C: the current article is finished first).")] = False,
@@ -1140,8 +1140,9 @@ def watch(
         "--db", help="Database holding the register (as `attrition --db`); several watchers "
                      "may share one PostgreSQL.")] = None,
     interval: Annotated[int, typer.Option(
-        "--interval", min=10, help="Seconds between two polls of a feed (with 10% jitter; a "
-                                   "failing feed backs off exponentially).")] = 900,
+        "--interval", min=10, help="Seconds between two polls of a feed without its own "
+                                   "every= (with 10% jitter; a failing feed backs off "
+                                   "exponentially; a server's Retry-After is honoured).")] = 900,
     from_folder: Annotated[Path | None, typer.Option(
         "--from-folder", help="Also check the articles in this folder (.txt, .md, .html).")
     ] = None,

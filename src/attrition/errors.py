@@ -81,6 +81,15 @@ class FetchError(SourceError):
     pass
 
 
+class Throttled(FetchError):
+    """A server answered 429 (too many requests) or 503 (unavailable) and said when to come
+    back (Retry-After): `retry_after` seconds from the answer."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class StoreError(AttritionError):
     pass
 

@@ -30,6 +30,8 @@ MAX_ARTICLE = 20 * 1024 * 1024
 class Feed:
     address: str
     outlet: str | None = None
+    interval: int | None = None
+    """Seconds between two polls of this feed (None: the watcher's --interval)."""
 
 
 def content_hash(text: str) -> str:
@@ -45,10 +47,17 @@ def entry_hash(address: str, stamp: str | None, title: str | None) -> str:
 # -- the list of feeds ----------------------------------------------------------------------
 
 
+MIN_INTERVAL = 10
+"""The shortest interval a feed may ask for (seconds), as `--interval`."""
+
+
 def read_feed_list(path: Path) -> list[Feed]:
-    """A file of feeds, one a line: the address, then the outlet's name (optional), e.g.
-    `https://example.org/rss.xml  Example News`. Blank lines and `#` comments are skipped."""
+    """A file of feeds, one a line: the address, then the outlet's name (optional), then
+    (optional) `every=DURATION`, the feed's own interval between polls (`every=30m`,
+    `every=2h`, `every=600`), e.g. `https://example.org/rss.xml  Example News  every=30m`.
+    Blank lines and `#` comments are skipped."""
     from attrition.sources._common import decode
+    from attrition.watch.politeness import seconds
 
     try:
         data = path.read_bytes()
@@ -63,13 +72,23 @@ def read_feed_list(path: Path) -> list[Feed]:
         line = line.split(" #", 1)[0].strip() if not line.lstrip().startswith("#") else ""
         if not line:
             continue
-        address, _, outlet = line.partition(" ")
+        address, _, rest = line.partition(" ")
         if not address.startswith(("http://", "https://")):
             raise ParseError(f"{address[:60]!r} is not an http(s) address", file=str(path),
                              line=n, field="address")
-        out.append(Feed(address, outlet.strip() or None))
+        interval = None
+        words = rest.split()
+        if words and words[-1].lower().startswith("every="):
+            try:
+                interval = seconds(words.pop().partition("=")[2])
+            except ValueError as exc:
+                raise ParseError(str(exc), file=str(path), line=n, field="every") from None
+            if interval < MIN_INTERVAL:
+                raise ParseError(f"{interval} s is too often (at least {MIN_INTERVAL} s)",
+                                 file=str(path), line=n, field="every")
+        out.append(Feed(address, " ".join(words) or None, interval))
     if not out:
-        raise SourceError(f"{path}: lists no feed (one a line: ADDRESS OUTLET)")
+        raise SourceError(f"{path}: lists no feed (one a line: ADDRESS OUTLET [every=30m])")
     return out
 
 

@@ -21,7 +21,14 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from attrition.check.fetch import DEADLINE, MAX_BYTES
-from attrition.errors import AttritionError, CheckError, FetchError, ParseError, StoreError
+from attrition.errors import (
+    AttritionError,
+    CheckError,
+    FetchError,
+    ParseError,
+    StoreError,
+    Throttled,
+)
 from attrition.store import register
 from attrition.watch.inputs import Feed, content_hash
 
@@ -52,10 +59,19 @@ class Options:
     lease: float = register.LEASE
     max_attempts: int = register.MAX_ATTEMPTS
     retry: float = 60.0
+    """Seconds before a page that could not be fetched is tried again (doubling each time)."""
     threads: int = 3
     """Articles read and checked at once by one watcher (threads: one waits for a page or
     the database while another checks)."""
-    """Seconds before a page that could not be fetched is tried again (doubling each time)."""
+    claim: int = 4
+    """Articles a thread claims at once (one round trip to the database for several; the
+    ones not read within half the lease are given back)."""
+    batch: int = 16
+    """Checked articles a thread stores in one transaction (one commit for many: most of
+    a watcher's database time was its commits and statements per article)."""
+    hold: float = 2.0
+    """Seconds a checked article may wait for its batch before it is stored anyway (its
+    alerts wait as long; at most a quarter of the lease)."""
     fast_extraction: bool = True
     """trafilatura without its fallback extractors (see check.fetch.main_text)."""
     public_only: bool = False
@@ -130,6 +146,8 @@ class Watcher:
         self._own_http = http is None
         self._views: tuple[str, LedgerView, ConfirmedView] | None = None
         self._views_lock = threading.Lock()
+        self._hosts: dict[str, float] = {}
+        """Hosts that asked this watcher to wait (Retry-After): until when (monotonic)."""
         self._version: tuple[float, str] | None = None
         register.tune(self.engine)
 
@@ -139,8 +157,11 @@ class Watcher:
     def http(self) -> httpx.Client:
         if self._http is None:
             from attrition.check.fetch import client
+            from attrition.watch.politeness import on_response
 
             self._http = client(self.options.timeout, public_only=self.options.public_only)
+            # a 429 or 503 with Retry-After raises Throttled from any fetch of this client
+            self._http.event_hooks["response"].append(on_response)
         return self._http
 
     def close(self) -> None:
@@ -215,18 +236,47 @@ class Watcher:
     def drain(self, out: PassResult, stop: Callable[[], bool],
               on_article: Callable[[Done], None] | None = None, keep: bool = True) -> None:
         """Check pending articles until none is left or `stop()`, with `options.threads`
-        threads (one waits for a page or the database while another checks)."""
+        threads (one waits for a page or the database while another checks). Each thread
+        stores what it checked in batches (see `Options.batch`, `Options.hold`)."""
         lock = threading.Lock()
 
+        def report(d: Done) -> None:
+            with lock:
+                out.count(d, keep)
+                if on_article is not None:
+                    on_article(d)
+
         def loop() -> None:
+            o = self.options
+            held: list[tuple[Done, register.Checked]] = []
+            queue: list[register.Article] = []
+            since = claimed = 0.0
+            hold = min(o.hold, o.lease / 4)
             while not stop():
-                d = self.work_one()
-                if d is None:
-                    return
-                with lock:
-                    out.count(d, keep)
-                    if on_article is not None:
-                        on_article(d)
+                if queue and time.monotonic() - claimed > o.lease / 2:
+                    register.unclaim(self.engine, queue)  # slow pages: their lease runs out
+                    queue = []
+                if not queue:
+                    queue = register.claim_many(self.engine, self.worker, max(1, o.claim),
+                                                o.lease)
+                    claimed = time.monotonic()
+                    if not queue:
+                        break
+                art = queue.pop(0)
+                d, checked = self.read_one(art)
+                if checked is None:
+                    report(d)
+                    continue
+                if not held:
+                    since = time.monotonic()
+                held.append((d, checked))
+                if len(held) >= self.options.batch or time.monotonic() - since >= hold:
+                    self.store_checked(held, report)
+            # stopped or no work left: what was checked is stored, what was claimed and not
+            # read is given back (a watcher killed before this leaves them claimed; they are
+            # taken again after the lease)
+            self.store_checked(held, report)
+            register.unclaim(self.engine, queue)
 
         if self.options.threads <= 1:
             loop()
@@ -264,8 +314,10 @@ class Watcher:
         return passes
 
     def next_due(self) -> float:
-        """Seconds until the next of this watcher's feeds is due (at most its interval)."""
-        wait = float(self.options.interval)
+        """Seconds until the next of this watcher's feeds is due (at most the shortest of
+        their intervals)."""
+        wait = float(min((f.interval or self.options.interval for f in self.feeds),
+                         default=self.options.interval))
         states = {s.address: s for s in register.feeds(self.engine)}
         now = datetime.now(UTC)
         for f in self.feeds:
@@ -310,9 +362,12 @@ class Watcher:
         from attrition.watch.inputs import parse_feed
 
         o = self.options
+        interval = feed.interval or o.interval
         hold = o.timeout + o.deadline + 5  # a poll cannot take longer
-        state = register.take_feed(self.engine, feed.address, feed.outlet, o.interval, hold,
-                                   once=once)
+        # a pass from cron polls a feed whenever cron says, unless the feed has its own
+        # interval (the list of feeds asked for it)
+        state = register.take_feed(self.engine, feed.address, feed.outlet, interval, hold,
+                                   once=once and feed.interval is None)
         if state is None:
             return FeedResult(feed.address, feed.outlet, "not due"), []
         try:
@@ -320,7 +375,7 @@ class Watcher:
                         max_bytes=o.max_feed_bytes, etag=state.etag,
                         last_modified=state.last_modified, what="feed")
             if got.status == 304:
-                nxt = register.later(self._jittered(o.interval))
+                nxt = register.later(self._jittered(interval))
                 register.feed_polled(self.engine, feed.address, ok=True, next_poll=nxt,
                                      etag=got.etag, last_modified=got.last_modified)
                 return FeedResult(feed.address, feed.outlet, "not modified",
@@ -328,14 +383,16 @@ class Watcher:
             entries, warning = parse_feed(got.body, feed, got.content_type)
         except AttritionError as exc:
             failures = state.failures + 1
-            wait = min(o.interval * 2 ** min(failures, 20), o.max_backoff)
-            nxt = register.later(self._jittered(wait))
+            wait = self._jittered(min(interval * 2 ** min(failures, 20), o.max_backoff))
+            if isinstance(exc, Throttled):  # the server said when: not before
+                wait = max(wait, exc.retry_after)
+            nxt = register.later(wait)
             error = " ".join(str(exc).split())
             register.feed_polled(self.engine, feed.address, ok=False, next_poll=nxt,
                                  error=error)
             return FeedResult(feed.address, feed.outlet, "failed", error=error,
                               next_poll=nxt), []
-        nxt = register.later(self._jittered(o.interval))
+        nxt = register.later(self._jittered(interval))
         register.feed_polled(self.engine, feed.address, ok=True, next_poll=nxt,
                              etag=got.etag, last_modified=got.last_modified)
         return FeedResult(feed.address, feed.outlet, "ok", entries=len(entries),
@@ -349,8 +406,23 @@ class Watcher:
         art = register.claim(self.engine, self.worker, self.options.lease)
         if art is None:
             return None
+        d, checked = self.read_one(art)
+        if checked is not None:
+            self.store_checked([(d, checked)])
+        return d
+
+    def read_one(self, art: register.Article) -> tuple[Done, register.Checked | None]:
+        """Read and check a claimed article: what to store, or (None) the article given
+        back with its error (to be tried again, or failed)."""
         done = Done(art.id, art.address, art.outlet, art.title, "")
         fetched = None
+        host = _host(art.address)
+        held = self._hosts.get(host, 0.0) - time.monotonic() if art.body is None else 0.0
+        if held > 0:  # its server asked to wait: not asked again before (no attempt spent)
+            done.error = f"{host} asked to wait (Retry-After): {held:.0f} s left"
+            done.status = register.release(self.engine, art, done.error, wait=held,
+                                           count=False) or "lost"
+            return done, None
         try:
             if art.body is not None:
                 text = art.body
@@ -363,30 +435,44 @@ class Watcher:
         except StoreError:
             raise  # the store's trouble, not the article's: its claim expires, taken again
         except FetchError as exc:
+            wait = exc.retry_after if isinstance(exc, Throttled) else None
+            if wait is not None:  # the host's other pages wait too
+                self._hosts[host] = max(self._hosts.get(host, 0.0), time.monotonic() + wait)
             done.error = " ".join(str(exc).split())
             done.status = register.release(self.engine, art, done.error,
                                            max_attempts=self.options.max_attempts,
-                                           retry=self.options.retry) or "lost"
-            return done
+                                           retry=self.options.retry, wait=wait) or "lost"
+            return done, None
         except AttritionError as exc:  # no text, no date, too long: trying again won't help
             done.error = " ".join(str(exc).split())
             done.status = register.release(self.engine, art, done.error, final=True) or "lost"
-            return done
+            return done, None
         except Exception as exc:  # a fault of the checker on this text
             # recorded on the article (a watcher must not die of one page) for a bug report
             done.error = (f"the checker failed on this article: {exc.__class__.__name__}: "
                           f"{' '.join(str(exc).split())[:300]}")
             done.status = register.release(self.engine, art, done.error, final=True) or "lost"
-            return done
+            return done, None
         done.language = doc["article"]["language"]
-        stored = register.finish(self.engine, art, text=text, content_hash=content_hash(text),
-                                 language=done.language, claims=doc["claims"],
-                                 version=version, fetched=fetched, on_stored=self.on_stored)
-        done.status = stored.status or "lost"
-        done.claims = stored.claims
-        if stored.duplicate_of is not None:
-            done.error = f"same text as article {stored.duplicate_of}"
-        return done
+        return done, register.Checked(art, text, content_hash(text), done.language,
+                                      doc["claims"], version, fetched)
+
+    def store_checked(self, held: list[tuple[Done, register.Checked]],
+                      report: Callable[[Done], None] | None = None) -> None:
+        """Store checked articles in one transaction (register.finish_many), fill in their
+        Done, report each, and empty `held`."""
+        if not held:
+            return
+        stored = register.finish_many(self.engine, [c for _, c in held],
+                                      on_stored=self.on_stored)
+        for (d, _), got in zip(held, stored, strict=True):
+            d.status = got.status or "lost"
+            d.claims = got.claims
+            if got.duplicate_of is not None:
+                d.error = f"same text as article {got.duplicate_of}"
+            if report is not None:
+                report(d)
+        held.clear()
 
     def read_page(self, address: str) -> str:
         """The main text of the page at `address` (trafilatura; a plain-text page as it is)."""
@@ -450,6 +536,12 @@ class Watcher:
                 if stop():
                     break
         return out
+
+
+def _host(address: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(address).netloc.lower()
 
 
 def publication_day(published: str | None) -> date | None:
