@@ -1082,10 +1082,12 @@ def _report_before_cue(s: str, n: Number) -> bool:
 
 
 _THIS_YEAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this year|"
-                        r"year to date|з початку року", re.I)
+                        r"year to date|з початку року|since jan(?:uary|\.)? 1\b|"
+                        r"(?:з|від) 1 січня\b|с 1 января\b|с начала года", re.I)
 _IN_MONTH = re.compile(
     rf"\b(?:in|during|for|of|totall?ing|за|протягом|упродовж|впродовж|в течение|"
-    rf"на протяжении)\b[^.]{{0,40}}(?<!\d)(?<!\d )\b(?:{MONTH_RE})\b|\bthe month\b|"
+    rf"на протяжении)\b[^.]{{0,40}}(?<!\d)(?<!\d )\b(?:{MONTH_RE})\b(?!\.?\s+\d{{1,2}}\b)|"
+    r"\bthe month\b|"
     r"\b(?:у|в|во) (?:" + "|".join(rules.calendar("months_in")) + r")\b", re.I)
 """A month named as the period of the sentence's figures (in October, за жовтень, у жовтні,
 в октябре), not a day of it (за 20 жовтня)."""
@@ -1464,7 +1466,12 @@ def range_alternative(note: str, day: date) -> tuple[date, date] | None:
 
 
 _YEAR_SO_FAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this "
-                          r"year|this year|year to date|з початку року")
+                          r"year|this year|year to date|з початку року|since jan(?:uary|\.)? 1\b|"
+                          r"(?:з|від) 1 січня\b|с 1 января\b|с начала года")
+_HALF_YEAR = re.compile(r"\b(?:in |during |over )?the (first|second) half of (?:(20[2-3]\d)|"
+                        r"the year|this year)|\b(?:за |у |в )?(перше|друге|первое|второе) "
+                        r"(?:півріччя|полугодие)(?: (20[2-3]\d))?")
+"""A half year: the reports of 2 January to 1 July, or 2 July to 1 January."""
 _PAST_DAYS = re.compile(r"(?:past|last|previous) (\w+) (?:days|reports)")
 _PREVIOUS_REPORTS = re.compile(r"(?:previous|preceding|попередні|предыдущие) (\w+) "
                                r"(?:reports|bulletins|зведен\w*|свод\w*)")
@@ -1662,6 +1669,20 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             return (d, d), f"between {m.group(1)} {m.group(2)} and {m.group(4)}"
         except ValueError:
             pass
+    half = _HALF_YEAR.search(low)
+    if half is not None and measure != "change":
+        # "in the first half of 2025", "за перше півріччя": those reports (rule
+        # period.half_year)
+        which = half.group(1) or half.group(3)
+        yr = int(half.group(2) or half.group(4) or day.year)
+        if which in ("first", "перше", "первое"):
+            a, b = date(yr, 1, 2), date(yr, 7, 1)
+        else:
+            a, b = date(yr, 7, 2), date(yr + 1, 1, 1)
+        if yr == 2022:
+            a = max(a, categories.WAR_START)
+        if a <= day:
+            return (a, min(b, day)), f"the {which} half of {yr}"
     if _YEAR_SO_FAR.search(low) and measure != "change":
         return (date(day.year, 1, 2), day), f"since the start of {day.year}"
     if measure in ("window", "average"):

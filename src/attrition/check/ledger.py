@@ -25,6 +25,7 @@ class LedgerView:
         self.last = max(days) if days else date.min
         self._series: dict[str, Series] = {}
         self._values: dict[tuple[tuple[str, ...], str, date | None, date], int | None] = {}
+        self._corrected: dict[tuple[str, date], int] | None = None
         self._cache: dict[tuple[str, str], list[series.Point]] = {}
         self.aggregates = categories.aggregates()
         self._peaks: dict[str, tuple[list[date], list[int]]] = {}
@@ -73,8 +74,20 @@ class LedgerView:
         return None if r is None else r.change
 
     def announced(self, cat: str, day: date) -> int | None:
+        """The "(+N)" the bulletin printed: a source's announced change, else the change
+        less the correction a dataset records for that day (on 2024-05-05 artillery rose by
+        64 by totals, 43 of them a correction: the bulletin said +21)."""
         r = self._cells.get(cat, {}).get(day)
-        return None if r is None else r.announced_change
+        if r is None:
+            return None
+        if r.announced_change is not None:
+            return r.announced_change
+        if self._corrected is None:
+            self._corrected = {}
+            for _, d, c, amount in self.corrections:
+                self._corrected.setdefault((c, d), amount)
+        fix = self._corrected.get((cat, day))
+        return None if fix is None or r.change is None else r.change - fix
 
     def window(self, cat: str, start: date, end: date) -> int | None:
         """Sum of the changes of the reports start..end (inclusive); None if any is

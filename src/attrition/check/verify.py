@@ -142,7 +142,11 @@ def _stated_precision(c: Claim) -> bool:
     """Whether the figure's form states its precision ("1.5 million", "21.6 thousand",
     "півтори тисячі", "half a million"), unlike trailing zeros ("1,000"), which may be
     exact or rounded to any of their places."""
-    return c.number is not None and c.number.written != "digits"
+    if c.number is None or c.number.written == "digits":
+        return False
+    # "1 million", "2 тисячі": one whole digit before the scale states no precision of a
+    # million; such a figure is rounded as "1,000,000" is (at most 5% off)
+    return not (c.number.written == "mixed" and re.match(r"\d(?![\d.,])", c.number.text))
 
 
 def _qualifier_rule(qualifier: str | None) -> str:
