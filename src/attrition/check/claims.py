@@ -246,24 +246,42 @@ _DAY_DIFF_BEFORE = re.compile(r"(?:\bна|\bby|^|[\s,—–-])\s*$", re.I)
 
 
 @lru_cache(maxsize=1)
-def _base_rules() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str], ...]:
+def _base_rules() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str, bool], ...]:
     """(the words before the figure, the words after it or None when the words before say
-    it all ("а напередодні — 850"), the rule id)"""
+    it all ("а напередодні — 850"), the rule id, whether the words after may be missing
+    when the words before name the base themselves ("a year earlier, the tally was"))"""
     # up to two words between ("down from a record 2,200 the day before")
     return tuple((re.compile(rf"(?:^|\W)(?:{r.data['before']})(?:\s+[^\W\d]+){{0,2}}\s*$", re.I),
                   re.compile(rf"^(?:[^\d.;!?]{{0,30}}?)\b(?:{r.data['after']})\b", re.I)
-                  if r.data.get("after") else None, r.id)
+                  if r.data.get("after") else None, r.id, bool(r.data.get("after_optional")))
                  for r in rules.of_kind("base"))
 
 
 def _base_rule(s: str, n: Number) -> str | None:
-    """The rule that makes a figure the base of a comparison with the report before ("up
-    from 293 the day before", "проти 293 напередодні"), or None."""
-    head, tail = s[max(0, n.start - 40):n.start], s[n.end:n.end + 60]
-    for before, after, rid in _base_rules():
-        if before.search(head) and (after is None or after.match(tail)):
+    """The rule that makes a figure the base of a comparison with an earlier report ("up
+    from 293 the day before", "проти 293 напередодні", "down from 1,330 a week earlier",
+    "a year earlier, the tally was 521,830"), or None."""
+    head, tail = s[max(0, n.start - 60):n.start], s[n.end:n.end + 60]
+    for before, after, rid, optional in _base_rules():
+        bm = before.search(head)
+        if bm is None:
+            continue
+        if after is None or after.match(tail):
+            return rid
+        if optional and after.search(bm.group(0)):
             return rid
     return None
+
+
+def base_shift(rid: str, d: date) -> date:
+    """The report a base rule names, counted back from `d`: a day, a week or a year."""
+    r = rules.by_id(rid)
+    if r.data.get("years"):
+        try:
+            return d.replace(year=d.year - int(r.data["years"]))
+        except ValueError:
+            return d.replace(year=d.year - int(r.data["years"]), day=28)
+    return d - timedelta(days=int(r.data.get("days", 1)))
 
 
 _SAY = re.compile(r"\b(?:said|says|reported|reports|announced|published|stated|released|"
@@ -1190,6 +1208,17 @@ def _measure_and_period_of(c: Claim, s: str, n: Number, day: date) -> None:
     # "30 tanks, as many as on 5 May": the day of the equal figure, not this one's
     s = _AS_MANY_AS.sub(lambda m: " " * len(m.group(0)) if m.start() > n.end else m.group(0),
                         s)
+    base = _base_rule(s, n)
+    if base is not None and (rules.by_id(base).data.get("days", 1) != 1
+                             or rules.by_id(base).data.get("years")):
+        # "down from 1,330 a week earlier", "a year earlier, the tally was 521,830": that
+        # report's figure (its "week" or "year" is the distance, not a period summed)
+        prior = base_shift(base, day)
+        c.measure, c.period = "change", (prior, prior)
+        c.period_note = f"the report of {prior}, set against {day}"
+        c.date_stated = True
+        c.rule_ids.append(base)
+        return
     if _report_before_cue(s, n):
         before = day - timedelta(days=1)
         c.measure, c.period = "change", (before, before)
@@ -1325,9 +1354,9 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
         # "384 drones, up from 293 the day before": the base is the report before the one
         # the sentence is about
         d = c.period[1] if c.period is not None and c.period[1] is not None else day
-        prior = d - timedelta(days=1)
+        prior = base_shift(base, d)
         c.period = (None if c.measure == "total" else prior, prior)
-        c.period_note = f"the report before {d}"
+        c.period_note = f"the report of {prior}, set against {d}"
         c.rule_ids.append(base)
     c.date_stated = bool(c.period_note) or date_cue is not None
     if not c.period_note and date_cue is not None:
