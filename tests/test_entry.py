@@ -146,3 +146,19 @@ def test_text_rich_would_change_is_left_to_rich(env: dict[str, str]) -> None:
     assert render.plain(plain_doc, {}) is not None
     assert render.plain(plain_doc, {"FORCE_COLOR": "1"}) is None
     assert render.plain(plain_doc, {"TTY_COMPATIBLE": "1"}) is None
+
+
+def test_a_closed_pipe_ends_quietly_as_in_typer(env: dict[str, str]) -> None:
+    """`attrition check … | head -1`: stdout closed early is no traceback, status 1."""
+    argv = ["check", str(ARTICLES / "daily-2024-11-14.txt")]
+    got = []
+    for cmd in (ENTRY, TYPER):
+        r, w = os.pipe()
+        os.close(r)  # the reader has gone before the check prints
+        try:
+            done = subprocess.run([*cmd, *argv], env=env, stdout=w, stderr=subprocess.PIPE,
+                                  text=True)
+        finally:
+            os.close(w)
+        got.append((done.returncode, done.stderr))
+    assert got[0] == got[1] == (1, "")

@@ -46,6 +46,9 @@ def main() -> None:
     except KeyboardInterrupt:  # as Click reports it
         sys.stderr.write("\nAborted!\n")
         sys.exit(1)
+    except BrokenPipeError:  # `attrition check … | head`: as Click, quietly, status 1
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     sys.exit(status)
 
 
