@@ -14,6 +14,7 @@ import pytest
 
 from attrition import entry
 from attrition.bootstrap import ensure_loaded
+from attrition.settings import Settings, rich_terminal_forced
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "tests" / "fixtures" / "articles"
@@ -36,7 +37,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def test_plain_check_lines_are_parsed_here() -> None:
-    env = {"ATTRITION_DB": "from-env.db"}
+    env = Settings.from_env({"ATTRITION_DB": "from-env.db"})
     got = entry.parse_check(["check", "a.txt", "--date", "2024-11-14", "-f", "json", "b.txt"],
                             env)
     assert got == {"inputs": ["a.txt", "b.txt"], "db": "from-env.db", "day": "2024-11-14",
@@ -55,7 +56,7 @@ def test_plain_check_lines_are_parsed_here() -> None:
     ["check", "a.txt", "--verbose"], ["check", "a.txt", "-fjson"], ["--db"],
 ])
 def test_other_command_lines_go_to_typer(argv: list[str]) -> None:
-    assert entry.parse_check(argv, {}) is None
+    assert entry.parse_check(argv, Settings()) is None
 
 
 CASES = [
@@ -77,7 +78,8 @@ CASES = [
 
 @pytest.mark.parametrize("argv", CASES, ids=[" ".join(a[1:])[-50:] for a in CASES])
 def test_the_entry_and_typer_print_the_same(argv: list[str], env: dict[str, str]) -> None:
-    assert entry.parse_check(argv, env) is not None  # the case takes the path without Typer
+    # the case takes the path without Typer
+    assert entry.parse_check(argv, Settings.from_env(env)) is not None
     fast = subprocess.run([*ENTRY, *argv], input=TEXT, env=env, capture_output=True,
                           text=True)
     slow = subprocess.run([*TYPER, *argv], input=TEXT, env=env, capture_output=True,
@@ -126,7 +128,7 @@ def test_plain_text_is_what_rich_prints(env: dict[str, str]) -> None:
             doc = checker.check(text, date.fromisoformat(day) if day else None, source=name)
         except Exception:
             continue  # an article without a date
-        assert render.plain(doc, {}) == _rich(doc), name
+        assert render.plain(doc) == _rich(doc), name
         n += 1
     assert n >= 5
 
@@ -141,11 +143,23 @@ def test_text_rich_would_change_is_left_to_rich(env: dict[str, str]) -> None:
     from datetime import date
 
     doc = checker.check(TEXT.replace("the General", "the\tGeneral\r"), date(2024, 11, 14))
-    assert render.plain(doc, {}) is None  # a tab and a carriage return: Rich's to print
-    plain_doc = checker.check(TEXT, date(2024, 11, 14))
-    assert render.plain(plain_doc, {}) is not None
-    assert render.plain(plain_doc, {"FORCE_COLOR": "1"}) is None
-    assert render.plain(plain_doc, {"TTY_COMPATIBLE": "1"}) is None
+    assert render.plain(doc) is None  # a tab and a carriage return: Rich's to print
+    assert render.plain(checker.check(TEXT, date(2024, 11, 14))) is not None
+    assert not rich_terminal_forced({"TTY_COMPATIBLE": "0", "NO_COLOR": "1"})
+    assert rich_terminal_forced({"FORCE_COLOR": ""})
+    assert rich_terminal_forced({"TTY_COMPATIBLE": "1"})
+
+
+@pytest.mark.parametrize("forced", [{"FORCE_COLOR": "1"}, {"TTY_COMPATIBLE": "1"}])
+def test_rich_told_to_act_as_a_terminal_prints_as_before(forced: dict[str, str],
+                                                         env: dict[str, str]) -> None:
+    argv = ["check", str(ARTICLES / "daily-2024-11-14.txt")]
+    fast = subprocess.run([*ENTRY, *argv], env={**env, **forced}, capture_output=True,
+                          text=True)
+    slow = subprocess.run([*TYPER, *argv], env={**env, **forced}, capture_output=True,
+                          text=True)
+    assert (fast.stdout, fast.returncode) == (slow.stdout, slow.returncode)
+    assert "\x1b[" in fast.stdout  # Rich's bold and colours
 
 
 def test_a_closed_pipe_ends_quietly_as_in_typer(env: dict[str, str]) -> None:

@@ -16,9 +16,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrition.errors import AttritionError, CheckError
+
+if TYPE_CHECKING:
+    from attrition.settings import Settings
 
 VERDICTS = ("supported", "rounded", "contradicted", "mislabeled", "wrong_date",
             "unverifiable")
@@ -32,7 +35,9 @@ _OPTIONS = {"--date": "day", "--format": "format", "-f": "format", "--fail-on": 
 
 
 def main() -> None:
-    args = parse_check(sys.argv[1:], os.environ)
+    from attrition import settings
+
+    args = parse_check(sys.argv[1:], settings.current())
     if args is None:
         from attrition.cli import main as typer_main
 
@@ -52,9 +57,10 @@ def main() -> None:
     sys.exit(status)
 
 
-def parse_check(argv: list[str], environ: Any) -> dict[str, Any] | None:
+def parse_check(argv: list[str], given_settings: Settings) -> dict[str, Any] | None:
     """The arguments of `run_check` for a plain `check` command line; None for any other
-    command line (the Typer app then takes it)."""
+    command line (the Typer app then takes it). `given_settings`: for ATTRITION_DB and
+    ATTRITION_BASE_URL, as Typer reads them."""
     db: str | None = None
     i = 0
     while i < len(argv) and argv[i].startswith("-"):
@@ -97,11 +103,11 @@ def parse_check(argv: list[str], environ: Any) -> dict[str, Any] | None:
     if fail_on is not None and any(v.strip() not in VERDICTS
                                    for v in fail_on.split(",") if v.strip()):
         return None
-    return {"inputs": inputs, "db": db or environ.get("ATTRITION_DB") or None,
+    return {"inputs": inputs, "db": db or given_settings.db,
             "day": given.get("day"), "format": given.get("format", "text"),
             "fail_on": [v.strip() for v in (fail_on or "").split(",") if v.strip()],
             "as_of": given.get("as_of"),
-            "base_url": given.get("base_url", environ.get("ATTRITION_BASE_URL") or None)}
+            "base_url": given.get("base_url", given_settings.base_url)}
 
 
 def run_check(inputs: list[str], db: str | None, day: str | None, format: str,
@@ -168,7 +174,9 @@ def _print(docs: list[dict[str, Any]], texts: list[tuple[str, str]], format: str
     elif format == "markdown":
         print("\n".join(render.markdown(d) for d in docs), end="")
     elif len(docs) == 1:
-        plain = None if sys.stdout.isatty() else render.plain(docs[0], os.environ)
+        from attrition.settings import rich_terminal_forced
+
+        plain = None if sys.stdout.isatty() or rich_terminal_forced() else render.plain(docs[0])
         if plain is not None:  # what Rich prints off a terminal, without importing it
             sys.stdout.write(plain)
         else:

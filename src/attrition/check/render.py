@@ -4,7 +4,7 @@ plain words, the rejected readings beneath; or Markdown for editors."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 COLOURS = {"supported": "green", "rounded": "cyan", "contradicted": "red",
@@ -23,12 +23,11 @@ _RICH_CHANGES = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 with any of them is printed through Rich itself."""
 
 
-def plain(doc: dict[str, Any], environ: Mapping[str, str]) -> str | None:
+def plain(doc: dict[str, Any]) -> str | None:
     """What `terminal` prints off a terminal (`attrition.entry.console()`: no colour, no
-    wrapping), without importing Rich; None where Rich would print something else (it is
-    told to behave as a terminal, or a text holds a character it strips or expands)."""
-    if "FORCE_COLOR" in environ or environ.get("TTY_COMPATIBLE", "") == "1":
-        return None
+    wrapping, and Rich not told to act as a terminal: `settings.rich_terminal_forced`),
+    without importing Rich; None where Rich would print something else (a text holds a
+    character it strips or expands)."""
     out = "".join(text + "\n" for _, text in _lines(doc, str))
     return None if _RICH_CHANGES.search(out) else out
 
