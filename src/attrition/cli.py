@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from attrition.errors import AttritionError, CheckError
+from attrition.errors import AttritionError
 
 app = typer.Typer(
     name="attrition",
@@ -167,12 +167,9 @@ def _day(text: str, reader: Any) -> date:
 def _console() -> Any:
     """Rich on a terminal; when stdout is piped or redirected, plain text that is never
     wrapped at 80 columns (a URL split over two lines breaks a paste into a CMS)."""
-    from rich.console import Console
+    from attrition.entry import console
 
-    if sys.stdout.isatty():
-        return Console()
-    return Console(soft_wrap=True, width=100_000, no_color=True, highlight=False,
-                   emoji=False)
+    return console()
 
 
 def _print_table(console: Any, table: Any) -> None:
@@ -843,12 +840,6 @@ def compare(
                   f"gives it per row).[/dim]")
 
 
-VERDICTS = ("supported", "rounded", "contradicted", "mislabeled", "wrong_date",
-            "unverifiable")
-"""The checker's verdicts (attrition.check.verify), named here so that --fail-on is checked
-before the checker is imported."""
-
-
 class CheckFormat(StrEnum):
     text = "text"
     markdown = "markdown"
@@ -878,73 +869,12 @@ def check(
              "an article `watch` has checked links to its claim's page there.")] = None,
 ) -> None:
     """Check every loss figure in news articles against the ledger."""
-    from attrition import regex_cache
+    from attrition import entry
 
-    programs = regex_cache.default_path()
-    if programs is not None:  # before the checker's modules compile their patterns
-        regex_cache.load(programs)
-    from attrition import service
-    from attrition.check import render
-    from attrition.dates import parse_day
-
-    fail_verdicts = _pick(fail_on, VERDICTS, "--fail-on")
-    given = parse_day(day) if day else None
-    at = service.moment(as_of) if as_of is not None else None
-    texts = service.check_inputs(inputs, read_stdin=sys.stdin.read)
-    from attrition.check import ledger_cache
-
-    with _reader() as plain, ledger_cache.cached(plain) as reader:
-        checker = service.Checker(reader)
-    docs = []
-    if len(texts) > 1 and format is CheckFormat.text:
-        from rich.progress import track
-
-        iterator = track(texts, description="checking", console=_console(), transient=True)
-    else:
-        iterator = texts
-    for name, text in iterator:
-        try:
-            docs.append(checker.check(text, given, source=name, as_of=at))
-        except CheckError as exc:
-            if given is None and "no date" in str(exc):
-                raise CheckError(f"{name}: {exc} (--date YYYY-MM-DD)") from None
-            raise
-    if format is CheckFormat.json:
-        print(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False))
-    elif format is CheckFormat.claimreview:
-        from attrition.check import article, claimreview
-
-        heads = [article.read(text).meta for _, text in texts]
-        links = (_permalinks(base_url, [text for _, text in texts], docs) if base_url
-                 else [None] * len(docs))
-        print(json.dumps([r for d, head, urls in zip(docs, heads, links, strict=True)
-                          for r in claimreview.reviews(
-                              d, urls=urls, outlet=head.get("outlet"),
-                              title=head.get("title"), published=head.get("published"))],
-                         ensure_ascii=False, indent=1))
-    elif format is CheckFormat.markdown:
-        print("\n".join(render.markdown(d) for d in docs), end="")
-    else:
-        console = _console()
-        if len(docs) == 1:
-            render.terminal(docs[0], console)
-        else:
-            from rich.table import Table
-
-            verdicts = sorted({v for d in docs for v in d["summary"]})
-            table = Table(title=f"{len(docs)} articles")
-            table.add_column("article")
-            table.add_column("date")
-            for v in verdicts:
-                table.add_column(v, justify="right")
-            for d in docs:
-                table.add_row(d["article"]["source"], d["article"]["date"],
-                              *[str(d["summary"].get(v, 0)) for v in verdicts])
-            _print_table(console, table)
-    if programs is not None:
-        regex_cache.save(programs)
-    if any(d["summary"].get(v) for d in docs for v in fail_verdicts):
-        raise typer.Exit(1)
+    status = entry.run_check(inputs, _state["db"], day, format.value,
+                             _pick(fail_on, entry.VERDICTS, "--fail-on"), as_of, base_url)
+    if status:
+        raise typer.Exit(status)
 
 
 # -- alerts (issue 15): the outbox's sender ---------------------------------------------------
@@ -1037,23 +967,6 @@ def alerts_status(
         table.add_row(str(r["id"]), str(r["claim_id"]), r["verdict"], r["channel"],
                       r["status"], str(r["tries"]), r["last_error"] or "")
     _print_table(_console(), table)
-
-
-def _permalinks(base_url: str, texts: list[str], docs: list[dict[str, Any]]
-                ) -> list[list[str | None] | None]:
-    """Each article's claims' pages at `base_url`, for an article the register holds (the
-    same text, checked by `watch`, with as many claims); None for one it does not."""
-    from attrition.store import monitor
-    from attrition.store.db import Store
-    from attrition.watch.inputs import content_hash
-
-    out: list[list[str | None] | None] = []
-    with Store(_state["db"]) as store:
-        for text, doc in zip(texts, docs, strict=True):
-            ids = monitor.claim_ids(store.engine, content_hash(text))
-            out.append([f"{base_url.rstrip('/')}/claims/{i}" for i in ids]
-                       if ids is not None and len(ids) == len(doc["claims"]) else None)
-    return out
 
 
 @app.command()

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from attrition import categories
@@ -26,6 +27,9 @@ CONFIRMED_CAVEAT = ("Confirmed counts are a floor, not a ceiling: each loss need
                     "video, and Oryx dates a loss by when its scraper first saw it.")
 
 
+_report_date = attrgetter("report_date")
+
+
 class Claimed:
     """The ledger's cumulative totals by category, for lookups on any date."""
 
@@ -33,7 +37,7 @@ class Claimed:
         self._days: dict[str, list[date]] = {}
         self._totals: dict[str, list[int]] = {}
         for cat, rs in rows.items():
-            ordered = sorted(rs, key=lambda r: r.report_date)
+            ordered = sorted(rs, key=_report_date)
             self._days[cat] = [r.report_date for r in ordered]
             self._totals[cat] = [r.total for r in ordered]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -279,10 +280,17 @@ def lookup(reader: Reader, day: date) -> Day | None:
 
 
 def _breaks(text: str) -> dict[str, list[Break]]:
+    return {name: list(found) for name, found in _parsed_breaks(text).items()}
+
+
+@lru_cache(maxsize=4)
+def _parsed_breaks(text: str) -> dict[str, tuple[Break, ...]]:
+    """The level breaks row, parsed once per text: it is the same row for every brief of a
+    daybook (the web service was parsing it on every uncached brief)."""
     from attrition.analysis.anomalies import Break
 
     doc: dict[str, list[list[Any]]] = json.loads(text)
-    return {name: [Break(date.fromisoformat(d), float(b), float(a)) for d, b, a in found]
+    return {name: tuple(Break(date.fromisoformat(d), float(b), float(a)) for d, b, a in found)
             for name, found in doc.items()}
 
 

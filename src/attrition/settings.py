@@ -66,3 +66,10 @@ def current() -> Settings:
     if _current is None or _current[0] != seen:
         _current = (seen, Settings.from_env())
     return _current[1]
+
+
+def rich_terminal_forced(environ: dict[str, str] | None = None) -> bool:
+    """Whether Rich is told to write as to a terminal even off one (its FORCE_COLOR, or
+    TTY_COMPATIBLE=1): `attrition check` then prints through Rich, not as plain text."""
+    env = os.environ if environ is None else environ
+    return "FORCE_COLOR" in env or env.get("TTY_COMPATIBLE", "") == "1"

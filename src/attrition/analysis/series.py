@@ -192,21 +192,38 @@ def build(name: str, rows_by_category: Mapping[str, Sequence[Row]],
     return Series(name, agg.en, agg.definition, tuple(points), is_aggregate=True)
 
 
+_STRENGTH = {r: i for i, r in enumerate(EXCLUSIONS)}
+
+
 def _sum(day: date, comps: tuple[str, ...], per_cat: Mapping[str, Mapping[date, Point]]
          ) -> Point | None:
     """The point of a sum of categories on a day; None if none of them reported. A sum that
-    misses a part, or whose part has no change, counts as a creation: no record."""
-    present = [p for p in (per_cat[c].get(day) for c in comps) if p is not None]
-    if not present:
+    misses a part, or whose part has no change, counts as a creation: no record. (One pass
+    over the parts: a check's first rank builds aggregates over every report.)"""
+    n = 0
+    change: int | None = None
+    total = 0
+    strongest = len(EXCLUSIONS)
+    announced = creation = False
+    for c in comps:
+        p = per_cat[c].get(day)
+        if p is None:
+            continue
+        n += 1
+        if p.change is None:
+            creation = True
+        else:
+            change = p.change if change is None else change + p.change
+        if p.total is not None:
+            total += p.total
+        if p.excluded:
+            strongest = min(strongest, _STRENGTH.get(p.excluded, strongest))
+        if p.basis == ANNOUNCED:
+            announced = True
+    if not n:
         return None
-    changes = [p.change for p in present]
-    change = sum(c for c in changes if c is not None) if any(
-        c is not None for c in changes) else None
-    totals = [p.total for p in present]
-    total = sum(t for t in totals if t is not None) if len(present) == len(comps) else None
-    reasons = {p.excluded for p in present if p.excluded}
-    if len(present) < len(comps) or None in changes:
-        reasons.add("creation")
-    excluded = next((r for r in EXCLUSIONS if r in reasons), None)
-    used = ANNOUNCED if any(p.basis == ANNOUNCED for p in present) else DIFFERENCE
-    return Point(day, change, total, used, excluded, comps)
+    if n < len(comps) or creation:
+        strongest = min(strongest, _STRENGTH["creation"])
+    return _point((day, change, total if n == len(comps) else None,
+                   ANNOUNCED if announced else DIFFERENCE,
+                   EXCLUSIONS[strongest] if strongest < len(EXCLUSIONS) else None, comps))

@@ -5,10 +5,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from operator import attrgetter
 
 from attrition import categories
 from attrition.analysis import series
 from attrition.analysis.series import Row, Series
+
+_report_date = attrgetter("report_date")
 
 
 class LedgerView:
@@ -19,8 +22,8 @@ class LedgerView:
         self.rows = rows
         self.corrections = corrections
         self._cells: dict[str, dict[date, Row]] = {
-            cat: {r.report_date: r for r in rs} for cat, rs in rows.items()}
-        days = {d for cells in self._cells.values() for d in cells}
+            cat: dict(zip(map(_report_date, rs), rs, strict=True)) for cat, rs in rows.items()}
+        days: set[date] = set().union(*self._cells.values())
         self.first = min(days) if days else date.min
         self.last = max(days) if days else date.min
         self._series: dict[str, Series] = {}

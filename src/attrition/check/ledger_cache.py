@@ -19,6 +19,7 @@ import marshal
 import os
 from dataclasses import astuple
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -60,11 +61,11 @@ class CachedReader(Reader):
 
     def by_category(self) -> dict[str, list[SeriesRow]]:
         out: dict[str, list[SeriesRow]] = {}
-        new = tuple.__new__
+        row = partial(tuple.__new__, SeriesRow)  # SeriesRow(...) without its Python __new__
         for cat, ords, totals, changes, announced in self._load()["ledger"]:
             days = map(date.fromordinal, ords)
-            out[cat] = [new(SeriesRow, r) for r in zip(days, [cat] * len(ords), totals,
-                                                        changes, announced, strict=True)]
+            out[cat] = list(map(row, zip(days, [cat] * len(ords), totals, changes, announced,
+                                         strict=True)))
         return out
 
     def corrections(self) -> list[tuple[str, date, str, int]]:

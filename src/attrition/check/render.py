@@ -3,6 +3,8 @@ plain words, the rejected readings beneath; or Markdown for editors."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 COLOURS = {"supported": "green", "rounded": "cyan", "contradicted": "red",
@@ -12,11 +14,39 @@ COLOURS = {"supported": "green", "rounded": "cyan", "contradicted": "red",
 def terminal(doc: dict[str, Any], console: Any) -> None:
     from rich.markup import escape
 
+    for markup, _ in _lines(doc, escape):
+        console.print(markup)
+
+
+_RICH_CHANGES = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+"""Characters Rich may remove or expand in what it prints (control codes, tabs); a document
+with any of them is printed through Rich itself."""
+
+
+def plain(doc: dict[str, Any]) -> str | None:
+    """What `terminal` prints off a terminal (`attrition.entry.console()`: no colour, no
+    wrapping, and Rich not told to act as a terminal: `settings.rich_terminal_forced`),
+    without importing Rich; None where Rich would print something else (a text holds a
+    character it strips or expands)."""
+    out = "".join(text + "\n" for _, text in _lines(doc, str))
+    return None if _RICH_CHANGES.search(out) else out
+
+
+def _lines(doc: dict[str, Any], escape: Callable[[str], str]) -> list[tuple[str, str]]:
+    """Each line the check prints for people: (Rich markup, with texts put through
+    `escape`; the plain text it shows)."""
     a = doc["article"]
-    console.print(f"[bold]{escape(a['source'])}[/bold]: article date {a['date']} "
-                  f"({escape(a['date_source'])})"
-                  + (f", judged on what had been published by {a['as_of']}"
-                     if a.get("as_of") else ""))
+    head = (f"{a['source']}: article date {a['date']} ({a['date_source']})"
+            + (f", judged on what had been published by {a['as_of']}"
+               if a.get("as_of") else ""))
+    out = [(f"[bold]{escape(a['source'])}[/bold]: article date {a['date']} "
+            f"({escape(a['date_source'])})"
+            + (f", judged on what had been published by {escape(a['as_of'])}"
+               if a.get("as_of") else ""), head)]
+
+    def dim(text: str, colour: str = "dim") -> None:
+        out.append((f"  [{colour}]{escape(text)}[/{colour}]", f"  {text}"))
+
     for c in doc["claims"]:
         colour = COLOURS.get(c["verdict"], "white")
         sent = c["sentence"]
@@ -26,20 +56,23 @@ def terminal(doc: dict[str, Any], console: Any) -> None:
                      + escape(sent[start + len(c["text"]):]))
         else:
             shown = escape(sent)
-        console.print(f"\n{shown}")
-        console.print(f"  [{colour}]{c['verdict'].upper()}[/]: {escape(c['reading'])}")
+        out.append((f"\n{shown}", f"\n{sent}"))
+        out.append((f"  [{colour}]{c['verdict'].upper()}[/]: {escape(c['reading'])}",
+                    f"  {c['verdict'].upper()}: {c['reading']}"))
         if c["why"] and c["why"] != c["reading"]:
-            console.print(f"  [dim]{escape(c['why'])}[/dim]")
+            dim(c["why"])
         if c.get("revised"):
-            console.print(f"  [yellow]· {escape(c['revised']['text'])}[/yellow]")
+            dim(f"· {c['revised']['text']}", "yellow")
         for alt in c["alternatives"][:3]:
-            console.print(f"  [dim]· not: {escape(alt['reading'])}[/dim]")
+            dim(f"· not: {alt['reading']}")
         if c.get("confirmed"):
-            console.print(f"  [dim]· {escape(confirmed_line(c['confirmed']))}[/dim]")
-    console.print("\n" + ", ".join(f"{k}: {v}" for k, v in sorted(doc["summary"].items())))
-    console.print("[dim]Figures are official Ukrainian claims, not independently "
-                  "confirmed, except those attributed to Oryx (visually confirmed, a floor)."
-                  "[/dim]")
+            dim(f"· {confirmed_line(c['confirmed'])}")
+    summary = ", ".join(f"{k}: {v}" for k, v in sorted(doc["summary"].items()))
+    out.append((f"\n{summary}", f"\n{summary}"))
+    note = ("Figures are official Ukrainian claims, not independently confirmed, except "
+            "those attributed to Oryx (visually confirmed, a floor).")
+    out.append((f"[dim]{note}[/dim]", note))
+    return out
 
 
 def confirmed_line(ctx: dict[str, Any]) -> str:

@@ -1,0 +1,224 @@
+"""The `attrition` command's entry point, and the `check` command itself.
+
+`attrition check` is run on every article, often one at a time from a newsroom's scripts, so
+its start-up is most of its cost; importing Typer (with its Click) is ~70 ms of it. The plain
+forms of `check` are therefore parsed here and run without Typer: the global `--db`, then
+`check` with files, folders, '-' or URLs and `--date`, `--format`/`-f`, `--fail-on`,
+`--as-of`, `--base-url`, each at most once, with a valid value. Anything else (`--help`, an
+option not listed, a repeated option, a format or verdict to refuse, no input) goes to the
+Typer app in `attrition.cli`, which parses and reports it as it always has. Both paths run
+`run_check`, so they print the same bytes and exit with the same status
+(tests/test_entry.py compares them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from attrition.errors import AttritionError, CheckError
+
+if TYPE_CHECKING:
+    from attrition.settings import Settings
+
+VERDICTS = ("supported", "rounded", "contradicted", "mislabeled", "wrong_date",
+            "unverifiable")
+"""The checker's verdicts (attrition.check.verify), named here so that --fail-on is checked
+before the checker is imported."""
+
+FORMATS = ("text", "markdown", "json", "claimreview")
+
+_OPTIONS = {"--date": "day", "--format": "format", "-f": "format", "--fail-on": "fail_on",
+            "--as-of": "as_of", "--base-url": "base_url"}
+
+
+def main() -> None:
+    from attrition import settings
+
+    args = parse_check(sys.argv[1:], settings.current())
+    if args is None:
+        from attrition.cli import main as typer_main
+
+        typer_main()
+        return
+    try:
+        status = run_check(**args)
+    except AttritionError as exc:
+        _err(f"attrition: error: {exc}")
+        sys.exit(1)
+    except KeyboardInterrupt:  # as Click reports it
+        sys.stderr.write("\nAborted!\n")
+        sys.exit(1)
+    except BrokenPipeError:  # `attrition check … | head`: as Click, quietly, status 1
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    sys.exit(status)
+
+
+def parse_check(argv: list[str], given_settings: Settings) -> dict[str, Any] | None:
+    """The arguments of `run_check` for a plain `check` command line; None for any other
+    command line (the Typer app then takes it). `given_settings`: for ATTRITION_DB and
+    ATTRITION_BASE_URL, as Typer reads them."""
+    db: str | None = None
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        head = argv[i]
+        if head == "--db" and i + 1 < len(argv):
+            db, i = argv[i + 1], i + 2
+        elif head.startswith("--db="):
+            db, i = head[len("--db="):], i + 1
+        else:
+            return None  # --version, --help, or a typo: Typer's to answer
+    if i >= len(argv) or argv[i] != "check":
+        return None
+    given: dict[str, str] = {}
+    inputs: list[str] = []
+    rest = argv[i + 1:]
+    j = 0
+    while j < len(rest):
+        arg = rest[j]
+        if arg == "--":
+            inputs += rest[j + 1:]
+            break
+        if arg == "-" or not arg.startswith("-"):
+            inputs.append(arg)
+            j += 1
+            continue
+        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        key = _OPTIONS.get(name)
+        if key is None or key in given:
+            return None  # an unknown option, or one given twice
+        if not eq:
+            if j + 1 >= len(rest):
+                return None  # the option's value is missing: Typer says so
+            value = rest[j + 1]
+            j += 1
+        given[key] = value
+        j += 1
+    if not inputs or given.get("format", "text") not in FORMATS:
+        return None
+    fail_on = given.get("fail_on")
+    if fail_on is not None and any(v.strip() not in VERDICTS
+                                   for v in fail_on.split(",") if v.strip()):
+        return None
+    return {"inputs": inputs, "db": db or given_settings.db,
+            "day": given.get("day"), "format": given.get("format", "text"),
+            "fail_on": [v.strip() for v in (fail_on or "").split(",") if v.strip()],
+            "as_of": given.get("as_of"),
+            "base_url": given.get("base_url", given_settings.base_url)}
+
+
+def run_check(inputs: list[str], db: str | None, day: str | None, format: str,
+              fail_on: list[str], as_of: str | None, base_url: str | None) -> int:
+    """`attrition check`: prints the documents in `format`; returns the exit status (1 when
+    a claim has one of the `fail_on` verdicts)."""
+    from attrition import regex_cache
+
+    programs = regex_cache.default_path()
+    if programs is not None:  # before the checker's modules compile their patterns
+        regex_cache.load(programs)
+    from attrition import service
+    from attrition.bootstrap import ensure_loaded
+    from attrition.check import ledger_cache
+    from attrition.dates import parse_day
+    from attrition.store.read import Reader
+
+    given = parse_day(day) if day else None
+    at = service.moment(as_of) if as_of is not None else None
+    texts = service.check_inputs(inputs, read_stdin=sys.stdin.read)
+    ensure_loaded(db, notice=_err)
+    with Reader(db) as plain, ledger_cache.cached(plain) as reader:
+        checker = service.Checker(reader)
+    docs = []
+    iterator: Any = texts
+    if len(texts) > 1 and format == "text":
+        from rich.progress import track
+
+        iterator = track(texts, description="checking", console=console(), transient=True)
+    for name, text in iterator:
+        try:
+            docs.append(checker.check(text, given, source=name, as_of=at))
+        except CheckError as exc:
+            if given is None and "no date" in str(exc):
+                raise CheckError(f"{name}: {exc} (--date YYYY-MM-DD)") from None
+            raise
+    _print(docs, texts, format, db, base_url)
+    if programs is not None:
+        regex_cache.save(programs)
+    return 1 if any(d["summary"].get(v) for d in docs for v in fail_on) else 0
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(message.rstrip() + "\n")
+
+
+def _print(docs: list[dict[str, Any]], texts: list[tuple[str, str]], format: str,
+           db: str | None, base_url: str | None) -> None:
+    from attrition.check import render
+
+    if format == "json":
+        print(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False))
+    elif format == "claimreview":
+        from attrition.check import article, claimreview
+
+        heads = [article.read(text).meta for _, text in texts]
+        links = (_permalinks(db, base_url, [text for _, text in texts], docs) if base_url
+                 else [None] * len(docs))
+        print(json.dumps([r for d, head, urls in zip(docs, heads, links, strict=True)
+                          for r in claimreview.reviews(
+                              d, urls=urls, outlet=head.get("outlet"),
+                              title=head.get("title"), published=head.get("published"))],
+                         ensure_ascii=False, indent=1))
+    elif format == "markdown":
+        print("\n".join(render.markdown(d) for d in docs), end="")
+    elif len(docs) == 1:
+        from attrition.settings import rich_terminal_forced
+
+        plain = None if sys.stdout.isatty() or rich_terminal_forced() else render.plain(docs[0])
+        if plain is not None:  # what Rich prints off a terminal, without importing it
+            sys.stdout.write(plain)
+        else:
+            render.terminal(docs[0], console())
+    else:
+        from rich.table import Table
+
+        verdicts = sorted({v for d in docs for v in d["summary"]})
+        table = Table(title=f"{len(docs)} articles")
+        table.add_column("article")
+        table.add_column("date")
+        for v in verdicts:
+            table.add_column(v, justify="right")
+        for d in docs:
+            table.add_row(d["article"]["source"], d["article"]["date"],
+                          *[str(d["summary"].get(v, 0)) for v in verdicts])
+        console().print(table)
+
+
+def console() -> Any:
+    """Rich on a terminal; when stdout is piped or redirected, plain text that is never
+    wrapped at 80 columns (a URL split over two lines breaks a paste into a CMS)."""
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        return Console()
+    return Console(soft_wrap=True, width=100_000, no_color=True, highlight=False,
+                   emoji=False)
+
+
+def _permalinks(db: str | None, base_url: str, texts: list[str], docs: list[dict[str, Any]]
+                ) -> list[list[str | None] | None]:
+    """Each article's claims' pages at `base_url`, for an article the register holds (the
+    same text, checked by `watch`, with as many claims); None for one it does not."""
+    from attrition.store import monitor
+    from attrition.store.db import Store
+    from attrition.watch.inputs import content_hash
+
+    out: list[list[str | None] | None] = []
+    with Store(db) as store:
+        for text, doc in zip(texts, docs, strict=True):
+            ids = monitor.claim_ids(store.engine, content_hash(text))
+            out.append([f"{base_url.rstrip('/')}/claims/{i}" for i in ids]
+                       if ids is not None and len(ids) == len(doc["claims"]) else None)
+    return out
