@@ -739,8 +739,11 @@ def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
         # (a window cut mid-phrase reads "a new dail…" as "new" troops)
         nl = next((m for m in _not_loss()[0].finditer(s_text, max(0, n.start - 30))
                    if m.start() < n.end + 45), None)
-        if nl and not (nl.group(0).lower() in ("fired", "launched")
-                       and _DOWNED.search(s_text)):  # missiles fired and shot down: losses
+        if nl and not (nl.group(0).lower() in ("fired", "launched") and (
+                _DOWNED.search(s_text) or (nl.start() > n.end and _LOSS_VERB.search(
+                    s_text, max(0, n.start - 40), n.start)))):
+            # missiles fired and shot down are losses; so are "lost 36 cruise missiles" before
+            # "…, when it launched …"
             continue
         after_label = _find_label_after(s_text, n.end)
         plus = s_text[max(0, n.start - 2):n.start].strip().endswith("+")
@@ -1967,6 +1970,7 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         return None
     low = s.lower()
     if not re.search(r"loss|casualt|killed|dead|troops|soldiers|personnel|tank|vehicle|"
+                     r"безпілот|беспилот|дрон|артсистем|артилер|артиллер|"
                      r"artillery|drone|month|day|місяц|месяц|aircraft|helicopter|missile|ship|boat|mlrs|"
                      r"air defen[cs]e|uav|system|equipment|втрат|окупант|танк|техні|потер|"
                      r"оккупант|літак|гелікоптер|ракет|корабл|рсзв|ппо|бпла|систем|самол|"
@@ -1975,6 +1979,10 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         return None
     if re.search(r"direction|напрямк|направлени|fighting occurred|intense fighting", low):
         return None  # "the greatest losses on the X direction": no figure to rank
+    if re.match(r"(?:\s+\w+){0,2}?\s+(?:strikes?|attacks?|assaults?|barrages?|bombardments?|"
+                r"offensives?|ударів|удари|удар|атак\w*|обстріл\w*|обстрел\w*|наступ\w*)\b",
+                low[m.end():]):
+        return None  # "one of its heaviest strikes": what is ranked is no loss
     cue = m.group(0).lower()
     info: dict[str, object] = {"cue": cue}
     versus = COMPARE_PERIODS.match(s, m.start())
