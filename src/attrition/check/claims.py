@@ -1527,7 +1527,10 @@ _ON_DAY_FIRST = re.compile(
 _SINCE_OR_AS_OF = re.compile(r"\b(?:since|from|as of|until|through|by|з|із|від|до|по|с|со|"
                              r"станом на|по состоянию на|на|(?:report|bulletin|update) "
                              r"(?:of|on)|зведенн\w*|сводк\w*)(?:\s+(?:the )?(?:morning|ранок|"
-                             r"утро)(?: of)?)?\s*\Z")
+                             r"утро)(?: of)?)?(?:\s+(?:понеділка|вівторка|середи|четверга|"
+                             r"п['’]ятниці|суботи|неділі|понедельника|вторника|среды|пятницы|"
+                             r"субботы|воскресенья|monday|tuesday|wednesday|thursday|friday|"
+                             r"saturday|sunday),?)?\s*\Z")
 """Words before a day-first date that make it no day of losses: a bound, or the report of
 that day ("the report of 6 May 2022 had 3" is that report's figure: _AS_OF_DAY; "станом на
 ранок 25 квітня", "as of the morning of 25 April")."""
@@ -1543,7 +1546,7 @@ def _day_match(rx: re.Pattern[str], first: re.Pattern[str], low: str,
     m = rx.search(low)
     best = (m.start(), m.group(1), m.group(2)) if m else None
     for f in first.finditer(low):
-        if skip_after is not None and skip_after.search(low, max(0, f.start() - 24),
+        if skip_after is not None and skip_after.search(low, max(0, f.start() - 40),
                                                         f.start()):
             continue
         if best is None or f.start() < best[0]:
@@ -1560,6 +1563,10 @@ _TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b
 _AS_OF_DAY = re.compile(
     rf"(?:станом на|станом на ранок|на ранок|по состоянию на|на утро|as of|на|від|от|"
     rf"(?:report|bulletin|update) of|report on)\s+"
+    # "станом на ранок неділі, 15 січня": a weekday may stand before the date
+    rf"(?:(?:понеділка|вівторка|середи|четверга|п['’]ятниці|суботи|неділі|понедельника|"
+    rf"вторника|среды|пятницы|субботы|воскресенья|monday|tuesday|wednesday|thursday|friday|"
+    rf"saturday|sunday),?\s+)?"
     rf"(?:(\d{{1,2}})(?:-?го)?\s+({MONTH_RE})(?:,?\s+(\d{{4}}))?|"
     rf"(\d{{1,2}})\.(\d{{1,2}})(?:\.(\d{{2,4}}))?)\b")
 """A report named by its day, day first ("станом на 27 серпня", "от 20 апреля",
