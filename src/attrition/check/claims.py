@@ -241,6 +241,11 @@ _DAY_DIFF = re.compile(
     r"(?:ніж|чим|чем|than)\s+(?:(?:on |in )?(?:the )?(?:day before|previous day|a day earlier|"
     r"yesterday)|напередодні|учора|вчора|накануне|вчера|попередньої доби|предыдущих суток)",
     re.I)
+_MONTH_DIFF = re.compile(
+    r"\s*(?:\w+\s+)?(?P<dir>more|fewer|less|higher|lower|більше|менше|больше|меньше)\s*,?\s*"
+    r"(?:ніж|чим|чем|than)\s+(?:(?:in|during) |у |в |во |за )?(?P<month>[^\W\d_]+)(?:'s|’s)?\b",
+    re.I)
+"""A figure that is the difference of two months' sums ("101 more than in January")."""
 _DAY_DIFF_BEFORE = re.compile(r"(?:\bна|\bby|^|[\s,—–-])\s*$", re.I)
 """A figure that is the difference of two days' changes ("80 more than the day before")."""
 
@@ -1138,17 +1143,21 @@ def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
     m = _measure_info(s, n, day, c.plus)
     c.measure, c.period, c.period_note, c.date_stated = m[:4]
     c.rule_ids.extend(m[4])
+    if m[5] is not None:
+        c.comparative = {"other": m[5]}
 
 
 @lru_cache(maxsize=4096)
 def _measure_info(s: str, n: Number, day: date, plus: bool
                   ) -> tuple[str | None, tuple[date | None, date] | None, str, bool,
-                             tuple[str, ...]]:
+                             tuple[str, ...], tuple[str, str] | None]:
     """What a figure measures and which reports (see _measure_and_period), worked out once
-    per sentence, figure and day."""
+    per sentence, figure and day; and the other period a difference is taken against."""
     c = Claim(Sentence(s, 0, len(s)), 0, 0, n.value, n, plus=plus)
     _measure_and_period_of(c, s, n, day)
-    return c.measure, c.period, c.period_note, c.date_stated, tuple(c.rule_ids)
+    other = c.comparative.get("other")
+    return (c.measure, c.period, c.period_note, c.date_stated, tuple(c.rule_ids),
+            other if isinstance(other, tuple) else None)
 
 
 @cache
@@ -1342,6 +1351,25 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
     if prev and c.period is None:
         c.period = (day - timedelta(days=1), day - timedelta(days=1))
         c.period_note = "the report of the day before the article's"
+    md = _MONTH_DIFF.match(s, n.end)
+    if md is not None and _DAY_DIFF_BEFORE.search(s, max(0, n.start - 8), n.start):
+        # "331 tanks in February, 101 more than in January", "на 5 870 більше, ніж у
+        # лютому": this period's sum less that month's (rule period.month_over_month)
+        mon = _MONTH_ANY.get(md.group("month").lower())
+        if mon is not None:
+            other = _month_window(mon, None, day)
+            blank = s[:md.start()] + " " * (md.end() - md.start()) + s[md.end():]
+            own, note = resolve_period(blank, n.start, day, "window")
+            if own is None or own[0] is None:
+                nxt = date(other[0].year + (mon == 12), mon % 12 + 1, 1)
+                own = _month_window(nxt.month, nxt.year, day)
+                note = f"losses of {nxt:%B %Y}"
+            c.measure, c.period = "difference", own
+            c.period_note = f"{note}, against {date(other[0].year, mon, 1):%B %Y}"
+            c.comparative = {"other": (other[0].isoformat(), other[1].isoformat())}
+            c.date_stated = True
+            c.rule_ids.append("period.month_over_month")
+            return
     if _DAY_DIFF.match(s, n.end) and _DAY_DIFF_BEFORE.search(s, max(0, n.start - 8), n.start) \
             and not any(x.value >= max(1000, 20 * (c.value or 0)) for x in numbers.find(
                 s[:n.start], "en")):
@@ -1512,6 +1540,7 @@ _WEEK = re.compile(r"week|тижн|тиждень|недел")
 _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\b(?:\s+(\d{{4}}))?")
 _DIGITS = re.compile(r"\d[\d,]*")
 _MONTHS_IN = rules.calendar("months_in")
+_MONTH_ANY = {**{k.lower(): v for k, v in MONTHS.items()}, **_MONTHS_IN}
 """The forms that say "in that month" (у жовтні, в октябре): a window."""
 _MONTH_IN = re.compile("(?:у|в|во) (" + "|".join(_MONTHS_IN) + r")(?:\s+(\d{4}))?")
 _SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})\b")

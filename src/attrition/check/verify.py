@@ -533,8 +533,16 @@ class Verifier:
         if comps is None:
             return Result(UNVERIFIABLE, None, rules=["category.none"],
                           why=f"{c.label!r} names no category the ledger has on {end}")
-        now = self.reading(comps, "change", end, end)
-        before = self.reading(comps, "change", end - timedelta(days=1), end - timedelta(days=1))
+        other = c.comparative.get("other")
+        if isinstance(other, tuple) and c.period is not None and c.period[0] is not None:
+            # "101 more than in January": this period's sum against that month's
+            now = self.reading(comps, "window", c.period[0], end)
+            before = self.reading(comps, "window", date.fromisoformat(other[0]),
+                                  date.fromisoformat(other[1]))
+        else:
+            now = self.reading(comps, "change", end, end)
+            before = self.reading(comps, "change", end - timedelta(days=1),
+                                  end - timedelta(days=1))
         if now.actual is None or before.actual is None:
             return Result(UNVERIFIABLE, now, rules=["data.none"],
                           why="the ledger lacks one of the two reports")
@@ -545,9 +553,11 @@ class Verifier:
         ok = right_way and rounded_ok(c.value, diff, c.qualifier,
                                       c.number.precision if c.number else 1)
         return Result(SUPPORTED if ok else CONTRADICTED, now, diff,
-                      rules=["period.day_over_day"],
-                      why=f"{' + '.join(comps)}: {now.actual:,} in the report of {end} against "
-                          f"{before.actual:,} in the one before ({now.actual - before.actual:+,})",
+                      rules=["period.month_over_month" if isinstance(other, tuple)
+                             else "period.day_over_day"],
+                      why=f"{' + '.join(comps)}: {now.actual:,} in {now.describe()} against "
+                          f"{before.actual:,} in {before.describe()} "
+                          f"({now.actual - before.actual:+,})",
                       evidence=[self._evidence(now), self._evidence(before)])
 
     def share_list_measures(self, claims: list[Claim], day: date) -> None:
