@@ -241,6 +241,12 @@ _DAY_DIFF = re.compile(
     r"(?:ніж|чим|чем|than)\s+(?:(?:on |in )?(?:the )?(?:day before|previous day|a day earlier|"
     r"yesterday)|напередодні|учора|вчора|накануне|вчера|попередньої доби|предыдущих суток)",
     re.I)
+_ROSE_TO = re.compile(r"\b(?:fell|dropped|declined|decreased|slipped|eased|rose|increased|"
+                      r"climbed|jumped|grew|went up|went down)\s+(?:\w+\s+)?to\s*$", re.I)
+_FROM_BASE = re.compile(r"\b(?:fell|dropped|declined|decreased|slipped|eased|rose|increased|"
+                        r"climbed|jumped|grew)\s+(?:\w+\s+)?to\s+[\d,.]+\d\s+from\s*$", re.I)
+_TO_FROM = re.compile(r"\s+from\s+(?:a |an )?[\d,.]+\d", re.I)
+""""fell to 203 from 307": the figure after "from" is the base."""
 _MONTH_DIFF = re.compile(
     r"\s*(?:\w+\s+)?(?P<dir>more|fewer|less|higher|lower|більше|менше|больше|меньше)\s*,?\s*"
     r"(?:ніж|чим|чем|than)\s+(?:(?:in|during) |у |в |во |за )?(?P<month>[^\W\d_]+)(?:'s|’s)?\b",
@@ -1155,6 +1161,8 @@ def _measure_info(s: str, n: Number, day: date, plus: bool
     per sentence, figure and day; and the other period a difference is taken against."""
     c = Claim(Sentence(s, 0, len(s)), 0, 0, n.value, n, plus=plus)
     _measure_and_period_of(c, s, n, day)
+    if c.period is None and _FROM_BASE.search(s, max(0, n.start - 40), n.start):
+        c.rule_ids.append("period.from_base")  # "fell to 203 from 307": the period before
     other = c.comparative.get("other")
     return (c.measure, c.period, c.period_note, c.date_stated, tuple(c.rule_ids),
             other if isinstance(other, tuple) else None)
@@ -1221,6 +1229,12 @@ def _measure_and_period_of(c: Claim, s: str, n: Number, day: date) -> None:
     # "30 tanks, as many as on 5 May": the day of the equal figure, not this one's
     s = _AS_MANY_AS.sub(lambda m: " " * len(m.group(0)) if m.start() > n.end else m.group(0),
                         s)
+    tf = _TO_FROM.match(s, n.end)
+    if tf is not None and _ROSE_TO.search(s, max(0, n.start - 40), n.start):
+        # "fell to 203 from 307 in November": the month is the base's (307), not this
+        # figure's; this one is the period the text is about (rule period.to_from)
+        s = s[:tf.start()] + " " * (len(s) - tf.start())
+        c.rule_ids.append("period.to_from")
     base = _base_rule(s, n)
     if base is not None and (rules.by_id(base).data.get("days", 1) != 1
                              or rules.by_id(base).data.get("years")):

@@ -6,15 +6,18 @@ are counted over that period, not the last day."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from attrition.check.article import Article
-from attrition.check.claims import Claim, resolve_period
+from attrition.check.claims import Claim, _month_window, resolve_period
 
 REACH = 3
 """How many sentences (or list lines) a stated period carries over."""
 
 RULE = "discourse.period_of_previous_figure"
+_BASE_BEFORE = re.compile(r"(?:'s|’s|\bfrom|\bthan|\bagainst|\bversus|\bvs\.?|\bпроти|"
+                          r"\bніж|\bчем|\bпротив)\s*$", re.I)
+"""Words before a figure that make it the base of a comparison."""
 SOME_DAY = re.compile(r"\b(?:in|on) (?:a|one) (?:single )?day\b|\bsingle day\b|"
                       r"за (?:одну )?добу|за один день|за одни сутки", re.I)
 """"in a single day" inside a round-up: one day of its period, which the text does not name
@@ -57,7 +60,11 @@ def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
                 source = (prev, named[prev])
         if c.measure in ("window", "average") and c.period is not None \
                 and c.period[0] is not None and c.period[0] != c.period[1]:
-            source = (si, c)
+            head = c.sentence.text[max(0, c.start - c.sentence.start - 24):
+                                   c.start - c.sentence.start]
+            if not _BASE_BEFORE.search(head):
+                # ("surpassing November's 45,720": the base, not the period the text is about)
+                source = (si, c)
             continue
         if source is not None and si - source[0] <= REACH and c.period is None \
                 and not c.date_stated and c.measure in (None, "change") \
@@ -82,6 +89,15 @@ def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
         if source is None or si - source[0] > REACH or c.scope != source[1].scope:
             continue
         src = source[1]
+        if "period.from_base" in c.rule_ids and src.period is not None \
+                and src.period[0] is not None and src.period[0].day == 2:
+            # "fell to 203 from 307": the base is the month before the one the text is about
+            before = src.period[0] - timedelta(days=2)
+            a, b = _month_window(before.month, before.year, day)
+            c.measure, c.period = "window", (a, b)
+            c.period_note = f"losses of {before:%B %Y} (the month before the figure's)"
+            c.rule_ids.append(RULE)
+            continue
         c.measure, c.period = "window", src.period
         c.period_note = (src.period_note + " (the period of the figure before)").strip()
         ids = getattr(c, "rule_ids", None)
