@@ -1089,29 +1089,33 @@ _PREV_NEAR = re.compile(
     # 1 968": what the report before said, not the losses of the day before; only for the
     # figure these words are about (rule period.report_before)
     r"\b(?:a day earlier|the day before|the previous day|one day earlier|напередодні|"
-    r"накануне|днем раніше|днем ранее|попередньої доби|предыдущих суток)\b"
+    r"накануне|днем раніше|днем ранее|попередньої доби|предыдущих суток|a week earlier|"
+    r"a week before|тижнем раніше|тиждень тому|неделей ранее|неделю назад)\b"
     r"(?=[^.;,]{0,60}?\b(?:said|reported|counted|had counted|recorded|announced|повідомля\w*|"
     r"повідоми\w*|фіксува\w*|зафіксува\w*|сообща\w*|сообщи\w*|фиксирова\w*|"
     r"зафиксирова\w*|нарахува\w*|насчита\w*)\b)|"
     r"\b(?:reported|counted|recorded|повідомля\w*|сообща\w*)\s+(?:\w+\s+)?(?:a day earlier|"
-    r"the day before|напередодні|накануне)\b|"
+    r"the day before|напередодні|накануне|a week earlier|тижнем раніше|неделей ранее)\b|"
     r"\b(?:попередньої доби|предыдущих суток|a day earlier|днем раніше|днем ранее)\s*[–—:-]"
     r"\s*(?=\d)", re.I)
 
 
-def _report_before_cue(s: str, n: Number) -> bool:
-    """Whether _PREV_NEAR's words are about the figure at `n`: within its phrase, with no
-    other figure between."""
+def _report_before_cue(s: str, n: Number) -> int:
+    """How many days before the article's report the report is whose figure _PREV_NEAR's
+    words say the figure at `n` is (within its phrase, no other figure between): 1 ("a day
+    earlier"), 7 ("a week earlier"), or 0 for none."""
     for m in _PREV_NEAR.finditer(s):
         if m.end() <= n.start:
             gap = s[m.end():n.start]
-            if len(gap) <= 60 and not re.search(r"\d|[,;]", gap):
-                return True
+            near = len(gap) <= 60 and not re.search(r"\d|[,;]", gap)
         elif m.start() >= n.end:
             gap = s[n.end:m.start()]
-            if len(gap) <= 30 and not re.search(r"\d|[,;]", gap):
-                return True
-    return False
+            near = len(gap) <= 30 and not re.search(r"\d|[,;]", gap)
+        else:
+            near = False
+        if near:
+            return 7 if re.search(r"week|тижн|тиждень|недел", m.group(0), re.I) else 1
+    return 0
 
 
 _THIS_YEAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this year|"
@@ -1246,8 +1250,9 @@ def _measure_and_period_of(c: Claim, s: str, n: Number, day: date) -> None:
         c.date_stated = True
         c.rule_ids.append(base)
         return
-    if _report_before_cue(s, n):
-        before = day - timedelta(days=1)
+    back = _report_before_cue(s, n)
+    if back:
+        before = day - timedelta(days=back)
         c.measure, c.period = "change", (before, before)
         c.period_note = "the report before the article's"
         c.date_stated = True

@@ -75,10 +75,11 @@ def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
             if isinstance(ids, list):
                 ids.append("discourse.some_day_of_period")
             continue
-        if c.measure == "average" and c.period is None and source is not None \
+        if c.measure in ("average", "window") and c.period is None and source is not None \
                 and si - source[0] <= REACH and c.scope == source[1].scope:
-            # "253,290 troops in 2023, an average of 694 a day": the average over the
-            # period of the figure before (rule discourse.average_of_previous_period)
+            # "253,290 troops in 2023, an average of 694 a day", "У лютому … За місяць
+            # також знищено 3 708 безпілотників": the period of the figure before (rule
+            # discourse.average_of_previous_period)
             c.period = source[1].period
             c.period_note = (source[1].period_note + " (the period of the figure before)")
             c.rule_ids.append("discourse.average_of_previous_period")
