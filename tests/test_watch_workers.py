@@ -61,11 +61,27 @@ def generated(store_url: str, tmp_path: Path) -> Iterator[tuple[str, list[watchs
     watchsite.serve_generated(site, stories)
     feeds = tmp_path / "feeds.txt"
     feeds.write_text(f"{site.base}/gen.xml Generated\n", encoding="utf-8")
+    _generated_site[store_url] = site
     try:
         yield store_url, stories, feeds
     finally:
         server.shutdown()
         server.server_close()
+
+
+_generated_site: dict[str, watchsite.Site] = {}
+"""The site a `generated` fixture serves, by store address (for a test that slows it)."""
+
+
+def _slow_pages(site: watchsite.Site, seconds: float) -> None:
+    """Every article page takes `seconds`, as a real site's do: the first watcher can then
+    not finish the whole feed before the second has started."""
+    for path, route in list(site.routes.items()):
+        if path.endswith(".html"):
+            def slow(req: object, route: object = route) -> None:
+                time.sleep(seconds)
+                route(req)  # type: ignore[operator]
+            site.routes[path] = slow
 
 
 def _register_is_consistent(url: str, stories: list[watchsite.Story]) -> list[dict[str, object]]:
@@ -92,6 +108,9 @@ def _register_is_consistent(url: str, stories: list[watchsite.Story]) -> list[di
 def test_two_watchers_share_the_work_and_check_every_article_once(
         generated: tuple[str, list[watchsite.Story], Path]) -> None:
     url, stories, feeds = generated
+    # a watcher now checks ~100 local pages a second: instant pages would let the first one
+    # finish before the second has started (a cold start is ~1 s here)
+    _slow_pages(_generated_site[url], 0.1)
     cmd = [ATTRITION, "watch", "--db", url, "--interval", "600", "--threads", "2",
            str(feeds)]
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
