@@ -1118,9 +1118,11 @@ def _report_before_cue(s: str, n: Number) -> int:
     return 0
 
 
+_SINCE_NEW_YEAR = (r"since jan(?:uary|\.)? 1\b|(?:з|від) 1 січня\b|с 1 января\b|"
+                   r"с начала года")
+"""Year to date, named by its first day ("since Jan. 1", "з 1 січня")."""
 _THIS_YEAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this year|"
-                        r"year to date|з початку року|since jan(?:uary|\.)? 1\b|"
-                        r"(?:з|від) 1 січня\b|с 1 января\b|с начала года", re.I)
+                        rf"year to date|з початку року|{_SINCE_NEW_YEAR}", re.I)
 _IN_MONTH = re.compile(
     rf"\b(?:in|during|for|of|totall?ing|за|протягом|упродовж|впродовж|в течение|"
     rf"на протяжении)\b[^.]{{0,40}}(?<!\d)(?<!\d )\b(?:{MONTH_RE})\b(?!\.?\s+\d{{1,2}}\b)|"
@@ -1546,8 +1548,7 @@ def range_alternative(note: str, day: date) -> tuple[date, date] | None:
 
 
 _YEAR_SO_FAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this "
-                          r"year|this year|year to date|з початку року|since jan(?:uary|\.)? 1\b|"
-                          r"(?:з|від) 1 січня\b|с 1 января\b|с начала года")
+                          rf"year|this year|year to date|з початку року|{_SINCE_NEW_YEAR}")
 _HALF_YEAR = re.compile(r"\b(?:in |during |over )?the (first|second) half of (?:(20[2-3]\d)|"
                         r"the year|this year)|\b(?:за |у |в )?(перше|друге|первое|второе) "
                         r"(?:півріччя|полугодие)(?: (20[2-3]\d))?")
@@ -1572,13 +1573,15 @@ _ON_DAY_FIRST = re.compile(
     rf"(?:\bon )?\b(\d{{1,2}})(?:st|nd|rd|th)? ({MONTH_RE})\b(?!,? \d{{4}} (?:to|-))"
     rf"(?!\s*(?:to|-|–|до|по)\s*\d)")
 """A day written day-first ("on 5 November", "5 листопада", "5 ноября")."""
+_WEEKDAY_OF = (r"(?:понеділка|вівторка|середи|четверга|п['’]ятниці|суботи|неділі|понедельника|"
+               r"вторника|среды|пятницы|субботы|воскресенья|monday|tuesday|wednesday|thursday|"
+               r"friday|saturday|sunday)")
+"""A weekday as it stands before a date ("станом на ранок неділі, 15 січня")."""
 _SINCE_OR_AS_OF = re.compile(r"\b(?:since|from|as of|until|through|by|з|із|від|до|по|с|со|"
                              r"станом на|по состоянию на|на|(?:report|bulletin|update) "
                              r"(?:of|on)|зведенн\w*|сводк\w*)(?:\s+(?:the )?(?:morning|ранок|"
-                             r"утро)(?: of)?)?(?:\s+(?:понеділка|вівторка|середи|четверга|"
-                             r"п['’]ятниці|суботи|неділі|понедельника|вторника|среды|пятницы|"
-                             r"субботы|воскресенья|monday|tuesday|wednesday|thursday|friday|"
-                             r"saturday|sunday),?)?\s*\Z")
+                             r"утро)(?: of)?)?(?:\s+"
+                             rf"{_WEEKDAY_OF},?)?\s*\Z")
 """Words before a day-first date that make it no day of losses: a bound, or the report of
 that day ("the report of 6 May 2022 had 3" is that report's figure: _AS_OF_DAY; "станом на
 ранок 25 квітня", "as of the morning of 25 April")."""
@@ -1612,9 +1615,7 @@ _AS_OF_DAY = re.compile(
     rf"(?:станом на|станом на ранок|на ранок|по состоянию на|на утро|as of|на|від|от|"
     rf"(?:report|bulletin|update) of|report on)\s+"
     # "станом на ранок неділі, 15 січня": a weekday may stand before the date
-    rf"(?:(?:понеділка|вівторка|середи|четверга|п['’]ятниці|суботи|неділі|понедельника|"
-    rf"вторника|среды|пятницы|субботы|воскресенья|monday|tuesday|wednesday|thursday|friday|"
-    rf"saturday|sunday),?\s+)?"
+    rf"(?:{_WEEKDAY_OF},?\s+)?"
     rf"(?:(\d{{1,2}})(?:-?го)?\s+({MONTH_RE})(?:,?\s+(\d{{4}}))?|"
     rf"(\d{{1,2}})\.(\d{{1,2}})(?:\.(\d{{2,4}}))?)\b")
 """A report named by its day, day first ("станом на 27 серпня", "от 20 апреля",
