@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,3 +48,42 @@ def reader(loaded_db: str) -> Iterator[object]:
 
     with Reader(loaded_db) as r:
         yield r
+
+
+# -- a real browser for the dashboard tests (test_browser.py, test_browser_monitor.py):
+# Debian's Chromium through Playwright; CI must provide both, elsewhere they are skipped.
+CHROMIUM = os.environ.get("ATTRITION_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def need(ok: bool, why: str) -> None:
+    """Skip without a service, but fail in CI, which must provide it."""
+    if ok:
+        return
+    if os.environ.get("ATTRITION_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{why} (CI must provide it)")
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    need(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need(False, "playwright is not installed")
+        raise
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: ATTRITION_SCREENSHOTS, or the test's own folder."""
+    out = Path(os.environ.get("ATTRITION_SCREENSHOTS", tmp_path))
+    out.mkdir(parents=True, exist_ok=True)
+    return out

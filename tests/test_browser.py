@@ -20,19 +20,7 @@ import pytest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-CHROMIUM = os.environ.get("ATTRITION_CHROMIUM", "/usr/bin/chromium")
-REQUIRED = os.environ.get("ATTRITION_REQUIRE_SERVICES") == "1"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def _need(ok: bool, why: str) -> None:
-    if ok:
-        return
-    if REQUIRED:
-        pytest.fail(f"{why} (CI must provide it)")
-    pytest.skip(why)
 
 
 @pytest.fixture(scope="module")
@@ -64,27 +52,6 @@ def server(loaded_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    _need(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _need(False, "playwright is not installed")
-        raise
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    out = Path(os.environ.get("ATTRITION_SCREENSHOTS", tmp_path))
-    out.mkdir(parents=True, exist_ok=True)
-    return out
 
 
 def test_dashboard_shows_the_latest_figures(server: str, browser: Any, shots: Path) -> None:

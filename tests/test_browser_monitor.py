@@ -22,7 +22,6 @@ import pytest
 from attrition.store.db import Store
 from registered import copy_db, fill
 from schemaorg import problems
-from test_browser import ARGS, CHROMIUM, _need
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -60,27 +59,6 @@ def server(loaded_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    _need(Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _need(False, "playwright is not installed")
-        raise
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    out = Path(os.environ.get("ATTRITION_SCREENSHOTS", tmp_path))
-    out.mkdir(parents=True, exist_ok=True)
-    return out
 
 
 def _fits(page: Any) -> bool:
