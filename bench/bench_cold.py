@@ -31,7 +31,7 @@ BIN = Path(sys.executable).parent
 ARTICLE = ROOT / "tests" / "fixtures" / "articles" / "daily-2024-11-14.txt"
 
 
-def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+def run_child(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, CPU seconds: user + system of the child)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
@@ -42,7 +42,7 @@ def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def _p90(xs: list[float]) -> float:
+def p90(xs: list[float]) -> float:
     s = sorted(xs)
     return s[min(len(s) - 1, round(0.9 * (len(s) - 1)))]
 
@@ -73,13 +73,13 @@ def main() -> None:
             commands[name] = [sys.executable, "-m", "attrition.cli", "check", args.article]
             envs[name] = {**env, "PYTHONPATH": args.baseline}
         for name, cmd in commands.items():  # warm-up: first run, caches, page cache
-            _run(cmd, envs[name])
+            run_child(cmd, envs[name])
         load0 = os.getloadavg()
         times: dict[str, list[float]] = {k: [] for k in commands}
         cpu: dict[str, list[float]] = {k: [] for k in commands}
         for _ in range(args.runs):
             for name, cmd in commands.items():
-                wall, used = _run(cmd, envs[name])
+                wall, used = run_child(cmd, envs[name])
                 times[name].append(wall)
                 cpu[name].append(used)
         load1 = os.getloadavg()
@@ -87,7 +87,7 @@ def main() -> None:
           f"{load1[0]:.2f} at the end")
     for name, xs in times.items():
         print(f"  {name:32s} median {statistics.median(xs) * 1000:6.0f} ms   "
-              f"p90 {_p90(xs) * 1000:6.0f} ms   min {min(xs) * 1000:6.0f} ms   "
+              f"p90 {p90(xs) * 1000:6.0f} ms   min {min(xs) * 1000:6.0f} ms   "
               f"CPU median {statistics.median(cpu[name]) * 1000:6.0f} ms")
 
 

@@ -18,34 +18,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from bench_cold import p90, run_child  # a sibling script, not a package
 
 HERE = Path(__file__).resolve().parent
 DATA = Path(os.environ.get("ATTRITION_SHARED", HERE.parent.parent / "shared")) / "data"
 DAY = [{"date": "2026-08-23", "sourceUri": "https://mod.gov.ua/news/example",
         "personnel": 1476300, "tanks": 12295, "afvs": 25180, "artillery": 48390}]
-
-
-def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def _p90(xs: list[float]) -> float:
-    s = sorted(xs)
-    return s[min(len(s) - 1, round(0.9 * (len(s) - 1)))]
 
 
 def main() -> None:
@@ -69,7 +53,7 @@ def main() -> None:
             full = base / f"full{len(envs)}.db"  # the store the new day goes into
             cli = [sys.executable, "-m", "attrition.cli", "--db", str(full), "ingest",
                    str(DATA / "official"), str(DATA / "bulletins")]
-            _run(cli, env)
+            run_child(cli, env)
         load0 = os.getloadavg()
         for i in range(args.runs):
             for n, (tag, env) in enumerate(envs.items(), 1):
@@ -77,13 +61,13 @@ def main() -> None:
                 cli = [sys.executable, "-m", "attrition.cli", "--db", str(new), "ingest",
                        str(DATA / "official"), str(DATA / "bulletins")]
                 times.setdefault(f"empty store: official + bulletins{tag}", []).append(
-                    _run(cli, env))
+                    run_child(cli, env))
                 new.unlink()
                 copy = base / f"copy{n}.db"
                 shutil.copy(base / f"full{n}.db", copy)
                 cli = [sys.executable, "-m", "attrition.cli", "--db", str(copy), "ingest",
                        str(day)]
-                times.setdefault(f"full store: one new day{tag}", []).append(_run(cli, env))
+                times.setdefault(f"full store: one new day{tag}", []).append(run_child(cli, env))
         load1 = os.getloadavg()
     print(f"{args.runs} runs each, interleaved; load average {load0[0]:.2f} at the start, "
           f"{load1[0]:.2f} at the end")
@@ -91,7 +75,7 @@ def main() -> None:
         wall = [w for w, _ in xs]
         cpu = [c for _, c in xs]
         print(f"  {name:48s} median {statistics.median(wall) * 1000:6.0f} ms   "
-              f"p90 {_p90(wall) * 1000:6.0f} ms   CPU median "
+              f"p90 {p90(wall) * 1000:6.0f} ms   CPU median "
               f"{statistics.median(cpu) * 1000:6.0f} ms")
 
 
