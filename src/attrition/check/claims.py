@@ -139,7 +139,7 @@ IN_SCOPE_ANYWAY = re.compile(
     r"(?:provided by |published by |of |from )?(?:the )?general staff", re.I)
 _MONEY = re.compile(r"[£$€₴]\s*$|(?:us|usd)\s*$", re.I)
 _AFTER_NOT_LOSS = re.compile(
-    r"^\s*(?:%|percent|per cent|pct|відсот|hours?\b|hrs\b|годин|хвилин|minutes?\b|"
+    r"^\s*[-‐‑]?(?:%|percent|per cent|pct|відсот|hours?\b|hrs\b|годин|хвилин|minutes?\b|"
     r"days?\b|днів|дні\b|доб[иу]?\b|weeks?\b|тижн|недел|months?\b|місяц|месяц|дней\b|суток\b|years?\b|рок|років|km\b|"
     r"kilomet|км\b|miles?\b|metres?\b|meters?\b|mark\b|milestone|threshold|-year-old|"
     r"year-old|times\b|разів|st\b|nd\b|rd\b|th\b|billion|bn\b|dollars|euros|pounds|гривень|"
@@ -653,6 +653,17 @@ _PREV_DASH = re.compile(r"(?:попередньої доби|напередод�
                         r"днем ранее|a day earlier|the day before)\s*[–—:-]\s*$", re.I)
 
 
+@cache
+def _mark_rules() -> frozenset[str]:
+    """Qualifier rules that hold only before a mark word ("passed the 1 million mark")."""
+    return frozenset(r.id for r in rules.of_kind("qualifier") if "then" in r.data)
+
+
+def _past_a_mark(n: Number) -> bool:
+    """"passed the 1 million mark": the mark is the count's, not a length or an anniversary."""
+    return n.qualifier is not None and not _mark_rules().isdisjoint(n.rule_ids)
+
+
 def _is_not_a_loss(text: str, n: Number) -> bool:
     before = text[max(0, n.start - 12):n.start]
     after = text[n.end:n.end + 16]
@@ -666,7 +677,7 @@ def _is_not_a_loss(text: str, n: Number) -> bool:
         return True
     if re.match(r"^[.:/]\d", after) or re.search(r"\d[.:/]$", before):
         return True  # 24.02, 06:00, 24/7
-    if _AFTER_NOT_LOSS.match(text[n.end:n.end + 60]):
+    if _AFTER_NOT_LOSS.match(text[n.end:n.end + 60]) and not _past_a_mark(n):
         return True
     if _MONEY.search(before) or re.match(r"^\s*(?:billion|million (?:dollars|euros|pounds)|"
                                          r"bn)\b", after, re.I):
