@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 from attrition import categories, periods
 from attrition.check import numbers, rules, speakers
@@ -1596,32 +1597,51 @@ _SINCE_OR_AS_OF = re.compile(r"\b(?:since|from|as of|until|through|by|з|із|в
 """Words before a day-first date that make it no day of losses: a bound, or the report of
 that day ("the report of 6 May 2022 had 3" is that report's figure: _AS_OF_DAY; "станом на
 ранок 25 квітня", "as of the morning of 25 April")."""
-_TO_DAY_FIRST = re.compile(rf"(?:as of|станом на|по состоянию на|на)(?: (?:the )?(?:morning|ранок|"
-                           rf"утро)(?: of)?)? (\d{{1,2}}) ({MONTH_RE})\b")
+_TO_DAY_FIRST = re.compile(rf"(?:as of|by|станом на|по состоянию на|на)"
+                           rf"(?: (?:the )?(?:morning|ранок|утро)(?: of)?)? (\d{{1,2}}) "
+                           rf"({MONTH_RE})\b")
 
 
-def _day_match(rx: re.Pattern[str], first: re.Pattern[str], low: str,
-               skip_after: re.Pattern[str] | None = None) -> tuple[int, str, str] | None:
-    """(where, month word, day of month) of the first date `rx` (month first) or `first`
-    (day first) finds; a day-first date right after `skip_after` ("since", "станом на") is
-    not one."""
+class _DayMatch(NamedTuple):
+    at: int
+    month: str
+    dom: str
+    year: int | None
+    """the year written after the date ("1 March 2022", "March 1, 2022"), if any"""
+
+    def day(self, day: date) -> date:
+        """The date: its own year, else the latest one not after the article's day."""
+        mon = MONTHS[self.month]
+        return date(self.year or _year_for(mon, int(self.dom), day), mon, int(self.dom))
+
+
+_YEAR_AFTER = re.compile(r",?\s+(20\d\d)\b(?![,.]?\d)")
+
+
+def _day_match(rx: re.Pattern[str], first: re.Pattern[str], low: str, day: date,
+               skip_after: re.Pattern[str] | None = None) -> _DayMatch | None:
+    """The first date `rx` (month first) or `first` (day first) finds, with the year written
+    after it when it is one of the war's up to the article's; a day-first date right after
+    `skip_after` ("since", "станом на") is not one."""
     m = rx.search(low)
-    best = (m.start(), m.group(1), m.group(2)) if m else None
+    best = (m.start(), m.end(), m.group(1), m.group(2)) if m else None
     for f in first.finditer(low):
         if skip_after is not None and skip_after.search(low, max(0, f.start() - 40),
                                                         f.start()):
             continue
         if best is None or f.start() < best[0]:
-            best = (f.start(), f.group(2), f.group(1))
+            best = (f.start(), f.end(), f.group(2), f.group(1))
         break
-    return best
+    if best is None:
+        return None
+    ym = _YEAR_AFTER.match(low, best[1])
+    year = int(ym.group(1)) if ym and 2022 <= int(ym.group(1)) <= day.year else None
+    return _DayMatch(best[0], best[2], best[3], year)
 
 
-_STATED_YEAR = re.compile(r"\.?\s*(?:\d{1,2},?\s+)?(\d{4})\b")
-"""The year right after a date's month ("19 July 2025", "July 19, 2025")."""
 _EVENT_BEFORE = re.compile(r"\b(?:began|begun|started|launched|opened|ended|invaded|"
                            r"broke out)\s*\Z")
-_TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b")
+_TO_DAY = re.compile(rf"(?:to|as of|until|through|by) ({MONTH_RE})\.? (\d{{1,2}})\b")
 _AS_OF_DAY = re.compile(
     rf"(?:станом на|станом на ранок|на ранок|по состоянию на|на утро|as of|на|від|от|"
     rf"(?:report|bulletin|update) of|report on)\s+"
@@ -1859,43 +1879,37 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         return (d, d), f"the losses of {m.group(1).title()} {loss} (report of {d})"
     if "yesterday" in low or "вчора" in low:
         return (day, day), "yesterday's losses (the report of the article's day)"
-    dm = _day_match(_ON_DAY, _ON_DAY_FIRST, low, _SINCE_OR_AS_OF)
-    if dm and _EVENT_BEFORE.search(low, max(0, dm[0] - 24), dm[0]):
+    dm = _day_match(_ON_DAY, _ON_DAY_FIRST, low, day, _SINCE_OR_AS_OF)
+    if dm and _EVENT_BEFORE.search(low, max(0, dm.at - 24), dm.at):
         dm = None  # "the assault that began on October 10": another event's day
-    if dm and measure in (None, "change", "total") and _SAY.search(low[:dm[0]]):
+    if dm and measure in (None, "change", "total") and _SAY.search(low[:dm.at]):
         # "the General Staff said on April 25", "проінформував 25 квітня": the report of
         # the day it was said
-        mon = MONTHS[dm[1]]
         try:
-            d = date(_year_for(mon, int(dm[2]), day), mon, int(dm[2]))
+            d = dm.day(day)
             return (None if measure == "total" else d, d), f"the report of {d}"
         except ValueError:
             pass
     if dm and measure in (None, "change"):
-        mon = MONTHS[dm[1]]
         try:
-            loss = date(_year_for(mon, int(dm[2]), day), mon, int(dm[2]))
+            loss = dm.day(day)
             return (loss + timedelta(days=1), loss + timedelta(days=1)), \
                 f"the losses of {loss}"
         except ValueError:
             pass
-    if dm and measure == "total" and (MONTHS[dm[1]], dm[2]) != (2, "24"):
+    if dm and measure == "total" and (MONTHS[dm.month], dm.dom) != (2, "24"):
         # "the tally hit 250,240 on August 7": a total is the report of that day (but
         # "since the invasion on February 24" is the war's first day)
-        mon = MONTHS[dm[1]]
         try:
-            d = date(_year_for(mon, int(dm[2]), day), mon, int(dm[2]))
+            d = dm.day(day)
             return (None, d), f"the report of {d}"
         except ValueError:
             pass
-    dm = _day_match(_TO_DAY, _TO_DAY_FIRST, low)
+    dm = _day_match(_TO_DAY, _TO_DAY_FIRST, low, day)
     if dm and measure in (None, "total"):
-        mon = MONTHS[dm[1]]
         try:
             # "as of 19 July 2025": the year written after the date, else the nearest one
-            stated = _STATED_YEAR.match(low, low.index(dm[1], dm[0]) + len(dm[1]))
-            d = date(int(stated.group(1)) if stated else _year_for(mon, int(dm[2]), day),
-                     mon, int(dm[2]))
+            d = dm.day(day)
             return (None, d), f"the report of {d}"
         except ValueError:
             pass

@@ -241,7 +241,18 @@ class Verifier:
                               f"{self.ledger.first} to {self.ledger.last})")
         if c.measure == "difference":
             return self._day_over_day(c, end)
-        measure = c.measure or self._infer_measure(c, end)
+        total_end = end
+        if c.measure is None and c.period_note.startswith("the losses of "):
+            # "the count stood at 716,070 on November 14": the date was read as a day's
+            # losses (the next morning's report); a total of that day is that day's report
+            own, _ = resolve_period(c.sentence.text, max(0, c.start - c.sentence.start),
+                                    day, "total")
+            if own is not None and own[1] <= end:
+                total_end = own[1]
+        measure = c.measure or self._infer_measure(c, end, total_end)
+        if c.measure is None and measure == "total" and total_end != end:
+            end = total_end
+            c.period = (None, end)
         if measure in ("window", "average") and start is None:
             if not windows:
                 return Result(UNVERIFIABLE, None, rules=["period.none"],
@@ -582,10 +593,10 @@ class Verifier:
                     c.measure = others.pop()
                     c.rule_ids.append("measure.list")
 
-    def _infer_measure(self, c: Claim, end: date) -> str:
+    def _infer_measure(self, c: Claim, end: date, total_end: date | None = None) -> str:
         assert c.value is not None and c.category is not None
         comps = self._components(c, end) or (c.category,)
-        total = self.ledger.value(comps, "total", None, end)
+        total = self.ledger.value(comps, "total", None, total_end or end)
         change = self.ledger.value(comps, "change", end, end)
         if total is None:
             return "change"
