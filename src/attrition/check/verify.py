@@ -514,6 +514,16 @@ class Verifier:
                               why="matches the announced (+N), which differs from the "
                                   f"difference of totals ({r.actual:,})")
         precision = c.number.precision if c.number else 1
+        if r.measure == "average" and c.qualifier is None and c.value == r.actual - 1 \
+                and r.start is not None:
+            # a mean of whole reports is rounded by some and cut off by others (253,290 over
+            # 365 reports is 693.9: "693 a day" is that mean cut off)
+            total = self.ledger.value(r.components, "window", r.start, r.end)
+            days = (r.end - max(r.start, categories.WAR_START)).days + 1
+            if total is not None and days > 0 and total // days == c.value:
+                return Result(ROUNDED, r, r.actual, rules=["verdict.average_cut_off"],
+                              why=f"{total:,} over {days} reports is {total / days:,.2f} a "
+                                  f"day: {c.value:,} is that mean cut off")
         if rounded_ok(c.value, r.actual, c.qualifier, precision, _stated_precision(c)):
             lo, hi = tolerance(c.value, c.qualifier, precision, _stated_precision(c))
             return Result(ROUNDED, r, r.actual, rules=[_qualifier_rule(c.qualifier)],
