@@ -1342,6 +1342,12 @@ def _shared_context(s: str, a: int, b: int) -> str:
     return "".join(out)
 
 
+SOME_DAY = re.compile(r"\b(?:in|on) (?:a|one) (?:single )?day\b|\bsingle day\b|"
+                      r"за (?:одну )?добу|за один день|за одни сутки", re.I)
+""""in a single day" inside a round-up or beside a month: one day of that period, which the
+text does not name (rule discourse.some_day_of_period)."""
+
+
 def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
     s, prev, this_year, total_cue, in_month, date_cue = _sentence_cues(s)
     if c.plus:
@@ -1373,7 +1379,9 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
                                                                                 "change"):
         c.measure = "window"
         c.rule_ids.append("period.day_range")
-    if c.period is None and c.measure in (None, "change") and not total_cue and in_month:
+    if c.period is None and c.measure in (None, "change") and not total_cue and in_month \
+            and not (c.measure == "change" and SOME_DAY.search(s)):
+        # ("in mid-May … 1,740 in a single day": one day of May, inherit_periods says which)
         period, note = resolve_period(s, n.start, day, "window")
         if period is not None:
             c.measure, c.period, c.period_note = "window", period, note

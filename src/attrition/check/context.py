@@ -9,7 +9,7 @@ import re
 from datetime import date, timedelta
 
 from attrition.check.article import Article
-from attrition.check.claims import Claim, _month_window, resolve_period
+from attrition.check.claims import SOME_DAY, Claim, _month_window, resolve_period
 
 REACH = 3
 """How many sentences (or list lines) a stated period carries over."""
@@ -18,10 +18,6 @@ RULE = "discourse.period_of_previous_figure"
 _BASE_BEFORE = re.compile(r"(?:'s|’s|\bfrom|\bthan|\bagainst|\bversus|\bvs\.?|\bпроти|"
                           r"\bніж|\bчем|\bпротив)\s*$", re.I)
 """Words before a figure that make it the base of a comparison."""
-SOME_DAY = re.compile(r"\b(?:in|on) (?:a|one) (?:single )?day\b|\bsingle day\b|"
-                      r"за (?:одну )?добу|за один день|за одни сутки", re.I)
-""""in a single day" inside a round-up: one day of its period, which the text does not name
-(rule discourse.some_day_of_period)."""
 
 
 def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
