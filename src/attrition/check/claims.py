@@ -1133,8 +1133,10 @@ def _report_before_cue(s: str, n: Number) -> int:
 _SINCE_NEW_YEAR = (r"since jan(?:uary|\.)? 1\b|(?:з|від) 1 січня\b|с 1 января\b|"
                    r"с начала года")
 """Year to date, named by its first day ("since Jan. 1", "з 1 січня")."""
-_THIS_YEAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this year|"
-                        rf"year to date|з початку року|{_SINCE_NEW_YEAR}", re.I)
+_YEAR_TO_DATE = (r"since (?:the )?(?:beginning|start) of (?:the |this )?year|so far this year|"
+                 rf"year[- ]to[- ]date|з початку (?:цього )?року|{_SINCE_NEW_YEAR}")
+"""Year to date in words (headlines drop the articles: "since start of year")."""
+_THIS_YEAR = re.compile(_YEAR_TO_DATE, re.I)
 _IN_MONTH = re.compile(
     rf"\b(?:in|during|for|of|totall?ing|за|протягом|упродовж|впродовж|в течение|"
     rf"на протяжении)\b[^.]{{0,40}}(?<!\d)(?<!\d )\b(?:{MONTH_RE})\b(?!\.?\s+\d{{1,2}}\b)|"
@@ -1567,8 +1569,7 @@ def range_alternative(note: str, day: date) -> tuple[date, date] | None:
     return (p.first, p.last) if p.last <= day else None
 
 
-_YEAR_SO_FAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this "
-                          rf"year|this year|year to date|з початку року|{_SINCE_NEW_YEAR}")
+_YEAR_SO_FAR = re.compile(rf"{_YEAR_TO_DATE}|this year")
 _HALF_YEAR = re.compile(r"\b(?:in |during |over )?the (first|second) half of (?:(20[2-3]\d)|"
                         r"the year|this year)|\b(?:за |у |в )?(перше|друге|первое|второе) "
                         r"(?:півріччя|полугодие)(?: (20[2-3]\d))?")
