@@ -942,8 +942,8 @@ def _speaker(c: Claim, s: str, pos: int, lang: str) -> None:
 
 
 def document_windows(art: Article, day: date) -> list[tuple[date, date]]:
-    """The weeks and months the article names anywhere (a weekly summary's figures often sit
-    in sentences that do not repeat the period), most mentioned first."""
+    """The weeks, months and years the article names anywhere (a weekly summary's figures
+    often sit in sentences that do not repeat the period), most mentioned first."""
     counts: dict[tuple[date, date], int] = {}
     for sent in art.sentences[:80]:
         low = sent.text.lower()
@@ -960,6 +960,14 @@ def document_windows(art: Article, day: date) -> list[tuple[date, date]]:
         if re.search(r"week|тижн|тиждень|недел", low):
             w = (day - timedelta(days=6), day)
             counts[w] = counts.get(w, 0) + 1
+        for y in _IN_YEAR.finditer(low):
+            # a year's round-up ("in 2024 alone", "throughout 2024"): its figures' period
+            yr = int(y.group(1))
+            if yr <= day.year and not _YEAR_OF_EVENT.search(low, max(0, y.start() - 40),
+                                                            y.start()):
+                (a, b), _ = _year_window(yr, day)
+                if a is not None:
+                    counts[(a, b)] = counts.get((a, b), 0) + 1
     return sorted(counts, key=lambda k: -counts[k])[:6]
 
 
@@ -1585,10 +1593,14 @@ _MONTH_ANY = {**{k.lower(): v for k, v in MONTHS.items()}, **_MONTHS_IN}
 """The forms that say "in that month" (у жовтні, в октябре): a window."""
 _MONTH_IN = re.compile("(?:у|в|во) (" + "|".join(_MONTHS_IN) + r")(?:\s+(\d{4}))?")
 _SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})\b")
+_REPORT_OF_WEEKDAY = (r"(?=(?:{wd})(?:'s|’s)\s+(?:\w+\s+)?(?:figures|report|update|"
+                      r"data|bulletin|numbers|tally|statistics|count)\b)")
 _ON_WEEKDAY = re.compile(
-    rf"\b(?:(?:on|for|в|у|во) |(?:said|says|released|reported|published|announced|updated)"
-    rf"(?: on)? )({_WD_RE})\b")
-""""on Monday", "в понеділок", and a say-verb's weekday without "on" ("released Monday")."""
+    rf"\b(?:(?:on|for|as of|в|у|во) |(?:said|says|released|reported|published|announced|"
+    rf"updated)(?: on)? |{_REPORT_OF_WEEKDAY.format(wd=_WD_RE)})({_WD_RE})\b")
+""""on Monday", "в понеділок", and a say-verb's weekday without "on" ("released Monday");
+"as of Sunday" is the losses up to Sunday (Monday's report, as "lost … on Sunday" is);
+"Monday's figures" is that day's report."""
 _ON_DAY = re.compile(rf"(?:on|recorded on|of) ({MONTH_RE})\.? (\d{{1,2}})\b(?!,? \d{{4}} (?:to|-))")
 _ON_DAY_FIRST = re.compile(
     rf"(?:\bon )?\b(\d{{1,2}})(?:st|nd|rd|th)? ({MONTH_RE})\b(?!,? \d{{4}} (?:to|-))"
@@ -1877,7 +1889,7 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         # "On Monday the General Staff said …", "Генштаб у понеділок повідомив про 1 350":
         # the day it was said, before the figure
         said = bool(_SAY.search(low[:m.start(1)])) or (soon is not None and soon.end() <= pos) \
-            or _governed_by_say(low, m, pos)
+            or _governed_by_say(low, m, pos) or low.startswith(("'s", "’s"), m.end(1))
         if said or latest_weekday(day, wd) == day:
             # "lost 890 on Thursday" in an article of a Thursday is that morning's report,
             # not the losses of a week ago
