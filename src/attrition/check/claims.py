@@ -965,9 +965,9 @@ def document_windows(art: Article, day: date) -> list[tuple[date, date]]:
             yr = int(y.group(1))
             if yr <= day.year and not _YEAR_OF_EVENT.search(low, max(0, y.start() - 40),
                                                             y.start()):
-                (a, b), _ = _year_window(yr, day)
-                if a is not None:
-                    counts[(a, b)] = counts.get((a, b), 0) + 1
+                (first, last), _ = _year_window(yr, day)
+                if first is not None:
+                    counts[(first, last)] = counts.get((first, last), 0) + 1
     return sorted(counts, key=lambda k: -counts[k])[:6]
 
 
