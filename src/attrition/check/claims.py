@@ -1593,6 +1593,11 @@ _MONTH_ANY = {**{k.lower(): v for k, v in MONTHS.items()}, **_MONTHS_IN}
 """The forms that say "in that month" (у жовтні, в октябре): a window."""
 _MONTH_IN = re.compile("(?:у|в|во) (" + "|".join(_MONTHS_IN) + r")(?:\s+(\d{4}))?")
 _SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})\b")
+_SINCE_UPDATE = re.compile(
+    r"\b(?:since|after|від|после|с момента) (?:the |its |their )?(?:last |previous |latest |prior |"
+    r"попереднього |последнего |предыдущего )?(?:[\w-]+ )?(?:update|report|bulletin|briefing|"
+    r"summary|statement|оновлення|зведення|сводки|отчета|отчёта)(?: (?:on|в|у|во))? \Z", re.I)
+""""since the last update on Saturday": what came after that report."""
 _REPORT_OF_WEEKDAY = (r"(?=(?:{wd})(?:'s|’s)\s+(?:\w+\s+)?(?:figures|report|update|"
                       r"data|bulletin|numbers|tally|statistics|count)\b)")
 _ON_WEEKDAY = re.compile(
@@ -1885,6 +1890,11 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             m = mm
     if m is not None:
         wd = WEEKDAYS[m.group(1)]
+        if _SINCE_UPDATE.search(low, max(0, m.start(1) - 70), m.start(1)):
+            # "destroyed since the last update on Saturday morning": the report after
+            # Saturday's (rule period.since_update)
+            d = latest_weekday(day - timedelta(days=1), wd) + timedelta(days=1)
+            return (d, d), f"the report after {m.group(1).title()}'s ({d})"
         soon = _SAY_SOON.match(low, m.end()) if m.end() <= pos else None
         # "On Monday the General Staff said …", "Генштаб у понеділок повідомив про 1 350":
         # the day it was said, before the figure
