@@ -1593,6 +1593,9 @@ _MONTH_ANY = {**{k.lower(): v for k, v in MONTHS.items()}, **_MONTHS_IN}
 """The forms that say "in that month" (у жовтні, в октябре): a window."""
 _MONTH_IN = re.compile("(?:у|в|во) (" + "|".join(_MONTHS_IN) + r")(?:\s+(\d{4}))?")
 _SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})\b")
+_LAST_MONTH = re.compile(r"\b(?:last month|the previous month|the past calendar month|"
+                         r"минулого місяця|у минулому місяці|в минулому місяці|за минулий місяць|"
+                         r"в прошлом месяце|за прошлый месяц|прошлого месяца)\b")
 _SINCE_UPDATE = re.compile(
     r"\b(?:since|after|від|после|с момента) (?:the |its |their )?(?:last |previous |latest |prior |"
     r"попереднього |последнего |предыдущего )?(?:[\w-]+ )?(?:update|report|bulletin|briefing|"
@@ -1883,6 +1886,11 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         if "this month" in low:
             start = day.replace(day=2) if day.day > 1 else day
             return (start, day), "this month"
+        if _LAST_MONTH.search(low):
+            # "last month", "минулого місяця": the calendar month before the article's
+            before = day.replace(day=1) - timedelta(days=1)
+            a, b = _month_window(before.month, before.year, day)
+            return (a, b), f"losses of {before:%B %Y} (last month)"
     # a weekday: "said on Sunday" names the report; "lost ... on Sunday" the losses
     m = None
     for mm in _ON_WEEKDAY.finditer(low):
