@@ -1593,6 +1593,7 @@ _MONTH_ANY = {**{k.lower(): v for k, v in MONTHS.items()}, **_MONTHS_IN}
 """The forms that say "in that month" (у жовтні, в октябре): a window."""
 _MONTH_IN = re.compile("(?:у|в|во) (" + "|".join(_MONTHS_IN) + r")(?:\s+(\d{4}))?")
 _SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})\b")
+_RANKED_UNIT = re.compile(r"\b(?:month|week|day)\b[^.;]*\Z")
 _LAST_MONTH = re.compile(r"\b(?:last month|the previous month|the past calendar month|"
                          r"минулого місяця|у минулому місяці|в минулому місяці|за минулий місяць|"
                          r"в прошлом месяце|за прошлый месяц|прошлого месяца)\b")
@@ -1832,7 +1833,11 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             a = max(a, categories.WAR_START)
         if a <= day:
             return (a, min(b, day)), f"the {which} half of {yr}"
-    if _YEAR_SO_FAR.search(low) and measure != "change":
+    ys = _YEAR_SO_FAR.search(low)
+    if ys is not None and measure != "change" and not (
+            ys.group(0) == "this year" and _RANKED_UNIT.search(low, max(0, ys.start() - 50),
+                                                               ys.start())):
+        # (but "the worst month for tank losses this year": the year the month is ranked in)
         return (date(day.year, 1, 2), day), f"since the start of {day.year}"
     if measure in ("window", "average"):
         m = _PREVIOUS_REPORTS.search(low)
