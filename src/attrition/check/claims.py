@@ -333,6 +333,11 @@ class Claim:
     """Why the figure is another named source's (check/speakers.py), or None."""
     also: tuple[str, ...] = ()
     """Further categories one figure names with its own ("39 tanks and AFVs"): their sum."""
+    within: tuple[date | None, date] | None = None
+    """A period the figure is some part of, which the text does not name ("2,030 in a single
+    day" in November; "10,000 within one week" in September)."""
+    within_days: int = 1
+    """How many consecutive reports that part spans (1: a day; 7: a week)."""
     rule_ids: list[str] = field(default_factory=list)
     """Every rule (rules/*.toml) that set something on the claim: its number's scale and
     qualifier, its category word, its measure and period cues, its scope."""
@@ -1179,21 +1184,24 @@ def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
     c.rule_ids.extend(m[4])
     if m[5] is not None:
         c.comparative = {"other": m[5]}
+    c.within, c.within_days = m[6]
 
 
 @lru_cache(maxsize=4096)
 def _measure_info(s: str, n: Number, day: date, plus: bool
                   ) -> tuple[str | None, tuple[date | None, date] | None, str, bool,
-                             tuple[str, ...], tuple[str, str] | None]:
+                             tuple[str, ...], tuple[str, str] | None,
+                             tuple[tuple[date | None, date] | None, int]]:
     """What a figure measures and which reports (see _measure_and_period), worked out once
     per sentence, figure and day; and the other period a difference is taken against."""
     c = Claim(Sentence(s, 0, len(s)), 0, 0, n.value, n, plus=plus)
     _measure_and_period_of(c, s, n, day)
     if c.period is None and _FROM_BASE.search(s, max(0, n.start - 40), n.start):
         c.rule_ids.append("period.from_base")  # "fell to 203 from 307": the period before
+    _some_week_of_month(c, s, n, day)
     other = c.comparative.get("other")
     return (c.measure, c.period, c.period_note, c.date_stated, tuple(c.rule_ids),
-            other if isinstance(other, tuple) else None)
+            other if isinstance(other, tuple) else None, (c.within, c.within_days))
 
 
 @cache
@@ -1356,6 +1364,27 @@ SOME_DAY = re.compile(r"\b(?:in|on) (?:a|one) (?:single )?day\b|\bsingle day\b|"
                       r"за (?:одну )?добу|за один день|за одни сутки", re.I)
 """"in a single day" inside a round-up or beside a month: one day of that period, which the
 text does not name (rule discourse.some_day_of_period)."""
+
+
+SOME_WEEK = re.compile(r"\b(?:within|in|over) (?:just |only )?(?:one|a single) week\b|"
+                       r"\bwithin (?:just |only )?a week\b|within the space of (?:a|one) week|"
+                       r"за (?:один |одного )?тиждень|за (?:одну )?неделю", re.I)
+""""10,000 within one week" beside a month: one week of that month, not the month's sum nor
+the week before the article (rule period.some_week_of_month)."""
+
+
+def _some_week_of_month(c: Claim, s: str, n: Number, day: date) -> None:
+    wk = SOME_WEEK.search(s)
+    if wk is None or c.measure != "window":
+        return
+    blank = s[:wk.start()] + " " * (wk.end() - wk.start()) + s[wk.end():]
+    own, note = resolve_period(blank, n.start, day, "window")
+    if own is None or own[0] is None or not note.startswith("losses of "):
+        return
+    c.period, c.period_note = own, f"a week within the {note}"
+    c.within, c.within_days = own, 7
+    c.date_stated = True
+    c.rule_ids.append("period.some_week_of_month")
 
 
 def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:

@@ -82,7 +82,7 @@ def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
             # its own sentence names
             own, _ = resolve_period(c.sentence.text, c.start - c.sentence.start, day, "window")
             if own is not None and own[0] is not None and own[0] != own[1]:
-                c.within = own  # type: ignore[attr-defined]
+                c.within = own
                 c.rule_ids.append("discourse.some_day_of_period")
                 continue
         if source is None or source[0] < si - 1:
@@ -107,7 +107,7 @@ def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
                 and not c.date_stated and c.measure in (None, "change") \
                 and SOME_DAY.search(c.sentence.text):
             c.measure = "change"
-            c.within = source[1].period  # type: ignore[attr-defined]
+            c.within = source[1].period
             ids = getattr(c, "rule_ids", None)
             if isinstance(ids, list):
                 ids.append("discourse.some_day_of_period")

@@ -276,7 +276,7 @@ class Verifier:
             # a week's "vehicles" may be the press's tanks + AFVs + vehicles: a sum of that
             # size fits the week the words name
             words_sized = ("tanks", "afv", "vehicles_fuel_tanks")
-        if not self._fits(words_sized, measure, c.value, start, end):
+        if c.within_days == 1 and not self._fits(words_sized, measure, c.value, start, end):
             # the words point at a measure the figure cannot be ("lost 2,146 artillery
             # systems in the past day" is the total): the one measure its size fits
             # the period came with a window's cue ("in June"): a total or a day's figure
@@ -325,14 +325,27 @@ class Verifier:
             # "from 10 to 16 December": those days' losses, or the reports dated those days
             stated.append(self.reading(comps, measure, *alt))
             policy.append("period.range_both_readings")
-        if measure == "change" and not c.date_stated and getattr(c, "within", None):
+        wa, wb = c.within if c.within is not None else (None, day)
+        if measure == "change" and not c.date_stated and wa is not None:
             # "2,030 in a single day" in a piece about November: one day of that period,
             # which the text does not name: each is a stated reading
-            a, b = c.within  # type: ignore[attr-defined]
             policy.append("period.some_day_of_window")
-            stated += [self.reading(comps, "change", a + timedelta(days=k), a + timedelta(
-                days=k)) for k in range((min(b, day) - a).days + 1)
-                if a + timedelta(days=k) != end]
+            stated += [self.reading(comps, "change", wa + timedelta(days=k), wa + timedelta(
+                days=k)) for k in range((min(wb, day) - wa).days + 1)
+                if wa + timedelta(days=k) != end]
+        if measure == "window" and wa is not None and c.within_days > 1 \
+                and (start, end) == c.within:
+            # "almost 10,000 within one week" in September: any run of that many reports
+            # inside the month; the largest stands first (such a sentence tells the worst)
+            n = c.within_days
+            weeks = [self.reading(comps, "window", wa + timedelta(days=k),
+                                  wa + timedelta(days=k + n - 1))
+                     for k in range((min(wb, day) - wa).days - n + 2)]
+            weeks = sorted((w for w in weeks if w.actual is not None),
+                           key=lambda w: -(w.actual or 0))
+            if weeks:
+                policy.append("period.some_week_of_month")
+                stated = weeks
         matches = [(r, res) for r in stated if (res := self._match(c, r)) is not None]
         if matches:
             best_r, best = min(matches, key=lambda m: m[1].verdict != SUPPORTED)
