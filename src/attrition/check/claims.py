@@ -817,6 +817,8 @@ def extract(art: Article, day: date) -> list[Claim]:
     prev_scope: tuple[int, tuple[str, str, int]] | None = None
     recent: tuple[int, str] | None = None
     """The category the text last named with a specific word, and in which sentence."""
+    narrative: tuple[int, int] | None = None
+    """The year of the last full date the text gave for a past day, and in which sentence."""
     for si, sent in enumerate(art.sentences):
         s_text = sent.text
         if len(s_text) > MAX_SENTENCE:
@@ -902,6 +904,8 @@ def extract(art: Article, day: date) -> list[Claim]:
                     claim.also = tuple(dict.fromkeys(more))
                     claim.rule_ids.append("category.joined_sum")
             _measure_and_period(claim, s_text, n, day)
+            if narrative is not None and si - narrative[0] <= 2:
+                _in_year_of_story(claim, s_text, narrative[1], day)
             if claim.measure in (None, "change") and not claim.plus and _FELL_BY.search(
                     s_text, max(0, n.start - 24), n.start):
                 claim.value = -n.value  # "MLRS fell by 2": a change of −2 (a correction)
@@ -927,11 +931,43 @@ def extract(art: Article, day: date) -> list[Claim]:
         for c in sentence_claims:
             if c.category and c.label_kind != "comparative" and c.scope is None:
                 last_cat, last_cat_sentence = c.category, si
+        for fd in _FULL_DATE.finditer(s_text.lower()):
+            yr = int(fd.group("y1") or fd.group("y2"))
+            if 2022 <= yr < day.year and not _YEAR_OF_EVENT.search(
+                    s_text.lower(), max(0, fd.start() - 40), fd.start()):
+                narrative = (si, yr)  # "on March 1, 2022, … The next day … by March 3"
         strong_here = [x[3] for x in sent_labels if x[2] not in _weak()]
         if strong_here and scope is None:
             recent = (si, strong_here[-1])
         claims.extend(sentence_claims)
     return claims
+
+
+_FULL_DATE = re.compile(rf"\b(?:{MONTH_RE})\.? \d{{1,2}}(?:st|nd|rd|th)?,? (?P<y1>20\d\d)\b|"
+                        rf"\b\d{{1,2}} (?:{MONTH_RE}) (?P<y2>20\d\d)\b")
+_DAY_NO_YEAR = re.compile(rf"\b(?:{MONTH_RE})\.? \d{{1,2}}(?:st|nd|rd|th)?\b(?!,? 20\d\d)|"
+                          rf"\b\d{{1,2}} (?:{MONTH_RE})\b(?! 20\d\d)")
+
+
+def _in_year_of_story(c: Claim, s: str, year: int, day: date) -> None:
+    """A day named without its year in a passage about an earlier year ("On March 1, 2022,
+    the count stood at 5,710. … by March 3, it was 9,000") is that year's, not the
+    article's (rule period.year_of_story)."""
+    low = s.lower()
+    if c.period is None or _FULL_DATE.search(low) or not _DAY_NO_YEAR.search(low) \
+            or ("of" not in c.period_note and "report" not in c.period_note):
+        return
+    start, end = c.period
+    shift = year - end.year
+    if shift >= 0 or end.year not in (day.year, day.year - 1) or end.year == year:
+        return
+    try:
+        c.period = (start.replace(year=start.year + shift) if start else None,
+                    end.replace(year=end.year + shift))
+    except ValueError:
+        return
+    c.period_note = f"{c.period_note} (the year of the passage: {year})"
+    c.rule_ids.append("period.year_of_story")
 
 
 def _speaker(c: Claim, s: str, pos: int, lang: str) -> None:
