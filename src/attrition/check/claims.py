@@ -2151,6 +2151,11 @@ def _compare_periods(sent: Sentence, s: str, day: date, offset: int, versus: re.
     return c
 
 
+_PREVIOUS_RECORD = re.compile(
+    r"\b(?:previous|prior|former|last) (?:\w+ )?(?:record|high|peak|highest)\b|"
+    r"попередн\w* (?:\w+ )?(?:рекорд|максимум)\w*|предыдущ\w* (?:\w+ )?(?:рекорд|максимум)\w*")
+
+
 def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | None:
     """The comparative claim of a sentence (or of the part of it at `offset`; the sentence
     says what is compared)."""
@@ -2254,6 +2259,10 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         info["one_of"] = True
     if LOW_DIRECTION.search(cue):
         info["direction"] = "low"
+    if _PREVIOUS_RECORD.search(low):
+        # "the previous record was in September 2023": the highest until a later period
+        # beat it (rule comparative.previous_record)
+        info["previous"] = True
     rw = _rank_window(low, day)
     if rw is not None:  # the window's own words rank no month ("in recent months")
         low = low[:rw[2]] + " " * (rw[3] - rw[2]) + low[rw[3]:]

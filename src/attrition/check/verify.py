@@ -858,6 +858,33 @@ class Verifier:
             if rk is None:
                 continue
             rank = rk.rank
+            if info.get("previous") and not low:
+                # "the previous daily record was in mid-May": that period's largest day,
+                # beaten since only by later reports (rule comparative.previous_record)
+                fig = re.search(r"\d", c.sentence.text)  # the figure the record was
+                own = resolve_period(c.sentence.text, fig.start() if fig else 0, day,
+                                     "window")[0]
+                span = own if own and own[0] and own[0] != own[1] else c.period
+                first = span[0] if span and span[0] else end
+                last = span[1] if span else end
+                days = [q for q in s.between(first, last) if records.counts(q)
+                        and q.change is not None]
+                if days:
+                    top_day = max(days, key=lambda q: q.change or 0)
+                    v = top_day.change or 0
+                    higher = [q for q in s.between(None, day) if records.counts(q)
+                              and (q.change or 0) > v and q.day >= records.EARLY_WAR_END]
+                    ok = bool(higher) and all(q.day > top_day.day for q in higher)
+                    why = (f"{name}: {v:,} in the report of {top_day.day}; higher since: "
+                           + (", ".join(f"{q.change:,} ({q.day})" for q in higher[:3])
+                              or "none"))
+                    r = Reading((name,) if name in categories.BY_ID else tuple(
+                        self.ledger.aggregates[name].components), "change", top_day.day,
+                        top_day.day, v)
+                    results.append(Result(SUPPORTED if ok else CONTRADICTED, r, v,
+                                          None, why, rules=["comparative.previous_record"],
+                                          evidence=[r.to_dict()]))
+                    continue
             if low:
                 pool = [q.change for q in s.between(
                     None if w is None else end - timedelta(days=w - 1), end)
@@ -951,6 +978,9 @@ class Verifier:
         low = info.get("direction") == "low"
         rank = 1 + sum(1 for t in totals if (t[2] < mine[2] if low else t[2] > mine[2]))
         ok = rank <= ordinal if info.get("one_of") else rank == ordinal
+        if info.get("previous") and not low:
+            # the previous record: every higher month came after it (it stood until then)
+            ok = rank > 1 and all(t[0] > start for t in totals if t[2] > mine[2])
         pair = info.get("months")
         if isinstance(pair, list):  # "during July and August": both lead the ranking
             found = [next((t for t in totals if t[0] == _month_window(m, y, day)[0]), None)
