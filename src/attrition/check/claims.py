@@ -2151,6 +2151,8 @@ def _compare_periods(sent: Sentence, s: str, day: date, offset: int, versus: re.
     return c
 
 
+_BEHIND = re.compile(rf"\b(?:following|behind|after|second only to|only surpassed\b[^.;]{{0,50}}?"
+                     rf"\bby|surpassed only by)\s+(?:the\s+)?(?:{MONTH_RE})\b")
 _PREVIOUS_RECORD = re.compile(
     r"\b(?:previous|prior|former|last) (?:\w+ )?(?:record|high|peak|highest)\b|"
     r"попередн\w* (?:\w+ )?(?:рекорд|максимум)\w*|предыдущ\w* (?:\w+ )?(?:рекорд|максимум)\w*")
@@ -2252,6 +2254,13 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
     info["kind"] = "rank"
     info["ordinal"] = 2 if re.search(r"second", cue) or re.search(
         rf"(?:worst|highest|deadliest|heaviest|largest)[^.]*\bafter (?:{MONTH_RE})", low) else 1
+    behind = _BEHIND.search(low)
+    if behind is not None and (info["ordinal"] == 2 or "surpass" in behind.group(0)):
+        # "the second deadliest month, following October 2023", "only surpassed by October
+        # 2023": the month named is the one ahead; what is ranked is the text's own
+        # (rule comparative.behind)
+        info["ordinal"] = 2
+        info["behind"] = True
     if re.search(r"\b(?:one of|among) (?:its|the)\b|\b(?:one of|among) [^.,;]{0,30}?\b"
                  r"(?:\w+est|most|worst)\b|\b(?:один|одн\w*|серед) (?:з |із )?най|"
                  r"\b(?:один|одн\w*|среди) (?:из )?(?:самых|наи)", low):

@@ -60,6 +60,29 @@ def parallels(claims: list[Claim], day: date) -> dict[int, Claim]:
     return out
 
 
+def _ranked_is_the_topic(c: Claim, before: list[Claim], index: dict[int, int]) -> None:
+    """"May … 428 tanks. It was the second deadliest month, following October 2023": the
+    month ranked is the one the text was about (the last month's figure of its category in
+    the two sentences before), not the month named as ahead of it (rule
+    comparative.behind)."""
+    si = index.get(id(c.sentence), -1)
+    for x in reversed(before):
+        xi = index.get(id(x.sentence), -1)
+        if xi == si:
+            continue
+        if si - xi > 2:
+            return
+        if x.measure == "window" and x.period is not None and x.period[0] is not None \
+                and x.period[0] != x.period[1] and x.category == c.category \
+                and x.period != c.period:
+            c.period, c.period_note = x.period, x.period_note
+            ahead = c.comparative.pop("month", None)
+            if ahead is not None:
+                c.comparative["ahead"] = ahead
+            c.rule_ids.append("comparative.behind")
+            return
+
+
 def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
     """Give each figure that states neither a measure nor a period the period of the nearest
     figure before it that stated a window, or of a sentence before it that names a month or
@@ -73,7 +96,9 @@ def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
     records = {index.get(id(x.sentence)) for x in claims if x.label_kind == "comparative"
                and x.comparative.get("kind") == "most_since"}
     """Sentences with a "the most since …" claim: their figures are single reports'."""
-    for c in claims:
+    for k, c in enumerate(claims):
+        if c.label_kind == "comparative" and c.comparative.get("behind"):
+            _ranked_is_the_topic(c, claims[:k], index)
         if c.label_kind == "comparative" or c.value is None:
             continue
         si = index.get(id(c.sentence), -1)

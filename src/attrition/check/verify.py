@@ -978,6 +978,13 @@ class Verifier:
         low = info.get("direction") == "low"
         rank = 1 + sum(1 for t in totals if (t[2] < mine[2] if low else t[2] > mine[2]))
         ok = rank <= ordinal if info.get("one_of") else rank == ordinal
+        ahead = info.get("ahead")
+        if ok and isinstance(ahead, tuple):
+            # "second, after October 2023": the month named is the one ranked just above
+            a0 = _month_window(int(ahead[1]), int(ahead[0]), day)[0]
+            other = next((t for t in totals if t[0] == a0), None)
+            ok = other is not None and 1 + sum(1 for t in totals if (
+                t[2] < other[2] if low else t[2] > other[2])) == ordinal - 1
         if info.get("previous") and not low:
             # the previous record: every higher month came after it (it stood until then)
             ok = rank > 1 and all(t[0] > start for t in totals if t[2] > mine[2])
