@@ -1028,6 +1028,11 @@ def _comparative_subject(comp: Claim, s: str, labels: list[tuple[int, int, str, 
         # "військові ЗСУ знищили найбільше танків": what the superlative counts is the word
         # right after it, not the soldiers who did it (rule comparative.subject_after_cue)
         named = right_after + [lab for lab in named if lab not in right_after]
+    if len(named) > 1 and named[0][3] == "personnel" and re.fullmatch(
+            r"\s+(?:for|among|of|in)\s+(?:(?:the|russian|russia's)\s+)?",
+            s[named[0][1]:named[1][0]], re.I):
+        # "fatalities for tank crews", "losses of tanks": the second word says what counts
+        named = [named[1], named[0], *named[2:]]
     if named:
         comp.category, comp.label = named[0][3], named[0][2]
         if named[0][4] == "loose":
