@@ -166,12 +166,15 @@ _DATE_AFTER = re.compile(rf"^\s*(?:{MONTH_RE})\b|^\.\d{{1,2}}\b|^-(?:го|й)\b"
 
 COMPARE_CUE = (
     r"(?:exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|higher than|more than|greater than|"
-    r"larger than|above|topp(?:ed|ing)|up from|перевищу\w*|перевищи\w*|більш\w* ніж|"
-    r"вищ\w* ніж|превыша\w*|превысил\w*|больше,? чем|выше,? чем|"
-    r"(?P<low>lower than|fewer than|less than|below|down from|менш\w* ніж|нижч\w* ніж|"
+    r"larger than|above|topp(?:ed|ing)|up from|перевищу\w*|перевищи\w*|більш\w*,? ніж|"
+    r"вищ\w*,? ніж|превыша\w*|превысил\w*|больше,? чем|выше,? чем|"
+    r"(?P<low>lower than|fewer than|less than|below|down from|менш\w*,? ніж|нижч\w*,? ніж|"
     r"меньше,? чем|ниже,? чем))")
+_IN_MONTH_RE = rules.alternation(list(rules.calendar("months_in")))
+"""The forms that say "in that month" (у серпні, в августе)."""
 COMPARE_PERIODS = re.compile(
-    COMPARE_CUE + rf"(?=[^.;\d]{{0,30}}?\b(?P<month>{MONTH_RE})(?:'s|’s)?\b)", re.I)
+    COMPARE_CUE + rf"(?=[^.;\d]{{0,30}}?\b(?P<month>{MONTH_RE}|{_IN_MONTH_RE})(?:'s|’s)?\b)",
+    re.I)
 """A figure set against another month's ("45,720, above October's 41,980", "перевищує
 жовтневий показник"): the comparison of two periods (rule comparative.periods)."""
 COMPARATIVE = re.compile(
@@ -181,6 +184,8 @@ COMPARATIVE = re.compile(
     r"deadliest|heaviest)|most (?:in|since|of any|catastrophic|costly|deadly|losses)|"
     r"the most\b|first time since|for the first time|first time ever|вперше|впервые|"
     r"only surpassed|surpassed(?!\s+(?:the\s+)?(?:\d|a |one |half ))|"
+    r"(?:more than|больше,? чем|більше,? ніж) (?:in |в |у )?(?:any other|любой другой|"
+    r"будь-який інший) (?:month|месяц|місяць)|"
     r"trended (?:down|up)wards?|"
     r"consecutive|lowest|fewest|(?:one of|among) (?:its|the) \w+est|shy of|short of|"
     r"away from the|"
@@ -2126,7 +2131,7 @@ def _compare_periods(sent: Sentence, s: str, day: date, offset: int, versus: re.
     """"November's 45,720 topped October's 41,980", "перевищує жовтневий показник": the
     sentence's own month against the month after the cue; None unless both are named."""
     low = s.lower()
-    other = MONTHS.get(versus["month"].lower())
+    other = MONTHS.get(versus["month"].lower()) or _MONTHS_IN.get(versus["month"].lower())
     own = [mm for mm in _MONTH_YEAR.finditer(low)
            if not versus.start() <= mm.start() <= versus.end() + 40
            and MONTHS.get(mm.group(1)) not in (None, other)]
@@ -2163,6 +2168,15 @@ _PREVIOUS_RECORD = re.compile(
     r"попередн\w* (?:\w+ )?(?:рекорд|максимум)\w*|предыдущ\w* (?:\w+ )?(?:рекорд|максимум)\w*")
 
 
+_LOSS_TOPIC = re.compile(
+    r"loss|casualt|killed|dead|troops|soldiers|personnel|tank|vehicle|artillery|drone|month|"
+    r"day|aircraft|helicopter|missile|ship|boat|mlrs|air defen[cs]e|uav|system|equipment|"
+    r"безпілот|беспилот|дрон|артсистем|артилер|артиллер|місяц|месяц|втрат|окупант|танк|техні|"
+    r"потер|оккупант|літак|гелікоптер|ракет|корабл|рсзв|ппо|бпла|систем|самол|вертол|военн|"
+    r"техник")
+"""Words without which a sentence ranks no loss."""
+
+
 def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | None:
     """The comparative claim of a sentence (or of the part of it at `offset`; the sentence
     says what is compared)."""
@@ -2171,13 +2185,10 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
     if not m:
         return None
     low = s.lower()
-    if not re.search(r"loss|casualt|killed|dead|troops|soldiers|personnel|tank|vehicle|"
-                     r"безпілот|беспилот|дрон|артсистем|артилер|артиллер|"
-                     r"artillery|drone|month|day|місяц|месяц|aircraft|helicopter|missile|ship|boat|mlrs|"
-                     r"air defen[cs]e|uav|system|equipment|втрат|окупант|танк|техні|потер|"
-                     r"оккупант|літак|гелікоптер|ракет|корабл|рсзв|ппо|бпла|систем|самол|"
-                     r"вертол|"
-                     r"военн|техник", sent.text.lower()):
+    anaphor = COMPARE_PERIODS.match(s, m.start()) is not None and re.match(
+        r"\s*(?:це|это|this|that|it)\b", low) is not None
+    # "Це менше, ніж у серпні": the figure of the sentence before, set against August
+    if not anaphor and not _LOSS_TOPIC.search(sent.text.lower()):
         return None
     if re.search(r"direction|напрямк|направлени|fighting occurred|intense fighting", low):
         return None  # "the greatest losses on the X direction": no figure to rank
