@@ -49,6 +49,32 @@ def parse_day(text: str, latest: Callable[[], date | None] | None = None,
     return _in_range(day, text)
 
 
+def parse_published(text: str, today: date | None = None) -> date:
+    """The date an article was published, as a user gives it (`check --date`, the API's
+    `date`): a day as `parse_day` reads it, and never after tomorrow (tomorrow: a Kyiv
+    morning is still the evening before in the Americas). A later date is a typing error,
+    and would be judged against reports that do not exist yet."""
+    today = today or date.today()
+    if text.strip().lower() == "latest":  # of reports, not of articles
+        raise DateError("the article's date: give the day it was published (YYYY-MM-DD, "
+                        "today or yesterday), not latest")
+    day = parse_day(text, today=today)
+    if day > today + timedelta(days=1):
+        raise DateError(f"the article's date {day.isoformat()} is in the future: give the "
+                        "date it was published (YYYY-MM-DD)")
+    return day
+
+
+def not_future(at: datetime, text: str, now: datetime | None = None) -> datetime:
+    """`at` (a moment a user gave as `text`), refused when it is more than a day ahead of
+    `now`: the ledger cannot be read as it will be."""
+    now = now or datetime.now(kyiv())
+    if at > now + timedelta(days=1):
+        raise DateError(f"{text!r} is in the future: the ledger can be read as it was, up "
+                        "to now")
+    return at
+
+
 def parse_week(text: str) -> tuple[date, date]:
     """`2024-W46` -> (Monday, Sunday) of that ISO week."""
     m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", text.strip(), re.I)

@@ -48,13 +48,23 @@ def main() -> None:
     except AttritionError as exc:
         _err(f"attrition: error: {exc}")
         sys.exit(1)
-    except KeyboardInterrupt:  # as Click reports it
-        sys.stderr.write("\nAborted!\n")
-        sys.exit(1)
     except BrokenPipeError:  # `attrition check … | head`: as Click, quietly, status 1
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
+    except OSError as exc:  # a file that cannot be read: one line, as the Typer path says it
+        _err(f"attrition: error: {os_error_text(exc)}")
+        sys.exit(1)
+    except KeyboardInterrupt:  # as Click reports it
+        sys.stderr.write("\nAborted!\n")
+        sys.exit(1)
     sys.exit(status)
+
+
+def os_error_text(exc: OSError) -> str:
+    """"FILE: No such file or directory", as the shell says it."""
+    if exc.filename is None or exc.strerror is None:
+        return str(exc)
+    return f"{exc.filename}: {exc.strerror}"
 
 
 def parse_check(argv: list[str], given_settings: Settings) -> dict[str, Any] | None:
@@ -122,10 +132,10 @@ def run_check(inputs: list[str], db: str | None, day: str | None, format: str,
     from attrition import service
     from attrition.bootstrap import ensure_loaded
     from attrition.check import ledger_cache
-    from attrition.dates import parse_day
+    from attrition.dates import parse_published
     from attrition.store.read import Reader
 
-    given = parse_day(day) if day else None
+    given = parse_published(day) if day else None
     at = service.moment(as_of) if as_of is not None else None
     texts = service.check_inputs(inputs, read_stdin=sys.stdin.read)
     ensure_loaded(db, notice=_err)

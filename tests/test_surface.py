@@ -1,0 +1,228 @@
+"""What a newcomer meets first: the README's commands, `--help`, and the usual mistakes (a
+file that cannot be written, no network, a date in the future) answered in one line with a
+non-zero status, and output that reads the same piped as on a terminal."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+def run(*args: str, db: str, stdin: str | None = None,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ATTRITION_DB": db, "COLUMNS": "120", **(env or {})}
+    return subprocess.run([sys.executable, "-c", "from attrition.entry import main; main()",
+                           *args], env=env,
+                          capture_output=True, text=True, input=stdin, timeout=120)
+
+
+@pytest.fixture
+def db(loaded_db: str, tmp_path: Path) -> str:
+    path = tmp_path / "copy.db"
+    shutil.copy(loaded_db.removeprefix("sqlite:///"), path)
+    return str(path)
+
+
+def _commands() -> list[tuple[str, Any]]:
+    import typer
+
+    from attrition.cli import app
+
+    out: list[tuple[str, Any]] = []
+
+    def walk(prefix: str, cmd: Any) -> None:
+        out.append((prefix, cmd))
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                walk(f"{prefix} {name}".strip(), sub)
+
+    walk("", typer.main.get_command(app))
+    return out
+
+
+def test_every_option_of_every_command_says_what_it_does() -> None:
+    missing = [f"{name or 'attrition'} {p.opts[0]}" for name, cmd in _commands()
+               for p in cmd.params
+               if p.param_type_name == "option" and not p.hidden and not p.help]
+    assert missing == []
+
+
+def test_every_command_says_what_it_does() -> None:
+    assert [name for name, cmd in _commands() if not (cmd.help or "").strip()] == []
+
+
+def test_the_help_lists_every_ingest_format_and_validate_kind() -> None:
+    from attrition.ingest import ALL_FORMATS
+    from attrition.validate import KINDS
+
+    helps = {f"{name} {p.opts[0]}": " ".join((p.help or "").split())
+             for name, cmd in _commands() for p in cmd.params}
+    assert all(f in helps["ingest --format"] for f in ALL_FORMATS)
+    assert all(k in helps["validate --kind"] for k in KINDS)
+
+
+def test_show_latest_piped_prints_no_markup(db: str) -> None:
+    res = run("show", "latest", db=db)
+    assert res.returncode == 0, res.stderr
+    assert "[yellow]" not in res.stdout and "[/" not in res.stdout
+    last = res.stdout.rstrip("\n").splitlines()[-1]
+    assert last.startswith("This is the latest report in the ledger, and it is ")
+
+
+@pytest.mark.parametrize("where", ["missing/x.csv", "."])
+def test_export_to_a_place_that_cannot_be_written_is_one_line(db: str, tmp_path: Path,
+                                                               where: str) -> None:
+    target = tmp_path / where
+    res = run("export", "--out", str(target), db=db)
+    assert res.returncode != 0
+    assert "Traceback" not in res.stderr and str(target) in res.stderr
+
+
+def test_a_file_that_cannot_be_written_later_is_one_line_too(db: str, tmp_path: Path) -> None:
+    """An OSError past the checks (here: a name longer than the file system allows) names
+    the file, in one line."""
+    target = tmp_path / ("t" * 300 + ".svg")
+    res = run("chart", "tanks", "--out", str(target), db=db)
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert res.stderr.startswith(f"attrition: error: {target}: File name too long")
+
+
+def test_update_with_no_source_reachable_fails(db: str) -> None:
+    """No network: every source's address goes through a proxy that is not there."""
+    closed = "http://127.0.0.1:9"
+    res = run("update", db=db, env={"HTTPS_PROXY": closed, "HTTP_PROXY": closed,
+                                    "ALL_PROXY": closed, "NO_PROXY": ""})
+    assert res.returncode == 1, res.stderr
+    assert "nothing changed" in res.stderr and res.stdout == ""
+
+
+def test_ingest_piped_prints_no_stray_line(db: str, tmp_path: Path) -> None:
+    res = run("ingest", str(tmp_path / "nope.csv"), db=db)
+    assert res.returncode == 1 and res.stdout == ""
+    assert res.stderr == f"attrition: error: {tmp_path / 'nope.csv'}: no such file or folder\n"
+
+
+ARTICLE = "Russia lost 19 tanks over the past day, the General Staff said.\n"
+
+
+def test_check_refuses_an_article_date_in_the_future(db: str) -> None:
+    res = run("check", "-", "--date", "2030-01-01", db=db, stdin=ARTICLE)
+    assert res.returncode == 1 and res.stdout == ""
+    assert res.stderr == ("attrition: error: the article's date 2030-01-01 is in the future: "
+                          "give the date it was published (YYYY-MM-DD)\n")
+    assert run("check", "-", "--date", "2024-11-14", db=db, stdin=ARTICLE).returncode == 0
+
+
+def test_the_ledger_as_of_the_future_is_refused(db: str) -> None:
+    res = run("show", "latest", "--as-of", "2030-01-01", db=db)
+    assert res.returncode == 1 and res.stdout == ""
+    assert "'2030-01-01' is in the future" in res.stderr
+    assert run("show", "latest", "--as-of", "now", "-f", "json", db=db).returncode == 0
+
+
+def test_an_article_without_figures_says_so(db: str, tmp_path: Path) -> None:
+    text = "---\npublished: 2024-11-14\n---\nThe weather in Kyiv was mild on Thursday.\n"
+    res = run("check", "-", db=db, stdin=text)
+    assert res.returncode == 0, res.stderr
+    assert "\nno loss figures found in the article\n" in res.stdout
+    assert "\n\n\n" not in res.stdout
+    md = run("check", "-", "-f", "markdown", db=db, stdin=text).stdout
+    assert "no loss figures found in the article" in md and "| claim |" not in md
+
+
+def test_check_of_an_address_that_is_not_http_says_so(db: str) -> None:
+    res = run("check", "ftp://example.org/article.txt", db=db)
+    assert res.returncode == 1
+    assert res.stderr == ("attrition: error: ftp://example.org/article.txt: only http(s) "
+                          "addresses can be fetched\n")
+
+
+def test_the_api_refuses_a_future_article_date_and_as_of(loaded_db: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from attrition.web.app import create_app
+
+    with TestClient(create_app(loaded_db), raise_server_exceptions=False) as client:
+        r = client.post("/api/check", json={"text": ARTICLE, "date": "2030-01-01"})
+        assert r.status_code == 400 and "in the future" in r.json()["error"]
+        r = client.get("/api/report/latest?as_of=2030-01-01")
+        assert r.status_code == 400 and "in the future" in r.json()["error"]
+        assert client.post("/api/check", json={"text": ARTICLE, "date": "2024-11-14"}
+                           ).status_code == 200
+
+
+def test_a_misspelt_category_gets_the_same_answer_from_the_cli_and_the_api(
+        db: str, loaded_db: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from attrition.web.app import create_app
+
+    cli = run("series", "tank", db=db)
+    assert cli.returncode == 1
+    with TestClient(create_app(loaded_db), raise_server_exceptions=False) as client:
+        series = client.get("/api/series/tank").json()
+        history = client.get("/api/history/2024-11-14?category=tank").json()
+    assert cli.stderr == f"attrition: error: {series['error']}\n"
+    assert "(did you mean 'tanks'?)" in series["error"]
+    assert series["status"] == history["status"] == 400
+    assert history["error"].startswith("unknown category 'tank' (did you mean 'tanks'?); ")
+    hist = run("history", "2024-11-14", "tank", db=db)
+    assert hist.stderr == f"attrition: error: {history['error']}\n"
+
+
+def test_anomalies_and_summary_tables_read_as_the_others_do(db: str) -> None:
+    """A label, not an id, heads the table; a mean of thousands has its separator."""
+    title = run("anomalies", "uav", db=db).stdout.splitlines()[0]
+    assert title.startswith("UAV operational-tactical level (uav): ")
+    rows = run("summary", "--month", "2024-11", db=db).stdout
+    assert "│ 45,720 │ 30 of 30 │  1,524.0 │" in rows
+
+
+@pytest.mark.parametrize("url, says", [
+    ("mysql://reader:secret@db.example.org/ledger",
+     "cannot open the database mysql://reader:***@db.example.org/ledger: no driver for "
+     "'mysql' here"),
+    ("postgres://x/y", "cannot open the database postgres://x/y: no driver for 'postgres' "
+                       "here"),  # Heroku's spelling, which SQLAlchemy 2 no longer takes
+])
+def test_a_database_url_without_a_driver_is_one_line(url: str, says: str) -> None:
+    res = run("--db", url, "show", db="unused")
+    assert res.returncode == 1 and res.stdout == "", res.stderr
+    assert res.stderr.startswith(f"attrition: error: {says}") and "secret" not in res.stderr
+    assert res.stderr.count("\n") == 1
+
+
+def test_check_date_latest_is_refused_as_such(db: str) -> None:
+    res = run("check", "-", "--date", "latest", db=db, stdin=ARTICLE)
+    assert res.returncode == 1
+    assert "not latest" in res.stderr and "no reports in the database" not in res.stderr
+
+
+def test_serve_on_a_taken_port_says_so_before_claiming_to_serve(db: str) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        res = run("serve", "--port", str(port), db=db)
+    assert res.returncode == 1 and "serving on" not in res.stderr
+    assert f"attrition: error: cannot listen on 127.0.0.1:{port}: " in res.stderr
+    bad = run("serve", "--port", "99999", db=db)
+    assert bad.returncode == 2 and "99999 is not in the range" in bad.stderr
+
+
+@pytest.mark.parametrize("args", [("compare", "--to", "2021-01-01"),
+                                  ("compare", "--from", "2030-01-01"),
+                                  ("records", "tanks", "--date", "2030-01-01")])
+def test_a_period_or_day_outside_the_ledger_is_not_an_empty_table(db: str,
+                                                                   args: tuple[str, ...]) -> None:
+    res = run(*args, db=db)
+    assert res.returncode == 1 and res.stdout == ""
+    assert "(the ledger runs 2022-02-24 .. 2026-08-22)" in res.stderr
