@@ -226,3 +226,38 @@ def test_a_period_or_day_outside_the_ledger_is_not_an_empty_table(db: str,
     res = run(*args, db=db)
     assert res.returncode == 1 and res.stdout == ""
     assert "(the ledger runs 2022-02-24 .. 2026-08-22)" in res.stderr
+
+
+def test_check_reads_only_regular_files(db: str, tmp_path: Path) -> None:
+    """A FIFO blocked `check` for ever and /dev/zero filled the memory; ingest refused both."""
+    fifo = tmp_path / "article.txt"
+    os.mkfifo(fifo)
+    for target in (fifo, Path("/dev/zero")):
+        res = run("check", str(target), db=db)
+        assert res.returncode == 1
+        assert res.stderr == (f"attrition: error: {target}: not a regular file (a folder, "
+                              "device, FIFO or socket); only files are read\n")
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    res = run("check", str(loop), db=db)
+    assert res.stderr == f"attrition: error: {loop}: Too many levels of symbolic links\n"
+
+
+def test_stdin_is_read_as_a_file_is(db: str, tmp_path: Path) -> None:
+    """Capped (`check - < /dev/zero` ran out of memory) and decoded as a file is: a PDF is
+    refused as binary, a UTF-16 article with its BOM is read."""
+    env = {**os.environ, "ATTRITION_DB": db}
+    entry = [sys.executable, "-c", "from attrition.entry import main; main()", "check", "-"]
+    with open("/dev/zero", "rb") as zero:
+        res = subprocess.run(entry, stdin=zero, env=env, capture_output=True, text=True,
+                             timeout=120)
+    assert res.returncode == 1
+    assert res.stderr.startswith("attrition: error: stdin: too large to be an article")
+    pdf = subprocess.run(entry, input=b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", env=env,
+                         capture_output=True, timeout=120)
+    assert pdf.returncode == 1 and b"stdin: not UTF-8 text" in pdf.stderr
+    text = Path(__file__).parent / "fixtures" / "articles" / "uk-2024-11-23.txt"
+    utf16 = "\ufeff".encode("utf-16-le") + text.read_text(encoding="utf-8").encode("utf-16-le")
+    doc = subprocess.run([*entry, "-f", "json"], input=utf16, env=env, capture_output=True,
+                         timeout=120)
+    assert doc.returncode == 0 and b'"supported": 3' in doc.stdout

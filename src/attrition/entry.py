@@ -137,7 +137,7 @@ def run_check(inputs: list[str], db: str | None, day: str | None, format: str,
 
     given = parse_published(day) if day else None
     at = service.moment(as_of) if as_of is not None else None
-    texts = service.check_inputs(inputs, read_stdin=sys.stdin.read)
+    texts = service.check_inputs(inputs, read_stdin=_read_stdin)
     ensure_loaded(db, notice=_err)
     with Reader(db) as plain, ledger_cache.cached(plain) as reader:
         checker = service.Checker(reader)
@@ -158,6 +158,22 @@ def run_check(inputs: list[str], db: str | None, day: str | None, format: str,
     if programs is not None:
         regex_cache.save(programs)
     return 1 if any(d["summary"].get(v) for d in docs for v in fail_on) else 0
+
+
+def _read_stdin() -> str:
+    """The article on stdin, read as a file is: at most the size limit (`… < /dev/zero`
+    would never end), and decoded as a file is (a PDF is "not UTF-8 text")."""
+    from attrition.service import MAX_ARTICLE
+    from attrition.sources._common import decode
+
+    data = sys.stdin.buffer.read(MAX_ARTICLE + 1)
+    if len(data) > MAX_ARTICLE:
+        raise CheckError(f"stdin: too large to be an article (more than {MAX_ARTICLE:,} "
+                         "bytes)")
+    try:
+        return decode(data)
+    except AttritionError as exc:
+        raise CheckError(f"stdin: {exc}") from None
 
 
 def _err(message: str) -> None:

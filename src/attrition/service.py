@@ -341,7 +341,7 @@ def check_inputs(inputs: Sequence[str], read_stdin: Callable[[], str] | None = N
     files), '-' for stdin, or http(s) URLs."""
     from attrition.check.fetch import fetch_url, main_text
     from attrition.errors import AttritionError
-    from attrition.sources._common import decode
+    from attrition.sources._common import decode, read_regular
 
     out: list[tuple[str, str]] = []
     for item in inputs:
@@ -359,12 +359,12 @@ def check_inputs(inputs: Sequence[str], read_stdin: Callable[[], str] | None = N
             files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in (
                 ".txt", ".md", ".html", ".htm")) if p.is_dir() else [p]
             for f in files:
-                if not f.exists():
+                if not f.exists() and not f.is_symlink():
                     raise SourceError(f"{f}: no such file")
                 if f.stat().st_size > MAX_ARTICLE:
                     raise SourceError(f"{f}: too large to be an article "
                                       f"({f.stat().st_size:,} bytes)")
-                data = f.read_bytes()
+                data = read_regular(f, MAX_ARTICLE)  # a FIFO or /dev/zero: refused
                 if not data.strip():
                     raise SourceError(f"{f}: the file is empty")
                 try:
