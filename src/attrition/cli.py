@@ -542,7 +542,8 @@ def _analysis_input(reader: Any) -> tuple[dict[str, Any], list[Any], dict[str, A
 
 @app.command()
 def brief(
-    day: Annotated[str, typer.Argument(help="Report date (default: latest).")] = "latest",
+    day: Annotated[str, typer.Argument(
+        help="Report date: YYYY-MM-DD, today, yesterday or latest.")] = "latest",
     week: Annotated[str | None, typer.Option("--week", help="An ISO week, e.g. 2024-W46.")
                     ] = None,
     month: Annotated[str | None, typer.Option("--month", help="A month, e.g. 2024-11.")
@@ -642,8 +643,8 @@ def chart(
 @app.command()
 def records(
     name: Annotated[str, typer.Argument(help="A category or aggregate.")],
-    day: Annotated[str, typer.Option("--date", help="Report date (default: latest).")
-                   ] = "latest",
+    day: Annotated[str, typer.Option(
+        "--date", help="Report date: YYYY-MM-DD, today, yesterday or latest.")] = "latest",
     window: Annotated[int, typer.Option("--window", min=1, max=5000,
                                         help="Days for the top list.")] = 30,
     top: Annotated[int, typer.Option(
