@@ -261,3 +261,93 @@ def test_stdin_is_read_as_a_file_is(db: str, tmp_path: Path) -> None:
     doc = subprocess.run([*entry, "-f", "json"], input=utf16, env=env, capture_output=True,
                          timeout=120)
     assert doc.returncode == 0 and b'"supported": 3' in doc.stdout
+
+
+UK_ERRORS = [
+    ("/?date=14.11.2024&lang=uk", 400, "це не дата: «14.11.2024»"),
+    ("/?date=2030-01-01&lang=uk", 404, "немає зведення за 2030-01-01 (дані охоплюють період з "
+                                       "2022-02-24 по 2026-08-22)"),
+    ("/brief?week=2024-46&lang=uk", 400, "це не тиждень ISO: «2024-46»"),
+    ("/brief?month=2024-13&lang=uk", 400, "це не місяць: «2024-13»"),
+    ("/brief?month=2030-01&lang=uk", 404, "немає зведень за 2030-01"),
+    ("/compare?from=2030-01-01&lang=uk", 404, "немає зведень з 2030-01-01 по 2026-08-22"),
+    ("/compare?status=destroid&lang=uk", 422, "невідомий статус destroid"),
+    ("/claims/999?lang=uk", 404, "у реєстрі немає цифри № 999"),
+    ("/monitor?verdict=bogus&lang=uk", 422, "висновок «bogus» не входить до можливих"),
+    ("/monitor?page=0&lang=uk", 422, "сторінка «0» — не ціле число від 1 до"),
+    ("/nowhere?lang=uk", 404, "Такої сторінки немає"),
+]
+
+
+def _alert(html: str) -> str:
+    import re
+
+    m = re.search(r'<p class="error" role="alert">(.*?)</p>', html, re.S)
+    assert m is not None, html[:500]
+    return __import__("html").unescape(m[1])
+
+
+def test_a_ukrainian_page_says_its_error_in_ukrainian(loaded_db: str) -> None:
+    """The heading was Ukrainian and the one line that says what went wrong was English."""
+    from fastapi.testclient import TestClient
+
+    from attrition.web.app import create_app
+
+    with TestClient(create_app(loaded_db), raise_server_exceptions=False) as client:
+        for path, status, says in UK_ERRORS:
+            r = client.get(path, headers={"accept": "text/html"})
+            assert r.status_code == status, path
+            assert says in _alert(r.text), (path, _alert(r.text))
+        en = client.get("/?date=14.11.2024&lang=en", headers={"accept": "text/html"})
+        assert _alert(en.text).startswith("not a date: '14.11.2024'")
+        for form, says in [({"text": "Russia lost 19 tanks", "date": "2030-01-01"},
+                            "дата статті 2030-01-01 — у майбутньому"),
+                           ({"text": "Russia lost 19 tanks"},
+                            "у статті немає дати в заголовку чи перших рядках"),
+                           ({"text": " "}, "вставте текст статті або вкажіть її адресу"),
+                           ({"url": "http://10.0.0.1/a"}, "відмовлено: 10.0.0.1 — не публічна")]:
+            r = client.post("/check?lang=uk", data={**form, "lang": "uk"})
+            assert says in _alert(r.text), (form, _alert(r.text))
+
+
+def test_every_ukrainian_error_pattern_matches_what_the_library_says() -> None:
+    """Each pattern is tried on the English text the library gives today; one that no
+    longer matches would leave that page's error in English again."""
+    from attrition.web.errors_uk import _MESSAGES, ukrainian
+
+    samples = [
+        "not a date: 'x' (use YYYY-MM-DD, today, yesterday or latest)",
+        "date out of range: '0001-01-01' (give one between 1900-01-01 and 2100-12-31)",
+        "no report for 2030-01-01 (the ledger runs 2022-02-24 .. 2026-08-22)",
+        "no report for 2030-01-01",
+        "no report from 2030-01-01 to 2026-08-22 (the ledger runs 2022-02-24 .. 2026-08-22)",
+        "no reports in 2030-01 (reports 2030-01-02 to 2030-02-01)",
+        "not an ISO week: 'x' (use YYYY-Www, e.g. 2024-W46)",
+        "not a month: 'x' (use YYYY-MM, e.g. 2024-11)",
+        "the period starts (2025-01-01) after it ends (2024-01-01)",
+        "unknown category or aggregate 'tank' (did you mean 'tanks'?); categories: a; "
+        "aggregates: b",
+        "unknown category or aggregate 'zzz'; categories: a; aggregates: b",
+        "unknown status x; one of: destroyed, damaged",
+        "no claim 1 in the register",
+        "verdict: 'x' is not one of supported, rounded",
+        "page: '0' is not a whole number from 1 to 100000",
+        "from: 'x' is not a date (YYYY-MM-DD)",
+        "the article's date 2030-01-01 is in the future: give the date it was published "
+        "(YYYY-MM-DD)",
+        "the article's date: give the day it was published (YYYY-MM-DD, today or "
+        "yesterday), not latest",
+        "the article has no date in its header or first lines: give the date it was "
+        "published",
+        "the article is empty",
+        "paste an article or give its address",
+        "article too long (2,000,001 characters; the limit is 2,000,000)",
+        "refused: 10.0.0.1 is not a public address (10.0.0.1)",
+        "ftp://x: only http(s) addresses can be fetched",
+        "offline or unreachable: cannot resolve example.org",
+        "Not Found",
+    ]
+    assert len(samples) == len(_MESSAGES)
+    for sample in samples:
+        assert ukrainian(sample) != sample, sample
+    assert ukrainian("something new") == "something new"
