@@ -249,7 +249,8 @@ def show(
     if at:
         title += f", as the ledger had it at {at['time']}"
     table = Table(title=title,
-                  caption=f"{doc['publisher']}\n{doc['address'] or ''}\n{doc['caveat']}")
+                  caption=f"{doc['publisher']}\n{doc['address'] or ''}\n{doc['caveat']}"
+                  + (f"\n[yellow]{old['en']}[/yellow]" if old else ""))
     columns: list[tuple[str, Any]] = [("category", "left"), ("total", "right"),
                                       ("change", "right"), ("announced", "right"),
                                       ("sources", "left"), *((("since", "left"),) if at else ())]
@@ -268,10 +269,7 @@ def show(
                         f"{r['effective_at']})[/yellow]" for r in f.get("revised_after", ()))
         table.add_row(label, f"{f['total']:,}", _fmt_change(f["change"]), announced, srcs,
                       *((f"{f['since']}{later}",) if at else ()))
-    console = _console()
-    _print_table(console, table)
-    if old:  # a style, not markup: off a terminal the caption's lines print as they are
-        console.print(old["en"], style="yellow", markup=False)
+    _print_table(_console(), table)
 
 
 @app.command()
@@ -511,7 +509,7 @@ def update(
     if result.figures is None and result.counts_new is None:
         _err(f"attrition: offline or no source reachable; nothing changed ({result.failures[0]})"
              if result.failures else "attrition: nothing fetched; nothing changed")
-        raise typer.Exit(1)  # a cron job must see that no source answered
+        return
     for failure in result.failures:
         _err(f"attrition: skipped: {failure}")
     if result.figures is not None:
@@ -735,8 +733,7 @@ def anomalies(
     from rich.table import Table
 
     console = _console()
-    label = s.label[:1].upper() + s.label[1:]
-    table = Table(title=f"{label} ({s.definition}): {len(outs)} outliers")
+    table = Table(title=f"{name} ({s.definition}): {len(outs)} outliers")
     for col in ("report date", "change", "recent median", "score"):
         table.add_column(col, justify="right")
     for o in outs:
