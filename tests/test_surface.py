@@ -331,3 +331,18 @@ def test_every_ukrainian_error_pattern_matches_what_the_library_says() -> None:
     for sample in samples:
         assert ukrainian(sample) != sample, sample
     assert ukrainian("something new") == "something new"
+
+
+def test_a_long_value_is_not_echoed_back_whole(loaded_db: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from attrition.web.app import create_app
+
+    long = "a" * 10_000
+    with TestClient(create_app(loaded_db), raise_server_exceptions=False) as client:
+        for path in (f"/api/series/{long}", f"/api/report/{long}",
+                     f"/api/report/latest?as_of={long}",
+                     f"/api/history/2024-11-14?category={long}"):
+            r = client.get(path)
+            assert 400 <= r.status_code < 500 and len(r.json()["error"]) < 600, path
+            assert "a" * 60 + "…" in r.json()["error"]

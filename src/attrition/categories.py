@@ -276,12 +276,13 @@ def unknown(name: str, aggregates: Iterable[str] | None = None) -> UnknownCatego
     from difflib import get_close_matches
 
     aggs = list(aggregates) if aggregates is not None else None
-    close = get_close_matches(name, [*IDS, *(aggs or ())], n=1, cutoff=0.6)
+    close = get_close_matches(name[:100], [*IDS, *(aggs or ())], n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
+    shown = repr(name if len(name) <= 60 else name[:60] + "…")  # not 10 kB echoed back
     if aggs is None:
-        return UnknownCategoryError(f"unknown category {name!r}{hint}; one of: "
+        return UnknownCategoryError(f"unknown category {shown}{hint}; one of: "
                                     f"{', '.join(IDS)}")
-    return UnknownCategoryError(f"unknown category or aggregate {name!r}{hint}; categories: "
+    return UnknownCategoryError(f"unknown category or aggregate {shown}{hint}; categories: "
                                 f"{', '.join(IDS)}; aggregates: {', '.join(aggs)}")
 
 
