@@ -346,3 +346,24 @@ def test_a_long_value_is_not_echoed_back_whole(loaded_db: str) -> None:
             r = client.get(path)
             assert 400 <= r.status_code < 500 and len(r.json()["error"]) < 600, path
             assert "a" * 60 + "…" in r.json()["error"]
+
+
+def test_every_page_names_an_icon_that_is_there(loaded_db: str) -> None:
+    """A browser asks every site for an icon: without one named, /favicon.ico answered 404
+    and each page's console showed the error."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from attrition.web.app import create_app
+
+    with TestClient(create_app(loaded_db)) as client:
+        for page in ("/", "/brief?lang=uk", "/check", "/compare", "/monitor", "/docs"):
+            html = client.get(page, headers={"accept": "text/html"}).text
+            links = re.findall(r'<(?:link|script)[^>]+(?:href|src)="(/static/[^"]+)"', html)
+            assert any(link.endswith("favicon.svg") for link in links), page
+            for link in links:
+                r = client.get(link)
+                assert r.status_code == 200 and r.content, (page, link)
+        assert client.get("/static/favicon.svg").headers["content-type"].startswith(
+            "image/svg+xml")
