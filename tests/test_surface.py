@@ -367,3 +367,28 @@ def test_every_page_names_an_icon_that_is_there(loaded_db: str) -> None:
                 assert r.status_code == 200 and r.content, (page, link)
         assert client.get("/static/favicon.svg").headers["content-type"].startswith(
             "image/svg+xml")
+
+
+def test_db_after_the_command_name_is_the_global_db(db: str, tmp_path: Path) -> None:
+    """`attrition show latest --db FILE` was refused ("No such option: --db (Possible options:
+    --date)") although `serve` and `watch` take --db there."""
+    elsewhere = str(tmp_path / "nothing-here.db")  # ATTRITION_DB: a store never loaded
+    for args in (["show", "2024-11-14", "-f", "csv", "--db", db],
+                 ["check", "-", "--date", "2024-11-14", f"--db={db}", "-f", "json"],
+                 ["alerts", "status", "--db", db]):
+        res = run(*args, db=elsewhere, stdin=ARTICLE)
+        assert res.returncode == 0, (args, res.stderr)
+        assert "first run" not in res.stderr  # it read `db`, not the empty ATTRITION_DB
+    assert not Path(elsewhere).exists()
+
+
+def test_hoist_db_moves_only_the_global_option() -> None:
+    from attrition.entry import hoist_db
+
+    assert hoist_db(["show", "latest", "--db", "x.db"]) == ["--db", "x.db", "show", "latest"]
+    assert hoist_db(["--db", "a.db", "show", "--db", "b.db"]) == [
+        "--db", "a.db", "show", "--db", "b.db"]  # twice: Typer refuses the second
+    assert hoist_db(["serve", "--db", "x.db"]) == ["serve", "--db", "x.db"]
+    assert hoist_db(["watch", "--once", "--db", "x.db"]) == ["watch", "--once", "--db", "x.db"]
+    assert hoist_db(["check", "--", "--db", "x"]) == ["check", "--", "--db", "x"]
+    assert hoist_db(["show", "--db"]) == ["show", "--db"]  # no value: Typer says so

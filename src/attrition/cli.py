@@ -1242,6 +1242,9 @@ def _only(argv: list[str]) -> typer.Typer:
 
 def main() -> None:
     try:
+        from attrition.entry import hoist_db
+
+        sys.argv[1:] = hoist_db(sys.argv[1:])
         _only(sys.argv[1:])()
     except AttritionError as exc:
         _err(f"attrition: error: {exc}")

@@ -37,6 +37,7 @@ _OPTIONS = {"--date": "day", "--format": "format", "-f": "format", "--fail-on": 
 def main() -> None:
     from attrition import settings
 
+    sys.argv[1:] = hoist_db(sys.argv[1:])
     args = parse_check(sys.argv[1:], settings.current())
     if args is None:
         from attrition.cli import main as typer_main
@@ -65,6 +66,40 @@ def os_error_text(exc: OSError) -> str:
     if exc.filename is None or exc.strerror is None:
         return str(exc)
     return f"{exc.filename}: {exc.strerror}"
+
+
+OWN_DB = ("serve", "watch")
+"""Commands with a --db option of their own (the rest take the global one)."""
+
+
+def hoist_db(argv: list[str]) -> list[str]:
+    """`attrition show latest --db FILE` read as `attrition --db FILE show latest`: --db is a
+    global option, and given after the command name it was refused with "No such option:
+    --db (Possible options: --date)", while `serve` and `watch` take it there."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        if argv[i] == "--db" or argv[i].startswith("--db="):
+            return argv  # given where it belongs: anything else is the command's to refuse
+        i += 1
+    if i >= len(argv) or argv[i] in OWN_DB:
+        return argv
+    head, rest = argv[:i + 1], argv[i + 1:]
+    db: list[str] = []
+    out: list[str] = []
+    j = 0
+    while j < len(rest):
+        arg = rest[j]
+        if arg == "--":  # what follows is the command's, as it is
+            out += rest[j:]
+            break
+        if arg == "--db" and j + 1 < len(rest):
+            db, j = [arg, rest[j + 1]], j + 2
+        elif arg.startswith("--db="):
+            db, j = [arg], j + 1
+        else:
+            out.append(arg)
+            j += 1
+    return [*head[:-1], *db, head[-1], *out] if db else argv
 
 
 def parse_check(argv: list[str], given_settings: Settings) -> dict[str, Any] | None:
