@@ -392,3 +392,12 @@ def test_hoist_db_moves_only_the_global_option() -> None:
     assert hoist_db(["watch", "--once", "--db", "x.db"]) == ["watch", "--once", "--db", "x.db"]
     assert hoist_db(["check", "--", "--db", "x"]) == ["check", "--", "--db", "x"]
     assert hoist_db(["show", "--db"]) == ["show", "--db"]  # no value: Typer says so
+
+
+def test_sources_says_what_each_source_is(db: str) -> None:
+    """minfin's row had empty dates and counts and nothing saying why."""
+    lines = run("sources", db=db).stdout.splitlines()
+    minfin = next(line for line in lines if line.startswith("│ minfin "))
+    assert "vote only (values not stored)" in minfin
+    orc = next(line for line in lines if line.startswith("│ orc-losses "))
+    assert "lod-db/orc-losses" in orc and "1,449" in orc

@@ -428,11 +428,11 @@ def sources(
     from rich.table import Table
 
     table = Table(title=f"Latest report {doc['latest_report']} ({age} days old)")
-    for col in ("source", "first", "last", "reports", "agrees with", "licence"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(r["source"], r["first"] or "", r["last"] or "",
-                      str(r["reports"] or ""), f"{r['cells_agreeing']:,} cells",
+    for col in ("source", "what", "first", "last", "reports", "agrees with", "licence"):
+        table.add_column(col, justify="right" if col in ("reports", "agrees with") else "left")
+    for r in rows:  # "what": e.g. minfin's "vote only (values not stored)", else blank rows
+        table.add_row(r["source"], r.get("title") or "", r["first"] or "", r["last"] or "",
+                      _num(r["reports"]), f"{r['cells_agreeing']:,} cells",
                       r.get("licence") or "")
     _print_table(_console(), table)
 
