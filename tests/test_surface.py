@@ -85,12 +85,6 @@ def test_a_file_that_cannot_be_written_later_is_one_line_too(db: str, tmp_path: 
     assert res.stderr.startswith(f"attrition: error: {target}: File name too long")
 
 
-def test_ingest_piped_prints_no_stray_line(db: str, tmp_path: Path) -> None:
-    res = run("ingest", str(tmp_path / "nope.csv"), db=db)
-    assert res.returncode == 1 and res.stdout == ""
-    assert res.stderr == f"attrition: error: {tmp_path / 'nope.csv'}: no such file or folder\n"
-
-
 ARTICLE = "Russia lost 19 tanks over the past day, the General Staff said.\n"
 
 

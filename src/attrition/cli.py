@@ -353,7 +353,7 @@ def ingest(
     report_date = parse_day(day) if day else None
     ensure_loaded(_state["db"], notice=_err)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
-                  console=_console(), disable=not sys.stdout.isatty()) as progress:
+                  console=_console()) as progress:
         task = progress.add_task("reading", total=None)
         result = service.ingest_files(
             _state["db"], paths, format, report_date,
@@ -500,7 +500,7 @@ def update(
     ensure_loaded(_state["db"], notice=_err)
     with httpx.Client(timeout=timeout, follow_redirects=True) as client, \
             Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
-                     console=_console(), disable=not sys.stdout.isatty()) as progress:
+                     console=_console()) as progress:
         # WarSpotting is minutes of paced requests: show them going
         task = progress.add_task("fetching", total=None)
         result = service.update(

@@ -55,6 +55,35 @@ class _JSONValueError(Exception):
     """Raised from inside the JSON hooks; turned into a ParseError with the line."""
 
 
+def read_regular(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, at most `limit` of them. Devices, FIFOs and sockets are
+    refused before they are opened for reading (a FIFO would block, /dev/zero never ends),
+    and the read itself is capped: `st_size` is not trusted. Here, not in `ingest`, so that
+    `attrition check` reads its files the same way without importing the readers."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise SourceError(f"{path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise SourceError(f"{path}: not a regular file (a folder, device, FIFO or socket); "
+                          "only files are read")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot open ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped since the stat
+                raise SourceError(f"{path}: not a regular file; only files are read")
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise SourceError(f"{path}: file too large (more than {limit:,} bytes, the limit)")
+    return data
+
+
 def _parse_int(text: str) -> int:
     if len(text.lstrip("-")) > _MAX_INT_DIGITS:
         raise _JSONValueError(f"implausible number ({len(text):,} digits)")
@@ -195,32 +224,3 @@ def require_object(item: Any, *, record: str) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise ParseError(f"expected an object, got {type(item).__name__}", record=record)
     return item
-
-
-def read_regular(path: Path, limit: int) -> bytes:
-    """A regular file's bytes, at most `limit` of them. Devices, FIFOs and sockets are
-    refused before they are opened for reading (a FIFO would block, /dev/zero never ends),
-    and the read itself is capped: `st_size` is not trusted. Here, not in `ingest`, so that
-    `attrition check` reads its files the same way without importing the readers."""
-    try:
-        st = os.stat(path)
-    except OSError as exc:
-        raise SourceError(f"{path}: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise SourceError(f"{path}: not a regular file (a folder, device, FIFO or socket); "
-                          "only files are read")
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                     | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot open ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped since the stat
-                raise SourceError(f"{path}: not a regular file; only files are read")
-            data = f.read(limit + 1)
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if len(data) > limit:
-        raise SourceError(f"{path}: file too large (more than {limit:,} bytes, the limit)")
-    return data
