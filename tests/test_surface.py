@@ -194,7 +194,8 @@ def test_serve_on_a_taken_port_says_so_before_claiming_to_serve(db: str) -> None
 
 @pytest.mark.parametrize("args", [("compare", "--to", "2021-01-01"),
                                   ("compare", "--from", "2030-01-01"),
-                                  ("records", "tanks", "--date", "2030-01-01")])
+                                  ("records", "tanks", "--date", "2030-01-01"),
+                                  ("brief", "2030-01-01"), ("brief", "2022-02-20")])
 def test_a_period_or_day_outside_the_ledger_is_not_an_empty_table(db: str,
                                                                    args: tuple[str, ...]) -> None:
     res = run(*args, db=db)

@@ -125,7 +125,7 @@ def _brief_from_daybook(ledger: Ledger, day: date, lang: str,
         return None
     report = ledger.report(day)
     if not report:
-        raise NotFoundError(f"no report for {day}")
+        raise no_report(ledger, day)
     previous = ledger.report(day - timedelta(days=1))
     return briefs.compose(report, book.standings, lang=lang, aggregates=aggs, previous=previous,
                           confirmed=book, breaks=book.breaks, corrections=book.corrections)
@@ -145,7 +145,7 @@ def _compute_brief(ledger: Ledger, day: date | None, week: str | None, month: st
 
     report = ledger.report(day)
     if not report:
-        raise NotFoundError(f"no report for {day}")
+        raise no_report(ledger, day)
     context = ConfirmedContext(rows, ledger.confirmed_counts("oryx"), crosswalk.load())
     return briefs.daily(rows, corrections, report, lang=lang, aggregates=aggs,
                         confirmed=context, previous=ledger.report(day - timedelta(days=1)))
@@ -895,3 +895,10 @@ def records(ledger: CellLedger, name: str, day: date, window: int = 30, top: int
     doc["rows"] = [{"date": r["date"], "covers": covers(date.fromisoformat(r["date"])),
                     "change": r["change"]} for r in rows]
     return {**doc, **_provenance()}
+
+
+def no_report(ledger: Ledger, day: date) -> NotFoundError:
+    """"no report for D (the ledger runs A .. B)": what `show`, `records` and the API say of
+    a date without a report, so that a brief says it too."""
+    return NotFoundError(f"no report for {day} (the ledger runs {ledger.first_date()} .. "
+                         f"{ledger.latest_date()})")
