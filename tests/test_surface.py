@@ -396,3 +396,19 @@ def test_sources_says_what_each_source_is(db: str) -> None:
     assert "vote only (values not stored)" in minfin
     orc = next(line for line in lines if line.startswith("│ orc-losses "))
     assert "lod-db/orc-losses" in orc and "1,449" in orc
+
+
+@pytest.mark.parametrize("args, says", [
+    (("--from", "2030-01-01"), "Invalid value for --from: 2030-01-01 is after the chart's last "
+                               "report, 2026-08-22"),
+    (("--date", "2024-11-14"), "Invalid value for --date: 2024-11-14 is not in the chart, "
+                               "2026-02-23 to 2026-08-22: give --from and --to around it"),
+])
+def test_chart_says_what_is_wrong_with_its_dates(db: str, tmp_path: Path,
+                                                 args: tuple[str, ...], says: str) -> None:
+    """--from after the last report was blamed on --to's 'default start'; a --date outside
+    the chart drew it with nothing highlighted and exit 0."""
+    res = run("chart", "tanks", "--out", str(tmp_path / "t.svg"), *args, db=db,
+              env={"COLUMNS": "300"})
+    assert res.returncode == 2 and not (tmp_path / "t.svg").exists()
+    assert says in " ".join(res.stderr.replace("│", " ").split())

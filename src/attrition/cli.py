@@ -628,10 +628,16 @@ def chart(
         lo, hi = _range(start, end, reader)
         hi = hi or reader.latest_date()
         lo = lo or hi - timedelta(days=180)
+        if lo > hi and start is not None:  # --from after the ledger's last report
+            raise typer.BadParameter(f"{lo} is after the chart's last report, {hi}",
+                                     param_hint="--from")
         if lo > hi:
             raise typer.BadParameter(f"--to {hi} is before the default start {lo}; give "
                                      "--from", param_hint="--to")
         mark = _day(highlight, reader) if highlight else None
+        if mark is not None and not lo <= mark <= hi:  # else nothing would be highlighted
+            raise typer.BadParameter(f"{mark} is not in the chart, {lo} to {hi}: give "
+                                     "--from and --to around it", param_hint="--date")
     s = series.build(name, rows, corrections, aggregates=aggs)
     charts.draw(s, out, start=lo, end=hi, highlight=mark, cumulative=cumulative,
                 lang=lang.value)
