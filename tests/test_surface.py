@@ -412,3 +412,26 @@ def test_chart_says_what_is_wrong_with_its_dates(db: str, tmp_path: Path,
               env={"COLUMNS": "300"})
     assert res.returncode == 2 and not (tmp_path / "t.svg").exists()
     assert says in " ".join(res.stderr.replace("│", " ").split())
+
+
+def test_serve_says_it_serves_once_it_answers(db: str) -> None:
+    """'serving on ...' was printed seconds before the server accepted a connection."""
+    import socket
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ATTRITION_DB": db}
+    proc = subprocess.Popen([sys.executable, "-m", "attrition.cli", "serve", "--port",
+                             str(port)], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        assert line == f"attrition: serving on http://127.0.0.1:{port} (docs at /docs)\n"
+        r = httpx.get(f"http://127.0.0.1:{port}/api/report/latest", timeout=30)
+        assert r.status_code == 200
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)

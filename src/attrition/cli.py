@@ -1028,9 +1028,32 @@ def serve(
     if _state["db"]:
         os.environ["ATTRITION_DB"] = _state["db"]
     _can_listen(host, port)
-    _err(f"attrition: serving on http://{host}:{port} (docs at /docs)")
+    _say_when_listening(host, port, f"attrition: serving on http://{host}:{port} (docs at "
+                                    "/docs)")
     uvicorn.run("attrition.web.app:from_env", factory=True, host=host, port=port,
                 workers=workers, log_level="warning", access_log=False)
+
+
+def _say_when_listening(host: str, port: int, message: str) -> None:
+    """Print `message` once the server accepts connections: loading the ledger takes
+    seconds, and a "serving on" printed before it sent the first request to a closed port."""
+    import socket
+    import threading
+    import time
+
+    local = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+
+    def wait() -> None:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((local, port), timeout=1):
+                    _err(message)
+                    return
+            except OSError:
+                time.sleep(0.05)
+
+    threading.Thread(target=wait, daemon=True, name="attrition-ready").start()
 
 
 def _can_listen(host: str, port: int) -> None:
