@@ -435,3 +435,12 @@ def test_serve_says_it_serves_once_it_answers(db: str) -> None:
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
+
+
+def test_export_to_a_file_says_what_it_wrote(db: str, tmp_path: Path) -> None:
+    """It printed nothing: a newcomer could not tell it had done anything."""
+    out = tmp_path / "ledger.csv"
+    res = run("export", "--format", "csv", "--out", str(out), db=db)
+    assert res.returncode == 0
+    rows = out.read_text(encoding="utf-8").count("\n") - 1
+    assert res.stdout == f"wrote {out} ({rows:,} cells)\n"

@@ -465,6 +465,7 @@ def export(
             _err("parquet export needs pyarrow: pip install 'attrition[parquet]'")
             raise typer.Exit(1) from None
         pq.write_table(pa.Table.from_pylist(rows), out)
+        print(f"wrote {out} ({len(rows):,} cells)")
         return
     import io
 
@@ -478,6 +479,7 @@ def export(
         sys.stdout.write(buf.getvalue())
     else:
         out.write_text(buf.getvalue(), encoding="utf-8")
+        print(f"wrote {out} ({len(rows):,} cells)")  # as `chart` says it
 
 
 @app.command()
