@@ -269,6 +269,23 @@ def get(category_id: str) -> Category:
         ) from None
 
 
+def unknown(name: str, aggregates: Iterable[str] | None = None) -> UnknownCategoryError:
+    """The error for a name that is not a category (nor, when `aggregates` are given, one of
+    those): the nearest known name, if one is close, and the list. One wording for the CLI
+    and the API."""
+    from difflib import get_close_matches
+
+    aggs = list(aggregates) if aggregates is not None else None
+    close = get_close_matches(name[:100], [*IDS, *(aggs or ())], n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    shown = repr(name if len(name) <= 60 else name[:60] + "…")  # not 10 kB echoed back
+    if aggs is None:
+        return UnknownCategoryError(f"unknown category {shown}{hint}; one of: "
+                                    f"{', '.join(IDS)}")
+    return UnknownCategoryError(f"unknown category or aggregate {shown}{hint}; categories: "
+                                f"{', '.join(IDS)}; aggregates: {', '.join(aggs)}")
+
+
 def on(day: date) -> list[Category]:
     """The categories that exist in the report of `day`."""
     return [c for c in CATEGORIES if c.exists_on(day)]

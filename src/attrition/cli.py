@@ -35,10 +35,22 @@ AsOfOption = Annotated[str | None, typer.Option(
                     "Kyiv time) or date-time (Kyiv time unless it has a zone), or now.")]
 
 
+FromOption = Annotated[str | None, typer.Option(
+    "--from", help="First report date, YYYY-MM-DD (default: the first report).")]
+ToOption = Annotated[str | None, typer.Option(
+    "--to", help="Last report date, YYYY-MM-DD or latest (default: the latest report).")]
+WeekOption = Annotated[str | None, typer.Option("--week", help="An ISO week, e.g. 2024-W46.")]
+MonthOption = Annotated[str | None, typer.Option("--month", help="A month, e.g. 2024-11.")]
+
+
 class TableFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+TableFormatOption = Annotated[TableFormat, typer.Option(
+    "--format", "-f", help="A table to read, or the JSON / CSV document the API gives.")]
 
 
 class SeriesFormat(StrEnum):
@@ -119,14 +131,10 @@ def _did_you_mean(word: str, valid: "tuple[str, ...] | list[str]") -> str:
 def _check_name(name: str, aggs: dict[str, Any]) -> None:
     """A category or aggregate name, or a one-line error that suggests the nearest one."""
     from attrition import categories
-    from attrition.errors import UnknownCategoryError
 
     if name in categories.BY_ID or name in aggs:
         return
-    known = [*categories.IDS, *aggs]
-    raise UnknownCategoryError(
-        f"unknown category or aggregate {name!r}{_did_you_mean(name, known)}; categories: "
-        f"{', '.join(categories.IDS)}; aggregates: {', '.join(aggs)}")
+    raise categories.unknown(name, aggs)
 
 
 def _range(start: str | None, end: str | None, reader: Any) -> tuple[date | None, date | None]:
@@ -138,15 +146,19 @@ def _range(start: str | None, end: str | None, reader: Any) -> tuple[date | None
     return lo, hi
 
 
-def _writable(out: Path, option: str, suffixes: tuple[str, ...] = (".svg", ".png")) -> None:
-    """Refuse an output file in a folder that does not exist (never create folders) or with
-    an extension we cannot write, before any work is done."""
-    if out.suffix.lower() not in suffixes:
+def _writable(out: Path, option: str,
+              suffixes: tuple[str, ...] | None = (".svg", ".png")) -> None:
+    """Refuse an output file in a folder that does not exist (never create folders), a
+    folder, or (when `suffixes` are given) an extension we cannot write, before any work is
+    done."""
+    if suffixes is not None and out.suffix.lower() not in suffixes:
         raise typer.BadParameter(f"{out}: the file must end in {' or '.join(suffixes)}",
                                  param_hint=option)
     if not out.parent.is_dir():
         raise typer.BadParameter(f"{out}: the folder {out.parent} does not exist",
                                  param_hint=option)
+    if out.is_dir():
+        raise typer.BadParameter(f"{out} is a folder: give a file name", param_hint=option)
 
 
 def _reader() -> Any:
@@ -206,7 +218,7 @@ def _write_csv(rows: list[dict[str, Any]], out: Any = None) -> None:
 @app.command()
 def show(
     day: Annotated[str, typer.Argument(help="YYYY-MM-DD, today, yesterday or latest.")] = "latest",
-    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    format: TableFormatOption = TableFormat.table,
     as_of: AsOfOption = None,
 ) -> None:
     """Every figure of one report: total, change, announced change, agreeing sources."""
@@ -264,15 +276,17 @@ def show(
 def series(
     category: Annotated[str, typer.Argument(
         help="A category or aggregate (built-in or from your config), e.g. tanks, vehicles.")],
-    start: Annotated[str | None, typer.Option("--from")] = None,
-    end: Annotated[str | None, typer.Option("--to")] = None,
+    start: FromOption = None,
+    end: ToOption = None,
     daily: Annotated[bool, typer.Option(
         "--daily", help="The table shows daily changes, not totals (JSON and CSV give both)."
     )] = False,
     basis: Annotated[Basis, typer.Option(
         "--basis", help="Changes as differences of totals, or as the bulletin announced them."
     )] = Basis.difference,
-    format: Annotated[SeriesFormat, typer.Option("--format", "-f")] = SeriesFormat.csv,
+    format: Annotated[SeriesFormat, typer.Option(
+        "--format", "-f", help="CSV, the JSON document /api/series gives, or a table to read."
+    )] = SeriesFormat.csv,
     as_of: AsOfOption = None,
 ) -> None:
     """A category's or aggregate's totals and daily changes over a range of reports, each
@@ -323,7 +337,9 @@ def _as_of_iso(ledger: Any) -> str:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders.")],
     format: Annotated[str | None, typer.Option(
-        "--format", help="Force a format instead of detecting it.")] = None,
+        "--format", help="Force a format instead of detecting it: petroivaniuk-equipment, "
+        "petroivaniuk-personnel, petroivaniuk-corrections, orc-losses, minfin, russianwarship, "
+        "oryx-daily-count, oryx-events, warspotting, bulletin or press.")] = None,
     day: Annotated[str | None, typer.Option(
         "--date", help="Report date of a bulletin without one in its text or name.")] = None,
 ) -> None:
@@ -360,9 +376,11 @@ def _print_ingested(result: Any, verb: str = "file(s)") -> None:
 
 @app.command()
 def validate(
-    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    format: TableFormatOption = TableFormat.table,
     kind: Annotated[list[str] | None, typer.Option(
-        "--kind", help="Only these kinds (repeat, or a,b).")] = None,
+        "--kind", help="Only these kinds (repeat, or a,b): disagreement, disputed, "
+        "history_rewritten, negative_change, announced_mismatch, stale_row, missing_days, "
+        "category_gap, implausible_change, confirmed_glitch.")] = None,
 ) -> None:
     """Disagreements, negative changes, announced-vs-totals, stale rows, gaps, outliers."""
     from attrition.validate import KINDS
@@ -396,7 +414,7 @@ def validate(
 
 @app.command()
 def sources(
-    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    format: TableFormatOption = TableFormat.table,
 ) -> None:
     """What is loaded: each source's date range, size, licence and the newest report's age."""
     from attrition import service
@@ -410,24 +428,27 @@ def sources(
     from rich.table import Table
 
     table = Table(title=f"Latest report {doc['latest_report']} ({age} days old)")
-    for col in ("source", "first", "last", "reports", "agrees with", "licence"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(r["source"], r["first"] or "", r["last"] or "",
-                      str(r["reports"] or ""), f"{r['cells_agreeing']:,} cells",
+    for col in ("source", "what", "first", "last", "reports", "agrees with", "licence"):
+        table.add_column(col, justify="right" if col in ("reports", "agrees with") else "left")
+    for r in rows:  # "what": e.g. minfin's "vote only (values not stored)", else blank rows
+        table.add_row(r["source"], r.get("title") or "", r["first"] or "", r["last"] or "",
+                      _num(r["reports"]), f"{r['cells_agreeing']:,} cells",
                       r.get("licence") or "")
     _print_table(_console(), table)
 
 
 @app.command()
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.csv,
+    format: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", help="parquet needs --out and the parquet extra.")] = ExportFormat.csv,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File (default: stdout).")
                    ] = None,
 ) -> None:
     """The resolved ledger, every cell with its sources."""
     from attrition.service import covers
 
+    if out is not None:
+        _writable(out, "--out", None)
     with _reader() as reader:  # sources: a list (JSON, parquet), `a;b` in CSV, as elsewhere
         rows = [{"date": r.report_date.isoformat(), "covers": covers(r.report_date),
                  "category": r.category, "total": r.total, "change": r.change,
@@ -444,6 +465,7 @@ def export(
             _err("parquet export needs pyarrow: pip install 'attrition[parquet]'")
             raise typer.Exit(1) from None
         pq.write_table(pa.Table.from_pylist(rows), out)
+        print(f"wrote {out} ({len(rows):,} cells)")
         return
     import io
 
@@ -457,6 +479,7 @@ def export(
         sys.stdout.write(buf.getvalue())
     else:
         out.write_text(buf.getvalue(), encoding="utf-8")
+        print(f"wrote {out} ({len(rows):,} cells)")  # as `chart` says it
 
 
 @app.command()
@@ -519,13 +542,16 @@ def _analysis_input(reader: Any) -> tuple[dict[str, Any], list[Any], dict[str, A
 
 @app.command()
 def brief(
-    day: Annotated[str, typer.Argument(help="Report date (default: latest).")] = "latest",
+    day: Annotated[str, typer.Argument(
+        help="Report date: YYYY-MM-DD, today, yesterday or latest.")] = "latest",
     week: Annotated[str | None, typer.Option("--week", help="An ISO week, e.g. 2024-W46.")
                     ] = None,
     month: Annotated[str | None, typer.Option("--month", help="A month, e.g. 2024-11.")
                      ] = None,
-    format: Annotated[BriefFormat, typer.Option("--format", "-f")] = BriefFormat.text,
-    lang: Annotated[Lang, typer.Option("--lang")] = Lang.en,
+    format: Annotated[BriefFormat, typer.Option(
+        "--format", "-f", help="Plain text to paste, Markdown with a table of the facts, or "
+        "the JSON document /api/brief gives.")] = BriefFormat.text,
+    lang: Annotated[Lang, typer.Option("--lang", help="English or Ukrainian.")] = Lang.en,
     chart: Annotated[Path | None, typer.Option(
         "--chart", help="Also draw the day's most notable figure to this .svg/.png file.")
     ] = None,
@@ -583,10 +609,11 @@ def brief(
 def chart(
     name: Annotated[str, typer.Argument(help="A category or aggregate, e.g. tanks, vehicles.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="A .svg or .png file.")],
-    start: Annotated[str | None, typer.Option("--from")] = None,
-    end: Annotated[str | None, typer.Option("--to")] = None,
+    start: FromOption = None,
+    end: ToOption = None,
     highlight: Annotated[str | None, typer.Option("--date", help="Day to highlight.")] = None,
-    cumulative: Annotated[bool, typer.Option("--cumulative")] = False,
+    cumulative: Annotated[bool, typer.Option(
+        "--cumulative", help="Draw the running total instead of daily bars.")] = False,
     lang: Annotated[Lang, typer.Option("--lang", help="The chart's words.")] = Lang.en,
 ) -> None:
     """Daily bars with the 7-day mean (or the cumulative total), sourced in the figure;
@@ -603,10 +630,16 @@ def chart(
         lo, hi = _range(start, end, reader)
         hi = hi or reader.latest_date()
         lo = lo or hi - timedelta(days=180)
+        if lo > hi and start is not None:  # --from after the ledger's last report
+            raise typer.BadParameter(f"{lo} is after the chart's last report, {hi}",
+                                     param_hint="--from")
         if lo > hi:
             raise typer.BadParameter(f"--to {hi} is before the default start {lo}; give "
                                      "--from", param_hint="--to")
         mark = _day(highlight, reader) if highlight else None
+        if mark is not None and not lo <= mark <= hi:  # else nothing would be highlighted
+            raise typer.BadParameter(f"{mark} is not in the chart, {lo} to {hi}: give "
+                                     "--from and --to around it", param_hint="--date")
     s = series.build(name, rows, corrections, aggregates=aggs)
     charts.draw(s, out, start=lo, end=hi, highlight=mark, cumulative=cumulative,
                 lang=lang.value)
@@ -616,12 +649,13 @@ def chart(
 @app.command()
 def records(
     name: Annotated[str, typer.Argument(help="A category or aggregate.")],
-    day: Annotated[str, typer.Option("--date", help="Report date (default: latest).")
-                   ] = "latest",
+    day: Annotated[str, typer.Option(
+        "--date", help="Report date: YYYY-MM-DD, today, yesterday or latest.")] = "latest",
     window: Annotated[int, typer.Option("--window", min=1, max=5000,
                                         help="Days for the top list.")] = 30,
-    top: Annotated[int, typer.Option("--top", min=1, max=1000)] = 10,
-    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    top: Annotated[int, typer.Option(
+        "--top", min=1, max=1000, help="How many days the top list shows.")] = 10,
+    format: TableFormatOption = TableFormat.table,
 ) -> None:
     """Where a day's change ranks (7/30/90/365 days, whole war), highest-since, top days."""
     from datetime import timedelta
@@ -673,10 +707,10 @@ def records(
 @app.command()
 def anomalies(
     name: Annotated[str, typer.Argument(help="A category or aggregate.")],
-    start: Annotated[str | None, typer.Option("--from")] = None,
-    end: Annotated[str | None, typer.Option("--to")] = None,
+    start: FromOption = None,
+    end: ToOption = None,
     threshold: Annotated[float, typer.Option(help="Robust z-score to flag.")] = 5.0,
-    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    format: TableFormatOption = TableFormat.table,
 ) -> None:
     """Days far outside the recent distribution (median/MAD), and breaks in the series'
     level that suggest a change of definition."""
@@ -720,9 +754,9 @@ def anomalies(
 
 @app.command()
 def summary(
-    week: Annotated[str | None, typer.Option("--week")] = None,
-    month: Annotated[str | None, typer.Option("--month")] = None,
-    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    week: WeekOption = None,
+    month: MonthOption = None,
+    format: TableFormatOption = TableFormat.table,
 ) -> None:
     """The numbers behind a weekly or monthly brief: sums, means, previous period, top day."""
     from attrition import brief as briefs
@@ -745,7 +779,8 @@ def summary(
     for f in doc["facts"]:
         table.add_row(f["label"][:1].upper() + f["label"][1:]
                       + (" (sum)" if f["definition"] else ""),
-                      f"{f['change']:,}", f"{f['reports']} of {f['days']}", f"{f['mean']}",
+                      f"{f['change']:,}", f"{f['reports']} of {f['days']}",
+                      "" if f["mean"] is None else f"{f['mean']:,.1f}",
                       "" if f["previous"] is None else f"{f['previous']:,}",
                       # a month without a loss has no top day, only a first day of 0
                       f"{f['max_day']} ({f['max_value']:,})" if f["max_value"] else "")
@@ -771,7 +806,7 @@ def compare(
     source: Annotated[str, typer.Option("--source", help="oryx or warspotting.")] = "oryx",
     crosswalk_file: Annotated[str | None, typer.Option(
         "--crosswalk", envvar="ATTRITION_CROSSWALK", help="Your own crosswalk TOML.")] = None,
-    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    format: TableFormatOption = TableFormat.table,
     chart: Annotated[Path | None, typer.Option("--chart", help="Write a chart of both "
                                                "cumulative series (.svg or .png).")] = None,
 ) -> None:
@@ -854,7 +889,9 @@ def check(
     day: Annotated[str | None, typer.Option(
         "--date", help="The article's date (default: its header or first dated line).")
     ] = None,
-    format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.text,
+    format: Annotated[CheckFormat, typer.Option(
+        "--format", "-f", help="Text to read, Markdown, the JSON document POST /api/check gives, "
+        "or one schema.org ClaimReview per figure.")] = CheckFormat.text,
     fail_on: Annotated[str | None, typer.Option(
         "--fail-on", help="Exit 1 if any claim has one of these verdicts, e.g. "
                           "contradicted,mislabeled.")] = None,
@@ -945,7 +982,7 @@ def alerts_send(
 
 @alerts_app.command("status")
 def alerts_status(
-    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    format: TableFormatOption = TableFormat.table,
 ) -> None:
     """The outbox: every alert with its channel, status, tries and last error."""
     from attrition.store import outbox
@@ -972,8 +1009,8 @@ def alerts_status(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
     db: Annotated[str | None, typer.Option(
         "--db", help="Database to serve (as `attrition --db`): a SQLAlchemy URL or a SQLite "
                      "file path.")] = None,
@@ -992,9 +1029,50 @@ def serve(
     ensure_loaded(_state["db"], notice=_err)
     if _state["db"]:
         os.environ["ATTRITION_DB"] = _state["db"]
-    _err(f"attrition: serving on http://{host}:{port} (docs at /docs)")
+    _can_listen(host, port)
+    _say_when_listening(host, port, f"attrition: serving on http://{host}:{port} (docs at "
+                                    "/docs)")
     uvicorn.run("attrition.web.app:from_env", factory=True, host=host, port=port,
                 workers=workers, log_level="warning", access_log=False)
+
+
+def _say_when_listening(host: str, port: int, message: str) -> None:
+    """Print `message` once the server accepts connections: loading the ledger takes
+    seconds, and a "serving on" printed before it sent the first request to a closed port."""
+    import socket
+    import threading
+    import time
+
+    local = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+
+    def wait() -> None:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((local, port), timeout=1):
+                    _err(message)
+                    return
+            except OSError:
+                time.sleep(0.05)
+
+    threading.Thread(target=wait, daemon=True, name="attrition-ready").start()
+
+
+def _can_listen(host: str, port: int) -> None:
+    """Refuse, in one line, an address that cannot be listened on (taken, not this
+    machine's), before saying that it is served."""
+    import socket
+
+    from attrition.errors import AttritionError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        raise AttritionError(f"cannot listen on {host}:{port}: "
+                             f"{exc.strerror or exc}") from None
 
 
 # -- the ledger as of a moment (issue 15) -----------------------------------------------------
@@ -1009,7 +1087,9 @@ class HistoryFormat(StrEnum):
 def history(
     day: Annotated[str, typer.Argument(help="YYYY-MM-DD, today, yesterday or latest.")],
     category: Annotated[str | None, typer.Argument(help="One category, e.g. tanks.")] = None,
-    format: Annotated[HistoryFormat, typer.Option("--format", "-f")] = HistoryFormat.table,
+    format: Annotated[HistoryFormat, typer.Option(
+        "--format", "-f", help="A table to read, or the JSON document /api/history gives."
+    )] = HistoryFormat.table,
 ) -> None:
     """Every revision of a report's figures, by source: value, when it counts from and when
     it was first seen; and the ledger's cell now."""
@@ -1193,9 +1273,17 @@ def _only(argv: list[str]) -> typer.Typer:
 
 def main() -> None:
     try:
+        from attrition.entry import hoist_db
+
+        sys.argv[1:] = hoist_db(sys.argv[1:])
         _only(sys.argv[1:])()
     except AttritionError as exc:
         _err(f"attrition: error: {exc}")
+        sys.exit(1)
+    except OSError as exc:  # a file that cannot be read or written: one line, not a traceback
+        from attrition.entry import os_error_text
+
+        _err(f"attrition: error: {os_error_text(exc)}")
         sys.exit(1)
 
 

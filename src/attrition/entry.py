@@ -37,6 +37,7 @@ _OPTIONS = {"--date": "day", "--format": "format", "-f": "format", "--fail-on": 
 def main() -> None:
     from attrition import settings
 
+    sys.argv[1:] = hoist_db(sys.argv[1:])
     args = parse_check(sys.argv[1:], settings.current())
     if args is None:
         from attrition.cli import main as typer_main
@@ -48,13 +49,57 @@ def main() -> None:
     except AttritionError as exc:
         _err(f"attrition: error: {exc}")
         sys.exit(1)
-    except KeyboardInterrupt:  # as Click reports it
-        sys.stderr.write("\nAborted!\n")
-        sys.exit(1)
     except BrokenPipeError:  # `attrition check … | head`: as Click, quietly, status 1
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
+    except OSError as exc:  # a file that cannot be read: one line, as the Typer path says it
+        _err(f"attrition: error: {os_error_text(exc)}")
+        sys.exit(1)
+    except KeyboardInterrupt:  # as Click reports it
+        sys.stderr.write("\nAborted!\n")
+        sys.exit(1)
     sys.exit(status)
+
+
+def os_error_text(exc: OSError) -> str:
+    """"FILE: No such file or directory", as the shell says it."""
+    if exc.filename is None or exc.strerror is None:
+        return str(exc)
+    return f"{exc.filename}: {exc.strerror}"
+
+
+OWN_DB = ("serve", "watch")
+"""Commands with a --db option of their own (the rest take the global one)."""
+
+
+def hoist_db(argv: list[str]) -> list[str]:
+    """`attrition show latest --db FILE` read as `attrition --db FILE show latest`: --db is a
+    global option, and given after the command name it was refused with "No such option:
+    --db (Possible options: --date)", while `serve` and `watch` take it there."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        if argv[i] == "--db" or argv[i].startswith("--db="):
+            return argv  # given where it belongs: anything else is the command's to refuse
+        i += 1
+    if i >= len(argv) or argv[i] in OWN_DB:
+        return argv
+    head, rest = argv[:i + 1], argv[i + 1:]
+    db: list[str] = []
+    out: list[str] = []
+    j = 0
+    while j < len(rest):
+        arg = rest[j]
+        if arg == "--":  # what follows is the command's, as it is
+            out += rest[j:]
+            break
+        if arg == "--db" and j + 1 < len(rest):
+            db, j = [arg, rest[j + 1]], j + 2
+        elif arg.startswith("--db="):
+            db, j = [arg], j + 1
+        else:
+            out.append(arg)
+            j += 1
+    return [*head[:-1], *db, head[-1], *out] if db else argv
 
 
 def parse_check(argv: list[str], given_settings: Settings) -> dict[str, Any] | None:
@@ -122,12 +167,12 @@ def run_check(inputs: list[str], db: str | None, day: str | None, format: str,
     from attrition import service
     from attrition.bootstrap import ensure_loaded
     from attrition.check import ledger_cache
-    from attrition.dates import parse_day
+    from attrition.dates import parse_published
     from attrition.store.read import Reader
 
-    given = parse_day(day) if day else None
+    given = parse_published(day) if day else None
     at = service.moment(as_of) if as_of is not None else None
-    texts = service.check_inputs(inputs, read_stdin=sys.stdin.read)
+    texts = service.check_inputs(inputs, read_stdin=_read_stdin)
     ensure_loaded(db, notice=_err)
     with Reader(db) as plain, ledger_cache.cached(plain) as reader:
         checker = service.Checker(reader)
@@ -148,6 +193,22 @@ def run_check(inputs: list[str], db: str | None, day: str | None, format: str,
     if programs is not None:
         regex_cache.save(programs)
     return 1 if any(d["summary"].get(v) for d in docs for v in fail_on) else 0
+
+
+def _read_stdin() -> str:
+    """The article on stdin, read as a file is: at most the size limit (`… < /dev/zero`
+    would never end), and decoded as a file is (a PDF is "not UTF-8 text")."""
+    from attrition.service import MAX_ARTICLE
+    from attrition.sources._common import decode
+
+    data = sys.stdin.buffer.read(MAX_ARTICLE + 1)
+    if len(data) > MAX_ARTICLE:
+        raise CheckError(f"stdin: too large to be an article (more than {MAX_ARTICLE:,} "
+                         "bytes)")
+    try:
+        return decode(data)
+    except AttritionError as exc:
+        raise CheckError(f"stdin: {exc}") from None
 
 
 def _err(message: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import stat
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -85,31 +84,8 @@ def _refuse(exc: OSError) -> None:
 
 
 def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
-    """A regular file's bytes, at most `limit` of them. Devices, FIFOs and sockets are
-    refused before they are opened for reading (a FIFO would block, /dev/zero never ends),
-    and the read itself is capped: `st_size` is not trusted."""
-    try:
-        st = os.stat(path)
-    except OSError as exc:
-        raise SourceError(f"{path}: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise SourceError(f"{path}: not a regular file (a folder, device, FIFO or socket); "
-                          "only files are read")
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                     | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot open ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped since the stat
-                raise SourceError(f"{path}: not a regular file; only files are read")
-            data = f.read(limit + 1)
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if len(data) > limit:
-        raise SourceError(f"{path}: file too large (more than {limit:,} bytes, the limit)")
-    return data
+    """A regular file's bytes, at most `limit` (`attrition.sources._common.read_regular`)."""
+    return _common.read_regular(path, limit)
 
 
 def detect(path: Path, text: str) -> str:

@@ -17,6 +17,7 @@ so a command that needs none of them starts fast.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -124,7 +125,7 @@ def _brief_from_daybook(ledger: Ledger, day: date, lang: str,
         return None
     report = ledger.report(day)
     if not report:
-        raise NotFoundError(f"no report for {day}")
+        raise no_report(ledger, day)
     previous = ledger.report(day - timedelta(days=1))
     return briefs.compose(report, book.standings, lang=lang, aggregates=aggs, previous=previous,
                           confirmed=book, breaks=book.breaks, corrections=book.corrections)
@@ -144,7 +145,7 @@ def _compute_brief(ledger: Ledger, day: date | None, week: str | None, month: st
 
     report = ledger.report(day)
     if not report:
-        raise NotFoundError(f"no report for {day}")
+        raise no_report(ledger, day)
     context = ConfirmedContext(rows, ledger.confirmed_counts("oryx"), crosswalk.load())
     return briefs.daily(rows, corrections, report, lang=lang, aggregates=aggs,
                         confirmed=context, previous=ledger.report(day - timedelta(days=1)))
@@ -331,6 +332,7 @@ def update(db: str | None, client: httpx.Client, *, confirmed: bool = True,
 # -- check ----------------------------------------------------------------------------------
 
 MAX_ARTICLE = 20 * 1024 * 1024
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def check_inputs(inputs: Sequence[str], read_stdin: Callable[[], str] | None = None
@@ -339,7 +341,7 @@ def check_inputs(inputs: Sequence[str], read_stdin: Callable[[], str] | None = N
     files), '-' for stdin, or http(s) URLs."""
     from attrition.check.fetch import fetch_url, main_text
     from attrition.errors import AttritionError
-    from attrition.sources._common import decode
+    from attrition.sources._common import decode, read_regular
 
     out: list[tuple[str, str]] = []
     for item in inputs:
@@ -350,17 +352,19 @@ def check_inputs(inputs: Sequence[str], read_stdin: Callable[[], str] | None = N
             out.append(("stdin", text))
         elif item.startswith(("http://", "https://")):
             out.append((item, fetch_url(item)))
+        elif _SCHEME.match(item) and not Path(item).exists():  # ftp://, file://: not a path
+            raise SourceError(f"{item}: only http(s) addresses can be fetched")
         else:
             p = Path(item)
             files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix in (
                 ".txt", ".md", ".html", ".htm")) if p.is_dir() else [p]
             for f in files:
-                if not f.exists():
+                if not f.exists() and not f.is_symlink():
                     raise SourceError(f"{f}: no such file")
                 if f.stat().st_size > MAX_ARTICLE:
                     raise SourceError(f"{f}: too large to be an article "
                                       f"({f.stat().st_size:,} bytes)")
-                data = f.read_bytes()
+                data = read_regular(f, MAX_ARTICLE)  # a FIFO or /dev/zero: refused
                 if not data.strip():
                     raise SourceError(f"{f}: the file is empty")
                 try:
@@ -499,6 +503,11 @@ def compare(ledger: Ledger, start: date | None = None, end: date | None = None,
 
     if start is not None and end is not None and start > end:
         raise DateError(f"the period starts ({start}) after it ends ({end})")
+    first, last = ledger.first_date(), ledger.latest_date()
+    if first is not None and last is not None and (
+            (end is not None and end < first) or (start is not None and start > last)):
+        raise NotFoundError(f"no report from {start or first} to {end or last} (the ledger "
+                            f"runs {first} .. {last})")
     conf, cw = confirmed_series(ledger, source, crosswalk_file, statuses)
     return cmp.compare(ledger.by_category(), conf, cw, start=start, end=end,
                        names=list(names) if names else None)
@@ -510,10 +519,10 @@ def compare(ledger: Ledger, start: date | None = None, end: date | None = None,
 def moment(when: str | datetime) -> datetime:
     """A moment as the CLI and the API take it (see `attrition.dates.parse_moment`); a
     datetime without a zone is Kyiv time, as a string without one is."""
-    from attrition.dates import kyiv, parse_moment
+    from attrition.dates import kyiv, not_future, parse_moment
 
     if isinstance(when, str):
-        return parse_moment(when)
+        return not_future(parse_moment(when), when)
     return when.replace(tzinfo=kyiv()) if when.tzinfo is None else when
 
 
@@ -587,8 +596,7 @@ def history(reader: Reader, day: date, category: str | None = None) -> dict[str,
     from attrition.store import asof
 
     if category is not None and category not in categories.BY_ID:
-        raise InvalidValueError(f"unknown category {category!r}; one of: "
-                                f"{', '.join(categories.IDS)}")
+        raise categories.unknown(category)
     rows = [r for r in reader.timed_observations(days=[day])
             if category is None or r.category == category]
     cells = [c for c in reader.report(day) if category is None or c.category == category]
@@ -871,6 +879,9 @@ def records(ledger: CellLedger, name: str, day: date, window: int = 30, top: int
 
     if not 1 <= window <= 5000 or not 1 <= top <= 1000:
         raise InvalidValueError("window must be 1..5000 days and top 1..1000")
+    first, last = ledger.first_date(), ledger.latest_date()
+    if first is not None and last is not None and not first <= day <= last:
+        raise NotFoundError(f"no report for {day} (the ledger runs {first} .. {last})")
     s = _built(ledger, name, "difference", aggs, cache)
     doc = rec.describe(s, day, window, top)
     point = s.at(day)
@@ -884,3 +895,10 @@ def records(ledger: CellLedger, name: str, day: date, window: int = 30, top: int
     doc["rows"] = [{"date": r["date"], "covers": covers(date.fromisoformat(r["date"])),
                     "change": r["change"]} for r in rows]
     return {**doc, **_provenance()}
+
+
+def no_report(ledger: Ledger, day: date) -> NotFoundError:
+    """"no report for D (the ledger runs A .. B)": what `show`, `records` and the API say of
+    a date without a report, so that a brief says it too."""
+    return NotFoundError(f"no report for {day} (the ledger runs {ledger.first_date()} .. "
+                         f"{ledger.latest_date()})")

@@ -20,7 +20,6 @@ from typing import NamedTuple, Protocol
 
 from attrition import categories
 from attrition.categories import Aggregate
-from attrition.errors import UnknownCategoryError
 
 
 class Row(Protocol):
@@ -180,9 +179,7 @@ def build(name: str, rows_by_category: Mapping[str, Sequence[Row]],
             own = [p for p in (_sum(d, before, per_cat) for d in days) if p] + own
         return Series(name, categories.BY_ID[name].en, name, tuple(own))
     if name not in aggs:
-        raise UnknownCategoryError(
-            f"unknown category or aggregate {name!r}; categories: {', '.join(categories.IDS)};"
-            f" aggregates: {', '.join(aggs)}")
+        raise categories.unknown(name, aggs)
     agg = aggs[name]
     parts = {c for comp in agg.components
              for c in (comp, *categories.HISTORICAL_PARTS.get(comp, ()))}

@@ -7,6 +7,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+NOTHING_FOUND = "no loss figures found in the article"
+"""The summary line of an article without a figure to check (rather than an empty line)."""
+
 COLOURS = {"supported": "green", "rounded": "cyan", "contradicted": "red",
            "mislabeled": "magenta", "wrong_date": "yellow", "unverifiable": "bright_black"}
 
@@ -67,12 +70,16 @@ def _lines(doc: dict[str, Any], escape: Callable[[str], str]) -> list[tuple[str,
             dim(f"· not: {alt['reading']}")
         if c.get("confirmed"):
             dim(f"· {confirmed_line(c['confirmed'])}")
-    summary = ", ".join(f"{k}: {v}" for k, v in sorted(doc["summary"].items()))
+    summary = _summary(doc)
     out.append((f"\n{summary}", f"\n{summary}"))
     note = ("Figures are official Ukrainian claims, not independently confirmed, except "
             "those attributed to Oryx (visually confirmed, a floor).")
     out.append((f"[dim]{note}[/dim]", note))
     return out
+
+
+def _summary(doc: dict[str, Any]) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in sorted(doc["summary"].items())) or NOTHING_FOUND
 
 
 def confirmed_line(ctx: dict[str, Any]) -> str:
@@ -85,8 +92,9 @@ def confirmed_line(ctx: dict[str, Any]) -> str:
 def markdown(doc: dict[str, Any]) -> str:
     a = doc["article"]
     lines = [f"## Check: {a['source']} (article date {a['date']}, {a['date_source']}"
-             + (f"; as published by {a['as_of']}" if a.get("as_of") else "") + ")", "",
-             "| claim | verdict | reading | note |", "|---|---|---|---|"]
+             + (f"; as published by {a['as_of']}" if a.get("as_of") else "") + ")", ""]
+    if doc["claims"]:
+        lines += ["| claim | verdict | reading | note |", "|---|---|---|---|"]
     for c in doc["claims"]:
         cell = c["text"].replace("|", "\\|").replace("\n", " ")
         note = c["why"] + (f" ({confirmed_line(c['confirmed'])})" if c.get("confirmed")
@@ -94,6 +102,6 @@ def markdown(doc: dict[str, Any]) -> str:
                                        else "")
         lines.append(f"| {cell} | **{c['verdict']}** | {c['reading'].replace('|', '/')} | "
                      f"{note.replace('|', '/')} |")
-    lines += ["", ", ".join(f"{k}: {v}" for k, v in sorted(doc["summary"].items())), "",
+    lines += [*([""] if doc["claims"] else []), _summary(doc), "",
               "_Figures are official Ukrainian claims, not independently confirmed._"]
     return "\n".join(lines) + "\n"

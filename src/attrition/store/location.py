@@ -18,8 +18,11 @@ def default_url() -> str:
 
 
 def normalise(url_or_path: str) -> str:
-    """Accept a SQLAlchemy URL or a plain file path."""
+    """Accept a SQLAlchemy URL or a plain file path; a URL whose database cannot be opened
+    here (a misspelt or unknown dialect, a driver not installed) is refused in one line."""
     if "://" in url_or_path:
+        if not url_or_path.startswith("sqlite"):
+            _driver_there(url_or_path)
         return url_or_path
     return f"sqlite:///{Path(url_or_path).expanduser().resolve()}"
 
@@ -33,3 +36,22 @@ def sqlite_path(url: str) -> Path | None:
                 return None
             return Path(rest.split("?", 1)[0])
     return None
+
+
+def _driver_there(url: str) -> None:
+    import sqlalchemy as sa
+
+    from attrition.errors import StoreError
+
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        raise StoreError("cannot open the database: not a database URL (e.g. "
+                         "postgresql+psycopg://user@host/name) nor a file path") from None
+    try:
+        parsed.get_dialect().import_dbapi()
+    except (sa.exc.NoSuchModuleError, ImportError) as exc:
+        raise StoreError(
+            f"cannot open the database {parsed.render_as_string(hide_password=True)}: no "
+            f"driver for {parsed.drivername!r} here ({exc}); use a SQLite file or "
+            "postgresql+psycopg://... (the postgres extra)") from None

@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from attrition.dates import parse_day
+from attrition.dates import parse_published
 from attrition.errors import CheckError
 from attrition.web import models as m
 from attrition.web.models import answers
@@ -35,7 +35,7 @@ _slots: dict[int, asyncio.Semaphore] = {}
 def run_check(d: Data, text: str, day: str | None, source: str,
               as_of: str | None = None) -> dict[str, Any]:
     """The check document, as `attrition check --format json` gives it."""
-    given = parse_day(day) if day else None
+    given = parse_published(day) if day else None
     return d.checker.check(text, given, source=source, as_of=as_of)
 
 

@@ -25,7 +25,7 @@ from attrition.analysis import series as series_mod
 from attrition.analysis import windows
 from attrition.analysis.confirmed import Confirmed
 from attrition.errors import AttritionError
-from attrition.web import api
+from attrition.web import api, errors_uk
 from attrition.web.state import Data
 
 router = APIRouter()
@@ -191,6 +191,8 @@ def error_page(request: Request, d: Data, exc: Exception, lang: str | None = Non
     t = UI[lang]
     heading = t["not_found"] if status == 404 else t["bad_request"] if status < 500 \
         else t["error"]
+    if lang == "uk":
+        message = errors_uk.ukrainian(message)
     return _page(request, "error.html", d, status=status, lang=lang, heading=heading,
                  message=message)
 
@@ -442,6 +444,8 @@ async def check_page(request: Request) -> Response:
                                          url or "pasted text")
     except AttritionError as exc:
         error = str(exc).replace("give one with --date", "give it in the date field")
+        if lang == "uk":
+            error = errors_uk.ukrainian(error)
     if result:
         result = {**result, "claims": [shown_claim(c, lang or "en") for c in result["claims"]]}
     return _page(request, "check.html", d, lang=lang, result=result, error=error, text=text,
