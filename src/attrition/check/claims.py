@@ -272,7 +272,23 @@ def _base_rule(s: str, n: Number) -> str | None:
     """The rule that makes a figure the base of a comparison with an earlier report ("up
     from 293 the day before", "проти 293 напередодні", "down from 1,330 a week earlier",
     "a year earlier, the tally was 521,830"), or None."""
-    head, tail = s[max(0, n.start - 60):n.start], s[n.end:n.end + 60]
+    return _base_rule_of(s[max(0, n.start - 60):n.start], s[n.end:n.end + 60])
+
+
+@cache
+def _base_before_any() -> re.Pattern[str]:
+    """Every base rule's words before the figure in one pattern: it matches where one of
+    them does, and most figures have none, so they are tried one by one only after it."""
+    words = "|".join(f"(?:{r.data['before']})" for r in rules.of_kind("base"))
+    return re.compile(rf"(?:^|\W)(?:{words})(?:\s+[^\W\d]+){{0,2}}\s*$", re.I)
+
+
+@lru_cache(maxsize=4096)
+def _base_rule_of(head: str, tail: str) -> str | None:
+    """_base_rule of the 60 characters before and after a figure (a figure's clause and its
+    sentence often give the same)."""
+    if _base_before_any().search(head) is None:
+        return None
     for before, after, rid, optional in _base_rules():
         bm = before.search(head)
         if bm is None:
@@ -1938,6 +1954,8 @@ def _comparative_parts(s: str) -> tuple[tuple[int, int], ...]:
     # "Records: …" / "Рекорди: …" is a heading, not a claim of its own
     cues = [m.start() for m in COMPARATIVE.finditer(s)
             if not re.match(r"(?:records?|рекорди?|рекорды?)\s*:", s[m.start():], re.I)]
+    if not cues:
+        return ()  # (_comparative would find no cue either: the sentence is not scanned twice)
     cuts = [0]
     for prev, cue in pairwise(cues):
         commas = [m.end() for m in _CLAUSE.finditer(s, prev, cue)]
