@@ -764,8 +764,9 @@ def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
             continue
         # words that start within 30 characters before to 45 after the figure, read whole
         # (a window cut mid-phrase reads "a new dail…" as "new" troops)
-        nl = next((m for m in _not_loss()[0].finditer(s_text, max(0, n.start - 30))
-                   if m.start() < n.end + 45), None)
+        nl = _not_loss()[0].search(s_text, max(0, n.start - 30))
+        if nl is not None and nl.start() >= n.end + 45:
+            nl = None  # (a later one starts later still)
         if nl and not (nl.group(0).lower() in ("fired", "launched") and (
                 _DOWNED.search(s_text) or (nl.start() > n.end and _LOSS_VERB.search(
                     s_text, max(0, n.start - 40), n.start)))):
@@ -1162,7 +1163,7 @@ def _sentence_cues(s: str) -> tuple[str, bool, bool, bool, bool, str | None]:
     date_rx, date_ids = _cue_regex("date")
     dm = date_rx.search(s)
     return (s, prev is not None, bool(_THIS_YEAR.search(s)),
-            bool(_cue_regex("total")[0].search(s)),
+            bool(_rule_spans("total", s)),  # (the spans _nearest_rule reads next)
             bool(_IN_MONTH.search(s)) and not _SINCE_START.search(s),
             date_ids[dm.lastgroup] if dm and dm.lastgroup else None)
 
