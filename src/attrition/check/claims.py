@@ -1493,6 +1493,7 @@ _SINCE_BEFORE = re.compile(r"\b(?:since|after|з|із|після|с|после)\
 February 2022")."""
 
 
+@lru_cache(maxsize=4096)  # (resolve_period asks up to three times for the same)
 def _date_range(low: str, pos: int, day: date, measure: str | None
                 ) -> tuple[tuple[date | None, date], str] | None:
     """The range of days nearest the figure at `pos` (its own, right after it with no other
@@ -1606,6 +1607,7 @@ _TO_DAY_FIRST = re.compile(rf"(?:as of|станом на|по состоянию
                            rf"утро)(?: of)?)? (\d{{1,2}}) ({MONTH_RE})\b")
 
 
+@lru_cache(maxsize=4096)  # (every figure of a sentence asks the same)
 def _day_match(rx: re.Pattern[str], first: re.Pattern[str], low: str,
                skip_after: re.Pattern[str] | None = None) -> tuple[int, str, str] | None:
     """(where, month word, day of month) of the first date `rx` (month first) or `first`
@@ -1723,6 +1725,18 @@ def _governed_by_say(low: str, wd: re.Match[str], pos: int) -> bool:
     return last_say > last_loss
 
 
+@lru_cache(maxsize=8192)
+def _search(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """rx.search(text), once per sentence: resolve_period asks the same of every figure."""
+    return rx.search(text)
+
+
+@lru_cache(maxsize=8192)
+def _matches(rx: re.Pattern[str], text: str) -> tuple[re.Match[str], ...]:
+    """Every match of rx.finditer(text), once per sentence (as _search)."""
+    return tuple(rx.finditer(text))
+
+
 def resolve_period(s: str, pos: int, day: date, measure: str | None
                    ) -> tuple[tuple[date | None, date] | None, str]:
     """Report dates the sentence states for a figure at `pos`, or None (the article's)."""
@@ -1744,12 +1758,12 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             pos += len("on ") + len(head["date"]) + 1 - head.end()
             s = low
     y = None if measure == "change" else min(
-        (m for m in _IN_YEAR.finditer(low)
+        (m for m in _matches(_IN_YEAR, low)
          if not _YEAR_OF_EVENT.search(low, max(0, m.start() - 40), m.start())),
         key=lambda m: abs(m.start() - pos), default=None)
     if y is not None and int(y.group(1)) <= day.year and all(
             abs(m.start() - pos) > abs(y.start() - pos)
-            for m in _MONTH_YEAR.finditer(low)):  # the nearer names it
+            for m in _matches(_MONTH_YEAR, low)):  # the nearer names it
             # "in 2024", "за 2024 рік", "в 2024 году": the reports of 2 January to 1 January
             return _year_window(int(y.group(1)), day)
     if measure in (None, "window", "average"):
@@ -1758,7 +1772,7 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         rng = _date_range(low, pos, day, measure)
         if rng is not None and rng[1].startswith(RANGE_NOTE):
             return rng
-    ty = _THE_YEAR.search(low) if measure != "change" and day.month == 1 else None
+    ty = _search(_THE_YEAR, low) if measure != "change" and day.month == 1 else None
     if ty is not None and not _YEAR_OF_EVENT.search(low, max(0, ty.start() - 40), ty.start()) \
             and not re.search(rf"(?:{MONTH_RE})\s*$", low[:ty.start()]):
         # "за рік ЗСУ знищили 3689 танків" in a January round-up: the year just ended
@@ -1767,7 +1781,7 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     if rng is not None:
         return rng
     # "between November 13 and 14": the report of the 14th
-    m = _BETWEEN.search(low)
+    m = _search(_BETWEEN, low)
     if m and measure in (None, "change"):
         mon = MONTHS[(m.group(3) or m.group(1))]
         try:
@@ -1775,7 +1789,7 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             return (d, d), f"between {m.group(1)} {m.group(2)} and {m.group(4)}"
         except ValueError:
             pass
-    half = _HALF_YEAR.search(low)
+    half = _search(_HALF_YEAR, low)
     if half is not None and measure != "change":
         # "in the first half of 2025", "за перше півріччя": those reports (rule
         # period.half_year)
@@ -1789,37 +1803,37 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             a = max(a, categories.WAR_START)
         if a <= day:
             return (a, min(b, day)), f"the {which} half of {yr}"
-    if _YEAR_SO_FAR.search(low) and measure != "change":
+    if _search(_YEAR_SO_FAR, low) and measure != "change":
         return (date(day.year, 1, 2), day), f"since the start of {day.year}"
     if measure in ("window", "average"):
-        m = _PREVIOUS_REPORTS.search(low)
+        m = _search(_PREVIOUS_REPORTS, low)
         if m and (m.group(1) in _NUMWORD or m.group(1).isdigit()):
             # "the previous 7 reports": the seven before the article's own
             n = _NUMWORD.get(m.group(1)) or int(m.group(1))
             return (day - timedelta(days=n), day - timedelta(days=1)), \
                 f"the {n} reports before {day}"
-        m = _PAST_DAYS.search(low)
+        m = _search(_PAST_DAYS, low)
         if m and (m.group(1) in _NUMWORD or m.group(1).isdigit()):
             n = _NUMWORD.get(m.group(1)) or int(m.group(1))
             return (day - timedelta(days=n - 1), day), f"the past {n} days"
-        if _WEEK.search(low):
+        if _search(_WEEK, low):
             return (day - timedelta(days=6), day), "the past week"
-        months = [(mm.start(), mm) for mm in _MONTH_YEAR.finditer(low)
+        months = [(mm.start(), mm) for mm in _matches(_MONTH_YEAR, low)
                   if not _SINCE_BEFORE.search(low, max(0, mm.start() - 12), mm.start())]
         if "respectively" in low and len(months) > 1:
-            nums = [m2.start() for m2 in _DIGITS.finditer(low)
+            nums = [m2.start() for m2 in _matches(_DIGITS, low)
                     if not any(a <= m2.start() < a + len(mm.group(0)) for a, mm in months)]
             if pos in nums and nums.index(pos) < len(months):
                 months = [(pos, months[nums.index(pos)][1])]
         uk_months = _MONTHS_IN
         if "у " in low or "в " in low:
-            months += [(mm.start(), mm) for mm in _MONTH_IN.finditer(low)]
+            months += [(mm.start(), mm) for mm in _matches(_MONTH_IN, low)]
         own_month = _own_month(low, pos, months)
         if own_month is not None:
             # "359 in June, 300 in July": the month after a figure is its own
             months = [own_month]
         elif months:
-            others = [m2.start() for m2 in _DIGITS.finditer(low)
+            others = [m2.start() for m2 in _matches(_DIGITS, low)
                       if abs(m2.start() - pos) > 2 and not _IS_YEAR.fullmatch(m2.group(0))
                       and not any(a <= m2.start() < a + len(mm.group(0)) for a, mm in months)]
             bound = [(a, mm) for a, mm in months
@@ -1833,7 +1847,7 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             year = int(best.group(2)) if best.lastindex and best.lastindex >= 2 and \
                 best.group(2) else None
             if mon:
-                since = _SINCE_DAY.search(low)
+                since = _search(_SINCE_DAY, low)
                 if since:
                     d = date(_year_for(MONTHS[since.group(1)], int(since.group(2)), day),
                              MONTHS[since.group(1)], int(since.group(2)))
@@ -1845,7 +1859,7 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             return (start, day), "this month"
     # a weekday: "said on Sunday" names the report; "lost ... on Sunday" the losses
     m = None
-    for mm in _ON_WEEKDAY.finditer(low):
+    for mm in _matches(_ON_WEEKDAY, low):
         if m is None or abs(mm.start() - pos) < abs(m.start() - pos):
             m = mm
     if m is not None:
@@ -1906,7 +1920,7 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         except ValueError:
             pass
     if measure in (None, "change", "total"):
-        m = next((x for x in _AS_OF_DAY.finditer(low) if not _SINCE_NOT_REPORT.match(
+        m = next((x for x in _matches(_AS_OF_DAY, low) if not _SINCE_NOT_REPORT.match(
             low, x.start()) and not _RANGE_AFTER.match(low, x.end())), None)
         if m:
             try:
@@ -1922,7 +1936,7 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
                 return ((None if measure == "total" else d), d), f"the report of {d}"
             except (ValueError, KeyError):
                 pass
-        m = _FOR_DAY.search(low)
+        m = _search(_FOR_DAY, low)
         if m and measure != "total":
             try:
                 mon, dom = MONTHS[m.group(2)], int(m.group(1))
