@@ -7,12 +7,13 @@ articles."""
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from attrition.check import LedgerView, article, claims, numbers
+from attrition.check import LedgerView, article, claims, numbers, rules
 from attrition.store.read import Reader
 
 ARTICLES = Path(__file__).resolve().parent / "fixtures" / "articles"
@@ -104,3 +105,48 @@ def test_a_sentence_without_a_comparative_cue_has_no_comparative_claim() -> None
         none += 1
         assert claims._comparative(sent, s, day) is None, s
     assert none > 15 and some >= 4
+
+
+def _spans(rx: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], str | None,
+                                                          dict[str, str | None]]]:
+    return [(m.span(), m.lastgroup, m.groupdict()) for m in rx.finditer(text)]
+
+
+def _hot_patterns() -> dict[str, re.Pattern[str]]:
+    pats = {f"cue {k}": claims._cue_regex(k)[0] for k in ("date", *claims.MEASURES)}
+    pats["not_loss"] = claims._not_loss()[0]
+    pats.update({k: v for k, v in vars(claims).items() if isinstance(v, re.Pattern)})
+    return pats
+
+
+def test_a_guarded_pattern_finds_what_the_plain_one_finds() -> None:
+    assert claims.COMPARATIVE.pattern.startswith("(?=[")  # the hot ones are guarded
+    texts = [s for s, _ in _sentences()] + [
+        "EXCEEDED the Record, ТАНКИ знищено: 9,419 (+20) since Jan. 1; за тиждень 1 200",
+        "Surpassed! Вперше понад 1 500 окупантів за добу, больше всего с 16 марта 2022 г.",
+        "ſince the ſtart of the year", "KELVIN K", "İstanbul", ""]
+    guarded = 0
+    for name, rx in _hot_patterns().items():
+        g = rules.guarded(rx)
+        p = rx.pattern  # a guarded one's own pattern: (?=[class])(?:pattern)
+        plain = re.compile(p[p.index("])(?:") + 5:-1], rx.flags) if p.startswith("(?=[") \
+            else rx
+        guarded += g is not rx
+        for text in texts:
+            for variant in (text, text.upper(), text.lower()):
+                assert _spans(g, variant) == _spans(plain, variant), (name, variant)
+                assert bool(g.match(variant)) == bool(plain.match(variant)), (name, variant)
+    assert guarded >= 10
+
+
+@pytest.mark.parametrize("pattern", [r"a*", r"(?:x|)", r"\w+ing", r"[^a]b", r"(?i:a)b",
+                                     r"(?:ab)?"])
+def test_a_pattern_whose_first_character_cannot_be_listed_is_left_as_it_is(
+        pattern: str) -> None:
+    rx = re.compile(pattern)
+    assert rules.guarded(rx) is rx
+
+
+def test_a_guard_lists_each_alternatives_first_characters() -> None:
+    assert rules.guarded(re.compile(r"(?:x|)y|\bfoo|[а-яё]+|(?<!\d)z", re.I)).pattern \
+        == r"(?=[fxyzа-яё])(?:(?:x|)y|\bfoo|[а-яё]+|(?<!\d)z)"

@@ -233,7 +233,7 @@ def _cue_regex(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
         names[f"r{i}"] = r.id
         parts.append(f"(?P<r{i}>{body})" if r.data.get("anywhere") else
                      rf"\b(?P<r{i}>{body})")
-    return re.compile("|".join(parts), re.I), names
+    return rules.guarded(re.compile("|".join(parts), re.I)), names
 
 
 _DAY_DIFF = re.compile(
@@ -601,7 +601,8 @@ def _not_loss() -> tuple[re.Pattern[str], dict[str, str]]:
     every `not_loss` rule of rules/*.toml, each a named group; group name -> rule id."""
     chosen = rules.of_kind("not_loss")
     body = "|".join(f"(?P<r{i}>{r.data['pattern']})" for i, r in enumerate(chosen))
-    return re.compile(rf"\b(?:{body})\b", re.I), {f"r{i}": r.id for i, r in enumerate(chosen)}
+    return (rules.guarded(re.compile(rf"\b(?:{body})\b", re.I)),
+            {f"r{i}": r.id for i, r in enumerate(chosen)})
 
 
 def not_loss_rule(text: str) -> str | None:
@@ -2237,3 +2238,14 @@ def sentence_categories(text: str) -> list[str]:
         if cid not in out:
             out.append(cid)
     return out
+
+
+# The patterns every sentence (or every figure) is scanned with, each behind a lookahead of
+# the characters its matches can start with (rules.guarded: the same matches, found 1.5-3x
+# faster). Here, after every definition, so that patterns built from their text are built
+# from the plain ones.
+(COMPARATIVE, _THIS_YEAR, _IN_MONTH, _MOST_SINCE, _AS_MANY_AS, _PREV_NEAR, FORECAST,
+ _THE_YEAR, _HALF_YEAR, _YEAR_SO_FAR, _ON_DAY) = (
+    rules.guarded(rx) for rx in (COMPARATIVE, _THIS_YEAR, _IN_MONTH, _MOST_SINCE, _AS_MANY_AS,
+                                 _PREV_NEAR, FORECAST, _THE_YEAR, _HALF_YEAR, _YEAR_SO_FAR,
+                                 _ON_DAY))
