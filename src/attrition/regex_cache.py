@@ -29,6 +29,7 @@ import os
 import re
 import sys
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,7 @@ def load(path: Path) -> int:
     missing, damaged or for another Python)."""
     if not supported():
         return 0
+    _derived.update(_read_derived(_derived_path(path)))
     entries = _read(path)
     if not entries:
         return 0
@@ -109,6 +111,8 @@ def save(path: Path) -> int:
     cannot be written is no error."""
     if not supported():
         return 0
+    if _derived_new:
+        _write_derived(_derived_path(path))
     try:
         cache: dict[_Key, Any] = re._cache  # type: ignore[attr-defined]
         fresh: list[_Entry] = []
@@ -203,3 +207,63 @@ def _write(path: Path, entries: list[_Entry]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+# Strings derived from a pattern's text in pure Python (rules.guarded parses a pattern to
+# list the characters its matches start with: ~50 ms for the checker's big tries), kept
+# beside the programs, keyed by a digest of what they are derived from (the kind, which
+# names the deriving code's version, this Python build, the pattern), so a changed pattern
+# or Python is simply a miss. The file carries a digest of its contents: a damaged one is
+# ignored and rewritten.
+
+_derived: dict[str, str] = {}
+_derived_new = False
+
+
+def derived(kind: str, source: str, make: Callable[[], str]) -> str:
+    """`make()`, the string `kind` derives from `source`, computed once per build of
+    Python while the cache folder keeps it (`save` writes the new ones)."""
+    global _derived_new
+    key = blake2b(f"{kind}\0{build_tag()}\0{source}".encode(), digest_size=16).hexdigest()
+    got = _derived.get(key)
+    if got is None:
+        got = _derived[key] = make()
+        _derived_new = True
+    return got
+
+
+def _derived_path(path: Path) -> Path:
+    return path.with_name(path.stem + "-derived.json")
+
+
+def _read_derived(path: Path) -> dict[str, str]:
+    import json
+
+    try:
+        head, _, body = path.read_bytes().partition(b"\n")
+        if head != blake2b(body, digest_size=16).hexdigest().encode():
+            return {}
+        doc = json.loads(body)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(doc, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                            for k, v in doc.items()):
+        return {}
+    return doc
+
+
+def _write_derived(path: Path) -> None:
+    import json
+    import tempfile
+
+    global _derived_new
+    try:
+        body = json.dumps(_derived, ensure_ascii=False, sort_keys=True).encode()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(blake2b(body, digest_size=16).hexdigest().encode() + b"\n" + body)
+        os.replace(tmp, path)
+        _derived_new = False
+    except (OSError, ValueError):
+        return  # a cache that cannot be written is no error

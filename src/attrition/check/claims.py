@@ -40,7 +40,8 @@ def _scope_rules() -> tuple[tuple[tuple[str, ...], str, str, bool], ...]:
 def _scope_pattern(rid: str) -> re.Pattern[str]:
     """A scope rule's pattern, compiled the first time a sentence has one of its keys."""
     r = rules.by_id(rid)
-    return re.compile(r.data["pattern"], 0 if r.data.get("case_sensitive") else re.I)
+    return rules.guarded(re.compile(r.data["pattern"],
+                                    0 if r.data.get("case_sensitive") else re.I))
 
 
 @cache
@@ -2245,7 +2246,13 @@ def sentence_categories(text: str) -> list[str]:
 # faster). Here, after every definition, so that patterns built from their text are built
 # from the plain ones.
 (COMPARATIVE, _THIS_YEAR, _IN_MONTH, _MOST_SINCE, _AS_MANY_AS, _PREV_NEAR, FORECAST,
- _THE_YEAR, _HALF_YEAR, _YEAR_SO_FAR, _ON_DAY) = (
-    rules.guarded(rx) for rx in (COMPARATIVE, _THIS_YEAR, _IN_MONTH, _MOST_SINCE, _AS_MANY_AS,
-                                 _PREV_NEAR, FORECAST, _THE_YEAR, _HALF_YEAR, _YEAR_SO_FAR,
-                                 _ON_DAY))
+ _THE_YEAR, _HALF_YEAR, _YEAR_SO_FAR, _ON_DAY, _DATE_SPANS, MILESTONE, _ON_DAY_FIRST, _SAY,
+ _AMOUNT_WORD, WAR_FRAME, LOW_DIRECTION, _ON_WEEKDAY, _AS_OF_DAY, _IN_YEAR, OWN_SOURCE,
+ NEAR_RECORD, _FIGURE, IN_SCOPE_ANYWAY, _PREV_DASH, _STATED_YEAR, _YEAR_BEFORE_COUNT,
+ PREVIOUS_REPORT) = (
+    rules.guarded(rx) for rx in (
+        COMPARATIVE, _THIS_YEAR, _IN_MONTH, _MOST_SINCE, _AS_MANY_AS, _PREV_NEAR, FORECAST,
+        _THE_YEAR, _HALF_YEAR, _YEAR_SO_FAR, _ON_DAY, _DATE_SPANS, MILESTONE, _ON_DAY_FIRST,
+        _SAY, _AMOUNT_WORD, WAR_FRAME, LOW_DIRECTION, _ON_WEEKDAY, _AS_OF_DAY, _IN_YEAR,
+        OWN_SOURCE, NEAR_RECORD, _FIGURE, IN_SCOPE_ANYWAY, _PREV_DASH, _STATED_YEAR,
+        _YEAR_BEFORE_COUNT, PREVIOUS_REPORT))

@@ -216,26 +216,45 @@ def guarded(rx: re.Pattern[str]) -> re.Pattern[str]:
     (measure cues, comparatives: 1.5-3x faster on real sentences). The matches are the
     same: a match's first character is always in the class, which is compiled with the
     pattern's own flags (so it folds case as the pattern's letters do)."""
-    from re import _constants as sre  # type: ignore[attr-defined]
-    from re import _parser  # type: ignore[attr-defined]
+    from attrition import regex_cache
 
-    try:
-        first = _first_chars(list(_parser.parse(rx.pattern, rx.flags)), sre)
-    except (re.error, RecursionError, TypeError, ValueError):
+    cls = regex_cache.derived(f"guard 1 {rx.flags}", rx.pattern, lambda: _guard_class(rx))
+    if not cls:
         return rx
-    if not first:  # None: cannot tell; []: it can match the empty string
-        return rx
-    cls = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-                  for a, b in sorted(set(first)))
     try:
         return re.compile(f"(?=[{cls}])(?:{rx.pattern})", rx.flags)
     except re.error:
         return rx
 
 
+def _guard_class(rx: re.Pattern[str]) -> str:
+    """The class of the characters a match of `rx` can start with; "" if they cannot be
+    listed (parsing a pattern is slow: regex_cache keeps the answer)."""
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    try:
+        first = _first_chars(list(_parser.parse(rx.pattern, rx.flags)), sre)
+    except (re.error, RecursionError, TypeError, ValueError):
+        return ""
+    if not first:  # None: cannot tell; []: it can match the empty string
+        return ""
+    return "".join(_CATEGORIES[b] if a < 0 else re.escape(chr(a)) if a == b
+                   else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                   for a, b in sorted(set(first)))
+
+
+_CATEGORY_NAMES = ("CATEGORY_DIGIT", "CATEGORY_NOT_DIGIT", "CATEGORY_SPACE",
+                   "CATEGORY_NOT_SPACE", "CATEGORY_WORD", "CATEGORY_NOT_WORD")
+_CATEGORIES = (r"\d", r"\D", r"\s", r"\S", r"\w", r"\W")
+"""A class's categories, written back as they were (the same flags give them the same
+meaning in the guard)."""
+
+
 def _first_chars(items: list[Any], sre: Any) -> list[tuple[int, int]] | None:
-    """The characters (ranges of codes lo..hi) the first character a sequence of parsed
-    items consumes can be; [] if it may consume none; None if they cannot be listed."""
+    """The characters (ranges of codes lo..hi, or (-1, i) for _CATEGORIES[i]) the first
+    character a sequence of parsed items consumes can be; [] if it may consume none; None
+    if they cannot be listed."""
     out: list[tuple[int, int]] = []
     for op, av in items:
         if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
@@ -249,7 +268,9 @@ def _first_chars(items: list[Any], sre: Any) -> list[tuple[int, int]] | None:
                     got.append((a, a))
                 elif o is sre.RANGE:
                     got.append((a[0], a[1]))
-                else:  # a negation or a category (\w, \d)
+                elif o is sre.CATEGORY and str(a) in _CATEGORY_NAMES:  # \d, \s, \w
+                    got.append((-1, _CATEGORY_NAMES.index(str(a))))
+                else:  # a negation
                     return None
             return out + got
         if op is sre.SUBPATTERN:
