@@ -48,7 +48,7 @@ preloaded."""
 _CODE = "I"
 """The engine's code words are 32-bit (`_sre.CODESIZE`); the file holds them as raw bytes."""
 _Key = tuple[type, str, int]
-_Entry = tuple[str, int, int, list[int], int, dict[str, int], tuple[str | None, ...]]
+_Entry = tuple[str, int, int, list[int] | bytes, int, dict[str, int], tuple[str | None, ...]]
 """(pattern, flags as given, flags of the compiled pattern, program, groups - 1,
 groupindex, indexgroup): what `_sre.compile` takes."""
 
@@ -89,20 +89,36 @@ def load(path: Path) -> int:
         return 0
     cache: dict[_Key, re.Pattern[str]] = re._cache  # type: ignore[attr-defined]
     room = max(0, re._MAXCACHE - len(cache) - 16)  # type: ignore[attr-defined]
-    n = 0
+    pending: dict[_Key, _Entry] = {}
     for e in entries[:min(room, MAX_ENTRIES)]:
-        pattern, given, flags, code, groups, groupindex, indexgroup = e
-        key = (str, pattern, given)
-        if key in cache:  # compiled before the load (the standard library's own)
-            _loaded[(pattern, given)] = e
-            continue
-        try:
-            cache[key] = _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
-        except (TypeError, ValueError, RuntimeError, OverflowError):
-            return n  # not a program this engine accepts: compile as usual from here
-        _loaded[(pattern, given)] = e
-        n += 1
-    return n
+        key = (str, e[0], e[1])
+        if key not in cache:  # (else compiled before the load: the standard library's own)
+            pending[key] = e
+        _loaded[(e[0], e[1])] = e
+    if pending:
+        re._cache = _Preloaded(cache, pending)  # type: ignore[attr-defined]
+    return len(pending)
+
+
+class _Preloaded(dict[_Key, "re.Pattern[str]"]):
+    """`re`'s cache, with the saved programs it has not been asked for yet: each is handed
+    to the regex engine the first time `re` looks its pattern up (a process uses only part
+    of them: a check of an English article never asks for most Ukrainian ones)."""
+
+    def __init__(self, cache: dict[_Key, re.Pattern[str]], pending: dict[_Key, _Entry]
+                 ) -> None:
+        super().__init__(cache)
+        self.pending = pending
+
+    def __missing__(self, key: _Key) -> re.Pattern[str]:
+        e = self.pending.pop(key, None)
+        if e is None:
+            raise KeyError(key)
+        got = _rebuild(e)
+        if got is None:  # not a program this engine accepts: `re` compiles it as usual
+            raise KeyError(key)
+        self[key] = got
+        return got
 
 
 def save(path: Path) -> int:
@@ -156,8 +172,9 @@ def _entry(pattern: str, given: int) -> _Entry | None:
 
 
 def _rebuild(e: _Entry) -> re.Pattern[str] | None:
+    code = e[3] if isinstance(e[3], list) else array(_CODE, e[3]).tolist()
     try:
-        got: re.Pattern[str] = _sre.compile(e[0], e[2], e[3], e[4], e[5], e[6])
+        got: re.Pattern[str] = _sre.compile(e[0], e[2], code, e[4], e[5], e[6])
         return got
     except Exception:
         return None
@@ -179,7 +196,7 @@ def _read(path: Path) -> list[_Entry]:
         stored = marshal.loads(payload)
         if not isinstance(stored, list) or not all(_well_formed(e) for e in stored):
             return []
-        return [(*e[:3], array(_CODE, e[3]).tolist(), *e[4:]) for e in stored]
+        return stored  # the programs as raw code words (_rebuild reads them when asked)
     except (ValueError, EOFError, TypeError):
         return []
 
