@@ -134,6 +134,12 @@ def test_saved_guards_equal_what_is_derived_afresh(tmp_path: Path) -> None:
             "path = Path(sys.argv[1])\n"
             "regex_cache.load(path)\n"
             "known = dict(regex_cache._derived)\n"
+            "asked = []\n"
+            "plain_derived = regex_cache.derived\n"
+            "def derived(kind, source, make):\n"
+            "    asked.append((kind, source, plain_derived(kind, source, make)))\n"
+            "    return asked[-1][2]\n"
+            "regex_cache.derived = derived\n"
             "from attrition.check import claims, rules, speakers\n"
             "for k in ('date', *claims.MEASURES):\n"
             "    claims._cue_regex(k)\n"
@@ -147,6 +153,10 @@ def test_saved_guards_equal_what_is_derived_afresh(tmp_path: Path) -> None:
             "    p = rx.pattern\n"
             "    plain = re.compile(p[p.index('])(?:') + 5:-1], rx.flags)\n"
             "    assert p == f'(?=[{rules._guard_class(plain)}])(?:{plain.pattern})', p[:80]\n"
+            "alternations = [(src, got) for kind, src, got in asked if kind.startswith('alt')]\n"
+            "for src, got in alternations:\n"
+            "    assert got == rules._trie_of(src.split(chr(0))), src[:80]\n"
+            "assert len(alternations) >= 2\n"
             "print(len(known), len(guarded))\n")
     first = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                            text=True, check=True).stdout.split()

@@ -155,13 +155,23 @@ def alternation(words: list[str] | tuple[str, ...] | set[str]) -> str:
     ("more than" before "more"), shaped as a trie ("ju(?:ne|ly)"): Python's engine tries an
     alternation's branches one by one, and a list of 300 words costs 300 tries at every
     position; a trie costs one per letter."""
+    from attrition import regex_cache
+
+    unique = sorted(set(words))
+    if not unique:
+        return "(?!)"
+    # (built in pure Python: ~10 ms a cold check for the ~40 lists; regex_cache keeps it)
+    return regex_cache.derived("alternation 1", "\0".join(unique), lambda: _trie_of(unique))
+
+
+def _trie_of(words: list[str]) -> str:
     trie: dict[str, Any] = {}
-    for w in sorted(set(words)):
+    for w in words:
         node = trie
         for ch in w:
             node = node.setdefault(ch, {})
         node[""] = {}
-    return _trie_regex(trie) if trie else "(?!)"
+    return _trie_regex(trie)
 
 
 def _trie_regex(node: dict[str, Any]) -> str:
