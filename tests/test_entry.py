@@ -114,6 +114,20 @@ def test_a_plain_check_starts_without_the_collector_and_leaves_it_on(
     assert "716,070" in got.stdout
 
 
+def test_a_check_that_fails_to_start_leaves_the_collector_on(
+        env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from attrition.errors import AttritionError
+
+    monkeypatch.setenv("ATTRITION_CACHE", env["ATTRITION_CACHE"])
+    assert gc.isenabled()
+    with pytest.raises(AttritionError):
+        entry.run_check([str(tmp_path / "no such article.txt")], env["ATTRITION_DB"], None,
+                        "text", [], None, None)
+    assert gc.isenabled()
+
+
 def _rich(doc: dict[str, object]) -> str:
     from attrition.check import render
 
