@@ -142,6 +142,24 @@ def test_a_hard_wrap_is_no_sentence_break_but_a_blank_line_is() -> None:
     assert (c.value, c.category, c.measure) == (1200, "personnel", "change")
 
 
+def test_a_list_line_without_a_stop_ends_its_sentence_where_paragraphs_are_one_line() -> None:
+    # paragraphs on one line each: a long line without a stop is a heading or a list item,
+    # and the capital on the next line starts another sentence (no hard wrap here)
+    para = ("Kyiv's count of Russian losses rose again this week, and the General Staff said "
+            "the pace had not slowed since the spring offensive began in the east.")
+    text = (f"{para}\n2024 in full: 430,790 troops, an average of 1,177 for each report\n"
+            f"The General Staff first published its count on 1 March 2022.\n{para}")
+    assert [s.text for s in read(text).sentences][1:3] == [
+        "2024 in full: 430,790 troops, an average of 1,177 for each report",
+        "The General Staff first published its count on 1 March 2022."]
+    # the same lines in a text wrapped at 70 columns read as one sentence
+    wrapped = ("Kyiv's count of Russian losses rose again this week, and the General\n"
+               "Staff said the pace had not slowed since the spring offensive began\n"
+               "in the east, with 1,177 troops for each report of the year before in\n"
+               "Donetsk region alone.")
+    assert len(read(wrapped).sentences) == 1
+
+
 def test_kyiv_counts_since_feb_24_gives_one_claim() -> None:
     c = one("Kyiv counts 593,160 Russian personnel lost in Ukraine since Feb. 24, 2022.",
             date(2024, 8, 13))

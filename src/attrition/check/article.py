@@ -117,17 +117,28 @@ _WORD_BEFORE = re.compile(r"(?:^|\s|\()(\S+)\Z")
 _INITIAL = re.compile(r"[A-ZА-ЯЁІЇЄҐ]\.")
 _END_OF_LINE = re.compile(r"[.!?:;\"”»)]\s*\Z")
 _WRAP_MIN = 60
-"""A line at least this long that stops mid-sentence was wrapped by hand."""
+"""A line at least this long that stops mid-sentence was wrapped by hand..."""
+_WRAP_MAX = 110
+"""...in a text whose lines are wrapped at all: one where hardly any line is longer than
+this. Where paragraphs run on one line each, a line that stops without a stop is a heading
+or a list item ("2025 (as of June 4): over 200,000 troops"), and the next line is another."""
+
+
+def _wrapped(text: str, start: int) -> bool:
+    lines = [n for n in map(len, text[start:].split("\n")) if n >= 40]
+    return bool(lines) and sum(n > _WRAP_MAX for n in lines) * 10 <= len(lines)
 
 
 def split(text: str, start: int = 0) -> list[Sentence]:
     """Sentences with their offsets: a stop ends one unless it ends an abbreviation
     ("Feb.", "U.S.", "тис.") or an initial ("V."); a blank line always ends one; a single
     line break only when the line is not a hard wrap inside a paragraph (the next line goes
-    on in lower case, or a long line stops mid-sentence). Linear in the text's length."""
+    on in lower case, or, in a text wrapped by hand, a long line stops mid-sentence).
+    Linear in the text's length."""
     out: list[Sentence] = []
     pos = start
     line_start = start
+    wrapped = _wrapped(text, start)
     for m in _BREAK.finditer(text, start):
         br = m.group(0)
         if br[0] in ".!?":
@@ -141,7 +152,7 @@ def split(text: str, start: int = 0) -> list[Sentence]:
             line = text[line_start:m.start()]
             nxt = text[m.end():m.end() + 1]
             if nxt and (nxt.islower() or (
-                    len(line) >= _WRAP_MIN and not _END_OF_LINE.search(line)
+                    wrapped and len(line) >= _WRAP_MIN and not _END_OF_LINE.search(line)
                     and nxt not in "•-–—*0123456789")):
                 line_start = m.end()
                 continue  # a hard wrap: the sentence goes on

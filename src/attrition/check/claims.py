@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 from attrition import categories, periods
 from attrition.check import numbers, rules, speakers
@@ -140,7 +141,7 @@ IN_SCOPE_ANYWAY = re.compile(
     r"(?:provided by |published by |of |from )?(?:the )?general staff", re.I)
 _MONEY = re.compile(r"[£$€₴]\s*$|(?:us|usd)\s*$", re.I)
 _AFTER_NOT_LOSS = re.compile(
-    r"^\s*(?:%|percent|per cent|pct|відсот|hours?\b|hrs\b|годин|хвилин|minutes?\b|"
+    r"^\s*[-‐‑]?(?:%|percent|per cent|pct|відсот|hours?\b|hrs\b|годин|хвилин|minutes?\b|"
     r"days?\b|днів|дні\b|доб[иу]?\b|weeks?\b|тижн|недел|months?\b|місяц|месяц|дней\b|суток\b|years?\b|рок|років|km\b|"
     r"kilomet|км\b|miles?\b|metres?\b|meters?\b|mark\b|milestone|threshold|-year-old|"
     r"year-old|times\b|разів|st\b|nd\b|rd\b|th\b|billion|bn\b|dollars|euros|pounds|гривень|"
@@ -349,6 +350,11 @@ class Claim:
     """Why the figure is another named source's (check/speakers.py), or None."""
     also: tuple[str, ...] = ()
     """Further categories one figure names with its own ("39 tanks and AFVs"): their sum."""
+    within: tuple[date | None, date] | None = None
+    """A period the figure is some part of, which the text does not name ("2,030 in a single
+    day" in November; "10,000 within one week" in September)."""
+    within_days: int = 1
+    """How many consecutive reports that part spans (1: a day; 7: a week)."""
     rule_ids: list[str] = field(default_factory=list)
     """Every rule (rules/*.toml) that set something on the claim: its number's scale and
     qualifier, its category word, its measure and period cues, its scope."""
@@ -671,6 +677,17 @@ _PREV_DASH = re.compile(r"(?:попередньої доби|напередод�
                         r"днем ранее|a day earlier|the day before)\s*[–—:-]\s*$", re.I)
 
 
+@cache
+def _mark_rules() -> frozenset[str]:
+    """Qualifier rules that hold only before a mark word ("passed the 1 million mark")."""
+    return frozenset(r.id for r in rules.of_kind("qualifier") if "then" in r.data)
+
+
+def _past_a_mark(n: Number) -> bool:
+    """"passed the 1 million mark": the mark is the count's, not a length or an anniversary."""
+    return n.qualifier is not None and not _mark_rules().isdisjoint(n.rule_ids)
+
+
 def _is_not_a_loss(text: str, n: Number) -> bool:
     before = text[max(0, n.start - 12):n.start]
     after = text[n.end:n.end + 16]
@@ -684,7 +701,7 @@ def _is_not_a_loss(text: str, n: Number) -> bool:
         return True
     if re.match(r"^[.:/]\d", after) or re.search(r"\d[.:/]$", before):
         return True  # 24.02, 06:00, 24/7
-    if _AFTER_NOT_LOSS.match(text[n.end:n.end + 60]):
+    if _AFTER_NOT_LOSS.match(text[n.end:n.end + 60]) and not _past_a_mark(n):
         return True
     if _MONEY.search(before) or re.match(r"^\s*(?:billion|million (?:dollars|euros|pounds)|"
                                          r"bn)\b", after, re.I):
@@ -819,6 +836,8 @@ def extract(art: Article, day: date) -> list[Claim]:
     prev_scope: tuple[int, tuple[str, str, int]] | None = None
     recent: tuple[int, str] | None = None
     """The category the text last named with a specific word, and in which sentence."""
+    narrative: tuple[int, int] | None = None
+    """The year of the last full date the text gave for a past day, and in which sentence."""
     for si, sent in enumerate(art.sentences):
         s_text = sent.text
         if len(s_text) > MAX_SENTENCE:
@@ -904,6 +923,8 @@ def extract(art: Article, day: date) -> list[Claim]:
                     claim.also = tuple(dict.fromkeys(more))
                     claim.rule_ids.append("category.joined_sum")
             _measure_and_period(claim, s_text, n, day)
+            if narrative is not None and si - narrative[0] <= 2:
+                _in_year_of_story(claim, s_text, narrative[1], day)
             if claim.measure in (None, "change") and not claim.plus and _FELL_BY.search(
                     s_text, max(0, n.start - 24), n.start):
                 claim.value = -n.value  # "MLRS fell by 2": a change of −2 (a correction)
@@ -929,11 +950,43 @@ def extract(art: Article, day: date) -> list[Claim]:
         for c in sentence_claims:
             if c.category and c.label_kind != "comparative" and c.scope is None:
                 last_cat, last_cat_sentence = c.category, si
+        for fd in _FULL_DATE.finditer(s_text.lower()):
+            yr = int(fd.group("y1") or fd.group("y2"))
+            if 2022 <= yr < day.year and not _YEAR_OF_EVENT.search(
+                    s_text.lower(), max(0, fd.start() - 40), fd.start()):
+                narrative = (si, yr)  # "on March 1, 2022, … The next day … by March 3"
         strong_here = [x[3] for x in sent_labels if x[2] not in _weak()]
         if strong_here and scope is None:
             recent = (si, strong_here[-1])
         claims.extend(sentence_claims)
     return claims
+
+
+_FULL_DATE = re.compile(rf"\b(?:{MONTH_RE})\.? \d{{1,2}}(?:st|nd|rd|th)?,? (?P<y1>20\d\d)\b|"
+                        rf"\b\d{{1,2}} (?:{MONTH_RE}) (?P<y2>20\d\d)\b")
+_DAY_NO_YEAR = re.compile(rf"\b(?:{MONTH_RE})\.? \d{{1,2}}(?:st|nd|rd|th)?\b(?!,? 20\d\d)|"
+                          rf"\b\d{{1,2}} (?:{MONTH_RE})\b(?! 20\d\d)")
+
+
+def _in_year_of_story(c: Claim, s: str, year: int, day: date) -> None:
+    """A day named without its year in a passage about an earlier year ("On March 1, 2022,
+    the count stood at 5,710. … by March 3, it was 9,000") is that year's, not the
+    article's (rule period.year_of_story)."""
+    low = s.lower()
+    if c.period is None or _FULL_DATE.search(low) or not _DAY_NO_YEAR.search(low) \
+            or ("of" not in c.period_note and "report" not in c.period_note):
+        return
+    start, end = c.period
+    shift = year - end.year
+    if shift >= 0 or end.year not in (day.year, day.year - 1) or end.year == year:
+        return
+    try:
+        c.period = (start.replace(year=start.year + shift) if start else None,
+                    end.replace(year=end.year + shift))
+    except ValueError:
+        return
+    c.period_note = f"{c.period_note} (the year of the passage: {year})"
+    c.rule_ids.append("period.year_of_story")
 
 
 def _speaker(c: Claim, s: str, pos: int, lang: str) -> None:
@@ -949,8 +1002,8 @@ def _speaker(c: Claim, s: str, pos: int, lang: str) -> None:
 
 
 def document_windows(art: Article, day: date) -> list[tuple[date, date]]:
-    """The weeks and months the article names anywhere (a weekly summary's figures often sit
-    in sentences that do not repeat the period), most mentioned first."""
+    """The weeks, months and years the article names anywhere (a weekly summary's figures
+    often sit in sentences that do not repeat the period), most mentioned first."""
     counts: dict[tuple[date, date], int] = {}
     for sent in art.sentences[:80]:
         low = sent.text.lower()
@@ -967,6 +1020,14 @@ def document_windows(art: Article, day: date) -> list[tuple[date, date]]:
         if re.search(r"week|тижн|тиждень|недел", low):
             w = (day - timedelta(days=6), day)
             counts[w] = counts.get(w, 0) + 1
+        for y in _IN_YEAR.finditer(low):
+            # a year's round-up ("in 2024 alone", "throughout 2024"): its figures' period
+            yr = int(y.group(1))
+            if yr <= day.year and not _YEAR_OF_EVENT.search(low, max(0, y.start() - 40),
+                                                            y.start()):
+                (first, last), _ = _year_window(yr, day)
+                if first is not None:
+                    counts[(first, last)] = counts.get((first, last), 0) + 1
     return sorted(counts, key=lambda k: -counts[k])[:6]
 
 
@@ -1140,8 +1201,10 @@ def _report_before_cue(s: str, n: Number) -> int:
 _SINCE_NEW_YEAR = (r"since jan(?:uary|\.)? 1\b|(?:з|від) 1 січня\b|с 1 января\b|"
                    r"с начала года")
 """Year to date, named by its first day ("since Jan. 1", "з 1 січня")."""
-_THIS_YEAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this year|"
-                        rf"year to date|з початку року|{_SINCE_NEW_YEAR}", re.I)
+_YEAR_TO_DATE = (r"since (?:the )?(?:beginning|start) of (?:the |this )?year|so far this year|"
+                 rf"year[- ]to[- ]date|з початку (?:цього )?року|{_SINCE_NEW_YEAR}")
+"""Year to date in words (headlines drop the articles: "since start of year")."""
+_THIS_YEAR = re.compile(_YEAR_TO_DATE, re.I)
 _IN_MONTH = re.compile(
     rf"\b(?:in|during|for|of|totall?ing|за|протягом|упродовж|впродовж|в течение|"
     rf"на протяжении)\b[^.]{{0,40}}(?<!\d)(?<!\d )\b(?:{MONTH_RE})\b(?!\.?\s+\d{{1,2}}\b)|"
@@ -1176,21 +1239,24 @@ def _measure_and_period(c: Claim, s: str, n: Number, day: date) -> None:
     c.rule_ids.extend(m[4])
     if m[5] is not None:
         c.comparative = {"other": m[5]}
+    c.within, c.within_days = m[6]
 
 
 @lru_cache(maxsize=4096)
 def _measure_info(s: str, n: Number, day: date, plus: bool
                   ) -> tuple[str | None, tuple[date | None, date] | None, str, bool,
-                             tuple[str, ...], tuple[str, str] | None]:
+                             tuple[str, ...], tuple[str, str] | None,
+                             tuple[tuple[date | None, date] | None, int]]:
     """What a figure measures and which reports (see _measure_and_period), worked out once
     per sentence, figure and day; and the other period a difference is taken against."""
     c = Claim(Sentence(s, 0, len(s)), 0, 0, n.value, n, plus=plus)
     _measure_and_period_of(c, s, n, day)
     if c.period is None and _FROM_BASE.search(s, max(0, n.start - 40), n.start):
         c.rule_ids.append("period.from_base")  # "fell to 203 from 307": the period before
+    _some_week_of_month(c, s, n, day)
     other = c.comparative.get("other")
     return (c.measure, c.period, c.period_note, c.date_stated, tuple(c.rule_ids),
-            other if isinstance(other, tuple) else None)
+            other if isinstance(other, tuple) else None, (c.within, c.within_days))
 
 
 @cache
@@ -1349,6 +1415,33 @@ def _shared_context(s: str, a: int, b: int) -> str:
     return "".join(out)
 
 
+SOME_DAY = re.compile(r"\b(?:in|on) (?:a|one) (?:single )?day\b|\bsingle day\b|"
+                      r"за (?:одну )?добу|за один день|за одни сутки", re.I)
+""""in a single day" inside a round-up or beside a month: one day of that period, which the
+text does not name (rule discourse.some_day_of_period)."""
+
+
+SOME_WEEK = re.compile(r"\b(?:within|in|over) (?:just |only )?(?:one|a single) week\b|"
+                       r"\bwithin (?:just |only )?a week\b|within the space of (?:a|one) week|"
+                       r"за (?:один |одного )?тиждень|за (?:одну )?неделю", re.I)
+""""10,000 within one week" beside a month: one week of that month, not the month's sum nor
+the week before the article (rule period.some_week_of_month)."""
+
+
+def _some_week_of_month(c: Claim, s: str, n: Number, day: date) -> None:
+    wk = SOME_WEEK.search(s)
+    if wk is None or c.measure != "window":
+        return
+    blank = s[:wk.start()] + " " * (wk.end() - wk.start()) + s[wk.end():]
+    own, note = resolve_period(blank, n.start, day, "window")
+    if own is None or own[0] is None or not note.startswith("losses of "):
+        return
+    c.period, c.period_note = own, f"a week within the {note}"
+    c.within, c.within_days = own, 7
+    c.date_stated = True
+    c.rule_ids.append("period.some_week_of_month")
+
+
 def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
     s, prev, this_year, total_cue, in_month, date_cue = _sentence_cues(s)
     if c.plus:
@@ -1380,7 +1473,9 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
                                                                                 "change"):
         c.measure = "window"
         c.rule_ids.append("period.day_range")
-    if c.period is None and c.measure in (None, "change") and not total_cue and in_month:
+    if c.period is None and c.measure in (None, "change") and not total_cue and in_month \
+            and not (c.measure == "change" and SOME_DAY.search(s)):
+        # ("in mid-May … 1,740 in a single day": one day of May, inherit_periods says which)
         period, note = resolve_period(s, n.start, day, "window")
         if period is not None:
             c.measure, c.period, c.period_note = "window", period, note
@@ -1567,8 +1662,7 @@ def range_alternative(note: str, day: date) -> tuple[date, date] | None:
     return (p.first, p.last) if p.last <= day else None
 
 
-_YEAR_SO_FAR = re.compile(r"since the (?:beginning|start) of (?:the|this) year|so far this "
-                          rf"year|this year|year to date|з початку року|{_SINCE_NEW_YEAR}")
+_YEAR_SO_FAR = re.compile(rf"{_YEAR_TO_DATE}|this year")
 _HALF_YEAR = re.compile(r"\b(?:in |during |over )?the (first|second) half of (?:(20[2-3]\d)|"
                         r"the year|this year)|\b(?:за |у |в )?(перше|друге|первое|второе) "
                         r"(?:півріччя|полугодие)(?: (20[2-3]\d))?")
@@ -1584,10 +1678,23 @@ _MONTH_ANY = {**{k.lower(): v for k, v in MONTHS.items()}, **_MONTHS_IN}
 """The forms that say "in that month" (у жовтні, в октябре): a window."""
 _MONTH_IN = re.compile("(?:у|в|во) (" + "|".join(_MONTHS_IN) + r")(?:\s+(\d{4}))?")
 _SINCE_DAY = re.compile(rf"since ({MONTH_RE})\.? (\d{{1,2}})\b")
+_RANKED_UNIT = re.compile(r"\b(?:month|week|day)\b[^.;]*\Z")
+_LAST_MONTH = re.compile(r"\b(?:last month|the previous month|the past calendar month|"
+                         r"минулого місяця|у минулому місяці|в минулому місяці|за минулий місяць|"
+                         r"в прошлом месяце|за прошлый месяц|прошлого месяца)\b")
+_SINCE_UPDATE = re.compile(
+    r"\b(?:since|after|від|после|с момента) (?:the |its |their )?(?:last |previous |latest |prior |"
+    r"попереднього |последнего |предыдущего )?(?:[\w-]+ )?(?:update|report|bulletin|briefing|"
+    r"summary|statement|оновлення|зведення|сводки|отчета|отчёта)(?: (?:on|в|у|во))? \Z", re.I)
+""""since the last update on Saturday": what came after that report."""
+_REPORT_OF_WEEKDAY = (r"(?=(?:{wd})(?:'s|’s)\s+(?:\w+\s+)?(?:figures|report|update|"
+                      r"data|bulletin|numbers|tally|statistics|count)\b)")
 _ON_WEEKDAY = re.compile(
-    rf"\b(?:(?:on|for|в|у|во) |(?:said|says|released|reported|published|announced|updated)"
-    rf"(?: on)? )({_WD_RE})\b")
-""""on Monday", "в понеділок", and a say-verb's weekday without "on" ("released Monday")."""
+    rf"\b(?:(?:on|for|as of|в|у|во) |(?:said|says|released|reported|published|announced|"
+    rf"updated)(?: on)? |{_REPORT_OF_WEEKDAY.format(wd=_WD_RE)})({_WD_RE})\b")
+""""on Monday", "в понеділок", and a say-verb's weekday without "on" ("released Monday");
+"as of Sunday" is the losses up to Sunday (Monday's report, as "lost … on Sunday" is);
+"Monday's figures" is that day's report."""
 _ON_DAY = re.compile(rf"(?:on|recorded on|of) ({MONTH_RE})\.? (\d{{1,2}})\b(?!,? \d{{4}} (?:to|-))")
 _ON_DAY_FIRST = re.compile(
     rf"(?:\bon )?\b(\d{{1,2}})(?:st|nd|rd|th)? ({MONTH_RE})\b(?!,? \d{{4}} (?:to|-))"
@@ -1605,33 +1712,52 @@ _SINCE_OR_AS_OF = re.compile(r"\b(?:since|from|as of|until|through|by|з|із|в
 """Words before a day-first date that make it no day of losses: a bound, or the report of
 that day ("the report of 6 May 2022 had 3" is that report's figure: _AS_OF_DAY; "станом на
 ранок 25 квітня", "as of the morning of 25 April")."""
-_TO_DAY_FIRST = re.compile(rf"(?:as of|станом на|по состоянию на|на)(?: (?:the )?(?:morning|ранок|"
-                           rf"утро)(?: of)?)? (\d{{1,2}}) ({MONTH_RE})\b")
+_TO_DAY_FIRST = re.compile(rf"(?:as of|by|станом на|по состоянию на|на)"
+                           rf"(?: (?:the )?(?:morning|ранок|утро)(?: of)?)? (\d{{1,2}}) "
+                           rf"({MONTH_RE})\b")
+
+
+class _DayMatch(NamedTuple):
+    at: int
+    month: str
+    dom: str
+    year: int | None
+    """the year written after the date ("1 March 2022", "March 1, 2022"), if any"""
+
+    def day(self, day: date) -> date:
+        """The date: its own year, else the latest one not after the article's day."""
+        mon = MONTHS[self.month]
+        return date(self.year or _year_for(mon, int(self.dom), day), mon, int(self.dom))
+
+
+_YEAR_AFTER = re.compile(r",?\s+(20\d\d)\b(?![,.]?\d)")
 
 
 @lru_cache(maxsize=4096)  # (every figure of a sentence asks the same)
-def _day_match(rx: re.Pattern[str], first: re.Pattern[str], low: str,
-               skip_after: re.Pattern[str] | None = None) -> tuple[int, str, str] | None:
-    """(where, month word, day of month) of the first date `rx` (month first) or `first`
-    (day first) finds; a day-first date right after `skip_after` ("since", "станом на") is
-    not one."""
+def _day_match(rx: re.Pattern[str], first: re.Pattern[str], low: str, day: date,
+               skip_after: re.Pattern[str] | None = None) -> _DayMatch | None:
+    """The first date `rx` (month first) or `first` (day first) finds, with the year written
+    after it when it is one of the war's up to the article's; a day-first date right after
+    `skip_after` ("since", "станом на") is not one."""
     m = rx.search(low)
-    best = (m.start(), m.group(1), m.group(2)) if m else None
+    best = (m.start(), m.end(), m.group(1), m.group(2)) if m else None
     for f in first.finditer(low):
         if skip_after is not None and skip_after.search(low, max(0, f.start() - 40),
                                                         f.start()):
             continue
         if best is None or f.start() < best[0]:
-            best = (f.start(), f.group(2), f.group(1))
+            best = (f.start(), f.end(), f.group(2), f.group(1))
         break
-    return best
+    if best is None:
+        return None
+    ym = _YEAR_AFTER.match(low, best[1])
+    year = int(ym.group(1)) if ym and 2022 <= int(ym.group(1)) <= day.year else None
+    return _DayMatch(best[0], best[2], best[3], year)
 
 
-_STATED_YEAR = re.compile(r"\.?\s*(?:\d{1,2},?\s+)?(\d{4})\b")
-"""The year right after a date's month ("19 July 2025", "July 19, 2025")."""
 _EVENT_BEFORE = re.compile(r"\b(?:began|begun|started|launched|opened|ended|invaded|"
                            r"broke out)\s*\Z")
-_TO_DAY = re.compile(rf"(?:to|as of|until|through) ({MONTH_RE})\.? (\d{{1,2}})\b")
+_TO_DAY = re.compile(rf"(?:to|as of|until|through|by) ({MONTH_RE})\.? (\d{{1,2}})\b")
 _AS_OF_DAY = re.compile(
     rf"(?:станом на|станом на ранок|на ранок|по состоянию на|на утро|as of|на|від|от|"
     rf"(?:report|bulletin|update) of|report on)\s+"
@@ -1805,7 +1931,11 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             a = max(a, categories.WAR_START)
         if a <= day:
             return (a, min(b, day)), f"the {which} half of {yr}"
-    if _search(_YEAR_SO_FAR, low) and measure != "change":
+    ys = _search(_YEAR_SO_FAR, low)
+    if ys is not None and measure != "change" and not (
+            ys.group(0) == "this year" and _RANKED_UNIT.search(low, max(0, ys.start() - 50),
+                                                               ys.start())):
+        # (but "the worst month for tank losses this year": the year the month is ranked in)
         return (date(day.year, 1, 2), day), f"since the start of {day.year}"
     if measure in ("window", "average"):
         m = _search(_PREVIOUS_REPORTS, low)
@@ -1859,6 +1989,11 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         if "this month" in low:
             start = day.replace(day=2) if day.day > 1 else day
             return (start, day), "this month"
+        if _LAST_MONTH.search(low):
+            # "last month", "минулого місяця": the calendar month before the article's
+            before = day.replace(day=1) - timedelta(days=1)
+            a, b = _month_window(before.month, before.year, day)
+            return (a, b), f"losses of {before:%B %Y} (last month)"
     # a weekday: "said on Sunday" names the report; "lost ... on Sunday" the losses
     m = None
     for mm in _matches(_ON_WEEKDAY, low):
@@ -1866,11 +2001,16 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             m = mm
     if m is not None:
         wd = WEEKDAYS[m.group(1)]
+        if _SINCE_UPDATE.search(low, max(0, m.start(1) - 70), m.start(1)):
+            # "destroyed since the last update on Saturday morning": the report after
+            # Saturday's (rule period.since_update)
+            d = latest_weekday(day - timedelta(days=1), wd) + timedelta(days=1)
+            return (d, d), f"the report after {m.group(1).title()}'s ({d})"
         soon = _SAY_SOON.match(low, m.end()) if m.end() <= pos else None
         # "On Monday the General Staff said …", "Генштаб у понеділок повідомив про 1 350":
         # the day it was said, before the figure
         said = bool(_SAY.search(low[:m.start(1)])) or (soon is not None and soon.end() <= pos) \
-            or _governed_by_say(low, m, pos)
+            or _governed_by_say(low, m, pos) or low.startswith(("'s", "’s"), m.end(1))
         if said or latest_weekday(day, wd) == day:
             # "lost 890 on Thursday" in an article of a Thursday is that morning's report,
             # not the losses of a week ago
@@ -1881,43 +2021,37 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         return (d, d), f"the losses of {m.group(1).title()} {loss} (report of {d})"
     if "yesterday" in low or "вчора" in low:
         return (day, day), "yesterday's losses (the report of the article's day)"
-    dm = _day_match(_ON_DAY, _ON_DAY_FIRST, low, _SINCE_OR_AS_OF)
-    if dm and _EVENT_BEFORE.search(low, max(0, dm[0] - 24), dm[0]):
+    dm = _day_match(_ON_DAY, _ON_DAY_FIRST, low, day, _SINCE_OR_AS_OF)
+    if dm and _EVENT_BEFORE.search(low, max(0, dm.at - 24), dm.at):
         dm = None  # "the assault that began on October 10": another event's day
-    if dm and measure in (None, "change", "total") and _SAY.search(low[:dm[0]]):
+    if dm and measure in (None, "change", "total") and _SAY.search(low[:dm.at]):
         # "the General Staff said on April 25", "проінформував 25 квітня": the report of
         # the day it was said
-        mon = MONTHS[dm[1]]
         try:
-            d = date(_year_for(mon, int(dm[2]), day), mon, int(dm[2]))
+            d = dm.day(day)
             return (None if measure == "total" else d, d), f"the report of {d}"
         except ValueError:
             pass
     if dm and measure in (None, "change"):
-        mon = MONTHS[dm[1]]
         try:
-            loss = date(_year_for(mon, int(dm[2]), day), mon, int(dm[2]))
+            loss = dm.day(day)
             return (loss + timedelta(days=1), loss + timedelta(days=1)), \
                 f"the losses of {loss}"
         except ValueError:
             pass
-    if dm and measure == "total" and (MONTHS[dm[1]], dm[2]) != (2, "24"):
+    if dm and measure == "total" and (MONTHS[dm.month], dm.dom) != (2, "24"):
         # "the tally hit 250,240 on August 7": a total is the report of that day (but
         # "since the invasion on February 24" is the war's first day)
-        mon = MONTHS[dm[1]]
         try:
-            d = date(_year_for(mon, int(dm[2]), day), mon, int(dm[2]))
+            d = dm.day(day)
             return (None, d), f"the report of {d}"
         except ValueError:
             pass
-    dm = _day_match(_TO_DAY, _TO_DAY_FIRST, low)
+    dm = _day_match(_TO_DAY, _TO_DAY_FIRST, low, day)
     if dm and measure in (None, "total"):
-        mon = MONTHS[dm[1]]
         try:
             # "as of 19 July 2025": the year written after the date, else the nearest one
-            stated = _STATED_YEAR.match(low, low.index(dm[1], dm[0]) + len(dm[1]))
-            d = date(int(stated.group(1)) if stated else _year_for(mon, int(dm[2]), day),
-                     mon, int(dm[2]))
+            d = dm.day(day)
             return (None, d), f"the report of {d}"
         except ValueError:
             pass
@@ -2052,6 +2186,11 @@ def _compare_periods(sent: Sentence, s: str, day: date, offset: int, versus: re.
     return c
 
 
+_PREVIOUS_RECORD = re.compile(
+    r"\b(?:previous|prior|former|last) (?:\w+ )?(?:record|high|peak|highest)\b|"
+    r"попередн\w* (?:\w+ )?(?:рекорд|максимум)\w*|предыдущ\w* (?:\w+ )?(?:рекорд|максимум)\w*")
+
+
 def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | None:
     """The comparative claim of a sentence (or of the part of it at `offset`; the sentence
     says what is compared)."""
@@ -2155,6 +2294,10 @@ def _comparative(sent: Sentence, s: str, day: date, offset: int = 0) -> Claim | 
         info["one_of"] = True
     if LOW_DIRECTION.search(cue):
         info["direction"] = "low"
+    if _PREVIOUS_RECORD.search(low):
+        # "the previous record was in September 2023": the highest until a later period
+        # beat it (rule comparative.previous_record)
+        info["previous"] = True
     rw = _rank_window(low, day)
     if rw is not None:  # the window's own words rank no month ("in recent months")
         low = low[:rw[2]] + " " * (rw[3] - rw[2]) + low[rw[3]:]
@@ -2248,11 +2391,10 @@ def sentence_categories(text: str) -> list[str]:
 (COMPARATIVE, _THIS_YEAR, _IN_MONTH, _MOST_SINCE, _AS_MANY_AS, _PREV_NEAR, FORECAST,
  _THE_YEAR, _HALF_YEAR, _YEAR_SO_FAR, _ON_DAY, _DATE_SPANS, MILESTONE, _ON_DAY_FIRST, _SAY,
  _AMOUNT_WORD, WAR_FRAME, LOW_DIRECTION, _ON_WEEKDAY, _AS_OF_DAY, _IN_YEAR, OWN_SOURCE,
- NEAR_RECORD, _FIGURE, IN_SCOPE_ANYWAY, _PREV_DASH, _STATED_YEAR, _YEAR_BEFORE_COUNT,
- PREVIOUS_REPORT) = (
+ NEAR_RECORD, _FIGURE, IN_SCOPE_ANYWAY, _PREV_DASH, _YEAR_BEFORE_COUNT, PREVIOUS_REPORT) = (
     rules.guarded(rx) for rx in (
         COMPARATIVE, _THIS_YEAR, _IN_MONTH, _MOST_SINCE, _AS_MANY_AS, _PREV_NEAR, FORECAST,
         _THE_YEAR, _HALF_YEAR, _YEAR_SO_FAR, _ON_DAY, _DATE_SPANS, MILESTONE, _ON_DAY_FIRST,
         _SAY, _AMOUNT_WORD, WAR_FRAME, LOW_DIRECTION, _ON_WEEKDAY, _AS_OF_DAY, _IN_YEAR,
-        OWN_SOURCE, NEAR_RECORD, _FIGURE, IN_SCOPE_ANYWAY, _PREV_DASH, _STATED_YEAR,
-        _YEAR_BEFORE_COUNT, PREVIOUS_REPORT))
+        OWN_SOURCE, NEAR_RECORD, _FIGURE, IN_SCOPE_ANYWAY, _PREV_DASH, _YEAR_BEFORE_COUNT,
+        PREVIOUS_REPORT))

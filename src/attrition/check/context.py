@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from itertools import pairwise
 
 from attrition.check.article import Article
-from attrition.check.claims import Claim, _month_window, resolve_period
+from attrition.check.claims import SOME_DAY, Claim, _month_window, resolve_period
 
 REACH = 3
 """How many sentences (or list lines) a stated period carries over."""
@@ -18,10 +19,45 @@ RULE = "discourse.period_of_previous_figure"
 _BASE_BEFORE = re.compile(r"(?:'s|’s|\bfrom|\bthan|\bagainst|\bversus|\bvs\.?|\bпроти|"
                           r"\bніж|\bчем|\bпротив)\s*$", re.I)
 """Words before a figure that make it the base of a comparison."""
-SOME_DAY = re.compile(r"\b(?:in|on) (?:a|one) (?:single )?day\b|\bsingle day\b|"
-                      r"за (?:одну )?добу|за один день|за одни сутки", re.I)
-""""in a single day" inside a round-up: one day of its period, which the text does not name
-(rule discourse.some_day_of_period)."""
+
+
+_OPEN = re.compile(r"\(\s*\Z")
+PARALLEL = "discourse.parallel_in_parentheses"
+
+
+def parallels(claims: list[Claim], day: date) -> dict[int, Claim]:
+    """A figure in parentheses right after another of the same category is that figure's
+    parallel for another period or scope ("lost 1,556 a day on average (1,570 in
+    December)", "likely exceeded 50,000 (837,000 since the invasion)"): it takes the
+    other's measure when its own words give none, and the other's qualifier when it has
+    none of its own (rule discourse.parallel_in_parentheses). Returns id(outer) -> the
+    parenthetical figure."""
+    out: dict[int, Claim] = {}
+    for prev, c in pairwise(claims):
+        if c.sentence is not prev.sentence or c.value is None or prev.value is None \
+                or c.number is None or c.category != prev.category \
+                or prev.label_kind == "comparative" or c.label_kind == "comparative":
+            continue
+        s = c.sentence.text
+        at = c.number.qualifier_start if c.number.qualifier_start is not None \
+            else c.number.start
+        between = s[prev.end - c.sentence.start:at]
+        if not _OPEN.search(between) or any(ch in between for ch in ".;"):
+            continue
+        close = s.find(")", c.number.end)
+        inner = s[at:close if close > 0 else len(s)]
+        if c.qualifier is None and prev.qualifier is not None:
+            c.qualifier = prev.qualifier
+        if (prev.measure, c.measure) in (("average", None), ("average", "change"),
+                                         ("average", "window"), ("window", None),
+                                         ("window", "change")):
+            own, note = resolve_period(inner, c.number.start - at, day, "window")
+            if own is not None and own[0] is not None and own[0] != own[1]:
+                c.measure, c.period, c.period_note = prev.measure, own, note
+                c.date_stated = True
+        c.rule_ids.append(PARALLEL)
+        out[id(prev)] = c
+    return out
 
 
 def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
@@ -30,6 +66,7 @@ def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
     week ("The losses reported for November …. They include 307 tanks …"), within REACH
     sentences; a figure that states its own day or total in between ends the round-up."""
     index = {id(s): i for i, s in enumerate(art.sentences)}
+    paren = parallels(claims, day)
     source: tuple[int, Claim] | None = None
     named: dict[int, Claim] = {}
     with_figures = {index.get(id(x.sentence)) for x in claims if x.value is not None}
@@ -45,7 +82,7 @@ def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
             # its own sentence names
             own, _ = resolve_period(c.sentence.text, c.start - c.sentence.start, day, "window")
             if own is not None and own[0] is not None and own[0] != own[1]:
-                c.within = own  # type: ignore[attr-defined]
+                c.within = own
                 c.rule_ids.append("discourse.some_day_of_period")
                 continue
         if source is None or source[0] < si - 1:
@@ -70,7 +107,7 @@ def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
                 and not c.date_stated and c.measure in (None, "change") \
                 and SOME_DAY.search(c.sentence.text):
             c.measure = "change"
-            c.within = source[1].period  # type: ignore[attr-defined]
+            c.within = source[1].period
             ids = getattr(c, "rule_ids", None)
             if isinstance(ids, list):
                 ids.append("discourse.some_day_of_period")
@@ -80,6 +117,15 @@ def inherit_periods(art: Article, claims: list[Claim], day: date) -> None:
             # "253,290 troops in 2023, an average of 694 a day", "У лютому … За місяць
             # також знищено 3 708 безпілотників": the period of the figure before (rule
             # discourse.average_of_previous_period)
+            twin = paren.get(id(c))
+            if twin is not None and twin.period == source[1].period:
+                # "… (1,570 in December)": the period set against it is not its own; the
+                # other period of the sentence before is
+                other = [x for x in claims if x.sentence is source[1].sentence
+                         and x.measure in ("window", "average") and x.period is not None
+                         and x.period[0] is not None and x.period != twin.period]
+                if other:
+                    source = (source[0], other[0])
             c.period = source[1].period
             c.period_note = (source[1].period_note + " (the period of the figure before)")
             c.rule_ids.append("discourse.average_of_previous_period")

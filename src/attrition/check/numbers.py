@@ -48,6 +48,11 @@ class _Lazy:
             self._rx = re.compile(self.pattern, re.I)
         return self._rx.search(text)
 
+    def match(self, text: str, pos: int) -> re.Match[str] | None:
+        if self._rx is None:
+            self._rx = re.compile(self.pattern, re.I)
+        return self._rx.match(text, pos)
+
 
 @dataclass(frozen=True)
 class _Lexicon:
@@ -61,8 +66,9 @@ class _Lexicon:
     """scale letter glued to the digits ("716k") -> (value, rule id, decimals only)"""
     phrases: dict[str, tuple[int, int, str]]
     """fixed phrase -> (value, precision, rule id)"""
-    qualifiers: tuple[tuple[_Lazy, str, str], ...]
-    """(pattern ending where the number starts, canonical qualifier, rule id)"""
+    qualifiers: tuple[tuple[_Lazy, str, str, _Lazy | None], ...]
+    """(pattern ending where the number starts, canonical qualifier, rule id, what must
+    follow the number for the qualifier to hold: "passed the 1 million *mark*")"""
     qual_ends: frozenset[str]
     """the last word of every qualifier: a number after any other word has none"""
     number: re.Pattern[str]
@@ -101,7 +107,9 @@ def lexicon() -> _Lexicon:
             phrases.setdefault(w.lower(), (v, int(r.data.get("precision", v)), r.id))
             owners.setdefault((w.lower(), r.lang), r.id)
     quals = tuple((_Lazy(rf"(?:^|[\s(“\"'«])(?:{rules.alternation(r.words)})\s*$"),
-                   str(r.data["qualifier"]), r.id) for r in rules.of_kind("qualifier"))
+                   str(r.data["qualifier"]), r.id,
+                   _Lazy(str(r.data["then"])) if "then" in r.data else None)
+                  for r in rules.of_kind("qualifier"))
     scale_alt = rules.alternation(list(scales))
     thousand = rules.alternation([w for w, (v, _) in scales.items() if v == 1000])
     million = rules.alternation([w for w, (v, _) in scales.items() if v == 1_000_000])
@@ -227,7 +235,7 @@ _LAST_WORD = re.compile(r"(\w+)[\s(“\"'«]*\Z")
 
 
 @cache
-def _qualifiers(lang: str) -> tuple[tuple[_Lazy, str, str], ...]:
+def _qualifiers(lang: str) -> tuple[tuple[_Lazy, str, str, _Lazy | None], ...]:
     """The qualifiers, the text's own language's first ("без малого" is Ukrainian and
     Russian)."""
     return tuple(sorted(lexicon().qualifiers, key=lambda q: not q[2].startswith(f"{lang}.")))
@@ -311,10 +319,10 @@ def find(text: str, lang: str = "en") -> list[Number]:
         qualifier, qstart = None, None
         before = text[max(0, m.start() - 40): m.start()]
         last = _LAST_WORD.search(before)
-        for pattern, name, rid in (quals if last and last.group(1).lower() in lex.qual_ends
-                                   else ()):
+        for pattern, name, rid, then in (quals if last and last.group(1).lower() in
+                                         lex.qual_ends else ()):
             qm = pattern.search(before)
-            if qm:
+            if qm and (then is None or then.match(text, end)):
                 qualifier = name
                 qstart = m.start() - (len(before) - qm.start()) + (
                     1 if before[qm.start():qm.start() + 1] in " (“\"'«" else 0)

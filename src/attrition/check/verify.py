@@ -241,7 +241,18 @@ class Verifier:
                               f"{self.ledger.first} to {self.ledger.last})")
         if c.measure == "difference":
             return self._day_over_day(c, end)
-        measure = c.measure or self._infer_measure(c, end)
+        total_end = end
+        if c.measure is None and c.period_note.startswith("the losses of "):
+            # "the count stood at 716,070 on November 14": the date was read as a day's
+            # losses (the next morning's report); a total of that day is that day's report
+            own, _ = resolve_period(c.sentence.text, max(0, c.start - c.sentence.start),
+                                    day, "total")
+            if own is not None and own[1] <= end:
+                total_end = own[1]
+        measure = c.measure or self._infer_measure(c, end, total_end)
+        if c.measure is None and measure == "total" and total_end != end:
+            end = total_end
+            c.period = (None, end)
         if measure in ("window", "average") and start is None:
             if not windows:
                 return Result(UNVERIFIABLE, None, rules=["period.none"],
@@ -265,7 +276,7 @@ class Verifier:
             # a week's "vehicles" may be the press's tanks + AFVs + vehicles: a sum of that
             # size fits the week the words name
             words_sized = ("tanks", "afv", "vehicles_fuel_tanks")
-        if not self._fits(words_sized, measure, c.value, start, end):
+        if c.within_days == 1 and not self._fits(words_sized, measure, c.value, start, end):
             # the words point at a measure the figure cannot be ("lost 2,146 artillery
             # systems in the past day" is the total): the one measure its size fits
             # the period came with a window's cue ("in June"): a total or a day's figure
@@ -314,14 +325,27 @@ class Verifier:
             # "from 10 to 16 December": those days' losses, or the reports dated those days
             stated.append(self.reading(comps, measure, *alt))
             policy.append("period.range_both_readings")
-        if measure == "change" and not c.date_stated and getattr(c, "within", None):
+        wa, wb = c.within if c.within is not None else (None, day)
+        if measure == "change" and not c.date_stated and wa is not None:
             # "2,030 in a single day" in a piece about November: one day of that period,
             # which the text does not name: each is a stated reading
-            a, b = c.within  # type: ignore[attr-defined]
             policy.append("period.some_day_of_window")
-            stated += [self.reading(comps, "change", a + timedelta(days=k), a + timedelta(
-                days=k)) for k in range((min(b, day) - a).days + 1)
-                if a + timedelta(days=k) != end]
+            stated += [self.reading(comps, "change", wa + timedelta(days=k), wa + timedelta(
+                days=k)) for k in range((min(wb, day) - wa).days + 1)
+                if wa + timedelta(days=k) != end]
+        if measure == "window" and wa is not None and c.within_days > 1 \
+                and (start, end) == c.within:
+            # "almost 10,000 within one week" in September: any run of that many reports
+            # inside the month; the largest stands first (such a sentence tells the worst)
+            n = c.within_days
+            weeks = [self.reading(comps, "window", wa + timedelta(days=k),
+                                  wa + timedelta(days=k + n - 1))
+                     for k in range((min(wb, day) - wa).days - n + 2)]
+            weeks = sorted((w for w in weeks if w.actual is not None),
+                           key=lambda w: -(w.actual or 0))
+            if weeks:
+                policy.append("period.some_week_of_month")
+                stated = weeks
         matches = [(r, res) for r in stated if (res := self._match(c, r)) is not None]
         if matches:
             best_r, best = min(matches, key=lambda m: m[1].verdict != SUPPORTED)
@@ -503,6 +527,16 @@ class Verifier:
                               why="matches the announced (+N), which differs from the "
                                   f"difference of totals ({r.actual:,})")
         precision = c.number.precision if c.number else 1
+        if r.measure == "average" and c.qualifier is None and c.value == r.actual - 1 \
+                and r.start is not None:
+            # a mean of whole reports is rounded by some and cut off by others (253,290 over
+            # 365 reports is 693.9: "693 a day" is that mean cut off)
+            total = self.ledger.value(r.components, "window", r.start, r.end)
+            days = (r.end - max(r.start, categories.WAR_START)).days + 1
+            if total is not None and days > 0 and total // days == c.value:
+                return Result(ROUNDED, r, r.actual, rules=["verdict.average_cut_off"],
+                              why=f"{total:,} over {days} reports is {total / days:,.2f} a "
+                                  f"day: {c.value:,} is that mean cut off")
         if rounded_ok(c.value, r.actual, c.qualifier, precision, _stated_precision(c)):
             lo, hi = tolerance(c.value, c.qualifier, precision, _stated_precision(c))
             return Result(ROUNDED, r, r.actual, rules=[_qualifier_rule(c.qualifier)],
@@ -582,10 +616,10 @@ class Verifier:
                     c.measure = others.pop()
                     c.rule_ids.append("measure.list")
 
-    def _infer_measure(self, c: Claim, end: date) -> str:
+    def _infer_measure(self, c: Claim, end: date, total_end: date | None = None) -> str:
         assert c.value is not None and c.category is not None
         comps = self._components(c, end) or (c.category,)
-        total = self.ledger.value(comps, "total", None, end)
+        total = self.ledger.value(comps, "total", None, total_end or end)
         change = self.ledger.value(comps, "change", end, end)
         if total is None:
             return "change"
@@ -824,6 +858,33 @@ class Verifier:
             if rk is None:
                 continue
             rank = rk.rank
+            if info.get("previous") and not low:
+                # "the previous daily record was in mid-May": that period's largest day,
+                # beaten since only by later reports (rule comparative.previous_record)
+                fig = re.search(r"\d", c.sentence.text)  # the figure the record was
+                own = resolve_period(c.sentence.text, fig.start() if fig else 0, day,
+                                     "window")[0]
+                span = own if own and own[0] and own[0] != own[1] else c.period
+                first = span[0] if span and span[0] else end
+                last = span[1] if span else end
+                days = [q for q in s.between(first, last) if records.counts(q)
+                        and q.change is not None]
+                if days:
+                    top_day = max(days, key=lambda q: q.change or 0)
+                    v = top_day.change or 0
+                    higher = [q for q in s.between(None, day) if records.counts(q)
+                              and (q.change or 0) > v and q.day >= records.EARLY_WAR_END]
+                    ok = bool(higher) and all(q.day > top_day.day for q in higher)
+                    why = (f"{name}: {v:,} in the report of {top_day.day}; higher since: "
+                           + (", ".join(f"{q.change:,} ({q.day})" for q in higher[:3])
+                              or "none"))
+                    r = Reading((name,) if name in categories.BY_ID else tuple(
+                        self.ledger.aggregates[name].components), "change", top_day.day,
+                        top_day.day, v)
+                    results.append(Result(SUPPORTED if ok else CONTRADICTED, r, v,
+                                          None, why, rules=["comparative.previous_record"],
+                                          evidence=[r.to_dict()]))
+                    continue
             if low:
                 pool = [q.change for q in s.between(
                     None if w is None else end - timedelta(days=w - 1), end)
@@ -917,6 +978,9 @@ class Verifier:
         low = info.get("direction") == "low"
         rank = 1 + sum(1 for t in totals if (t[2] < mine[2] if low else t[2] > mine[2]))
         ok = rank <= ordinal if info.get("one_of") else rank == ordinal
+        if info.get("previous") and not low:
+            # the previous record: every higher month came after it (it stood until then)
+            ok = rank > 1 and all(t[0] > start for t in totals if t[2] > mine[2])
         pair = info.get("months")
         if isinstance(pair, list):  # "during July and August": both lead the ranking
             found = [next((t for t in totals if t[0] == _month_window(m, y, day)[0]), None)
