@@ -70,7 +70,12 @@ def main() -> None:
         envs = {k: env for k in commands}
         if args.baseline:
             name = "attrition check (baseline)"
-            commands[name] = [sys.executable, "-m", "attrition.cli", "check", args.article]
+            # the command's own entry point where that tree has one (a plain `check` runs
+            # without Typer there), so that both sides start the same way
+            start = (["-c", "from attrition.entry import main; main()"]
+                     if (Path(args.baseline) / "attrition" / "entry.py").exists()
+                     else ["-m", "attrition.cli"])
+            commands[name] = [sys.executable, *start, "check", args.article]
             envs[name] = {**env, "PYTHONPATH": args.baseline}
         for name, cmd in commands.items():  # warm-up: first run, caches, page cache
             run_child(cmd, envs[name])

@@ -59,7 +59,8 @@ def test_warm_damaged_and_off_give_the_same_document(store: Path, tmp_path: Path
     written = sorted(p.name for p in cache.rglob("*") if p.is_file())
     assert "regex-programs.bin" in written
     assert any(n.startswith("ledger-") for n in written)
-    assert sum(n.endswith(".json") for n in written) == 3  # en, uk, ru rules
+    assert "regex-programs-derived.json" in written  # the guards of rules.guarded
+    assert sum(n.endswith(".json") for n in written) == 4  # and the en, uk, ru rules
     assert _check(store, cache) == off  # the second reads them
     for f in (p for p in cache.rglob("*") if p.is_file()):
         _damage(f)
@@ -123,3 +124,46 @@ def test_a_damaged_program_file_loads_nothing(tmp_path: Path, damage: str) -> No
     path.write_bytes(data)
     assert regex_cache._read(path) == []
     assert regex_cache.load(path) == 0
+
+
+def test_saved_guards_equal_what_is_derived_afresh(tmp_path: Path) -> None:
+    path = tmp_path / "programs.bin"
+    code = ("import re, sys\n"
+            "from pathlib import Path\n"
+            "from attrition import regex_cache\n"
+            "path = Path(sys.argv[1])\n"
+            "regex_cache.load(path)\n"
+            "known = dict(regex_cache._derived)\n"
+            "asked = []\n"
+            "plain_derived = regex_cache.derived\n"
+            "def derived(kind, source, make):\n"
+            "    asked.append((kind, source, plain_derived(kind, source, make)))\n"
+            "    return asked[-1][2]\n"
+            "regex_cache.derived = derived\n"
+            "from attrition.check import claims, rules, speakers\n"
+            "for k in ('date', *claims.MEASURES):\n"
+            "    claims._cue_regex(k)\n"
+            "claims._not_loss(); speakers._speaker_rules('en')\n"
+            "regex_cache.save(path)\n"
+            "for key, cls in known.items():\n"
+            "    assert regex_cache._derived[key] == cls\n"
+            "guarded = [v for k, v in vars(claims).items() if isinstance(v, re.Pattern)\n"
+            "           and v.pattern.startswith('(?=[')]\n"
+            "for rx in guarded + [claims._cue_regex('window')[0], claims._not_loss()[0]]:\n"
+            "    p = rx.pattern\n"
+            "    plain = re.compile(p[p.index('])(?:') + 5:-1], rx.flags)\n"
+            "    assert p == f'(?=[{rules._guard_class(plain)}])(?:{plain.pattern})', p[:80]\n"
+            "alternations = [(src, got) for kind, src, got in asked if kind.startswith('alt')]\n"
+            "for src, got in alternations:\n"
+            "    assert got == rules._trie_of(src.split(chr(0))), src[:80]\n"
+            "assert len(alternations) >= 2\n"
+            "print(len(known), len(guarded))\n")
+    first = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                           text=True, check=True).stdout.split()
+    second = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                            text=True, check=True).stdout.split()
+    assert first[0] == "0" and int(first[1]) >= 20  # nothing kept yet
+    assert int(second[0]) >= 25  # kept, and each what the parse gives
+    derived = path.with_name("programs-derived.json")
+    _damage(derived)
+    assert regex_cache._read_derived(derived) == {}

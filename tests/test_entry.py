@@ -100,6 +100,34 @@ def test_a_plain_check_imports_neither_typer_nor_rich(env: dict[str, str]) -> No
     assert "716,070" in got.stdout
 
 
+def test_a_plain_check_starts_without_the_collector_and_leaves_it_on(
+        env: dict[str, str]) -> None:
+    # start-up's objects (modules, rules, the ledger) are frozen out of the collector's
+    # passes, and the collector is on again when the articles are checked (a folder of many
+    # keeps its memory bounded)
+    code = ("import gc, sys\nfrom attrition.entry import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(gc.isenabled(), gc.get_freeze_count() > 10_000, file=sys.stderr)\n")
+    got = subprocess.run([sys.executable, "-c", code, "check", "-", "--date", "2024-11-14"],
+                         input=TEXT, env=env, capture_output=True, text=True, check=True)
+    assert got.stderr.strip().splitlines()[-1] == "True True"
+    assert "716,070" in got.stdout
+
+
+def test_a_check_that_fails_to_start_leaves_the_collector_on(
+        env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from attrition.errors import AttritionError
+
+    monkeypatch.setenv("ATTRITION_CACHE", env["ATTRITION_CACHE"])
+    assert gc.isenabled()
+    with pytest.raises(AttritionError):
+        entry.run_check([str(tmp_path / "no such article.txt")], env["ATTRITION_DB"], None,
+                        "text", [], None, None)
+    assert gc.isenabled()
+
+
 def _rich(doc: dict[str, object]) -> str:
     from attrition.check import render
 

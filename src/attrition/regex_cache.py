@@ -29,6 +29,7 @@ import os
 import re
 import sys
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ preloaded."""
 _CODE = "I"
 """The engine's code words are 32-bit (`_sre.CODESIZE`); the file holds them as raw bytes."""
 _Key = tuple[type, str, int]
-_Entry = tuple[str, int, int, list[int], int, dict[str, int], tuple[str | None, ...]]
+_Entry = tuple[str, int, int, list[int] | bytes, int, dict[str, int], tuple[str | None, ...]]
 """(pattern, flags as given, flags of the compiled pattern, program, groups - 1,
 groupindex, indexgroup): what `_sre.compile` takes."""
 
@@ -82,25 +83,42 @@ def load(path: Path) -> int:
     missing, damaged or for another Python)."""
     if not supported():
         return 0
+    _derived.update(_read_derived(_derived_path(path)))
     entries = _read(path)
     if not entries:
         return 0
     cache: dict[_Key, re.Pattern[str]] = re._cache  # type: ignore[attr-defined]
     room = max(0, re._MAXCACHE - len(cache) - 16)  # type: ignore[attr-defined]
-    n = 0
+    pending: dict[_Key, _Entry] = {}
     for e in entries[:min(room, MAX_ENTRIES)]:
-        pattern, given, flags, code, groups, groupindex, indexgroup = e
-        key = (str, pattern, given)
-        if key in cache:  # compiled before the load (the standard library's own)
-            _loaded[(pattern, given)] = e
-            continue
-        try:
-            cache[key] = _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
-        except (TypeError, ValueError, RuntimeError, OverflowError):
-            return n  # not a program this engine accepts: compile as usual from here
-        _loaded[(pattern, given)] = e
-        n += 1
-    return n
+        key = (str, e[0], e[1])
+        if key not in cache:  # (else compiled before the load: the standard library's own)
+            pending[key] = e
+        _loaded[(e[0], e[1])] = e
+    if pending:
+        re._cache = _Preloaded(cache, pending)  # type: ignore[attr-defined]
+    return len(pending)
+
+
+class _Preloaded(dict[_Key, "re.Pattern[str]"]):
+    """`re`'s cache, with the saved programs it has not been asked for yet: each is handed
+    to the regex engine the first time `re` looks its pattern up (a process uses only part
+    of them: a check of an English article never asks for most Ukrainian ones)."""
+
+    def __init__(self, cache: dict[_Key, re.Pattern[str]], pending: dict[_Key, _Entry]
+                 ) -> None:
+        super().__init__(cache)
+        self.pending = pending
+
+    def __missing__(self, key: _Key) -> re.Pattern[str]:
+        e = self.pending.pop(key, None)
+        if e is None:
+            raise KeyError(key)
+        got = _rebuild(e)
+        if got is None:  # not a program this engine accepts: `re` compiles it as usual
+            raise KeyError(key)
+        self[key] = got
+        return got
 
 
 def save(path: Path) -> int:
@@ -109,6 +127,8 @@ def save(path: Path) -> int:
     cannot be written is no error."""
     if not supported():
         return 0
+    if _derived_new:
+        _write_derived(_derived_path(path))
     try:
         cache: dict[_Key, Any] = re._cache  # type: ignore[attr-defined]
         fresh: list[_Entry] = []
@@ -152,8 +172,9 @@ def _entry(pattern: str, given: int) -> _Entry | None:
 
 
 def _rebuild(e: _Entry) -> re.Pattern[str] | None:
+    code = e[3] if isinstance(e[3], list) else array(_CODE, e[3]).tolist()
     try:
-        got: re.Pattern[str] = _sre.compile(e[0], e[2], e[3], e[4], e[5], e[6])
+        got: re.Pattern[str] = _sre.compile(e[0], e[2], code, e[4], e[5], e[6])
         return got
     except Exception:
         return None
@@ -175,7 +196,7 @@ def _read(path: Path) -> list[_Entry]:
         stored = marshal.loads(payload)
         if not isinstance(stored, list) or not all(_well_formed(e) for e in stored):
             return []
-        return [(*e[:3], array(_CODE, e[3]).tolist(), *e[4:]) for e in stored]
+        return stored  # the programs as raw code words (_rebuild reads them when asked)
     except (ValueError, EOFError, TypeError):
         return []
 
@@ -203,3 +224,63 @@ def _write(path: Path, entries: list[_Entry]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+# Strings derived from a pattern's text in pure Python (rules.guarded parses a pattern to
+# list the characters its matches start with: ~50 ms for the checker's big tries), kept
+# beside the programs, keyed by a digest of what they are derived from (the kind, which
+# names the deriving code's version, this Python build, the pattern), so a changed pattern
+# or Python is simply a miss. The file carries a digest of its contents: a damaged one is
+# ignored and rewritten.
+
+_derived: dict[str, str] = {}
+_derived_new = False
+
+
+def derived(kind: str, source: str, make: Callable[[], str]) -> str:
+    """`make()`, the string `kind` derives from `source`, computed once per build of
+    Python while the cache folder keeps it (`save` writes the new ones)."""
+    global _derived_new
+    key = blake2b(f"{kind}\0{build_tag()}\0{source}".encode(), digest_size=16).hexdigest()
+    got = _derived.get(key)
+    if got is None:
+        got = _derived[key] = make()
+        _derived_new = True
+    return got
+
+
+def _derived_path(path: Path) -> Path:
+    return path.with_name(path.stem + "-derived.json")
+
+
+def _read_derived(path: Path) -> dict[str, str]:
+    import json
+
+    try:
+        head, _, body = path.read_bytes().partition(b"\n")
+        if head != blake2b(body, digest_size=16).hexdigest().encode():
+            return {}
+        doc = json.loads(body)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(doc, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                            for k, v in doc.items()):
+        return {}
+    return doc
+
+
+def _write_derived(path: Path) -> None:
+    import json
+    import tempfile
+
+    global _derived_new
+    try:
+        body = json.dumps(_derived, ensure_ascii=False, sort_keys=True).encode()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(blake2b(body, digest_size=16).hexdigest().encode() + b"\n" + body)
+        os.replace(tmp, path)
+        _derived_new = False
+    except (OSError, ValueError):
+        return  # a cache that cannot be written is no error

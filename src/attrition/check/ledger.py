@@ -32,11 +32,19 @@ class LedgerView:
         self._cache: dict[tuple[str, str], list[series.Point]] = {}
         self.aggregates = categories.aggregates()
         self._peaks: dict[str, tuple[list[date], list[int]]] = {}
-        # prefix sums of the changes by day ordinal: any window is two lookups
+        # prefix sums of the changes by day ordinal: any window is two lookups (built for a
+        # category when a window first asks, as peak_change's maxima: a cold `attrition
+        # check` of one article needs few of them)
         self._prefix: dict[str, dict[int, tuple[int, int]]] = {}
-        for cat, cells in self._cells.items():
+
+    def _prefix_of(self, cat: str) -> dict[int, tuple[int, int]] | None:
+        pref = self._prefix.get(cat)
+        if pref is None:
+            cells = self._cells.get(cat)
+            if cells is None:
+                return None
             acc = n = 0
-            pref: dict[int, tuple[int, int]] = {}
+            pref = {}
             for d in sorted(cells):
                 ch = cells[d].change
                 if ch is not None:
@@ -44,6 +52,7 @@ class LedgerView:
                     n += 1
                 pref[d.toordinal()] = (acc, n)
             self._prefix[cat] = pref
+        return pref
 
     def peak_change(self, cat: str, day: date) -> int:
         """The largest daily change of a category (or of its parts before a merge) in the
@@ -95,7 +104,7 @@ class LedgerView:
     def window(self, cat: str, start: date, end: date) -> int | None:
         """Sum of the changes of the reports start..end (inclusive); None if any is
         missing."""
-        pref = self._prefix.get(cat)
+        pref = self._prefix_of(cat)
         if not pref or end < start:
             return None
         hi = pref.get(end.toordinal())

@@ -40,7 +40,8 @@ def _own_first(kind: str, lang: str) -> tuple[rules.Rule, ...]:
 
 @cache
 def _speaker_rules(lang: str) -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(r.data["pattern"], 0 if r.data.get("case_sensitive") else re.I),
+    return tuple((rules.guarded(re.compile(r.data["pattern"],
+                                           0 if r.data.get("case_sensitive") else re.I)),
                   r.id) for r in _own_first("speaker", lang))
 
 
