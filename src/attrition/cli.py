@@ -486,8 +486,11 @@ def update(
             _state["db"], client, confirmed=confirmed, warspotting=warspotting,
             on_page=lambda n: progress.update(task, description=f"WarSpotting records: {n}"))
     if result.figures is None and result.counts_new is None:
-        _err(f"attrition: offline or no source reachable; nothing changed ({result.failures[0]})"
-             if result.failures else "attrition: nothing fetched; nothing changed")
+        if result.failures:  # a cron job must see that no source could be reached
+            _err(f"attrition: offline or no source reachable; nothing changed "
+                 f"({result.failures[0]})")
+            raise typer.Exit(1)
+        _err("attrition: nothing fetched; nothing changed")
         return
     for failure in result.failures:
         _err(f"attrition: skipped: {failure}")

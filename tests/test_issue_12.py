@@ -1,0 +1,40 @@
+"""Issue 12, the items a walk through the commands found still short: each test failed
+before its fix. (The brief's own sentences are tested in test_brief.py and, checked by the
+checker, in test_brief_checks.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from attrition import cli
+
+
+def _cli(db: str, *args: str) -> Any:
+    return CliRunner().invoke(cli.app, ["--db", db, *args])
+
+
+@pytest.mark.parametrize("oryx_answers", [False, True])
+def test_update_fails_a_cron_job_when_no_source_answers(
+        db: str, monkeypatch: pytest.MonkeyPatch, shared_data: Path, oryx_answers: bool
+) -> None:
+    """Item 8: `update` exits non-zero when it could reach no source (and 0 when one
+    answered, even with nothing new: here Oryx, with counts the store already has)."""
+    daily = (shared_data / "confirmed" / "oryx_data" / "daily_count.csv").read_text()
+    lines = daily.splitlines(keepends=True)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if oryx_answers and request.url.path.endswith("oryx_data/main/daily_count.csv"):
+            return httpx.Response(200, text="".join(lines[:200]))
+        raise httpx.ConnectError("no network", request=request)
+
+    real = httpx.Client
+    monkeypatch.setattr(httpx, "Client", lambda **kw: real(
+        transport=httpx.MockTransport(handler), **kw))
+    res = _cli(db, "update")
+    assert res.exit_code == (0 if oryx_answers else 1), res.output
+    assert ("no source reachable" in res.output) is not oryx_answers
