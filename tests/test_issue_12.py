@@ -38,3 +38,30 @@ def test_update_fails_a_cron_job_when_no_source_answers(
     res = _cli(db, "update")
     assert res.exit_code == (0 if oryx_answers else 1), res.output
     assert ("no source reachable" in res.output) is not oryx_answers
+
+
+def test_show_says_which_category_a_report_lacks_and_prints_no_markup(
+        loaded_db: str) -> None:
+    """Items 7 and 8: `show` names a category missing from a report (ground robotic
+    systems, from 9 August 2026 on), and its age line, piped, is plain text (it printed
+    "[yellow]...[/yellow]")."""
+    res = _cli(loaded_db, "show", "latest")
+    assert res.exit_code == 0
+    assert "[yellow]" not in res.output and "[/" not in res.output
+    assert "This report has no figure for ground robotic systems" in res.output
+    assert "days old" in res.output
+    assert "no figure for" not in _cli(loaded_db, "show", "2026-08-08").output
+
+
+def test_every_report_names_what_it_lacks_over_the_whole_history(reader: Any) -> None:
+    """Item 7, on the whole history: the report document's `missing` (show, the API and the
+    brief share it) holds exactly the categories counted before a report and absent from
+    it; in the bundled data, ground robotic systems from 9 to 22 August 2026."""
+    from datetime import date
+
+    from attrition import report
+
+    days = sorted({r.report_date for r in reader.ledger()})
+    lacking = {d: report.report(reader, d)["missing"] for d in days}
+    assert {d: m for d, m in lacking.items() if m} == {
+        d: ["ground_robotic_systems"] for d in days if d >= date(2026, 8, 9)}

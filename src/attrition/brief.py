@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from attrition import categories, words
+from attrition import report as reports
 from attrition.analysis import records
 from attrition.analysis.records import Standing
 from attrition.categories import Aggregate
@@ -304,8 +305,7 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
     sources = sorted({s for r in report_rows.values() for s in r.sources})
     address = next((r.address for r in report_rows.values()
                     if r.address and r.address.startswith(("http://", "https://"))), None)
-    missing = [c.id for c in categories.on(day) if c.id not in report_rows
-               and categories.counted_since(c.id) < day and not c.historical]
+    missing = reports.missing(report_rows, day)
     context = None
     if confirmed is not None:
         order = [headline] if headline else []

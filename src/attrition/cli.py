@@ -229,6 +229,7 @@ def show(
                   [{k: v for k, v in f.items() if k != "dissent"} for f in doc["figures"]]):
         return
     from rich.table import Table
+    from rich.text import Text
 
     title = (f"Report of {doc['date']} (the first report: the total since the invasion began "
              f"on {doc['covers']})" if doc.get("first_report")
@@ -236,9 +237,17 @@ def show(
     at = doc.get("as_of")
     if at:
         title += f", as the ledger had it at {at['time']}"
-    table = Table(title=title,
-                  caption=f"{doc['publisher']}\n{doc['address'] or ''}\n{doc['caveat']}"
-                  + (f"\n[yellow]{old['en']}[/yellow]" if old else ""))
+    # a Text, not markup: off a terminal the caption is printed as plain lines
+    caption = Text(f"{doc['publisher']}\n{doc['address'] or ''}\n{doc['caveat']}")
+    if doc.get("missing"):
+        from attrition import categories
+
+        caption.append("\nThis report has no figure for "
+                       + ", ".join(categories.BY_ID[c].en for c in doc["missing"])
+                       + ", which earlier reports carried.", style="yellow")
+    if old:
+        caption.append(f"\n{old['en']}", style="yellow")
+    table = Table(title=title, caption=caption)
     columns: list[tuple[str, Any]] = [("category", "left"), ("total", "right"),
                                       ("change", "right"), ("announced", "right"),
                                       ("sources", "left"), *((("since", "left"),) if at else ())]

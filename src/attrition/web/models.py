@@ -188,6 +188,8 @@ class ReportDoc(Doc):
     publisher: str = Field(description="Whose figures these are.")
     address: str | None = Field(description="The bulletin's address, when a source has it.")
     figures: list[Figure]
+    missing: list[str] = Field([], description="The categories earlier reports carried that "
+                                               "this report has no figure for.")
     caveat: str = Field(description="Whose claims these are: official Ukrainian claims, not "
                                     "independently verified.")
     as_of: dict[str, Any] | None = Field(None, description="With `as_of`: the moment the "
