@@ -4,6 +4,7 @@ checker, in test_brief_checks.py.)"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +66,31 @@ def test_every_report_names_what_it_lacks_over_the_whole_history(reader: Any) ->
     lacking = {d: report.report(reader, d)["missing"] for d in days}
     assert {d: m for d, m in lacking.items() if m} == {
         d: ["ground_robotic_systems"] for d in days if d >= date(2026, 8, 9)}
+
+
+_ID = re.compile(r"\b[a-z]+_[a-z_]+\b")  # vehicles_fuel_tanks, two_day, air_defense ...
+
+
+@pytest.mark.parametrize("day", ["latest", "2026-07-27", "2024-11-30", "2022-02-24"])
+def test_records_anomalies_and_compare_tables_name_things_for_people(
+        loaded_db: str, day: str) -> None:
+    """Item 11 (and 9): the `records` table said "personnel (personnel)", "(tanks + afv +
+    vehicles_fuel_tanks)", "(two_day: records skip it)", "Not counted: ... (stale)" and
+    "highest-since"; `anomalies` "uav (uav)"; `compare` "(oryx)". Labels for people; the
+    ids stay in JSON and CSV."""
+    from attrition import categories
+
+    names = [*categories.CURRENT_IDS, *(a.id for a in categories.BUILTIN_AGGREGATES)]
+    for name in names:
+        out = _cli(loaded_db, "records", name, "--date", day).output
+        assert not _ID.findall(out), (name, _ID.findall(out))
+        assert f"({name})" not in out and "highest" not in out, out
+    two_day = _cli(loaded_db, "records", "uav", "--date", "2026-07-27").output
+    assert "(a two-day figure: records skip it)" in two_day
+    assert "Not counted: 2026-07-26 (a repeated total), 2026-07-27 (a two-day figure)" \
+        in two_day
+    assert "highest" not in _cli(loaded_db, "records", "--help").output
+    assert _cli(loaded_db, "anomalies", "uav").output.startswith(
+        "UAV operational-tactical level: ")
+    compare = _cli(loaded_db, "compare", "--to", "2025-07-19").output
+    assert "(Oryx)" in compare and "warships / boats + submarines" in compare

@@ -189,6 +189,17 @@ def _fmt_change(value: int | None) -> str:
     return "" if value is None else f"{value:+,}"
 
 
+def _titled(label: str, definition: str | None, name: str) -> str:
+    """A series as people read it: a category's label, or an aggregate's marked as a sum (as
+    `summary` marks it); the ids ("tanks + afv + ...") stay in JSON and CSV."""
+    return label if not definition or definition == name else f"{label} (sum)"
+
+
+EXCLUDED_WORDS = {"creation": "its first report", "correction": "a correction",
+                  "stale": "a repeated total", "two_day": "a two-day figure"}
+"""Why records skip a day, as people read it (the ids stay in JSON and CSV)."""
+
+
 def _write_csv(rows: list[dict[str, Any]], out: Any = None) -> None:
     import csv
 
@@ -635,7 +646,8 @@ def records(
     top: Annotated[int, typer.Option("--top", min=1, max=1000)] = 10,
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
 ) -> None:
-    """Where a day's change ranks (7/30/90/365 days, whole war), highest-since, top days."""
+    """Where a day's change ranks (7/30/90/365 days, whole war), the last higher report, top
+    days."""
     from datetime import timedelta
 
     from attrition import categories, service
@@ -649,10 +661,13 @@ def records(
     skipped = doc["excluded_days"]
     if _emit_data(format, doc, doc["rows"]):
         return
+    from rich.markup import escape
     from rich.table import Table
 
     console = _console()
-    ranks = ", ".join(f"{k}: {v['rank']} of {v['of']}" for k, v in doc["ranks"].items() if v)
+    ranks = "ranks " + ", ".join(
+        f"{v['rank']:,} of {v['of']:,} in " + ("the war" if k == "war" else f"{k[:-1]} days")
+        for k, v in doc["ranks"].items() if v)
     then = (f", then {' + '.join(doc['last_higher_components'])}"
             if doc["last_higher_components"] else "")
     since = (f"last higher {doc['last_higher']} ({doc['last_higher_value']:,}{then})"
@@ -668,8 +683,10 @@ def records(
     else:
         line = f"change {doc['change']:,}; {ranks}; {since}{tie}"
         if doc["excluded"]:
-            line = f"change {doc['change']:,} ({doc['excluded']}: records skip it)"
-    console.print(f"[bold]{doc['label']}[/bold] ({doc['definition']}) on {d}: {line}")
+            line = (f"change {doc['change']:,} "
+                    f"({EXCLUDED_WORDS.get(doc['excluded'], doc['excluded'])}: records skip it)")
+    console.print(f"[bold]{escape(_titled(doc['label'], doc['definition'], name))}[/bold] in "
+                  f"the report of {d}: {line}")
     table = Table(title=f"Top {top} days, {start} to {d}")
     table.add_column("report date")
     table.add_column("change", justify="right")
@@ -678,7 +695,7 @@ def records(
     _print_table(console, table)
     if skipped:
         console.print("Not counted: " + ", ".join(
-            f"{p['date']} ({p['reason']})" for p in skipped))
+            f"{p['date']} ({EXCLUDED_WORDS.get(p['reason'], p['reason'])})" for p in skipped))
     console.print(f"{doc['publisher']}. {doc['caveat']}", markup=False)
 
 
@@ -719,7 +736,7 @@ def anomalies(
     from rich.table import Table
 
     console = _console()
-    table = Table(title=f"{name} ({s.definition}): {len(outs)} outliers")
+    table = Table(title=f"{_titled(s.label, s.definition, name)}: {len(outs)} outliers")
     for col in ("report date", "change", "recent median", "score"):
         table.add_column(col, justify="right")
     for o in outs:
@@ -821,7 +838,9 @@ def compare(
 
     dates = {d for r in doc["rows"] for d in (r["claimed_as_of"], r["confirmed_as_of"]) if d}
     same = len(dates) <= 1  # the usual case: one date column would only repeat itself
-    table = Table(title=f"Claimed against confirmed ({source}), {doc['from']} to {doc['to']}"
+    source_title = {"oryx": "Oryx", "warspotting": "WarSpotting"}.get(source, source)
+    table = Table(title=f"Claimed against confirmed ({source_title}), {doc['from']} to "
+                        f"{doc['to']}"
                         + (f"; both sides as of {dates.pop()}" if same and dates else ""),
                   caption=doc["caveat"])
     cols = ["category", "claimed", *([] if same else ["on"]), "confirmed",
@@ -836,7 +855,7 @@ def compare(
         return reg.en if reg is not None else cid
 
     for r in doc["rows"]:
-        cells = [label(r["category"]), _num(r["claimed"]),
+        cells = [" + ".join(label(c) for c in r["ledger"]), _num(r["claimed"]),
                  *([] if same else [r["claimed_as_of"] or ""]), _num(r["confirmed"]),
                  *([] if same else [r["confirmed_as_of"] or ""]),
                  "" if r["ratio"] is None else f"{r['ratio']:.2f}", _num(r["lag_days"])]

@@ -40,7 +40,8 @@ def records_csv(request: Request, name: m.NamePath, day: OnDate = "latest", wind
 @router.get("/api/records/{name}", tags=["analysis"], **answers(m.RecordsDoc, 400, 404, 422))
 def records(request: Request, name: m.NamePath, day: OnDate = "latest", window: Window = 30,
             top: Top = 10) -> Response:
-    """Ranks of a day's change (7/30/90/365 days, whole war), highest-since, top days."""
+    """Ranks of a day's change (7/30/90/365 days, whole war), the last higher report, top
+    days."""
     return cached(request, lambda: envelope(_records(request, name, day, window, top)))
 
 
