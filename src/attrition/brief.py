@@ -310,8 +310,13 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
     if confirmed is not None:
         order = [headline] if headline else []
         for cat in [*order, *HEADLINE]:
-            if cat and (context := confirmed.beside(cat, day)) is not None:
+            # a line the General Staff did not count on the confirmed count's date (ground
+            # robotic systems, counted from 2026, against Oryx's count of 2025) compares
+            # nothing: the next headline category's line stands in
+            if cat and (context := confirmed.beside(cat, day)) is not None \
+                    and context["claimed_on_that_date"] is not None:
                 break
+            context = None
     if context is not None and (day - date.fromisoformat(context["as_of"])).days > \
             CONFIRMED_STALE_DAYS:  # dated as such in the text
         context = {**context, "months_before_report": _months_between(
@@ -399,7 +404,9 @@ def _confirmed_ledger_en(ctx: dict[str, Any]) -> str:
 
 def _confirmed_en(ctx: dict[str, Any], day: date) -> str:
     as_of = date.fromisoformat(ctx["as_of"])
-    what = _CONFIRMED_EN.get(ctx["line"], ctx["line"])
+    what = _CONFIRMED_EN.get(ctx["line"]) or _plural_en(
+        ctx["line"], categories.BY_ID[ctx["line"]].en if ctx["line"] in categories.BY_ID
+        else ctx["line"])
     how = (" (derived from its armoured-combat-vehicle total minus the other armoured types)"
            if ctx["derived"] else "")
     claimed = ctx["claimed_on_that_date"]
@@ -418,12 +425,18 @@ def _confirmed_en(ctx: dict[str, Any], day: date) -> str:
 
 def _confirmed_uk(ctx: dict[str, Any], day: date) -> str:
     as_of = date.fromisoformat(ctx["as_of"])
-    what = _CONFIRMED_UK.get(ctx["line"], ctx["line"])
+    what = _CONFIRMED_UK.get(ctx["line"]) or uk_label(ctx["line"])
+    how = (" (обчислено із загальної кількості бойової броньованої техніки за Oryx без "
+           "інших броньованих типів)" if ctx["derived"] else "")
     claimed = ctx["claimed_on_that_date"]
-    old = (" (найновіші підтверджені дані в базі, понад місяць до цього зведення)"
-           if (day - as_of).days > CONFIRMED_STALE_DAYS else "")
+    old = ""
+    if (day - as_of).days > CONFIRMED_STALE_DAYS:
+        months = ctx.get("months_before_report") or 0
+        old = (" (найновіші підтверджені дані в базі, за "
+               + (uk_count(months, "month") if months >= 2 else "понад місяць")
+               + " до цього зведення)")
     return (f"Для порівняння: Oryx візуально підтвердив втрату {_uk_num(ctx['confirmed'])} "
-            f"російських {what} станом на {uk_date(as_of)}{old}; Генштаб станом на "
+            f"російських {what} станом на {uk_date(as_of)}{old}{how}; Генштаб станом на "
             f"{uk_date(as_of)} називав: "
             + " і ".join(uk_label(str(c)) for c in ctx.get("ledger") or [ctx["line"]])
             + f" – {_uk_num(claimed) if claimed is not None else 'даних немає'}. "
@@ -470,6 +483,10 @@ def _on_en(d: date) -> str:
 def _skip_en(f: Fact) -> str:
     if f.skipped is None or f.skipped_value is None:
         return ""
+    if f.skipped_reason == "creation":  # a sum on the day some of its parts were first
+        # counted (25 February 2022): no correction, and its figure lacks those parts
+        return (f", not counting the report of {en_date(f.skipped)}, which had "
+                f"{_num(f.skipped_value)} without the parts of the sum first counted that day")
     what = "the two-day figure" if f.skipped_reason == "two_day" else "the correction"
     return (f", not counting {what} in the report of {en_date(f.skipped)}, which had "
             f"{_num(f.skipped_value)}")
@@ -494,7 +511,7 @@ def _record_en(f: Fact) -> str:
 
 def _record_en_of(f: Fact, what: str) -> str:
     if f.equals_record and f.tied_with is not None:
-        head = f"{what}, as many as on {en_date(f.tied_with)} and"
+        head = f"{what}, as many as in the report of {en_date(f.tied_with)} and"
     else:
         head = f"{what},"
     if f.record_window == "war" or f.highest_since is None:
@@ -676,6 +693,9 @@ def _on_uk(d: date) -> str:
 def _skip_uk(f: Fact) -> str:
     if f.skipped is None or f.skipped_value is None:
         return ""
+    if f.skipped_reason == "creation":
+        return (f", не враховуючи зведення {uk_date(f.skipped)}, у якому було "
+                f"{_uk_num(f.skipped_value)} без складових суми, які тоді рахували вперше")
     what = "дводобові дані" if f.skipped_reason == "two_day" else "виправлення"
     return (f", не враховуючи {what} у зведенні {uk_date(f.skipped)}, у якому було "
             f"{_uk_num(f.skipped_value)}")
@@ -696,7 +716,7 @@ def _record_uk(f: Fact) -> str:
 
 
 def _record_uk_of(f: Fact, head: str) -> str:
-    same = (f", стільки ж, скільки {uk_date(f.tied_with)}, і"
+    same = (f", стільки ж, скільки у зведенні {uk_date(f.tied_with)}, і"
             if f.equals_record and f.tied_with is not None else ":")
     if f.record_window == "war" or f.highest_since is None:
         since = ("відтоді, як Генштаб почав їх рахувати" if not f.counted_from_start

@@ -15,7 +15,8 @@ CAVEAT = ("Official Ukrainian claims, not independently verified; personnel coun
           "and wounded.")
 
 
-UK_PLURALS = {"report": ("зведення", "зведення", "зведень"), "day": ("день", "дні", "днів")}
+UK_PLURALS = {"report": ("зведення", "зведення", "зведень"), "day": ("день", "дні", "днів"),
+              "month": ("місяць", "місяці", "місяців")}
 """Ukrainian nouns after a number: (1, 21, 31 …; 2–4, 22–24 …; 5–20, 25–30 …)."""
 
 
