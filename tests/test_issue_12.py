@@ -5,6 +5,7 @@ checker, in test_brief_checks.py.)"""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -129,3 +130,34 @@ def test_every_daily_brief_is_publishable_prose(reader: Any, lang: str) -> None:
             assert "понад місяць" not in text or "місяців" not in text, day
             assert re.search(r"за (?:\d+ місяц\w+|понад місяць) до цього зведення", text), day
     assert creations >= 3 and ties >= 50, (creations, ties)
+
+
+def test_series_marks_every_disputed_total_and_the_change_after_it(reader: Any) -> None:
+    """Item 6: tanks on 28 February 2022 (150 against orc-losses' 191, no majority) was a
+    plain 0 in `series`, and the 48 after it a plain loss. Over the whole history, a row
+    is `disputed` exactly when `validate` lists its total, or the total before it, as
+    disputed; the table says so."""
+    from datetime import timedelta
+
+    from attrition import categories, service
+    from attrition.validate import validate
+
+    listed = {(f.category, f.report_date) for f in validate(list(reader.ledger()), [])
+              if f.kind == "disputed"}
+    assert ("tanks", date(2022, 2, 28)) in listed and len(listed) >= 10
+    for name in categories.IDS:
+        rows = service.series(reader, name)["rows"]
+        got = {date.fromisoformat(r["date"]) for r in rows if r["disputed"]}
+        days = {date.fromisoformat(r["date"]) for r in rows}
+        want = {d for d in days if (name, d) in listed
+                or (name, d - timedelta(days=1)) in listed}
+        assert got == want, name
+    part = service.series(reader, "tanks", date(2022, 3, 1), date(2022, 3, 2))["rows"]
+    assert [r["disputed"] for r in part] == [True, False]  # from the report before the range
+
+
+def test_series_table_says_disputed(loaded_db: str) -> None:
+    out = _cli(loaded_db, "series", "tanks", "--from", "2022-02-27", "--to", "2022-03-02",
+               "--daily", "-f", "table").output
+    assert [ln.split("│")[3].strip() for ln in out.splitlines() if "│ 2022-" in ln] == [
+        "", "disputed", "disputed", ""]

@@ -322,13 +322,15 @@ def series(
         table = Table(title=f"{doc['label']} ({'daily change' if daily else 'total'})" + (
             f", as the ledger had it at {_as_of_iso(reader)}" if as_of is not None else ""),
                       caption=f"{doc['publisher']}\n{doc['caveat']}")
-        for col in ("report date", "value", *(("note",) if daily else ()), "sources"):
+        for col in ("report date", "value", "note", "sources"):
             table.add_column(col)
         for r in doc["rows"]:
             v = r["change"] if daily else r["total"]
-            note = r["excluded"] if r["excluded"] and r["excluded"] != "creation" else ""
-            table.add_row(r["date"], "" if v is None else f"{v:,}",
-                          *((note.replace("_", "-"),) if daily else ()),
+            notes = [r["excluded"].replace("_", "-")] if daily and r["excluded"] and \
+                r["excluded"] != "creation" else []
+            if r["disputed"]:  # the sources disagree with no majority: no fact to present
+                notes.append("disputed")
+            table.add_row(r["date"], "" if v is None else f"{v:,}", ", ".join(notes),
                           ", ".join(r["sources"]))
         _print_table(_console(), table)
 

@@ -838,13 +838,20 @@ def series(ledger: CellLedger, name: str, start: date | None = None, end: date |
     (`components`) and the sources that agree on them."""
     if start is not None and end is not None and start > end:
         raise DateError(f"the period starts ({start}) after it ends ({end})")
+    from datetime import timedelta
+
     s = _built(ledger, name, basis, aggs, cache, since=start)
     points = s.between(start, end)
-    cells = _cells(ledger, points, start, end)
+    # from the report before: a change from a disputed total is disputed too
+    cells = _cells(ledger, points, start - timedelta(days=1) if start else None, end)
+    before = {c: cs[start - timedelta(days=1)] for c, cs in cells.items()
+              if start and start - timedelta(days=1) in cs}  # each part's cell before
     rows = []
     for p in points:
         got = [cells[c][p.day] for c in p.components if p.day in cells[c]]
         announced = [r.announced_change for r in got]
+        prior = [before[c] for c in p.components if c in before]
+        before.update({r.category: r for r in got})
         rows.append({
             "date": _iso(p.day), "covers": covers(p.day),
             "total": p.total, "change": p.change,
@@ -853,6 +860,8 @@ def series(ledger: CellLedger, name: str, start: date | None = None, end: date |
             "basis": p.basis, "excluded": p.excluded,
             "components": list(p.components),
             "sources": _agreeing(got),
+            # the sources disagree, with no majority, on this total or the one before
+            "disputed": any(r.disputed for r in (*got, *prior)),
         })
     return {"name": s.name, "label": s.label, "definition": s.definition,
             "aggregate": s.is_aggregate, "basis": basis,

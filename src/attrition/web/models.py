@@ -212,6 +212,9 @@ class SeriesRow(Part):
                     "correction, a stale repeat, or the two-day change after it.")
     components: list[str] = Field(description="The categories summed on that day.")
     sources: list[str] = Field(description="The sources that agree on those cells.")
+    disputed: bool = Field(False, description="The sources disagree, with no majority, on "
+                                              "this total or the one before (`attrition "
+                                              "validate --kind disputed`).")
 
 
 class SeriesDoc(Doc):
