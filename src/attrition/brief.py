@@ -15,7 +15,7 @@ from attrition import report as reports
 from attrition.analysis import records
 from attrition.analysis.records import Standing
 from attrition.categories import Aggregate
-from attrition.report import CAVEAT, PUBLISHER, uk_count
+from attrition.report import CAVEAT, CAVEAT_UK, PUBLISHER, uk_count
 from attrition.store.read import LedgerRow
 
 if TYPE_CHECKING:
@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 
         def beside(self, category: str, day: date) -> dict[str, Any] | None: ...
 
-CAVEAT_UK = ("Це офіційні дані української сторони, не перевірені незалежно; втрати "
-             "особового складу — це вбиті та поранені.")
 PUBLISHER_UK = "Генеральний штаб Збройних сил України"
 WINDOW_DAYS = (7, 30, 90, 365)
 HEADLINE = ("personnel", "tanks", "afv", "artillery", "vehicles_fuel_tanks")

@@ -13,6 +13,8 @@ from attrition.store.read import LedgerRow, Reader
 PUBLISHER = "General Staff of the Armed Forces of Ukraine (via the Ministry of Defence)"
 CAVEAT = ("Official Ukrainian claims, not independently verified; personnel counts killed "
           "and wounded.")
+CAVEAT_UK = ("Це офіційні дані української сторони, не перевірені незалежно; втрати "
+             "особового складу — це вбиті та поранені.")
 
 
 UK_PLURALS = {"report": ("зведення", "зведення", "зведень"), "day": ("день", "дні", "днів"),

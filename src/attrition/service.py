@@ -493,15 +493,17 @@ def confirmed_series(ledger: Ledger, source: str = "oryx", crosswalk_file: str |
 
 def compare(ledger: Ledger, start: date | None = None, end: date | None = None,
             names: Sequence[str] | None = None, statuses: tuple[str, ...] | None = None,
-            source: str = "oryx", crosswalk_file: str | None = None) -> dict[str, Any]:
-    """Claimed (General Staff) against visually confirmed losses per crosswalk line."""
+            source: str = "oryx", crosswalk_file: str | None = None, lang: str = "en"
+            ) -> dict[str, Any]:
+    """Claimed (General Staff) against visually confirmed losses per crosswalk line
+    (`lang="uk"`: its words for a Ukrainian page)."""
     from attrition import compare as cmp
 
     if start is not None and end is not None and start > end:
         raise DateError(f"the period starts ({start}) after it ends ({end})")
     conf, cw = confirmed_series(ledger, source, crosswalk_file, statuses)
     return cmp.compare(ledger.by_category(), conf, cw, start=start, end=end,
-                       names=list(names) if names else None)
+                       names=list(names) if names else None, lang=lang)
 
 
 # -- the ledger as of a moment (issue 15) ---------------------------------------------------

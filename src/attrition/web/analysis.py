@@ -46,10 +46,10 @@ def records(request: Request, name: m.NamePath, day: OnDate = "latest", window: 
 
 
 def compare_doc(d: Data, start: str | None, end: str | None, category: list[str] | None,
-                status: str | None) -> dict[str, Any]:
+                status: str | None, lang: str = "en") -> dict[str, Any]:
     return service.compare(d.ledger, day_of(start, d) if start else None,
                            day_of(end, d) if end else None, category,
-                           service.parse_statuses(status))
+                           service.parse_statuses(status), lang=lang)
 
 
 @router.get("/api/compare.csv", tags=["analysis"], **answers(None, 400, 404, 422, media=CSV))

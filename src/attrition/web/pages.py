@@ -300,7 +300,7 @@ def compare_page(request: Request) -> Response:
         chosen = [c for c in q.getlist("category") if c]
         statuses = [x for x in q.getlist("status") if x]
         doc = api.compare_doc(d, start, to, chosen or None,
-                              ",".join(statuses) if statuses else None)
+                              ",".join(statuses) if statuses else None, lang=_lang(request))
         # each row's ratio is claimed/confirmed on one date (the last scrape on or before
         # `to`): show the claimed figure of that date beside it, so the row adds up
         claimed = Claimed(d.by_category)
