@@ -28,14 +28,17 @@ every JSON route names a model). A request the routes answer with a document goe
 from __future__ import annotations
 
 import json
+from dataclasses import MISSING
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, get_type_hints
 
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from attrition import service
 from attrition.web import v2
 
 # -- path parameters shared by routes ----------------------------------------------------------
@@ -438,20 +441,23 @@ class BriefDoc(Doc):
     period: str | None = None
 
 
-class Ingested(Part):
-    files: int = 0
-    figures: int | None = None
-    new: int | None = None
-    revised: int | None = None
-    unchanged: int | None = None
-    cells: int | None = None
-    confirmed_files: int = 0
-    counts_new: int | None = None
-    counts_revised: int | None = None
-    items_new: int | None = None
-    items_changed: int | None = None
-    failures: list[str] = []
-    daybook_rows: int | None = None
+def _from_dataclass(name: str, cls: type) -> type[Part]:
+    """A document part with exactly a dataclass's fields, types and defaults (a default
+    factory's value as the default, as a field written out would state it), so that the
+    model cannot drift from the dataclass the service fills."""
+    hints = get_type_hints(cls)
+    fields: dict[str, Any] = {
+        f.name: (hints[f.name], f.default if f.default_factory is MISSING
+                 else f.default_factory())
+        for f in dataclass_fields(cls)}
+    return create_model(name, __base__=Part, **fields)
+
+
+if TYPE_CHECKING:  # to the type checker, a document part like any other
+    Ingested = Part
+else:
+    Ingested = _from_dataclass("Ingested", service.Ingested)
+    """What an ingest or an update changed (`service.Ingested`)."""
 
 
 class IngestDoc(Doc):
