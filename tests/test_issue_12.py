@@ -105,12 +105,13 @@ def test_every_daily_brief_is_publishable_prose(reader: Any, lang: str) -> None:
     "not published", a category it began counting in 2026); a tie names its report ("as
     many as on 19 October 2023" reads as the losses of that day, the report of the 20th);
     a sum's skipped day on which some of its parts were first counted (25 February 2022)
-    is no "correction"; a confirmed count months old says how many months, in Ukrainian
-    too."""
+    is no "correction"; a loss that rests on a disputed total (48 tanks on 1 March 2022) is
+    marked so where the lead states it; a confirmed count months old says how many months,
+    in Ukrainian too."""
     from attrition import service
 
     days = sorted({r.report_date for r in reader.ledger()})
-    creations = ties = 0
+    creations = ties = disputed = 0
     for day in days:
         doc = service.brief(reader, day, lang=lang)
         text = re.sub(r"https?://\S+", "", doc["text"])
@@ -121,6 +122,13 @@ def test_every_daily_brief_is_publishable_prose(reader: Any, lang: str) -> None:
                 ties += 1
                 assert ("as many as in the report of " if lang == "en"
                         else "стільки ж, скільки у зведенні ") in text, day
+            if f.get("change_disputed") and (f["change"] or 0) > 0 and not f["excluded"]:
+                # item 6: a loss that rests on a disputed total says so where it is stated
+                disputed += 1
+                num = f"{f['change']:,}".replace(",", "[,\u00a0]")
+                mark = r"\(a disputed figure\)" if lang == "en" else r"\(спірні дані\)"
+                assert re.search(rf"\b{num}\b[^;,]{{0,60}}{mark}", text.split("\n\n")[0]), \
+                    (day, f["category"])
             if f.get("skipped_reason") == "creation":
                 creations += 1
                 assert ("without the parts of the sum first counted that day" if lang == "en"
@@ -129,7 +137,7 @@ def test_every_daily_brief_is_publishable_prose(reader: Any, lang: str) -> None:
         if "найновіші підтверджені дані" in text:
             assert "понад місяць" not in text or "місяців" not in text, day
             assert re.search(r"за (?:\d+ місяц\w+|понад місяць) до цього зведення", text), day
-    assert creations >= 3 and ties >= 50, (creations, ties)
+    assert creations >= 3 and ties >= 50 and disputed >= 20, (creations, ties, disputed)
 
 
 def test_series_marks_every_disputed_total_and_the_change_after_it(reader: Any) -> None:

@@ -172,6 +172,12 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
                 and self.highest_since < categories.BY_ID[self.category].since)
 
     @property
+    def disputed(self) -> bool:
+        """Whether the change rests on a total the sources dispute, this one or the one
+        before (a tie of the sources that nothing in the data settles)."""
+        return self.method in ("disputed", "tie") or self.previous_disputed
+
+    @property
     def single_witness(self) -> bool:
         """Whether one source alone gives the figure (a tie is a disagreement instead)."""
         return self.method == "single" or (not self.method and len(self.sources) == 1)
@@ -474,6 +480,12 @@ SOURCE_TITLES_UK = {"petroivaniuk": "набір даних PetroIvaniuk", "orc-l
                     "bulletin": "текст зведення", "press": "передрук у пресі"}
 
 
+_DISPUTED_EN = " (a disputed figure)"
+_DISPUTED_UK = " (спірні дані)"
+"""Beside a day's loss that rests on a disputed total, where the lead states it: the note
+below says why."""
+
+
 def _on_en(d: date) -> str:
     return f"{_WEEKDAYS_EN[d.weekday()]}, {en_date(d)}"
 
@@ -563,12 +575,12 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                  f"{_join(lead)}" + (f"; it also lists {_join(others)}." if others else ".")
                  + " It is a total for the first day, with no earlier report to compare."]
     else:
-        lead = [_count_en(c, by[c].change or 0, by[c].label) for c in HEADLINE
-                if c in by and (by[c].change or 0) >= 0 and by[c].change is not None
-                and not by[c].excluded]
-        others = [_count_en(f.category, f.change, f.label) for f in facts
-                  if f.category not in HEADLINE and f.change is not None and f.change > 0
-                  and not f.excluded]
+        lead = [_count_en(c, by[c].change or 0, by[c].label) + _DISPUTED_EN * by[c].disputed
+                for c in HEADLINE if c in by and (by[c].change or 0) >= 0
+                and by[c].change is not None and not by[c].excluded]
+        others = [_count_en(f.category, f.change, f.label) + _DISPUTED_EN * f.disputed
+                  for f in facts if f.category not in HEADLINE and f.change is not None
+                  and f.change > 0 and not f.excluded]
         paras = [f"Russian forces lost {_join(lead) or 'no figure this brief can count'} "
                  f"over the past day, the {PUBLISHER} said on {_on_en(day)}, in its report "
                  f"on the losses of {_on_en(covers)}"
@@ -751,8 +763,8 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                  f"ранку Росія втратила: " + "; ".join(lines)
                  + ". Це підсумок першої доби; попереднього зведення для порівняння немає."]
     else:
-        lines = [f"{uk_label(f.category)} – {_uk_num(f.change)}" for f in facts
-                 if f.change is not None and f.change >= 0 and not f.excluded
+        lines = [f"{uk_label(f.category)} – {_uk_num(f.change)}" + _DISPUTED_UK * f.disputed
+                 for f in facts if f.change is not None and f.change >= 0 and not f.excluded
                  and (f.change or f.category in HEADLINE)]
         paras = [f"За зведеннями Генерального штабу, оприлюдненими {_on_uk(day)}, за минулу "
                  f"добу ({uk_date(covers)}) Росія втратила: " + "; ".join(lines) + "."]
