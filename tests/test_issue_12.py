@@ -169,3 +169,15 @@ def test_series_table_says_disputed(loaded_db: str) -> None:
                "--daily", "-f", "table").output
     assert [ln.split("│")[3].strip() for ln in out.splitlines() if "│ 2022-" in ln] == [
         "", "disputed", "disputed", ""]
+
+
+def test_records_of_the_latest_report_say_how_old_it_is(loaded_db: str) -> None:
+    """Item 8: every output of "latest" says how old the report is (`show` and `brief` did;
+    `records`, whose date defaults to the latest, did not)."""
+    import json
+
+    latest = _cli(loaded_db, "records", "tanks").output
+    assert "This is the latest report in the ledger, and it is" in latest
+    assert "days old" not in _cli(loaded_db, "records", "tanks", "--date", "2026-08-22").output
+    doc = json.loads(_cli(loaded_db, "records", "tanks", "-f", "json").output)
+    assert doc["stale"]["refresh"] == "attrition update" and doc["stale"]["age_days"] > 1

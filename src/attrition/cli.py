@@ -661,6 +661,13 @@ def records(
         doc = service.records(reader, name, d, window, top, aggs=aggs)
     start = d - timedelta(days=window - 1)
     skipped = doc["excluded_days"]
+    old = None
+    if day.strip().lower() == "latest":  # as `show latest`: an old report says how old
+        from attrition.report import age
+
+        old = age(d)
+        if old:
+            doc["stale"] = {k: v for k, v in old.items() if k != "uk"}
     if _emit_data(format, doc, doc["rows"]):
         return
     from rich.markup import escape
@@ -699,6 +706,8 @@ def records(
         console.print("Not counted: " + ", ".join(
             f"{p['date']} ({EXCLUDED_WORDS.get(p['reason'], p['reason'])})" for p in skipped))
     console.print(f"{doc['publisher']}. {doc['caveat']}", markup=False)
+    if old:
+        console.print(old["en"], style="yellow", markup=False)
 
 
 @app.command()
