@@ -181,3 +181,15 @@ def test_records_of_the_latest_report_say_how_old_it_is(loaded_db: str) -> None:
     assert "days old" not in _cli(loaded_db, "records", "tanks", "--date", "2026-08-22").output
     doc = json.loads(_cli(loaded_db, "records", "tanks", "-f", "json").output)
     assert doc["stale"]["refresh"] == "attrition update" and doc["stale"]["age_days"] > 1
+
+
+def test_summary_of_a_partial_month_sets_means_side_by_side(loaded_db: str) -> None:
+    """Item 2: `summary --month 2026-08` (21 of 31 reports) set its sum of 27,650 beside
+    July's 42,860 with no word; now each row has both means per report, and the table says
+    to compare those."""
+    out = _cli(loaded_db, "summary", "--month", "2026-08").output
+    row = next(ln for ln in out.splitlines() if ln.startswith("│ Personnel"))
+    assert [c.strip() for c in row.split("│")[2:-1]] == [
+        "27,650", "21 of 31", "1,316.7", "42,860", "1,382.6", "2026-08-16 (1,510)"]
+    assert "2026-08 is not complete: set its mean per report against 2026-07's" in out
+    assert "not complete" not in _cli(loaded_db, "summary", "--month", "2026-07").output

@@ -778,16 +778,26 @@ def summary(
         return
     from rich.table import Table
 
+    partial = any(not f["complete"] for f in doc["facts"])
+    prev = doc["previous_period"]["period"]
     table = Table(title=f"{doc['period']}: reports {doc['from']} to {doc['to']}",
-                  caption=doc["caveat"])
-    for col in ("category", "sum", "reports", "mean/day", "previous", "top day"):
+                  caption=doc["caveat"] + (
+                      f"\n{doc['period']} is not complete: set its mean per report against "
+                      f"{prev}'s, not its sum." if partial else ""))
+    for col in ("category", "sum", "reports", "mean/day", f"{prev}", f"{prev} mean/day",
+                "top report"):
         table.add_column(col, justify="left" if col == "category" else "right")
+
+    def mean(v: float | None) -> str:
+        return "" if v is None else f"{v:,.1f}"
+
     for f in doc["facts"]:
         table.add_row(f["label"][:1].upper() + f["label"][1:]
                       + (" (sum)" if f["definition"] else ""),
-                      f"{f['change']:,}", f"{f['reports']} of {f['days']}", f"{f['mean']}",
+                      f"{f['change']:,}", f"{f['reports']} of {f['days']}", mean(f["mean"]),
                       "" if f["previous"] is None else f"{f['previous']:,}",
-                      # a month without a loss has no top day, only a first day of 0
+                      mean(f["previous_mean"]),
+                      # a month without a loss has no top report, only a first one of 0
                       f"{f['max_day']} ({f['max_value']:,})" if f["max_value"] else "")
     _print_table(_console(), table)
 
