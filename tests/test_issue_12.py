@@ -193,3 +193,29 @@ def test_summary_of_a_partial_month_sets_means_side_by_side(loaded_db: str) -> N
         "27,650", "21 of 31", "1,316.7", "42,860", "1,382.6", "2026-08-16 (1,510)"]
     assert "2026-08 is not complete: set its mean per report against 2026-07's" in out
     assert "not complete" not in _cli(loaded_db, "summary", "--month", "2026-07").output
+
+
+@pytest.mark.parametrize(("query", "flags"), [
+    ("", {"ground_robotic_systems": ["missing"]}),
+    ("date=2026-07-26", {"uav": ["stale", "disputed"], "ground_robotic_systems": ["single"]}),
+    ("date=2026-07-27", {"uav": ["two_day", "disputed"], "ground_robotic_systems": ["single"]}),
+    ("date=2024-11-30", {c: ["correction"] for c in (
+        "afv", "mlrs", "air_defense", "vehicles_fuel_tanks", "special_equipment")}),
+    ("date=2022-03-01", {"tanks": ["disputed"], "military_auto": ["single"],
+                         "fuel_tanks": ["single"]}),
+])
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_dashboard_cards_say_what_is_no_days_loss_or_no_settled_figure(
+        loaded_db: str, query: str, flags: dict[str, list[str]], lang: str) -> None:
+    """Items 3, 4, 6, 7 on the dashboard: a card showed +2,719 UAVs, a correction's rise or
+    a disputed 48 tanks as a plain day's loss, a single-witness figure as any other, and
+    left out a category the report lacks; each now says so, in the page's language."""
+    from fastapi.testclient import TestClient
+
+    from attrition.web.app import create_app
+
+    with TestClient(create_app(loaded_db)) as client:
+        body = client.get(f"/?{query}&lang={lang}", headers={"accept": "text/html"}).text
+    got = {m[1]: re.findall(r'data-flag="([a-z_]+)"', m[2]) for m in re.finditer(
+        r'<article class="card[^"]*" data-category="([a-z_]+)">(.*?)</article>', body, re.S)}
+    assert {c: f for c, f in got.items() if f} == flags
