@@ -37,6 +37,21 @@ def loaded_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+def copy_db(loaded_db: str, folder: Path) -> str:
+    """A private copy of the loaded store in `folder`, as a URL: for a test that writes."""
+    import shutil
+
+    path = folder / "copy.db"
+    shutil.copy(loaded_db.removeprefix("sqlite:///"), path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def db(loaded_db: str, tmp_path: Path) -> str:
+    """A copy of the loaded store of the test's own (its URL), to write to."""
+    return copy_db(loaded_db, tmp_path)
+
+
 @pytest.fixture
 def fresh_db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'fresh.db'}"

@@ -5,7 +5,6 @@ register's API (attrition.store.register), never hand-written verdicts."""
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,11 +20,6 @@ from attrition.watch.inputs import content_hash
 
 MONITOR = Path(__file__).parent / "fixtures" / "monitor"
 
-
-def copy_db(loaded_db: str, folder: Path) -> str:
-    path = folder / "register.db"
-    shutil.copy(loaded_db.removeprefix("sqlite:///"), path)
-    return f"sqlite:///{path}"
 
 
 def fill(engine: Any, url: str, paths: list[Path] | None = None,

@@ -24,7 +24,8 @@ from attrition import alerts, service
 from attrition.errors import InvalidValueError, SourceError
 from attrition.store import outbox, register, schema
 from attrition.store.db import Store
-from registered import LATER, Receiver, copy_db, fill, next_report, serve
+from conftest import copy_db
+from registered import LATER, Receiver, fill, next_report, serve
 
 MONITOR = Path(__file__).parent / "fixtures" / "monitor"
 

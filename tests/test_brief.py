@@ -146,10 +146,11 @@ def test_a_record_equalled_is_not_called_the_most(ctx: Reader) -> None:
     helicopters = {f["category"]: f for f in doc["facts"]}["helicopters"]  # type: ignore
     assert helicopters["change"] == 3 and helicopters["tied_with"] == "2022-04-13"
     assert helicopters["record"] == "30d" and helicopters["record_equalled"]
-    assert ("3 helicopters, as many as on 13 April 2022 and the most since the report of 18 "
-            "March 2022, which had 4") in doc["text"]  # type: ignore[operator]
+    # "as many as on 13 April" would read as the losses of 13 April (the report of the 14th)
+    assert ("3 helicopters, as many as in the report of 13 April 2022 and the most since the "
+            "report of 18 March 2022, which had 4") in doc["text"]  # type: ignore[operator]
     uk = make(ctx, date(2022, 4, 19), "uk")["text"]
-    assert "Гелікоптери – 3, стільки ж, скільки 13 квітня 2022 року, і найбільше від " \
+    assert "Гелікоптери – 3, стільки ж, скільки у зведенні 13 квітня 2022 року, і найбільше від " \
            "зведення 18 березня 2022 року, у якому було 4" in uk  # type: ignore[operator]
 
 

@@ -20,7 +20,8 @@ import httpx
 import pytest
 
 from attrition.store.db import Store
-from registered import copy_db, fill
+from conftest import copy_db
+from registered import fill
 from schemaorg import problems
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -124,7 +124,8 @@ def test_a_checked_article_in_the_register_gets_its_claims_permalinks(
     page (Google's fact-check markup requires the review's url); an article the register
     does not hold gets none."""
     from attrition.store.db import Store
-    from registered import copy_db, fill
+    from conftest import copy_db
+    from registered import fill
 
     url = copy_db(loaded_db, tmp_path)
     path = MONITOR / "steppe-2024-06-10.txt"

@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -24,16 +23,9 @@ def run(*args: str, db: str, stdin: str | None = None,
                           capture_output=True, text=True, input=stdin, timeout=120)
 
 
-@pytest.fixture
-def db(loaded_db: str, tmp_path: Path) -> str:
-    path = tmp_path / "copy.db"
-    shutil.copy(loaded_db.removeprefix("sqlite:///"), path)
-    return str(path)
-
-
-def fingerprint(path: str, tables: tuple[str, ...] = (
+def fingerprint(url: str, tables: tuple[str, ...] = (
         "observations", "ledger", "corrections", "ingests", "sources")) -> str:
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(url.removeprefix("sqlite:///"))
     h = hashlib.sha256()
     for table in tables:
         for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3"):
@@ -225,7 +217,7 @@ def test_brief_after_an_ingest_is_the_new_report_computed_from_the_ledger(
     assert got["date"] == "2026-08-23"
     if got.pop("stale", None):  # "latest" says how old it is, in a paragraph of its own
         got["text"] = got["text"].split("\n\n", 1)[1]
-    with Reader(f"sqlite:///{db}") as reader:
+    with Reader(db) as reader:
         assert daybook.lookup(reader, date(2026, 8, 23)) is not None  # served by the daybook
         rows = reader.by_category()
         context = ConfirmedContext(rows, reader.confirmed_counts("oryx"), crosswalk.load())

@@ -9,7 +9,6 @@ import gzip
 import itertools
 import json
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -50,13 +49,6 @@ def daily(oryx_dir: Path) -> ConfirmedBatch:
 @pytest.fixture(scope="module")
 def totals(oryx_dir: Path) -> ConfirmedBatch:
     return oryx.read_totals((oryx_dir / "totals_by_type.csv").read_bytes(), SNAPSHOT_END)
-
-
-@pytest.fixture
-def db(loaded_db: str, tmp_path: Path) -> str:
-    path = tmp_path / "copy.db"
-    shutil.copy(loaded_db.removeprefix("sqlite:///"), path)
-    return str(path)
 
 
 # -- readers -----------------------------------------------------------------------------

@@ -4,7 +4,6 @@ uk, cached and validated like every GET)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,13 +19,6 @@ from attrition.web.app import create_app
 
 A = "{http://www.w3.org/2005/Atom}"
 LATEST = date(2026, 8, 22)
-
-
-@pytest.fixture
-def db(loaded_db: str, tmp_path: Path) -> str:
-    path = tmp_path / "copy.db"
-    shutil.copy(loaded_db.removeprefix("sqlite:///"), path)
-    return f"sqlite:///{path}"
 
 
 def test_health_is_ready_while_the_newest_report_is_recent(db: str) -> None:

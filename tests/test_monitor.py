@@ -19,7 +19,8 @@ from attrition import service
 from attrition.store import register
 from attrition.store.db import Store
 from attrition.web.app import create_app
-from registered import LATER, MONITOR, copy_db, fill, next_report
+from conftest import copy_db
+from registered import LATER, MONITOR, fill, next_report
 from schemaorg import problems
 
 HTML = {"accept": "text/html"}

@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 from datetime import date
 from pathlib import Path
-
-import pytest
 
 from attrition import ingest
 from attrition.model import Batch
@@ -20,13 +17,6 @@ from attrition.store.read import Reader
 from attrition.validate import validate
 
 LAST = date(2026, 8, 22)
-
-
-@pytest.fixture
-def db(loaded_db: str, tmp_path: Path) -> str:
-    path = tmp_path / "copy.db"
-    shutil.copy(loaded_db.removeprefix("sqlite:///"), path)
-    return f"sqlite:///{path}"
 
 
 def _ingest(url: str, path: Path, seen_at: str) -> None:

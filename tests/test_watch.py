@@ -7,7 +7,6 @@ folder and JSON-lines inputs; re-judging when a new report comes."""
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import subprocess
 import sys
@@ -34,13 +33,6 @@ FAST = Options(interval=60, timeout=2.0, deadline=1.5, lease=30)
 @pytest.fixture
 def site() -> Iterator[watchsite.Site]:
     yield from watchsite.running(watchsite.Site())
-
-
-@pytest.fixture
-def db(loaded_db: str, tmp_path: Path) -> str:
-    path = tmp_path / "watch.db"
-    shutil.copy(loaded_db.removeprefix("sqlite:///"), path)
-    return f"sqlite:///{path}"
 
 
 @pytest.fixture

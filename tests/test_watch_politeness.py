@@ -5,7 +5,6 @@ test_watch.py.)"""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -28,13 +27,6 @@ FAST = Options(interval=60, timeout=2.0, deadline=1.5, lease=30, threads=1)
 @pytest.fixture
 def site() -> Iterator[watchsite.Site]:
     yield from watchsite.running(watchsite.Site())
-
-
-@pytest.fixture
-def db(loaded_db: str, tmp_path: Path) -> str:
-    path = tmp_path / "watch.db"
-    shutil.copy(loaded_db.removeprefix("sqlite:///"), path)
-    return f"sqlite:///{path}"
 
 
 def _once(db: str, items: list[str]) -> PassResult:

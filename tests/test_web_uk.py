@@ -27,7 +27,10 @@ before the words are read."""
 PAGES = ["/?lang=uk", "/?lang=uk&date=2026-07-27", "/?lang=uk&date=2024-11-30",
          "/brief?lang=uk&date=2024-11-30", "/brief?lang=uk&date=2022-02-24",
          "/brief?lang=uk&month=2026-08", "/brief?lang=uk&week=2024-W47", "/check?lang=uk",
-         "/monitor?lang=uk"]
+         "/monitor?lang=uk",
+         # the comparison's basis, notes, caveat and Oryx's scrape glitches (issue 12)
+         "/compare?lang=uk", "/compare?lang=uk&to=2022-04-01",
+         "/compare?lang=uk&from=2024-01-01&to=2026-08-22"]
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,11 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from attrition import categories, words
+from attrition import report as reports
 from attrition.analysis import records
 from attrition.analysis.records import Standing
 from attrition.categories import Aggregate
-from attrition.report import CAVEAT, PUBLISHER, uk_count
+from attrition.report import CAVEAT, CAVEAT_UK, PUBLISHER, uk_count
 from attrition.store.read import LedgerRow
 
 if TYPE_CHECKING:
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
 
         def beside(self, category: str, day: date) -> dict[str, Any] | None: ...
 
-CAVEAT_UK = ("Це офіційні дані української сторони, не перевірені незалежно; втрати "
-             "особового складу — це вбиті та поранені.")
 PUBLISHER_UK = "Генеральний штаб Збройних сил України"
 WINDOW_DAYS = (7, 30, 90, 365)
 HEADLINE = ("personnel", "tanks", "afv", "artillery", "vehicles_fuel_tanks")
@@ -173,6 +172,12 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
                 and self.highest_since < categories.BY_ID[self.category].since)
 
     @property
+    def disputed(self) -> bool:
+        """Whether the change rests on a total the sources dispute, this one or the one
+        before (a tie of the sources that nothing in the data settles)."""
+        return self.method in ("disputed", "tie") or self.previous_disputed
+
+    @property
     def single_witness(self) -> bool:
         """Whether one source alone gives the figure (a tie is a disagreement instead)."""
         return self.method == "single" or (not self.method and len(self.sources) == 1)
@@ -304,14 +309,18 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
     sources = sorted({s for r in report_rows.values() for s in r.sources})
     address = next((r.address for r in report_rows.values()
                     if r.address and r.address.startswith(("http://", "https://"))), None)
-    missing = [c.id for c in categories.on(day) if c.id not in report_rows
-               and categories.counted_since(c.id) < day and not c.historical]
+    missing = reports.missing(report_rows, day)
     context = None
     if confirmed is not None:
         order = [headline] if headline else []
         for cat in [*order, *HEADLINE]:
-            if cat and (context := confirmed.beside(cat, day)) is not None:
+            # a line the General Staff did not count on the confirmed count's date (ground
+            # robotic systems, counted from 2026, against Oryx's count of 2025) compares
+            # nothing: the next headline category's line stands in
+            if cat and (context := confirmed.beside(cat, day)) is not None \
+                    and context["claimed_on_that_date"] is not None:
                 break
+            context = None
     if context is not None and (day - date.fromisoformat(context["as_of"])).days > \
             CONFIRMED_STALE_DAYS:  # dated as such in the text
         context = {**context, "months_before_report": _months_between(
@@ -399,7 +408,9 @@ def _confirmed_ledger_en(ctx: dict[str, Any]) -> str:
 
 def _confirmed_en(ctx: dict[str, Any], day: date) -> str:
     as_of = date.fromisoformat(ctx["as_of"])
-    what = _CONFIRMED_EN.get(ctx["line"], ctx["line"])
+    what = _CONFIRMED_EN.get(ctx["line"]) or _plural_en(
+        ctx["line"], categories.BY_ID[ctx["line"]].en if ctx["line"] in categories.BY_ID
+        else ctx["line"])
     how = (" (derived from its armoured-combat-vehicle total minus the other armoured types)"
            if ctx["derived"] else "")
     claimed = ctx["claimed_on_that_date"]
@@ -418,12 +429,18 @@ def _confirmed_en(ctx: dict[str, Any], day: date) -> str:
 
 def _confirmed_uk(ctx: dict[str, Any], day: date) -> str:
     as_of = date.fromisoformat(ctx["as_of"])
-    what = _CONFIRMED_UK.get(ctx["line"], ctx["line"])
+    what = _CONFIRMED_UK.get(ctx["line"]) or uk_label(ctx["line"])
+    how = (" (обчислено із загальної кількості бойової броньованої техніки за Oryx без "
+           "інших броньованих типів)" if ctx["derived"] else "")
     claimed = ctx["claimed_on_that_date"]
-    old = (" (найновіші підтверджені дані в базі, понад місяць до цього зведення)"
-           if (day - as_of).days > CONFIRMED_STALE_DAYS else "")
+    old = ""
+    if (day - as_of).days > CONFIRMED_STALE_DAYS:
+        months = ctx.get("months_before_report") or 0
+        old = (" (найновіші підтверджені дані в базі, за "
+               + (uk_count(months, "month") if months >= 2 else "понад місяць")
+               + " до цього зведення)")
     return (f"Для порівняння: Oryx візуально підтвердив втрату {_uk_num(ctx['confirmed'])} "
-            f"російських {what} станом на {uk_date(as_of)}{old}; Генштаб станом на "
+            f"російських {what} станом на {uk_date(as_of)}{old}{how}; Генштаб станом на "
             f"{uk_date(as_of)} називав: "
             + " і ".join(uk_label(str(c)) for c in ctx.get("ledger") or [ctx["line"]])
             + f" – {_uk_num(claimed) if claimed is not None else 'даних немає'}. "
@@ -463,6 +480,12 @@ SOURCE_TITLES_UK = {"petroivaniuk": "набір даних PetroIvaniuk", "orc-l
                     "bulletin": "текст зведення", "press": "передрук у пресі"}
 
 
+_DISPUTED_EN = " (a disputed figure)"
+_DISPUTED_UK = " (спірні дані)"
+"""Beside a day's loss that rests on a disputed total, where the lead states it: the note
+below says why."""
+
+
 def _on_en(d: date) -> str:
     return f"{_WEEKDAYS_EN[d.weekday()]}, {en_date(d)}"
 
@@ -470,6 +493,10 @@ def _on_en(d: date) -> str:
 def _skip_en(f: Fact) -> str:
     if f.skipped is None or f.skipped_value is None:
         return ""
+    if f.skipped_reason == "creation":  # a sum on the day some of its parts were first
+        # counted (25 February 2022): no correction, and its figure lacks those parts
+        return (f", not counting the report of {en_date(f.skipped)}, which had "
+                f"{_num(f.skipped_value)} without the parts of the sum first counted that day")
     what = "the two-day figure" if f.skipped_reason == "two_day" else "the correction"
     return (f", not counting {what} in the report of {en_date(f.skipped)}, which had "
             f"{_num(f.skipped_value)}")
@@ -494,7 +521,7 @@ def _record_en(f: Fact) -> str:
 
 def _record_en_of(f: Fact, what: str) -> str:
     if f.equals_record and f.tied_with is not None:
-        head = f"{what}, as many as on {en_date(f.tied_with)} and"
+        head = f"{what}, as many as in the report of {en_date(f.tied_with)} and"
     else:
         head = f"{what},"
     if f.record_window == "war" or f.highest_since is None:
@@ -548,12 +575,12 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                  f"{_join(lead)}" + (f"; it also lists {_join(others)}." if others else ".")
                  + " It is a total for the first day, with no earlier report to compare."]
     else:
-        lead = [_count_en(c, by[c].change or 0, by[c].label) for c in HEADLINE
-                if c in by and (by[c].change or 0) >= 0 and by[c].change is not None
-                and not by[c].excluded]
-        others = [_count_en(f.category, f.change, f.label) for f in facts
-                  if f.category not in HEADLINE and f.change is not None and f.change > 0
-                  and not f.excluded]
+        lead = [_count_en(c, by[c].change or 0, by[c].label) + _DISPUTED_EN * by[c].disputed
+                for c in HEADLINE if c in by and (by[c].change or 0) >= 0
+                and by[c].change is not None and not by[c].excluded]
+        others = [_count_en(f.category, f.change, f.label) + _DISPUTED_EN * f.disputed
+                  for f in facts if f.category not in HEADLINE and f.change is not None
+                  and f.change > 0 and not f.excluded]
         paras = [f"Russian forces lost {_join(lead) or 'no figure this brief can count'} "
                  f"over the past day, the {PUBLISHER} said on {_on_en(day)}, in its report "
                  f"on the losses of {_on_en(covers)}"
@@ -676,6 +703,9 @@ def _on_uk(d: date) -> str:
 def _skip_uk(f: Fact) -> str:
     if f.skipped is None or f.skipped_value is None:
         return ""
+    if f.skipped_reason == "creation":
+        return (f", не враховуючи зведення {uk_date(f.skipped)}, у якому було "
+                f"{_uk_num(f.skipped_value)} без складових суми, які тоді рахували вперше")
     what = "дводобові дані" if f.skipped_reason == "two_day" else "виправлення"
     return (f", не враховуючи {what} у зведенні {uk_date(f.skipped)}, у якому було "
             f"{_uk_num(f.skipped_value)}")
@@ -696,7 +726,7 @@ def _record_uk(f: Fact) -> str:
 
 
 def _record_uk_of(f: Fact, head: str) -> str:
-    same = (f", стільки ж, скільки {uk_date(f.tied_with)}, і"
+    same = (f", стільки ж, скільки у зведенні {uk_date(f.tied_with)}, і"
             if f.equals_record and f.tied_with is not None else ":")
     if f.record_window == "war" or f.highest_since is None:
         since = ("відтоді, як Генштаб почав їх рахувати" if not f.counted_from_start
@@ -733,8 +763,8 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                  f"ранку Росія втратила: " + "; ".join(lines)
                  + ". Це підсумок першої доби; попереднього зведення для порівняння немає."]
     else:
-        lines = [f"{uk_label(f.category)} – {_uk_num(f.change)}" for f in facts
-                 if f.change is not None and f.change >= 0 and not f.excluded
+        lines = [f"{uk_label(f.category)} – {_uk_num(f.change)}" + _DISPUTED_UK * f.disputed
+                 for f in facts if f.change is not None and f.change >= 0 and not f.excluded
                  and (f.change or f.category in HEADLINE)]
         paras = [f"За зведеннями Генерального штабу, оприлюдненими {_on_uk(day)}, за минулу "
                  f"добу ({uk_date(covers)}) Росія втратила: " + "; ".join(lines) + "."]

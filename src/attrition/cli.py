@@ -201,6 +201,17 @@ def _fmt_change(value: int | None) -> str:
     return "" if value is None else f"{value:+,}"
 
 
+def _titled(label: str, definition: str | None, name: str) -> str:
+    """A series as people read it: a category's label, or an aggregate's marked as a sum (as
+    `summary` marks it); the ids ("tanks + afv + ...") stay in JSON and CSV."""
+    return label if not definition or definition == name else f"{label} (sum)"
+
+
+EXCLUDED_WORDS = {"creation": "its first report", "correction": "a correction",
+                  "stale": "a repeated total", "two_day": "a two-day figure"}
+"""Why records skip a day, as people read it (the ids stay in JSON and CSV)."""
+
+
 def _write_csv(rows: list[dict[str, Any]], out: Any = None) -> None:
     import csv
 
@@ -241,6 +252,7 @@ def show(
                   [{k: v for k, v in f.items() if k != "dissent"} for f in doc["figures"]]):
         return
     from rich.table import Table
+    from rich.text import Text
 
     title = (f"Report of {doc['date']} (the first report: the total since the invasion began "
              f"on {doc['covers']})" if doc.get("first_report")
@@ -248,9 +260,17 @@ def show(
     at = doc.get("as_of")
     if at:
         title += f", as the ledger had it at {at['time']}"
-    table = Table(title=title,
-                  caption=f"{doc['publisher']}\n{doc['address'] or ''}\n{doc['caveat']}"
-                  + (f"\n[yellow]{old['en']}[/yellow]" if old else ""))
+    # a Text, not markup: off a terminal the caption is printed as plain lines
+    caption = Text(f"{doc['publisher']}\n{doc['address'] or ''}\n{doc['caveat']}")
+    if doc.get("missing"):
+        from attrition import categories
+
+        caption.append("\nThis report has no figure for "
+                       + ", ".join(categories.BY_ID[c].en for c in doc["missing"])
+                       + ", which earlier reports carried.", style="yellow")
+    if old:
+        caption.append(f"\n{old['en']}", style="yellow")
+    table = Table(title=title, caption=caption)
     columns: list[tuple[str, Any]] = [("category", "left"), ("total", "right"),
                                       ("change", "right"), ("announced", "right"),
                                       ("sources", "left"), *((("since", "left"),) if at else ())]
@@ -316,13 +336,15 @@ def series(
         table = Table(title=f"{doc['label']} ({'daily change' if daily else 'total'})" + (
             f", as the ledger had it at {_as_of_iso(reader)}" if as_of is not None else ""),
                       caption=f"{doc['publisher']}\n{doc['caveat']}")
-        for col in ("report date", "value", *(("note",) if daily else ()), "sources"):
+        for col in ("report date", "value", "note", "sources"):
             table.add_column(col)
         for r in doc["rows"]:
             v = r["change"] if daily else r["total"]
-            note = r["excluded"] if r["excluded"] and r["excluded"] != "creation" else ""
-            table.add_row(r["date"], "" if v is None else f"{v:,}",
-                          *((note.replace("_", "-"),) if daily else ()),
+            notes = [r["excluded"].replace("_", "-")] if daily and r["excluded"] and \
+                r["excluded"] != "creation" else []
+            if r["disputed"]:  # the sources disagree with no majority: no fact to present
+                notes.append("disputed")
+            table.add_row(r["date"], "" if v is None else f"{v:,}", ", ".join(notes),
                           ", ".join(r["sources"]))
         _print_table(_console(), table)
 
@@ -509,8 +531,11 @@ def update(
             _state["db"], client, confirmed=confirmed, warspotting=warspotting,
             on_page=lambda n: progress.update(task, description=f"WarSpotting records: {n}"))
     if result.figures is None and result.counts_new is None:
-        _err(f"attrition: offline or no source reachable; nothing changed ({result.failures[0]})"
-             if result.failures else "attrition: nothing fetched; nothing changed")
+        if result.failures:  # a cron job must see that no source could be reached
+            _err(f"attrition: offline or no source reachable; nothing changed "
+                 f"({result.failures[0]})")
+            raise typer.Exit(1)
+        _err("attrition: nothing fetched; nothing changed")
         return
     for failure in result.failures:
         _err(f"attrition: skipped: {failure}")
@@ -657,7 +682,8 @@ def records(
         "--top", min=1, max=1000, help="How many days the top list shows.")] = 10,
     format: TableFormatOption = TableFormat.table,
 ) -> None:
-    """Where a day's change ranks (7/30/90/365 days, whole war), highest-since, top days."""
+    """Where a day's change ranks (7/30/90/365 days, whole war), the last higher report, top
+    days."""
     from datetime import timedelta
 
     from attrition import categories, service
@@ -669,12 +695,22 @@ def records(
         doc = service.records(reader, name, d, window, top, aggs=aggs)
     start = d - timedelta(days=window - 1)
     skipped = doc["excluded_days"]
+    old = None
+    if day.strip().lower() == "latest":  # as `show latest`: an old report says how old
+        from attrition.report import age
+
+        old = age(d)
+        if old:
+            doc["stale"] = {k: v for k, v in old.items() if k != "uk"}
     if _emit_data(format, doc, doc["rows"]):
         return
+    from rich.markup import escape
     from rich.table import Table
 
     console = _console()
-    ranks = ", ".join(f"{k}: {v['rank']} of {v['of']}" for k, v in doc["ranks"].items() if v)
+    ranks = "ranks " + ", ".join(
+        f"{v['rank']:,} of {v['of']:,} in " + ("the war" if k == "war" else f"{k[:-1]} days")
+        for k, v in doc["ranks"].items() if v)
     then = (f", then {' + '.join(doc['last_higher_components'])}"
             if doc["last_higher_components"] else "")
     since = (f"last higher {doc['last_higher']} ({doc['last_higher_value']:,}{then})"
@@ -690,8 +726,10 @@ def records(
     else:
         line = f"change {doc['change']:,}; {ranks}; {since}{tie}"
         if doc["excluded"]:
-            line = f"change {doc['change']:,} ({doc['excluded']}: records skip it)"
-    console.print(f"[bold]{doc['label']}[/bold] ({doc['definition']}) on {d}: {line}")
+            line = (f"change {doc['change']:,} "
+                    f"({EXCLUDED_WORDS.get(doc['excluded'], doc['excluded'])}: records skip it)")
+    console.print(f"[bold]{escape(_titled(doc['label'], doc['definition'], name))}[/bold] in "
+                  f"the report of {d}: {line}")
     table = Table(title=f"Top {top} days, {start} to {d}")
     table.add_column("report date")
     table.add_column("change", justify="right")
@@ -700,8 +738,10 @@ def records(
     _print_table(console, table)
     if skipped:
         console.print("Not counted: " + ", ".join(
-            f"{p['date']} ({p['reason']})" for p in skipped))
+            f"{p['date']} ({EXCLUDED_WORDS.get(p['reason'], p['reason'])})" for p in skipped))
     console.print(f"{doc['publisher']}. {doc['caveat']}", markup=False)
+    if old:
+        console.print(old["en"], style="yellow", markup=False)
 
 
 @app.command()
@@ -741,7 +781,7 @@ def anomalies(
     from rich.table import Table
 
     console = _console()
-    table = Table(title=f"{name} ({s.definition}): {len(outs)} outliers")
+    table = Table(title=f"{_titled(s.label, s.definition, name)}: {len(outs)} outliers")
     for col in ("report date", "change", "recent median", "score"):
         table.add_column(col, justify="right")
     for o in outs:
@@ -772,17 +812,26 @@ def summary(
         return
     from rich.table import Table
 
+    partial = any(not f["complete"] for f in doc["facts"])
+    prev = doc["previous_period"]["period"]
     table = Table(title=f"{doc['period']}: reports {doc['from']} to {doc['to']}",
-                  caption=doc["caveat"])
-    for col in ("category", "sum", "reports", "mean/day", "previous", "top day"):
+                  caption=doc["caveat"] + (
+                      f"\n{doc['period']} is not complete: set its mean per report against "
+                      f"{prev}'s, not its sum." if partial else ""))
+    for col in ("category", "sum", "reports", "mean/day", f"{prev}", f"{prev} mean/day",
+                "top report"):
         table.add_column(col, justify="left" if col == "category" else "right")
+
+    def mean(v: float | None) -> str:
+        return "" if v is None else f"{v:,.1f}"
+
     for f in doc["facts"]:
         table.add_row(f["label"][:1].upper() + f["label"][1:]
                       + (" (sum)" if f["definition"] else ""),
-                      f"{f['change']:,}", f"{f['reports']} of {f['days']}",
-                      "" if f["mean"] is None else f"{f['mean']:,.1f}",
+                      f"{f['change']:,}", f"{f['reports']} of {f['days']}", mean(f["mean"]),
                       "" if f["previous"] is None else f"{f['previous']:,}",
-                      # a month without a loss has no top day, only a first day of 0
+                      mean(f["previous_mean"]),
+                      # a month without a loss has no top report, only a first one of 0
                       f"{f['max_day']} ({f['max_value']:,})" if f["max_value"] else "")
     _print_table(_console(), table)
 
@@ -844,7 +893,9 @@ def compare(
 
     dates = {d for r in doc["rows"] for d in (r["claimed_as_of"], r["confirmed_as_of"]) if d}
     same = len(dates) <= 1  # the usual case: one date column would only repeat itself
-    table = Table(title=f"Claimed against confirmed ({source}), {doc['from']} to {doc['to']}"
+    source_title = {"oryx": "Oryx", "warspotting": "WarSpotting"}.get(source, source)
+    table = Table(title=f"Claimed against confirmed ({source_title}), {doc['from']} to "
+                        f"{doc['to']}"
                         + (f"; both sides as of {dates.pop()}" if same and dates else ""),
                   caption=doc["caveat"])
     cols = ["category", "claimed", *([] if same else ["on"]), "confirmed",
@@ -859,7 +910,7 @@ def compare(
         return reg.en if reg is not None else cid
 
     for r in doc["rows"]:
-        cells = [label(r["category"]), _num(r["claimed"]),
+        cells = [" + ".join(label(c) for c in r["ledger"]), _num(r["claimed"]),
                  *([] if same else [r["claimed_as_of"] or ""]), _num(r["confirmed"]),
                  *([] if same else [r["confirmed_as_of"] or ""]),
                  "" if r["ratio"] is None else f"{r['ratio']:.2f}", _num(r["lag_days"])]

@@ -15,19 +15,29 @@ from functools import partial
 from operator import attrgetter
 from typing import Any
 
-from attrition import categories
+from attrition import categories, words
 from attrition.analysis.confirmed import Confirmed, Value
 from attrition.analysis.series import Row as LedgerRow
 from attrition.crosswalk import Crosswalk, Row
 from attrition.errors import ConfigError, NotFoundError
 from attrition.model import STATUSES, ConfirmedCount
-from attrition.report import CAVEAT
+from attrition.report import CAVEAT, CAVEAT_UK
 
 CONFIRMED_CAVEAT = ("Confirmed counts are a floor, not a ceiling: each loss needs a photo or "
                     "video, and Oryx dates a loss by when its scraper first saw it.")
+CONFIRMED_CAVEAT_UK = ("Підтверджені втрати — нижня межа, а не верхня: кожна потребує фото чи "
+                       "відео, а Oryx датує втрату днем, коли її вперше побачив його збирач "
+                       "даних.")
+LAG = ("days from the report in which the ministry's cumulative figure first reached the "
+       "confirmed count, to the confirmed count's date")
+
+Note = tuple[str, str]
+"""A line's note in English and Ukrainian (the JSON and the API give the English; a
+`?lang=uk` page the Ukrainian)."""
 
 
 _report_date = attrgetter("report_date")
+_SOURCE_TITLES = {"oryx": "Oryx", "warspotting": "WarSpotting"}
 
 
 class Claimed:
@@ -82,9 +92,17 @@ class Line:
     lag_days: int | None = None
     derived: bool = False
     components: dict[str, tuple[int, date]] = field(default_factory=dict)
-    note: str | None = None
+    notes: tuple[Note, ...] = ()
+    basis_uk: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def note(self) -> str | None:
+        return self.note_in("en")
+
+    def note_in(self, lang: str) -> str | None:
+        return "; ".join(n[lang == "uk"] for n in self.notes) or None
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
         def iso(d: date | None) -> str | None:
             return d.isoformat() if d else None
 
@@ -93,10 +111,12 @@ class Line:
             "confirmed": self.confirmed, "ratio": self.ratio,
             "claimed_as_of": iso(self.claimed_as_of),
             "confirmed_as_of": iso(self.confirmed_as_of), "ratio_on": iso(self.ratio_on),
-            "lag_days": self.lag_days, "basis": self.basis, "derived": self.derived,
+            "lag_days": self.lag_days,
+            "basis": self.basis_uk or self.basis if lang == "uk" else self.basis,
+            "derived": self.derived,
             "components": {t: {"count": n, "last_change": iso(d)}
                            for t, (n, d) in self.components.items()},
-            "note": self.note,
+            "note": self.note_in(lang),
         }
 
 
@@ -113,24 +133,33 @@ def line(row: Row, claimed: Claimed, conf: Confirmed, start: date | None, end: d
     c_start = claimed.at(row.ledger, before) if before else None
     claimed_n = _minus(c_end, c_start)
     v_end = conf.at(row, end)
-    notes = []
+    notes: list[Note] = []
     # what every line states, covered or not
     base = partial(Line, row.name, row.ledger, claimed_n, c_end[1] if c_end else None,
-                   row.basis)
+                   row.basis, basis_uk=words.BASIS_UK.get(row.basis))
+    src = _SOURCE_TITLES.get(conf.source, conf.source)
     if not row.types.get(conf.source):
-        return base(note=f"the crosswalk maps no {conf.source} type to this line")
+        return base(notes=((f"the crosswalk maps no {conf.source} type to this line",
+                            f"таблиця відповідностей не зіставляє з цим рядком жодного типу "
+                            f"{src}"),))
     if v_end is None:
         first = conf.coverage(row)
-        why = (f"{conf.source}'s series for this line starts {first.isoformat()}" if first
-               else f"{conf.source} has no count for this line")
-        return base(note=f"no confirmed count on {end}: " + why)
+        why = ((f"{conf.source}'s series for this line starts {first.isoformat()}",
+                f"ряд {src} для цього рядка починається {first.isoformat()}") if first
+               else (f"{conf.source} has no count for this line",
+                     f"{src} не має даних для цього рядка"))
+        return base(notes=((f"no confirmed count on {end}: " + why[0],
+                            f"немає підтвердженої кількості на {end}: " + why[1]),))
     v_start: Value | None = conf.at(row, before) if before else None
     if before and v_start is None and conf.first is not None and before >= conf.first:
         first = conf.coverage(row)
         return base(confirmed_as_of=v_end.as_of, derived=v_end.derived,
                     components=v_end.components,
-                    note=f"no confirmed count at the start of the period ({before}); this "
-                         f"line's series starts {first.isoformat() if first else 'later'}")
+                    notes=((f"no confirmed count at the start of the period ({before}); this "
+                            f"line's series starts {first.isoformat() if first else 'later'}",
+                            f"немає підтвердженої кількості на початок періоду ({before}); "
+                            f"ряд цього рядка починається "
+                            f"{first.isoformat() if first else 'пізніше'}"),))
     confirmed_n = v_end.value - (v_start.value if v_start else 0)
     # The ratio compares both sides on the same date: the last scrape on or before `end`.
     on = v_end.as_of
@@ -139,19 +168,26 @@ def line(row: Row, claimed: Claimed, conf: Confirmed, start: date | None, end: d
     ratio = (round(claimed_on / confirmed_n, 2)
              if claimed_on is not None and confirmed_n > 0 else None)
     if conf.last is not None and end > conf.last:
-        notes.append(f"the confirmed series ends {conf.last.isoformat()}: the ratio compares "
-                     f"both sides on that date, nothing is extrapolated")
+        notes.append((f"the confirmed series ends {conf.last.isoformat()}: the ratio "
+                      f"compares both sides on that date, nothing is extrapolated",
+                      f"ряд підтверджених втрат закінчується {conf.last.isoformat()}: обидві "
+                      f"сторони порівнюються на цю дату, без екстраполяції"))
     if v_end.derived:
-        notes.append("derived from Oryx's armoured-combat-vehicle headline minus AFVs, IFVs, "
-                     "APCs and MRAPs (the snapshot has no tank rows of its own before "
-                     "2025-03-21)")
+        notes.append(("derived from Oryx's armoured-combat-vehicle headline minus AFVs, IFVs, "
+                      "APCs and MRAPs (the snapshot has no tank rows of its own before "
+                      "2025-03-21)",
+                      "обчислено із загальної кількості бойової броньованої техніки за Oryx "
+                      "без інших броньованих машин, БМП, БТР і машин з протимінним захистом (до "
+                      "2025-03-21 знімок не має окремих рядків "
+                      "про танки)"))
     reached = claimed.reached(row.ledger, v_end.value) if start is None else None
     lag = (v_end.as_of - reached).days if reached is not None and reached <= on else None
     if claimed_n is None:
-        notes.append(f"the ministry reported no such category by {end}")
+        notes.append((f"the ministry reported no such category by {end}",
+                      f"міністерство не подавало такої категорії до {end}"))
     return base(confirmed=confirmed_n, confirmed_as_of=v_end.as_of, ratio=ratio, ratio_on=on,
                 lag_days=lag, derived=v_end.derived, components=v_end.components,
-                note="; ".join(notes) or None)
+                notes=tuple(notes))
 
 
 def chart_panel(row: Row, claimed: Claimed, conf: Confirmed,
@@ -172,9 +208,10 @@ def chart_panel(row: Row, claimed: Claimed, conf: Confirmed,
 
 def compare(rows: Mapping[str, Sequence[LedgerRow]], conf: Confirmed, crosswalk: Crosswalk,
             *, start: date | None = None, end: date | None = None,
-            names: Sequence[str] | None = None) -> dict[str, Any]:
+            names: Sequence[str] | None = None, lang: str = "en") -> dict[str, Any]:
     """Every crosswalk line (or those named) over [start, end]; `end` defaults to the newest
-    report."""
+    report. `lang="uk"`: the words people read (basis, notes, glitches, caveat) in Ukrainian,
+    for a `?lang=uk` page; the JSON and the API are English."""
     latest = max((r.report_date for rs in rows.values() for r in rs), default=None)
     if latest is None:
         raise NotFoundError("the ledger is empty")
@@ -188,12 +225,12 @@ def compare(rows: Mapping[str, Sequence[LedgerRow]], conf: Confirmed, crosswalk:
         "source": conf.source, "statuses": list(conf.statuses),
         "confirmed_first": conf.first.isoformat() if conf.first else None,
         "confirmed_last": conf.last.isoformat() if conf.last else None,
-        "rows": [ln.to_dict() for ln in lines],
-        "glitches": [g.to_dict() for g in conf.flagged],
+        "rows": [ln.to_dict(lang) for ln in lines],
+        "glitches": [g.to_dict(lang) for g in conf.flagged],
         "crosswalk": crosswalk.address,
-        "lag": "days from the report in which the ministry's cumulative figure first reached "
-               "the confirmed count, to the confirmed count's date",
-        "caveat": f"{CAVEAT} {CONFIRMED_CAVEAT}",
+        "lag": LAG,
+        "caveat": f"{CAVEAT_UK} {CONFIRMED_CAVEAT_UK}" if lang == "uk"
+        else f"{CAVEAT} {CONFIRMED_CAVEAT}",
         "all_statuses": list(STATUSES),
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -12,9 +13,12 @@ from attrition.store.read import LedgerRow, Reader
 PUBLISHER = "General Staff of the Armed Forces of Ukraine (via the Ministry of Defence)"
 CAVEAT = ("Official Ukrainian claims, not independently verified; personnel counts killed "
           "and wounded.")
+CAVEAT_UK = ("Це офіційні дані української сторони, не перевірені незалежно; втрати "
+             "особового складу — це вбиті та поранені.")
 
 
-UK_PLURALS = {"report": ("зведення", "зведення", "зведень"), "day": ("день", "дні", "днів")}
+UK_PLURALS = {"report": ("зведення", "зведення", "зведень"), "day": ("день", "дні", "днів"),
+              "month": ("місяць", "місяці", "місяців")}
 """Ukrainian nouns after a number: (1, 21, 31 …; 2–4, 22–24 …; 5–20, 25–30 …)."""
 
 
@@ -78,6 +82,14 @@ def report(reader: Reader, day: date) -> dict[str, Any]:
     return document(rows, day)
 
 
+def missing(present: Iterable[str], day: date) -> list[str]:
+    """The categories counted before `day` that the report of `day` has no figure for (a
+    category a report leaves out is said to be missing, never dropped silently)."""
+    have = set(present)
+    return [c.id for c in categories.on(day) if c.id not in have
+            and categories.counted_since(c.id) < day and not c.historical]
+
+
 def document(rows: list[LedgerRow], day: date) -> dict[str, Any]:
     """The report document from its ledger rows."""
     address = next((r.address for r in rows if r.address), None)
@@ -92,5 +104,6 @@ def document(rows: list[LedgerRow], day: date) -> dict[str, Any]:
         "publisher": PUBLISHER,
         "address": address,
         "figures": [figure(r) for r in rows],
+        "missing": missing((r.category for r in rows), day) if rows else [],
         "caveat": CAVEAT,
     }

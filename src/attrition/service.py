@@ -497,8 +497,10 @@ def confirmed_series(ledger: Ledger, source: str = "oryx", crosswalk_file: str |
 
 def compare(ledger: Ledger, start: date | None = None, end: date | None = None,
             names: Sequence[str] | None = None, statuses: tuple[str, ...] | None = None,
-            source: str = "oryx", crosswalk_file: str | None = None) -> dict[str, Any]:
-    """Claimed (General Staff) against visually confirmed losses per crosswalk line."""
+            source: str = "oryx", crosswalk_file: str | None = None, lang: str = "en"
+            ) -> dict[str, Any]:
+    """Claimed (General Staff) against visually confirmed losses per crosswalk line
+    (`lang="uk"`: its words for a Ukrainian page)."""
     from attrition import compare as cmp
 
     if start is not None and end is not None and start > end:
@@ -510,7 +512,7 @@ def compare(ledger: Ledger, start: date | None = None, end: date | None = None,
                             f"runs {first} .. {last})")
     conf, cw = confirmed_series(ledger, source, crosswalk_file, statuses)
     return cmp.compare(ledger.by_category(), conf, cw, start=start, end=end,
-                       names=list(names) if names else None)
+                       names=list(names) if names else None, lang=lang)
 
 
 # -- the ledger as of a moment (issue 15) ---------------------------------------------------
@@ -846,13 +848,20 @@ def series(ledger: CellLedger, name: str, start: date | None = None, end: date |
     (`components`) and the sources that agree on them."""
     if start is not None and end is not None and start > end:
         raise DateError(f"the period starts ({start}) after it ends ({end})")
+    from datetime import timedelta
+
     s = _built(ledger, name, basis, aggs, cache, since=start)
     points = s.between(start, end)
-    cells = _cells(ledger, points, start, end)
+    # from the report before: a change from a disputed total is disputed too
+    cells = _cells(ledger, points, start - timedelta(days=1) if start else None, end)
+    before = {c: cs[start - timedelta(days=1)] for c, cs in cells.items()
+              if start and start - timedelta(days=1) in cs}  # each part's cell before
     rows = []
     for p in points:
         got = [cells[c][p.day] for c in p.components if p.day in cells[c]]
         announced = [r.announced_change for r in got]
+        prior = [before[c] for c in p.components if c in before]
+        before.update({r.category: r for r in got})
         rows.append({
             "date": _iso(p.day), "covers": covers(p.day),
             "total": p.total, "change": p.change,
@@ -861,6 +870,8 @@ def series(ledger: CellLedger, name: str, start: date | None = None, end: date |
             "basis": p.basis, "excluded": p.excluded,
             "components": list(p.components),
             "sources": _agreeing(got),
+            # the sources disagree, with no majority, on this total or the one before
+            "disputed": any(r.disputed for r in (*got, *prior)),
         })
     return {"name": s.name, "label": s.label, "definition": s.definition,
             "aggregate": s.is_aggregate, "basis": basis,

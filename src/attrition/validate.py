@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -158,20 +158,25 @@ def _by_source(observations: Iterable[ObservationRow]
 _DAILY_SOURCES = ("petroivaniuk", "orc-losses", "minfin", "russianwarship")
 
 
+def _consecutive(observations: Iterable[ObservationRow]
+                 ) -> Iterator[tuple[str, dict[date, dict[str, int | None]], date, date]]:
+    """Each daily source's rows by day, with each pair of its consecutive report dates."""
+    for src, days in _by_source(observations).items():
+        if src in _DAILY_SOURCES:
+            for prev, cur in itertools.pairwise(sorted(days)):
+                yield src, days, prev, cur
+
+
 def stale_rows(observations: Iterable[ObservationRow]) -> list[Finding]:
     """A day whose every figure equals the previous day's, personnel included: a copy."""
     out = []
-    for src, days in _by_source(observations).items():
-        if src not in _DAILY_SOURCES:
-            continue
-        ordered = sorted(days)
-        for prev, cur in itertools.pairwise(ordered):
-            a, b = days[prev], days[cur]
-            if (cur - prev).days == 1 and len(b) >= 5 and a == b:
-                out.append(Finding(
-                    "stale_row", cur, None, src,
-                    f"{src}'s row for {cur} is a copy of {prev}; the next day's change in "
-                    f"{src} is a two-day sum", {"copy_of": prev.isoformat()}))
+    for src, days, prev, cur in _consecutive(observations):
+        a, b = days[prev], days[cur]
+        if (cur - prev).days == 1 and len(b) >= 5 and a == b:
+            out.append(Finding(
+                "stale_row", cur, None, src,
+                f"{src}'s row for {cur} is a copy of {prev}; the next day's change in "
+                f"{src} is a two-day sum", {"copy_of": prev.isoformat()}))
     return out
 
 
@@ -209,20 +214,16 @@ def stale_repeats(ledger: Sequence[LedgerRow]) -> list[Finding]:
 
 def missing_days(observations: Iterable[ObservationRow]) -> list[Finding]:
     out = []
-    for src, days in _by_source(observations).items():
-        if src not in _DAILY_SOURCES:
-            continue
-        ordered = sorted(days)
-        for prev, cur in itertools.pairwise(ordered):
-            gap = (cur - prev).days - 1
-            if gap > 0:
-                first = prev + timedelta(days=1)
-                last = cur - timedelta(days=1)
-                out.append(Finding(
-                    "missing_days", first, None, src,
-                    f"{src} has no report for {gap} day{'s' if gap > 1 else ''} "
-                    f"({first} .. {last})",
-                    {"from": first.isoformat(), "to": last.isoformat(), "days": gap}))
+    for src, _, prev, cur in _consecutive(observations):
+        gap = (cur - prev).days - 1
+        if gap > 0:
+            first = prev + timedelta(days=1)
+            last = cur - timedelta(days=1)
+            out.append(Finding(
+                "missing_days", first, None, src,
+                f"{src} has no report for {gap} day{'s' if gap > 1 else ''} "
+                f"({first} .. {last})",
+                {"from": first.isoformat(), "to": last.isoformat(), "days": gap}))
     return out
 
 

@@ -181,3 +181,65 @@ def reading_uk(e: dict[str, object]) -> str:
     return CHECK.get(measure, CHECK["window"]).format(
         what=what, end=end.isoformat(), covers=(end - timedelta(days=1)).isoformat(),
         start=e.get("from"), value=shown)
+
+
+BASIS_UK: dict[str, str] = {
+    # the bundled crosswalk's basis of each line (data/crosswalk.toml) in Ukrainian, by its
+    # English text: a user's own crosswalk, in its own words, shows them as written
+    'Like for like: main battle tanks on both sides.':
+        'Одне й те саме: основні бойові танки в обох джерелах.',
+    ('The ministry\'s "armoured fighting vehicles" (ББМ) counts every armoured vehicle '
+     "that is not a tank, so Oryx's AFVs, IFVs, APCs and MRAPs are summed; infantry "
+     'mobility vehicles (Tigr, Typhoon) are armoured and are included too. '
+     'Self-propelled anti-tank missile systems are not: the ministry does not say where '
+     'it counts them.'):
+        ('«Бойові броньовані машини» (ББМ) міністерства — уся броньована техніка, крім '
+         'танків, тож бойові броньовані машини, БМП, БТР і машини з протимінним захистом '
+         'за Oryx додано разом; броньовані автомобілі (Тигр, Тайфун) теж броньовані й '
+         'також враховані. Самохідні протитанкові ракетні комплекси — ні: міністерство '
+         'не каже, де їх рахує.'),
+    'Towed and self-propelled guns and howitzers; rocket artillery is its own line.':
+        'Причіпні та самохідні гармати й гаубиці; реактивна артилерія — окремий рядок.',
+    ('Oryx renamed "Multiple Rocket Launchers" to "Rocket and Missile Artillery" on '
+     '2025-06-27; the two are one series.'):
+        ('Oryx 2025-06-27 перейменував свій розділ реактивних систем залпового вогню на '
+         '«ракетну артилерію»; це один ряд.'),
+    ('The ministry\'s "anti-aircraft warfare systems" is read as every air-defence '
+     'weapon: SAM systems, self-propelled and towed anti-aircraft guns. Oryx counts each '
+     'SAM vehicle (launcher, radar, loader) on its own; the ministry may count a battery '
+     'once.'):
+        ('«Засоби ППО» міністерства прочитано як усю зброю протиповітряної оборони: '
+         'зенітні ракетні комплекси, самохідні й причіпні зенітні гармати. Oryx рахує '
+         'кожну машину ЗРК (пускову установку, радар, транспортно-заряджальну машину) '
+         'окремо; міністерство може рахувати батарею один раз.'),
+    'Fixed-wing aircraft on both sides.':
+        'Літаки в обох джерелах.',
+    'Like for like.':
+        'Одне й те саме.',
+    ('Oryx lists ships and submarines under one heading, so they are compared with the '
+     "ministry's warships / boats plus submarines."):
+        ('Oryx подає кораблі й підводні човни в одному розділі, тож їх порівняно з '
+         'кораблями / катерами та підводними човнами міністерства разом.'),
+    ("Unarmoured vehicles. The ministry's figure includes fuel tankers; Oryx's heading "
+     'was renamed to add trains in May 2025.'):
+        ('Неброньована техніка. Дані міністерства включають автоцистерни; у травні 2025 '
+         'року Oryx додав до назви свого розділу потяги.'),
+    ('The ministry never defined "special equipment"; engineering, command, radar, '
+     'electronic-warfare and artillery-support vehicles are the nearest Oryx headings. A '
+     'loose match: read the ratio with care.'):
+        ('Міністерство ніколи не визначало «спеціальну техніку»; найближчі розділи Oryx '
+         '— інженерна техніка, командні пункти, радари, засоби РЕБ і машини '
+         'артилерійського забезпечення. Нестроге зіставлення: співвідношення слід читати '
+         'обережно.'),
+    ('Not the same basis: the ministry counts operational-tactical drones by the '
+     'thousand, Oryx only the larger reconnaissance and combat UAVs it can identify. The '
+     'ratio says how far apart the bases are, not how reliable either is.'):
+        ('Різні основи: міністерство рахує оперативно-тактичні дрони тисячами, Oryx — '
+         'лише більші розвідувальні й ударні БПЛА, які може ідентифікувати. '
+         'Співвідношення показує, наскільки різняться основи, а не наскільки надійне '
+         'кожне з джерел.'),
+    ('The ministry reports ground robotic systems only from 2026-05-03, after the '
+     'confirmed snapshot ends: no period overlaps.'):
+        ('Міністерство повідомляє про наземні робототехнічні комплекси лише з '
+         '2026-05-03, після кінця знімка підтверджених втрат: періоди не перетинаються.'),
+}

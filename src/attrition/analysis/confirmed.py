@@ -39,15 +39,35 @@ class Glitch:
 
     @property
     def message(self) -> str:
+        return self.message_in("en")
+
+    def message_in(self, lang: str) -> str:
+        if lang == "uk":
+            after = (f" і {self.after:,} під час наступного збирання".replace(",", "\u00a0")
+                     if self.after is not None else ", і жодне пізніше збирання цього не "
+                     "підтвердило")
+            return (f"{_UK_TYPES.get(self.type, self.type)}, "
+                    f"{_UK_FIELDS.get(self.field, self.field)}: "
+                    f"{self.before:,} → {self.value:,}".replace(",", "\u00a0")
+                    + f"{after}: збій збирання даних, його не враховано в жодному ряді, "
+                    f"графіку чи співвідношенні")
         after = f" and {self.after:,} on the next scrape" if self.after is not None else \
             " with no later scrape to confirm it"
         return (f"{self.type} {self.field} {self.before:,} → {self.value:,}{after}: a scrape "
                 f"glitch, left out of every series, chart and ratio")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {"source": self.source, "country": self.country, "type": self.type,
                 "day": self.day.isoformat(), "field": self.field, "value": self.value,
-                "before": self.before, "after": self.after, "message": self.message}
+                "before": self.before, "after": self.after,
+                "message": self.message_in(lang)}
+
+
+_UK_FIELDS = {"destroyed": "знищено", "abandoned": "покинуто", "captured": "захоплено",
+              "damaged": "пошкоджено", "total": "усього"}
+_UK_TYPES = {"All Types": "Усі типи"}
+"""A glitch's words on a `?lang=uk` page (the fields Oryx counts; the headline it glitches
+on); another type keeps Oryx's own heading."""
 
 
 def _big(a: int, b: int, base: int) -> bool:

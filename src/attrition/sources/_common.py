@@ -224,3 +224,13 @@ def require_object(item: Any, *, record: str) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise ParseError(f"expected an object, got {type(item).__name__}", record=record)
     return item
+
+
+def dated_records(data: bytes | str, what: str
+                  ) -> Iterator[tuple[str, date, dict[str, Any]]]:
+    """Each object of a JSON list of dated records (the mirrors' files): where it is, for an
+    error ("#3 (2022-02-27)"), its date and the object."""
+    for i, item in enumerate(require_list(load_json(data), what)):
+        rec = require_object(item, record=f"#{i}")
+        day = parse_iso_date(rec.get("date"), record=f"#{i}")
+        yield f"#{i} ({day})", day, rec

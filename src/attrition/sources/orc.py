@@ -9,20 +9,14 @@ from attrition.errors import ParseError
 from attrition.model import Batch, Observation
 from attrition.sources._common import (
     as_count,
-    load_json,
-    parse_iso_date,
-    require_list,
-    require_object,
+    dated_records,
 )
 
 
 def read(data: bytes | str) -> Batch:
     batch = Batch(ORC_LOSSES)
     known = categories.known_fields(ORC_LOSSES)
-    for i, item in enumerate(require_list(load_json(data), "daily records")):
-        rec = require_object(item, record=f"#{i}")
-        day = parse_iso_date(rec.get("date"), record=f"#{i}")
-        where = f"#{i} ({day})"
+    for where, day, rec in dated_records(data, "daily records"):
         address = rec.get("sourceUri")
         if address is not None and not isinstance(address, str):
             raise ParseError("expected a string", record=where, field="sourceUri")

@@ -40,15 +40,16 @@ def records_csv(request: Request, name: m.NamePath, day: OnDate = "latest", wind
 @router.get("/api/records/{name}", tags=["analysis"], **answers(m.RecordsDoc, 400, 404, 422))
 def records(request: Request, name: m.NamePath, day: OnDate = "latest", window: Window = 30,
             top: Top = 10) -> Response:
-    """Ranks of a day's change (7/30/90/365 days, whole war), highest-since, top days."""
+    """Ranks of a day's change (7/30/90/365 days, whole war), the last higher report, top
+    days."""
     return cached(request, lambda: envelope(_records(request, name, day, window, top)))
 
 
 def compare_doc(d: Data, start: str | None, end: str | None, category: list[str] | None,
-                status: str | None) -> dict[str, Any]:
+                status: str | None, lang: str = "en") -> dict[str, Any]:
     return service.compare(d.ledger, day_of(start, d) if start else None,
                            day_of(end, d) if end else None, category,
-                           service.parse_statuses(status))
+                           service.parse_statuses(status), lang=lang)
 
 
 @router.get("/api/compare.csv", tags=["analysis"], **answers(None, 400, 404, 422, media=CSV))

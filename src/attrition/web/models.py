@@ -28,14 +28,17 @@ every JSON route names a model). A request the routes answer with a document goe
 from __future__ import annotations
 
 import json
+from dataclasses import MISSING
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, get_type_hints
 
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from attrition import service
 from attrition.web import v2
 
 # -- path parameters shared by routes ----------------------------------------------------------
@@ -188,6 +191,8 @@ class ReportDoc(Doc):
     publisher: str = Field(description="Whose figures these are.")
     address: str | None = Field(description="The bulletin's address, when a source has it.")
     figures: list[Figure]
+    missing: list[str] = Field([], description="The categories earlier reports carried that "
+                                               "this report has no figure for.")
     caveat: str = Field(description="Whose claims these are: official Ukrainian claims, not "
                                     "independently verified.")
     as_of: dict[str, Any] | None = Field(None, description="With `as_of`: the moment the "
@@ -210,6 +215,9 @@ class SeriesRow(Part):
                     "correction, a stale repeat, or the two-day change after it.")
     components: list[str] = Field(description="The categories summed on that day.")
     sources: list[str] = Field(description="The sources that agree on those cells.")
+    disputed: bool = Field(False, description="The sources disagree, with no majority, on "
+                                              "this total or the one before (`attrition "
+                                              "validate --kind disputed`).")
 
 
 class SeriesDoc(Doc):
@@ -433,20 +441,23 @@ class BriefDoc(Doc):
     period: str | None = None
 
 
-class Ingested(Part):
-    files: int = 0
-    figures: int | None = None
-    new: int | None = None
-    revised: int | None = None
-    unchanged: int | None = None
-    cells: int | None = None
-    confirmed_files: int = 0
-    counts_new: int | None = None
-    counts_revised: int | None = None
-    items_new: int | None = None
-    items_changed: int | None = None
-    failures: list[str] = []
-    daybook_rows: int | None = None
+def _from_dataclass(name: str, cls: type) -> type[Part]:
+    """A document part with exactly a dataclass's fields, types and defaults (a default
+    factory's value as the default, as a field written out would state it), so that the
+    model cannot drift from the dataclass the service fills."""
+    hints = get_type_hints(cls)
+    fields: dict[str, Any] = {
+        f.name: (hints[f.name], f.default if f.default_factory is MISSING
+                 else f.default_factory())
+        for f in dataclass_fields(cls)}
+    return create_model(name, __base__=Part, **fields)
+
+
+if TYPE_CHECKING:  # to the type checker, a document part like any other
+    Ingested = Part
+else:
+    Ingested = _from_dataclass("Ingested", service.Ingested)
+    """What an ingest or an update changed (`service.Ingested`)."""
 
 
 class IngestDoc(Doc):

@@ -78,6 +78,11 @@ UI: dict[str, dict[str, Any]] = {
         "prev7": "7 days before", "mean30": "30-day mean", "record_war": "war record",
         "prev7_help": "the mean daily change of the 7 reports before these 7",
         "announced": "the bulletin printed this change",
+        "flags": {"correction": "a correction, not a day's loss",
+                  "two_day": "covers two days: not a day's loss",
+                  "stale": "repeats the report before",
+                  "disputed": "disputed: the sources disagree", "single": "one source"},
+        "missing": "not in this report (earlier reports carried it)",
         "earlier": "← previous report", "later": "next report →", "go": "Show",
         "pick_date": "Report date", "week": "Week", "month": "Month",
         "period": "Reports {start} to {end}", "from": "From", "to": "To",
@@ -119,6 +124,11 @@ UI: dict[str, dict[str, Any]] = {
         "prev7": "7 днів перед тим", "mean30": "середнє за 30 днів",
         "prev7_help": "середня добова зміна за 7 зведень перед цими сімома",
         "announced": "таку зміну надруковано у зведенні",
+        "flags": {"correction": "виправлення, а не втрати за добу",
+                  "two_day": "дані за дві доби, а не втрати за добу",
+                  "stale": "повторює попереднє зведення",
+                  "disputed": "спірні дані: джерела розходяться", "single": "одне джерело"},
+        "missing": "у зведенні немає даних (попередні зведення їх містили)",
         "earlier": "← попереднє зведення", "later": "наступне зведення →", "go": "Показати",
         "pick_date": "Дата зведення", "week": "Тиждень", "month": "Місяць",
         "period": "Зведення з {start} по {end}", "from": "З", "to": "По",
@@ -244,8 +254,13 @@ def _cards(d: Data, day: date, lang: str) -> tuple[list[dict[str, Any]], dict[st
                              aggregates=d.aggregates, cache=d.series_cache)
         wow = windows.week_on_week(s, day)
         m30 = windows.last_days(s, day, 30)
+        # what no reader may take for a day's loss, or for a settled figure, says so
+        flags = [x for x in (f.get("excluded"), "disputed" if f.get("change_disputed")
+                             else None, "single" if f.get("single_witness") else None)
+                 if x in ("correction", "two_day", "stale", "disputed", "single")]
         cards.append({**f, "mean7": wow.current.mean, "prev7": wow.previous.mean,
-                      "mean30": m30.mean})
+                      "mean30": m30.mean, "flags": flags})
+    cards += [{"category": c, "label": c, "missing": True} for c in doc.get("missing", ())]
     return cards, doc
 
 
@@ -302,7 +317,7 @@ def compare_page(request: Request) -> Response:
         chosen = [c for c in q.getlist("category") if c]
         statuses = [x for x in q.getlist("status") if x]
         doc = api.compare_doc(d, start, to, chosen or None,
-                              ",".join(statuses) if statuses else None)
+                              ",".join(statuses) if statuses else None, lang=_lang(request))
         # each row's ratio is claimed/confirmed on one date (the last scrape on or before
         # `to`): show the claimed figure of that date beside it, so the row adds up
         claimed = Claimed(d.by_category)
