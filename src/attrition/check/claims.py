@@ -1692,6 +1692,7 @@ _RANKED_UNIT = re.compile(r"\b(?:month|week|day)\b[^.;]*\Z")
 _LAST_MONTH = re.compile(r"\b(?:last month|the previous month|the past calendar month|"
                          r"минулого місяця|у минулому місяці|в минулому місяці|за минулий місяць|"
                          r"в прошлом месяце|за прошлый месяц|прошлого месяца)\b")
+BY_DAY_NOTE = "the report of, or the losses up to,"
 _SINCE_UPDATE = re.compile(
     r"\b(?:since|after|від|после|с момента) (?:the |its |their )?(?:last |previous |latest |prior |"
     r"попереднього |последнего |предыдущего )?(?:[\w-]+ )?(?:update|report|bulletin|briefing|"
@@ -2062,6 +2063,10 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         try:
             # "as of 19 July 2025": the year written after the date, else the nearest one
             d = dm.day(day)
+            if low.startswith("by ", dm.at):
+                # "had lost 5,300 by 27 February": the tally of that day's report, or with
+                # that day's losses in it (the next morning's): both are read
+                return (None, d), f"{BY_DAY_NOTE} {d}"
             return (None, d), f"the report of {d}"
         except ValueError:
             pass

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from attrition import categories
 from attrition.analysis import records
 from attrition.check.claims import (
+    BY_DAY_NOTE,
     Claim,
     range_alternative,
     resolve_period,
@@ -403,18 +404,22 @@ class Verifier:
         """The other readings the words themselves allow (never a search): "vehicles" is
         vehicles and fuel tanks, or the press's tanks + AFVs + vehicles; bare "losses" is
         the text's topic, or personnel; "units of equipment" is any named equipment sum."""
+        out: list[Reading] = []
+        comps = self._components(c, end)
+        if measure == "total" and c.period_note.startswith(BY_DAY_NOTE) and comps \
+                and end + timedelta(days=1) <= self.ledger.last:
+            # "lost 5,300 by 27 February": also the report that counts 27 February's losses
+            out.append(self.reading(comps, "total", None, end + timedelta(days=1)))
         if c.label_kind == "loose" or c.category == "vehicles":
-            return self._loose_readings(measure, start, end)
+            return out + self._loose_readings(measure, start, end)
         if c.label_kind == "generic" and c.category != "personnel":
-            return [self.reading(("personnel",), measure, start, end)]
+            return [*out, self.reading(("personnel",), measure, start, end)]
         if c.label_kind == "sum":
-            out = []
             for name in _SUM_CANDIDATES:
                 parts = tuple(self.ledger.aggregates[name].components)
                 if parts != tuple(self.ledger.aggregates["equipment_all"].components):
                     out.append(self.reading(parts, measure, start, end))
-            return out
-        return []
+        return out
 
     def _explanations(self, c: Claim, comps: tuple[str, ...], measure: str,
                       start: date | None, end: date, day: date) -> list[Result]:
