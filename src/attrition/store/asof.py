@@ -366,3 +366,90 @@ class LedgerAt:
         """The figures of a cell published after the moment (earliest first)."""
         return [r for r in self.moment.pending
                 if r.report_date == day and r.category == category]
+
+
+class Timeline:
+    """The store's figures and ledger held in memory, answering what `at` asks as the
+    `Reader` answers it: `Timeline.at(moment)` is `at(reader, moment)` without a query (the
+    watcher judges every article on the ledger of its publication time; a backfill of old
+    articles asks as many moments as articles). Built once per version of the store (~1 s);
+    a moment after every stored figure counts (`horizon`: a live feed's articles) is the
+    stored ledger, known without resolving anything."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.url = reader.url
+        self._version = reader.version()
+        # since/until: every source the store names (the filter the Reader's day queries use)
+        rows = reader.timed_observations(since=date.min, until=date.max)
+        self._obs: dict[date, list[ObservationRow]] = {}
+        special: list[ObservationRow] = []
+        for r in rows:  # revision order, kept within each list
+            self._obs.setdefault(r.report_date, []).append(r)
+            if r.revision > 1 or r.published_at is not None:
+                special.append(r)
+        self._special = special
+        self._cells: dict[date, list[LedgerRow]] = {}
+        self._series: dict[str, list[LedgerRow]] = {}
+        for c in reader.ledger():  # by date, then category
+            self._cells.setdefault(c.report_date, []).append(c)
+            self._series.setdefault(c.category, []).append(c)
+        self._dates = sorted(self._cells)
+        self._first_dates = {cat: rs[0].report_date for cat, rs in self._series.items()}
+        latest = self.latest_date()
+        self.horizon = max((effective(r) for r in rows),
+                           default=morning(latest) if latest else datetime.min)
+        if latest is not None:
+            self.horizon = max(self.horizon, morning(latest))
+
+    # -- what `at` reads, as the Reader answers it ----------------------------------------
+
+    def version(self) -> tuple[int, int, str]:
+        return self._version
+
+    def latest_date(self) -> date | None:
+        return self._dates[-1] if self._dates else None
+
+    def timed_observations(self, *, days: Collection[date] | None = None,
+                           since: date | None = None, until: date | None = None
+                           ) -> list[ObservationRow]:
+        if days is not None:
+            rows = [r for d in sorted(set(days)) for r in self._obs.get(d, ())]
+        elif since is not None and until is not None:
+            rows = [r for d in self._between(since, until) for r in self._obs.get(d, ())]
+            rows += [r for r in self._special if r.report_date < since]
+        else:
+            rows = [r for d in sorted(self._obs) for r in self._obs[d]]
+        rows.sort(key=lambda r: r.revision)
+        return rows
+
+    def _between(self, start: date, end: date) -> list[date]:
+        return [start + k * _DAY for k in range((end - start).days + 1)] \
+            if end >= start else []
+
+    def report_dates(self, start: date, end: date) -> list[date]:
+        from bisect import bisect_left, bisect_right
+
+        lo, hi = bisect_left(self._dates, start), bisect_right(self._dates, end)
+        return self._dates[max(lo - 1, 0):hi] if lo else self._dates[lo:hi]
+
+    def cells(self, days: Collection[date]) -> list[LedgerRow]:
+        return [c for d in sorted(set(days)) for c in self._cells.get(d, ())]
+
+    def first_dates(self) -> dict[str, date]:
+        return dict(self._first_dates)
+
+    def series(self, category: str, start: date | None = None, end: date | None = None
+               ) -> list[LedgerRow]:
+        return [r for r in self._series.get(category, ())
+                if (start is None or r.report_date >= start)
+                and (end is None or r.report_date <= end)]
+
+    # -- the moment -----------------------------------------------------------------------
+
+    def at(self, moment: datetime, known: Mapping[tuple[Any, ...], Moment] | None = None
+           ) -> Moment:
+        """`at(reader, moment)`, from memory."""
+        latest = self.latest_date()
+        if latest is not None and moment >= self.horizon:  # every figure counts by then
+            return Moment(moment, latest, key=("current", self._version, latest, ()))
+        return at(self, moment, known)  # type: ignore[arg-type]  # reads as a Reader

@@ -1,0 +1,138 @@
+"""The checker's view of the ledger as it was at a moment, derived from its view of the
+ledger now: cut at the moment's newest report, with the few cells that differed then put
+back (`attrition.store.asof.Moment.cells`). Building a `LedgerView` indexes every cell
+(~23k); this one indexes a category when a claim first asks about it, so an article judged
+on the ledger of its publication time costs about what one judged on today's does."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from operator import attrgetter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
+from typing import TypeVar
+
+from attrition.analysis.series import Row
+from attrition.check.ledger import LedgerView
+from attrition.store.read import LedgerRow, SeriesRow
+
+V = TypeVar("V")
+_report_date = attrgetter("report_date")
+
+
+class _PerCategory(Mapping[str, V]):
+    """A mapping by category whose values are made on first use."""
+
+    def __init__(self, keys: Sequence[str], make: Callable[[str], V]) -> None:
+        self._keys = keys
+        self._set = frozenset(keys)
+        self._make = make
+        self._got: dict[str, V] = {}
+
+    def __getitem__(self, cat: str) -> V:
+        got = self._got.get(cat)
+        if got is None:
+            if cat not in self._set:
+                raise KeyError(cat)
+            got = self._got[cat] = self._make(cat)
+        return got
+
+    def __contains__(self, cat: object) -> bool:
+        return cat in self._set
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+class Basis:
+    """The view of the ledger now, with each category's rows in date order (made once per
+    ledger, shared by every moment's view)."""
+
+    def __init__(self, now: LedgerView) -> None:
+        self.now = now
+        self.firsts = {cat: min(cells) for cat, cells in now._cells.items() if cells}
+        self._rows: dict[str, tuple[list[date], list[Row]]] = {}
+
+    def rows(self, cat: str) -> tuple[list[date], list[Row]]:
+        got = self._rows.get(cat)
+        if got is None:
+            rows = sorted(self.now.rows.get(cat, ()), key=lambda r: r.report_date)
+            got = self._rows[cat] = ([r.report_date for r in rows], rows)
+        return got
+
+
+class LedgerViewAt(LedgerView):
+    """`LedgerView` over the ledger at a moment (what `LedgerView(LedgerAt(...)
+    .by_category(), ...)` holds, cell for cell), made from the view now without indexing
+    the ledger again."""
+
+    def __init__(self, basis: Basis, latest: date,
+                 cells: Mapping[tuple[date, str], LedgerRow | None]) -> None:
+        # not LedgerView.__init__: each category is derived from the view now when first
+        # asked about
+        now = basis.now
+        self._basis = basis
+        self._latest = latest
+        self._patch: dict[str, dict[date, Row | None]] = {}
+        for (d, cat), got in cells.items():
+            if d <= latest:
+                self._patch.setdefault(cat, {})[d] = None if got is None else SeriesRow(
+                    got.report_date, cat, got.total, got.change, got.announced_change)
+        cats = [c for c in dict.fromkeys([*now.rows, *self._patch]) if self._present(c)]
+        self.rows = _PerCategory(cats, self._rows_of)
+        self.corrections = [c for c in now.corrections if c[1] <= latest]
+        self._cells = _PerCategory(cats, self._cells_of)
+        self._prefix = _PerCategory(cats, self._prefix_of)
+        days = [d for c in cats for d in (self.rows[c][0].report_date,
+                                         self.rows[c][-1].report_date)]
+        self.first = min(days) if days else date.min
+        self.last = max(days) if days else date.min
+        self._series = {}
+        self._values = {}
+        self._corrected = None
+        self._cache = {}
+        self.aggregates = now.aggregates
+        self._peaks = {}
+
+    def _present(self, cat: str) -> bool:
+        """Whether the category has a report up to the moment's newest."""
+        patch = self._patch.get(cat)
+        first = self._basis.firsts.get(cat)
+        if not patch:
+            return first is not None and first <= self._latest
+        return bool(self._rows_of(cat))
+
+    def _rows_of(self, cat: str) -> list[Row]:
+        days, rows = self._basis.rows(cat)
+        kept = rows[:bisect_right(days, self._latest)]
+        patch = self._patch.get(cat)
+        if not patch:
+            return kept
+        out = list(kept)
+        for d, got in sorted(patch.items()):  # few: put each in place
+            i = bisect_left(out, d, key=_report_date)
+            there = i < len(out) and out[i].report_date == d
+            if got is None:
+                if there:
+                    del out[i]
+            elif there:
+                out[i] = got
+            else:
+                out.insert(i, got)
+        return out
+
+    def _cells_of(self, cat: str) -> dict[date, Row]:
+        return {r.report_date: r for r in self.rows[cat]}
+
+    def _prefix_of(self, cat: str) -> dict[int, tuple[int, int]]:
+        acc = n = 0
+        pref: dict[int, tuple[int, int]] = {}
+        for r in self.rows[cat]:  # in date order
+            if r.change is not None:
+                acc += r.change
+                n += 1
+            pref[r.report_date.toordinal()] = (acc, n)
+        return pref
