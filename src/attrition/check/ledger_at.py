@@ -6,15 +6,24 @@ on the ledger of its publication time costs about what one judged on today's doe
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left, bisect_right
 from operator import attrgetter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
-from typing import TypeVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrition.analysis.series import Row
+from attrition.check.confirmed import ConfirmedView
 from attrition.check.ledger import LedgerView
+from attrition.dates import kyiv_date
 from attrition.store.read import LedgerRow, SeriesRow
+
+if TYPE_CHECKING:
+    from attrition.crosswalk import Crosswalk
+    from attrition.model import ConfirmedCount
+    from attrition.store.asof import Moment, Timeline
 
 V = TypeVar("V")
 _report_date = attrgetter("report_date")
@@ -136,3 +145,55 @@ class LedgerViewAt(LedgerView):
                 n += 1
             pref[r.report_date.toordinal()] = (acc, n)
         return pref
+
+
+class Moments:
+    """The checker's views of the ledger at any moment, for one version of the store: the
+    moment from memory (`asof.Timeline`, loaded on the first past moment), its view derived
+    from the view now; the last few kept (articles published between two reports share
+    one). A moment at which every stored figure counted is the ledger now: None."""
+
+    KEEP = 16
+
+    def __init__(self, now: LedgerView, confirmed_counts: Sequence[ConfirmedCount],
+                 crosswalk: Crosswalk, timeline: Callable[[], Timeline]) -> None:
+        self.basis = Basis(now)
+        self.counts = confirmed_counts
+        self.crosswalk = crosswalk
+        self._load = timeline
+        self._timeline: Timeline | None = None
+        self._views: dict[tuple[Any, ...], tuple[LedgerViewAt, Moment]] = {}
+        self._confirmed: dict[tuple[tuple[Any, ...], date], ConfirmedView] = {}
+        self._lock = threading.Lock()  # the watcher and the web service check in threads
+
+    def at(self, when: datetime) -> tuple[LedgerViewAt, ConfirmedView, Moment] | None:
+        with self._lock:
+            if self._timeline is None:
+                self._timeline = self._load()
+            moment = self._timeline.at(when, {k: m for k, (_, m) in self._views.items()})
+            if moment.current:
+                return None
+            got = self._views.get(moment.key)
+            if got is None:
+                view = LedgerViewAt(self.basis, moment.latest, moment.cells) \
+                    if moment.latest is not None else None
+                got = (view, moment)  # type: ignore[assignment]  # None: nothing published
+                _keep(self._views, moment.key, got, self.KEEP)
+            view, _ = got
+            day = kyiv_date(when)
+            confirmed = self._confirmed.get((moment.key, day))
+            if confirmed is None and view is not None:
+                # the confirmed counts scraped by the moment's day (LedgerAt's)
+                confirmed = ConfirmedView(view.rows, [c for c in self.counts if c.day <= day],
+                                          self.crosswalk)
+                _keep(self._confirmed, (moment.key, day), confirmed, self.KEEP)
+            return view, confirmed, moment  # type: ignore[return-value]
+
+
+K = TypeVar("K")
+
+
+def _keep(cache: dict[K, V], key: K, value: V, size: int) -> None:
+    while len(cache) >= size:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
