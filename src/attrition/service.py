@@ -431,6 +431,7 @@ class Checker:
     def _views_at(self, at: datetime) -> tuple[Any, Any, Any] | None:
         """The checker's views of the ledger at `at`, or None when it is the ledger now
         (`attrition.check.ledger_at.Moments`: from memory, derived from the view now)."""
+        from attrition.check.ledger_at import Moments
         from attrition.store.read import Reader
 
         with Reader(self.url) as reader:
@@ -440,8 +441,12 @@ class Checker:
                 # derived from the view now while the store is the one it was made of
                 self._moments_of = (version, _moments(
                     self.url, self.ledger if version == self._version else None))
-            moments = self._moments_of[1]
-        return moments.at(at)
+            moments: Moments = self._moments_of[1]
+        got = moments.at(at)
+        if got is None:
+            return None
+        view, confirmed, then = got
+        return view, confirmed, then
 
 
 def _moments(url: str, now: Any) -> Any:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left, bisect_right
-from operator import attrgetter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import date
-from datetime import datetime
+from datetime import date, datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrition.analysis.series import Row
@@ -93,8 +92,9 @@ class LedgerViewAt(LedgerView):
         cats = [c for c in dict.fromkeys([*now.rows, *self._patch]) if self._present(c)]
         self.rows = _PerCategory(cats, self._rows_of)
         self.corrections = [c for c in now.corrections if c[1] <= latest]
-        self._cells = _PerCategory(cats, self._cells_of)
-        self._prefix = _PerCategory(cats, self._prefix_of)
+        # the base class reads these with [] and .get only
+        self._cells = _PerCategory(cats, self._cells_of)  # type: ignore[assignment]
+        self._prefix = _PerCategory(cats, self._prefix_of)  # type: ignore[assignment]
         days = [d for c in cats for d in (self.rows[c][0].report_date,
                                          self.rows[c][-1].report_date)]
         self.first = min(days) if days else date.min
@@ -162,11 +162,14 @@ class Moments:
         self.crosswalk = crosswalk
         self._load = timeline
         self._timeline: Timeline | None = None
-        self._views: dict[tuple[Any, ...], tuple[LedgerViewAt, Moment]] = {}
+        self._views: dict[tuple[Any, ...], tuple[LedgerViewAt | None, Moment]] = {}
         self._confirmed: dict[tuple[tuple[Any, ...], date], ConfirmedView] = {}
         self._lock = threading.Lock()  # the watcher and the web service check in threads
 
-    def at(self, when: datetime) -> tuple[LedgerViewAt, ConfirmedView, Moment] | None:
+    def at(self, when: datetime
+           ) -> tuple[LedgerViewAt | None, ConfirmedView | None, Moment] | None:
+        """The views at `when` and its moment (no views: nothing published by then); None
+        when the ledger then is the ledger now."""
         with self._lock:
             if self._timeline is None:
                 self._timeline = self._load()
@@ -175,19 +178,20 @@ class Moments:
                 return None
             got = self._views.get(moment.key)
             if got is None:
-                view = LedgerViewAt(self.basis, moment.latest, moment.cells) \
-                    if moment.latest is not None else None
-                got = (view, moment)  # type: ignore[assignment]  # None: nothing published
+                got = (None if moment.latest is None else
+                       LedgerViewAt(self.basis, moment.latest, moment.cells), moment)
                 _keep(self._views, moment.key, got, self.KEEP)
-            view, _ = got
+            view = got[0]
+            if view is None:
+                return None, None, moment
             day = kyiv_date(when)
             confirmed = self._confirmed.get((moment.key, day))
-            if confirmed is None and view is not None:
-                # the confirmed counts scraped by the moment's day (LedgerAt's)
+            if confirmed is None:
+                # the confirmed counts scraped by the moment's day (as LedgerAt has them)
                 confirmed = ConfirmedView(view.rows, [c for c in self.counts if c.day <= day],
                                           self.crosswalk)
                 _keep(self._confirmed, (moment.key, day), confirmed, self.KEEP)
-            return view, confirmed, moment  # type: ignore[return-value]
+            return view, confirmed, moment
 
 
 K = TypeVar("K")
