@@ -91,6 +91,12 @@ def test_the_cheap_view_equals_the_store_s_at_moments_across_the_bundled_history
         m = morning(day)
         moments += [m - timedelta(minutes=1), m, m + timedelta(hours=5, minutes=17)]
         day += timedelta(days=17)
+    # and around the days a category starts or ends (the merge of 1 May 2022: a merged
+    # category's first change is counted against its parts)
+    for first_or_last in ("2022-03-16", "2022-03-26", "2022-04-30", "2022-05-01",
+                          "2022-05-02", "2023-09-14", "2026-05-03", "2026-08-08"):
+        m = morning(date.fromisoformat(first_or_last))
+        moments += [m - timedelta(minutes=1), m + timedelta(hours=1)]
     moments += [parse_moment("2022-02-24T08:59"), datetime.now(kyiv())]
     assert _compare(loaded_db, moments) > 100
 

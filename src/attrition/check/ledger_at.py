@@ -9,23 +9,27 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrition.analysis.series import Row
+from attrition.categories import HISTORICAL_PARTS
 from attrition.check.confirmed import ConfirmedView
 from attrition.check.ledger import LedgerView
+from attrition.compare import Claimed
 from attrition.dates import kyiv_date
 from attrition.store.read import LedgerRow, SeriesRow
 
 if TYPE_CHECKING:
+    from attrition.analysis.confirmed import Confirmed
     from attrition.crosswalk import Crosswalk
     from attrition.model import ConfirmedCount
     from attrition.store.asof import Moment, Timeline
 
 V = TypeVar("V")
 _report_date = attrgetter("report_date")
+_DAY = timedelta(days=1)
 
 
 class _PerCategory(Mapping[str, V]):
@@ -106,6 +110,25 @@ class LedgerViewAt(LedgerView):
         self.aggregates = now.aggregates
         self._peaks = {}
 
+    def peak_change(self, cat: str, day: date) -> int:
+        """The view now's answer up to the first cell put back (a running maximum), the
+        cells from there on read here."""
+        names = [cat, *HISTORICAL_PARTS.get(cat, ())]
+        day = min(day, self._latest)
+        start = min((d for n in names for d in self._patch.get(n, ())), default=None)
+        if start is None or day < start:
+            return self._basis.now.peak_change(cat, day)
+        top = self._basis.now.peak_change(cat, start - _DAY)
+        for n in names:
+            cells = self._cells.get(n, {})
+            d = start
+            while d <= day:
+                r = cells.get(d)
+                if r is not None:
+                    top = max(top, r.change or 0)
+                d += _DAY
+        return top
+
     def _present(self, cat: str) -> bool:
         """Whether the category has a report up to the moment's newest."""
         patch = self._patch.get(cat)
@@ -147,6 +170,18 @@ class LedgerViewAt(LedgerView):
         return pref
 
 
+class _ClaimedAt(Claimed):
+    """`Claimed` over a view at a moment, a category indexed when first asked about."""
+
+    def __init__(self, view: LedgerViewAt) -> None:  # not Claimed's: it indexes them all
+        rows = view.rows
+        cats = list(rows)
+        self._days = _PerCategory(  # type: ignore[assignment]  # read with [] and .get
+            cats, lambda c: [r.report_date for r in rows[c]])
+        self._totals = _PerCategory(  # type: ignore[assignment]
+            cats, lambda c: [r.total for r in rows[c]])
+
+
 class Moments:
     """The checker's views of the ledger at any moment, for one version of the store: the
     moment from memory (`asof.Timeline`, loaded on the first past moment), its view derived
@@ -164,6 +199,7 @@ class Moments:
         self._timeline: Timeline | None = None
         self._views: dict[tuple[Any, ...], tuple[LedgerViewAt | None, Moment]] = {}
         self._confirmed: dict[tuple[tuple[Any, ...], date], ConfirmedView] = {}
+        self._series: dict[date | None, dict[tuple[str, ...], Confirmed]] = {}
         self._lock = threading.Lock()  # the watcher and the web service check in threads
 
     def at(self, when: datetime
@@ -187,9 +223,13 @@ class Moments:
             day = kyiv_date(when)
             confirmed = self._confirmed.get((moment.key, day))
             if confirmed is None:
-                # the confirmed counts scraped by the moment's day (as LedgerAt has them)
-                confirmed = ConfirmedView(view.rows, [c for c in self.counts if c.day <= day],
-                                          self.crosswalk)
+                # the confirmed counts scraped by the moment's day (as LedgerAt has them):
+                # their series shared by every moment with the same counts
+                counts = [c for c in self.counts if c.day <= day]
+                confirmed = ConfirmedView({}, counts, self.crosswalk)
+                confirmed.claimed = _ClaimedAt(view)
+                confirmed._by_status = self._series.setdefault(
+                    max((c.day for c in counts), default=None), {})
                 _keep(self._confirmed, (moment.key, day), confirmed, self.KEEP)
             return view, confirmed, moment
 

@@ -174,8 +174,26 @@ def _with_changes(reader: Reader, cells: Mapping[tuple[date, str], LedgerRow | N
     move (the next report of a category), computed as `resolve.changes` computes them over
     the whole ledger, from the stored rows around them."""
     days = {d for d, _ in cells}
+    # only the categories whose totals moved (a cell's total, or a cell there or not),
+    # those counted against them (a merged category's first change) and what those are
+    # counted against: every other change is the stored one (the stored totals' difference)
+    stored = {(r.report_date, r.category): r for r in reader.cells(days)}
+    cats = {k[1] for k, row in cells.items()
+            if (row is None) != (k not in stored)
+            or (row is not None and k in stored and row.total != stored[k].total)}
+    cats |= {c for c, preds in resolve.PREDECESSORS.items() if cats.intersection(preds)}
+    cats |= {p for c in list(cats) for p in resolve.PREDECESSORS.get(c, ())}
+    out: dict[tuple[date, str], LedgerRow | None] = {}
+    for k, row in cells.items():
+        if k[1] not in cats:
+            out[k] = None if row is None else row._replace(change=stored[k].change)
+    cells = {k: row for k, row in cells.items() if k[1] in cats}
+    if not cells:
+        return out
+    days = {d for d, _ in cells}
     lo, hi = min(days) - CHANGE_MARGIN * _DAY, min(max(days) + CHANGE_MARGIN * _DAY, latest)
-    window = [r for r in reader.cells({lo + k * _DAY for k in range((hi - lo).days + 1)})]
+    window = [r for r in reader.cells({lo + k * _DAY for k in range((hi - lo).days + 1)})
+              if r.category in cats]
     starts = reader.first_dates()
     totals = {(r.report_date, r.category): r.total for r in window}
     for k, row in cells.items():
@@ -191,7 +209,6 @@ def _with_changes(reader: Reader, cells: Mapping[tuple[date, str], LedgerRow | N
         if cat not in firsts or d < firsts[cat]:
             firsts[cat] = d
     blind = {(d, cat) for cat, d in firsts.items() if starts.get(cat, d) < d}
-    out: dict[tuple[date, str], LedgerRow | None] = {}
     for k, row in cells.items():
         if row is None:
             out[k] = None
