@@ -228,8 +228,12 @@ class Moments:
                 counts = [c for c in self.counts if c.day <= day]
                 confirmed = ConfirmedView({}, counts, self.crosswalk)
                 confirmed.claimed = _ClaimedAt(view)
-                confirmed._by_status = self._series.setdefault(
-                    max((c.day for c in counts), default=None), {})
+                scraped = max((c.day for c in counts), default=None)
+                series = self._series.get(scraped)
+                if series is None:
+                    series = {}
+                    _keep(self._series, scraped, series, self.KEEP)
+                confirmed._by_status = series
                 _keep(self._confirmed, (moment.key, day), confirmed, self.KEEP)
             return view, confirmed, moment
 
