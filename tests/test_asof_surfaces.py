@@ -142,7 +142,8 @@ def test_the_checker_entry_takes_as_of(corrected: str) -> None:
     doc = checker.check(text, as_of="2024-11-14T10:30+02:00")
     assert {c["text"]: c["verdict"] for c in doc["claims"]}["19 tanks"] == "supported"
     again = checker.check(text, as_of="2024-11-14T11:45+02:00")  # same ledger: one view
-    assert again["claims"] == doc["claims"] and len(checker._moments) == 1
+    assert again["claims"] == doc["claims"]
+    assert checker._moments_of is not None and len(checker._moments_of[1]._views) == 1
     latest = checker.check(text, as_of="2026-12-01T10:00+02:00")
     assert latest["article"]["revised_claims"] == 0
     assert latest["article"]["latest_report"] == "2026-08-22"

@@ -330,11 +330,6 @@ def test_a_stopped_watcher_stores_what_it_checked_and_gives_back_what_it_claimed
     assert all(r["attempts"] == 0 for r in rows if r["status"] == "pending")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 15 item 4: the watcher judges every article on the ledger now, not on what had "
-    "been published when it was written (Watcher.check does not use its as_of); a view of a "
-    "past ledger costs ~0.4 s to build today (most of it reading the whole ledger again), "
-    "too slow per article for a backfill of old articles"))
 def test_the_watcher_judges_an_article_on_what_had_been_published_when_it_was_written(
         db: str) -> None:
     # published at 07:00 Kyiv on 14 November 2024, before that day's report (it counts from

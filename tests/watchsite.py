@@ -40,7 +40,7 @@ STORIES = {
                           "2024-11-14T09:12:00+02:00", "en"),
     "en-drones": Story("en-drones", "en-drones-2025-09-18.txt", "2025-09-18T10:05:00+03:00",
                        "en"),
-    "uk-losses": Story("uk-losses", "uk-losses-2025-03-05.txt", "2025-03-05T08:30:00+02:00",
+    "uk-losses": Story("uk-losses", "uk-losses-2025-03-05.txt", "2025-03-05T09:30:00+02:00",
                        "uk"),
     "ru-losses": Story("ru-losses", "ru-losses-2025-09-18.txt", "2025-09-18T11:40:00+03:00",
                        "ru"),

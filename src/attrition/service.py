@@ -390,7 +390,8 @@ class Checker:
         self.ledger = LedgerView(by_cat, ledger.corrections())
         self.confirmed = ConfirmedView(by_cat, ledger.confirmed_counts("oryx"),
                                        crosswalk.load())
-        self._moments: dict[tuple[Any, ...], tuple[Any, Any, Any]] = {}
+        self._version = ledger.version()
+        self._moments_of: tuple[Any, Any] | None = None
         self._lock = threading.Lock()  # the web service checks in threads
 
     def check(self, text: str, day: date | None = None, source: str = "text",
@@ -431,35 +432,45 @@ class Checker:
                                                     at)
         return doc
 
-    MOMENTS = 8
-    """Views of past ledgers kept (articles published between two mornings share one;
-    ~6 MB each)."""
-
     def _views_at(self, at: datetime) -> tuple[Any, Any, Any] | None:
-        """The checker's views of the ledger at `at`, or None when it is the ledger now;
-        built once per distinct ledger (articles published between two reports share it)."""
-        from attrition import crosswalk
-        from attrition.check import ConfirmedView, LedgerView
-        from attrition.store import asof
+        """The checker's views of the ledger at `at`, or None when it is the ledger now
+        (`attrition.check.ledger_at.Moments`: from memory, derived from the view now)."""
+        from attrition.check.ledger_at import Moments
         from attrition.store.read import Reader
 
         with Reader(self.url) as reader:
-            m = asof.at(reader, at, {k: v[2] for k, v in self._moments.items()})
-            if m.current:
-                return None
-            key = m.key
-            got = self._moments.get(key)
-            if got is None:
-                then = asof.LedgerAt(reader, m)
-                by_cat = then.by_category()
-                got = (LedgerView(by_cat, then.corrections()),
-                       ConfirmedView(by_cat, then.confirmed_counts("oryx"), crosswalk.load()),
-                       m)
-                with self._lock:
-                    while len(self._moments) >= self.MOMENTS:
-                        self._moments.pop(next(iter(self._moments)))
-                    self._moments[key] = got
-            return got
+            version = reader.version()
+        with self._lock:
+            if self._moments_of is None or self._moments_of[0] != version:
+                # derived from the view now while the store is the one it was made of
+                self._moments_of = (version, _moments(
+                    self.url, self.ledger if version == self._version else None))
+            moments: Moments = self._moments_of[1]
+        got = moments.at(at)
+        if got is None:
+            return None
+        view, confirmed, then = got
+        return view, confirmed, then
+
+
+def _moments(url: str, now: Any) -> Any:
+    """`Moments` over the store at `url` for the checker's view `now`."""
+    from attrition import crosswalk
+    from attrition.check.ledger_at import Moments
+    from attrition.store.asof import Timeline
+    from attrition.store.read import Reader
+
+    def timeline() -> Timeline:
+        with Reader(url) as reader:
+            return Timeline(reader)
+
+    with Reader(url) as reader:
+        counts = reader.confirmed_counts("oryx")
+        if now is None:
+            from attrition.check import LedgerView
+
+            now = LedgerView(reader.by_category(), reader.corrections())
+    return Moments(now, counts, crosswalk.load(), timeline)
 
 
 # -- compare --------------------------------------------------------------------------------

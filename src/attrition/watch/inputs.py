@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -181,8 +181,15 @@ def _json_feed(body: bytes, feed: Feed) -> list[Entry]:
 
 
 def _norm_date(value: Any) -> str | None:
+    """A time in UTC (ISO); a bare ISO date stays a date (it names the day, not a time:
+    every report of that day counts for it, as `--as-of` reads a date)."""
     if not isinstance(value, str) or not value:
         return None
+    if len(value) == 10:
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            return None
     try:
         got = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     import httpx
 
     from attrition.check import ConfirmedView, LedgerView
+    from attrition.check.ledger_at import Moments
     from attrition.store.db import Store
 
 FLAGGED = ("contradicted", "mislabeled", "wrong_date")
@@ -145,6 +146,7 @@ class Watcher:
         self._http = http
         self._own_http = http is None
         self._views: tuple[str, LedgerView, ConfirmedView] | None = None
+        self._moments: tuple[str, Moments] | None = None
         self._views_lock = threading.Lock()
         self._hosts: dict[str, float] = {}
         """Hosts that asked this watcher to wait (Retry-After): until when (monotonic)."""
@@ -200,6 +202,38 @@ class Watcher:
                 cv = ConfirmedView(by_cat, reader.confirmed_counts("oryx"), crosswalk.load())
             self._views = (version, lv, cv)
         return self._views[1], self._views[2]
+
+    def views_at(self, version: str, at: datetime
+                 ) -> tuple[LedgerView, ConfirmedView, str | None]:
+        """The checker's views of the ledger at `at` (the ledger as it stood then: the
+        newest report by then, figures revised later as they were), and the date of its
+        newest report (None: the ledger now). Derived from the views now, in memory."""
+        from attrition.check.ledger_at import Moments
+        from attrition.store.asof import Timeline
+        from attrition.store.read import Reader
+
+        with self._views_lock:
+            now = self._build_views(version)
+            if self._moments is None or self._moments[0] != version:
+                url = self.store.url
+
+                def timeline() -> Timeline:
+                    with Reader(url) as reader:
+                        return Timeline(reader)
+
+                with Reader(url) as reader:
+                    counts = reader.confirmed_counts("oryx")
+                self._moments = (version, Moments(now[0], counts, now[1].crosswalk,
+                                                  timeline))
+            moments = self._moments[1]
+        got = moments.at(at)
+        if got is None:
+            return now[0], now[1], None
+        view, confirmed, moment = got
+        if view is None or confirmed is None or moment.latest is None:
+            raise CheckError(f"no report had been published by {at.isoformat()} (the first "
+                             "is of 2022-02-24): nothing to judge it on")
+        return view, confirmed, moment.latest.isoformat()
 
     # -- one pass -------------------------------------------------------------------------
 
@@ -492,20 +526,33 @@ class Watcher:
               version: str | None = None, as_of: datetime | None = None) -> dict[str, Any]:
         """The check document of an article. Its date is the day it was published (in Kyiv,
         where the reports are dated), else its header's or first dated line's, else today.
-        `as_of` (the watcher gives the publication moment): the moment whose ledger should
-        judge, the hook for the ledger as of a moment (issue 15, item 4); until the store
-        can answer that, the whole ledger judges and `as_of` is not used."""
+        `as_of` (the watcher gives the publication moment): judged on the ledger as it
+        stood then (`check --as-of`); its newest report is the document's
+        `article.latest_report`."""
         from attrition.check import check_text
 
-        ledger, confirmed = self.views(version or register.ledger_version(self.engine))
+        version = version or register.ledger_version(self.engine)
+        latest = None
+        if as_of is None:
+            ledger, confirmed = self.views(version)
+        else:
+            if as_of.tzinfo is None:  # a time without a zone is Kyiv's (as `--as-of` reads it)
+                from attrition.dates import kyiv
+
+                as_of = as_of.replace(tzinfo=kyiv())
+            ledger, confirmed, latest = self.views_at(version, as_of)
         day = publication_day(published)
         try:
-            return check_text(text, ledger, day, source=source, confirmed=confirmed)
+            doc = check_text(text, ledger, day, source=source, confirmed=confirmed)
         except CheckError as exc:
             if day is None and "no date" in str(exc):
-                return check_text(text, ledger, kyiv_today(), source=source,
-                                  confirmed=confirmed)
-            raise
+                doc = check_text(text, ledger, kyiv_today(), source=source,
+                                 confirmed=confirmed)
+            else:
+                raise
+        if latest is not None:
+            doc["article"]["latest_report"] = latest
+        return doc
 
     # -- re-judging -----------------------------------------------------------------------
 
@@ -525,7 +572,7 @@ class Watcher:
                 done.add(article_id)
                 try:
                     doc = self.check(body, published, source=f"article {article_id}",
-                                     version=version)
+                                     version=version, as_of=publication_moment(published))
                 except AttritionError:
                     # it checked before and not now (the rules changed): its claims stay,
                     # marked as seen at this version
@@ -560,11 +607,17 @@ def publication_day(published: str | None) -> date | None:
 
 
 def publication_moment(published: str | None) -> datetime | None:
+    """When an article was published, as `--as-of` reads a time: a bare date is the end of
+    that day in Kyiv (every report of that day counts), a time without a zone Kyiv's; None
+    when absent or unreadable."""
     if not published:
         return None
+    from attrition.dates import parse_moment
+    from attrition.errors import DateError
+
     try:
-        return datetime.fromisoformat(published)
-    except ValueError:
+        return parse_moment(published)
+    except DateError:
         return None
 
 
