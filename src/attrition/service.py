@@ -230,19 +230,23 @@ def store_batches(db: str | None, batches: Sequence[Batch | ConfirmedBatch], inp
     confirmed = [b for b in batches if not isinstance(b, Batch)]
     ensure_loaded(db)
     with Store(db) as store:
+        changes = None  # what the writes changed: the daybook recomputes only that
         if official:
             r = store.ingest(official, input=input)
             out.files, out.figures, out.new = len(official), r.observations, r.new
             out.revised, out.unchanged, out.cells = r.revised, r.unchanged, r.cells
+            changes = r.changes
         if confirmed:
             c = store.ingest_confirmed(confirmed, input=input)
             out.confirmed_files = len(confirmed)
             out.counts_new, out.counts_revised = c.counts_new, c.counts_revised
             out.items_new, out.items_changed = c.items_new, c.items_changed
+            changes = c.changes if not official else \
+                changes.then(c.changes) if changes is not None else None
         if official or confirmed:
             if on_refresh is not None:
                 on_refresh()
-            out.daybook_rows = daybook.refresh(store)
+            out.daybook_rows = daybook.refresh(store, changes)
     return out
 
 
