@@ -166,3 +166,53 @@ def snapshot_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("snap") / "snapshot.db"
     ensure_loaded(f"sqlite:///{path}")
     return path
+
+
+def test_breaks_resumed_before_a_change_equal_a_whole_scan(loaded_db: str) -> None:
+    """`anomalies.breaks` resumed from the breaks found before a change equals the scan of
+    the whole changed series, for every series of the real history, changed at days from
+    the war's first months to its last report."""
+    from attrition.analysis import anomalies, series
+    from attrition.analysis.series import Point, Series
+
+    with Reader(loaded_db) as r:
+        rows, corrections = r.by_category(), r.corrections()
+    aggs = {a.id: a for a in __import__("attrition.categories").categories.BUILTIN_AGGREGATES}
+    found = moved = 0
+    for name in daybook.SERIES:
+        s = series.build(name, rows, corrections, aggregates=aggs)
+        old = anomalies.breaks(s)
+        found += len(old)
+        counted = [p.day for p in s.points if p.change is not None and p.excluded is None]
+        # changes at spread days, and at the last report each break's window reads (the
+        # first change that moves it)
+        days = [s.points[k].day for k in (30, 400, 900, len(s.points) - 1)
+                if k < len(s.points)]
+        days += [counted[i + 59] for b in old
+                 if (i := counted.index(b.day)) + 59 < len(counted)]
+        for at in days:
+            for factor in (0, 100):  # from `at` on, as a revision of those days would
+                changed = Series(s.name, s.label, s.definition, tuple(
+                    p if p.day < at or p.change is None else Point(
+                        p.day, p.change * factor, p.total, p.basis, p.excluded,
+                        p.components)
+                    for p in s.points), s.is_aggregate)
+                whole = anomalies.breaks(changed)
+                moved += whole != old
+                assert anomalies.breaks(changed, known=old, changed_from=at) == whole, (
+                    name, at, factor)
+            assert anomalies.breaks(s, known=old, changed_from=at) == old, (name, at)
+    assert found > 20 and moved > 20  # breaks to keep, and changes that move them
+
+
+def test_an_aggregates_parts_asked_only_at_their_edges_are_the_parts_of_each_day() -> None:
+    from datetime import timedelta
+
+    from attrition import categories
+    from attrition.analysis import series
+
+    days = [date(2022, 2, 20) + timedelta(days=n) for n in range(2000)]
+    for a in categories.BUILTIN_AGGREGATES:
+        parts = {c for comp in a.components
+                 for c in (comp, *categories.HISTORICAL_PARTS.get(comp, ()))}
+        assert list(series._components(a, parts, days)) == [a.components_on(d) for d in days]

@@ -173,37 +173,43 @@ def extend(rows: Mapping[str, Sequence[Row]],
 def since(rows: Mapping[str, Sequence[Row]],
           corrections: Sequence[tuple[str, date, str, int]],
           counts: Sequence[ConfirmedCount], crosswalk: Crosswalk | None,
-          start: date | None, lines_from: date | None) -> list[tuple[str, str, str]]:
+          start: date | None, lines_from: date | None,
+          known_breaks: Mapping[str, Sequence[Break]] | None = None
+          ) -> list[tuple[str, str, str]]:
     """The rows of `build` that a change to the ledger from report date `start` on can
-    change (None: the ledger did not change), with the confirmed lines of the scrapes from
-    `lines_from` on (None: every scrape's, as when the counts changed). A day's standing
-    depends only on the series up to that day (`records.standings`), and a series' point
-    only on the rows and corrections up to its day (`series.build`), so the standings
-    before `start` stand; so do the lines of the scrapes before it (a line sets the count
-    beside the ledger's total on or before the scrape). The level breaks are computed
-    again."""
+    change, with the confirmed lines of the scrapes from `lines_from` on (None: every
+    scrape's, as when the counts changed). A day's standing depends only on the series up
+    to that day (`records.standings`), and a series' point only on the rows and
+    corrections up to its day (`series.build`), so the standings before `start` stand; so
+    do the lines of the scrapes before it (a line sets the count beside the ledger's total
+    on or before the scrape). The level breaks row is made again, each series' scan
+    resumed before `start` from `known_breaks` (the stored row's) where given. With
+    `start` None (the ledger did not change), the confirmed lines only."""
     from bisect import bisect_left
 
     from attrition.analysis import anomalies, records, series
 
+    if start is None:
+        return _lines(rows, counts, crosswalk, lines_from)
     aggs = {a.id: a for a in categories.BUILTIN_AGGREGATES}
     cache: dict[tuple[str, str], list[series.Point]] = {}
     per_day: dict[date, dict[str, Standing]] = {}
     level_breaks = {}
     for name in SERIES:
         s = series.build(name, rows, corrections, aggregates=aggs, cache=cache)
-        if start is not None:
-            tail = s.points[bisect_left(s.days, start):]
-            if len(tail) <= MAX_NEW_DAYS:  # a day's standing alone is linear in the history
-                for p in tail:
-                    st = records.standing(s, p.day)
-                    if st is not None:
-                        per_day.setdefault(p.day, {})[name] = st
-            elif tail:
-                for day, st in records.standings(s):
-                    if day >= start:
-                        per_day.setdefault(day, {})[name] = st
-        level_breaks[name] = anomalies.breaks(s)
+        tail = s.points[bisect_left(s.days, start):]
+        if len(tail) <= MAX_NEW_DAYS:  # a day's standing alone is linear in the history
+            for p in tail:
+                st = records.standing(s, p.day)
+                if st is not None:
+                    per_day.setdefault(p.day, {})[name] = st
+        elif tail:
+            for day, st in records.standings(s):
+                if day >= start:
+                    per_day.setdefault(day, {})[name] = st
+        level_breaks[name] = anomalies.breaks(
+            s, known=None if known_breaks is None else known_breaks.get(name, ()),
+            changed_from=start)
     out = [("series", d.isoformat(), encode(v)) for d, v in sorted(per_day.items())]
     return out + _breaks_and_lines(level_breaks, rows, counts, crosswalk, lines_from)
 
@@ -221,9 +227,17 @@ def _breaks_and_lines(level_breaks: Mapping[str, Sequence[Break]],
                       rows: Mapping[str, Sequence[Row]], counts: Sequence[ConfirmedCount],
                       crosswalk: Crosswalk | None, lines_from: date | None = None
                       ) -> list[tuple[str, str, str]]:
-    out = [("breaks", "all", _COMPACT.encode({
+    found_breaks = _COMPACT.encode({
         name: [[b.day.isoformat(), b.before, b.after] for b in found]
-        for name, found in sorted(level_breaks.items()) if found}))]
+        for name, found in sorted(level_breaks.items()) if found})
+    return [("breaks", "all", found_breaks), *_lines(rows, counts, crosswalk, lines_from)]
+
+
+def _lines(rows: Mapping[str, Sequence[Row]], counts: Sequence[ConfirmedCount],
+           crosswalk: Crosswalk | None, lines_from: date | None = None
+           ) -> list[tuple[str, str, str]]:
+    """The confirmed lines' rows, of the scrapes from `lines_from` on (None: all)."""
+    out: list[tuple[str, str, str]] = []
     if crosswalk is not None and counts:
         from attrition.compare import ConfirmedContext
 
@@ -306,11 +320,16 @@ def _patch(store: Store, changes: Changes, cw: Crosswalk | None, meta: dict[str,
     with Reader(store.url) as reader:
         rows, corrections = reader.by_category(), reader.corrections()
         counts = reader.confirmed_counts("oryx")
+        breaks = reader.daybook(start)[3] if start is not None else None
     lines_from = None if changes.confirmed else start
     # Its inputs changed, and their digest is not computed again here (it reads the whole
     # ledger): "" says so, and no later ingest can find it equal (the next one patches it).
     meta["inputs"] = ""
-    rows_out = since(rows, corrections, counts, cw, start, lines_from)
+    try:
+        known = None if breaks is None else _parsed_breaks(breaks)
+    except (ValueError, LookupError, TypeError):  # a damaged row: scan the whole series
+        known = None
+    rows_out = since(rows, corrections, counts, cw, start, lines_from, known)
     return store.patch_daybook(None if start is None else start.isoformat(),
                                "" if lines_from is None else lines_from.isoformat(),
                                rows_out, meta)

@@ -524,14 +524,14 @@ class Store:
     def patch_daybook(self, series_from: str | None, confirmed_from: str | None,
                       rows: Sequence[tuple[str, str, str]], meta: Mapping[str, str]) -> int:
         """Replace part of the daybook, in one transaction: the standings of the report
-        dates from `series_from` on, the confirmed lines of the scrapes from `confirmed_from`
-        on (None: keep them all), and the breaks row, by `rows`; and the metadata. Returns
-        how many rows the daybook then has."""
+        dates from `series_from` on and the breaks row (None: keep them), the confirmed
+        lines of the scrapes from `confirmed_from` on (None: keep them all), by `rows`; and
+        the metadata. Returns how many rows the daybook then has."""
         t = schema.daybook
         try:
             with self.engine.begin() as conn:
-                conn.execute(t.delete().where(t.c.kind == "breaks"))
                 if series_from is not None:
+                    conn.execute(t.delete().where(t.c.kind == "breaks"))
                     conn.execute(t.delete().where(t.c.kind == "series", t.c.day >= series_from))
                 if confirmed_from is not None:
                     conn.execute(t.delete().where(t.c.kind == "confirmed",
