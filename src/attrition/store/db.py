@@ -674,12 +674,13 @@ def _add_missing_columns(engine: Engine) -> None:
             have = {c["name"] for c in sa.inspect(engine).get_columns(table)}
             if any(n not in have for n, _ in missing):
                 raise
-        for index in schema.metadata.tables[table].indexes:
+        if table == "observations":
             try:
                 with engine.begin() as conn:
-                    index.create(conn, checkfirst=True)
+                    conn.exec_driver_sql(schema.LATER_INDEX)
             except sa.exc.SQLAlchemyError:
-                if index.name not in {i["name"] for i in sa.inspect(engine).get_indexes(table)}:
+                if "ix_observations_later" not in {
+                        i["name"] for i in sa.inspect(engine).get_indexes(table)}:
                     raise
 
 
