@@ -17,9 +17,10 @@ computed from the bundled ledger, day by day).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,7 @@ _BASES = ("difference", "announced")
 _EXCLUDED = (None, "creation", "correction", "two_day", "stale")
 _COMPACT = json.JSONEncoder(separators=(",", ":"))  # one encoder: dumps() makes one per call
 _BUNDLED_CROSSWALK = Path(__file__).resolve().parent / "data" / "crosswalk.toml"
+_BUNDLED_CROSSWALK_NAME = str(_BUNDLED_CROSSWALK)
 
 
 _stamps: dict[tuple[str, int, int], str] = {}
@@ -56,13 +58,14 @@ def crosswalk_stamp() -> str:
     """Which crosswalk the confirmed lines follow: a digest of the file's bytes (the user's,
     through ATTRITION_CROSSWALK, or the bundled one). Every brief asks (the web service
     hundreds of times a second): a file not changed since is not read again."""
-    path = Path(settings.current().crosswalk or _BUNDLED_CROSSWALK)
+    path = settings.current().crosswalk or _BUNDLED_CROSSWALK_NAME
     try:
-        st = path.stat()
-        seen = (str(path), st.st_mtime_ns, st.st_size)
-        if seen not in _stamps:
-            _stamps[seen] = blake2b(path.read_bytes(), digest_size=12).hexdigest()
-        return _stamps[seen]
+        st = os.stat(path)  # a str, not a Path: this is a tenth of a daybook brief's lookup
+        seen = (path, st.st_mtime_ns, st.st_size)
+        got = _stamps.get(seen)
+        if got is None:
+            got = _stamps[seen] = blake2b(Path(path).read_bytes(), digest_size=12).hexdigest()
+        return got
     except OSError:
         return "unreadable"
 
@@ -81,14 +84,20 @@ def encode(day: Mapping[str, Standing]) -> str:
         for name, s in sorted(day.items())})
 
 
+_standing = partial(tuple.__new__, Standing)
+"""Standing((...)) without NamedTuple's Python-level __new__ (as series._point): a brief
+from the daybook decodes 23 of them."""
+
+
 def decode(text: str) -> dict[str, Standing]:
     n = len(WINDOWS)
+    iso = date.fromisoformat
     doc: dict[str, list[Any]] = json.loads(text)
-    return {name: Standing(v[0], v[1], _BASES[v[2]], _EXCLUDED[v[3]], tuple(v[4:4 + n]),
-                           date.fromisoformat(v[4 + n]) if v[4 + n] else None, v[5 + n],
-                           date.fromisoformat(v[6 + n]) if v[6 + n] else None,
-                           date.fromisoformat(v[7 + n]) if v[7 + n] else None, v[8 + n],
-                           _EXCLUDED[v[9 + n]], v[10 + n])
+    return {name: _standing((v[0], v[1], _BASES[v[2]], _EXCLUDED[v[3]], tuple(v[4:4 + n]),
+                             iso(v[4 + n]) if v[4 + n] else None, v[5 + n],
+                             iso(v[6 + n]) if v[6 + n] else None,
+                             iso(v[7 + n]) if v[7 + n] else None, v[8 + n],
+                             _EXCLUDED[v[9 + n]], v[10 + n]))
             for name, v in doc.items()}
 
 
