@@ -361,7 +361,8 @@ class Store:
         figure of its own: a partial file never retracts what it does not mention."""
         days = {d + timedelta(days=k) for d in touched for k in (-1, 0, 1)}
         around = {d + timedelta(days=k) for d in days for k in (-1, 1)} - days
-        obs: dict[tuple[str, str, str], Observation] = {}
+        obs: dict[tuple[str, str, str], resolve.Seen] = {}
+        seen = resolve.seen
         first_total: dict[tuple[str, str, str], int | None] = {}
         dates: dict[str, date] = {d.isoformat(): d for d in days | around}
         if known is not None:  # the latest revisions this ingest read and wrote
@@ -373,8 +374,8 @@ class Store:
                     if day is not None:
                         key = (source, iso, cat)
                         first_total[key] = firsts[key]
-                        obs[key] = Observation(source, day, cat, total, announced, qualifier,
-                                               address)
+                        obs[key] = seen((source, day, cat, total, announced, qualifier,
+                                         address))
         for r in () if known is not None else _select_days(
                 conn, "SELECT source, report_date, category, total, announced_change, "
                 "qualifier, address FROM observations", days, "ORDER BY revision"):
@@ -384,7 +385,7 @@ class Store:
             day = dates.get(iso)
             if day is None:
                 day = dates[iso] = date.fromisoformat(iso)
-            obs[key] = Observation(r[0], day, r[2], r[3], r[4], r[5], r[6])
+            obs[key] = seen((r[0], day, r[2], r[3], r[4], r[5], r[6]))
         revised = {(o.source, o.report_date, o.category) for k, o in obs.items()
                    if first_total[k] != o.total}
         carried: dict[tuple[date, str], dict[str, int]] = {}
