@@ -18,6 +18,13 @@ def ensure_loaded(url: str | None = None, notice: Callable[[str], None] | None =
                 _load_confirmed(reader.url)
             return False
         target = reader.url
+    from attrition.bulk import gc_paused
+
+    with gc_paused():
+        return _load(target, notice)
+
+
+def _load(target: str, notice: Callable[[str], None] | None) -> bool:
     from attrition import daybook, snapshot
     from attrition.store.db import Store, inputs_digest
 

@@ -17,9 +17,10 @@ computed from the bundled ledger, day by day).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from attrition.analysis.series import Point, Row
     from attrition.crosswalk import Crosswalk
     from attrition.model import ConfirmedCount
-    from attrition.store.db import Store
+    from attrition.store.db import Changes, Store
     from attrition.store.read import Reader
 
 try:  # as in cache.py: hashlib's import starts OpenSSL
@@ -47,6 +48,7 @@ _BASES = ("difference", "announced")
 _EXCLUDED = (None, "creation", "correction", "two_day", "stale")
 _COMPACT = json.JSONEncoder(separators=(",", ":"))  # one encoder: dumps() makes one per call
 _BUNDLED_CROSSWALK = Path(__file__).resolve().parent / "data" / "crosswalk.toml"
+_BUNDLED_CROSSWALK_NAME = str(_BUNDLED_CROSSWALK)
 
 
 _stamps: dict[tuple[str, int, int], str] = {}
@@ -56,13 +58,14 @@ def crosswalk_stamp() -> str:
     """Which crosswalk the confirmed lines follow: a digest of the file's bytes (the user's,
     through ATTRITION_CROSSWALK, or the bundled one). Every brief asks (the web service
     hundreds of times a second): a file not changed since is not read again."""
-    path = Path(settings.current().crosswalk or _BUNDLED_CROSSWALK)
+    path = settings.current().crosswalk or _BUNDLED_CROSSWALK_NAME
     try:
-        st = path.stat()
-        seen = (str(path), st.st_mtime_ns, st.st_size)
-        if seen not in _stamps:
-            _stamps[seen] = blake2b(path.read_bytes(), digest_size=12).hexdigest()
-        return _stamps[seen]
+        st = os.stat(path)  # a str, not a Path: this is a tenth of a daybook brief's lookup
+        seen = (path, st.st_mtime_ns, st.st_size)
+        got = _stamps.get(seen)
+        if got is None:
+            got = _stamps[seen] = blake2b(Path(path).read_bytes(), digest_size=12).hexdigest()
+        return got
     except OSError:
         return "unreadable"
 
@@ -81,14 +84,20 @@ def encode(day: Mapping[str, Standing]) -> str:
         for name, s in sorted(day.items())})
 
 
+_standing = partial(tuple.__new__, Standing)
+"""Standing((...)) without NamedTuple's Python-level __new__ (as series._point): a brief
+from the daybook decodes 23 of them."""
+
+
 def decode(text: str) -> dict[str, Standing]:
     n = len(WINDOWS)
+    iso = date.fromisoformat
     doc: dict[str, list[Any]] = json.loads(text)
-    return {name: Standing(v[0], v[1], _BASES[v[2]], _EXCLUDED[v[3]], tuple(v[4:4 + n]),
-                           date.fromisoformat(v[4 + n]) if v[4 + n] else None, v[5 + n],
-                           date.fromisoformat(v[6 + n]) if v[6 + n] else None,
-                           date.fromisoformat(v[7 + n]) if v[7 + n] else None, v[8 + n],
-                           _EXCLUDED[v[9 + n]], v[10 + n])
+    return {name: _standing((v[0], v[1], _BASES[v[2]], _EXCLUDED[v[3]], tuple(v[4:4 + n]),
+                             iso(v[4 + n]) if v[4 + n] else None, v[5 + n],
+                             iso(v[6 + n]) if v[6 + n] else None,
+                             iso(v[7 + n]) if v[7 + n] else None, v[8 + n],
+                             _EXCLUDED[v[9 + n]], v[10 + n]))
             for name, v in doc.items()}
 
 
@@ -170,6 +179,50 @@ def extend(rows: Mapping[str, Sequence[Row]],
     return out + _breaks_and_lines(level_breaks, rows, counts, crosswalk)
 
 
+def since(rows: Mapping[str, Sequence[Row]],
+          corrections: Sequence[tuple[str, date, str, int]],
+          counts: Sequence[ConfirmedCount], crosswalk: Crosswalk | None,
+          start: date | None, lines_from: date | None,
+          known_breaks: Mapping[str, Sequence[Break]] | None = None
+          ) -> list[tuple[str, str, str]]:
+    """The rows of `build` that a change to the ledger from report date `start` on can
+    change, with the confirmed lines of the scrapes from `lines_from` on (None: every
+    scrape's, as when the counts changed). A day's standing depends only on the series up
+    to that day (`records.standings`), and a series' point only on the rows and
+    corrections up to its day (`series.build`), so the standings before `start` stand; so
+    do the lines of the scrapes before it (a line sets the count beside the ledger's total
+    on or before the scrape). The level breaks row is made again, each series' scan
+    resumed before `start` from `known_breaks` (the stored row's) where given. With
+    `start` None (the ledger did not change), the confirmed lines only."""
+    from bisect import bisect_left
+
+    from attrition.analysis import anomalies, records, series
+
+    if start is None:
+        return _lines(rows, counts, crosswalk, lines_from)
+    aggs = {a.id: a for a in categories.BUILTIN_AGGREGATES}
+    cache: dict[tuple[str, str], list[series.Point]] = {}
+    per_day: dict[date, dict[str, Standing]] = {}
+    level_breaks = {}
+    for name in SERIES:
+        s = series.build(name, rows, corrections, aggregates=aggs, cache=cache)
+        tail = s.points[bisect_left(s.days, start):]
+        if len(tail) <= MAX_NEW_DAYS:  # a day's standing alone is linear in the history
+            for p in tail:
+                st = records.standing(s, p.day)
+                if st is not None:
+                    per_day.setdefault(p.day, {})[name] = st
+        elif tail:
+            for day, st in records.standings(s):
+                if day >= start:
+                    per_day.setdefault(day, {})[name] = st
+        level_breaks[name] = anomalies.breaks(
+            s, known=None if known_breaks is None else known_breaks.get(name, ()),
+            changed_from=start)
+    out = [("series", d.isoformat(), encode(v)) for d, v in sorted(per_day.items())]
+    return out + _breaks_and_lines(level_breaks, rows, counts, crosswalk, lines_from)
+
+
 def _made_from(stored: Any, p: Point) -> bool:
     """Whether a stored standing (see `encode`) was computed for this point."""
     return (isinstance(stored, list) and len(stored) > 3 and stored[0] == p.change
@@ -181,10 +234,19 @@ def _made_from(stored: Any, p: Point) -> bool:
 
 def _breaks_and_lines(level_breaks: Mapping[str, Sequence[Break]],
                       rows: Mapping[str, Sequence[Row]], counts: Sequence[ConfirmedCount],
-                      crosswalk: Crosswalk | None) -> list[tuple[str, str, str]]:
-    out = [("breaks", "all", _COMPACT.encode({
+                      crosswalk: Crosswalk | None, lines_from: date | None = None
+                      ) -> list[tuple[str, str, str]]:
+    found_breaks = _COMPACT.encode({
         name: [[b.day.isoformat(), b.before, b.after] for b in found]
-        for name, found in sorted(level_breaks.items()) if found}))]
+        for name, found in sorted(level_breaks.items()) if found})
+    return [("breaks", "all", found_breaks), *_lines(rows, counts, crosswalk, lines_from)]
+
+
+def _lines(rows: Mapping[str, Sequence[Row]], counts: Sequence[ConfirmedCount],
+           crosswalk: Crosswalk | None, lines_from: date | None = None
+           ) -> list[tuple[str, str, str]]:
+    """The confirmed lines' rows, of the scrapes from `lines_from` on (None: all)."""
+    out: list[tuple[str, str, str]] = []
     if crosswalk is not None and counts:
         from attrition.compare import ConfirmedContext
 
@@ -192,6 +254,8 @@ def _breaks_and_lines(level_breaks: Mapping[str, Sequence[Break]],
         # A line's count changes only on scrape dates (each type's count on D is its last
         # row on or before D), so the lines of the last scrape on or before D are D's.
         for scrape in ctx.series().scrapes:
+            if lines_from is not None and scrape < lines_from:
+                continue
             lines = {c: b for c in categories.IDS if (b := ctx.beside(c, scrape)) is not None}
             out.append(("confirmed", scrape.isoformat(),
                         json.dumps(lines, ensure_ascii=False,
@@ -199,15 +263,19 @@ def _breaks_and_lines(level_breaks: Mapping[str, Sequence[Break]],
     return out
 
 
-def refresh(store: Store) -> int:
+def refresh(store: Store, changes: Changes | None = None) -> int:
     """Recompute the store's daybook after an ingest; returns its rows. A crosswalk that
     cannot be read leaves the confirmed lines out (a brief then computes them, and reports
     the crosswalk's error).
 
-    When the daybook was built from exactly these inputs (its metadata holds their digest),
-    by the same rules and for the same crosswalk, it is kept and only marked as this
-    ingest's: an ingest that changes no figure (the same files again, the mirrors the
-    bundled snapshot came from) costs no rebuild."""
+    `changes`, what the ingest just made did (`Store.ingest`): where the daybook was the
+    one of the ingest before it (same rules, same crosswalk) and no other writer came
+    between, only the days it changed are computed again (`since`): a new report costs
+    its own day, not the history's ~1,600. Else, when the daybook was built from exactly
+    these inputs (its metadata holds their digest), by the same rules and for the same
+    crosswalk, it is kept and only marked as this ingest's: an ingest that changes no
+    figure (the same files again, the mirrors the bundled snapshot came from) costs no
+    rebuild."""
     from attrition import crosswalk
     from attrition.errors import ConfigError
     from attrition.store.read import Reader
@@ -219,9 +287,18 @@ def refresh(store: Store) -> int:
         cw: Crosswalk | None = crosswalk.load()
     except ConfigError:
         cw, stamp = None, "unreadable"
+    kept = store.daybook_meta()
+    if (changes is not None and kept.get("version") == VERSION
+            and kept.get("crosswalk") == stamp and "inputs" in kept
+            and kept.get("ingest") == str(changes.before) and changes.last == ingest
+            and changes.last - changes.before == changes.ingests):
+        # the daybook was current just before this ingest, and this ingest alone came
+        # after it: its own changes are all there is to add
+        n = _patch(store, changes, cw, {**kept, "ingest": str(ingest)})
+        if n:
+            return n
     meta = {"version": VERSION, "ingest": str(ingest), "crosswalk": stamp,
             "inputs": store.daybook_inputs()}
-    kept = store.daybook_meta()
     if all(kept.get(k) == meta[k] for k in ("version", "crosswalk", "inputs")):
         n = store.put_daybook_meta(meta)
         if n:
@@ -239,6 +316,32 @@ def refresh(store: Store) -> int:
         book = build(rows, corrections, counts, cw)
     store.put_daybook(book, meta)
     return len(book)
+
+
+def _patch(store: Store, changes: Changes, cw: Crosswalk | None, meta: dict[str, str]) -> int:
+    """Bring a daybook that was current before an ingest up to date with the ingest's
+    `changes`; returns its rows (0: it had none, and nothing was written)."""
+    from attrition.store.read import Reader
+
+    start = changes.ledger_from
+    if start is None and not changes.confirmed:
+        return store.put_daybook_meta(meta)  # no input of the daybook changed
+    with Reader(store.url) as reader:
+        rows, corrections = reader.by_category(), reader.corrections()
+        counts = reader.confirmed_counts("oryx")
+        breaks = reader.daybook(start)[3] if start is not None else None
+    lines_from = None if changes.confirmed else start
+    # Its inputs changed, and their digest is not computed again here (it reads the whole
+    # ledger): "" says so, and no later ingest can find it equal (the next one patches it).
+    meta["inputs"] = ""
+    try:
+        known = None if breaks is None else _parsed_breaks(breaks)
+    except (ValueError, LookupError, TypeError):  # a damaged row: scan the whole series
+        known = None
+    rows_out = since(rows, corrections, counts, cw, start, lines_from, known)
+    return store.patch_daybook(None if start is None else start.isoformat(),
+                               "" if lines_from is None else lines_from.isoformat(),
+                               rows_out, meta)
 
 
 class Day:

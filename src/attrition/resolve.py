@@ -24,10 +24,31 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
+from typing import NamedTuple
 
 from attrition import categories
 from attrition.categories import BULLETIN, MINFIN, ORC_LOSSES, PETROIVANIUK, WARSHIP
 from attrition.model import Observation
+
+
+class Seen(NamedTuple):
+    """A witness's latest figure for a cell, as the store reads it back to resolve cells
+    again: what `resolve` reads of an `Observation`, as a tuple (an ingest into a store that
+    holds the history re-resolves ~70k of them, and a frozen dataclass costs ten times a
+    tuple to make)."""
+
+    source: str
+    report_date: date
+    category: str
+    total: int | None
+    announced_change: int | None = None
+    qualifier: str | None = None
+    address: str | None = None
+
+
+seen = partial(tuple.__new__, Seen)
+"""Seen((...)) without NamedTuple's Python-level __new__."""
 
 PRESS = "press"
 """News reproductions of a bulletin: a witness, but the last one to trust."""
@@ -105,7 +126,7 @@ def vote(votes: Mapping[str, int], revised: Collection[str] = ()
 
 
 def resolve(
-    observations: Iterable[Observation],
+    observations: Iterable[Observation | Seen],
     carried: Mapping[tuple[date, str], Mapping[str, int]] | None = None,
     *,
     revised: Collection[tuple[str, date, str]] = (),
@@ -121,7 +142,7 @@ def resolve(
     """
     carried = carried or {}
     context = context or {}
-    by_cell: dict[tuple[date, str], list[Observation]] = {}
+    by_cell: dict[tuple[date, str], list[Observation | Seen]] = {}
     for obs in observations:
         by_cell.setdefault((obs.report_date, obs.category), []).append(obs)
     for key in carried:

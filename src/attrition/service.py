@@ -223,6 +223,7 @@ def store_batches(db: str | None, batches: Sequence[Batch | ConfirmedBatch], inp
     (about a second), so the next brief reads three rows instead of the whole ledger."""
     from attrition import daybook
     from attrition.bootstrap import ensure_loaded
+    from attrition.bulk import gc_paused
     from attrition.model import Batch
     from attrition.store.db import Store
 
@@ -230,20 +231,24 @@ def store_batches(db: str | None, batches: Sequence[Batch | ConfirmedBatch], inp
     official = [b for b in batches if isinstance(b, Batch)]
     confirmed = [b for b in batches if not isinstance(b, Batch)]
     ensure_loaded(db)
-    with Store(db) as store:
+    with Store(db) as store, gc_paused():
+        changes = None  # what the writes changed: the daybook recomputes only that
         if official:
             r = store.ingest(official, input=input)
             out.files, out.figures, out.new = len(official), r.observations, r.new
             out.revised, out.unchanged, out.cells = r.revised, r.unchanged, r.cells
+            changes = r.changes
         if confirmed:
             c = store.ingest_confirmed(confirmed, input=input)
             out.confirmed_files = len(confirmed)
             out.counts_new, out.counts_revised = c.counts_new, c.counts_revised
             out.items_new, out.items_changed = c.items_new, c.items_changed
+            changes = c.changes if not official else \
+                changes.then(c.changes) if changes is not None else None
         if official or confirmed:
             if on_refresh is not None:
                 on_refresh()
-            out.daybook_rows = daybook.refresh(store)
+            out.daybook_rows = daybook.refresh(store, changes)
     return out
 
 
@@ -253,13 +258,15 @@ def ingest_files(db: str | None, paths: Sequence[Path], fmt: str | None = None,
                  on_refresh: Callable[[], None] | None = None) -> Ingested:
     """Read every file (folders searched) and ingest them: all or nothing."""
     from attrition import ingest as ing
+    from attrition.bulk import gc_paused
 
     files = ing.expand(paths)
     batches = []
-    for i, f in enumerate(files):
-        batches.append(ing.read_path(f, fmt, report_date))
-        if on_file is not None:
-            on_file(i + 1, len(files))
+    with gc_paused():
+        for i, f in enumerate(files):
+            batches.append(ing.read_path(f, fmt, report_date))
+            if on_file is not None:
+                on_file(i + 1, len(files))
     return store_batches(db, batches, ", ".join(str(p) for p in paths),
                          on_refresh=on_refresh)
 

@@ -4,6 +4,7 @@ suggest a change of definition (the UAV series quadruples during 2026)."""
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -55,21 +56,38 @@ def outliers(series: Series, window: int = 30, threshold: float = 5.0,
 
 
 def breaks(series: Series, window: int = 60, factor: float = 1.8, floor: float = 10.0,
-           from_none: float = 3.0) -> list[Break]:
+           from_none: float = 3.0, *, known: Sequence[Break] | None = None,
+           changed_from: date | None = None) -> list[Break]:
     """Days where the median change of the next `window` days is at least `factor` times
     that of the previous `window` days (or a `factor`-th of it), both medians `floor` or
     more; or where a median of 0 becomes `from_none` or more (special equipment: none on
     most days of 2025, 3 a day from April 2026). One per shift. Found in every series: the
     UAV counts of 2026, and the rises of vehicles and artillery. The two windows slide along
-    as sorted lists (the daybook asks this of every series)."""
+    as sorted lists (the daybook asks this of every series).
+
+    `known`: the breaks found before the series changed from `changed_from` on (its points
+    before that day the same): a break reads the `window` reports on each side and the
+    breaks before it, so those more than `window` reports before the change stand, and the
+    scan resumes there (a new report rescans ~120 reports, not the war)."""
     pts = [p for p in series.points if counts(p)]
     values = [p.change or 0 for p in pts]
     out: list[Break] = []
     if len(pts) < 2 * window:
         return out
-    before, after = sorted(values[:window]), sorted(values[window:2 * window])
-    for i in range(window, len(pts) - window + 1):
-        if i > window:  # slide both windows one report on
+    first = window
+    if known is not None and changed_from is not None:
+        # the first report whose windows reach a changed one (its points before, and so
+        # the breaks found among them, are the ones `known` was found in)
+        resume = bisect_left([p.day for p in pts], changed_from) - window + 1
+        if resume > window:
+            first = resume
+            out = [b for b in known if b.day < pts[first].day]
+            if first > len(pts) - window:
+                return out
+    before = sorted(values[first - window:first])
+    after = sorted(values[first:first + window])
+    for i in range(first, len(pts) - window + 1):
+        if i > first:  # slide both windows one report on
             del before[bisect_left(before, values[i - window - 1])]
             insort(before, values[i - 1])
             del after[bisect_left(after, values[i - 1])]

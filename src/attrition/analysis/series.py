@@ -185,8 +185,33 @@ def build(name: str, rows_by_category: Mapping[str, Sequence[Row]],
              for c in (comp, *categories.HISTORICAL_PARTS.get(comp, ()))}
     per_cat = {c: {p.day: p for p in points_of(c)} for c in parts}
     days = sorted({d for pts in per_cat.values() for d in pts})
-    points = [p for p in (_sum(d, agg.components_on(d), per_cat) for d in days) if p]
+    points = [p for p in (_sum(d, comps, per_cat)
+                          for d, comps in zip(days, _components(agg, parts, days), strict=True))
+              if p]
     return Series(name, agg.en, agg.definition, tuple(points), is_aggregate=True)
+
+
+def _components(agg: Aggregate, parts: Iterable[str], days: Sequence[date]
+                ) -> Iterable[tuple[str, ...]]:
+    """`agg.components_on(d)` for each of the ordered `days`, asked again only where it can
+    change (a part's first or last day, the merge): the daybook builds every aggregate over
+    every report."""
+    edges = {categories.MERGE_DATE}
+    for c in parts:
+        if c in categories.BY_ID:
+            cat = categories.BY_ID[c]
+            edges.add(cat.since)
+            if cat.until is not None:
+                edges.add(date.fromordinal(cat.until.toordinal() + 1))
+    ahead = sorted(edges)
+    comps: tuple[str, ...] = ()
+    upto: date | None = None  # comps holds from the last asked day until before `upto`
+    for d in days:
+        if upto is None or d >= upto:
+            comps = agg.components_on(d)
+            i = bisect_right(ahead, d)
+            upto = ahead[i] if i < len(ahead) else date.max
+        yield comps
 
 
 _STRENGTH = {r: i for i, r in enumerate(EXCLUSIONS)}

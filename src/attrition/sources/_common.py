@@ -189,6 +189,8 @@ def _short(value: object) -> str:
 def as_count(value: object, *, record: str | None, field: str, line: int | None = None
              ) -> int | None:
     """A cumulative count: a non-negative int (or int-valued string); None for missing."""
+    if type(value) is int and 0 <= value <= MAX_PLAUSIBLE:
+        return value  # what nearly every figure of a mirror is (a bool is not an int here)
     if value is None or value == "":
         return None
     if isinstance(value, bool):

@@ -65,6 +65,35 @@ SOURCE_INFO: dict[str, dict[str, Any]] = {
 
 
 @dataclass(frozen=True)
+class Changes:
+    """What one write did to the daybook's inputs (see `attrition.daybook.refresh`): the
+    ingest ids before and after it, and the earliest report date whose ledger figures or
+    corrections it changed. The daybook, when it was current at `before`, then needs only
+    the days from `ledger_from` on (a new report: one day, not the whole history)."""
+
+    before: int
+    """The last ingest id before this write (0: none)."""
+    last: int
+    """Its own last ingest id."""
+    ingests: int
+    """How many ingest ids it added (ids before+1 .. last, when no other writer came
+    between)."""
+    ledger_from: date | None = None
+    """The earliest report date whose ledger row (total, change, announced change: any
+    column) or correction changed; None when none did."""
+    confirmed: bool = False
+    """Whether the Oryx counts the confirmed lines read changed."""
+
+    def then(self, other: Changes | None) -> Changes | None:
+        """This write followed by `other`, or None where another writer came between."""
+        if other is None or other.before != self.last:
+            return None
+        starts = [d for d in (self.ledger_from, other.ledger_from) if d is not None]
+        return Changes(self.before, other.last, self.ingests + other.ingests,
+                       min(starts) if starts else None, self.confirmed or other.confirmed)
+
+
+@dataclass(frozen=True)
 class IngestResult:
     observations: int
     new: int
@@ -72,6 +101,7 @@ class IngestResult:
     unchanged: int
     cells: int
     """Ledger cells written (re-resolved)."""
+    changes: Changes | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +110,7 @@ class ConfirmedResult:
     counts_revised: int
     items_new: int
     items_changed: int
+    changes: Changes | None = None
 
 
 def now() -> str:
@@ -141,6 +172,8 @@ class Store:
                 seen_at: str) -> IngestResult:
         t = schema.observations
         total_obs = new = revised = 0
+        before = _last_ingest(conn)
+        fixed: list[date] = []  # report dates of the corrections this ingest adds
         touched: set[tuple[date, str]] = set()
         history: dict[str, dict[tuple[str, str], tuple[int, tuple[Any, ...]]]] = {}
         first: dict[tuple[str, str, str], int | None] = {}
@@ -195,10 +228,11 @@ class Store:
                 ct = schema.corrections
                 have = {(r[0], str(r[1]), r[2]) for r in conn.execute(
                     sa.select(ct.c.source, ct.c.report_date, ct.c.category))}
+                added = [c for c in batch.corrections
+                         if (c.source, c.report_date.isoformat(), c.category) not in have]
                 _bulk_insert(conn, ct, ("source", "report_date", "category", "value"), [
-                    (c.source, c.report_date.isoformat(), c.category, c.value)
-                    for c in batch.corrections
-                    if (c.source, c.report_date.isoformat(), c.category) not in have])
+                    (c.source, c.report_date.isoformat(), c.category, c.value) for c in added])
+                fixed.extend(c.report_date for c in added)
             new += b_new
             revised += b_rev
             conn.execute(schema.ingests.insert(), {
@@ -214,9 +248,12 @@ class Store:
         else:
             cells = self._resolve(conn, {d for d, _ in touched},
                                   (history, first) if self.fast_paths else None)
-        if cells:
-            self._write_cells(conn, cells)
-        return IngestResult(total_obs, new, revised, total_obs - new - revised, len(cells))
+        changed = self._write_cells(conn, cells) if cells else None
+        starts = [d for d in (changed, min(fixed, default=None)) if d is not None]
+        changes = Changes(before, _last_ingest(conn), len(batches),
+                          min(starts) if starts else None)
+        return IngestResult(total_obs, new, revised, total_obs - new - revised, len(cells),
+                            changes)
 
     def ingest_confirmed(self, batches: Sequence[ConfirmedBatch], *, input: str,
                          seen_at: str | None = None) -> ConfirmedResult:
@@ -225,8 +262,10 @@ class Store:
         new revision; an item (by source and id) is replaced by its newer record."""
         seen_at = seen_at or now()
         new = revised = items_new = items_changed = 0
+        oryx = False  # whether the counts the daybook's confirmed lines read changed
         try:
             with self.engine.begin() as conn:
+                before = _last_ingest(conn)
                 ct, it = schema.confirmed_counts, schema.confirmed_items
                 for batch in batches:
                     self._ensure_source(conn, batch.source)
@@ -250,6 +289,7 @@ class Store:
                         rows.append((batch.source, *key, rev, *nums,
                                      batch.retrieved_at or seen_at, batch.address or input))
                     _bulk_insert(conn, ct, _CONFIRMED_COLUMNS, rows)
+                    oryx = oryx or bool(rows and batch.source == "oryx")
                     if batch.items:
                         stored = {str(r[0]): tuple(r[1:]) for r in conn.execute(sa.select(
                             it.c.id, it.c.country, it.c.type, it.c.model, it.c.status,
@@ -277,9 +317,10 @@ class Store:
                         "at": seen_at, "input": batch.address or input, "source": batch.source,
                         "observations": len(batch.counts) + len(batch.items),
                         "new": new + items_new, "revised": revised + items_changed})
+                changes = Changes(before, _last_ingest(conn), len(batches), confirmed=oryx)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"ingest failed, nothing was written: {exc}") from None
-        return ConfirmedResult(new, revised, items_new, items_changed)
+        return ConfirmedResult(new, revised, items_new, items_changed, changes)
 
     def _ensure_source(self, conn: Connection, name: str) -> None:
         t = schema.sources
@@ -320,7 +361,8 @@ class Store:
         figure of its own: a partial file never retracts what it does not mention."""
         days = {d + timedelta(days=k) for d in touched for k in (-1, 0, 1)}
         around = {d + timedelta(days=k) for d in days for k in (-1, 1)} - days
-        obs: dict[tuple[str, str, str], Observation] = {}
+        obs: dict[tuple[str, str, str], resolve.Seen] = {}
+        seen = resolve.seen
         first_total: dict[tuple[str, str, str], int | None] = {}
         dates: dict[str, date] = {d.isoformat(): d for d in days | around}
         if known is not None:  # the latest revisions this ingest read and wrote
@@ -332,8 +374,8 @@ class Store:
                     if day is not None:
                         key = (source, iso, cat)
                         first_total[key] = firsts[key]
-                        obs[key] = Observation(source, day, cat, total, announced, qualifier,
-                                               address)
+                        obs[key] = seen((source, day, cat, total, announced, qualifier,
+                                         address))
         for r in () if known is not None else _select_days(
                 conn, "SELECT source, report_date, category, total, announced_change, "
                 "qualifier, address FROM observations", days, "ORDER BY revision"):
@@ -343,7 +385,7 @@ class Store:
             day = dates.get(iso)
             if day is None:
                 day = dates[iso] = date.fromisoformat(iso)
-            obs[key] = Observation(r[0], day, r[2], r[3], r[4], r[5], r[6])
+            obs[key] = seen((r[0], day, r[2], r[3], r[4], r[5], r[6]))
         revised = {(o.source, o.report_date, o.category) for k, o in obs.items()
                    if first_total[k] != o.total}
         carried: dict[tuple[date, str], dict[str, int]] = {}
@@ -367,9 +409,10 @@ class Store:
                 carried[(day, c[1])] = kept
         return resolve.resolve(obs.values(), carried, revised=revised, context=context)
 
-    def _write_cells(self, conn: Connection, cells: Sequence[resolve.Cell]) -> None:
+    def _write_cells(self, conn: Connection, cells: Sequence[resolve.Cell]) -> date | None:
         """Replace the ledger rows of the cells' days; compute every change in memory, so
-        that only rows whose change moved (the day after a revised one) need an update."""
+        that only rows whose change moved (the day after a revised one) need an update.
+        Returns the earliest report date whose row it changed (None: no row changed)."""
         lg = schema.ledger
         days = sorted({c.report_date.isoformat() for c in cells})
         dayset = {date.fromisoformat(d) for d in days}
@@ -408,6 +451,9 @@ class Store:
                 lg.update().where(lg.c.report_date == sa.bindparam("d"),
                                   lg.c.category == sa.bindparam("c"))
                 .values(change=sa.bindparam("v")), updates)
+        moved = [str(r[0]) for r in changed] + [k[0] for k in gone] + [
+            str(u["d"]) for u in updates]
+        return date.fromisoformat(min(moved)) if moved else None
 
     def _around(self, conn: Connection, days: set[date], whole: bool = False
                 ) -> tuple[dict[tuple[date, str], tuple[int, int | None]],
@@ -472,6 +518,31 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 _put_daybook(conn, rows, meta)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"writing the daybook failed, nothing was written: {exc}"
+                             ) from None
+
+    def patch_daybook(self, series_from: str | None, confirmed_from: str | None,
+                      rows: Sequence[tuple[str, str, str]], meta: Mapping[str, str]) -> int:
+        """Replace part of the daybook, in one transaction: the standings of the report
+        dates from `series_from` on and the breaks row (None: keep them), the confirmed
+        lines of the scrapes from `confirmed_from` on (None: keep them all), by `rows`; and
+        the metadata. Returns how many rows the daybook then has."""
+        t = schema.daybook
+        try:
+            with self.engine.begin() as conn:
+                if series_from is not None:
+                    conn.execute(t.delete().where(t.c.kind == "breaks"))
+                    conn.execute(t.delete().where(t.c.kind == "series", t.c.day >= series_from))
+                if confirmed_from is not None:
+                    conn.execute(t.delete().where(t.c.kind == "confirmed",
+                                                  t.c.day >= confirmed_from))
+                _bulk_insert(conn, t, ("kind", "day", "body"), rows)
+                conn.execute(schema.daybook_meta.delete())
+                conn.execute(schema.daybook_meta.insert(),
+                             [{"key": k, "value": v} for k, v in sorted(meta.items())])
+                return int(conn.execute(sa.select(sa.func.count()).select_from(t))
+                           .scalar_one())
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"writing the daybook failed, nothing was written: {exc}"
                              ) from None
@@ -604,12 +675,13 @@ def _add_missing_columns(engine: Engine) -> None:
             have = {c["name"] for c in sa.inspect(engine).get_columns(table)}
             if any(n not in have for n, _ in missing):
                 raise
-        for index in schema.metadata.tables[table].indexes:
+        if table == "observations":
             try:
                 with engine.begin() as conn:
-                    index.create(conn, checkfirst=True)
+                    conn.exec_driver_sql(schema.LATER_INDEX)
             except sa.exc.SQLAlchemyError:
-                if index.name not in {i["name"] for i in sa.inspect(engine).get_indexes(table)}:
+                if "ix_observations_later" not in {
+                        i["name"] for i in sa.inspect(engine).get_indexes(table)}:
                     raise
 
 
@@ -636,6 +708,12 @@ def inputs_digest(ledger: Iterable[Sequence[Any]], corrections: Iterable[Sequenc
         h.update(json.dumps(rows, separators=(",", ":")).encode())
         h.update(b"\n")
     return h.hexdigest()
+
+
+def _last_ingest(conn: Connection) -> int:
+    """The last ingest id (0: none); read inside a write's transaction, so that the ids a
+    write adds and the one before it are known (`Changes`)."""
+    return int(conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM ingests").scalar_one())
 
 
 @functools.cache
