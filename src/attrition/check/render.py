@@ -50,24 +50,25 @@ def _lines(doc: dict[str, Any], escape: Callable[[str], str]) -> list[tuple[str,
     def dim(text: str, colour: str = "dim") -> None:
         out.append((f"  [{colour}]{escape(text)}[/{colour}]", f"  {text}"))
 
-    for c in doc["claims"]:
+    claims = doc["claims"]
+    for i, c in enumerate(claims):
         colour = COLOURS.get(c["verdict"], "white")
         sent = c["sentence"]
-        start = sent.find(c["text"])
-        if start >= 0:
-            shown = (escape(sent[:start]) + f"[bold {colour}]{escape(c['text'])}[/]"
-                     + escape(sent[start + len(c["text"]):]))
-        else:
-            shown = escape(sent)
-        out.append((f"\n{shown}", f"\n{sent}"))
-        out.append((f"  [{colour}]{c['verdict'].upper()}[/]: {escape(c['reading'])}",
-                    f"  {c['verdict'].upper()}: {c['reading']}"))
+        if i == 0 or claims[i - 1]["sentence"] != sent or claims[i - 1]["span"][0] >= \
+                c["span"][0]:
+            # each sentence once, with every figure of it highlighted by its verdict
+            mine = [x for x in claims[i:] if x["sentence"] == sent]
+            out.append(("\n" + _highlighted(sent, mine, escape), f"\n{sent}"))
+        verdict = c["verdict"].upper()
+        reading = people(c["reading"])
+        out.append((f"  [{colour}]{verdict}[/] [bold]{escape(c['text'])}[/]: "
+                    f"{escape(reading)}", f"  {verdict} {c['text']}: {reading}"))
         if c["why"] and c["why"] != c["reading"]:
-            dim(c["why"])
+            dim(people(c["why"]))
         if c.get("revised"):
-            dim(f"· {c['revised']['text']}", "yellow")
+            dim(f"· {people(c['revised']['text'])}", "yellow")
         for alt in c["alternatives"][:3]:
-            dim(f"· not: {alt['reading']}")
+            dim(f"· not: {people(alt['reading'])}")
         if c.get("confirmed"):
             dim(f"· {confirmed_line(c['confirmed'])}")
     summary = _summary(doc)
@@ -76,6 +77,35 @@ def _lines(doc: dict[str, Any], escape: Callable[[str], str]) -> list[tuple[str,
             "those attributed to Oryx (visually confirmed, a floor).")
     out.append((f"[dim]{note}[/dim]", note))
     return out
+
+
+def _highlighted(sent: str, claims: list[dict[str, Any]], escape: Callable[[str], str]
+                 ) -> str:
+    """The sentence with each claim's words in its verdict's colour (in order, none twice)."""
+    shown, pos = [], 0
+    for c in claims:
+        start = sent.find(c["text"], pos)
+        if start < 0:
+            continue
+        colour = COLOURS.get(c["verdict"], "white")
+        shown += [escape(sent[pos:start]), f"[bold {colour}]{escape(c['text'])}[/]"]
+        pos = start + len(c["text"])
+    return "".join(shown) + escape(sent[pos:])
+
+
+_IDS: re.Pattern[str] | None = None
+
+
+def people(text: str) -> str:
+    """A reading or note with the category ids of the JSON document written as the
+    bulletin's names ("vehicles_fuel_tanks" -> "vehicles and fuel tanks")."""
+    from attrition import categories
+
+    global _IDS
+    if _IDS is None:
+        ids = sorted(categories.BY_ID, key=len, reverse=True)
+        _IDS = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    return _IDS.sub(lambda m: categories.BY_ID[m.group(1)].en, text)
 
 
 def _summary(doc: dict[str, Any]) -> str:
@@ -97,11 +127,11 @@ def markdown(doc: dict[str, Any]) -> str:
         lines += ["| claim | verdict | reading | note |", "|---|---|---|---|"]
     for c in doc["claims"]:
         cell = c["text"].replace("|", "\\|").replace("\n", " ")
-        note = c["why"] + (f" ({confirmed_line(c['confirmed'])})" if c.get("confirmed")
-                           else "") + (f" **{c['revised']['text']}**" if c.get("revised")
-                                       else "")
-        lines.append(f"| {cell} | **{c['verdict']}** | {c['reading'].replace('|', '/')} | "
-                     f"{note.replace('|', '/')} |")
+        note = people(c["why"]) + (f" ({confirmed_line(c['confirmed'])})"
+                                   if c.get("confirmed") else "") + (
+            f" **{people(c['revised']['text'])}**" if c.get("revised") else "")
+        reading = people(c["reading"]).replace("|", "/")
+        lines.append(f"| {cell} | **{c['verdict']}** | {reading} | {note.replace('|', '/')} |")
     lines += [*([""] if doc["claims"] else []), _summary(doc), "",
               "_Figures are official Ukrainian claims, not independently confirmed._"]
     return "\n".join(lines) + "\n"
