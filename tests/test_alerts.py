@@ -294,6 +294,20 @@ def test_watch_once_sends_each_alert_then_nothing_the_second_time(
     assert len(receiver.requests) == 3 and len(lines.read_text().splitlines()) == 3
 
 
+def test_watch_with_alerts_on_stdout_prints_only_json_lines_there(store: Store) -> None:
+    """`--alerts-jsonl -` is for a pipe (`| jq`): stdout holds the alerts and nothing else;
+    the summary for people goes to stderr."""
+    res = subprocess.run([sys.executable, "-m", "attrition.cli", "watch", "--once", "--db",
+                          store.url, "--from-folder", str(MONITOR), "--alerts-jsonl", "-"],
+                         capture_output=True, text=True, timeout=180)
+    assert res.returncode == 0, res.stderr
+    out = [x for x in res.stdout.splitlines() if x.strip()]
+    assert out and all(isinstance(json.loads(x), dict) for x in out), res.stdout[:500]
+    assert sorted(json.loads(x)["claim"]["text"] for x in out) == [
+        "1,190 troops", "46 artillery systems", "77 tanks"]
+    assert res.stderr.strip()  # the summary
+
+
 def test_watch_refuses_a_private_webhook_before_watching(store: Store) -> None:
     res = subprocess.run([sys.executable, "-m", "attrition.cli", "watch", "--once", "--db",
                           store.url, "--from-folder", str(MONITOR), "--webhook",

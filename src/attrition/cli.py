@@ -1247,6 +1247,13 @@ def watch(
     if db:
         _state["db"] = db
     console = _console()
+    if alerts_jsonl == "-":
+        # stdout carries the alerts' JSON lines (for `| jq`): the summary and the flagged
+        # lines for people go to stderr
+        from rich.console import Console
+
+        console = Console(stderr=True, soft_wrap=True, no_color=not sys.stderr.isatty(),
+                          highlight=False, emoji=False)
     # alerts: queued with the verdicts (the outbox), sent after each pass
     alerting = _alert_config(webhook, alerts_jsonl, allow_local, base_url, alert_on)
     policy = alerting.policy()
