@@ -49,7 +49,7 @@ def test_the_review_names_the_sentence_the_article_and_the_scale(
     assert item["appearance"]["url"] == "http://127.0.0.1/steppe/2024-06-10-morning-losses"
     assert item["appearance"]["headline"] == "Another heavy day on the front, says Kyiv"
     assert item["author"] == {"@type": "Organization", "name": "Steppe Courier"}
-    assert item["datePublished"] == "2024-06-10T08:30:00+03:00"
+    assert item["datePublished"] == "2024-06-10T09:30:00+03:00"
     rating = first["reviewRating"]
     assert (rating["worstRating"], rating["bestRating"], rating["ratingValue"]) == (1, 5, 1)
     assert rating["name"] == "contradicted"

@@ -99,3 +99,13 @@ def test_json_lines_name_the_bad_line_and_field() -> None:
         "stdin, line 3: not a JSON object"]
     entry = got[3]
     assert isinstance(entry, inputs.Entry) and entry.published == "2024-11-14T07:00:00+00:00"
+
+
+def test_a_folder_article_keeps_the_outlet_and_time_its_header_names() -> None:
+    # (`check` reads the same header: the register and the claim pages must agree with it)
+    folder = Path(__file__).parent / "fixtures" / "monitor"
+    got = {Path(e.address).name: e for e in inputs.folder_entries(folder)}
+    steppe = got["steppe-2024-06-10.txt"]
+    assert steppe.outlet == "Steppe Courier"
+    assert steppe.published is not None and steppe.published.startswith("2024-06-10T06:30")
+    assert inputs.folder_entries(folder, outlet="Desk")[0].outlet == "Desk"  # given wins

@@ -47,19 +47,28 @@ def clean(text: str) -> str:
     return _CONTROL.sub(" ", _BIDI.sub(" ", text))
 
 
+_HEADER = re.compile(r"\A\s*---\s*\n(.*?)\n---\s*\n", re.S)
+
+
+def header(text: str) -> tuple[dict[str, str], int]:
+    """The article's header block (url, outlet, published, title between `---` lines), its
+    keys in lower case, and where the body starts (0 without a header)."""
+    meta: dict[str, str] = {}
+    m = _HEADER.match(text)
+    if not m:
+        return meta, 0
+    for line in m.group(1).splitlines():
+        k, _, v = line.partition(":")
+        if v:
+            meta[k.strip().lower()] = v.strip()
+    return meta, m.end()
+
+
 def read(text: str) -> Article:
     if len(text) > MAX_CHARS:
         raise CheckError(f"article too long ({len(text):,} characters; the limit is "
                          f"{MAX_CHARS:,})")
-    meta: dict[str, str] = {}
-    body_start = 0
-    m = re.match(r"\A\s*---\s*\n(.*?)\n---\s*\n", text, re.S)
-    if m:
-        for line in m.group(1).splitlines():
-            k, _, v = line.partition(":")
-            if v:
-                meta[k.strip().lower()] = v.strip()
-        body_start = m.end()
+    meta, body_start = header(text)
     work = clean(text)
     art = Article(text, body_start, meta)
     art.language = language(work[body_start:])

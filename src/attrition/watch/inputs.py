@@ -204,6 +204,7 @@ def _norm_date(value: Any) -> str | None:
 
 def folder_entries(folder: Path, outlet: str | None = None) -> list[Entry]:
     """Every article file in `folder` (.txt, .md, .html), its address the file's URI."""
+    from attrition.check.article import header
     from attrition.check.fetch import main_text
     from attrition.errors import AttritionError
     from attrition.sources._common import decode
@@ -224,8 +225,11 @@ def folder_entries(folder: Path, outlet: str | None = None) -> list[Entry]:
         if not text.strip():
             continue
         h = content_hash(text)
-        out.append(Entry(address=f.resolve().as_uri(), entry_hash=h, outlet=outlet,
-                         title=_title(text), published=None, text=text, content_hash=h))
+        meta, _ = header(text)  # the file's own header names its outlet and time
+        out.append(Entry(address=f.resolve().as_uri(), entry_hash=h,
+                         outlet=outlet or meta.get("outlet"), title=_title(text),
+                         published=_norm_date(meta.get("published")), text=text,
+                         content_hash=h))
     return out
 
 
