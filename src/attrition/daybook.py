@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from functools import lru_cache, partial
 from pathlib import Path
@@ -29,7 +29,7 @@ from attrition.analysis.records import WINDOWS, Standing
 
 if TYPE_CHECKING:
     from attrition.analysis.anomalies import Break
-    from attrition.analysis.series import Point, Row
+    from attrition.analysis.series import Point, Row, Series
     from attrition.crosswalk import Crosswalk
     from attrition.model import ConfirmedCount
     from attrition.store.db import Changes, Store
@@ -107,19 +107,28 @@ def build(rows: Mapping[str, Sequence[Row]],
           ) -> list[tuple[str, str, str]]:
     """The daybook's rows (kind, day, body) for a ledger and its confirmed counts. Without a
     crosswalk, no confirmed lines."""
-    from attrition.analysis import anomalies, records, series
+    from attrition.analysis import anomalies, records
 
-    aggs = {a.id: a for a in categories.BUILTIN_AGGREGATES}
-    cache: dict[tuple[str, str], list[series.Point]] = {}
     per_day: dict[date, dict[str, Standing]] = {}
     level_breaks = {}
-    for name in SERIES:
-        s = series.build(name, rows, corrections, aggregates=aggs, cache=cache)
+    for name, s in _each_series(rows, corrections):
         for day, st in records.standings(s):
             per_day.setdefault(day, {})[name] = st
         level_breaks[name] = anomalies.breaks(s)
     out = [("series", d.isoformat(), encode(v)) for d, v in sorted(per_day.items())]
     return out + _breaks_and_lines(level_breaks, rows, counts, crosswalk)
+
+
+def _each_series(rows: Mapping[str, Sequence[Row]],
+                 corrections: Sequence[tuple[str, date, str, int]]
+                 ) -> Iterator[tuple[str, Series]]:
+    """Every series the daybook keeps, built from the ledger (the aggregates' parts once)."""
+    from attrition.analysis import series
+
+    aggs = {a.id: a for a in categories.BUILTIN_AGGREGATES}
+    cache: dict[tuple[str, str], list[series.Point]] = {}
+    for name in SERIES:
+        yield name, series.build(name, rows, corrections, aggregates=aggs, cache=cache)
 
 
 MAX_NEW_DAYS = 7
@@ -196,16 +205,13 @@ def since(rows: Mapping[str, Sequence[Row]],
     `start` None (the ledger did not change), the confirmed lines only."""
     from bisect import bisect_left
 
-    from attrition.analysis import anomalies, records, series
+    from attrition.analysis import anomalies, records
 
     if start is None:
         return _lines(rows, counts, crosswalk, lines_from)
-    aggs = {a.id: a for a in categories.BUILTIN_AGGREGATES}
-    cache: dict[tuple[str, str], list[series.Point]] = {}
     per_day: dict[date, dict[str, Standing]] = {}
     level_breaks = {}
-    for name in SERIES:
-        s = series.build(name, rows, corrections, aggregates=aggs, cache=cache)
+    for name, s in _each_series(rows, corrections):
         tail = s.points[bisect_left(s.days, start):]
         if len(tail) <= MAX_NEW_DAYS:  # a day's standing alone is linear in the history
             for p in tail:
