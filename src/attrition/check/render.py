@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 NOTHING_FOUND = "no loss figures found in the article"
@@ -93,7 +94,12 @@ def _highlighted(sent: str, claims: list[dict[str, Any]], escape: Callable[[str]
     return "".join(shown) + escape(sent[pos:])
 
 
-_IDS: re.Pattern[str] | None = None
+@cache
+def _ids() -> re.Pattern[str]:
+    from attrition import categories
+
+    ids = sorted(categories.BY_ID, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
 
 
 def people(text: str) -> str:
@@ -101,11 +107,7 @@ def people(text: str) -> str:
     bulletin's names ("vehicles_fuel_tanks" -> "vehicles and fuel tanks")."""
     from attrition import categories
 
-    global _IDS
-    if _IDS is None:
-        ids = sorted(categories.BY_ID, key=len, reverse=True)
-        _IDS = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
-    return _IDS.sub(lambda m: categories.BY_ID[m.group(1)].en, text)
+    return _ids().sub(lambda m: categories.BY_ID[m.group(1)].en, text)
 
 
 def _summary(doc: dict[str, Any]) -> str:
