@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from attrition import crosswalk, daybook, ingest, snapshot
+from attrition import daybook, ingest, snapshot
 from attrition.model import Batch, ConfirmedBatch
 from attrition.store.db import Changes, Store
 from attrition.store.read import Reader
+from test_ingest_paths import _stored_and_built  # the stored daybook against a fresh build
 
 LAST = 8
 """Report dates held back from the first ingest and then added one ingest each."""
@@ -34,15 +35,6 @@ def _only(batches: list[Batch], keep: set[date]) -> list[Batch]:
     return [replace(b, observations=[o for o in b.observations if o.report_date in keep],
                     corrections=[c for c in b.corrections if c.report_date in keep])
             for b in batches]
-
-
-def _stored_and_built(url: str) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
-    with Reader(url) as r:
-        built = daybook.build(r.by_category(), r.corrections(), r.confirmed_counts("oryx"),
-                              crosswalk.load())
-    with Store(url) as store:
-        stored = store.daybook_rows()
-    return sorted(stored), sorted(built)
 
 
 def _ledger(path: Path) -> list[tuple[object, ...]]:
