@@ -1698,15 +1698,21 @@ _SINCE_UPDATE = re.compile(
     r"попереднього |последнего |предыдущего )?(?:[\w-]+ )?(?:update|report|bulletin|briefing|"
     r"summary|statement|оновлення|зведення|сводки|отчета|отчёта)(?: (?:on|в|у|во))? \Z", re.I)
 """"since the last update on Saturday": what came after that report."""
-_REPORT_OF_WEEKDAY = (r"(?=(?:{wd})(?:'s|’s)\s+(?:\w+\s+)?(?:figures|report|update|"
-                      r"data|bulletin|numbers|tally|statistics|count)\b)")
+_REPORT_OF_WEEKDAY = (r"(?=(?:{wd})(?:'s|’s)?\s+(?:\w+\s+)?(?:figures|report|update|"
+                      r"data|bulletin|numbers|tally|toll|statistics|count|briefing|summary)\b)")
 _ON_WEEKDAY = re.compile(
     rf"\b(?:(?:on|for|as of|в|у|во) |(?:said|says|released|reported|published|announced|"
     rf"updated)(?: on)? |{_REPORT_OF_WEEKDAY.format(wd=_WD_RE)})({_WD_RE})\b")
 """"on Monday", "в понеділок", and a say-verb's weekday without "on" ("released Monday");
 "as of Sunday" is the losses up to Sunday (Monday's report, as "lost … on Sunday" is);
-"Monday's figures" is that day's report."""
-_ON_DAY = re.compile(rf"(?:on|recorded on|of) ({MONTH_RE})\.? (\d{{1,2}})\b(?!,? \d{{4}} (?:to|-))")
+"Monday's figures", "a Monday update", "the military's Tuesday casualty toll" are that
+day's report."""
+_WEEKDAY_REPORT = re.compile(_REPORT_OF_WEEKDAY.format(wd=_WD_RE))
+_ON_DAY = re.compile(rf"(?:(?:on|recorded on|of) |"
+                     rf"(?:past|last|previous) (?:24 hours|day)(?:, | \())({MONTH_RE})\.? "
+                     rf"(\d{{1,2}})\b(?!,? \d{{4}} (?:to|-))")
+"""A day named by a preposition ("on December 24"), or set beside "the past day" ("over the
+past 24 hours, December 24,", "the past day (December 24)"): the day the losses fell on."""
 _ON_DAY_FIRST = re.compile(
     rf"(?:\bon )?\b(\d{{1,2}})(?:st|nd|rd|th)? ({MONTH_RE})\b(?!,? \d{{4}} (?:to|-))"
     rf"(?!\s*(?:to|-|–|до|по)\s*\d)")
@@ -2021,7 +2027,8 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         # "On Monday the General Staff said …", "Генштаб у понеділок повідомив про 1 350":
         # the day it was said, before the figure
         said = bool(_SAY.search(low[:m.start(1)])) or (soon is not None and soon.end() <= pos) \
-            or _governed_by_say(low, m, pos) or low.startswith(("'s", "’s"), m.end(1))
+            or _governed_by_say(low, m, pos) or low.startswith(("'s", "’s"), m.end(1)) \
+            or _WEEKDAY_REPORT.match(low, m.start(1)) is not None
         if said or latest_weekday(day, wd) == day:
             # "lost 890 on Thursday" in an article of a Thursday is that morning's report,
             # not the losses of a week ago
