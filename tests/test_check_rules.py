@@ -327,3 +327,18 @@ def test_not_counting_a_named_report_is_no_date_of_the_figure(ledger: object) ->
             "13 October 2022, which had 53.")
     got = _verdicts(text, ledger, date(2022, 10, 18))
     assert got and all(v == "supported" for _, v in got), got
+
+
+def test_a_clause_with_its_measure_but_no_day_takes_the_frames_day() -> None:
+    text = ("Wednesday's figures included 49 armored vehicles, bringing the total to 18,896; "
+            "56 more artillery systems, bringing the total to 20,408.")
+    by = {c.value: c for c in _claims(text, DEFAULT_DAY)}  # type: ignore[attr-defined]
+    wed = (date(2024, 11, 13), date(2024, 11, 13))
+    assert by[56].period == wed  # type: ignore[attr-defined]
+    assert "period.frame_day" in by[56].rule_ids  # type: ignore[attr-defined]
+    assert by[20408].period[1] == date(2024, 11, 13)  # type: ignore[attr-defined]
+    # a clause that names its own day keeps it
+    text = ("On Wednesday Kyiv reported 49 armored vehicles; today it says 64 more artillery "
+            "systems were destroyed.")
+    by = {c.value: c for c in _claims(text, DEFAULT_DAY)}  # type: ignore[attr-defined]
+    assert "period.frame_day" not in by[64].rule_ids  # type: ignore[attr-defined]

@@ -1391,6 +1391,17 @@ def _measure_and_period_of(c: Claim, s: str, n: Number, day: date) -> None:
         c.measure, c.period, c.period_note = whole.measure, whole.period, whole.period_note
         c.date_stated = whole.date_stated
         c.rule_ids = whole.rule_ids
+    elif not c.date_stated and c.measure in ("change", "total") and whole.period_note:
+        # "Friday's figures included 8 APVs, bringing the total to 5,928; four more vehicles,
+        # bringing the total to 4,544": a clause that says its measure but no day takes the
+        # day the sentence's frame states (rule period.frame_day)
+        framed = Claim(c.sentence, c.start, c.end, c.value, n, plus=c.plus)
+        framed.measure = c.measure
+        _measure_and_period_in(framed, shared, n, day)
+        if framed.measure == c.measure and framed.period is not None and framed.period_note:
+            c.period, c.period_note = framed.period, framed.period_note
+            c.date_stated = True
+            c.rule_ids.append("period.frame_day")
     elif c.measure is None:
         c.measure = whole.measure
         c.rule_ids += [r for r in whole.rule_ids if r not in c.rule_ids]
