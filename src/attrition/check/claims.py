@@ -101,10 +101,16 @@ in another clause of the sentence does not rule its figures out."""
 
 FORECAST = re.compile(
     r"\bwill (?:likely )?(?:continue|average|reach|exceed|lose|remain)|"
-    r"(?:is|are) expected to|forecast|projected to", re.I)
+    r"(?:is|are) expected to|forecast|projected to|"
+    r"\b(?:could|would|may|might|(?:is|are) (?:set|likely|on (?:track|course|pace)) to)\s+"
+    r"(?:\w+\s+){0,2}?(?:reach|hit|surpass|exceed|top|pass|cross)\b|"
+    r"\b(?:може|можуть|міг би|могли б|может|могут|мог бы|могли бы)\s+(?:вже\s+|уже\s+)?"
+    r"(?:сягнути|досягти|перевищити|перевалити|достичь|превысить|перевалить)\b|"
+    r"\b(?:сягне|досягне|перевищить|достигнет|превысит)\b|прогноз|очікуєтьс|ожидаетс", re.I)
 FORECAST_WHY = "a forecast, not a reported figure"
 """Judged per figure, not per sentence: "X was the second-worst month, and losses are
-expected to continue at 1,000 a day" has one reported figure and one forecast."""
+expected to continue at 1,000 a day" has one reported figure and one forecast; "could reach
+the 100,000 mark by Christmas", "може сягнути мільйона" are projections."""
 
 
 @lru_cache(maxsize=4096)
