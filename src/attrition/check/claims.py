@@ -82,7 +82,20 @@ def _near_figure(rid: str, text: str, at: int, start: int, end: int) -> bool:
         return True
     if at < start:
         return not re.search(r"\d", text[at:start])
-    return not re.search(r"[,;—–]|\d", text[end:at])
+    between = text[end:at]
+    if re.search(r"[;—–]", between):
+        return False
+    # "lost 100 tanks, 250 APVs and 7 aircraft during the battle of Avdiivka": the words
+    # after a list are every item's; after a comma that opens anything else they are not
+    # ("lost 1,370 troops, as the fighting goes on near Pokrovsk")
+    rest = _LIST_ITEM.sub(" ", between)
+    return not re.search(r"[,\d]", rest)
+
+
+_LIST_ITEM = re.compile(r"(?:,\s*(?:and\s+|or\s+|і\s+|та\s+|й\s+|и\s+)?|\s+(?:and|or|і|та|й|и)\s+)"
+                        r"(?:(?:about|some|over|nearly|almost|more than|around|близько|понад|"
+                        r"около|более)\s+)?\d[\d,.]*(?:\s\d{3}\b)*")
+"""The next item of a list of figures (", 250", "and 7", "та 12")."""
 
 
 def _figure_overrules(rid: str, text: str, end: int) -> bool:
@@ -1496,10 +1509,11 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
         # figure a total ("50,000 this year (837,000 since the invasion began)")
         c.measure = "window"
     c.period, c.period_note = resolve_period(s, n.start, day, c.measure)
-    if c.period_note.startswith((RANGE_NOTE, REPORTS_RANGE_NOTE)) and c.measure in (None,
-                                                                                "change"):
+    if c.period_note.startswith((RANGE_NOTE, REPORTS_RANGE_NOTE, SINCE_NOTE)) \
+            and c.measure in (None, "change"):
         c.measure = "window"
-        c.rule_ids.append("period.day_range")
+        c.rule_ids.append("period.since_day" if c.period_note.startswith(SINCE_NOTE)
+                          else "period.day_range")
     if c.period is None and c.measure in (None, "change") and not total_cue and in_month \
             and not (c.measure == "change" and SOME_DAY.search(s)):
         # ("in mid-May … 1,740 in a single day": one day of May, inherit_periods says which)
@@ -1607,7 +1621,14 @@ reporter adding up the bulletins of a week often means). Both are stated reading
 form picks which one is named first (day first: the days; month first: the reports)."""
 RANGE_NOTE = "the losses of the days"
 REPORTS_RANGE_NOTE = "the reports"
-RANGE_NOTE = "the losses of the days"
+SINCE_NOTE = "the losses since"
+_SINCE_DATE = re.compile(
+    rf"\b(?:since|з|із|від|с|со|начиная с)\s+(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+"
+    rf"(?P<m1>{MONTH_RE})|(?P<m2>{MONTH_RE})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)"
+    rf"(?:,?\s+(?P<y>\d{{4}}))?(?!\s*(?:to|-|–|—|до|по|and|і|и)\s*\d)")
+"""A window open to the article's day ("since 5 November", "з 5 листопада", "с 5 ноября"):
+the losses from that day on, the reports of the day after it to the article's (rule
+period.since_day). From 24 February 2022 it is the war's total, no window."""
 _BETWEEN = re.compile(
     rf"between ({MONTH_RE})\.? (\d{{1,2}}) and (?:({MONTH_RE})\.? )?(\d{{1,2}})")
 _IS_YEAR = re.compile(r"20[2-3]\d")
@@ -1942,6 +1963,9 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     rng = _date_range(low, pos, day, measure)
     if rng is not None:
         return rng
+    since_day = _since_day(low, pos, day) if measure != "total" else None
+    if since_day is not None:
+        return (since_day + timedelta(days=1), day), f"{SINCE_NOTE} {since_day}"
     # "between November 13 and 14": the report of the 14th
     m = _search(_BETWEEN, low)
     if m and measure in (None, "change"):
@@ -2121,6 +2145,25 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             except (ValueError, KeyError):
                 pass
     return None, ""
+
+
+def _since_day(low: str, pos: int, day: date) -> date | None:
+    """The day of "since 5 November" nearest the figure, if it opens a window that ends
+    on the article's day (not the war's first day, not the day itself or later)."""
+    best = min(_matches(_SINCE_DATE, low), key=lambda m: abs(m.start() - pos), default=None)
+    if best is None:
+        return None
+    mon = MONTHS[(best["m1"] or best["m2"]).lower()]
+    dom = int(best["d1"] or best["d2"])
+    if (mon, dom) == (2, 24) and not best["y"]:
+        return None  # "since February 24": the invasion, in any year's article
+    try:
+        d = date(int(best["y"]) if best["y"] else _year_for(mon, dom, day), mon, dom)
+    except ValueError:
+        return None
+    if d <= categories.WAR_START or d >= day:
+        return None
+    return d
 
 
 def _year_for(month: int, dom: int, day: date) -> int:

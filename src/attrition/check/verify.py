@@ -14,6 +14,7 @@ from attrition import categories
 from attrition.analysis import records
 from attrition.check.claims import (
     BY_DAY_NOTE,
+    SINCE_NOTE,
     Claim,
     range_alternative,
     resolve_period,
@@ -277,7 +278,9 @@ class Verifier:
             # a week's "vehicles" may be the press's tanks + AFVs + vehicles: a sum of that
             # size fits the week the words name
             words_sized = ("tanks", "afv", "vehicles_fuel_tanks")
-        if c.within_days == 1 and not self._fits(words_sized, measure, c.value, start, end):
+        if c.within_days == 1 and not c.period_note.startswith(SINCE_NOTE) \
+                and not self._fits(words_sized, measure, c.value, start, end):
+            # (a window from a day the text names, "since 10 October", is what it states)
             # the words point at a measure the figure cannot be ("lost 2,146 artillery
             # systems in the past day" is the total): the one measure its size fits
             # the period came with a window's cue ("in June"): a total or a day's figure
