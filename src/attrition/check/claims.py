@@ -402,6 +402,11 @@ def _label_rules() -> list[tuple[str, str, str, str]]:
         cid = str(r.data["category"])
         for w in r.words:
             seen.setdefault((norm(w), cid, kind), r.id)
+        if r.lang == "en" and kind != "sum":
+            for w in r.words:
+                one = _en_singular(norm(w))
+                if one is not None:
+                    seen.setdefault((one, cid, kind), r.id)
         for lemma in r.data.get("lemmas", ()):
             for w in forms.get(r.lang, {}).get(lemma, [lemma]):
                 seen.setdefault((norm(w), cid, kind), r.id)
@@ -420,6 +425,39 @@ def _label_rules() -> list[tuple[str, str, str, str]]:
     # meanings ("автомобільної техніки": vehicles and fuel tanks, or military auto before the
     # merge) lists today's category first; _on_day picks the one that existed on the day.
     return sorted(out, key=lambda e: (-len(e[0]), e[0], e[1] in historical, e[2], e[1]))
+
+
+_EN_PLURAL_HEAD = re.compile(
+    r"^(?:(units|pieces|items) of .+|(.*\b(?:system|vehicle|launcher|gun|tank|helicopter|plane|"
+    r"airplane|warplane|jet|drone|missile|ship|boat|warship|submarine|truck|howitzer|"
+    r"carrier))s)$")
+"""A label whose last word is an equipment noun in the plural ("air defence systems")."""
+_EN_NO_SINGULAR = frozenset({"mlrs", "mrls", "mlrss", "uavs", "ss"})
+
+
+def _en_singular(label: str) -> str | None:
+    """An English label's singular ("air defence systems" → "air defence system", "units of
+    equipment" → "unit of equipment"): "one anti-aircraft system" is a figure of 1. Read
+    only after "one"/"1"/"a" (see _find_label_after), so "50 drone attacks" names no drones."""
+    if label in _EN_NO_SINGULAR or _CYRILLIC.search(label):
+        return None
+    m = _EN_PLURAL_HEAD.match(label)
+    if m is None:
+        return None
+    if m.group(1):
+        return m.group(1)[:-1] + label[len(m.group(1)):]
+    return str(m.group(2))
+
+
+@cache
+def _singular_only() -> frozenset[str]:
+    """The labels that exist only as _en_singular forms of the rules' plural words."""
+    words = {norm(w) for r in rules.of_kind("category") for w in r.words}
+    return frozenset(lab for lab, _, _ in _label_index() if lab not in words and lab in {
+        _en_singular(w) for w in words})
+
+
+_ONE_BEFORE = re.compile(r"(?:\bone|(?<![\d,.])1|\ban?|\banother|\bsingle)\s+\Z", re.I)
 
 
 @cache
@@ -534,6 +572,9 @@ def _find_label_after(text: str, start: int, limit: int = 48
     if best is None:
         return None
     s, e, lab, cid, kind = best
+    if norm(lab) in _singular_only() and not _ONE_BEFORE.search(text, max(0, start - 12),
+                                                                 start + s):
+        return None  # "50 drone attacks": a singular names a figure of one only
     return start + s, start + e, lab, cid, kind
 
 
