@@ -1080,6 +1080,8 @@ def document_windows(art: Article, day: date) -> list[tuple[date, date]]:
             if re.match(r"^\s*\d{1,2}\b", low[m.end():]) or re.search(
                     r"\d{1,2}\s*$", low[:m.start(1)]):
                 continue  # a date ("May 12"), not a month
+            if _SINCE_BEFORE.search(low, max(0, m.start(1) - 12), m.start(1)):
+                continue  # "since February 2022", "з лютого 2022 року": where a count starts
             a, b = _month_window(MONTHS[word], int(m.group(2)) if m.group(2) else None, day)
             counts[(a, b)] = counts.get((a, b), 0) + 1
         if re.search(r"week|тижн|тиждень|недел", low):
