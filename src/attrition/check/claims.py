@@ -557,6 +557,8 @@ def _find_label_after(text: str, start: int, limit: int = 48
     for i, (s, e, lab, cid, kind) in enumerate(found):
         if s > limit:
             break
+        if norm(lab) in _weak() and cid == "personnel" and _EQUIPMENT_AFTER.match(window, e):
+            continue  # "units of heavy and light military equipment" are no soldiers
         if norm(lab) in _weak() and i + 1 < len(found) and not window[e:found[i + 1][0]].strip():
             # a weak word right before a specific one: "military helicopters" are helicopters
             _, e, lab, cid, kind = found[i + 1]
@@ -576,6 +578,10 @@ def _find_label_after(text: str, start: int, limit: int = 48
                                                                  start + s):
         return None  # "50 drone attacks": a singular names a figure of one only
     return start + s, start + e, lab, cid, kind
+
+
+_EQUIPMENT_AFTER = re.compile(r"\s+(?:equipment|hardware|weapon\w*|machinery|techn\w*|"
+                              r"техні\w+|техни\w+|обладнан\w+|оборудован\w+)", re.I)
 
 
 _JOIN = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&|та|і|й|и|а також)\s+", re.I)
@@ -1552,10 +1558,11 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
         # figure a total ("50,000 this year (837,000 since the invasion began)")
         c.measure = "window"
     c.period, c.period_note = resolve_period(s, n.start, day, c.measure)
-    if c.period_note.startswith((RANGE_NOTE, REPORTS_RANGE_NOTE, SINCE_NOTE)) \
-            and c.measure in (None, "change"):
+    if c.period_note.startswith((RANGE_NOTE, REPORTS_RANGE_NOTE, SINCE_NOTE, SPAN_NOTE)) \
+            and (c.measure in (None, "change") or c.period_note.startswith(SPAN_NOTE)):
         c.measure = "window"
         c.rule_ids.append("period.since_day" if c.period_note.startswith(SINCE_NOTE)
+                          else "period.month_span" if c.period_note.startswith(SPAN_NOTE)
                           else "period.day_range")
     if c.period is None and c.measure in (None, "change") and not total_cue and in_month \
             and not (c.measure == "change" and SOME_DAY.search(s)):
@@ -1665,6 +1672,22 @@ form picks which one is named first (day first: the days; month first: the repor
 RANGE_NOTE = "the losses of the days"
 REPORTS_RANGE_NOTE = "the reports"
 SINCE_NOTE = "the losses since"
+SPAN_NOTE = "the losses from"
+_START_OF = (r"(?:from|since) the (?:beginning|start) of (?:(?P<y1>20[2-3]\d)|the year|this year)|"
+             r"(?:з|із|від) початку (?:(?P<y2>20[2-3]\d)(?:\s*(?:року|р\.))?|цього року|року)|"
+             r"с начала (?:(?P<y3>20[2-3]\d)(?:\s*(?:года|г\.))?|этого года|года)")
+_YEAR_START_TO = re.compile(
+    rf"\b(?:{_START_OF}),?\s+(?:(?:and|і|и)\s+)?(?:to|until|till|through|до|по)\s+"
+    rf"(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{MONTH_RE})|(?P<m2>{MONTH_RE})\.?\s+"
+    rf"(?P<d2>\d{{1,2}})\b)(?:,?\s+(?P<y4>20[2-3]\d))?")
+"""From the start of a year to a day ("from the beginning of 2024 to 1 October", "з початку
+2024 року до 1 жовтня"): the reports of 2 January to that day's (rule period.year_start_to)."""
+_MONTH_TO_MONTH = re.compile(
+    rf"\b(?:from|between|з|із|від|с)\s+(?P<a>{MONTH_RE})(?:\s+(?P<ya>20[2-3]\d))?(?:\s+(?:року|года))?"
+    rf"\s+(?:to|through|until|till|and|до|по|і|и)\s+(?P<b>{MONTH_RE})(?:\s+(?P<yb>20[2-3]\d))?\b"
+    rf"(?!\s*\d)")
+"""From one month through another ("from January through October", "з січня по жовтень"):
+the reports of 2 January to 1 November (rule period.month_to_month)."""
 _SINCE_DATE = re.compile(
     rf"\b(?:since|з|із|від|с|со|начиная с)\s+(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+"
     rf"(?P<m1>{MONTH_RE})|(?P<m2>{MONTH_RE})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)"
@@ -1853,8 +1876,12 @@ def _day_match(rx: re.Pattern[str], first: re.Pattern[str], low: str, day: date,
     return _DayMatch(best[0], best[2], best[3], year)
 
 
-_EVENT_BEFORE = re.compile(r"\b(?:began|begun|started|launched|opened|ended|invaded|"
-                           r"broke out)\s*\Z")
+_EVENT_BEFORE = re.compile(r"\b(?:began|begun|started|launched|opened|ended|invaded|attacked|"
+                           r"broke out)\b(?:\s+(?:its|their|the|a|full-scale|all-out|"
+                           r"large-scale|invasion|war|neighbou?r|ukraine|offensive|assault))"
+                           r"{0,4}\s*\Z")
+""""the assault that began on October 10", "since Russia attacked its neighbour on Feb. 24":
+the day of another event, not of the figure's losses."""
 _TO_DAY = re.compile(rf"(?:to|as of|until|through|by) ({MONTH_RE})\.? (\d{{1,2}})\b")
 _AS_OF_DAY = re.compile(
     rf"(?:станом на|станом на ранок|на ранок|по состоянию на|на утро|as of|на|від|от|"
@@ -2006,6 +2033,9 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     rng = _date_range(low, pos, day, measure)
     if rng is not None:
         return rng
+    span = _span_of_months(low, day)  # ("з початку 2024 року до 1 жовтня" is no total)
+    if span is not None:
+        return span
     since_day = _since_day(low, pos, day) if measure != "total" else None
     if since_day is not None:
         return (since_day + timedelta(days=1), day), f"{SINCE_NOTE} {since_day}"
@@ -2124,7 +2154,7 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
     if "yesterday" in low or "вчора" in low:
         return (day, day), "yesterday's losses (the report of the article's day)"
     dm = _day_match(_ON_DAY, _ON_DAY_FIRST, low, day, _SINCE_OR_AS_OF)
-    if dm and _EVENT_BEFORE.search(low, max(0, dm.at - 24), dm.at):
+    if dm and _EVENT_BEFORE.search(low, max(0, dm.at - 60), dm.at):
         dm = None  # "the assault that began on October 10": another event's day
     if dm and measure in (None, "change", "total") and _SAY.search(low[:dm.at]):
         # "the General Staff said on April 25", "проінформував 25 квітня": the report of
@@ -2188,6 +2218,37 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             except (ValueError, KeyError):
                 pass
     return None, ""
+
+
+def _span_of_months(low: str, day: date) -> tuple[tuple[date, date], str] | None:
+    """A stated span from a year's start to a day, or from one month through another."""
+    m = _search(_YEAR_START_TO, low)
+    if m is not None:
+        mon = MONTHS[(m["m1"] or m["m2"]).lower()]
+        dom = int(m["d1"] or m["d2"])
+        yr = next((int(y) for y in (m["y1"], m["y2"], m["y3"], m["y4"]) if y), None)
+        try:
+            end = date(yr or _year_for(mon, dom, day), mon, dom)
+        except ValueError:
+            return None
+        start = max(date(end.year, 1, 2), categories.WAR_START + timedelta(days=1))
+        if start <= end <= day:
+            return (start, end), f"{SPAN_NOTE} the start of {end.year} to the report of {end}"
+    m = _search(_MONTH_TO_MONTH, low)
+    if m is not None:
+        a, b = _MONTH_ANY.get(m["a"].lower()), _MONTH_ANY.get(m["b"].lower())
+        if a is None or b is None:
+            return None
+        yb = int(m["yb"]) if m["yb"] else None
+        last = _month_window(b, yb, day)
+        ya = int(m["ya"]) if m["ya"] else (last[1].year if a <= b else last[1].year - 1)
+        if b == 12 and not m["ya"] and a <= b:
+            ya = last[0].year
+        first = _month_window(a, ya, day)
+        if first[0] <= last[1]:
+            return (first[0], last[1]), f"{SPAN_NOTE} {date(ya, a, 1):%B %Y} through " \
+                f"{date(last[0].year, b, 1):%B %Y}"
+    return None
 
 
 def _since_day(low: str, pos: int, day: date) -> date | None:
