@@ -1782,6 +1782,32 @@ _HALF_YEAR = re.compile(r"\b(?:in |during |over )?the (first|second) half of (?:
                         r"(?:півріччя|полугодие)(?: (20[2-3]\d))?")
 """A half year: the reports of 2 January to 1 July, or 2 July to 1 January."""
 _PAST_DAYS = re.compile(r"(?:past|last|previous) (\w+) (?:days|reports)")
+_PAST_SPAN = re.compile(r"(?:past|last|previous|за останні|за минулі|за последние|за прошедшие) "
+                        r"(\w+(?:['’]\w+)?) (weeks|months|тижн\w*|місяц\w*|недел\w*|месяц\w*)\b")
+"""The past N weeks or months ("over the past nine months", "за останні три місяці"): the
+reports from the day N weeks or months before the article's to its own (rule
+period.past_span)."""
+
+
+def _past_span(low: str, day: date) -> tuple[tuple[date, date], str] | None:
+    m = _search(_PAST_SPAN, low)
+    if m is None:
+        return None
+    word = m.group(1)
+    n = int(word) if word.isdigit() else numbers.lexicon().words.get(word, (0, ""))[0]
+    if not 1 < n <= 36:
+        return None
+    if m.group(2).startswith(("week", "тижн", "недел")):
+        start = day - timedelta(days=7 * n - 1)
+    else:
+        y, mo = divmod(day.year * 12 + day.month - 1 - n, 12)
+        try:
+            start = date(y, mo + 1, day.day) + timedelta(days=1)
+        except ValueError:
+            start = date(y, mo + 2, 1) if mo < 11 else date(y + 1, 1, 1)
+    if start <= categories.WAR_START:
+        return None
+    return (start, day), f"the past {n} {m.group(2)}"
 _PREVIOUS_REPORTS = re.compile(r"(?:previous|preceding|попередні|предыдущие) (\w+) "
                                r"(?:reports|bulletins|зведен\w*|свод\w*)")
 _WEEK = re.compile(r"week|тижн|тиждень|недел")
@@ -2075,6 +2101,9 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             n = _NUMWORD.get(m.group(1)) or int(m.group(1))
             return (day - timedelta(days=n), day - timedelta(days=1)), \
                 f"the {n} reports before {day}"
+        past = _past_span(low, day)
+        if past is not None:
+            return past
         m = _search(_PAST_DAYS, low)
         if m and (m.group(1) in _NUMWORD or m.group(1).isdigit()):
             n = _NUMWORD.get(m.group(1)) or int(m.group(1))
