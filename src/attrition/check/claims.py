@@ -2573,6 +2573,9 @@ def _rank_window(low: str, day: date) -> tuple[int, str, int, int] | None:
         if m is None or (best is not None and m.start() >= best[2]):
             continue
         if ytd:
+            named = m.groupdict().get("year")
+            if named is not None and int(named) != day.year:
+                continue  # a past year's ranking: not a window back from the article
             best = ((day - date(day.year, 1, 1)).days + 1, rid, m.start(), m.end())
             continue
         groups = m.groupdict()
