@@ -42,8 +42,9 @@ def check_text(text: str, ledger: LedgerView, day: date | None = None,
     out = []
     summary: dict[str, int] = {}
     oryx_category: tuple[int, str] | None = None
-    for c in claims:
-        res = verifier.verify(c, day, windows)
+    results = verifier.settle_list_dates([(c, verifier.verify(c, day, windows))
+                                          for c in claims])
+    for c, res in zip(claims, results, strict=True):
         attributed = None
         if confirmed is not None and c.scope and c.scope.startswith("from Oryx"):
             si = c.sentence.start

@@ -602,6 +602,37 @@ class Verifier:
                           f"({now.actual - before.actual:+,})",
                       evidence=[self._evidence(now), self._evidence(before)])
 
+    def settle_list_dates(self, pairs: list[tuple[Claim, Result]]) -> list[Result]:
+        """A list whose figures are those of another report ("1,263 MLRS, 9,785 tanks …" a
+        day old): an item left contradicted only because its figure stood in several
+        adjacent reports is of that same report (rule explain.wrong_date.list): the list's
+        other items name which one."""
+        by_sentence: dict[int, list[int]] = {}
+        for i, (c, _) in enumerate(pairs):
+            by_sentence.setdefault(id(c.sentence), []).append(i)
+        out = [r for _, r in pairs]
+        for idx in by_sentence.values():
+            dated = {(r.reading.measure, r.reading.end) for r in (out[i] for i in idx)
+                     if r.verdict == WRONG_DATE and r.reading is not None
+                     and r.reading.measure in ("change", "total")}
+            if len(dated) != 1 or sum(out[i].verdict == WRONG_DATE for i in idx) < 2:
+                continue
+            measure, end = dated.pop()
+            for i in idx:
+                c, r = pairs[i][0], out[i]
+                if r.verdict != CONTRADICTED or r.reading is None \
+                        or r.reading.measure != measure or r.reading.end == end:
+                    continue
+                there = self.reading(r.reading.components, measure,
+                                     end if measure == "change" else None, end)
+                if self._equal(c, there):
+                    out[i] = Result(WRONG_DATE, there, there.actual, None,
+                                    rules=["explain.wrong_date.list"],
+                                    why=f"{c.value:,} is the figure of the report of {end}, "
+                                        f"as are the list's other figures, not of "
+                                        f"{r.reading.end}")
+        return out
+
     def share_list_measures(self, claims: list[Claim], day: date) -> None:
         """A list of figures with no measure of their own ("losses include 1,023 MLRS, 735
         air defence systems, 26 helicopters, 26 warships") is one measure: a figure whose
