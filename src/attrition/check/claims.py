@@ -1018,6 +1018,7 @@ def extract(art: Article, day: date) -> list[Claim]:
                                               sent_labels if a <= x < b],
                                  sentence_claims, last_cat, day)
             sentence_claims.append(comp)
+        _range_estimates(s_text, sentence_claims)
         for c in sentence_claims:
             if c.category and c.label_kind != "comparative" and c.scope is None:
                 last_cat, last_cat_sentence = c.category, si
@@ -1031,6 +1032,36 @@ def extract(art: Article, day: date) -> list[Claim]:
             recent = (si, strong_here[-1])
         claims.extend(sentence_claims)
     return claims
+
+
+_RANGE_ESTIMATE = re.compile(
+    r"(?<![\w-])(?:from|between|від|от|між|между)\s+(?:(?:about|some|around|близько|около|"
+    r"приблизно|примерно)\s+)?(\d[\d,. \u00a0]*\d)(?:\s*(?:тис\.?|тисяч|тысяч|thousand))?"
+    r"\s+(?:to|and|до|і|и)\s+(\d[\d,. \u00a0]*\d)|(?<![\d,.])(\d[\d,.]*\d)\s*[–—-]\s*"
+    r"(\d[\d,.]*\d)(?!\s*(?:рок|год|р\.))", re.I)
+_RANGE_VERB = re.compile(r"\b(?:rose|risen|grew|grown|increased|climbed|jumped|went up|fell|"
+                         r"dropped|decreased|зросл\w*|збільшил\w*|виросл\w*|зменшил\w*|"
+                         r"выросл\w*|увеличил\w*|уменьшил\w*|снизил\w*)\b[^.;]{0,30}\Z", re.I)
+RANGE_WHY = "an estimate given as a range of totals: the General Staff gives one figure"
+
+
+def _range_estimates(s: str, found: list[Claim]) -> None:
+    """Two totals given as a range ("from 189,500 to 223,000 killed or wounded", "від 600 000
+    до 750 000") are someone's estimate: the General Staff never publishes a range (rule
+    scope.range_estimate). A rise ("rose from 700,000 to 716,070") is two reports, and a
+    small range ("300 to 400 a day") a rate, not this."""
+    for m in _RANGE_ESTIMATE.finditer(s):
+        if _RANGE_VERB.search(s, max(0, m.start() - 40), m.start()):
+            continue
+        spans = [(m.start(i), m.end(i)) for i in (1, 2, 3, 4) if m.start(i) >= 0]
+        sizes = [int(re.sub(r"\D", "", s[a:b]) or 0) for a, b in spans]
+        if min(sizes) < 10_000 or max(sizes) <= min(sizes):
+            continue
+        for c in found:
+            if c.number is not None and c.scope is None and any(
+                    a <= c.number.start < b for a, b in spans):
+                c.scope = RANGE_WHY
+                c.rule_ids.append("scope.range_estimate")
 
 
 _FULL_DATE = re.compile(rf"\b(?:{MONTH_RE})\.? \d{{1,2}}(?:st|nd|rd|th)?,? (?P<y1>20\d\d)\b|"
