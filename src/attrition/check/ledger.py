@@ -6,7 +6,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from functools import partial
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from operator import attrgetter
 from typing import TypeVar
 
@@ -145,13 +145,14 @@ class LedgerView:
                 if at is None:
                     continue
                 changes = self._cols[n][2]
+                if not by_day:  # (the first: no day to compare with yet)
+                    by_day = {d: changes[i] or 0 for d, i in at.items()}
+                    continue
                 for d, i in at.items():
                     by_day[d] = max(by_day.get(d, 0), changes[i] or 0)
             days = sorted(by_day)
-            top, maxima = 0, []
-            for d in days:
-                top = max(top, by_day[d])
-                maxima.append(top)
+            # the running maximum from 0 (a negative change, a correction, counts as 0)
+            maxima = list(accumulate(map(by_day.__getitem__, days), max, initial=0))[1:]
             runs = self._peaks[cat] = (days, maxima)
         days, maxima = runs
         i = bisect_right(days, day)
