@@ -163,11 +163,13 @@ class LedgerView:
         return at is not None and day in at
 
     def total(self, cat: str, day: date) -> int | None:
-        i = self._index(cat, day)
+        at = self._at.get(cat)  # (as _index, inline: the checker asks this most)
+        i = None if at is None else at.get(day)
         return None if i is None else self._cols[cat][1][i]
 
     def change(self, cat: str, day: date) -> int | None:
-        i = self._index(cat, day)
+        at = self._at.get(cat)
+        i = None if at is None else at.get(day)
         return None if i is None else self._cols[cat][2][i]
 
     def announced(self, cat: str, day: date) -> int | None:
