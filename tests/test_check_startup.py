@@ -60,7 +60,8 @@ def test_warm_damaged_and_off_give_the_same_document(store: Path, tmp_path: Path
     assert "regex-programs.bin" in written
     assert any(n.startswith("ledger-") for n in written)
     assert "regex-programs-derived.json" in written  # the guards of rules.guarded
-    assert sum(n.endswith(".json") for n in written) == 4  # and the en, uk, ru rules
+    # and the en, uk, ru rules and the crosswalk, parsed
+    assert sum(n.endswith(".json") for n in written) == 5
     assert _check(store, cache) == off  # the second reads them
     for f in (p for p in cache.rglob("*") if p.is_file()):
         _damage(f)

@@ -346,7 +346,6 @@ def check_inputs(inputs: Sequence[str], read_stdin: Callable[[], str] | None = N
                  ) -> list[tuple[str, str]]:
     """(name, text) of every article given: files, folders (their .txt, .md and .html
     files), '-' for stdin, or http(s) URLs."""
-    from attrition.check.fetch import fetch_url, main_text
     from attrition.errors import AttritionError
     from attrition.sources._common import decode, read_regular
 
@@ -358,6 +357,8 @@ def check_inputs(inputs: Sequence[str], read_stdin: Callable[[], str] | None = N
                 raise SourceError("stdin: the article is empty")
             out.append(("stdin", text))
         elif item.startswith(("http://", "https://")):
+            from attrition.check.fetch import fetch_url  # (html, urllib: ~4 ms, for URLs only)
+
             out.append((item, fetch_url(item)))
         elif _SCHEME.match(item) and not Path(item).exists():  # ftp://, file://: not a path
             raise SourceError(f"{item}: only http(s) addresses can be fetched")
@@ -379,6 +380,8 @@ def check_inputs(inputs: Sequence[str], read_stdin: Callable[[], str] | None = N
                 except AttritionError as exc:
                     raise SourceError(f"{f}: {exc}") from None
                 if f.suffix in (".html", ".htm"):
+                    from attrition.check.fetch import main_text
+
                     text = main_text(text)
                 out.append((str(f), text))
     return out
@@ -391,12 +394,15 @@ class Checker:
     def __init__(self, ledger: Ledger) -> None:
         from attrition import crosswalk
         from attrition.check import ConfirmedView, LedgerView
+        from attrition.check.confirmed import ClaimedOf
 
-        by_cat = ledger.by_category()
         self.url = ledger.url
-        self.ledger = LedgerView(by_cat, ledger.corrections())
-        self.confirmed = ConfirmedView(by_cat, ledger.confirmed_counts("oryx"),
-                                       crosswalk.load())
+        columns = getattr(ledger, "columns", None)  # (check.ledger_cache: no row objects)
+        self.ledger = (LedgerView.of_columns(columns(), ledger.corrections())
+                       if columns is not None
+                       else LedgerView(ledger.by_category(), ledger.corrections()))
+        self.confirmed = ConfirmedView({}, ledger.confirmed_counts("oryx"), crosswalk.load())
+        self.confirmed.claimed = ClaimedOf(self.ledger)
         self._version = ledger.version()
         self._moments_of: tuple[Any, Any] | None = None
         self._lock = threading.Lock()  # the web service checks in threads

@@ -528,7 +528,8 @@ def _on_day(lab: str, cid: str, day: date) -> str:
 def norm(text: str) -> str:
     text = text.lower().replace("\u00a0", " ").replace("’", "'").replace("ʼ", "'") \
         .replace("ё", "е")
-    return re.sub(r"\s*/\s*", " / ", text)
+    # (re.sub looks its pattern up on every call: ~3 µs, 6 ms of a cold check's tables)
+    return re.sub(r"\s*/\s*", " / ", text) if "/" in text else text
 
 
 def _norm_keep(text: str) -> str:

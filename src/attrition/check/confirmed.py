@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from attrition.check.article import MONTH_RE, MONTHS
 from attrition.check.claims import Claim
+from attrition.check.ledger import LedgerView, PerCategory
 from attrition.check.verify import (
     CONTRADICTED,
     ROUNDED,
@@ -17,7 +18,7 @@ from attrition.check.verify import (
     Result,
     rounded_ok,
 )
-from attrition.compare import ConfirmedContext
+from attrition.compare import Claimed, ConfirmedContext
 from attrition.errors import ConfigError
 from attrition.model import STATUSES
 
@@ -38,6 +39,19 @@ def _stated_day(m: re.Match[str], day: date) -> date | None:
                                                  else day.year - 1), mon, dom)
     except (KeyError, ValueError):
         return None
+
+
+class ClaimedOf(Claimed):
+    """`Claimed` over the checker's view of the ledger, a category indexed when first asked
+    about (`Claimed` indexes every category at once)."""
+
+    def __init__(self, view: LedgerView) -> None:  # not Claimed's
+        cats = list(view.rows)
+        both = PerCategory(cats, view.totals_in_order)
+        self._days = PerCategory(  # type: ignore[assignment]  # read with [] and .get
+            cats, lambda c: both[c][0])
+        self._totals = PerCategory(  # type: ignore[assignment]
+            cats, lambda c: both[c][1])
 
 
 class ConfirmedView(ConfirmedContext):

@@ -3,29 +3,94 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
+from functools import partial
+from itertools import accumulate, pairwise
 from operator import attrgetter
+from typing import TypeVar
 
 from attrition import categories
 from attrition.analysis import series
 from attrition.analysis.series import Row, Series
+from attrition.store.read import SeriesRow
 
 _report_date = attrgetter("report_date")
+V = TypeVar("V")
+
+Columns = tuple[list[date], list[int], list[int | None], list[int | None]]
+"""A category's report dates, totals, changes and announced changes, row by row."""
+
+
+class PerCategory(Mapping[str, V]):
+    """A mapping by category whose values are made on first use."""
+
+    def __init__(self, keys: Sequence[str], make: Callable[[str], V]) -> None:
+        self._keys = keys
+        self._set = frozenset(keys)
+        self._make = make
+        self._got: dict[str, V] = {}
+
+    def __getitem__(self, cat: str) -> V:
+        got = self._got.get(cat)
+        if got is None:
+            if cat not in self._set:
+                raise KeyError(cat)
+            got = self._got[cat] = self._make(cat)
+        return got
+
+    def __contains__(self, cat: object) -> bool:
+        return cat in self._set
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 class LedgerView:
-    """Lookups over the resolved ledger, built once and shared by every check."""
+    """Lookups over the resolved ledger, built once and shared by every check.
+
+    Each category is held as columns (`Columns`) with an index of its report dates: the
+    checker asks for single cells, and ~23k row objects were a tenth of a cold `attrition
+    check`. `rows` gives the rows themselves (for series), made per category when asked
+    for when the view was built from columns (`of_columns`)."""
 
     def __init__(self, rows: Mapping[str, Sequence[Row]],
                  corrections: Sequence[tuple[str, date, str, int]] = ()) -> None:
+        cols: dict[str, Columns] = {
+            cat: ([r.report_date for r in rs], [r.total for r in rs], [r.change for r in rs],
+                  [r.announced_change for r in rs]) for cat, rs in rows.items()}
+        self._setup(rows, cols, corrections)
+
+    @classmethod
+    def of_columns(cls, columns: Mapping[str, Columns],
+                   corrections: Sequence[tuple[str, date, str, int]] = ()) -> LedgerView:
+        """The view of the ledger whose rows `columns` holds (what `LedgerView(rows)` holds,
+        cell for cell), without making the rows until something asks for them."""
+        view = cls.__new__(cls)
+        make = partial(tuple.__new__, SeriesRow)  # SeriesRow(...) without its Python __new__
+
+        def rows_of(cat: str) -> list[Row]:
+            days, totals, changes, announced = columns[cat]
+            return list(map(make, zip(days, [cat] * len(days), totals, changes, announced,
+                                      strict=True)))
+
+        view._setup(PerCategory(list(columns), rows_of), columns, corrections)
+        return view
+
+    def _setup(self, rows: Mapping[str, Sequence[Row]], cols: Mapping[str, Columns],
+               corrections: Sequence[tuple[str, date, str, int]]) -> None:
         self.rows = rows
         self.corrections = corrections
-        self._cells: dict[str, dict[date, Row]] = {
-            cat: dict(zip(map(_report_date, rs), rs, strict=True)) for cat, rs in rows.items()}
-        days: set[date] = set().union(*self._cells.values())
-        self.first = min(days) if days else date.min
-        self.last = max(days) if days else date.min
+        self._cols = cols
+        # (a date given twice keeps its last row, as a dict of the rows would)
+        self._at: Mapping[str, dict[date, int]] = {
+            cat: dict(zip(c[0], range(len(c[0])), strict=True)) for cat, c in cols.items()}
+        ends = [d for c in cols.values() if c[0] for d in (min(c[0]), max(c[0]))]
+        self.first = min(ends) if ends else date.min
+        self.last = max(ends) if ends else date.min
         self._series: dict[str, Series] = {}
         self._values: dict[tuple[tuple[str, ...], str, date | None, date], int | None] = {}
         self._corrected: dict[tuple[str, date], int] | None = None
@@ -37,16 +102,30 @@ class LedgerView:
         # check` of one article needs few of them)
         self._prefix: dict[str, dict[int, tuple[int, int]]] = {}
 
+    def totals_in_order(self, cat: str) -> tuple[list[date], list[int]]:
+        """A category's report dates and totals in date order (as its rows sorted by date)."""
+        days, totals = self._cols[cat][0], self._cols[cat][1]
+        if all(a < b for a, b in pairwise(days)):
+            return days, totals
+        order = sorted(range(len(days)), key=days.__getitem__)  # stable, as sorted(rows)
+        return [days[i] for i in order], [totals[i] for i in order]
+
+    def _index(self, cat: str, day: date) -> int | None:
+        """The cell's place in its category's columns; None without the cell."""
+        at = self._at.get(cat)
+        return None if at is None else at.get(day)
+
     def _prefix_of(self, cat: str) -> dict[int, tuple[int, int]] | None:
         pref = self._prefix.get(cat)
         if pref is None:
-            cells = self._cells.get(cat)
-            if cells is None:
+            at = self._at.get(cat)
+            if at is None:
                 return None
+            changes = self._cols[cat][2]
             acc = n = 0
             pref = {}
-            for d in sorted(cells):
-                ch = cells[d].change
+            for d in sorted(at):
+                ch = changes[at[d]]
                 if ch is not None:
                     acc += ch
                     n += 1
@@ -62,44 +141,54 @@ class LedgerView:
             names = [cat, *categories.HISTORICAL_PARTS.get(cat, ())]
             by_day: dict[date, int] = {}
             for n in names:
-                for d, r in self._cells.get(n, {}).items():
-                    by_day[d] = max(by_day.get(d, 0), r.change or 0)
+                at = self._at.get(n)
+                if at is None:
+                    continue
+                changes = self._cols[n][2]
+                if not by_day:  # (the first: no day to compare with yet)
+                    by_day = {d: changes[i] or 0 for d, i in at.items()}
+                    continue
+                for d, i in at.items():
+                    by_day[d] = max(by_day.get(d, 0), changes[i] or 0)
             days = sorted(by_day)
-            top, maxima = 0, []
-            for d in days:
-                top = max(top, by_day[d])
-                maxima.append(top)
+            # the running maximum from 0 (a negative change, a correction, counts as 0)
+            maxima = list(accumulate(map(by_day.__getitem__, days), max, initial=0))[1:]
             runs = self._peaks[cat] = (days, maxima)
         days, maxima = runs
         i = bisect_right(days, day)
         return maxima[i - 1] if i else 0
 
     def has(self, cat: str, day: date) -> bool:
-        return day in self._cells.get(cat, {})
+        at = self._at.get(cat)
+        return at is not None and day in at
 
     def total(self, cat: str, day: date) -> int | None:
-        r = self._cells.get(cat, {}).get(day)
-        return None if r is None else r.total
+        at = self._at.get(cat)  # (as _index, inline: the checker asks this most)
+        i = None if at is None else at.get(day)
+        return None if i is None else self._cols[cat][1][i]
 
     def change(self, cat: str, day: date) -> int | None:
-        r = self._cells.get(cat, {}).get(day)
-        return None if r is None else r.change
+        at = self._at.get(cat)
+        i = None if at is None else at.get(day)
+        return None if i is None else self._cols[cat][2][i]
 
     def announced(self, cat: str, day: date) -> int | None:
         """The "(+N)" the bulletin printed: a source's announced change, else the change
         less the correction a dataset records for that day (on 2024-05-05 artillery rose by
         64 by totals, 43 of them a correction: the bulletin said +21)."""
-        r = self._cells.get(cat, {}).get(day)
-        if r is None:
+        i = self._index(cat, day)
+        if i is None:
             return None
-        if r.announced_change is not None:
-            return r.announced_change
+        _, _, changes, announced = self._cols[cat]
+        said, ch = announced[i], changes[i]
+        if said is not None:
+            return said
         if self._corrected is None:
             self._corrected = {}
             for _, d, c, amount in self.corrections:
                 self._corrected.setdefault((c, d), amount)
         fix = self._corrected.get((cat, day))
-        return None if fix is None or r.change is None else r.change - fix
+        return None if fix is None or ch is None else ch - fix
 
     def window(self, cat: str, start: date, end: date) -> int | None:
         """Sum of the changes of the reports start..end (inclusive); None if any is
@@ -112,7 +201,7 @@ class LedgerView:
         if hi is None or first is None:
             return None
         # the prefix just before `start`: the one at `start` less its own change
-        ch = self._cells[cat][start].change
+        ch = self._cols[cat][2][self._at[cat][start]]
         lo = (first[0] - (ch or 0), first[1] - (ch is not None))
         if hi[1] - lo[1] != (end - start).days + 1:
             return None  # a report without a change inside the window

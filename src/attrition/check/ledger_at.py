@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrition.analysis.series import Row
 from attrition.categories import HISTORICAL_PARTS
 from attrition.check.confirmed import ConfirmedView
-from attrition.check.ledger import LedgerView
+from attrition.check.ledger import Columns, LedgerView
+from attrition.check.ledger import PerCategory as _PerCategory
 from attrition.compare import Claimed
 from attrition.dates import kyiv_date
 from attrition.store.read import LedgerRow, SeriesRow
@@ -27,36 +28,8 @@ if TYPE_CHECKING:
     from attrition.model import ConfirmedCount
     from attrition.store.asof import Moment, Timeline
 
-V = TypeVar("V")
 _report_date = attrgetter("report_date")
 _DAY = timedelta(days=1)
-
-
-class _PerCategory(Mapping[str, V]):
-    """A mapping by category whose values are made on first use."""
-
-    def __init__(self, keys: Sequence[str], make: Callable[[str], V]) -> None:
-        self._keys = keys
-        self._set = frozenset(keys)
-        self._make = make
-        self._got: dict[str, V] = {}
-
-    def __getitem__(self, cat: str) -> V:
-        got = self._got.get(cat)
-        if got is None:
-            if cat not in self._set:
-                raise KeyError(cat)
-            got = self._got[cat] = self._make(cat)
-        return got
-
-    def __contains__(self, cat: object) -> bool:
-        return cat in self._set
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
 
 
 class Basis:
@@ -65,7 +38,7 @@ class Basis:
 
     def __init__(self, now: LedgerView) -> None:
         self.now = now
-        self.firsts = {cat: min(cells) for cat, cells in now._cells.items() if cells}
+        self.firsts = {cat: min(at) for cat, at in now._at.items() if at}
         self._rows: dict[str, tuple[list[date], list[Row]]] = {}
 
     def rows(self, cat: str) -> tuple[list[date], list[Row]]:
@@ -97,7 +70,8 @@ class LedgerViewAt(LedgerView):
         self.rows = _PerCategory(cats, self._rows_of)
         self.corrections = [c for c in now.corrections if c[1] <= latest]
         # the base class reads these with [] and .get only
-        self._cells = _PerCategory(cats, self._cells_of)  # type: ignore[assignment]
+        self._cols = _PerCategory(cats, self._cols_of)
+        self._at = _PerCategory(cats, self._at_of)
         self._prefix = _PerCategory(cats, self._prefix_of)  # type: ignore[assignment]
         days = [d for c in cats for d in (self.rows[c][0].report_date,
                                          self.rows[c][-1].report_date)]
@@ -120,12 +94,13 @@ class LedgerViewAt(LedgerView):
             return self._basis.now.peak_change(cat, day)
         top = self._basis.now.peak_change(cat, start - _DAY)
         for n in names:
-            cells = self._cells.get(n, {})
+            at = self._at.get(n, {})
+            changes = self._cols[n][2] if at else []
             d = start
             while d <= day:
-                r = cells.get(d)
-                if r is not None:
-                    top = max(top, r.change or 0)
+                i = at.get(d)
+                if i is not None:
+                    top = max(top, changes[i] or 0)
                 d += _DAY
         return top
 
@@ -156,8 +131,14 @@ class LedgerViewAt(LedgerView):
                 out.insert(i, got)
         return out
 
-    def _cells_of(self, cat: str) -> dict[date, Row]:
-        return {r.report_date: r for r in self.rows[cat]}
+    def _cols_of(self, cat: str) -> Columns:
+        rows = self.rows[cat]
+        return ([r.report_date for r in rows], [r.total for r in rows],
+                [r.change for r in rows], [r.announced_change for r in rows])
+
+    def _at_of(self, cat: str) -> dict[date, int]:
+        days = self._cols[cat][0]
+        return dict(zip(days, range(len(days)), strict=True))
 
     def _prefix_of(self, cat: str) -> dict[int, tuple[int, int]]:
         acc = n = 0
@@ -239,6 +220,7 @@ class Moments:
 
 
 K = TypeVar("K")
+V = TypeVar("V")
 
 
 def _keep(cache: dict[K, V], key: K, value: V, size: int) -> None:

@@ -10,7 +10,8 @@ the middle of a write, and is read directly. The file carries a digest of its co
 damaged, truncated or foreign file is ignored and rewritten. Any other store (PostgreSQL) is
 always read directly.
 
-`cached(reader)` is a Reader on the same store whose three methods give the same answers.
+`cached(reader)` is a Reader on the same store whose three methods give the same answers,
+and `columns()`: the ledger as `LedgerView.of_columns` takes it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from attrition.check.ledger import Columns
 from attrition.model import ConfirmedCount
 from attrition.store.location import sqlite_path
 from attrition.store.read import Reader, SeriesRow
@@ -66,6 +68,18 @@ class CachedReader(Reader):
             days = map(date.fromordinal, ords)
             out[cat] = list(map(row, zip(days, [cat] * len(ords), totals, changes, announced,
                                          strict=True)))
+        return out
+
+    def columns(self) -> dict[str, Columns]:
+        """`by_category` as columns (`LedgerView.of_columns`): no row objects, and one date
+        object per report date."""
+        days: dict[int, date] = {}
+        out: dict[str, Columns] = {}
+        for cat, ords, totals, changes, announced in self._load()["ledger"]:
+            for o in ords:
+                if o not in days:
+                    days[o] = date.fromordinal(o)
+            out[cat] = (list(map(days.__getitem__, ords)), totals, changes, announced)
         return out
 
     def corrections(self) -> list[tuple[str, date, str, int]]:

@@ -36,83 +36,23 @@ class Rule:
 
 @cache
 def _file(lang: str) -> dict[str, Any]:
+    from attrition import cache as folder
+
     path = HERE / f"{lang}.toml"
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise CheckError(f"{path}: cannot read the rules: {exc.strerror}") from None
-    kept = _parsed_copy(lang, data)
-    if kept is not None:
-        return kept
-    import tomllib  # (only when the cache folder has no parsed copy: its import is ~3 ms)
-
-    try:
-        doc = tomllib.loads(data.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    try:  # (parsed once, then read from the cache folder's copy: tomllib is slow)
+        return folder.parsed_toml(data, f"rules/{lang}")
+    except UnicodeDecodeError as exc:
         raise CheckError(f"{path}: invalid TOML: {exc}") from None
-    _keep_parsed(lang, data, doc)
-    return doc
+    except ValueError as exc:
+        import tomllib
 
-
-# tomllib is pure Python: the three files cost ~25 ms to parse, a sixth of a cold `attrition
-# check`. Their parsed form is kept as JSON in the cache folder, named by a digest of the
-# file's bytes (an edited file is a new name, never a stale read); its first line is a digest
-# of the JSON, so a damaged copy is never read as rules.
-
-
-def _digest(data: bytes) -> str:
-    try:
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover
-        from hashlib import blake2b
-    return blake2b(data, digest_size=16).hexdigest()
-
-
-def _parsed_name(lang: str, data: bytes) -> Path | None:
-    from attrition import cache
-
-    folder = cache.folder()
-    if folder is None:
-        return None
-    return folder / "rules" / f"{lang}-{_digest(data)}.json"
-
-
-def _parsed_copy(lang: str, data: bytes) -> dict[str, Any] | None:
-    import json
-
-    path = _parsed_name(lang, data)
-    if path is None:
-        return None
-    try:
-        head, _, body = path.read_bytes().partition(b"\n")
-        if head.decode("ascii") != _digest(body):
-            return None
-        doc = json.loads(body)
-    except (OSError, ValueError):
-        return None
-    return doc if isinstance(doc, dict) else None
-
-
-def _keep_parsed(lang: str, data: bytes, doc: dict[str, Any]) -> None:
-    import json
-    import os
-    import tempfile
-
-    path = _parsed_name(lang, data)
-    if path is None:
-        return
-    try:
-        text = json.dumps(doc, ensure_ascii=False)
-        if json.loads(text) != doc:
-            return  # a value JSON does not carry as it is (a TOML date): parse each time
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        body = text.encode("utf-8")
-        with os.fdopen(fd, "wb") as f:
-            f.write(_digest(body).encode("ascii") + b"\n" + body)
-        os.replace(tmp, path)
-    except (OSError, TypeError, ValueError):
-        return  # a cache that cannot be written is no error
+        if not isinstance(exc, tomllib.TOMLDecodeError):
+            raise
+        raise CheckError(f"{path}: invalid TOML: {exc}") from None
 
 
 @cache
