@@ -6,7 +6,7 @@ No language model writes any of it; the wording is fixed, the figures are the le
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -135,14 +135,21 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
     previous_disputed: bool = False
     """Whether the report before's total is disputed (a tie of the sources): the change,
     the difference of the two totals, is then disputed too."""
+    disputed_parts: tuple[str, ...] = ()
+    """Of a sum, the parts whose change is disputed (the sum's change is then disputed)."""
+    last_higher_disputed: bool = False
+    """Whether the change of the last higher report (`highest_since`) rests on a disputed
+    total: the record says so."""
+    tied_disputed: bool = False
+    skipped_disputed: bool = False
 
     @property
     def record_window(self) -> str | None:
         """The longest window in which this is the highest change: "war", "365d" ... A
         window the series does not fill (a category first counted 10 days ago is not "the
         most in 30 days") is no record."""
-        if self.change is None or self.change <= 0 or self.excluded:
-            return None
+        if self.change is None or self.change <= 0 or self.excluded or self.disputed:
+            return None  # a disputed figure is no record: nothing settles it
         counted = (self.day - self.counted_since).days + 1
         if self.ranks.get("war") == 1 and counted >= MIN_RECORD_WINDOW:
             return "war"
@@ -175,7 +182,8 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
     def disputed(self) -> bool:
         """Whether the change rests on a total the sources dispute, this one or the one
         before (a tie of the sources that nothing in the data settles)."""
-        return self.method in ("disputed", "tie") or self.previous_disputed
+        return self.method in ("disputed", "tie") or self.previous_disputed \
+            or bool(self.disputed_parts)
 
     @property
     def single_witness(self) -> bool:
@@ -189,6 +197,9 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
             "total": self.total, "announced_change": self.announced_change,
             "basis": self.basis, **{f"rank_{k}": v for k, v in self.ranks.items()},
             "last_higher": last, "last_higher_value": self.highest_since_value,
+            "last_higher_disputed": self.last_higher_disputed,
+            "tied_with_disputed": self.tied_disputed,
+            "skipped_disputed": self.skipped_disputed,
             # the old names, kept as aliases for one release
             "highest_since": last, "highest_since_value": self.highest_since_value,
             "excluded": self.excluded, "correction": self.correction,
@@ -202,7 +213,9 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
                 "disputed": self.method in ("disputed", "tie"),
                 "change_disputed": self.method in ("disputed", "tie")
                 or self.previous_disputed} if self.sources else {}),
-            **({"definition": self.definition, "components": list(self.components)}
+            **({"definition": self.definition, "components": list(self.components),
+                "change_disputed": bool(self.disputed_parts),
+                "disputed_parts": list(self.disputed_parts)}
                if self.definition else {}),
         }
 
@@ -218,6 +231,18 @@ def _fact(name: str, st: Standing, row: LedgerRow | None, day: date,
                 categories.counted_since(name, aggregates), st.tied_with, st.skipped,
                 st.skipped_value, st.skipped_reason, row.sources if row else (),
                 row.method if row else "", correction)
+
+
+def _sum_disputed(f: Fact, parts: Mapping[str, Fact]) -> Fact:
+    """A sum's fact with the parts whose change is disputed that day."""
+    return f._replace(disputed_parts=tuple(c for c in f.components
+                                           if c in parts and parts[c].disputed))
+
+
+def _disputed_days(f: Fact, days: Collection[date]) -> Fact:
+    """`f` with the days its record names marked where their change is disputed."""
+    return f._replace(last_higher_disputed=f.highest_since in days,
+                      tied_disputed=f.tied_with in days, skipped_disputed=f.skipped in days)
 
 
 def _notability(f: Fact, day: date) -> float:
@@ -258,15 +283,20 @@ def daily(rows: Mapping[str, Sequence[Row]],
           corrections: Sequence[tuple[str, date, str, int]], report: Sequence[LedgerRow],
           *, lang: str = "en", aggregates: Mapping[str, Aggregate] | None = None,
           confirmed: Beside | None = None,
-          previous: Sequence[LedgerRow] = ()) -> dict[str, Any]:
+          previous: Sequence[LedgerRow] = (),
+          disputed: Callable[[Mapping[str, Standing]], Mapping[str, Collection[date]]]
+          | None = None) -> dict[str, Any]:
     """The brief of one report (`report`: its ledger rows, with sources and address),
-    computed from the whole ledger by category (`rows`): see `compose`."""
+    computed from the whole ledger by category (`rows`): see `compose`. `disputed`: given
+    the standings, the days among those they name whose change is disputed (the rows by
+    category do not say)."""
     aggs = aggregates if aggregates is not None else categories.aggregates()
     day = report[0].report_date if report else date.min
     names = [*(r.category for r in report), *BRIEF_AGGREGATES]
     standing, brks = standings(rows, corrections, day, names, aggs)
     return compose(report, standing, lang=lang, aggregates=aggs, confirmed=confirmed,
-                   breaks=brks, corrections=corrections, previous=previous)
+                   breaks=brks, corrections=corrections, previous=previous,
+                   disputed=disputed(standing) if disputed else None)
 
 
 def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
@@ -274,7 +304,8 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
             confirmed: Beside | None = None,
             breaks: Mapping[str, Sequence[Break]] | None = None,
             corrections: Iterable[tuple[str, date, str, int]] = (),
-            previous: Sequence[LedgerRow] = ()) -> dict[str, Any]:
+            previous: Sequence[LedgerRow] = (),
+            disputed: Mapping[str, Collection[date]] | None = None) -> dict[str, Any]:
     """The brief of one report as a document: text, facts, sources, caveat. `standing` holds
     the day's standing of the report's categories and of `BRIEF_AGGREGATES`. With
     `confirmed`, one line sets the headline category (or the first headline category the
@@ -283,7 +314,10 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
     `corrections` (the sources' list, any days): how much of a corrected change corrects
     earlier reports. The headline categories are set against their mean change over the
     `RECENT_REPORTS` reports before (`Standing.recent_mean`). `previous`: the report
-    before's rows; a change from a disputed total there is said to be disputed."""
+    before's rows; a change from a disputed total there is said to be disputed.
+    `disputed` (by series, from `service.disputed_changes`): the report dates whose change
+    rests on a disputed total, among those the standings name (last higher, tied,
+    skipped); a record set against one says so."""
     aggs = aggregates if aggregates is not None else categories.aggregates()
     report_rows = {r.category: r for r in report}
     day = report[0].report_date if report else date.min
@@ -300,8 +334,12 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
              ._replace(previous_disputed=cat in tied_before)
              for cat in sorted(report_rows, key=lambda c: categories.ORDER[c])
              if cat in standing]
-    agg_facts = [_fact(name, standing[name], None, day, aggs) for name in BRIEF_AGGREGATES
-                 if name in standing]
+    by_cat = {f.category: f for f in facts}
+    agg_facts = [_sum_disputed(_fact(name, standing[name], None, day, aggs), by_cat)
+                 for name in BRIEF_AGGREGATES if name in standing]
+    if disputed:
+        facts, agg_facts = ([_disputed_days(f, disputed.get(f.category, ())) for f in fs]
+                            for fs in (facts, agg_facts))
     notable = sorted((f for f in facts + agg_facts if f.record_window),
                      key=lambda f: (-_notability(f, day), f.category))
     cited_aggs = [f for f in agg_facts if f in notable]
@@ -499,7 +537,7 @@ def _skip_en(f: Fact) -> str:
                 f"{_num(f.skipped_value)} without the parts of the sum first counted that day")
     what = "the two-day figure" if f.skipped_reason == "two_day" else "the correction"
     return (f", not counting {what} in the report of {en_date(f.skipped)}, which had "
-            f"{_num(f.skipped_value)}")
+            f"{_num(f.skipped_value)}" + _DISPUTED_EN * f.skipped_disputed)
 
 
 # An aggregate counted as a reporter counts it ("157 armoured and other vehicles"), its
@@ -521,7 +559,8 @@ def _record_en(f: Fact) -> str:
 
 def _record_en_of(f: Fact, what: str) -> str:
     if f.equals_record and f.tied_with is not None:
-        head = f"{what}, as many as in the report of {en_date(f.tied_with)} and"
+        head = (f"{what}, as many as in the report of {en_date(f.tied_with)}"
+                + _DISPUTED_EN * f.tied_disputed + " and")
     else:
         head = f"{what},"
     if f.record_window == "war" or f.highest_since is None:
@@ -530,7 +569,8 @@ def _record_en_of(f: Fact, what: str) -> str:
         return f"{head} the most in a single report since {since}{_skip_en(f)}"
     assert f.highest_since_value is not None
     return (f"{head} the most since the report of {en_date(f.highest_since)}, which had "
-            f"{_num(f.highest_since_value)}{_old_name_en(f)}{_skip_en(f)}")
+            f"{_num(f.highest_since_value)}{_DISPUTED_EN * f.last_higher_disputed}"
+            f"{_old_name_en(f)}{_skip_en(f)}")
 
 
 def _headline_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
@@ -646,14 +686,14 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     if ties:
         names = _join([_plural_en(f.category, f.label) for f in ties])
         notes.append(f"The sources disagree on {names} and nothing settles it: the figure "
-                     f"given is disputed.")
+                     f"given is disputed, and no record is drawn from it.")
     before = [f for f in facts if f.previous_disputed and f.change is not None
               and f not in ties]
     if before:
         names = _join([_plural_en(f.category, f.label) for f in before])
         notes.append(f"The sources disagree on the total of {names} in the report before, "
                      f"and nothing settles it: the change given here, the difference of the "
-                     f"two totals, is disputed.")
+                     f"two totals, is disputed, and no record is drawn from it.")
     if missing:
         labels = [_plural_en(c, categories.BY_ID[c].en) for c in missing]
         notes.append(f"The report has no figure for {_join(labels)}, which earlier reports "
@@ -708,7 +748,7 @@ def _skip_uk(f: Fact) -> str:
                 f"{_uk_num(f.skipped_value)} без складових суми, які тоді рахували вперше")
     what = "дводобові дані" if f.skipped_reason == "two_day" else "виправлення"
     return (f", не враховуючи {what} у зведенні {uk_date(f.skipped)}, у якому було "
-            f"{_uk_num(f.skipped_value)}")
+            f"{_uk_num(f.skipped_value)}" + _DISPUTED_UK * f.skipped_disputed)
 
 
 _AGGREGATE_COUNT_UK = {"vehicles": "броньованих та інших автомобілів"}
@@ -726,7 +766,8 @@ def _record_uk(f: Fact) -> str:
 
 
 def _record_uk_of(f: Fact, head: str) -> str:
-    same = (f", стільки ж, скільки у зведенні {uk_date(f.tied_with)}, і"
+    same = (f", стільки ж, скільки у зведенні {uk_date(f.tied_with)}"
+            f"{_DISPUTED_UK * f.tied_disputed}, і"
             if f.equals_record and f.tied_with is not None else ":")
     if f.record_window == "war" or f.highest_since is None:
         since = ("відтоді, як Генштаб почав їх рахувати" if not f.counted_from_start
@@ -734,7 +775,8 @@ def _record_uk_of(f: Fact, head: str) -> str:
         return f"{head}{same} найбільше за одне зведення {since}{_skip_uk(f)}"
     assert f.highest_since_value is not None
     return (f"{head}{same} найбільше від зведення {uk_date(f.highest_since)}, у якому було "
-            f"{_uk_num(f.highest_since_value)}{_old_name_uk(f)}{_skip_uk(f)}")
+            f"{_uk_num(f.highest_since_value)}{_DISPUTED_UK * f.last_higher_disputed}"
+            f"{_old_name_uk(f)}{_skip_uk(f)}")
 
 
 def _headline_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
@@ -817,14 +859,15 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     if ties:
         notes.append("Джерела розходяться без більшості: " + ", ".join(
             _lower_first(uk_label(f.category, "nom")) for f in ties)
-            + "; ці дані спірні.")
+            + "; ці дані спірні, і рекордом їх не вважаємо.")
     before = [f for f in facts if f.previous_disputed and f.change is not None
               and f not in ties]
     if before:
         notes.append("Джерела розходяться без більшості щодо підсумку в попередньому "
                      "зведенні: " + ", ".join(_lower_first(uk_label(f.category, "nom"))
                                             for f in before)
-                     + "; тож зміна за добу (різниця двох підсумків) спірна.")
+                     + "; тож зміна за добу (різниця двох підсумків) спірна, і рекордом її "
+                     "не вважаємо.")
     if missing:
         notes.append("У зведенні немає даних: " + ", ".join(
             _lower_first(uk_label(c, "nom")) for c in missing)

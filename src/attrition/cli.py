@@ -735,8 +735,9 @@ def records(
         for k, v in doc["ranks"].items() if v)
     then = (f", then {' + '.join(doc['last_higher_components'])}"
             if doc["last_higher_components"] else "")
-    since = (f"last higher {doc['last_higher']} ({doc['last_higher_value']:,}{then})"
-             if doc["last_higher"] else "no earlier report was higher")
+    disputed = ", a disputed figure" if doc.get("last_higher_disputed") else ""
+    since = (f"last higher {doc['last_higher']} ({doc['last_higher_value']:,}{then}"
+             f"{disputed})" if doc["last_higher"] else "no earlier report was higher")
     tie = f"; the same as on {doc['tied_with']}" if doc["tied_with"] else ""
     if not doc["reported"]:
         line = (f"not in the report of {d}; last reported {doc['last_reported']}"
@@ -746,7 +747,9 @@ def records(
     elif doc["no_change"]:
         line = "change 0: no loss reported, so no rank"
     else:
-        line = f"change {doc['change']:,}; {ranks}; {since}{tie}"
+        line = f"change {doc['change']:,}" + (" (disputed: the sources disagree)"
+                                              if doc.get("disputed") else "") \
+            + f"; {ranks}; {since}{tie}"
         if doc["excluded"]:
             line = (f"change {doc['change']:,} "
                     f"({EXCLUDED_WORDS.get(doc['excluded'], doc['excluded'])}: records skip it)")
@@ -755,8 +758,9 @@ def records(
     table = Table(title=f"Top {top} days, {start} to {d}")
     table.add_column("report date")
     table.add_column("change", justify="right")
+    table.add_column("note")
     for t in doc["rows"]:
-        table.add_row(t["date"], f"{t['change']:,}")
+        table.add_row(t["date"], f"{t['change']:,}", "disputed" if t.get("disputed") else "")
     _print_table(console, table)
     if skipped:
         console.print("Not counted: " + ", ".join(

@@ -256,6 +256,8 @@ class TopDay(Part):
     date: Day
     covers: Day
     change: int | None
+    disputed: bool = Field(False, description="The change rests on a disputed total (that "
+                                              "report's or the one before's).")
 
 
 class RecordsDoc(Doc):
@@ -282,6 +284,10 @@ class RecordsDoc(Doc):
                                        deprecated=True)
     highest_since_value: int | None = Field(deprecated=True)
     highest_since_components: list[str] | None = Field(deprecated=True)
+    disputed: bool = Field(False, description="The day's change rests on a disputed total "
+                                              "(the sources tie; nothing settles it).")
+    last_higher_disputed: bool = Field(False, description="The last higher report's change "
+                                                          "rests on a disputed total.")
     tied_with: Day | None
     skipped: Skipped | None = Field(description="A larger change records skip since "
                                                 "last_higher (a correction, a two-day figure).")
