@@ -634,13 +634,14 @@ def brief(
         from attrition import charts
         from attrition.analysis import series
 
-        with _reader() as reader:
-            rows, corrections, aggs = _analysis_input(reader)
         name = doc["headline_category"] or "vehicles"
         d = date.fromisoformat(doc["date"])
+        with _reader() as reader:
+            rows, corrections, aggs = _analysis_input(reader)
+            doubt = service.disputed_totals(reader, name, d - timedelta(days=90), d, aggs)
         s = series.build(name, rows, corrections, aggregates=aggs)
         charts.draw(s, chart, start=d - timedelta(days=90), end=d, highlight=d,
-                    lang=lang.value)
+                    lang=lang.value, disputed=doubt)
         doc["chart"] = str(chart)
     if format is BriefFormat.json:
         print(json.dumps(doc, ensure_ascii=False))
@@ -687,9 +688,12 @@ def chart(
         if mark is not None and not lo <= mark <= hi:  # else nothing would be highlighted
             raise typer.BadParameter(f"{mark} is not in the chart, {lo} to {hi}: give "
                                      "--from and --to around it", param_hint="--date")
+        from attrition import service
+
+        doubt = service.disputed_totals(reader, name, lo, hi, aggs)
     s = series.build(name, rows, corrections, aggregates=aggs)
     charts.draw(s, out, start=lo, end=hi, highlight=mark, cumulative=cumulative,
-                lang=lang.value)
+                lang=lang.value, disputed=doubt)
     print(f"wrote {out}")
 
 

@@ -143,6 +143,18 @@ def disputed_changes(ledger: Ledger, standing: Mapping[str, Any],
     return {name: got for name, got in _disputed_on(ledger, asked, aggs).items() if got}
 
 
+def disputed_totals(ledger: CellLedger, name: str, start: date | None = None,
+                    end: date | None = None, aggs: Mapping[str, Aggregate] | None = None
+                    ) -> set[date]:
+    """The report dates, `start` - 1 day .. `end`, on which a total of one of the series'
+    parts is disputed (what `charts.draw` marks; the day after's change rests on it too)."""
+    from attrition import categories
+
+    lo = start - timedelta(days=1) if start else None
+    return {r.report_date for c in categories.parts(name, aggs)
+            for r in ledger.series(c, lo, end) if r.disputed}
+
+
 def _disputed_on(ledger: Ledger, asked: Mapping[str, set[date]],
                  aggs: Mapping[str, Aggregate] | None = None) -> dict[str, set[date]]:
     """Of each series' `asked` report dates, those whose change rests on a disputed total of

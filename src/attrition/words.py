@@ -94,6 +94,10 @@ CHART: dict[str, dict[str, str]] = {
         "note_two_day": "two-day figures (the report before repeated its total) on {days}",
         "note_stale": "repeated totals on {days}",
         "more": "and {n} more",
+        "disputed": "disputed (the sources disagree)",
+        "at_disputed": "{day}: {value}, disputed",
+        "note_disputed": "Disputed (the sources disagree and nothing settles the total, this "
+                         "report's or the one before's; no record): {days}.",
         "compare_title": "Claimed (General Staff) and visually confirmed (Oryx)",
         "claimed": "claimed (General Staff)", "confirmed": "visually confirmed (Oryx)",
         "oryx_ends": "Oryx data ends {day}",
@@ -123,6 +127,10 @@ CHART: dict[str, dict[str, str]] = {
         "note_two_day": "дані за дві доби (попереднє зведення повторило підсумок) – {days}",
         "note_stale": "повтор підсумку – {days}",
         "more": "і ще {n}",
+        "disputed": "спірні дані (джерела розходяться)",
+        "at_disputed": "{day}: {value}, спірні дані",
+        "note_disputed": "Спірні дані (джерела розходяться, і ніщо не встановлює підсумок "
+                         "цього або попереднього зведення; не рекорд): {days}.",
         "compare_title": "Заявлено (Генштаб) і візуально підтверджено (Oryx)",
         "claimed": "заявлено (Генштаб)", "confirmed": "візуально підтверджено (Oryx)",
         "oryx_ends": "дані Oryx до {day}",
