@@ -751,13 +751,16 @@ def _skip_uk(f: Fact) -> str:
             f"{_uk_num(f.skipped_value)}" + _DISPUTED_UK * f.skipped_disputed)
 
 
-_AGGREGATE_COUNT_UK = {"vehicles": "броньованих та інших автомобілів"}
+def _uk_counted(name: str, n: int) -> str | None:
+    """"161 броньований та інший автомобіль", "9 484 броньованих та інших автомобілів"."""
+    forms = words.UK_COUNTED.get(name)
+    return f"{_uk_num(n)} {words.uk_form(n, forms)}" if forms else None
 
 
 def _record_uk(f: Fact) -> str:
-    count = _AGGREGATE_COUNT_UK.get(f.category) if f.definition is not None else None
+    count = _uk_counted(f.category, f.change or 0) if f.definition is not None else None
     if count is not None:  # "157 броньованих та інших автомобілів", defined after the figures
-        return (_record_uk_of(f, f"{_uk_num(f.change or 0)} {count}")
+        return (_record_uk_of(f, count)
                 + f" ({_lower_first(uk_label(f.category, 'nom'))}; сума, обчислена тут)")
     head = f"{uk_label(f.category, 'nom')} – {_uk_num(f.change or 0)}"
     if f.definition is not None:
@@ -966,6 +969,13 @@ def period(rows: Mapping[str, Sequence[Row]],
     return doc
 
 
+def _sum_of(f: dict[str, Any], invasion: bool) -> int | None:
+    """A sum's figure for a period: its changes, or, over the invasion's first days, its
+    total by the period's last report (the changes leave out the parts first counted
+    after the first report: 997 "by 27 February 2022" where the total is 1,317)."""
+    return f["total"] if invasion else f["change"]
+
+
 def _mean_pct(f: dict[str, Any]) -> int | None:
     """The change of the mean per report against the period before's, in per cent."""
     if not f["previous_mean"]:
@@ -1076,9 +1086,9 @@ def _period_text_en(doc: dict[str, Any]) -> str:
                     f"reports of {the_before}, the two are set against each other")
         paras.append(f"{why} by the mean per report: " + "; ".join(comps) + ".")
     v = by.get("vehicles")
-    if v:
+    if v and (n := _sum_of(v, invasion)) is not None:
         when = f"had been lost by {en_date(b)}" if invasion else f"were lost {days}"
-        paras.append(f"Taken together, {_num(v['change'])} {_AGGREGATE_COUNT_EN['vehicles']} "
+        paras.append(f"Taken together, {_num(n)} {_AGGREGATE_COUNT_EN['vehicles']} "
                      f"{when} ({v['label']} taken together: a sum computed here; the "
                      f"General Staff publishes no such total).")
     paras.append(f"Source: {PUBLISHER}, daily reports of {en_date(date.fromisoformat(first))} "
@@ -1177,6 +1187,13 @@ def _period_text_uk(doc: dict[str, Any]) -> str:
                f"У базі {uk_count(prev_held, 'report')} з {prev['reports_expected']} за "
                f"попередній період, тож порівняння")
         paras.append(f"{why} – за середнім на одне зведення: " + "; ".join(comps) + ".")
+    v = by.get("vehicles")
+    if v and (n := _sum_of(v, invasion)) is not None:
+        when = (f"від початку повномасштабного вторгнення по {uk_date(b)}" if invasion
+                else days)
+        paras.append(f"Разом {when} втрачено {_uk_counted('vehicles', n)} "
+                     f"({_lower_first(uk_label('vehicles', 'nom'))}: сума, обчислена тут; "
+                     f"Генштаб такого підсумку не публікує).")
     paras.append(f"Джерело: {PUBLISHER_UK}, щоденні зведення від {uk_date(first)} до "
                  f"{uk_date(last)}; кожне зведення подає втрати за попередню добу. "
                  f"Дані щодо особового складу приблизні. {CAVEAT_UK}")
