@@ -973,7 +973,8 @@ def _sum_of(f: dict[str, Any], invasion: bool) -> int | None:
     """A sum's figure for a period: its changes, or, over the invasion's first days, its
     total by the period's last report (the changes leave out the parts first counted
     after the first report: 997 "by 27 February 2022" where the total is 1,317)."""
-    return f["total"] if invasion else f["change"]
+    n = f["total"] if invasion else f["change"]
+    return None if n is None else int(n)
 
 
 def _mean_pct(f: dict[str, Any]) -> int | None:
