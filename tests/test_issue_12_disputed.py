@@ -213,3 +213,60 @@ def test_every_disputed_change_of_the_history_carries_the_mark(loaded_db: str,
             assert got == want, (name, sorted(got ^ want))
             marked += len(got)
     assert marked >= 25, marked
+
+
+@pytest.mark.parametrize(("day", "lang", "want"), [
+    ("2022-02-28", "en", "has counted 5,300 troops killed or wounded, 150 tanks (a disputed "
+                         "figure), 816"),
+    ("2022-02-28", "uk", "Загалом від 24 лютого 2022 року: особового складу – 5\u00a0300; "
+                         "танків – 150 (спірні дані);"),
+])
+def test_a_disputed_total_is_marked_among_the_totals(reader: Any, day: str, lang: str,
+                                                     want: str) -> None:
+    from attrition import service
+
+    assert want in service.brief(reader, date.fromisoformat(day), lang=lang)["text"]
+    after = service.brief(reader, date(2022, 3, 1), lang=lang)["text"]
+    assert "198 tanks (a" not in after and "танків – 198 (" not in after
+
+
+@pytest.mark.parametrize(("period", "lang", "want"), [
+    ("2022-W08", "en", "150 tanks (a disputed figure), 816 armoured fighting vehicles"),
+    ("2022-W08", "en", "The sources disagree on the total of tanks in the report of 28 "
+                       "February 2022, and nothing settles it"),
+    ("2022-W09", "uk", "танків – 140 (спірні дані);"),
+    ("2022-W09", "uk", "Джерела розходяться без більшості щодо підсумку у зведенні 28 лютого "
+                       "2022 року: танки;"),
+])
+def test_a_period_sum_resting_on_a_disputed_total_says_so(reader: Any, period: str, lang: str,
+                                                          want: str) -> None:
+    from attrition import service
+
+    assert want in service.brief(reader, week=period, lang=lang)["text"]
+
+
+@pytest.mark.slow
+def test_every_week_and_month_marks_exactly_the_sums_on_disputed_totals(reader: Any) -> None:
+    """Every week and month of the history: a headline sum is marked disputed exactly when
+    the total of its period's last report, or of the report before its first, is disputed."""
+    from attrition import periods, service
+
+    cells = {(r.category, r.report_date) for r in reader.ledger() if r.disputed}
+    days = sorted({r.report_date for r in reader.ledger()})
+    names = sorted({f"{(d - timedelta(days=1)).isocalendar()[0]}-W"
+                    f"{(d - timedelta(days=1)).isocalendar()[1]:02d}" for d in days[1:]})
+    marked = 0
+    for name in names:
+        doc = service.brief(reader, week=name)
+        p = periods.of_week(name)
+        for f in doc["facts"]:
+            parts = categories.parts(f["category"])
+            ends = {date.fromisoformat(f["last_report"]), p.first - timedelta(days=1)}
+            want = sorted(e.isoformat() for e in ends if any((c, e) in cells for c in parts))
+            assert f["disputed"] == want, (name, f["category"])
+            if f["category"] in ("personnel", "tanks", "afv", "artillery",
+                                 "vehicles_fuel_tanks") and want:
+                marked += 1
+                assert f"{f['change']:,} " in doc["text"] and "(a disputed figure)" in \
+                    doc["text"], name
+    assert marked >= 4, marked  # 2022-W08, W09 (tanks), and two more

@@ -701,7 +701,8 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     if notes:
         paras.append(" ".join(notes))
     if not first:
-        totals = [_count_en(c, by[c].total or 0, by[c].label) for c in HEADLINE
+        totals = [_count_en(c, by[c].total or 0, by[c].label)
+                  + _DISPUTED_EN * (by[c].method in ("disputed", "tie")) for c in HEADLINE
                   if c in by and by[c].total is not None]
         paras.append(f"Since 24 February 2022 the General Staff has counted {_join(totals)}"
                      + (" (personnel figures are approximate)." if "personnel" in by else "."))
@@ -879,7 +880,8 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         paras.append(" ".join(notes))
     by = {f.category: f for f in facts}
     if not first:
-        totals = [f"{uk_label(c)} – {_uk_num(by[c].total or 0)}" for c in HEADLINE
+        totals = [f"{uk_label(c)} – {_uk_num(by[c].total or 0)}"
+                  + _DISPUTED_UK * (by[c].method in ("disputed", "tie")) for c in HEADLINE
                   if c in by and by[c].total is not None]
         paras.append("Загалом від 24 лютого 2022 року: " + "; ".join(totals) + "."
                      + (" Дані щодо особового складу приблизні." if "personnel" in by else ""))
@@ -896,12 +898,17 @@ def period(rows: Mapping[str, Sequence[Row]],
            corrections: Sequence[tuple[str, date, str, int]], *, week: str | None = None,
            month: str | None = None, lang: str = "en",
            aggregates: Mapping[str, Aggregate] | None = None,
-           cache: dict[tuple[str, str], list[Any]] | None = None) -> dict[str, Any]:
+           cache: dict[tuple[str, str], list[Any]] | None = None,
+           disputed: Callable[[Collection[date]], Collection[tuple[str, date]]] | None = None
+           ) -> dict[str, Any]:
     """The brief of an ISO week or a calendar month: the reports that hold its losses
     (`attrition.periods`: a month's are those of its 2nd to the 1st of the next), their sums
     and daily means, the period before, and each series' largest day. A period not over yet
     (or with missing reports) says how many reports it holds, and is set against the period
-    before by the mean per report, never by sums of unequal length."""
+    before by the mean per report, never by sums of unequal length. `disputed`: given report
+    dates, the (category, date) cells among them whose total the sources dispute; a sum
+    resting on one (the total of the period's last report or of the report before its
+    first) is marked disputed."""
     from attrition import periods
     from attrition.analysis import series, windows
 
@@ -914,6 +921,10 @@ def period(rows: Mapping[str, Sequence[Row]],
         raise ValueError("give week or month")
     before = periods.previous(p)
     facts = []
+    # the totals a period's sums rest on: its last report's and the one before its first
+    doubt = set(disputed((p.first - timedelta(days=1), *(p.last - timedelta(days=k)
+                                                         for k in range(p.reports)))))\
+        if disputed else set()
     cache = cache if cache is not None else {}  # category series, shared between calls
     for cat in [*HEADLINE, *[c for c in categories.CURRENT_IDS if c not in HEADLINE],
                 *BRIEF_AGGREGATES]:
@@ -938,10 +949,14 @@ def period(rows: Mapping[str, Sequence[Row]],
             pct = round(100 * (mean - prev_mean) / prev_mean)
         else:
             pct = None
+        inside = s.between(p.first, p.last)
+        ends = (inside[-1].day, p.first - timedelta(days=1))
         facts.append({
             "category": cat, "label": s.label,
             "definition": s.definition if s.is_aggregate else None,
             "change": cur.total, "reports": cur.reports, "days": p.reports,
+            "disputed": [e.isoformat() for e in ends if any(
+                (c, e) in doubt for c in categories.parts(cat, aggs))],
             "first_report": s.between(p.first, p.last)[0].day.isoformat(),
             "last_report": (s.between(p.first, p.last)[-1].day.isoformat()),
             "mean": round(mean, 1),
@@ -1044,7 +1059,8 @@ def _period_text_en(doc: dict[str, Any]) -> str:
     whole = held >= expected
     a, b = _held_days(lead_fact)
     days = _days_en(kind, a, b, whole)
-    lead = [_count_en(c, by[c]["change"], by[c]["label"]) for c in HEADLINE if c in by]
+    lead = [_count_en(c, by[c]["change"], by[c]["label"]) + _DISPUTED_EN * bool(
+        by[c].get("disputed")) for c in HEADLINE if c in by]
     paras = []
     if not whole:
         paras.append(f"{name[:1].upper() + name[1:]} is not complete: the ledger holds "
@@ -1089,9 +1105,19 @@ def _period_text_en(doc: dict[str, Any]) -> str:
     v = by.get("vehicles")
     if v and (n := _sum_of(v, invasion)) is not None:
         when = f"had been lost by {en_date(b)}" if invasion else f"were lost {days}"
-        paras.append(f"Taken together, {_num(n)} {_AGGREGATE_COUNT_EN['vehicles']} "
+        paras.append(f"Taken together, {_num(n)} {_AGGREGATE_COUNT_EN['vehicles']}"
+                     f"{_DISPUTED_EN * bool(v.get('disputed'))} "
                      f"{when} ({v['label']} taken together: a sum computed here; the "
                      f"General Staff publishes no such total).")
+    doubt = [f for f in facts if f.get("disputed") and f["definition"] is None
+             and f["category"] in HEADLINE]
+    if doubt:
+        on = sorted({d for f in doubt for d in f["disputed"]})
+        paras.append(f"The sources disagree on the total of "
+                     f"{_join([_plural_en(f['category'], f['label']) for f in doubt])} in "
+                     f"the report of {_join([en_date(date.fromisoformat(d)) for d in on])}, "
+                     f"and nothing settles it: the figure for the period, which rests on it, "
+                     f"is disputed.")
     paras.append(f"Source: {PUBLISHER}, daily reports of {en_date(date.fromisoformat(first))} "
                  f"to {en_date(date.fromisoformat(last))}. Each report covers the losses of "
                  f"the day before. {CAVEAT}")
@@ -1148,7 +1174,8 @@ def _period_text_uk(doc: dict[str, Any]) -> str:
     whole = held >= expected
     a, b = _held_days(lead_fact)
     days = _days_uk(kind, a, b, whole)
-    lines = [f"{labels[c]} – {_uk_num(by[c]['change'])}" for c in HEADLINE if c in by]
+    lines = [f"{labels[c]} – {_uk_num(by[c]['change'])}" + _DISPUTED_UK * bool(
+        by[c].get("disputed")) for c in HEADLINE if c in by]
     paras = []
     if not whole:
         paras.append(f"Період ({name}) ще не завершено: у базі {uk_count(held, 'report')} "
@@ -1192,9 +1219,18 @@ def _period_text_uk(doc: dict[str, Any]) -> str:
     if v and (n := _sum_of(v, invasion)) is not None:
         when = (f"від початку повномасштабного вторгнення по {uk_date(b)}" if invasion
                 else days)
-        paras.append(f"Разом {when} втрачено {_uk_counted('vehicles', n)} "
-                     f"({_lower_first(uk_label('vehicles', 'nom'))}: сума, обчислена тут; "
+        paras.append(f"Разом {when} втрачено {_uk_counted('vehicles', n)} ("
+                     + "спірні дані; " * bool(v.get("disputed"))
+                     + f"{_lower_first(uk_label('vehicles', 'nom'))}: сума, обчислена тут; "
                      f"Генштаб такого підсумку не публікує).")
+    doubt = [f for f in facts if f.get("disputed") and f["definition"] is None
+             and f["category"] in HEADLINE]
+    if doubt:
+        on = sorted({d for f in doubt for d in f["disputed"]})
+        paras.append("Джерела розходяться без більшості щодо підсумку у зведенні "
+                     + ", ".join(uk_date(date.fromisoformat(d)) for d in on) + ": "
+                     + ", ".join(_lower_first(uk_label(f["category"], "nom")) for f in doubt)
+                     + "; тож дані за період, що на ньому ґрунтуються, спірні.")
     paras.append(f"Джерело: {PUBLISHER_UK}, щоденні зведення від {uk_date(first)} до "
                  f"{uk_date(last)}; кожне зведення подає втрати за попередню добу. "
                  f"Дані щодо особового складу приблизні. {CAVEAT_UK}")

@@ -181,7 +181,9 @@ def _compute_brief(ledger: Ledger, day: date | None, week: str | None, month: st
     aggs = aggs if aggs is not None else aggregates()
     if day is None:
         return briefs.period(rows, corrections, week=week, month=month, lang=lang,
-                             aggregates=aggs)
+                             aggregates=aggs, disputed=lambda days: {
+                                 (r.category, r.report_date) for d in days
+                                 for r in ledger.report(d) if r.disputed})
     from attrition import crosswalk
     from attrition.compare import ConfirmedContext
 
