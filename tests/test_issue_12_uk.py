@@ -79,3 +79,42 @@ def test_the_invasions_first_period_sums_vehicles_by_their_total(reader: Any, pe
     tanks_afv_vft = [next(f for f in doc["facts"] if f["category"] == c)["change"]
                      for c in ("tanks", "afv", "vehicles_fuel_tanks")]
     assert v["total"] == sum(tanks_afv_vft)
+
+
+@pytest.mark.parametrize("what", [{"day": "2024-11-14"}, {"day": "2022-02-24"},
+                                  {"month": "2026-08"}, {"week": "2022-W09"}])
+def test_a_ukrainian_markdown_brief_has_no_english_heading_or_table(
+        reader: Any, what: dict[str, str]) -> None:
+    """Surface finding 14: `brief --lang uk --format markdown` had "## Brief: report of ...",
+    English column names and "1,690" in its table where its text says "1 690"."""
+    import re
+    from datetime import date
+
+    from attrition import brief, service
+
+    doc = (service.brief(reader, date.fromisoformat(what["day"]), lang="uk") if "day" in what
+           else service.brief(reader, lang="uk", **what))
+    md = brief.markdown(doc)
+    rest = md.replace(doc["text"], "")
+    rest = re.sub(r"https?://\S+|\d{4}-\d{2}(?:-\d{2})?|\d{4}-W\d{2}", "", rest)
+    assert not re.search(r"[A-Za-z]", rest), re.findall(r"[A-Za-z]+", rest)[:10]
+    assert md.startswith("## Довідка: ")
+    table = [ln for ln in md.splitlines() if ln.startswith("| ") and "---" not in ln][1:]
+    assert table and not any(re.search(r"\d,\d{3}", ln) for ln in table)
+    if what.get("day") == "2024-11-14":
+        assert "| Особовий склад | 1\u00a0690 | 716\u00a0070 | 5 |" in md
+        # a day with no change ranks nowhere (it ranked "1" of a month of zeros)
+        assert re.search(r"\| Літаки \| 0 \| 369 \|  \|", md)
+    if what.get("week") == "2022-W09":
+        assert "| Танки | 140 (спірні дані) |" in md
+
+
+def test_an_english_markdown_brief_is_unchanged_but_for_ranks_of_nothing(reader: Any) -> None:
+    from datetime import date
+
+    from attrition import brief, service
+
+    md = brief.markdown(service.brief(reader, date(2024, 11, 14)))
+    assert md.startswith("## Brief: report of 2024-11-14 (losses of 2024-11-13)")
+    assert "| Personnel | 1,690 | 716,070 | 5 | 2024-11-13 (1,770) |" in md
+    assert "| Aircraft | 0 | 369 |  | 2024-09-12 (1) |" in md

@@ -1237,36 +1237,64 @@ def _period_text_uk(doc: dict[str, Any]) -> str:
     return "\n\n".join(paras)
 
 
+_MD = {
+    "en": {"brief": "Brief", "report": "report of {date} ({when})",
+           "first": "the total since the invasion began", "covers": "losses of {covers}",
+           "period": "{period} (reports {first} to {last})",
+           "day_head": "| figure | change | total | rank in 30 days | last higher |",
+           "period_head": "| figure | sum | reports | per report | period before |",
+           "sum": " (sum)", "war": "whole war", "disputed": "disputed",
+           "correction": "correction", "two_day": "two-day", "stale": "stale",
+           "creation": "first report"},
+    "uk": {"brief": "Довідка", "report": "зведення від {date} ({when})",
+           "first": "підсумок від початку вторгнення", "covers": "втрати за {covers}",
+           "period": "{period} (зведення з {first} по {last})",
+           "day_head": "| показник | зміна | загалом | місце за 30 днів | останнє більше |",
+           "period_head": "| показник | сума | зведень | на зведення | попередній період |",
+           "sum": " (сума)", "war": "уся війна", "disputed": "спірні дані",
+           "correction": "виправлення", "two_day": "дві доби", "stale": "повтор підсумку",
+           "creation": "перше зведення"},
+}
+"""The Markdown brief's own words (heading, table), in the brief's language."""
+
+
 def markdown(doc: dict[str, Any]) -> str:
-    """The brief for editors: the text, then the facts as a table (labels, not ids)."""
+    """The brief for editors: the text, then the facts as a table (labels, not ids), all in
+    the brief's language (numbers grouped as its text groups them)."""
     uk = doc.get("lang") == "uk"
+    w = _MD["uk" if uk else "en"]
+
+    def n(v: float | None, decimals: int = 0) -> str:
+        return "" if v is None else words.number(v, "uk" if uk else "en", decimals)
+
     if "date" in doc:
-        when = ("the total since the invasion began" if doc.get("first_report")
-                else f"losses of {doc['covers']}")
-        head = f"## Brief: report of {doc['date']} ({when})"
+        when = w["first"] if doc.get("first_report") else w["covers"].format(
+            covers=doc["covers"])
+        head = f"## {w['brief']}: " + w["report"].format(date=doc["date"], when=when)
     else:
-        head = f"## Brief: {doc['period']} (reports {doc['from']} to {doc['to']})"
+        head = f"## {w['brief']}: " + w["period"].format(period=doc["period"],
+                                                          first=doc["from"], last=doc["to"])
     lines = [head, "", doc["text"], ""]
-    if "date" in doc:
-        lines += ["| figure | change | total | rank in 30 days | last higher |",
-                  "|---|---:|---:|---:|---|"]
-    else:
-        lines += ["| figure | sum | reports | per report | period before |",
-                  "|---|---:|---:|---:|---:|"]
+    lines += [w["day_head"] if "date" in doc else w["period_head"],
+              "|---|---:|---:|---:|---|" if "date" in doc else "|---|---:|---:|---:|---:|"]
     for f in doc["facts"]:
         label = uk_label(f["category"], "nom") if uk else _upper_first(f["label"])
         if f.get("definition"):
-            label += " (sum)" if not uk else " (сума)"
-        ch = "" if f.get("change") is None else f"{f['change']:,}"
+            label += w["sum"]
+        ch = n(f.get("change"))
+        if f.get("change_disputed") or f.get("disputed"):
+            ch += f" ({w['disputed']})"
         if "date" not in doc:
-            prev = "" if f.get("previous") is None else f"{f['previous']:,}"
-            lines.append(f"| {label} | {ch} | {f['reports']} | {f['mean']} | {prev} |")
+            lines.append(f"| {label} | {ch} | {f['reports']} | {n(f['mean'], 1)} | "
+                         f"{n(f.get('previous'))} |")
             continue
         hs = f.get("last_higher")
-        since = (f"{hs} ({f['last_higher_value']:,})" if hs else
-                 ("whole war" if f.get("record") == "war" else ""))
-        if f.get("excluded"):
-            since = f.get("excluded", "").replace("_", "-")  # correction, two-day, stale
-        tot = "" if f.get("total") is None else f"{f['total']:,}"
-        lines.append(f"| {label} | {ch} | {tot} | {f.get('rank_30d') or ''} | {since} |")
+        since = (f"{hs} ({n(f['last_higher_value'])})" if hs else
+                 (w["war"] if f.get("record") == "war" else ""))
+        if f.get("excluded"):  # correction, two-day, stale: no rank, no record
+            since = w.get(f["excluded"], f["excluded"])
+        # a day with no change (or one that does not count) ranks nowhere
+        rank = f.get("rank_30d") if (f.get("change") or 0) > 0 and not f.get("excluded") \
+            else None
+        lines.append(f"| {label} | {ch} | {n(f.get('total'))} | {rank or ''} | {since} |")
     return "\n".join(lines) + "\n"
