@@ -33,11 +33,12 @@ def _disputed_changes(reader: Any) -> dict[str, set[date]]:
     ("2022-04-26", "uk", "найбільше від зведення 1 березня 2022 року, у якому було 48 "
                          "(спірні дані)", None),
     # 43 vehicles and fuel tanks rest on the disputed 7,909 (minfin 7,409): no record
-    ("2023-08-29", "en", "nothing settles it: the figure given is disputed, and no record "
-                         "is drawn from it", "43 vehicles and fuel tanks, the most since"),
-    ("2023-08-29", "uk", "рекордом їх не вважаємо",
+    ("2023-08-29", "en", "nothing settles it: the figure given is disputed, and records "
+                         "leave it out", "43 vehicles and fuel tanks, the most since"),
+    ("2023-08-29", "uk", "ці дані спірні, і їх не порівнюють з іншими днями",
      "Автомобільна техніка та автоцистерни – 43: найбільше"),
-    ("2022-10-13", "en", "no record is drawn from it", "4 units of special equipment, as many"),
+    ("2022-10-13", "en", "is disputed, and records leave it out",
+     "4 units of special equipment, as many"),
     ("2023-10-16", "en", "1 aircraft, as many as in the report of 14 October 2023 (a disputed "
                          "figure) and", None),
 ])

@@ -686,14 +686,14 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     if ties:
         names = _join([_plural_en(f.category, f.label) for f in ties])
         notes.append(f"The sources disagree on {names} and nothing settles it: the figure "
-                     f"given is disputed, and no record is drawn from it.")
+                     f"given is disputed, and records leave it out.")
     before = [f for f in facts if f.previous_disputed and f.change is not None
               and f not in ties]
     if before:
         names = _join([_plural_en(f.category, f.label) for f in before])
         notes.append(f"The sources disagree on the total of {names} in the report before, "
                      f"and nothing settles it: the change given here, the difference of the "
-                     f"two totals, is disputed, and no record is drawn from it.")
+                     f"two totals, is disputed, and records leave it out.")
     if missing:
         labels = [_plural_en(c, categories.BY_ID[c].en) for c in missing]
         notes.append(f"The report has no figure for {_join(labels)}, which earlier reports "
@@ -752,10 +752,17 @@ def _skip_uk(f: Fact) -> str:
             f"{_uk_num(f.skipped_value)}" + _DISPUTED_UK * f.skipped_disputed)
 
 
+_AGGREGATE_COUNT_UK = {"vehicles": "броньованих та інших автомобілів"}
+"""A sum as a reporter counts it, in the genitive plural after "кількість" (or the
+bulletin's dash), which is right whatever the number: "161 броньованих ... автомобілів" is
+not ("161 броньований та інший автомобіль"), and the nominative forms after 1-4 read, to a
+checker, as another category."""
+
+
 def _uk_counted(name: str, n: int) -> str | None:
-    """"161 броньований та інший автомобіль", "9 484 броньованих та інших автомобілів"."""
-    forms = words.UK_COUNTED.get(name)
-    return f"{_uk_num(n)} {words.uk_form(n, forms)}" if forms else None
+    """"Кількість броньованих та інших автомобілів – 161"."""
+    count = _AGGREGATE_COUNT_UK.get(name)
+    return f"Кількість {count} – {_uk_num(n)}" if count else None
 
 
 def _record_uk(f: Fact) -> str:
@@ -863,15 +870,15 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     if ties:
         notes.append("Джерела розходяться без більшості: " + ", ".join(
             _lower_first(uk_label(f.category, "nom")) for f in ties)
-            + "; ці дані спірні, і рекордом їх не вважаємо.")
+            + "; ці дані спірні, і їх не порівнюють з іншими днями.")
     before = [f for f in facts if f.previous_disputed and f.change is not None
               and f not in ties]
     if before:
         notes.append("Джерела розходяться без більшості щодо підсумку в попередньому "
                      "зведенні: " + ", ".join(_lower_first(uk_label(f.category, "nom"))
                                             for f in before)
-                     + "; тож зміна за добу (різниця двох підсумків) спірна, і рекордом її "
-                     "не вважаємо.")
+                     + "; тож зміна за добу (різниця двох підсумків) спірна, і її не "
+                     "порівнюють з іншими днями.")
     if missing:
         notes.append("У зведенні немає даних: " + ", ".join(
             _lower_first(uk_label(c, "nom")) for c in missing)
@@ -1219,7 +1226,8 @@ def _period_text_uk(doc: dict[str, Any]) -> str:
     if v and (n := _sum_of(v, invasion)) is not None:
         when = (f"від початку повномасштабного вторгнення по {uk_date(b)}" if invasion
                 else days)
-        paras.append(f"Разом {when} втрачено {_uk_counted('vehicles', n)} ("
+        paras.append(f"Разом {when} Росія втратила: {_AGGREGATE_COUNT_UK['vehicles']} – "
+                     f"{_uk_num(n)} ("
                      + "спірні дані; " * bool(v.get("disputed"))
                      + f"{_lower_first(uk_label('vehicles', 'nom'))}: сума, обчислена тут; "
                      f"Генштаб такого підсумку не публікує).")

@@ -35,16 +35,10 @@ UK_NOMINATIVE = {
 }
 
 
-UK_COUNTED = {"vehicles": ("броньований та інший автомобіль", "броньовані та інші автомобілі",
-                           "броньованих та інших автомобілів")}
-"""What a brief counts in Ukrainian after a number, as a reporter counts it ("157
-броньованих та інших автомобілів"), in the three forms Ukrainian takes after a number (see
-`uk_form`). (After the bulletin's dash, "танків – 30", the genitive plural of the registry
-stands for every number.)"""
-
-
 def uk_form(n: int, forms: tuple[str, str, str]) -> str:
-    """The form after `n`: (1, 21, 101 …; 2–4, 22–24 …; 0, 5–20, 25–30, 111–114 …)."""
+    """The form a Ukrainian noun takes after `n`: (1, 21, 101 …; 2–4, 22–24 …; 0, 5–20,
+    25–30, 111–114 …). (A brief never sets a category's name after a number: it writes the
+    bulletin's "танків – 30", right for every number, and "Кількість ... – 161" for a sum.)"""
     if n % 10 == 1 and n % 100 != 11:
         return forms[0]
     if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
