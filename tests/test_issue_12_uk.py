@@ -120,3 +120,20 @@ def test_no_ukrainian_daily_brief_sets_a_category_after_a_number(reader: Any) ->
     for day in days:
         text = service.brief(reader, day, lang="uk")["text"]
         assert not pattern.search(text), (day, pattern.findall(text))
+
+
+@pytest.mark.parametrize(("kind", "name", "want"), [
+    ("week", "2024-W46", "Порівняно з попереднім тижнем: особового складу – 11\u00a0780"),
+    ("month", "2024-11", "Порівняно з попереднім місяцем: особового складу – 45\u00a0720"),
+    ("month", "2026-08", "Період ще не завершено, тож порівняння з попереднім місяцем – за "
+                         "середнім на одне зведення:"),
+    ("month", "2022-03", "Попередній місяць охоплює лише перші дні"),
+])
+def test_ukrainian_period_briefs_name_the_period_they_compare_with(
+        reader: Any, kind: str, name: str, want: str) -> None:
+    """Item 12: "Against the week before" in English, "Порівняно з попереднім періодом" (which
+    period?) in Ukrainian."""
+    from attrition import service
+
+    text = service.brief(reader, lang="uk", **{kind: name})["text"]
+    assert want in text and "попереднім періодом" not in text

@@ -1211,16 +1211,20 @@ def _period_text_uk(doc: dict[str, Any]) -> str:
                          f"{now_days} проти в середньому {_rate(f['previous_mean'], uk=True)} на "
                          f"добу {prev_days}"
                          f"{_pct(f['change_pct'] if not f['complete'] else _mean_pct(f))}")
+    # the period compared, named ("з попереднім тижнем"), as the English "the week before"
+    before_ins, before_nom = (("попереднім місяцем", "Попередній місяць") if kind == "month"
+                              else ("попереднім тижнем", "Попередній тиждень"))
     if compared and prev_first <= categories.WAR_START:
-        paras.append("Попередній період охоплює лише перші дні повномасштабного вторгнення, що "
-                     f"почалося {uk_date(categories.WAR_START)}, тож періоди не порівнюються.")
+        paras.append(f"{before_nom} охоплює лише перші дні повномасштабного вторгнення, що "
+                     f"почалося {uk_date(categories.WAR_START)}, тож їх не порівнюємо.")
     elif comps and by_total:
-        paras.append("Порівняно з попереднім періодом: " + "; ".join(comps) + ".")
+        paras.append(f"Порівняно з {before_ins}: " + "; ".join(comps) + ".")
     elif comps:
         prev_held = max(f["previous_reports"] for f in compared)
-        why = ("Період ще не завершено, тож порівняння з попереднім" if not whole else
+        why = (f"Період ще не завершено, тож порівняння з {before_ins}" if not whole else
                f"У базі {uk_count(prev_held, 'report')} з {prev['reports_expected']} за "
-               f"попередній період, тож порівняння")
+               f"{'попередній місяць' if kind == 'month' else 'попередній тиждень'}, тож "
+               f"порівняння")
         paras.append(f"{why} – за середнім на одне зведення: " + "; ".join(comps) + ".")
     v = by.get("vehicles")
     if v and (n := _sum_of(v, invasion)) is not None:
