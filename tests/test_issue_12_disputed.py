@@ -271,3 +271,36 @@ def test_every_week_and_month_marks_exactly_the_sums_on_disputed_totals(reader: 
                 assert f"{f['change']:,} " in doc["text"] and "(a disputed figure)" in \
                     doc["text"], name
     assert marked >= 4, marked  # 2022-W08, W09 (tanks), and two more
+
+
+@pytest.mark.parametrize(("day", "lang", "want", "unwanted"), [
+    # the UAV total of 26 July 2026: PetroIvaniuk and Minfin repeat 426,836, orc-losses has
+    # 428,286; "the report before repeated its previous total" stated the repeat as fact
+    ("2026-07-27", "en", "The 2,719 UAVs of the operational-tactical level in this report may "
+                         "cover two days: in the report before, PetroIvaniuk's dataset and "
+                         "Minfin's index repeated the previous total while orc-losses had a "
+                         "higher one, and nothing settles which is right.",
+     "the report before repeated its previous total"),
+    ("2026-07-26", "en", "repeats the report before (no change) in PetroIvaniuk's dataset and "
+                         "Minfin's index, while orc-losses has a higher total",
+     "the sources copied the previous total"),
+    ("2026-07-27", "uk", "БПЛА оперативно-тактичного рівня – 2\u00a0719: можливо, це дані за "
+                         "дві доби: у попередньому зведенні підсумок повторює попередній в "
+                         "джерелах: набір даних PetroIvaniuk, індекс Мінфіну, а в джерелі "
+                         "orc-losses він більший", "бо попереднє зведення повторило"),
+    ("2026-07-26", "uk", "підсумок повторює попереднє зведення (без змін) в джерелах: набір "
+                         "даних PetroIvaniuk, індекс Мінфіну, а в джерелі orc-losses він "
+                         "більший", "(без змін); наступне зведення"),
+])
+def test_a_repeat_the_sources_dispute_is_not_stated_as_fact(
+        reader: Any, day: str, lang: str, want: str, unwanted: str) -> None:
+    from attrition import service
+
+    text = service.brief(reader, date.fromisoformat(day), lang=lang)["text"]
+    assert want in text and unwanted not in text
+    # said once, with the repeat: not again among the notes
+    assert "UAVs of the operational-tactical level in the report before, and nothing" not in text
+    # an undisputed repeat still reads as one (2024-12-14 AFV, the change after 12-13's 0)
+    plain = service.brief(reader, date(2024, 9, 28), lang="en")["text"]
+    assert "the report before repeated its previous total" in plain or \
+        "the sources copied the previous total" in plain

@@ -137,6 +137,10 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
     the difference of the two totals, is then disputed too."""
     disputed_parts: tuple[str, ...] = ()
     """Of a sum, the parts whose change is disputed (the sum's change is then disputed)."""
+    repeated_by: tuple[str, ...] = ()
+    """Of a repeated total (stale) or the change after one (two-day) when that total is
+    disputed: the sources that repeated it (the others, `repeat_dissent`, did not)."""
+    repeat_dissent: tuple[str, ...] = ()
     last_higher_disputed: bool = False
     """Whether the change of the last higher report (`highest_since`) rests on a disputed
     total: the record says so."""
@@ -231,6 +235,14 @@ def _fact(name: str, st: Standing, row: LedgerRow | None, day: date,
                 categories.counted_since(name, aggregates), st.tied_with, st.skipped,
                 st.skipped_value, st.skipped_reason, row.sources if row else (),
                 row.method if row else "", correction)
+
+
+def _repeat(f: Fact, row: LedgerRow | None) -> Fact:
+    """A stale repeat (or the change after one) whose repeated total is disputed, with the
+    sources that repeated it and those that did not: the repeat itself is then in doubt."""
+    if row is None or not row.disputed or not row.dissent:
+        return f
+    return f._replace(repeated_by=tuple(row.sources), repeat_dissent=tuple(sorted(row.dissent)))
 
 
 def _sum_disputed(f: Fact, parts: Mapping[str, Fact]) -> Fact:
@@ -334,6 +346,10 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
              ._replace(previous_disputed=cat in tied_before)
              for cat in sorted(report_rows, key=lambda c: categories.ORDER[c])
              if cat in standing]
+    before_rows = {r.category: r for r in previous}
+    facts = [_repeat(f, report_rows[f.category] if f.excluded == "stale" else
+                     before_rows.get(f.category)) if f.excluded in ("stale", "two_day")
+             else f for f in facts]
     by_cat = {f.category: f for f in facts}
     agg_facts = [_sum_disputed(_fact(name, standing[name], None, day, aggs), by_cat)
                  for name in BRIEF_AGGREGATES if name in standing]
@@ -649,11 +665,24 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                         else
                         "A total that falls is a correction, not a loss."))
     for f in facts:
-        if f.excluded == "two_day":
+        who = _join([SOURCE_TITLES.get(x, x) for x in f.repeated_by])
+        other = _join([SOURCE_TITLES.get(x, x) for x in f.repeat_dissent])
+        if f.excluded == "two_day" and f.repeat_dissent:  # the repeat itself is disputed
+            paras.append(f"The {_count_en(f.category, f.change or 0, f.label)} in this report "
+                         f"may cover two days: in the report before, {who} repeated the "
+                         f"previous total while {other} had a higher one, and nothing settles "
+                         f"which is right. The figure is left out of the losses above and "
+                         f"never ranked against other days.")
+        elif f.excluded == "two_day":
             paras.append(f"The {_count_en(f.category, f.change or 0, f.label)} in this report "
                          f"cover two days: the report before repeated its previous total, so "
                          f"this is a two-day figure, left out of the losses above and never "
                          f"ranked against other days.")
+        elif f.excluded == "stale" and f.repeat_dissent:
+            paras.append(f"The count of {_plural_en(f.category, f.label)} repeats the report "
+                         f"before (no change) in {who}, while {other} has a higher total, and "
+                         f"nothing settles which is right: if the repeat stands, the next "
+                         f"report's figure will cover two days.")
         elif f.excluded == "stale":
             paras.append(f"The count of {_plural_en(f.category, f.label)} repeats the report "
                          f"before (no change): the sources copied the previous total, so the "
@@ -682,13 +711,13 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         witnesses = _join(sorted({SOURCE_TITLES.get(s, s) for f in single for s in f.sources}))
         notes.append(f"The figure{'s' if len(single) > 1 else ''} for {names} "
                      f"rest{'' if len(single) > 1 else 's'} on a single source ({witnesses}).")
-    ties = [f for f in facts if f.method in ("disputed", "tie")]
+    ties = [f for f in facts if f.method in ("disputed", "tie") and not f.repeat_dissent]
     if ties:
         names = _join([_plural_en(f.category, f.label) for f in ties])
         notes.append(f"The sources disagree on {names} and nothing settles it: the figure "
                      f"given is disputed, and records leave it out.")
     before = [f for f in facts if f.previous_disputed and f.change is not None
-              and f not in ties]
+              and f not in ties and not f.repeat_dissent]  # (said with the repeat)
     if before:
         names = _join([_plural_en(f.category, f.label) for f in before])
         notes.append(f"The sources disagree on the total of {names} in the report before, "
@@ -750,6 +779,13 @@ def _skip_uk(f: Fact) -> str:
     what = "дводобові дані" if f.skipped_reason == "two_day" else "виправлення"
     return (f", не враховуючи {what} у зведенні {uk_date(f.skipped)}, у якому було "
             f"{_uk_num(f.skipped_value)}" + _DISPUTED_UK * f.skipped_disputed)
+
+
+def _in_sources_uk(names: Sequence[str]) -> str:
+    """"в джерелі orc-losses", "в джерелах: набір даних PetroIvaniuk, індекс Мінфіну" (the
+    titles stay in the nominative)."""
+    titles = ", ".join(SOURCE_TITLES_UK.get(x, x) for x in names)
+    return f"в джерелі {titles}" if len(names) == 1 else f"в джерелах: {titles}"
 
 
 _AGGREGATE_COUNT_UK = {"vehicles": "броньованих та інших автомобілів"}
@@ -839,7 +875,19 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                      "Виправлення – не втрати за добу: ці числа не входять до втрат вище і "
                      "ніколи не порівнюються з іншими днями.")
     for f in facts:
-        if f.excluded == "two_day":
+        who, other = _in_sources_uk(f.repeated_by), _in_sources_uk(f.repeat_dissent)
+        if f.excluded == "two_day" and f.repeat_dissent:
+            paras.append(f"{uk_label(f.category, 'nom')} – {_uk_num(f.change or 0)}: можливо, "
+                         f"це дані за дві доби: у попередньому зведенні підсумок повторює "
+                         f"попередній {who}, а {other} він більший, і ніщо не встановлює, що "
+                         f"правильно. Їх не враховано у втратах за добу і не порівнюють з "
+                         f"іншими днями.")
+        elif f.excluded == "stale" and f.repeat_dissent:
+            paras.append(f"{uk_label(f.category, 'nom')}: підсумок повторює попереднє зведення "
+                         f"(без змін) {who}, а {other} він більший, і ніщо не встановлює, що "
+                         f"правильно; якщо повтор підтвердиться, наступне зведення міститиме "
+                         f"дані за дві доби.")
+        elif f.excluded == "two_day":
             paras.append(f"{uk_label(f.category, 'nom')} – {_uk_num(f.change or 0)}: це дані "
                          f"за дві доби, бо попереднє зведення повторило попередній підсумок; "
                          f"їх не враховано у втратах за добу і не порівнюють з іншими днями.")
@@ -866,13 +914,13 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         notes.append("Дані лише з одного джерела: " + "; ".join(
             f"{SOURCE_TITLES_UK.get(src, src)} – {', '.join(cats)}"
             for src, cats in by_source.items()) + ".")
-    ties = [f for f in facts if f.method in ("disputed", "tie")]
+    ties = [f for f in facts if f.method in ("disputed", "tie") and not f.repeat_dissent]
     if ties:
         notes.append("Джерела розходяться без більшості: " + ", ".join(
             _lower_first(uk_label(f.category, "nom")) for f in ties)
             + "; ці дані спірні, і їх не порівнюють з іншими днями.")
     before = [f for f in facts if f.previous_disputed and f.change is not None
-              and f not in ties]
+              and f not in ties and not f.repeat_dissent]
     if before:
         notes.append("Джерела розходяться без більшості щодо підсумку в попередньому "
                      "зведенні: " + ", ".join(_lower_first(uk_label(f.category, "nom"))
