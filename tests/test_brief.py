@@ -308,7 +308,7 @@ def test_the_invasions_first_days_are_totals_and_not_compared(ctx: Reader, lang:
         assert w8.startswith("За зведеннями Генерального штабу, від початку повномасштабного "
                              "вторгнення 24 лютого 2022 року по 27 лютого 2022 року Росія "
                              "втратила: особового складу – 5\u00a0300")
-        assert "Попередній період охоплює лише перші дні" in march
+        assert "Попередній місяць охоплює лише перші дні" in march
         assert "5\u00a0710" not in march and "не завершено" not in march
 
 
@@ -564,7 +564,9 @@ def test_a_change_from_a_disputed_total_is_said_to_be_disputed(ctx: Reader) -> N
             assert {c for d, c in cases if d == day} <= flagged, (day, flagged)
             said = ("disagree on the total of" if lang == "en"
                     else "щодо підсумку в попередньому зведенні")
-            assert said in doc["text"], (day, lang)
+            # or, where the disputed total was a repeat, said with the two-day figure
+            repeat = "may cover two days" if lang == "en" else "можливо, це дані за дві доби"
+            assert said in doc["text"] or repeat in doc["text"], (day, lang)
     doc = service.brief(ctx, date(2022, 3, 1))  # type: ignore[arg-type]
     assert "The sources disagree on the total of tanks in the report before" in doc["text"]
     # a change between two undisputed totals is not flagged

@@ -1,13 +1,14 @@
 """A brief's own text, put through the checker as `attrition check` runs it (the ledger and
 the confirmed counts): every figure and comparative of every paragraph of the brief of every
 report date, in English and Ukrainian, comes back supported, but for the exceptions listed
-in ALLOWED, each with its reason (56 of 63,483 claims on the bundled history).
+in ALLOWED, each with its reason (58 of 63,497 claims on the bundled history).
 bench/brief_selfcheck.py prints the same tally for every brief, weeks and months included,
 with the patterns that do not check.
 
 Week and month briefs (sampled: every 8th week, every 3rd month) check too, but for the
-exceptions in PERIOD_ALLOWED (3 English claims of 760: the tanks + AFV + vehicles sum over a
-week or month that holds the first report or the 1 May 2022 merge)."""
+exceptions in PERIOD_ALLOWED (6 claims: the tanks + AFV + vehicles sum over a week or month
+that holds the first report or the 1 May 2022 merge, in English and, since the Ukrainian
+briefs state that sum too, in Ukrainian)."""
 
 from __future__ import annotations
 
@@ -35,12 +36,17 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     # an entry no brief needs any more fails the test, so the list only shrinks.
     ('2022-04-26', 'en', '161 armoured and other vehicles'): PREMERGE,  # mislabeled
     ('2022-04-26', 'en', '301'): PREMERGE,  # mislabeled
-    ('2022-04-26', 'uk', '161 броньованих та інших автомобілів'): PREMERGE,  # mislabeled
+    ('2022-04-26', 'uk', 'автомобілів – 161'): PREMERGE,  # mislabeled
     ('2022-04-26', 'uk', '301'): PREMERGE,  # mislabeled
     ('2022-05-02', 'en', '6 units of special equipment'): OPEN,  # contradicted
     ('2022-05-02', 'uk', 'Спеціальна техніка – 6'): OPEN,  # contradicted
     ('2023-03-13', 'en', '9 units of special equipment'): OPEN,  # contradicted
     ('2023-03-13', 'uk', 'Спеціальна техніка – 9'): OPEN,  # contradicted
+    # the lead's "... and 11 units of special equipment" and the record's "11 units of
+    # special equipment" (alone, supported): read as MLRS since the record paragraph holds
+    # it alone (the disputed 43 vehicles and fuel tanks no longer a record); for the checker
+    ('2023-08-29', 'en', '11 units of special equipment'): OPEN,  # mislabeled
+    ('2023-08-29', 'uk', 'Спеціальна техніка – 11'): OPEN,  # mislabeled
     ('2023-10-07', 'en', '161'): OPEN,  # mislabeled
     ('2023-10-07', 'uk', '161'): OPEN,  # mislabeled
     ('2023-10-11', 'en', '161'): OPEN,  # mislabeled
@@ -148,9 +154,13 @@ VEHICLES = ("the checker reads 'armoured and other vehicles' over a week or a mo
 PERIOD_ALLOWED: dict[tuple[str, str, str], str] = {
     # (week or month, language, the claim's text): why it may come back other than
     # supported; every other claim of the sampled week and month briefs is.
-    ('2022-W08', 'en', '997 armoured and other vehicles'): VEHICLES,  # contradicted
+    # (997 and 1,089, the sums of the changes, were wrong: the totals by then are these)
+    ('2022-W08', 'en', '1,317 armoured and other vehicles'): VEHICLES,  # contradicted
+    ('2022-W08', 'uk', 'автомобілів – 1\xa0317'): VEHICLES,  # mislabeled
     ('2022-W16', 'en', '390 armoured and other vehicles'): VEHICLES,  # mislabeled
-    ('2022-02', 'en', '1,089 armoured and other vehicles'): VEHICLES,  # contradicted
+    ('2022-W16', 'uk', 'автомобілів – 390'): VEHICLES,  # mislabeled
+    ('2022-02', 'en', '1,409 armoured and other vehicles'): VEHICLES,  # contradicted
+    ('2022-02', 'uk', 'автомобілів – 1\xa0409'): VEHICLES,  # mislabeled
 }
 
 

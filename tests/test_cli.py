@@ -264,7 +264,8 @@ def test_records_json(db: str) -> None:
     doc = json.loads(res.stdout)
     assert doc["change"] == 194 and doc["ranks"]["30d"]["rank"] == 1
     assert doc["highest_since"] == "2023-10-20" and doc["highest_since_value"] == 208
-    assert doc["rows"][0] == {"date": "2024-11-14", "covers": "2024-11-13", "change": 194}
+    assert doc["rows"][0] == {"date": "2024-11-14", "covers": "2024-11-13", "change": 194,
+                              "disputed": False}
 
 
 def test_summary_month(db: str) -> None:

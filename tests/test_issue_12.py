@@ -219,3 +219,41 @@ def test_dashboard_cards_say_what_is_no_days_loss_or_no_settled_figure(
     got = {m[1]: re.findall(r'data-flag="([a-z_]+)"', m[2]) for m in re.finditer(
         r'<article class="card[^"]*" data-category="([a-z_]+)">(.*?)</article>', body, re.S)}
     assert {c: f for c, f in got.items() if f} == flags
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_the_api_says_how_old_the_latest_report_is(loaded_db: str, lang: str) -> None:
+    """Surface finding 28 (item 8): `show latest -f json` and `brief -f json` carry `stale`;
+    /api/report/latest and /api/brief/latest did not. Now they do, counted at each request
+    (never from the response cache), and a dated request has none."""
+    from datetime import UTC, datetime, timedelta
+    from unittest import mock
+
+    from fastapi.testclient import TestClient
+
+    from attrition.web import models
+    from attrition.web.app import create_app
+
+    with TestClient(create_app(loaded_db)) as client:
+        rep = client.get("/api/report/latest").json()
+        models.ReportDoc.model_validate(rep)
+        assert rep["stale"]["age_days"] > 1 and rep["stale"]["refresh"] == "attrition update"
+        assert rep["stale"]["en"].startswith("This is the latest report in the ledger")
+        assert "stale" not in client.get(f"/api/report/{rep['date']}").json()
+        for path in ("/api/brief/latest", "/api/brief"):
+            doc = client.get(f"{path}?lang={lang}").json()
+            models.BriefDoc.model_validate(doc)
+            assert doc["stale"]["age_days"] == rep["stale"]["age_days"], path
+            assert doc["text"].startswith("This is the latest" if lang == "en"
+                                          else "Це останнє зведення"), path
+            text = client.get(f"{path}?lang={lang}&format=text").text
+            assert text.startswith(doc["text"][:20]), path
+        dated = client.get(f"/api/brief/{rep['date']}?lang={lang}").json()
+        assert "stale" not in dated and not dated["text"].startswith(doc["text"][:20])
+        # a day later the same request says a day more: nothing cached the age
+        later = datetime.now(UTC) + timedelta(days=1)
+        with mock.patch("attrition.report.datetime") as dt:
+            dt.now.return_value = later
+            dt.side_effect = datetime
+            again = client.get("/api/report/latest").json()
+        assert again["stale"]["age_days"] == rep["stale"]["age_days"] + 1

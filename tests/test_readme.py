@@ -50,17 +50,34 @@ def test_the_readme_shows_commands() -> None:
     assert {"show", "series", "brief", "check", "compare", "serve", "chart"} <= names
 
 
+def test_every_readme_command_runs_on_what_a_clone_has() -> None:
+    """Surface finding 17: `attrition ingest ../shared/data/bulletins` named a folder that
+    exists only on the team's machine; every path a README command reads is in the clone."""
+    for line in commands():
+        for arg in shlex.split(_split(line)[0]):
+            assert "shared/" not in arg, line
+            if arg.startswith("tests/"):
+                assert (ROOT / arg).exists(), line
+
+
+def test_the_readme_shows_daily_changes_as_it_says(workdir: Path) -> None:
+    """Surface finding 18: `series ... --daily` printed CSV, where --daily changes nothing
+    (it picks the table's column); the README's line asks for the table."""
+    line = next(c for c in commands() if "--daily" in c)
+    res = subprocess.run(["bash", "-c", _split(line)[0]], cwd=workdir, env=_env(workdir),
+                         capture_output=True, text=True, timeout=120)
+    assert "tanks (daily change)" in res.stdout and "│ 2024-11-14" in res.stdout, \
+        res.stdout[:400]
+
+
 @pytest.fixture(scope="module")
-def workdir(loaded_db: str, tmp_path_factory: pytest.TempPathFactory,
-            shared_data: Path) -> Path:
-    """A project-like folder: tests/fixtures, ../shared/data, .demo/attrition.db, and an
-    `attrition` on PATH that is this interpreter's."""
+def workdir(loaded_db: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project-like folder: tests/fixtures, .demo/attrition.db, and an `attrition` on PATH
+    that is this interpreter's (nothing beside the project: a clone has nothing there)."""
     base = tmp_path_factory.mktemp("readme")
     work = base / "project"
     (work / "tests").mkdir(parents=True)
     (work / "tests" / "fixtures").symlink_to(ROOT / "tests" / "fixtures")
-    (base / "shared").mkdir()
-    (base / "shared" / "data").symlink_to(shared_data)
     (work / ".demo").mkdir()
     shutil.copy(loaded_db.removeprefix("sqlite:///"), work / ".demo" / "attrition.db")
     shutil.copy(loaded_db.removeprefix("sqlite:///"), work / "ledger.db")

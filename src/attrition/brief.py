@@ -6,7 +6,7 @@ No language model writes any of it; the wording is fixed, the figures are the le
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -135,14 +135,25 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
     previous_disputed: bool = False
     """Whether the report before's total is disputed (a tie of the sources): the change,
     the difference of the two totals, is then disputed too."""
+    disputed_parts: tuple[str, ...] = ()
+    """Of a sum, the parts whose change is disputed (the sum's change is then disputed)."""
+    repeated_by: tuple[str, ...] = ()
+    """Of a repeated total (stale) or the change after one (two-day) when that total is
+    disputed: the sources that repeated it (the others, `repeat_dissent`, did not)."""
+    repeat_dissent: tuple[str, ...] = ()
+    last_higher_disputed: bool = False
+    """Whether the change of the last higher report (`highest_since`) rests on a disputed
+    total: the record says so."""
+    tied_disputed: bool = False
+    skipped_disputed: bool = False
 
     @property
     def record_window(self) -> str | None:
         """The longest window in which this is the highest change: "war", "365d" ... A
         window the series does not fill (a category first counted 10 days ago is not "the
         most in 30 days") is no record."""
-        if self.change is None or self.change <= 0 or self.excluded:
-            return None
+        if self.change is None or self.change <= 0 or self.excluded or self.disputed:
+            return None  # a disputed figure is no record: nothing settles it
         counted = (self.day - self.counted_since).days + 1
         if self.ranks.get("war") == 1 and counted >= MIN_RECORD_WINDOW:
             return "war"
@@ -175,7 +186,8 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
     def disputed(self) -> bool:
         """Whether the change rests on a total the sources dispute, this one or the one
         before (a tie of the sources that nothing in the data settles)."""
-        return self.method in ("disputed", "tie") or self.previous_disputed
+        return self.method in ("disputed", "tie") or self.previous_disputed \
+            or bool(self.disputed_parts)
 
     @property
     def single_witness(self) -> bool:
@@ -189,6 +201,9 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
             "total": self.total, "announced_change": self.announced_change,
             "basis": self.basis, **{f"rank_{k}": v for k, v in self.ranks.items()},
             "last_higher": last, "last_higher_value": self.highest_since_value,
+            "last_higher_disputed": self.last_higher_disputed,
+            "tied_with_disputed": self.tied_disputed,
+            "skipped_disputed": self.skipped_disputed,
             # the old names, kept as aliases for one release
             "highest_since": last, "highest_since_value": self.highest_since_value,
             "excluded": self.excluded, "correction": self.correction,
@@ -202,7 +217,9 @@ class Fact(NamedTuple):  # a NamedTuple: cheaper to define on every `attrition b
                 "disputed": self.method in ("disputed", "tie"),
                 "change_disputed": self.method in ("disputed", "tie")
                 or self.previous_disputed} if self.sources else {}),
-            **({"definition": self.definition, "components": list(self.components)}
+            **({"definition": self.definition, "components": list(self.components),
+                "change_disputed": bool(self.disputed_parts),
+                "disputed_parts": list(self.disputed_parts)}
                if self.definition else {}),
         }
 
@@ -218,6 +235,26 @@ def _fact(name: str, st: Standing, row: LedgerRow | None, day: date,
                 categories.counted_since(name, aggregates), st.tied_with, st.skipped,
                 st.skipped_value, st.skipped_reason, row.sources if row else (),
                 row.method if row else "", correction)
+
+
+def _repeat(f: Fact, row: LedgerRow | None) -> Fact:
+    """A stale repeat (or the change after one) whose repeated total is disputed, with the
+    sources that repeated it and those that did not: the repeat itself is then in doubt."""
+    if row is None or not row.disputed or not row.dissent:
+        return f
+    return f._replace(repeated_by=tuple(row.sources), repeat_dissent=tuple(sorted(row.dissent)))
+
+
+def _sum_disputed(f: Fact, parts: Mapping[str, Fact]) -> Fact:
+    """A sum's fact with the parts whose change is disputed that day."""
+    return f._replace(disputed_parts=tuple(c for c in f.components
+                                           if c in parts and parts[c].disputed))
+
+
+def _disputed_days(f: Fact, days: Collection[date]) -> Fact:
+    """`f` with the days its record names marked where their change is disputed."""
+    return f._replace(last_higher_disputed=f.highest_since in days,
+                      tied_disputed=f.tied_with in days, skipped_disputed=f.skipped in days)
 
 
 def _notability(f: Fact, day: date) -> float:
@@ -258,15 +295,20 @@ def daily(rows: Mapping[str, Sequence[Row]],
           corrections: Sequence[tuple[str, date, str, int]], report: Sequence[LedgerRow],
           *, lang: str = "en", aggregates: Mapping[str, Aggregate] | None = None,
           confirmed: Beside | None = None,
-          previous: Sequence[LedgerRow] = ()) -> dict[str, Any]:
+          previous: Sequence[LedgerRow] = (),
+          disputed: Callable[[Mapping[str, Standing]], Mapping[str, Collection[date]]]
+          | None = None) -> dict[str, Any]:
     """The brief of one report (`report`: its ledger rows, with sources and address),
-    computed from the whole ledger by category (`rows`): see `compose`."""
+    computed from the whole ledger by category (`rows`): see `compose`. `disputed`: given
+    the standings, the days among those they name whose change is disputed (the rows by
+    category do not say)."""
     aggs = aggregates if aggregates is not None else categories.aggregates()
     day = report[0].report_date if report else date.min
     names = [*(r.category for r in report), *BRIEF_AGGREGATES]
     standing, brks = standings(rows, corrections, day, names, aggs)
     return compose(report, standing, lang=lang, aggregates=aggs, confirmed=confirmed,
-                   breaks=brks, corrections=corrections, previous=previous)
+                   breaks=brks, corrections=corrections, previous=previous,
+                   disputed=disputed(standing) if disputed else None)
 
 
 def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
@@ -274,7 +316,8 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
             confirmed: Beside | None = None,
             breaks: Mapping[str, Sequence[Break]] | None = None,
             corrections: Iterable[tuple[str, date, str, int]] = (),
-            previous: Sequence[LedgerRow] = ()) -> dict[str, Any]:
+            previous: Sequence[LedgerRow] = (),
+            disputed: Mapping[str, Collection[date]] | None = None) -> dict[str, Any]:
     """The brief of one report as a document: text, facts, sources, caveat. `standing` holds
     the day's standing of the report's categories and of `BRIEF_AGGREGATES`. With
     `confirmed`, one line sets the headline category (or the first headline category the
@@ -283,7 +326,10 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
     `corrections` (the sources' list, any days): how much of a corrected change corrects
     earlier reports. The headline categories are set against their mean change over the
     `RECENT_REPORTS` reports before (`Standing.recent_mean`). `previous`: the report
-    before's rows; a change from a disputed total there is said to be disputed."""
+    before's rows; a change from a disputed total there is said to be disputed.
+    `disputed` (by series, from `service.disputed_changes`): the report dates whose change
+    rests on a disputed total, among those the standings name (last higher, tied,
+    skipped); a record set against one says so."""
     aggs = aggregates if aggregates is not None else categories.aggregates()
     report_rows = {r.category: r for r in report}
     day = report[0].report_date if report else date.min
@@ -300,8 +346,16 @@ def compose(report: Sequence[LedgerRow], standing: Mapping[str, Standing], *,
              ._replace(previous_disputed=cat in tied_before)
              for cat in sorted(report_rows, key=lambda c: categories.ORDER[c])
              if cat in standing]
-    agg_facts = [_fact(name, standing[name], None, day, aggs) for name in BRIEF_AGGREGATES
-                 if name in standing]
+    before_rows = {r.category: r for r in previous}
+    facts = [_repeat(f, report_rows[f.category] if f.excluded == "stale" else
+                     before_rows.get(f.category)) if f.excluded in ("stale", "two_day")
+             else f for f in facts]
+    by_cat = {f.category: f for f in facts}
+    agg_facts = [_sum_disputed(_fact(name, standing[name], None, day, aggs), by_cat)
+                 for name in BRIEF_AGGREGATES if name in standing]
+    if disputed:
+        facts, agg_facts = ([_disputed_days(f, disputed.get(f.category, ())) for f in fs]
+                            for fs in (facts, agg_facts))
     notable = sorted((f for f in facts + agg_facts if f.record_window),
                      key=lambda f: (-_notability(f, day), f.category))
     cited_aggs = [f for f in agg_facts if f in notable]
@@ -499,7 +553,7 @@ def _skip_en(f: Fact) -> str:
                 f"{_num(f.skipped_value)} without the parts of the sum first counted that day")
     what = "the two-day figure" if f.skipped_reason == "two_day" else "the correction"
     return (f", not counting {what} in the report of {en_date(f.skipped)}, which had "
-            f"{_num(f.skipped_value)}")
+            f"{_num(f.skipped_value)}" + _DISPUTED_EN * f.skipped_disputed)
 
 
 # An aggregate counted as a reporter counts it ("157 armoured and other vehicles"), its
@@ -521,7 +575,8 @@ def _record_en(f: Fact) -> str:
 
 def _record_en_of(f: Fact, what: str) -> str:
     if f.equals_record and f.tied_with is not None:
-        head = f"{what}, as many as in the report of {en_date(f.tied_with)} and"
+        head = (f"{what}, as many as in the report of {en_date(f.tied_with)}"
+                + _DISPUTED_EN * f.tied_disputed + " and")
     else:
         head = f"{what},"
     if f.record_window == "war" or f.highest_since is None:
@@ -530,7 +585,8 @@ def _record_en_of(f: Fact, what: str) -> str:
         return f"{head} the most in a single report since {since}{_skip_en(f)}"
     assert f.highest_since_value is not None
     return (f"{head} the most since the report of {en_date(f.highest_since)}, which had "
-            f"{_num(f.highest_since_value)}{_old_name_en(f)}{_skip_en(f)}")
+            f"{_num(f.highest_since_value)}{_DISPUTED_EN * f.last_higher_disputed}"
+            f"{_old_name_en(f)}{_skip_en(f)}")
 
 
 def _headline_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
@@ -609,11 +665,24 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                         else
                         "A total that falls is a correction, not a loss."))
     for f in facts:
-        if f.excluded == "two_day":
+        who = _join([SOURCE_TITLES.get(x, x) for x in f.repeated_by])
+        other = _join([SOURCE_TITLES.get(x, x) for x in f.repeat_dissent])
+        if f.excluded == "two_day" and f.repeat_dissent:  # the repeat itself is disputed
+            paras.append(f"The {_count_en(f.category, f.change or 0, f.label)} in this report "
+                         f"may cover two days: in the report before, {who} repeated the "
+                         f"previous total while {other} had a higher one, and nothing settles "
+                         f"which is right. The figure is left out of the losses above and "
+                         f"never ranked against other days.")
+        elif f.excluded == "two_day":
             paras.append(f"The {_count_en(f.category, f.change or 0, f.label)} in this report "
                          f"cover two days: the report before repeated its previous total, so "
                          f"this is a two-day figure, left out of the losses above and never "
                          f"ranked against other days.")
+        elif f.excluded == "stale" and f.repeat_dissent:
+            paras.append(f"The count of {_plural_en(f.category, f.label)} repeats the report "
+                         f"before (no change) in {who}, while {other} has a higher total, and "
+                         f"nothing settles which is right: if the repeat stands, the next "
+                         f"report's figure will cover two days.")
         elif f.excluded == "stale":
             paras.append(f"The count of {_plural_en(f.category, f.label)} repeats the report "
                          f"before (no change): the sources copied the previous total, so the "
@@ -642,18 +711,18 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         witnesses = _join(sorted({SOURCE_TITLES.get(s, s) for f in single for s in f.sources}))
         notes.append(f"The figure{'s' if len(single) > 1 else ''} for {names} "
                      f"rest{'' if len(single) > 1 else 's'} on a single source ({witnesses}).")
-    ties = [f for f in facts if f.method in ("disputed", "tie")]
+    ties = [f for f in facts if f.method in ("disputed", "tie") and not f.repeat_dissent]
     if ties:
         names = _join([_plural_en(f.category, f.label) for f in ties])
         notes.append(f"The sources disagree on {names} and nothing settles it: the figure "
-                     f"given is disputed.")
+                     f"given is disputed, and records leave it out.")
     before = [f for f in facts if f.previous_disputed and f.change is not None
-              and f not in ties]
+              and f not in ties and not f.repeat_dissent]  # (said with the repeat)
     if before:
         names = _join([_plural_en(f.category, f.label) for f in before])
         notes.append(f"The sources disagree on the total of {names} in the report before, "
                      f"and nothing settles it: the change given here, the difference of the "
-                     f"two totals, is disputed.")
+                     f"two totals, is disputed, and records leave it out.")
     if missing:
         labels = [_plural_en(c, categories.BY_ID[c].en) for c in missing]
         notes.append(f"The report has no figure for {_join(labels)}, which earlier reports "
@@ -661,7 +730,8 @@ def _text_en(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
     if notes:
         paras.append(" ".join(notes))
     if not first:
-        totals = [_count_en(c, by[c].total or 0, by[c].label) for c in HEADLINE
+        totals = [_count_en(c, by[c].total or 0, by[c].label)
+                  + _DISPUTED_EN * (by[c].method in ("disputed", "tie")) for c in HEADLINE
                   if c in by and by[c].total is not None]
         paras.append(f"Since 24 February 2022 the General Staff has counted {_join(totals)}"
                      + (" (personnel figures are approximate)." if "personnel" in by else "."))
@@ -708,16 +778,33 @@ def _skip_uk(f: Fact) -> str:
                 f"{_uk_num(f.skipped_value)} без складових суми, які тоді рахували вперше")
     what = "дводобові дані" if f.skipped_reason == "two_day" else "виправлення"
     return (f", не враховуючи {what} у зведенні {uk_date(f.skipped)}, у якому було "
-            f"{_uk_num(f.skipped_value)}")
+            f"{_uk_num(f.skipped_value)}" + _DISPUTED_UK * f.skipped_disputed)
+
+
+def _in_sources_uk(names: Sequence[str]) -> str:
+    """"в джерелі orc-losses", "в джерелах: набір даних PetroIvaniuk, індекс Мінфіну" (the
+    titles stay in the nominative)."""
+    titles = ", ".join(SOURCE_TITLES_UK.get(x, x) for x in names)
+    return f"в джерелі {titles}" if len(names) == 1 else f"в джерелах: {titles}"
 
 
 _AGGREGATE_COUNT_UK = {"vehicles": "броньованих та інших автомобілів"}
+"""A sum as a reporter counts it, in the genitive plural after "кількість" (or the
+bulletin's dash), which is right whatever the number: "161 броньованих ... автомобілів" is
+not ("161 броньований та інший автомобіль"), and the nominative forms after 1-4 read, to a
+checker, as another category."""
+
+
+def _uk_counted(name: str, n: int) -> str | None:
+    """"Кількість броньованих та інших автомобілів – 161"."""
+    count = _AGGREGATE_COUNT_UK.get(name)
+    return f"Кількість {count} – {_uk_num(n)}" if count else None
 
 
 def _record_uk(f: Fact) -> str:
-    count = _AGGREGATE_COUNT_UK.get(f.category) if f.definition is not None else None
+    count = _uk_counted(f.category, f.change or 0) if f.definition is not None else None
     if count is not None:  # "157 броньованих та інших автомобілів", defined after the figures
-        return (_record_uk_of(f, f"{_uk_num(f.change or 0)} {count}")
+        return (_record_uk_of(f, count)
                 + f" ({_lower_first(uk_label(f.category, 'nom'))}; сума, обчислена тут)")
     head = f"{uk_label(f.category, 'nom')} – {_uk_num(f.change or 0)}"
     if f.definition is not None:
@@ -726,7 +813,8 @@ def _record_uk(f: Fact) -> str:
 
 
 def _record_uk_of(f: Fact, head: str) -> str:
-    same = (f", стільки ж, скільки у зведенні {uk_date(f.tied_with)}, і"
+    same = (f", стільки ж, скільки у зведенні {uk_date(f.tied_with)}"
+            f"{_DISPUTED_UK * f.tied_disputed}, і"
             if f.equals_record and f.tied_with is not None else ":")
     if f.record_window == "war" or f.highest_since is None:
         since = ("відтоді, як Генштаб почав їх рахувати" if not f.counted_from_start
@@ -734,7 +822,8 @@ def _record_uk_of(f: Fact, head: str) -> str:
         return f"{head}{same} найбільше за одне зведення {since}{_skip_uk(f)}"
     assert f.highest_since_value is not None
     return (f"{head}{same} найбільше від зведення {uk_date(f.highest_since)}, у якому було "
-            f"{_uk_num(f.highest_since_value)}{_old_name_uk(f)}{_skip_uk(f)}")
+            f"{_uk_num(f.highest_since_value)}{_DISPUTED_UK * f.last_higher_disputed}"
+            f"{_old_name_uk(f)}{_skip_uk(f)}")
 
 
 def _headline_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
@@ -786,7 +875,19 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
                      "Виправлення – не втрати за добу: ці числа не входять до втрат вище і "
                      "ніколи не порівнюються з іншими днями.")
     for f in facts:
-        if f.excluded == "two_day":
+        who, other = _in_sources_uk(f.repeated_by), _in_sources_uk(f.repeat_dissent)
+        if f.excluded == "two_day" and f.repeat_dissent:
+            paras.append(f"{uk_label(f.category, 'nom')} – {_uk_num(f.change or 0)}: можливо, "
+                         f"це дані за дві доби: у попередньому зведенні підсумок повторює "
+                         f"попередній {who}, а {other} він більший, і ніщо не встановлює, що "
+                         f"правильно. Їх не враховано у втратах за добу і не порівнюють з "
+                         f"іншими днями.")
+        elif f.excluded == "stale" and f.repeat_dissent:
+            paras.append(f"{uk_label(f.category, 'nom')}: підсумок повторює попереднє зведення "
+                         f"(без змін) {who}, а {other} він більший, і ніщо не встановлює, що "
+                         f"правильно; якщо повтор підтвердиться, наступне зведення міститиме "
+                         f"дані за дві доби.")
+        elif f.excluded == "two_day":
             paras.append(f"{uk_label(f.category, 'nom')} – {_uk_num(f.change or 0)}: це дані "
                          f"за дві доби, бо попереднє зведення повторило попередній підсумок; "
                          f"їх не враховано у втратах за добу і не порівнюють з іншими днями.")
@@ -813,18 +914,19 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         notes.append("Дані лише з одного джерела: " + "; ".join(
             f"{SOURCE_TITLES_UK.get(src, src)} – {', '.join(cats)}"
             for src, cats in by_source.items()) + ".")
-    ties = [f for f in facts if f.method in ("disputed", "tie")]
+    ties = [f for f in facts if f.method in ("disputed", "tie") and not f.repeat_dissent]
     if ties:
         notes.append("Джерела розходяться без більшості: " + ", ".join(
             _lower_first(uk_label(f.category, "nom")) for f in ties)
-            + "; ці дані спірні.")
+            + "; ці дані спірні, і їх не порівнюють з іншими днями.")
     before = [f for f in facts if f.previous_disputed and f.change is not None
-              and f not in ties]
+              and f not in ties and not f.repeat_dissent]
     if before:
         notes.append("Джерела розходяться без більшості щодо підсумку в попередньому "
                      "зведенні: " + ", ".join(_lower_first(uk_label(f.category, "nom"))
                                             for f in before)
-                     + "; тож зміна за добу (різниця двох підсумків) спірна.")
+                     + "; тож зміна за добу (різниця двох підсумків) спірна, і її не "
+                     "порівнюють з іншими днями.")
     if missing:
         notes.append("У зведенні немає даних: " + ", ".join(
             _lower_first(uk_label(c, "nom")) for c in missing)
@@ -833,7 +935,8 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
         paras.append(" ".join(notes))
     by = {f.category: f for f in facts}
     if not first:
-        totals = [f"{uk_label(c)} – {_uk_num(by[c].total or 0)}" for c in HEADLINE
+        totals = [f"{uk_label(c)} – {_uk_num(by[c].total or 0)}"
+                  + _DISPUTED_UK * (by[c].method in ("disputed", "tie")) for c in HEADLINE
                   if c in by and by[c].total is not None]
         paras.append("Загалом від 24 лютого 2022 року: " + "; ".join(totals) + "."
                      + (" Дані щодо особового складу приблизні." if "personnel" in by else ""))
@@ -850,12 +953,17 @@ def period(rows: Mapping[str, Sequence[Row]],
            corrections: Sequence[tuple[str, date, str, int]], *, week: str | None = None,
            month: str | None = None, lang: str = "en",
            aggregates: Mapping[str, Aggregate] | None = None,
-           cache: dict[tuple[str, str], list[Any]] | None = None) -> dict[str, Any]:
+           cache: dict[tuple[str, str], list[Any]] | None = None,
+           disputed: Callable[[Collection[date]], Collection[tuple[str, date]]] | None = None
+           ) -> dict[str, Any]:
     """The brief of an ISO week or a calendar month: the reports that hold its losses
     (`attrition.periods`: a month's are those of its 2nd to the 1st of the next), their sums
     and daily means, the period before, and each series' largest day. A period not over yet
     (or with missing reports) says how many reports it holds, and is set against the period
-    before by the mean per report, never by sums of unequal length."""
+    before by the mean per report, never by sums of unequal length. `disputed`: given report
+    dates, the (category, date) cells among them whose total the sources dispute; a sum
+    resting on one (the total of the period's last report or of the report before its
+    first) is marked disputed."""
     from attrition import periods
     from attrition.analysis import series, windows
 
@@ -868,6 +976,10 @@ def period(rows: Mapping[str, Sequence[Row]],
         raise ValueError("give week or month")
     before = periods.previous(p)
     facts = []
+    # the totals a period's sums rest on: its last report's and the one before its first
+    doubt = set(disputed((p.first - timedelta(days=1), *(p.last - timedelta(days=k)
+                                                         for k in range(p.reports)))))\
+        if disputed else set()
     cache = cache if cache is not None else {}  # category series, shared between calls
     for cat in [*HEADLINE, *[c for c in categories.CURRENT_IDS if c not in HEADLINE],
                 *BRIEF_AGGREGATES]:
@@ -892,10 +1004,14 @@ def period(rows: Mapping[str, Sequence[Row]],
             pct = round(100 * (mean - prev_mean) / prev_mean)
         else:
             pct = None
+        inside = s.between(p.first, p.last)
+        ends = (inside[-1].day, p.first - timedelta(days=1))
         facts.append({
             "category": cat, "label": s.label,
             "definition": s.definition if s.is_aggregate else None,
             "change": cur.total, "reports": cur.reports, "days": p.reports,
+            "disputed": [e.isoformat() for e in ends if any(
+                (c, e) in doubt for c in categories.parts(cat, aggs))],
             "first_report": s.between(p.first, p.last)[0].day.isoformat(),
             "last_report": (s.between(p.first, p.last)[-1].day.isoformat()),
             "mean": round(mean, 1),
@@ -921,6 +1037,14 @@ def period(rows: Mapping[str, Sequence[Row]],
            "publisher": PUBLISHER if lang == "en" else PUBLISHER_UK}
     doc["text"] = (_period_text_en if lang == "en" else _period_text_uk)(doc)
     return doc
+
+
+def _sum_of(f: dict[str, Any], invasion: bool) -> int | None:
+    """A sum's figure for a period: its changes, or, over the invasion's first days, its
+    total by the period's last report (the changes leave out the parts first counted
+    after the first report: 997 "by 27 February 2022" where the total is 1,317)."""
+    n = f["total"] if invasion else f["change"]
+    return None if n is None else int(n)
 
 
 def _mean_pct(f: dict[str, Any]) -> int | None:
@@ -990,7 +1114,8 @@ def _period_text_en(doc: dict[str, Any]) -> str:
     whole = held >= expected
     a, b = _held_days(lead_fact)
     days = _days_en(kind, a, b, whole)
-    lead = [_count_en(c, by[c]["change"], by[c]["label"]) for c in HEADLINE if c in by]
+    lead = [_count_en(c, by[c]["change"], by[c]["label"]) + _DISPUTED_EN * bool(
+        by[c].get("disputed")) for c in HEADLINE if c in by]
     paras = []
     if not whole:
         paras.append(f"{name[:1].upper() + name[1:]} is not complete: the ledger holds "
@@ -1033,11 +1158,21 @@ def _period_text_en(doc: dict[str, Any]) -> str:
                     f"reports of {the_before}, the two are set against each other")
         paras.append(f"{why} by the mean per report: " + "; ".join(comps) + ".")
     v = by.get("vehicles")
-    if v:
+    if v and (n := _sum_of(v, invasion)) is not None:
         when = f"had been lost by {en_date(b)}" if invasion else f"were lost {days}"
-        paras.append(f"Taken together, {_num(v['change'])} {_AGGREGATE_COUNT_EN['vehicles']} "
+        paras.append(f"Taken together, {_num(n)} {_AGGREGATE_COUNT_EN['vehicles']}"
+                     f"{_DISPUTED_EN * bool(v.get('disputed'))} "
                      f"{when} ({v['label']} taken together: a sum computed here; the "
                      f"General Staff publishes no such total).")
+    doubt = [f for f in facts if f.get("disputed") and f["definition"] is None
+             and f["category"] in HEADLINE]
+    if doubt:
+        on = sorted({d for f in doubt for d in f["disputed"]})
+        paras.append(f"The sources disagree on the total of "
+                     f"{_join([_plural_en(f['category'], f['label']) for f in doubt])} in "
+                     f"the report of {_join([en_date(date.fromisoformat(d)) for d in on])}, "
+                     f"and nothing settles it: the figure for the period, which rests on it, "
+                     f"is disputed.")
     paras.append(f"Source: {PUBLISHER}, daily reports of {en_date(date.fromisoformat(first))} "
                  f"to {en_date(date.fromisoformat(last))}. Each report covers the losses of "
                  f"the day before. {CAVEAT}")
@@ -1094,7 +1229,8 @@ def _period_text_uk(doc: dict[str, Any]) -> str:
     whole = held >= expected
     a, b = _held_days(lead_fact)
     days = _days_uk(kind, a, b, whole)
-    lines = [f"{labels[c]} – {_uk_num(by[c]['change'])}" for c in HEADLINE if c in by]
+    lines = [f"{labels[c]} – {_uk_num(by[c]['change'])}" + _DISPUTED_UK * bool(
+        by[c].get("disputed")) for c in HEADLINE if c in by]
     paras = []
     if not whole:
         paras.append(f"Період ({name}) ще не завершено: у базі {uk_count(held, 'report')} "
@@ -1123,53 +1259,102 @@ def _period_text_uk(doc: dict[str, Any]) -> str:
                          f"{now_days} проти в середньому {_rate(f['previous_mean'], uk=True)} на "
                          f"добу {prev_days}"
                          f"{_pct(f['change_pct'] if not f['complete'] else _mean_pct(f))}")
+    # the period compared, named ("з попереднім тижнем"), as the English "the week before"
+    before_ins, before_nom = (("попереднім місяцем", "Попередній місяць") if kind == "month"
+                              else ("попереднім тижнем", "Попередній тиждень"))
     if compared and prev_first <= categories.WAR_START:
-        paras.append("Попередній період охоплює лише перші дні повномасштабного вторгнення, що "
-                     f"почалося {uk_date(categories.WAR_START)}, тож періоди не порівнюються.")
+        paras.append(f"{before_nom} охоплює лише перші дні повномасштабного вторгнення, що "
+                     f"почалося {uk_date(categories.WAR_START)}, тож їх не порівнюємо.")
     elif comps and by_total:
-        paras.append("Порівняно з попереднім періодом: " + "; ".join(comps) + ".")
+        paras.append(f"Порівняно з {before_ins}: " + "; ".join(comps) + ".")
     elif comps:
         prev_held = max(f["previous_reports"] for f in compared)
-        why = ("Період ще не завершено, тож порівняння з попереднім" if not whole else
+        why = (f"Період ще не завершено, тож порівняння з {before_ins}" if not whole else
                f"У базі {uk_count(prev_held, 'report')} з {prev['reports_expected']} за "
-               f"попередній період, тож порівняння")
+               f"{'попередній місяць' if kind == 'month' else 'попередній тиждень'}, тож "
+               f"порівняння")
         paras.append(f"{why} – за середнім на одне зведення: " + "; ".join(comps) + ".")
+    v = by.get("vehicles")
+    if v and (n := _sum_of(v, invasion)) is not None:
+        when = (f"від початку повномасштабного вторгнення по {uk_date(b)}" if invasion
+                else days)
+        paras.append(f"Разом {when} Росія втратила: {_AGGREGATE_COUNT_UK['vehicles']} – "
+                     f"{_uk_num(n)} ("
+                     + "спірні дані; " * bool(v.get("disputed"))
+                     + f"{_lower_first(uk_label('vehicles', 'nom'))}: сума, обчислена тут; "
+                     f"Генштаб такого підсумку не публікує).")
+    doubt = [f for f in facts if f.get("disputed") and f["definition"] is None
+             and f["category"] in HEADLINE]
+    if doubt:
+        on = sorted({d for f in doubt for d in f["disputed"]})
+        paras.append("Джерела розходяться без більшості щодо підсумку у зведенні "
+                     + ", ".join(uk_date(date.fromisoformat(d)) for d in on) + ": "
+                     + ", ".join(_lower_first(uk_label(f["category"], "nom")) for f in doubt)
+                     + "; тож дані за період, що на ньому ґрунтуються, спірні.")
     paras.append(f"Джерело: {PUBLISHER_UK}, щоденні зведення від {uk_date(first)} до "
                  f"{uk_date(last)}; кожне зведення подає втрати за попередню добу. "
                  f"Дані щодо особового складу приблизні. {CAVEAT_UK}")
     return "\n\n".join(paras)
 
 
+_MD = {
+    "en": {"brief": "Brief", "report": "report of {date} ({when})",
+           "first": "the total since the invasion began", "covers": "losses of {covers}",
+           "period": "{period} (reports {first} to {last})",
+           "day_head": "| figure | change | total | rank in 30 days | last higher |",
+           "period_head": "| figure | sum | reports | per report | period before |",
+           "sum": " (sum)", "war": "whole war", "disputed": "disputed",
+           "correction": "correction", "two_day": "two-day", "stale": "stale",
+           "creation": "first report"},
+    "uk": {"brief": "Довідка", "report": "зведення від {date} ({when})",
+           "first": "підсумок від початку вторгнення", "covers": "втрати за {covers}",
+           "period": "{period} (зведення з {first} по {last})",
+           "day_head": "| показник | зміна | загалом | місце за 30 днів | останнє більше |",
+           "period_head": "| показник | сума | зведень | на зведення | попередній період |",
+           "sum": " (сума)", "war": "уся війна", "disputed": "спірні дані",
+           "correction": "виправлення", "two_day": "дві доби", "stale": "повтор підсумку",
+           "creation": "перше зведення"},
+}
+"""The Markdown brief's own words (heading, table), in the brief's language."""
+
+
 def markdown(doc: dict[str, Any]) -> str:
-    """The brief for editors: the text, then the facts as a table (labels, not ids)."""
+    """The brief for editors: the text, then the facts as a table (labels, not ids), all in
+    the brief's language (numbers grouped as its text groups them)."""
     uk = doc.get("lang") == "uk"
+    w = _MD["uk" if uk else "en"]
+
+    def n(v: float | None, decimals: int = 0) -> str:
+        return "" if v is None else words.number(v, "uk" if uk else "en", decimals)
+
     if "date" in doc:
-        when = ("the total since the invasion began" if doc.get("first_report")
-                else f"losses of {doc['covers']}")
-        head = f"## Brief: report of {doc['date']} ({when})"
+        when = w["first"] if doc.get("first_report") else w["covers"].format(
+            covers=doc["covers"])
+        head = f"## {w['brief']}: " + w["report"].format(date=doc["date"], when=when)
     else:
-        head = f"## Brief: {doc['period']} (reports {doc['from']} to {doc['to']})"
+        head = f"## {w['brief']}: " + w["period"].format(period=doc["period"],
+                                                          first=doc["from"], last=doc["to"])
     lines = [head, "", doc["text"], ""]
-    if "date" in doc:
-        lines += ["| figure | change | total | rank in 30 days | last higher |",
-                  "|---|---:|---:|---:|---|"]
-    else:
-        lines += ["| figure | sum | reports | per report | period before |",
-                  "|---|---:|---:|---:|---:|"]
+    lines += [w["day_head"] if "date" in doc else w["period_head"],
+              "|---|---:|---:|---:|---|" if "date" in doc else "|---|---:|---:|---:|---:|"]
     for f in doc["facts"]:
         label = uk_label(f["category"], "nom") if uk else _upper_first(f["label"])
         if f.get("definition"):
-            label += " (sum)" if not uk else " (сума)"
-        ch = "" if f.get("change") is None else f"{f['change']:,}"
+            label += w["sum"]
+        ch = n(f.get("change"))
+        if f.get("change_disputed") or f.get("disputed"):
+            ch += f" ({w['disputed']})"
         if "date" not in doc:
-            prev = "" if f.get("previous") is None else f"{f['previous']:,}"
-            lines.append(f"| {label} | {ch} | {f['reports']} | {f['mean']} | {prev} |")
+            lines.append(f"| {label} | {ch} | {f['reports']} | {n(f['mean'], 1)} | "
+                         f"{n(f.get('previous'))} |")
             continue
         hs = f.get("last_higher")
-        since = (f"{hs} ({f['last_higher_value']:,})" if hs else
-                 ("whole war" if f.get("record") == "war" else ""))
-        if f.get("excluded"):
-            since = f.get("excluded", "").replace("_", "-")  # correction, two-day, stale
-        tot = "" if f.get("total") is None else f"{f['total']:,}"
-        lines.append(f"| {label} | {ch} | {tot} | {f.get('rank_30d') or ''} | {since} |")
+        since = (f"{hs} ({n(f['last_higher_value'])})" if hs else
+                 (w["war"] if f.get("record") == "war" else ""))
+        if f.get("excluded"):  # correction, two-day, stale: no rank, no record
+            since = w.get(f["excluded"], f["excluded"])
+        # a day with no change (or one that does not count) ranks nowhere
+        rank = f.get("rank_30d") if (f.get("change") or 0) > 0 and not f.get("excluded") \
+            else None
+        lines.append(f"| {label} | {ch} | {n(f.get('total'))} | {rank or ''} | {since} |")
     return "\n".join(lines) + "\n"

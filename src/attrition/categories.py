@@ -405,6 +405,15 @@ def counted_since(name: str, aggregates: Mapping[str, Aggregate] | None = None) 
     return min(counted_since(c) if c in BY_ID else WAR_START for c in agg.components)
 
 
+def parts(name: str, aggregates: Mapping[str, Aggregate] | None = None) -> set[str]:
+    """Every category whose cells a series' figures can rest on: a category and the ones it
+    carries on (`CONTINUES`), or an aggregate's components with their historical parts."""
+    if name in BY_ID:
+        return {name, *CONTINUES.get(name, ())}
+    agg = (aggregates or {}).get(name) or next(a for a in BUILTIN_AGGREGATES if a.id == name)
+    return {p for c in agg.components for p in (c, *HISTORICAL_PARTS.get(c, ()))}
+
+
 _EQUIPMENT = tuple(c.id for c in CATEGORIES if not c.historical and c.kind == "equipment")
 
 BUILTIN_AGGREGATES: tuple[Aggregate, ...] = (

@@ -7,6 +7,7 @@ matplotlib is imported only here, and only when a chart is drawn.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -119,18 +120,25 @@ def _save(fig: Any, out: Path, fmt: str) -> None:
 
 
 def draw(s: Series, out: Path, *, start: date | None = None, end: date | None = None,
-         highlight: date | None = None, cumulative: bool = False, lang: str = "en") -> Path:
+         highlight: date | None = None, cumulative: bool = False, lang: str = "en",
+         disputed: Collection[date] = ()) -> Path:
     """Write the chart of `s` to `out` (.svg or .png): 900×450 px at 100 dpi, its texts in
     `lang` ("en" or "uk", `attrition.words`).
 
     Days that no record counts are marked, never drawn as a day's loss: a correction (a
     reclassification or a fall of the total: a cross at 0), a repeated total (a ring at 0)
     and the two-day figure after it (a hatched, hollow bar); a note under the plot names
-    them. The highlighted day is a record's red bar only when it counts."""
+    them. The highlighted day is a record's red bar only when it counts.
+
+    `disputed`: the report dates of totals the sources dispute with nothing to settle them
+    (`service.disputed_totals`). A daily change resting on one (that day's total or the day
+    before's) is drawn with a hollow diamond on its bar, as a total on the cumulative line
+    is; the legend and a note name them."""
     fmt = _check_out(out)
     pts = s.between(start, end)
     if not pts:
         raise ChartError(f"no reports of {s.name} between {start} and {end}")
+    doubtful = _doubtful(s, pts, set(disputed), cumulative)
     w = words.CHART[lang if lang in words.CHART else "en"]
     import matplotlib
 
@@ -154,7 +162,9 @@ def draw(s: Series, out: Path, *, start: date | None = None, end: date | None = 
                 counted = [p for p in pts if p.excluded is None]
                 ax.bar([p.day for p in counted], [p.change or 0 for p in counted],
                        width=0.9 if len(pts) < 120 else 1.0,
-                       color=[HIGHLIGHT if p.day == highlight else BAR for p in counted],
+                       # a disputed figure is no record: never the record's red
+                       color=[HIGHLIGHT if p.day == highlight and p not in doubtful else BAR
+                              for p in counted],
                        label=w["daily"])
                 for p in pts:
                     if p.excluded in marked:
@@ -181,11 +191,18 @@ def draw(s: Series, out: Path, *, start: date | None = None, end: date | None = 
                             color=CORRECTION, markersize=7, clip_on=False,
                             label=w["correction"])
                 ylabel = w["daily"]
+            if doubtful:  # on the bar (or the line): a 0 is marked too, on the axis
+                ax.plot([p.day for p in doubtful],
+                        [(p.total if cumulative else p.change) or 0 for p in doubtful],
+                        linestyle="none", marker="D", markerfacecolor="none",
+                        markeredgewidth=1.4, color=DISPUTED, markersize=7, clip_on=False,
+                        label=w["disputed"])
             _mark_breaks(ax, s, pts, w["break"])
             # headroom above the tallest bar: the highlight's label sits there, over no bar
             ax.set_ylim(bottom=0, top=(top or 1) * 1.16)
             if highlight is not None:
-                _annotate(ax, s, highlight, start, end, cumulative, top, w, lang)
+                _annotate(ax, s, highlight, start, end, cumulative, top, w, lang,
+                          any(p.day == highlight for p in doubtful))
             what = s.label if s.is_aggregate and lang == "en" else \
                 words.heading(s.name, lang) if lang == "uk" else label(s.name)
             sub = ""
@@ -209,7 +226,8 @@ def draw(s: Series, out: Path, *, start: date | None = None, end: date | None = 
             # above the plot, under the title: inside it would sit on bars or on the label
             ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, fontsize=8,
                       ncols=4, borderaxespad=0.2, handlelength=1.5, columnspacing=1.2)
-            bottom = _footer(fig, _note(marked, w, lang), w["source"])
+            bottom = _footer(fig, _note(marked, w, lang), _disputed_note(
+                doubtful, cumulative, w, lang), w["source"])
             fig.tight_layout(rect=(0, bottom, 1, 1))
             _save(fig, out, fmt)
         finally:
@@ -238,8 +256,37 @@ def _note(marked: dict[str, list[Any]], w: dict[str, str], lang: str) -> str:
     return w["note"].format(items="; ".join(items)) if items else ""
 
 
+def _doubtful(s: Series, pts: list[Any], disputed: set[date], cumulative: bool
+              ) -> list[Any]:
+    """The points of `pts` that rest on a disputed total: a total on a disputed day, a
+    change whose total or the report before's is disputed."""
+    if not disputed:
+        return []
+    if cumulative:
+        return [p for p in pts if p.day in disputed]
+    out = []
+    for p in pts:
+        i = s.index(p.day)
+        before = s.points[i - 1].day if i else None
+        if p.change is not None and (p.day in disputed or before in disputed):
+            out.append(p)
+    return out
+
+
+def _disputed_note(pts: list[Any], cumulative: bool, w: dict[str, str], lang: str) -> str:
+    if not pts:
+        return ""
+    shown = [f"{p.day.isoformat()} "
+             f"({words.number((p.total if cumulative else p.change) or 0, lang)})"
+             for p in pts[-NOTE_DAYS:]]
+    if len(pts) > NOTE_DAYS:
+        shown.append(w["more"].format(n=len(pts) - NOTE_DAYS))
+    return w["note_disputed"].format(days=", ".join(shown))
+
+
 def _annotate(ax: Any, s: Series, day: date, start: date | None, end: date | None,
-              cumulative: bool, top: float, w: dict[str, str], lang: str) -> None:
+              cumulative: bool, top: float, w: dict[str, str], lang: str,
+              disputed: bool = False) -> None:
     """The highlighted day's label above the plot: its figure in red when it counts, what
     it is (a correction, a two-day figure) in the mark's colour when it does not."""
     hp = s.at(day)
@@ -254,6 +301,9 @@ def _annotate(ax: Any, s: Series, day: date, start: date | None, end: date | Non
         text = w[f"at_{hp.excluded}"].format(day=day.isoformat(),
                                              value=words.number(v or 0, lang))
         v = v if hp.excluded == "two_day" else 0
+    elif disputed:  # drawn, but no settled figure: said beside it, in the mark's colour
+        color = DISPUTED
+        text = w["at_disputed"].format(day=day.isoformat(), value=words.number(v or 0, lang))
     # centred over its bar, but kept inside the plot near either end
     pos = (day - s.points[0].day if start is None else day - start).days / max(
         1, ((end or s.points[-1].day) - (start or s.points[0].day)).days)
@@ -269,6 +319,7 @@ CONFIRMED = "#2e7d32"
 CORRECTION = "#b7791f"
 TWO_DAY = "#00838f"
 BREAK = "#8e24aa"
+DISPUTED = "#d81b60"
 
 
 def _mark_breaks(ax: Any, s: Series, pts: Any, text: str) -> None:

@@ -634,13 +634,14 @@ def brief(
         from attrition import charts
         from attrition.analysis import series
 
-        with _reader() as reader:
-            rows, corrections, aggs = _analysis_input(reader)
         name = doc["headline_category"] or "vehicles"
         d = date.fromisoformat(doc["date"])
+        with _reader() as reader:
+            rows, corrections, aggs = _analysis_input(reader)
+            doubt = service.disputed_totals(reader, name, d - timedelta(days=90), d, aggs)
         s = series.build(name, rows, corrections, aggregates=aggs)
         charts.draw(s, chart, start=d - timedelta(days=90), end=d, highlight=d,
-                    lang=lang.value)
+                    lang=lang.value, disputed=doubt)
         doc["chart"] = str(chart)
     if format is BriefFormat.json:
         print(json.dumps(doc, ensure_ascii=False))
@@ -687,9 +688,12 @@ def chart(
         if mark is not None and not lo <= mark <= hi:  # else nothing would be highlighted
             raise typer.BadParameter(f"{mark} is not in the chart, {lo} to {hi}: give "
                                      "--from and --to around it", param_hint="--date")
+        from attrition import service
+
+        doubt = service.disputed_totals(reader, name, lo, hi, aggs)
     s = series.build(name, rows, corrections, aggregates=aggs)
     charts.draw(s, out, start=lo, end=hi, highlight=mark, cumulative=cumulative,
-                lang=lang.value)
+                lang=lang.value, disputed=doubt)
     print(f"wrote {out}")
 
 
@@ -735,8 +739,9 @@ def records(
         for k, v in doc["ranks"].items() if v)
     then = (f", then {' + '.join(doc['last_higher_components'])}"
             if doc["last_higher_components"] else "")
-    since = (f"last higher {doc['last_higher']} ({doc['last_higher_value']:,}{then})"
-             if doc["last_higher"] else "no earlier report was higher")
+    disputed = ", a disputed figure" if doc.get("last_higher_disputed") else ""
+    since = (f"last higher {doc['last_higher']} ({doc['last_higher_value']:,}{then}"
+             f"{disputed})" if doc["last_higher"] else "no earlier report was higher")
     tie = f"; the same as on {doc['tied_with']}" if doc["tied_with"] else ""
     if not doc["reported"]:
         line = (f"not in the report of {d}; last reported {doc['last_reported']}"
@@ -746,7 +751,9 @@ def records(
     elif doc["no_change"]:
         line = "change 0: no loss reported, so no rank"
     else:
-        line = f"change {doc['change']:,}; {ranks}; {since}{tie}"
+        line = f"change {doc['change']:,}" + (" (disputed: the sources disagree)"
+                                              if doc.get("disputed") else "") \
+            + f"; {ranks}; {since}{tie}"
         if doc["excluded"]:
             line = (f"change {doc['change']:,} "
                     f"({EXCLUDED_WORDS.get(doc['excluded'], doc['excluded'])}: records skip it)")
@@ -755,8 +762,9 @@ def records(
     table = Table(title=f"Top {top} days, {start} to {d}")
     table.add_column("report date")
     table.add_column("change", justify="right")
+    table.add_column("note")
     for t in doc["rows"]:
-        table.add_row(t["date"], f"{t['change']:,}")
+        table.add_row(t["date"], f"{t['change']:,}", "disputed" if t.get("disputed") else "")
     _print_table(console, table)
     if skipped:
         console.print("Not counted: " + ", ".join(

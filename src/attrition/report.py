@@ -24,14 +24,9 @@ UK_PLURALS = {"report": ("зведення", "зведення", "зведень
 
 def uk_count(n: int, noun: str) -> str:
     """"31 зведення", "7 зведень", "101 день": the form Ukrainian takes after `n`."""
-    one, few, many = UK_PLURALS[noun]
-    if n % 10 == 1 and n % 100 != 11:
-        word = one
-    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        word = few
-    else:
-        word = many
-    return f"{n:,}".replace(",", "\u00a0") + f" {word}"
+    from attrition.words import uk_form
+
+    return f"{n:,}".replace(",", "\u00a0") + f" {uk_form(n, UK_PLURALS[noun])}"
 
 
 STALE_AFTER_HOURS = 36

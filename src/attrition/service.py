@@ -128,7 +128,49 @@ def _brief_from_daybook(ledger: Ledger, day: date, lang: str,
         raise no_report(ledger, day)
     previous = ledger.report(day - timedelta(days=1))
     return briefs.compose(report, book.standings, lang=lang, aggregates=aggs, previous=previous,
-                          confirmed=book, breaks=book.breaks, corrections=book.corrections)
+                          confirmed=book, breaks=book.breaks, corrections=book.corrections,
+                          disputed=disputed_changes(ledger, book.standings, aggs))
+
+
+def disputed_changes(ledger: Ledger, standing: Mapping[str, Any],
+                     aggs: Mapping[str, Aggregate] | None = None) -> dict[str, set[date]]:
+    """Of the reports a brief's records would name (each record's last higher, tied and
+    skipped report), those whose change rests on a disputed total (a tie of the sources
+    that nothing settles: `resolve`), that day's or the day before's, of any of the series'
+    parts. Only standings that are a record (rank 1 in 30 days or more) are looked at."""
+    asked = {name: {d for d in (st.highest_since, st.tied_with, st.skipped) if d}
+             for name, st in standing.items() if 1 in st.ranks[1:]}
+    return {name: got for name, got in _disputed_on(ledger, asked, aggs).items() if got}
+
+
+def disputed_totals(ledger: CellLedger, name: str, start: date | None = None,
+                    end: date | None = None, aggs: Mapping[str, Aggregate] | None = None
+                    ) -> set[date]:
+    """The report dates, `start` - 1 day .. `end`, on which a total of one of the series'
+    parts is disputed (what `charts.draw` marks; the day after's change rests on it too)."""
+    from attrition import categories
+
+    lo = start - timedelta(days=1) if start else None
+    return {r.report_date for c in categories.parts(name, aggs)
+            for r in ledger.series(c, lo, end) if r.disputed}
+
+
+def _disputed_on(ledger: Ledger, asked: Mapping[str, set[date]],
+                 aggs: Mapping[str, Aggregate] | None = None) -> dict[str, set[date]]:
+    """Of each series' `asked` report dates, those whose change rests on a disputed total of
+    one of its parts (`categories.parts`), that day's or the day before's: two reports
+    read per day asked."""
+    from attrition import categories
+
+    days = {d for ds in asked.values() for d in ds}
+    cells = {(r.category, r.report_date) for d in days | {d - timedelta(days=1) for d in days}
+             for r in ledger.report(d) if r.disputed}
+    out: dict[str, set[date]] = {}
+    for name, ds in asked.items():
+        parts = categories.parts(name, aggs)
+        out[name] = {d for d in ds if any(
+            (c, d) in cells or (c, d - timedelta(days=1)) in cells for c in parts)}
+    return out
 
 
 def _compute_brief(ledger: Ledger, day: date | None, week: str | None, month: str | None,
@@ -139,7 +181,9 @@ def _compute_brief(ledger: Ledger, day: date | None, week: str | None, month: st
     aggs = aggs if aggs is not None else aggregates()
     if day is None:
         return briefs.period(rows, corrections, week=week, month=month, lang=lang,
-                             aggregates=aggs)
+                             aggregates=aggs, disputed=lambda days: {
+                                 (r.category, r.report_date) for d in days
+                                 for r in ledger.report(d) if r.disputed})
     from attrition import crosswalk
     from attrition.compare import ConfirmedContext
 
@@ -148,7 +192,8 @@ def _compute_brief(ledger: Ledger, day: date | None, week: str | None, month: st
         raise no_report(ledger, day)
     context = ConfirmedContext(rows, ledger.confirmed_counts("oryx"), crosswalk.load())
     return briefs.daily(rows, corrections, report, lang=lang, aggregates=aggs,
-                        confirmed=context, previous=ledger.report(day - timedelta(days=1)))
+                        confirmed=context, previous=ledger.report(day - timedelta(days=1)),
+                        disputed=lambda st: disputed_changes(ledger, st, aggs))
 
 
 # -- sources --------------------------------------------------------------------------------
@@ -927,8 +972,17 @@ def records(ledger: CellLedger, name: str, day: date, window: int = 30, top: int
     doc["covers"] = covers(day)
     doc["components"] = list(point.components) if point else []
     doc["sources"] = _agreeing(got)
+    # a figure that rests on a disputed total says so (records never count the day's own:
+    # `brief`; here the ranks are the series', so the flag stands beside them)
+    named = {date.fromisoformat(x) for x in (doc["date"], doc["last_higher"], doc["tied_with"],
+                                             *(r["date"] for r in rows)) if x}
+    dis = _disputed_on(ledger, {name: named}, aggs)[name]
+    doc["disputed"] = day in dis
+    doc["last_higher_disputed"] = bool(doc["last_higher"]) and date.fromisoformat(
+        doc["last_higher"]) in dis
     doc["rows"] = [{"date": r["date"], "covers": covers(date.fromisoformat(r["date"])),
-                    "change": r["change"]} for r in rows]
+                    "change": r["change"], "disputed": date.fromisoformat(r["date"]) in dis}
+                   for r in rows]
     return {**doc, **_provenance()}
 
 

@@ -35,6 +35,17 @@ UK_NOMINATIVE = {
 }
 
 
+def uk_form(n: int, forms: tuple[str, str, str]) -> str:
+    """The form a Ukrainian noun takes after `n`: (1, 21, 101 …; 2–4, 22–24 …; 0, 5–20,
+    25–30, 111–114 …). (A brief never sets a category's name after a number: it writes the
+    bulletin's "танків – 30", right for every number, and "Кількість ... – 161" for a sum.)"""
+    if n % 10 == 1 and n % 100 != 11:
+        return forms[0]
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return forms[1]
+    return forms[2]
+
+
 def heading(name: str, lang: str) -> str:
     """A category's or aggregate's name as a heading or a chart title: "tanks" / "Танки"."""
     if lang == "uk" and name in UK_NOMINATIVE:
@@ -94,6 +105,10 @@ CHART: dict[str, dict[str, str]] = {
         "note_two_day": "two-day figures (the report before repeated its total) on {days}",
         "note_stale": "repeated totals on {days}",
         "more": "and {n} more",
+        "disputed": "disputed (the sources disagree)",
+        "at_disputed": "{day}: {value}, disputed",
+        "note_disputed": "Disputed (the sources disagree and nothing settles the total, this "
+                         "report's or the one before's; no record): {days}.",
         "compare_title": "Claimed (General Staff) and visually confirmed (Oryx)",
         "claimed": "claimed (General Staff)", "confirmed": "visually confirmed (Oryx)",
         "oryx_ends": "Oryx data ends {day}",
@@ -123,6 +138,10 @@ CHART: dict[str, dict[str, str]] = {
         "note_two_day": "дані за дві доби (попереднє зведення повторило підсумок) – {days}",
         "note_stale": "повтор підсумку – {days}",
         "more": "і ще {n}",
+        "disputed": "спірні дані (джерела розходяться)",
+        "at_disputed": "{day}: {value}, спірні дані",
+        "note_disputed": "Спірні дані (джерела розходяться, і ніщо не встановлює підсумок "
+                         "цього або попереднього зведення; не рекорд): {days}.",
         "compare_title": "Заявлено (Генштаб) і візуально підтверджено (Oryx)",
         "claimed": "заявлено (Генштаб)", "confirmed": "візуально підтверджено (Oryx)",
         "oryx_ends": "дані Oryx до {day}",

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from attrition import brief as briefs
 from attrition import service
 from attrition.web import models as m
+from attrition.web.ledger import aged, is_latest
 from attrition.web.models import TEXTS, answers
 from attrition.web.respond import cached, data, day_of, envelope
 from attrition.web.state import Data
@@ -47,6 +48,9 @@ def brief_period(request: Request, week: str | None = None, month: str | None = 
         return _brief_response(brief_doc(d, None if week or month else d.latest, lang,
                                          week, month), format)
 
+    if not (week or month):  # the latest report's: says how old it is, so never cached
+        d = data(request)
+        return _brief_response(aged(brief_doc(d, d.latest, lang), lang), format)
     return cached(request, make)
 
 
@@ -58,4 +62,7 @@ def brief(request: Request, day: m.DayPath, lang: Lang = "en", format: Format = 
         d = data(request)
         return _brief_response(brief_doc(d, day_of(day, d), lang), format)
 
+    if is_latest(day):  # says how old the report is (as `attrition brief`): never cached
+        d = data(request)
+        return _brief_response(aged(brief_doc(d, day_of(day, d), lang), lang), format)
     return cached(request, make)

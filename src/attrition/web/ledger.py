@@ -53,8 +53,31 @@ def report_csv(request: Request, day: m.DayPath, as_of: AsOf = None) -> Response
 @router.get("/api/report/{day}", tags=["ledger"], **answers(m.ReportDoc, 400, 404, 422))
 def report(request: Request, day: m.DayPath, as_of: AsOf = None) -> Response:
     """The report of a date (`YYYY-MM-DD` or `latest`), as `attrition show --format json`;
-    with `as_of`, as the ledger had it then (`attrition show --as-of`)."""
+    with `as_of`, as the ledger had it then (`attrition show --as-of`). `latest` says how
+    old the report is (`stale`) when it is older than 36 hours, as `show latest` does."""
+    if as_of is None and is_latest(day):  # never cached: the age changes, the report not
+        return envelope(aged(_report(request, day)))
     return cached(request, lambda: envelope(_report(request, day, as_of)))
+
+
+def is_latest(day: str) -> bool:
+    return day.strip().lower() == "latest"
+
+
+def aged(doc: dict[str, Any], lang: str | None = None) -> dict[str, Any]:
+    """`doc` (of the latest report) with `stale` when the report is older than 36 hours:
+    its age in days, the date that age is counted on, how to refresh, and the sentence
+    saying so (`en`). With `lang` (a brief), the sentence opens the text instead, as
+    `attrition brief` prints it."""
+    from datetime import date
+
+    old = reports.age(date.fromisoformat(doc["date"]))
+    if not old:
+        return doc
+    if lang is None:
+        return {**doc, "stale": {k: v for k, v in old.items() if k != "uk"}}
+    return {**doc, "stale": {k: v for k, v in old.items() if k not in ("en", "uk")},
+            "text": old[lang] + "\n\n" + doc["text"]}
 
 
 @router.get("/api/history/{day}", tags=["ledger"], **answers(m.HistoryDoc, 400, 404, 422))

@@ -180,6 +180,17 @@ class Figure(Part):
                                                               "of this cell seen later.")
 
 
+class Stale(Part):
+    """How old the latest report is, when older than 36 hours (a report comes every
+    morning): what `show latest` and `brief` print."""
+
+    age_days: int = Field(description="Whole days since the report's morning (06:00 UTC).")
+    as_of: Day = Field(description="The day the age is counted on (UTC).")
+    refresh: str = Field(description="The command that fetches newer reports.")
+    en: str | None = Field(None, description="The sentence saying so (a report; a brief's "
+                                             "text opens with it instead).")
+
+
 class ReportDoc(Doc):
     """One report: every figure with its sources (`attrition show --format json`)."""
 
@@ -195,6 +206,9 @@ class ReportDoc(Doc):
                                                "this report has no figure for.")
     caveat: str = Field(description="Whose claims these are: official Ukrainian claims, not "
                                     "independently verified.")
+    stale: Stale | None = Field(None, description="`latest` only, when the report is older "
+                                                  "than 36 hours: how old, and how to "
+                                                  "refresh.")
     as_of: dict[str, Any] | None = Field(None, description="With `as_of`: the moment the "
                                                            "ledger is read at (Kyiv time), "
                                                            "the newest report by then, when "
@@ -256,6 +270,8 @@ class TopDay(Part):
     date: Day
     covers: Day
     change: int | None
+    disputed: bool = Field(False, description="The change rests on a disputed total (that "
+                                              "report's or the one before's).")
 
 
 class RecordsDoc(Doc):
@@ -282,6 +298,10 @@ class RecordsDoc(Doc):
                                        deprecated=True)
     highest_since_value: int | None = Field(deprecated=True)
     highest_since_components: list[str] | None = Field(deprecated=True)
+    disputed: bool = Field(False, description="The day's change rests on a disputed total "
+                                              "(the sources tie; nothing settles it).")
+    last_higher_disputed: bool = Field(False, description="The last higher report's change "
+                                                          "rests on a disputed total.")
     tied_with: Day | None
     skipped: Skipped | None = Field(description="A larger change records skip since "
                                                 "last_higher (a correction, a two-day figure).")
@@ -439,6 +459,8 @@ class BriefDoc(Doc):
     covers: Day | None = None
     headline: str | None = None
     period: str | None = None
+    stale: Stale | None = Field(None, description="The latest report's brief only, when "
+                                                  "the report is older than 36 hours.")
 
 
 def _from_dataclass(name: str, cls: type) -> type[Part]:

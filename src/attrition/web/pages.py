@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from attrition import charts, words
+from attrition import charts, service, words
 from attrition.addresses import web_address
 from attrition.analysis import series as series_mod
 from attrition.analysis import windows
@@ -516,8 +516,10 @@ def chart(request: Request, name: str) -> Response:
         # date=none: no day singled out (the chart of a week's or a month's brief)
         mark = None if q.get("date") == "none" else (
             api.day_of(q["date"], d) if q.get("date") else hi)
-        body = _svg(lambda out: charts.draw(s, out, start=hi - timedelta(days=days), end=hi,
-                                            highlight=mark, lang=_lang(request)))
+        lo = hi - timedelta(days=days)
+        doubt = service.disputed_totals(d.ledger, name, lo, hi, d.aggregates)
+        body = _svg(lambda out: charts.draw(s, out, start=lo, end=hi, highlight=mark,
+                                            lang=_lang(request), disputed=doubt))
         return Response(body, media_type="image/svg+xml")
 
     return api.cached(request, make)
