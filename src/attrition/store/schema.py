@@ -278,7 +278,7 @@ def sqlite_ddl_module() -> str:
 
     from sqlalchemy.dialects import sqlite
 
-    dialect = sqlite.dialect()  # type: ignore[no-untyped-call]
+    dialect = sqlite.dialect()
     tables = {t.name: str(sa.schema.CreateTable(t).compile(dialect=dialect)).strip()
               for t in metadata.sorted_tables}
     indexes = {str(i.name): (t.name, str(sa.schema.CreateIndex(i).compile(dialect=dialect)))
