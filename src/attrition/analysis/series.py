@@ -132,7 +132,7 @@ def _cat_points(rows: Sequence[Row], corrected: set[date], basis: str) -> list[P
     changes = [r.change for r in rows]
     stale = set(stale_repeats(changes))
     announced = basis == ANNOUNCED
-    out = []
+    out: list[Point] = []
     append = out.append  # (the daybook builds every category over every report)
     for i, r in enumerate(rows):
         raw = change = changes[i]
