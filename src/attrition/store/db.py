@@ -241,6 +241,7 @@ class Store:
         touched: set[tuple[date, str]] = set()
         history: dict[str, dict[tuple[str, str], tuple[int, tuple[Any, ...]]]] = {}
         first: dict[tuple[str, str, str], int | None] = {}
+        stored: dict[tuple[str, str], tuple[Any, ...]] = {}  # ledger rows _resolve read
         # Into an empty store, what this ingest writes is all there is: resolve it from
         # memory instead of reading it back (a fifth of a full ingest).
         empty = self.fast_paths and conn.first("SELECT id FROM observations LIMIT 1") is None
@@ -310,8 +311,9 @@ class Store:
                          for first, o in written.values() if first != o.total})
         else:
             cells = self._resolve(conn, {d for d, _ in touched},
-                                  (history, first) if self.fast_paths else None)
-        changed = self._write_cells(conn, cells) if cells else None
+                                  (history, first) if self.fast_paths else None, stored)
+        changed = self._write_cells(conn, cells, stored if stored else None) if cells \
+            else None
         starts = [d for d in (changed, min(fixed, default=None)) if d is not None]
         changes = Changes(before, _last_ingest(conn), len(batches),
                           min(starts) if starts else None)
@@ -410,13 +412,16 @@ class Store:
 
     def _resolve(self, conn: tx.Tx, touched: set[date],
                  known: tuple[Mapping[str, Mapping[tuple[str, str], tuple[int, tuple[Any, ...]]]],
-                              Mapping[tuple[str, str, str], int | None]] | None = None
+                              Mapping[tuple[str, str, str], int | None]] | None = None,
+                 stored: dict[tuple[str, str], tuple[Any, ...]] | None = None
                  ) -> list[resolve.Cell]:
         """Re-resolve every cell of the touched days, and of the days either side (the
         evidence for a day looks at its neighbours), from the latest revision of each
         source. A witness known only through the previous resolution (the minfin-derived
         CSV, whose rows are not shipped) keeps its vote in every cell where it has no stored
-        figure of its own: a partial file never retracts what it does not mention."""
+        figure of its own: a partial file never retracts what it does not mention.
+        `stored` gets the ledger rows of those days as read (for `_write_cells`, which
+        then need not read them again)."""
         days = {d + timedelta(days=k) for d in touched for k in (-1, 0, 1)}
         around = {d + timedelta(days=k) for d in days for k in (-1, 1)} - days
         obs: dict[tuple[str, str, str], resolve.Seen] = {}
@@ -448,13 +453,16 @@ class Store:
                    if first_total[k] != o.total}
         carried: dict[tuple[date, str], dict[str, int]] = {}
         context: dict[tuple[date, str], int] = {}
-        for c in _select_days(conn, "SELECT report_date, category, total, sources, "
-                              "dissent FROM ledger", days | around, date_col=0):
-            iso = str(c[0])
+        for row in _select_days(conn, f"SELECT {', '.join(_LEDGER_COLUMNS)} FROM ledger",
+                                days | around, date_col=0):
+            iso = str(row[0])
             day = dates.get(iso) or date.fromisoformat(iso)
+            c = (row[0], row[2], row[3], row[7], row[8])  # day, category, total, sources, dissent
             if day not in days:
                 context[(day, c[1])] = c[2]
                 continue
+            if stored is not None:
+                stored[(iso, c[1])] = row
             agreed = str(c[3]).split(",")
             if not c[4] and all((s, iso, c[1]) in obs for s in agreed):
                 continue  # every witness voted again: nothing carried (most cells)
@@ -467,10 +475,13 @@ class Store:
                 carried[(day, c[1])] = kept
         return resolve.resolve(obs.values(), carried, revised=revised, context=context)
 
-    def _write_cells(self, conn: tx.Tx, cells: Sequence[resolve.Cell]) -> date | None:
+    def _write_cells(self, conn: tx.Tx, cells: Sequence[resolve.Cell],
+                     read: Mapping[tuple[str, str], tuple[Any, ...]] | None = None
+                     ) -> date | None:
         """Replace the ledger rows of the cells' days; compute every change in memory, so
         that only rows whose change moved (the day after a revised one) need an update.
-        Returns the earliest report date whose row it changed (None: no row changed)."""
+        Returns the earliest report date whose row it changed (None: no row changed).
+        `read`: the ledger rows of (at least) the cells' days, where already read."""
         days = sorted({c.report_date.isoformat() for c in cells})
         dayset = {date.fromisoformat(d) for d in days}
         existing, movable = self._around(conn, dayset)
@@ -492,8 +503,12 @@ class Store:
         # Only the rows that differ are rewritten: re-resolving a whole history that an
         # ingest confirms (the same files again, or the mirrors the snapshot came from)
         # writes nothing, where deleting and inserting every row was a third of the ingest.
-        stored = {(str(r[0]), r[2]): tuple(r) for r in _select_days(
-            conn, f"SELECT {', '.join(_LEDGER_COLUMNS)} FROM ledger", dayset, date_col=0)}
+        if read is not None:
+            isodays = set(days)
+            stored = {k: r for k, r in read.items() if k[0] in isodays}
+        else:
+            stored = {(str(r[0]), r[2]): tuple(r) for r in _select_days(
+                conn, f"SELECT {', '.join(_LEDGER_COLUMNS)} FROM ledger", dayset, date_col=0)}
         changed = [r for r in rows if stored.get((r[0], r[2])) != r]
         keep = {(r[0], r[2]) for r in rows}
         gone = [(k[0], k[1]) for k in stored if k not in keep]
