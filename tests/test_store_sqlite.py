@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_db
 
 from attrition import daybook, ingest
 from attrition.bootstrap import ensure_loaded
@@ -20,6 +19,7 @@ from attrition.model import Batch
 from attrition.store import db as store_db
 from attrition.store import schema, sqlite_ddl
 from attrition.store.db import Store
+from conftest import copy_db
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-12-02T10:00:00+00:00"
