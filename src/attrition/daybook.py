@@ -253,6 +253,8 @@ def _lines(rows: Mapping[str, Sequence[Row]], counts: Sequence[ConfirmedCount],
            ) -> list[tuple[str, str, str]]:
     """The confirmed lines' rows, of the scrapes from `lines_from` on (None: all)."""
     out: list[tuple[str, str, str]] = []
+    if lines_from is not None and all(c.day < lines_from for c in counts):
+        return out  # no scrape from then on (a new report after Oryx's last): no context
     if crosswalk is not None and counts:
         from attrition.compare import ConfirmedContext
 

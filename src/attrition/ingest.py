@@ -16,7 +16,6 @@ from attrition.model import Batch, ConfirmedBatch
 from attrition.resolve import PRESS
 from attrition.sources import (
     _common,
-    bulletin,
     minfin,
     orc,
     oryx,
@@ -229,6 +228,9 @@ def read_bulletin(path: Path, text: str, report_date: date | None = None,
     """A bulletin text. Its figures cite the address it was published at (SOURCES.md),
     never a local path; a reproduction by a news outlet (an address off the ministry's
     sites, or a file under `secondary/` or `press/`) is a press witness, not the bulletin."""
+    # imported here: its ~20 patterns take longer to compile than a one-report JSON ingest
+    from attrition.sources import bulletin
+
     parsed = bulletin.parse(
         text, report_date=report_date or bulletin.report_date_from_name(path.name))
     address = bulletin_address(path)

@@ -22,9 +22,9 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
+from types import MappingProxyType
 from typing import NamedTuple
 
 from attrition import categories
@@ -71,14 +71,16 @@ def _rank(source: str) -> int:
     return _RANKS.get(source, len(PRIORITY))
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """One resolved cell. (A NamedTuple, not a frozen dataclass: an ingest of the whole
+    history resolves ~22k of them, and a frozen dataclass costs ten times a tuple to make.)"""
+
     report_date: date
     category: str
     total: int
     sources: tuple[str, ...]
     """The witnesses that agree with `total`, in priority order."""
-    dissent: Mapping[str, int] = field(default_factory=dict)
+    dissent: Mapping[str, int] = MappingProxyType({})
     """Witnesses that gave another value: source -> value."""
     method: str = "unanimous"
     """unanimous | majority | single | disputed"""
@@ -89,6 +91,10 @@ class Cell:
     @property
     def disputed(self) -> bool:
         return self.method == DISPUTED
+
+
+_cell = partial(tuple.__new__, Cell)
+"""Cell((...)) without NamedTuple's Python-level __new__ (as `seen`)."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -197,8 +203,8 @@ def resolve(
                 qualifier = o.qualifier
             if address is None and o.source in CITABLE:
                 address = o.address
-        cells.append(Cell(day, cat, total, agree, dissent, method, announced, qualifier,
-                          address))
+        cells.append(_cell((day, cat, total, agree, dissent, method, announced, qualifier,
+                            address)))
     return cells
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, partial
-from itertools import pairwise
+from operator import lt
 from typing import NamedTuple, Protocol
 
 from attrition import categories
@@ -107,8 +107,8 @@ def stale_repeats(changes: Sequence[int | None]) -> list[int]:
     report's change holds two days. Each category of the real history is scanned."""
     out = []
     for i, c in enumerate(changes):
-        if c != 0:
-            continue
+        if c != 0 or (i and changes[i - 1] == 0):
+            continue  # (a zero after a zero: the window's minimum is 0, no repeat)
         prev = [x for x in changes[max(0, i - STALE_LOOKBACK): i] if x is not None][
             -STALE_LOOKBACK:]
         if len(prev) >= 7 and min(prev) > 0 and _median(prev) >= STALE_MIN_MEDIAN:
@@ -125,24 +125,31 @@ def _median(xs: list[int]) -> float:
 
 
 def _cat_points(rows: Sequence[Row], corrected: set[date], basis: str) -> list[Point]:
-    out = []
-    ordered = rows if all(a.report_date < b.report_date for a, b in pairwise(rows)) \
-        else sorted(rows, key=lambda r: r.report_date)
-    stale = set(stale_repeats([r.change for r in ordered]))
-    for i, r in enumerate(ordered):
-        change, used = r.change, DIFFERENCE
-        if basis == ANNOUNCED and r.announced_change is not None:
+    days = [r.report_date for r in rows]
+    if not all(map(lt, days, days[1:])):
+        rows = sorted(rows, key=lambda r: r.report_date)
+        days = [r.report_date for r in rows]
+    changes = [r.change for r in rows]
+    stale = set(stale_repeats(changes))
+    announced = basis == ANNOUNCED
+    out: list[Point] = []
+    append = out.append  # (the daybook builds every category over every report)
+    for i, r in enumerate(rows):
+        raw = change = changes[i]
+        day = days[i]
+        used = DIFFERENCE
+        if announced and r.announced_change is not None:
             change, used = r.announced_change, ANNOUNCED
         excluded = None
-        if i == 0 and r.change is None:
+        if i == 0 and raw is None:
             excluded = "creation"
-        elif r.report_date in corrected or (r.change is not None and r.change < 0):
+        elif day in corrected or (raw is not None and raw < 0):
             excluded = "correction"
         elif i in stale:
             excluded = "stale"
         elif i - 1 in stale:
             excluded = "two_day"
-        out.append(_point((r.report_date, change, r.total, used, excluded, (r.category,))))
+        append(_point((day, change, r.total, used, excluded, (r.category,))))
     return out
 
 
@@ -232,15 +239,16 @@ def _sum(day: date, comps: tuple[str, ...], per_cat: Mapping[str, Mapping[date, 
         if p is None:
             continue
         n += 1
-        if p.change is None:
+        _, p_change, p_total, p_basis, p_excluded, _ = p  # unpacked: faster than attributes
+        if p_change is None:
             creation = True
         else:
-            change = p.change if change is None else change + p.change
-        if p.total is not None:
-            total += p.total
-        if p.excluded:
-            strongest = min(strongest, _STRENGTH.get(p.excluded, strongest))
-        if p.basis == ANNOUNCED:
+            change = p_change if change is None else change + p_change
+        if p_total is not None:
+            total += p_total
+        if p_excluded:
+            strongest = min(strongest, _STRENGTH.get(p_excluded, strongest))
+        if p_basis == ANNOUNCED:
             announced = True
     if not n:
         return None

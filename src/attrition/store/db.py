@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
-
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from typing import TYPE_CHECKING, Any
 
 from attrition import resolve
 from attrition.errors import StoreError
 from attrition.model import Batch, ConfirmedBatch, Observation
-from attrition.store import schema
+from attrition.store import tx
 from attrition.store.location import default_url, normalise, sqlite_path
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only for a database other than a SQLite file
+    from sqlalchemy.engine import Engine
 
 SOURCE_INFO: dict[str, dict[str, Any]] = {
     "petroivaniuk": {
@@ -124,15 +126,32 @@ class Store:
     """Resolve from what an ingest read and wrote rather than reading the observations back
     (tests turn it off to compare the store each way gives)."""
 
+    sqlite_direct = True
+    """Write a SQLite file through the stdlib `sqlite3` (`attrition.store.tx`), not
+    SQLAlchemy (tests turn it off to compare the stores each way gives)."""
+
     def __init__(self, url: str | None = None) -> None:
         self.url = normalise(url) if url else default_url()
         path = sqlite_path(self.url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+        self._engine: Engine | None = None
+        self._sqlite: sqlite3.Connection | None = None
+        if path is not None and self.sqlite_direct and "?" not in self.url:
+            try:
+                self._sqlite = tx.open_sqlite(path)
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open the database {self.url}: "
+                                 f"{exc.__class__.__name__}: {exc}") from None
+            return
+        import sqlalchemy as sa
+
+        from attrition.store import schema
+
         try:
-            self.engine: Engine = sa.create_engine(self.url, future=True)
-            schema.metadata.create_all(self.engine)
-            _add_missing_columns(self.engine)
+            self._engine = sa.create_engine(self.url, future=True)
+            schema.metadata.create_all(self._engine)
+            _add_missing_columns(self._engine)
         except sa.exc.SQLAlchemyError as exc:
             detail = getattr(exc, "orig", None) or exc
             raise StoreError(f"cannot open the database {self._safe_url()}: "
@@ -140,17 +159,66 @@ class Store:
         except ModuleNotFoundError as exc:
             raise StoreError(f"no driver for {self._safe_url()}: {exc}") from None
 
+    @property
+    def engine(self) -> Engine:
+        """SQLAlchemy's engine for the store (the register, the outbox and the monitor work
+        through it); made on first use where the ledger's writes do without."""
+        if self._engine is None:
+            import sqlalchemy as sa
+
+            self._engine = sa.create_engine(self.url, future=True)
+        return self._engine
+
     def _safe_url(self) -> str:
+        import sqlalchemy as sa
+
         return sa.engine.make_url(self.url).render_as_string(hide_password=True)
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._sqlite is not None:
+            self._sqlite.close()
+            self._sqlite = None
+        if self._engine is not None:
+            self._engine.dispose()
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def _begin(self, failed: str, *, write: bool = True) -> Iterator[tx.Tx]:
+        """One transaction (`write`: that may write, taking the write lock at once, so that
+        what it reads first cannot change before it writes). Any database error becomes a
+        StoreError starting with `failed`; an error of any kind rolls everything back."""
+        if self._sqlite is not None:
+            conn = self._sqlite
+            try:
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                try:
+                    yield tx.Tx(conn.cursor(), "sqlite")
+                except BaseException:
+                    conn.rollback()
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                conn.rollback()
+                raise StoreError(f"{failed}: {exc.__class__.__name__}: {exc}") from None
+            return
+        import sqlalchemy as sa
+
+        engine = self.engine
+        driver_error = getattr(engine.dialect.dbapi, "Error", sa.exc.SQLAlchemyError)
+        try:
+            with engine.begin() as sa_conn:
+                cursor = sa_conn.connection.cursor()
+                try:
+                    yield tx.Tx(cursor, sa_conn.dialect.name, sa_conn.dialect.paramstyle)
+                finally:
+                    cursor.close()
+        except (sa.exc.SQLAlchemyError, driver_error) as exc:
+            raise StoreError(f"{failed}: {exc}") from None
 
     # -- ingest ---------------------------------------------------------------------------
 
@@ -160,26 +228,23 @@ class Store:
         input twice changes nothing; a value that differs from the source's latest for a
         (source, day, category) becomes a new revision, kept beside the old ones."""
         seen_at = seen_at or now()
-        try:
-            with self.engine.begin() as conn:
-                if conn.dialect.name == "sqlite":
-                    conn.exec_driver_sql("PRAGMA cache_size = -65536")  # as load_rows
-                return self._ingest(conn, batches, input, seen_at)
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"ingest failed, nothing was written: {exc}") from None
+        with self._begin("ingest failed, nothing was written") as conn:
+            if conn.dialect == "sqlite":
+                conn.run(tx.CACHE_PAGES)  # as load_rows
+            return self._ingest(conn, batches, input, seen_at)
 
-    def _ingest(self, conn: Connection, batches: Sequence[Batch], input: str,
+    def _ingest(self, conn: tx.Tx, batches: Sequence[Batch], input: str,
                 seen_at: str) -> IngestResult:
-        t = schema.observations
         total_obs = new = revised = 0
         before = _last_ingest(conn)
         fixed: list[date] = []  # report dates of the corrections this ingest adds
         touched: set[tuple[date, str]] = set()
         history: dict[str, dict[tuple[str, str], tuple[int, tuple[Any, ...]]]] = {}
         first: dict[tuple[str, str, str], int | None] = {}
+        stored: dict[tuple[str, str], tuple[Any, ...]] = {}  # ledger rows _resolve read
         # Into an empty store, what this ingest writes is all there is: resolve it from
         # memory instead of reading it back (a fifth of a full ingest).
-        empty = self.fast_paths and conn.execute(sa.select(t.c.id).limit(1)).first() is None
+        empty = self.fast_paths and conn.first("SELECT id FROM observations LIMIT 1") is None
         written: dict[tuple[str, str, str], tuple[int | None, Observation]] = {}
         around = {d + timedelta(days=k) for d in {o.report_date for b in batches
                                                   for o in b.observations}
@@ -223,21 +288,20 @@ class Store:
                     earlier = written.get(wkey)
                     written[wkey] = (obs.total if earlier is None else earlier[0], obs)
             rows.sort(key=_index_order)  # the unique index grows at its end: ~2x faster
-            _bulk_insert(conn, t, (*_OBS_COLUMNS, "published_at"), rows)
+            conn.insert("observations", (*_OBS_COLUMNS, "published_at"), rows)
             if batch.corrections:
-                ct = schema.corrections
-                have = {(r[0], str(r[1]), r[2]) for r in conn.execute(
-                    sa.select(ct.c.source, ct.c.report_date, ct.c.category))}
+                have = {(r[0], str(r[1]), r[2]) for r in conn.rows(
+                    "SELECT source, report_date, category FROM corrections")}
                 added = [c for c in batch.corrections
                          if (c.source, c.report_date.isoformat(), c.category) not in have]
-                _bulk_insert(conn, ct, ("source", "report_date", "category", "value"), [
+                conn.insert("corrections", ("source", "report_date", "category", "value"), [
                     (c.source, c.report_date.isoformat(), c.category, c.value) for c in added])
                 fixed.extend(c.report_date for c in added)
             new += b_new
             revised += b_rev
-            conn.execute(schema.ingests.insert(), {
-                "at": seen_at, "input": batch.address or input, "source": batch.source,
-                "observations": len(batch.observations), "new": b_new, "revised": b_rev})
+            conn.insert("ingests", _INGEST_COLUMNS, [
+                (seen_at, batch.address or input, batch.source, len(batch.observations),
+                 b_new, b_rev)])
         if not touched:
             cells: list[resolve.Cell] = []
         elif empty:
@@ -247,8 +311,9 @@ class Store:
                          for first, o in written.values() if first != o.total})
         else:
             cells = self._resolve(conn, {d for d, _ in touched},
-                                  (history, first) if self.fast_paths else None)
-        changed = self._write_cells(conn, cells) if cells else None
+                                  (history, first) if self.fast_paths else None, stored)
+        changed = self._write_cells(conn, cells, stored if stored else None) if cells \
+            else None
         starts = [d for d in (changed, min(fixed, default=None)) if d is not None]
         changes = Changes(before, _last_ingest(conn), len(batches),
                           min(starts) if starts else None)
@@ -263,72 +328,67 @@ class Store:
         seen_at = seen_at or now()
         new = revised = items_new = items_changed = 0
         oryx = False  # whether the counts the daybook's confirmed lines read changed
-        try:
-            with self.engine.begin() as conn:
-                before = _last_ingest(conn)
-                ct, it = schema.confirmed_counts, schema.confirmed_items
-                for batch in batches:
-                    self._ensure_source(conn, batch.source)
-                    have: dict[tuple[str, str, str], tuple[int, tuple[int, ...]]] = {}
-                    for r in conn.execute(sa.select(
-                            ct.c.country, ct.c.type, ct.c.day, ct.c.revision, ct.c.destroyed,
-                            ct.c.damaged, ct.c.abandoned, ct.c.captured, ct.c.total)
-                            .where(ct.c.source == batch.source).order_by(ct.c.revision)):
-                        have[(r[0], r[1], str(r[2]))] = (r[3], tuple(r[4:]))
-                    rows = []
-                    for c in batch.counts:
-                        key = (c.country, c.type, c.day.isoformat())
-                        nums = (c.destroyed, c.damaged, c.abandoned, c.captured, c.total)
-                        old = have.get(key)
-                        if old is not None and old[1] == nums:
+        with self._begin("ingest failed, nothing was written") as conn:
+            before = _last_ingest(conn)
+            for batch in batches:
+                self._ensure_source(conn, batch.source)
+                have: dict[tuple[str, str, str], tuple[int, tuple[int, ...]]] = {}
+                for r in conn.rows(
+                        "SELECT country, type, day, revision, destroyed, damaged, abandoned, "
+                        "captured, total FROM confirmed_counts WHERE source = ? "
+                        "ORDER BY revision", (batch.source,)):
+                    have[(r[0], r[1], str(r[2]))] = (r[3], tuple(r[4:]))
+                rows = []
+                for c in batch.counts:
+                    key = (c.country, c.type, c.day.isoformat())
+                    nums = (c.destroyed, c.damaged, c.abandoned, c.captured, c.total)
+                    old = have.get(key)
+                    if old is not None and old[1] == nums:
+                        continue
+                    rev = 1 if old is None else old[0] + 1
+                    new += old is None
+                    revised += old is not None
+                    have[key] = (rev, nums)
+                    rows.append((batch.source, *key, rev, *nums,
+                                 batch.retrieved_at or seen_at, batch.address or input))
+                conn.insert("confirmed_counts", _CONFIRMED_COLUMNS, rows)
+                oryx = oryx or bool(rows and batch.source == "oryx")
+                if batch.items:
+                    stored = {str(r[0]): tuple(r[1:]) for r in conn.rows(
+                        "SELECT id, country, type, model, status, day, address, location, "
+                        "unit, tags FROM confirmed_items WHERE source = ?", (batch.source,))}
+                    fresh = []
+                    for i in batch.items:
+                        vals = (i.country, i.type, i.model, i.status,
+                                i.day.isoformat() if i.day else None, i.address,
+                                i.location, i.unit, i.tags)
+                        old_item = stored.get(i.id)
+                        if old_item == vals:
                             continue
-                        rev = 1 if old is None else old[0] + 1
-                        new += old is None
-                        revised += old is not None
-                        have[key] = (rev, nums)
-                        rows.append((batch.source, *key, rev, *nums,
-                                     batch.retrieved_at or seen_at, batch.address or input))
-                    _bulk_insert(conn, ct, _CONFIRMED_COLUMNS, rows)
-                    oryx = oryx or bool(rows and batch.source == "oryx")
-                    if batch.items:
-                        stored = {str(r[0]): tuple(r[1:]) for r in conn.execute(sa.select(
-                            it.c.id, it.c.country, it.c.type, it.c.model, it.c.status,
-                            it.c.day, it.c.address, it.c.location, it.c.unit, it.c.tags)
-                            .where(it.c.source == batch.source))}
-                        fresh = []
-                        for i in batch.items:
-                            vals = (i.country, i.type, i.model, i.status,
-                                    i.day.isoformat() if i.day else None, i.address,
-                                    i.location, i.unit, i.tags)
-                            old_item = stored.get(i.id)
-                            if old_item == vals:
-                                continue
-                            if old_item is not None:
-                                items_changed += 1
-                                conn.execute(it.delete().where(it.c.source == batch.source,
-                                                               it.c.id == i.id))
-                            else:
-                                items_new += 1
-                            stored[i.id] = vals
-                            fresh.append((batch.source, i.id, *vals,
-                                          batch.retrieved_at or seen_at))
-                        _bulk_insert(conn, it, _ITEM_COLUMNS, fresh)
-                    conn.execute(schema.ingests.insert(), {
-                        "at": seen_at, "input": batch.address or input, "source": batch.source,
-                        "observations": len(batch.counts) + len(batch.items),
-                        "new": new + items_new, "revised": revised + items_changed})
-                changes = Changes(before, _last_ingest(conn), len(batches), confirmed=oryx)
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"ingest failed, nothing was written: {exc}") from None
+                        if old_item is not None:
+                            items_changed += 1
+                            conn.run("DELETE FROM confirmed_items WHERE source = ? AND id = ?",
+                                     (batch.source, i.id))
+                        else:
+                            items_new += 1
+                        stored[i.id] = vals
+                        fresh.append((batch.source, i.id, *vals,
+                                      batch.retrieved_at or seen_at))
+                    conn.insert("confirmed_items", _ITEM_COLUMNS, fresh)
+                conn.insert("ingests", _INGEST_COLUMNS, [
+                    (seen_at, batch.address or input, batch.source,
+                     len(batch.counts) + len(batch.items), new + items_new,
+                     revised + items_changed)])
+            changes = Changes(before, _last_ingest(conn), len(batches), confirmed=oryx)
         return ConfirmedResult(new, revised, items_new, items_changed, changes)
 
-    def _ensure_source(self, conn: Connection, name: str) -> None:
-        t = schema.sources
-        if conn.execute(sa.select(t.c.name).where(t.c.name == name)).first() is None:
+    def _ensure_source(self, conn: tx.Tx, name: str) -> None:
+        if conn.first("SELECT name FROM sources WHERE name = ?", (name,)) is None:
             info = SOURCE_INFO.get(name, {"title": name, "redistributable": True})
-            conn.execute(t.insert(), {"name": name, **info})
+            row = {"name": name, **info}
+            conn.insert("sources", tuple(row), [tuple(row.values())])
 
-    def _history(self, conn: Connection, days: set[date],
+    def _history(self, conn: tx.Tx, days: set[date],
                  first: dict[tuple[str, str, str], int | None]
                  ) -> dict[str, dict[tuple[str, str], tuple[int, tuple[Any, ...]]]]:
         """For each source, the latest revision of each (day, category) on `days`: its
@@ -350,15 +410,18 @@ class Store:
                 first[fkey] = r[4]
         return out
 
-    def _resolve(self, conn: Connection, touched: set[date],
+    def _resolve(self, conn: tx.Tx, touched: set[date],
                  known: tuple[Mapping[str, Mapping[tuple[str, str], tuple[int, tuple[Any, ...]]]],
-                              Mapping[tuple[str, str, str], int | None]] | None = None
+                              Mapping[tuple[str, str, str], int | None]] | None = None,
+                 stored: dict[tuple[str, str], tuple[Any, ...]] | None = None
                  ) -> list[resolve.Cell]:
         """Re-resolve every cell of the touched days, and of the days either side (the
         evidence for a day looks at its neighbours), from the latest revision of each
         source. A witness known only through the previous resolution (the minfin-derived
         CSV, whose rows are not shipped) keeps its vote in every cell where it has no stored
-        figure of its own: a partial file never retracts what it does not mention."""
+        figure of its own: a partial file never retracts what it does not mention.
+        `stored` gets the ledger rows of those days as read (for `_write_cells`, which
+        then need not read them again)."""
         days = {d + timedelta(days=k) for d in touched for k in (-1, 0, 1)}
         around = {d + timedelta(days=k) for d in days for k in (-1, 1)} - days
         obs: dict[tuple[str, str, str], resolve.Seen] = {}
@@ -390,13 +453,16 @@ class Store:
                    if first_total[k] != o.total}
         carried: dict[tuple[date, str], dict[str, int]] = {}
         context: dict[tuple[date, str], int] = {}
-        for c in _select_days(conn, "SELECT report_date, category, total, sources, "
-                              "dissent FROM ledger", days | around, date_col=0):
-            iso = str(c[0])
+        for row in _select_days(conn, f"SELECT {', '.join(_LEDGER_COLUMNS)} FROM ledger",
+                                days | around, date_col=0):
+            iso = str(row[0])
             day = dates.get(iso) or date.fromisoformat(iso)
+            c = (row[0], row[2], row[3], row[7], row[8])  # day, category, total, sources, dissent
             if day not in days:
                 context[(day, c[1])] = c[2]
                 continue
+            if stored is not None:
+                stored[(iso, c[1])] = row
             agreed = str(c[3]).split(",")
             if not c[4] and all((s, iso, c[1]) in obs for s in agreed):
                 continue  # every witness voted again: nothing carried (most cells)
@@ -409,11 +475,13 @@ class Store:
                 carried[(day, c[1])] = kept
         return resolve.resolve(obs.values(), carried, revised=revised, context=context)
 
-    def _write_cells(self, conn: Connection, cells: Sequence[resolve.Cell]) -> date | None:
+    def _write_cells(self, conn: tx.Tx, cells: Sequence[resolve.Cell],
+                     read: Mapping[tuple[str, str], tuple[Any, ...]] | None = None
+                     ) -> date | None:
         """Replace the ledger rows of the cells' days; compute every change in memory, so
         that only rows whose change moved (the day after a revised one) need an update.
-        Returns the earliest report date whose row it changed (None: no row changed)."""
-        lg = schema.ledger
+        Returns the earliest report date whose row it changed (None: no row changed).
+        `read`: the ledger rows of (at least) the cells' days, where already read."""
         days = sorted({c.report_date.isoformat() for c in cells})
         dayset = {date.fromisoformat(d) for d in days}
         existing, movable = self._around(conn, dayset)
@@ -435,27 +503,28 @@ class Store:
         # Only the rows that differ are rewritten: re-resolving a whole history that an
         # ingest confirms (the same files again, or the mirrors the snapshot came from)
         # writes nothing, where deleting and inserting every row was a third of the ingest.
-        stored = {(str(r[0]), r[2]): tuple(r) for r in _select_days(
-            conn, f"SELECT {', '.join(_LEDGER_COLUMNS)} FROM ledger", dayset, date_col=0)}
+        if read is not None:
+            isodays = set(days)
+            stored = {k: r for k, r in read.items() if k[0] in isodays}
+        else:
+            stored = {(str(r[0]), r[2]): tuple(r) for r in _select_days(
+                conn, f"SELECT {', '.join(_LEDGER_COLUMNS)} FROM ledger", dayset, date_col=0)}
         changed = [r for r in rows if stored.get((r[0], r[2])) != r]
         keep = {(r[0], r[2]) for r in rows}
         gone = [(k[0], k[1]) for k in stored if k not in keep]
-        _bulk_delete(conn, lg, [(r[0], r[2]) for r in changed if (r[0], r[2]) in stored]
-                     + gone)
-        _bulk_insert(conn, lg, _LEDGER_COLUMNS, changed)
-        updates = [{"d": k[0].isoformat(), "c": k[1], "v": fresh[k]}
+        conn.many("DELETE FROM ledger WHERE report_date = ? AND category = ?",
+                  [(r[0], r[2]) for r in changed if (r[0], r[2]) in stored] + gone)
+        conn.insert("ledger", _LEDGER_COLUMNS, changed)
+        updates = [(fresh[k], k[0].isoformat(), k[1])
                    for k, (_, change) in existing.items()
                    if k[0] not in dayset and k in movable and fresh[k] != change]
-        if updates:
-            conn.execute(
-                lg.update().where(lg.c.report_date == sa.bindparam("d"),
-                                  lg.c.category == sa.bindparam("c"))
-                .values(change=sa.bindparam("v")), updates)
+        conn.many("UPDATE ledger SET change = ? WHERE report_date = ? AND category = ?",
+                  updates)
         moved = [str(r[0]) for r in changed] + [k[0] for k in gone] + [
-            str(u["d"]) for u in updates]
+            str(u[1]) for u in updates]
         return date.fromisoformat(min(moved)) if moved else None
 
-    def _around(self, conn: Connection, days: set[date], whole: bool = False
+    def _around(self, conn: tx.Tx, days: set[date], whole: bool = False
                 ) -> tuple[dict[tuple[date, str], tuple[int, int | None]],
                            set[tuple[date, str]]]:
         """(total, change) of the ledger rows a re-resolution of `days` needs, and those
@@ -469,32 +538,23 @@ class Store:
             else:
                 runs.append((d, d))
         out: dict[tuple[date, str], tuple[int, int | None]] = {}
-        cursor = conn.connection.cursor()
-        marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        try:
-            after: list[tuple[Any, ...]] = []
-            if whole or len(runs) > 20:
-                cursor.execute("SELECT report_date, category, total, change FROM ledger")
-                rows = list(cursor.fetchall())
-                after = rows
-            else:
-                rows = []
-                cursor.execute("SELECT DISTINCT category FROM ledger")
-                cats = [r[0] for r in cursor.fetchall()]
-                for start, end in runs:
-                    for cat in cats:
-                        for op, edge, order in (("<", start, "DESC"), (">", end, "ASC")):
-                            cursor.execute(
-                                "SELECT report_date, category, total, change FROM ledger "
-                                f"WHERE category = {marker} AND report_date {op} {marker} "
-                                f"ORDER BY report_date {order} LIMIT 1",
-                                (cat, edge.isoformat()))
-                            got = cursor.fetchall()
-                            rows.extend(got)
-                            if op == ">":
-                                after.extend(got)
-        finally:
-            cursor.close()
+        after: list[tuple[Any, ...]] = []
+        if whole or len(runs) > 20:
+            rows = conn.rows("SELECT report_date, category, total, change FROM ledger")
+            after = rows
+        else:
+            rows = []
+            cats = [r[0] for r in conn.rows("SELECT DISTINCT category FROM ledger")]
+            for start, end in runs:
+                for cat in cats:
+                    for op, edge, order in (("<", start, "DESC"), (">", end, "ASC")):
+                        got = conn.rows(
+                            "SELECT report_date, category, total, change FROM ledger "
+                            f"WHERE category = ? AND report_date {op} ? "
+                            f"ORDER BY report_date {order} LIMIT 1", (cat, edge.isoformat()))
+                        rows.extend(got)
+                        if op == ">":
+                            after.extend(got)
         for r in rows:
             out[(date.fromisoformat(str(r[0])), r[1])] = (int(r[2]),
                                                           None if r[3] is None else int(r[3]))
@@ -503,24 +563,16 @@ class Store:
     def record_update(self, *, new: int, revised: int, failures: Sequence[str],
                       at: str | None = None) -> None:
         """Note a run of `attrition update` (for /health: the last successful one)."""
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(schema.update_runs.insert(), {
-                    "at": at or now(), "new": new, "revised": revised,
-                    "failures": json.dumps(list(failures), ensure_ascii=False)})
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"noting the update failed: {exc}") from None
+        with self._begin("noting the update failed") as conn:
+            conn.insert("update_runs", ("at", "new", "revised", "failures"), [
+                (at or now(), new, revised, json.dumps(list(failures), ensure_ascii=False))])
 
     def put_daybook(self, rows: Sequence[tuple[str, str, str]], meta: Mapping[str, str]
                     ) -> None:
         """Replace the daybook (rows of kind, day, body; see attrition.daybook) and its
         metadata, in one transaction."""
-        try:
-            with self.engine.begin() as conn:
-                _put_daybook(conn, rows, meta)
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"writing the daybook failed, nothing was written: {exc}"
-                             ) from None
+        with self._begin("writing the daybook failed, nothing was written") as conn:
+            _put_daybook(conn, rows, meta)
 
     def patch_daybook(self, series_from: str | None, confirmed_from: str | None,
                       rows: Sequence[tuple[str, str, str]], meta: Mapping[str, str]) -> int:
@@ -528,77 +580,45 @@ class Store:
         dates from `series_from` on and the breaks row (None: keep them), the confirmed
         lines of the scrapes from `confirmed_from` on (None: keep them all), by `rows`; and
         the metadata. Returns how many rows the daybook then has."""
-        t = schema.daybook
-        try:
-            with self.engine.begin() as conn:
-                if series_from is not None:
-                    conn.execute(t.delete().where(t.c.kind == "breaks"))
-                    conn.execute(t.delete().where(t.c.kind == "series", t.c.day >= series_from))
-                if confirmed_from is not None:
-                    conn.execute(t.delete().where(t.c.kind == "confirmed",
-                                                  t.c.day >= confirmed_from))
-                _bulk_insert(conn, t, ("kind", "day", "body"), rows)
-                conn.execute(schema.daybook_meta.delete())
-                conn.execute(schema.daybook_meta.insert(),
-                             [{"key": k, "value": v} for k, v in sorted(meta.items())])
-                return int(conn.execute(sa.select(sa.func.count()).select_from(t))
-                           .scalar_one())
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"writing the daybook failed, nothing was written: {exc}"
-                             ) from None
+        with self._begin("writing the daybook failed, nothing was written") as conn:
+            if series_from is not None:
+                conn.run("DELETE FROM daybook WHERE kind = 'breaks'")
+                conn.run("DELETE FROM daybook WHERE kind = 'series' AND day >= ?",
+                         (series_from,))
+            if confirmed_from is not None:
+                conn.run("DELETE FROM daybook WHERE kind = 'confirmed' AND day >= ?",
+                         (confirmed_from,))
+            conn.insert("daybook", ("kind", "day", "body"), rows)
+            _put_meta(conn, meta)
+            got = conn.first("SELECT COUNT(*) FROM daybook")
+            return int(got[0]) if got else 0
 
     def daybook_meta(self) -> dict[str, str]:
-        try:
-            with self.engine.connect() as conn:
-                return {str(k): str(v) for k, v in conn.execute(
-                    sa.select(schema.daybook_meta.c.key, schema.daybook_meta.c.value))}
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"reading the daybook failed: {exc}") from None
+        with self._begin("reading the daybook failed", write=False) as conn:
+            return {str(k): str(v) for k, v in conn.rows(
+                "SELECT key, value FROM daybook_meta")}
 
     def daybook_rows(self) -> list[tuple[str, str, str]]:
         """Every row of the daybook: (kind, day, body)."""
-        try:
-            with self.engine.connect() as conn:
-                cursor = conn.connection.cursor()
-                try:
-                    cursor.execute("SELECT kind, day, body FROM daybook")
-                    return [(str(k), str(d), str(b)) for k, d, b in cursor.fetchall()]
-                finally:
-                    cursor.close()
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"reading the daybook failed: {exc}") from None
+        with self._begin("reading the daybook failed", write=False) as conn:
+            return [(str(k), str(d), str(b)) for k, d, b in conn.rows(
+                "SELECT kind, day, body FROM daybook")]
 
     def daybook_inputs(self) -> str:
         """The digest of what the daybook is computed from (`inputs_digest`), as stored."""
-        try:
-            with self.engine.connect() as conn:
-                cursor = conn.connection.cursor()
-                try:
-                    parts = []
-                    for sql in _DAYBOOK_INPUTS:
-                        cursor.execute(sql)
-                        parts.append(cursor.fetchall())
-                finally:
-                    cursor.close()
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"reading the ledger failed: {exc}") from None
+        with self._begin("reading the ledger failed", write=False) as conn:
+            parts = [conn.rows(sql) for sql in _DAYBOOK_INPUTS]
         return inputs_digest(*parts)
 
     def put_daybook_meta(self, meta: Mapping[str, str]) -> int:
         """Replace the daybook's metadata, keeping its rows; returns how many rows it has
         (0: none, and nothing was written)."""
-        try:
-            with self.engine.begin() as conn:
-                n = conn.execute(sa.select(sa.func.count()).select_from(
-                    schema.daybook)).scalar_one()
-                if n:
-                    conn.execute(schema.daybook_meta.delete())
-                    conn.execute(schema.daybook_meta.insert(),
-                                 [{"key": k, "value": v} for k, v in sorted(meta.items())])
-                return int(n)
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"writing the daybook failed, nothing was written: {exc}"
-                             ) from None
+        with self._begin("writing the daybook failed, nothing was written") as conn:
+            got = conn.first("SELECT COUNT(*) FROM daybook")
+            n = int(got[0]) if got else 0
+            if n:
+                _put_meta(conn, meta)
+            return n
 
     def load_rows(self, rows: dict[str, list[tuple[Any, ...]]], *, input: str,
                   sources: Iterable[str], daybook_meta: Mapping[str, str] | None = None,
@@ -608,36 +628,25 @@ class Store:
         holds observations: there, `ingest`; with `if_empty`, returns None instead (another
         process loaded it first). With `daybook_meta`, rows["daybook"] is the daybook
         computed for exactly these rows (its metadata gets this load's ingest id)."""
-        try:
-            with self.engine.begin() as conn:
-                t = schema.observations
-                if conn.execute(sa.select(t.c.id).limit(1)).first() is not None:
-                    if if_empty:
-                        return None
-                    raise StoreError("the database is not empty; use ingest instead")
-                if conn.dialect.name == "sqlite":
-                    # the rows go in sorted by key, so the indexes grow at their ends; a
-                    # larger page cache keeps them in memory for the one transaction
-                    conn.exec_driver_sql("PRAGMA cache_size = -65536")
-                for name in sources:
-                    self._ensure_source(conn, name)
-                _bulk_insert(conn, t, _OBS_COLUMNS, rows["observations"])
-                _bulk_insert(conn, schema.ledger, _LEDGER_COLUMNS, rows["ledger"])
-                _bulk_insert(conn, schema.corrections,
-                             ("source", "report_date", "category", "value"),
-                             rows["corrections"])
-                _bulk_insert(conn, schema.confirmed_counts, _CONFIRMED_COLUMNS,
-                             rows.get("confirmed", []))
-                n = len(rows["observations"])
-                done = conn.execute(schema.ingests.insert(), {
-                    "at": now(), "input": input, "source": "snapshot", "observations": n,
-                    "new": n, "revised": 0})
-                if daybook_meta is not None:
-                    key = done.inserted_primary_key
-                    assert key is not None
-                    _put_daybook(conn, rows["daybook"], {**daybook_meta, "ingest": str(key[0])})
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"loading failed, nothing was written: {exc}") from None
+        with self._begin("loading failed, nothing was written") as conn:
+            if conn.first("SELECT id FROM observations LIMIT 1") is not None:
+                if if_empty:
+                    return None
+                raise StoreError("the database is not empty; use ingest instead")
+            if conn.dialect == "sqlite":
+                conn.run(tx.CACHE_PAGES)
+            for name in sources:
+                self._ensure_source(conn, name)
+            conn.insert("observations", _OBS_COLUMNS, rows["observations"])
+            conn.insert("ledger", _LEDGER_COLUMNS, rows["ledger"])
+            conn.insert("corrections", ("source", "report_date", "category", "value"),
+                        rows["corrections"])
+            conn.insert("confirmed_counts", _CONFIRMED_COLUMNS, rows.get("confirmed", []))
+            n = len(rows["observations"])
+            key = conn.insert_id("ingests", dict(zip(
+                _INGEST_COLUMNS, (now(), input, "snapshot", n, n, 0), strict=True)))
+            if daybook_meta is not None:
+                _put_daybook(conn, rows["daybook"], {**daybook_meta, "ingest": str(key)})
         return IngestResult(n, n, 0, 0, len(rows["ledger"]))
 
 
@@ -649,19 +658,19 @@ _ITEM_COLUMNS = ("source", "id", "country", "type", "model", "status", "day", "a
                  "location", "unit", "tags", "seen_at")
 _LEDGER_COLUMNS = ("report_date", "covers", "category", "total", "change", "announced_change",
                    "qualifier", "sources", "dissent", "method", "address")
-
-
-ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
-    "observations": (("published_at", "VARCHAR(32)"),),
-}
-"""Columns added to a table after stores were first made: added where missing (NULL in the
-rows already there), so that a store made by an earlier version opens and keeps working."""
+_INGEST_COLUMNS = ("at", "input", "source", "observations", "new", "revised")
+ADDED_COLUMNS = tx.ADDED_COLUMNS
 
 
 def _add_missing_columns(engine: Engine) -> None:
     """Add ADDED_COLUMNS where missing, and the indexes on them (`create_all` makes a table's
     indexes only with the table). Two processes opening an old store at once may both try:
-    the one that finds the work done by the other goes on."""
+    the one that finds the work done by the other goes on. (A SQLite file written
+    directly: `tx.open_sqlite`.)"""
+    import sqlalchemy as sa
+
+    from attrition.store import schema
+
     for table, columns in ADDED_COLUMNS.items():
         have = {c["name"] for c in sa.inspect(engine).get_columns(table)}
         missing = [(n, kind) for n, kind in columns if n not in have]
@@ -710,10 +719,11 @@ def inputs_digest(ledger: Iterable[Sequence[Any]], corrections: Iterable[Sequenc
     return h.hexdigest()
 
 
-def _last_ingest(conn: Connection) -> int:
+def _last_ingest(conn: tx.Tx) -> int:
     """The last ingest id (0: none); read inside a write's transaction, so that the ids a
     write adds and the one before it are known (`Changes`)."""
-    return int(conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM ingests").scalar_one())
+    got = conn.first("SELECT COALESCE(MAX(id), 0) FROM ingests")
+    return int(got[0]) if got else 0
 
 
 @functools.cache
@@ -723,43 +733,16 @@ def _iso(day: date) -> tuple[str, str]:
     return day.isoformat(), date.fromordinal(day.toordinal() - 1).isoformat()
 
 
-def _bulk_insert(conn: Connection, table: sa.Table, cols: Sequence[str],
-                 rows: Sequence[tuple[Any, ...]]) -> None:
-    """executemany straight through the driver: SQLAlchemy's per-row parameter processing
-    costs more than SQLite's work for the tens of thousands of rows of a full history."""
-    if not rows:
-        return
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO {table.name} ({', '.join(cols)}) "
-           f"VALUES ({', '.join([marker] * len(cols))})")
-    cursor = conn.connection.cursor()
-    try:
-        cursor.executemany(sql, rows)
-    finally:
-        cursor.close()
-
-
-def _bulk_delete(conn: Connection, table: sa.Table, keys: Sequence[tuple[str, str]]
-                 ) -> None:
-    """Delete rows by (report_date, category), through the driver as `_bulk_insert`."""
-    if not keys:
-        return
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    cursor = conn.connection.cursor()
-    try:
-        cursor.executemany(f"DELETE FROM {table.name} WHERE report_date = {marker} "
-                           f"AND category = {marker}", keys)
-    finally:
-        cursor.close()
-
-
-def _put_daybook(conn: Connection, rows: Sequence[tuple[str, str, str]],
+def _put_daybook(conn: tx.Tx, rows: Sequence[tuple[str, str, str]],
                  meta: Mapping[str, str]) -> None:
-    conn.execute(schema.daybook_meta.delete())
-    conn.execute(schema.daybook.delete())
-    _bulk_insert(conn, schema.daybook, ("kind", "day", "body"), rows)
-    conn.execute(schema.daybook_meta.insert(), [{"key": k, "value": v}
-                                                for k, v in sorted(meta.items())])
+    conn.run("DELETE FROM daybook")
+    conn.insert("daybook", ("kind", "day", "body"), rows)
+    _put_meta(conn, meta)
+
+
+def _put_meta(conn: tx.Tx, meta: Mapping[str, str]) -> None:
+    conn.run("DELETE FROM daybook_meta")
+    conn.insert("daybook_meta", ("key", "value"), sorted(meta.items()))
 
 
 def _dedupe(observations: Iterable[Observation]) -> list[Observation]:
@@ -771,33 +754,20 @@ def _dedupe(observations: Iterable[Observation]) -> list[Observation]:
     return list(out.values())
 
 
-def _select_days(conn: Connection, sql: str, days: set[date], tail: str = "",
+def _select_days(conn: tx.Tx, sql: str, days: set[date], tail: str = "",
                  date_col: int = 1) -> list[tuple[Any, ...]]:
     """Rows of `sql` whose report_date is one of `days`, straight through the driver (as
-    `_bulk_insert` writes: SQLAlchemy's row objects cost more than the query for a full
+    `Tx.many` writes: SQLAlchemy's row objects cost more than the query for a full
     history). When the days span most of the history, one scan filtered here."""
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     isodays = sorted(d.isoformat() for d in days)
-    cursor = conn.connection.cursor()
+    if len(isodays) > 400:
+        wanted = set(isodays)
+        return [r for r in conn.rows(f"{sql} {tail}") if str(r[date_col]) in wanted]
     out: list[tuple[Any, ...]] = []
-    try:
-        if len(isodays) > 400:
-            wanted = set(isodays)
-            cursor.execute(f"{sql} {tail}")
-            out = [tuple(r) for r in cursor.fetchall() if str(r[date_col]) in wanted]
-        else:
-            for chunk in _chunks(isodays, 400):
-                cursor.execute(f"{sql} WHERE report_date IN ({', '.join([marker] * len(chunk))})"
-                               f" {tail}", tuple(chunk))
-                out.extend(tuple(r) for r in cursor.fetchall())
-    finally:
-        cursor.close()
+    for chunk in tx.chunks(isodays, 400):
+        out.extend(conn.rows(f"{sql} WHERE report_date IN ({', '.join(['?'] * len(chunk))})"
+                             f" {tail}", chunk))
     return out
-
-
-def _chunks(items: Sequence[str], n: int) -> Iterable[Sequence[str]]:
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
 
 
 def _index_order(row: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -262,3 +262,40 @@ outbox = sa.Table(
     sa.UniqueConstraint("claim_id", "verdict", "channel", name="uq_outbox_alert"),
 )
 sa.Index("ix_outbox_due", outbox.c.status, outbox.c.next_try)
+
+
+# -- the SQLite DDL (ingestspeed) -----------------------------------------------------------
+# A SQLite file is written without SQLAlchemy (importing it is ~0.3 s of every ingest):
+# attrition.store.sqlite_ddl holds the statements below, generated from these tables by
+# `scripts/build_sqlite_ddl.py`; tests/test_store_sqlite.py fails when the two differ.
+
+
+def sqlite_ddl_module() -> str:
+    """The text of attrition/store/sqlite_ddl.py: every table's and index's CREATE statement
+    as SQLAlchemy's SQLite dialect compiles it (so that a store made either way has the same
+    schema), the partial index last."""
+    import json
+
+    from sqlalchemy.dialects import sqlite
+
+    dialect = sqlite.dialect()
+    tables = {t.name: str(sa.schema.CreateTable(t).compile(dialect=dialect)).strip()
+              for t in metadata.sorted_tables}
+    indexes = {str(i.name): (t.name, str(sa.schema.CreateIndex(i).compile(dialect=dialect)))
+               for t in metadata.sorted_tables
+               for i in sorted(t.indexes, key=lambda i: str(i.name))}
+    indexes["ix_observations_later"] = ("observations", LATER_INDEX)
+
+    def text(sql: str) -> str:  # one source line per line of SQL, within 100 columns
+        return "(\n" + "".join(f"        {json.dumps(part)}\n"
+                               for part in sql.splitlines(keepends=True)) + "    )"
+
+    lines = ['"""The SQLite schema as plain DDL. GENERATED from attrition/store/schema.py by',
+             "`scripts/build_sqlite_ddl.py`: do not edit (tests/test_store_sqlite.py fails when",
+             'the two differ)."""', "", "# ruff: noqa: E501", "", "TABLES: dict[str, str] = {"]
+    lines += [f"    {json.dumps(name)}: {text(sql)}," for name, sql in tables.items()]
+    lines += ["}", "", "INDEXES: dict[str, tuple[str, str]] = {"]
+    lines += [f"    {json.dumps(name)}: ({json.dumps(table)}, {text(sql)}),"
+              for name, (table, sql) in indexes.items()]
+    lines += ["}", ""]
+    return "\n".join(lines)
