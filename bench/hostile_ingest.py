@@ -154,7 +154,7 @@ def cases() -> Iterator[Case]:
     rec = _head_json(EQUIP, 1)[0]
     for label, value in [("huge int", "9" * 5000), ("2**63", str(2**63)), ("negative", "-5"),
                          ("float", "1.5"), ("1e400", "1e400"), ("NaN", "NaN"),
-                         ("-0", "-0"), ("bool", "true"), ("big float", "1" + "0" * 400 + ".0"),
+                         ("bool", "true"), ("big float", "1" + "0" * 400 + ".0"),
                          ("string digits", '"١٢٣"'), ("superscript", '"²"'),
                          ("full-width", '"９"'), ("11M", "11000000")]:
         body = json.dumps([rec]).replace(f'"tank": {rec["tank"]}', f'"tank": {value}')
@@ -258,7 +258,7 @@ def cases() -> Iterator[Case]:
     # bulletins
     btext = BULLETIN.read_text()
     yield Case("bulletin 1e18 personnel", REJECT, _write("2022-06-13.en.txt", btext.replace(
-        "about 31", "about 1000000000000000000", 1)))
+        "about 32300", "about 1000000000000000000", 1)))
     yield Case("bulletin date 9999", REJECT, _write("2099-06-13.en.txt", btext.replace(
         "2022", "2099")))
     yield Case("bulletin no figures", REJECT, _write("2022-06-13.en.txt", "hello\n" * 10))
