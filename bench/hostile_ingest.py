@@ -210,7 +210,7 @@ def cases() -> Iterator[Case]:
     yield Case("json top-level number", REJECT, _write("x.json", "12"))
     yield Case("json empty array", EITHER, _write("equip.json", "[]"))
     yield Case("json array of nulls", REJECT, _write("equip.json", "[null, null]"))
-    yield Case("json 1M small objects", REJECT, _write("equip.json", "[" + ",".join(
+    yield Case("json 300k identical records", EITHER, _write("equip.json", "[" + ",".join(
         ['{"date":"2024-11-14","tank":1}'] * 300_000) + "]"))
 
     # CSV
