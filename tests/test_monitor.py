@@ -288,3 +288,21 @@ def test_a_ukrainian_claim_page_and_monitor_name_verdicts_in_ukrainian(
     assert "46 artillery systems · суперечить" in monitor
     assert '<option value="contradicted" >суперечить</option>' in monitor or \
         ">суперечить</option>" in monitor
+
+
+def test_a_control_character_in_an_article_leaves_the_flags_feed_valid_xml() -> None:
+    """An article holding a control character (a vertical tab, an escape) put it into the
+    feed as it was: the whole feed was malformed XML, unreadable by every feed reader."""
+    import xml.etree.ElementTree as ET
+
+    from attrition.web.monitor import atom
+
+    flag = {"claim_id": 1, "verdict": "contradicted", "text": "190\x1b tanks", "actual": 19,
+            "outlet": "Desk\x07", "sentence": "Russia lost\x0b 190\x1b tanks.", "why": None,
+            "reading": "the ledger has 19", "current": "contradicted",
+            "at": "2026-12-02T14:12:04+00:00"}
+    doc = ET.fromstring(atom([flag], "http://h", "http://h/feeds/flags.atom?x=\x01"))
+    ns = "{http://www.w3.org/2005/Atom}"
+    entry = doc.find(f"{ns}entry")
+    assert entry is not None
+    assert "190\ufffd tanks" in (entry.findtext(f"{ns}title") or "")

@@ -36,6 +36,11 @@ PAGE = b"<html><body><p>On 14 November 2024 Russia lost 19 tanks.</p></body></ht
     ("2002:a01:203::1", False), ("2002:c0a8:101::1", False),
     ("8.8.8.8", True), ("1.1.1.1", True), ("2606:4700:4700::1111", True),
     ("64:ff9b::808:808", True), ("2002:808:808::1", True), ("::ffff:8.8.8.8", True),
+    # found public by the re-attack: the local-use NAT64 prefix (RFC 8215), SIIT's
+    # IPv4-translated form, the deprecated IPv4-compatible form, IETF protocol addresses
+    ("64:ff9b:1::a00:1", False), ("64:ff9b:1:7f00:1::", False), ("::ffff:0:127.0.0.1", False),
+    ("::ffff:0:10.0.0.1", False), ("::127.0.0.1", False), ("::10.0.0.1", False),
+    ("192.0.0.8", False), ("192.0.0.170", False), ("::ffff:0:8.8.8.8", True),
 ])
 def test_only_globally_routable_unicast_is_public(address: str, public: bool) -> None:
     assert fetch.is_public(address) is public

@@ -109,3 +109,23 @@ def test_a_folder_article_keeps_the_outlet_and_time_its_header_names() -> None:
     assert steppe.outlet == "Steppe Courier"
     assert steppe.published is not None and steppe.published.startswith("2024-06-10T06:30")
     assert inputs.folder_entries(folder, outlet="Desk")[0].outlet == "Desk"  # given wins
+
+
+def test_a_file_that_is_no_article_is_an_input_error_and_the_others_are_read(
+        tmp_path: Path) -> None:
+    """One binary file dropped in the folder stopped the whole watcher with an error; a FIFO
+    or a broken link there was skipped without a word."""
+    import os
+
+    from attrition.errors import ParseError
+
+    (tmp_path / "a.txt").write_text("Kyiv, 14 November 2024. Russia lost 19 tanks.\n")
+    (tmp_path / "b.txt").write_bytes(b"\x9e\x00\xff" * 100)
+    os.mkfifo(tmp_path / "c.txt")
+    (tmp_path / "d.txt").symlink_to(tmp_path / "gone.txt")
+    (tmp_path / "e.txt").symlink_to("/dev/zero")
+    got = inputs.folder_entries(tmp_path)
+    assert [Path(e.address).name for e in got if not isinstance(e, ParseError)] == ["a.txt"]
+    errors = [str(e) for e in got if isinstance(e, ParseError)]
+    assert [e.split(":")[0] for e in errors] == [str(tmp_path / f"{n}.txt") for n in "bcde"]
+    assert all("\n" not in e for e in errors)

@@ -370,7 +370,10 @@ def ingest(
     from attrition.bootstrap import ensure_loaded
     from attrition.dates import parse_day
 
-    report_date = parse_day(day) if day else None
+    try:
+        report_date = parse_day(day) if day else None
+    except AttritionError as exc:
+        raise type(exc)(f"--date: {exc}") from None
     ensure_loaded(_state["db"], notice=_err)
     with _spinner() as progress:
         task = progress.add_task("reading", total=None)
@@ -1366,12 +1369,14 @@ def main() -> None:
         sys.argv[1:] = hoist_db(sys.argv[1:])
         _only(sys.argv[1:])()
     except AttritionError as exc:
-        _err(f"attrition: error: {exc}")
+        from attrition.entry import one_line
+
+        _err(f"attrition: error: {one_line(str(exc))}")
         sys.exit(1)
     except OSError as exc:  # a file that cannot be read or written: one line, not a traceback
-        from attrition.entry import os_error_text
+        from attrition.entry import one_line, os_error_text
 
-        _err(f"attrition: error: {os_error_text(exc)}")
+        _err(f"attrition: error: {one_line(os_error_text(exc))}")
         sys.exit(1)
 
 

@@ -47,13 +47,13 @@ def main() -> None:
     try:
         status = run_check(**args)
     except AttritionError as exc:
-        _err(f"attrition: error: {exc}")
+        _err(f"attrition: error: {one_line(str(exc))}")
         sys.exit(1)
     except BrokenPipeError:  # `attrition check … | head`: as Click, quietly, status 1
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
     except OSError as exc:  # a file that cannot be read: one line, as the Typer path says it
-        _err(f"attrition: error: {os_error_text(exc)}")
+        _err(f"attrition: error: {one_line(os_error_text(exc))}")
         sys.exit(1)
     except KeyboardInterrupt:  # as Click reports it
         sys.stderr.write("\nAborted!\n")
@@ -235,6 +235,15 @@ def _read_stdin() -> str:
 
 def _err(message: str) -> None:
     sys.stderr.write(message.rstrip() + "\n")
+
+
+def one_line(message: str) -> str:
+    """A message as one line of plain text: control characters (a newline or a terminal
+    escape in a file's name, say) written as escapes, so that an error stays one line and a
+    hostile name cannot drive the terminal."""
+    if message.isprintable():
+        return message
+    return "".join(c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in message)
 
 
 def _print(docs: list[dict[str, Any]], texts: list[tuple[str, str]], format: str,

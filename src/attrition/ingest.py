@@ -66,9 +66,13 @@ def expand(paths: Iterable[Path]) -> list[Path]:
                 dirs.sort()
                 for name in names:
                     f = Path(folder, name)
-                    if (f.suffix.lower() in _SUFFIXES and not _not_data(name)
-                            and f.is_file()):
+                    if f.suffix.lower() in _SUFFIXES and not _not_data(name):
+                        # a data file that is a FIFO, a device or a broken link is refused by
+                        # the read, with its name: skipped, it was data lost with exit 0
                         found.append(f)
+            if not found:
+                raise SourceError(f"{p}: no data files ({', '.join(sorted(_SUFFIXES))}) in "
+                                  "the folder; nothing was read")
             out.extend(sorted(found))
         elif p.exists() or p.is_symlink():
             out.append(p)
@@ -212,6 +216,7 @@ def read_path(path: Path, fmt: str | None = None, report_date: date | None = Non
             batch = read_bulletin(path, text, report_date, press=fmt == "press" or None)
         elif fmt in FORMATS:
             batch = FORMATS[fmt](text)
+            _one_value_each(batch)
         elif fmt in CONFIRMED_FORMATS:
             batch = CONFIRMED_FORMATS[fmt](text)
         else:
@@ -221,6 +226,17 @@ def read_path(path: Path, fmt: str | None = None, report_date: date | None = Non
     if batch.address is None:
         batch.address = str(path)
     return batch
+
+
+def _one_value_each(batch: Batch) -> None:
+    """A mirror's file gives each day's figure once: a day repeated with another value is a
+    garbled file, refused (the store would keep whichever came last, silently)."""
+    seen: dict[tuple[date, str], int | None] = {}
+    for o in batch.observations:
+        key = (o.report_date, o.category)
+        if seen.setdefault(key, o.total) != o.total:
+            raise ParseError(f"given twice, as {seen[key]} and {o.total}",
+                             record=str(o.report_date), field=o.category)
 
 
 def read_bulletin(path: Path, text: str, report_date: date | None = None,

@@ -33,20 +33,30 @@ Resolver = Callable[[str, int], list[str]]
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _6TO4 = ipaddress.ip_network("2002::/16")
+_NOT_GLOBAL = tuple(ipaddress.ip_network(n) for n in (
+    "64:ff9b:1::/48",  # local-use NAT64 (RFC 8215): translates to a site's own addresses
+    "::/96",  # IPv4-compatible (deprecated; some stacks still send it over IPv4)
+    "192.0.0.0/24",  # IETF protocol assignments: none globally reachable but two anycasts
+))
+_SIIT = ipaddress.ip_network("::ffff:0:0:0/96")
+"""IPv4-translated addresses (RFC 2765): a translator sends them to the IPv4 address inside."""
 
 IP = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def is_public(address: IP | str) -> bool:
-    """Whether an address is globally routable unicast: `is_global`, not multicast, and,
-    for the IPv6 forms that carry an IPv4 address (IPv4-mapped, NAT64 64:ff9b::/96, 6to4
-    2002::/16), only when that IPv4 address is public too."""
+    """Whether an address is globally routable unicast: `is_global`, not multicast, not in
+    `_NOT_GLOBAL` (which Python's `is_global` passes), and, for the IPv6 forms that carry an
+    IPv4 address (IPv4-mapped, IPv4-translated, NAT64 64:ff9b::/96, 6to4 2002::/16), only
+    when that IPv4 address is public too."""
     ip = ipaddress.ip_address(address) if isinstance(address, str) else address
-    if ip.is_multicast:
+    if ip.is_multicast or any(ip in n for n in _NOT_GLOBAL if n.version == ip.version):
         return False
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped is not None:
             return is_public(ip.ipv4_mapped)
+        if ip in _SIIT:
+            return is_public(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
         if ip in _NAT64:
             return is_public(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
         if ip in _6TO4 and not is_public(ipaddress.IPv4Address((int(ip) >> 80) & 0xFFFFFFFF)):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import os
+import re
 import stat
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -27,16 +29,37 @@ _MAX_INT_DIGITS = 19
 """A JSON integer longer than this is no count (and would overflow a BIGINT)."""
 
 
+_WIDE = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+"""Byte order marks, UTF-32's first: its little-endian mark begins with UTF-16's."""
+
+
+def _wide_without_bom(data: bytes) -> str | None:
+    """The codec of UTF-16 or UTF-32 text without a byte order mark, from where the zero bytes
+    of its first (ASCII) character fall, as RFC 4627 detects JSON's: every input attrition
+    reads starts with an ASCII character ('[', '{', a CSV header, a bulletin's words)."""
+    head = data[:4]
+    if len(head) < 4 or 0 not in head:
+        return None
+    zeros = "".join("1" if b else "0" for b in head)
+    return {"1000": "utf-32-le", "0001": "utf-32-be", "1010": "utf-16-le",
+            "0101": "utf-16-be"}.get(zeros)
+
+
 def decode(data: bytes | str) -> str:
-    """Text from bytes: UTF-8 (with or without BOM), else UTF-16 with a BOM; binary is refused."""
+    """Text from bytes: UTF-8 (with or without BOM), else UTF-16 or UTF-32 (with a BOM, or
+    without one when the first character shows it); binary is refused."""
     if isinstance(data, str):
         text = data
     else:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        wide = next((c for bom, c in _WIDE if data.startswith(bom)), None) \
+            or _wide_without_bom(data)
+        if wide is not None:
             try:
-                text = data.decode("utf-16")
+                text = data.decode(wide)
             except UnicodeDecodeError as exc:
-                raise ParseError(f"not valid UTF-16 text at byte {exc.start}") from None
+                raise ParseError(f"not valid {wide.upper()[:6]} text at byte {exc.start}"
+                                 ) from None
         else:
             try:
                 text = data.decode("utf-8-sig")
@@ -46,8 +69,9 @@ def decode(data: bytes | str) -> str:
                     "binary file?"
                 ) from None
     text = text.removeprefix("\ufeff")
-    if "\x00" in text[:4096]:
-        raise ParseError("contains NUL characters; binary file?")
+    nul = text.find("\x00")  # anywhere: a NUL past the first page hid a corrupt tail
+    if nul >= 0:
+        raise ParseError("contains NUL characters; binary file?", line=text.count("\n", 0, nul) + 1)
     return text
 
 
@@ -158,16 +182,20 @@ def parse_iso_date(value: object, *, record: str | None, field: str = "date",
     if not isinstance(value, str):
         raise ParseError(f"expected a YYYY-MM-DD string, got {_short(value)}", record=record,
                          field=field, line=line)
-    text = value.strip()[:10]
+    text, rest = value.strip()[:10], value.strip()[10:]
     try:
-        if not (text.isascii() and len(text) == 10):
-            raise ValueError
+        if not (text.isascii() and len(text) == 10) or (rest and not _TIME.fullmatch(rest)):
+            raise ValueError  # a time of day may follow, nothing else ("2024-02-14 junk")
         day = date.fromisoformat(text)
     except ValueError:
         raise ParseError(f"impossible or malformed date {_short(value)}", record=record,
                          field=field, line=line) from None
     check_date(day, record=record, field=field, line=line, first=first)
     return day
+
+
+_TIME = re.compile(r"[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?",
+                   re.ASCII)
 
 
 def check_date(day: date, *, record: str | None = None, field: str | None = "date",

@@ -126,13 +126,24 @@ def parse(data: bytes | str, *, report_date: date | None = None) -> Bulletin:
     bulletin = Bulletin(day, lang, date_source=how)
     delta_first = bool(_DELTA_FIRST.search(text))
     default_mode: str | None = None
+    read = 0
     for line_no, line in enumerate(text.splitlines(), start=1):
+        if not _MAY_HOLD_FIGURE.search(line):
+            # no number, bracket, plus or dash: no figure and no error; only its cue counts
+            if default_mode is None:
+                default_mode = next(filter(None, map(_cue, _sentences(line))), None)
+            continue
+        short = len(line.split()) <= 8  # once a line: per segment, a long line was quadratic
         for sentence in _sentences(line):
             cue = _cue(sentence)
             if default_mode is None and cue is not None:
                 default_mode = cue
             for seg in _segments(sentence):
-                fig = _figure(seg, line, line_no, day, cue or default_mode or "total",
+                read += 1
+                if read > MAX_PIECES:
+                    raise ParseError(f"more than {MAX_PIECES:,} lines or list items with "
+                                     "numbers: not one bulletin", line=line_no)
+                fig = _figure(seg, short, line_no, day, cue or default_mode or "total",
                               delta_first, bulletin.warnings)
                 if fig is None:
                     continue
@@ -142,6 +153,17 @@ def parse(data: bytes | str, *, report_date: date | None = None) -> Bulletin:
     if not bulletin.figures:
         raise ParseError("no loss figures found: is this a General Staff bulletin?")
     return bulletin
+
+
+MAX_PIECES = 5_000
+"""A bulletin, or a news page reproducing one, has a few dozen lines or list items with
+numbers; each costs ~7 µs to read, so past this many the text is no bulletin (and reading on
+would cost seconds per MB)."""
+MAX_TOKENS = 200
+"""Numbers in one list item: a figure has two or three; `1 1 1 ...` for megabytes is none."""
+_MAY_HOLD_FIGURE = re.compile(rf"[\d(+-]|(?<![\w'])(?:{_WORD_NUM})(?![\w'])", re.IGNORECASE)
+"""What a line needs to give a figure or a "no figure for ..." error: a digit, a number word,
+a bracket, a plus or a dash (after `_normalise`)."""
 
 
 def _merge(old: Figure, new: Figure, warnings: list[str]) -> Figure:
@@ -255,9 +277,6 @@ class _Tok:
     rounded: bool
 
 
-_PARENS_PLUS = re.compile(r"[()+]")
-
-
 def _blank_dates(seg: str) -> str:
     """The text with its dates blanked to spaces (same offsets), so that no day or year is
     read as a figure. Most segments hold no date: a cheap search spares the costly one."""
@@ -277,16 +296,16 @@ def _tokens(blanked: str) -> list[_Tok]:
     pos = depth = 0
     plus_since_open = False
     for m in _TOKEN.finditer(blanked):
+        if len(toks) > MAX_TOKENS:
+            break  # `_figure` refuses the item: reading the rest would only cost time
         start = m.start()
-        for c in _PARENS_PLUS.finditer(blanked, pos, start):
-            ch = c.group(0)
-            if ch == "(":
-                depth += 1
-                plus_since_open = False
-            elif ch == ")":
-                depth -= 1
-            else:
-                plus_since_open = True
+        # str methods, not a regex match per bracket: a run of a million "(" is one count
+        depth += blanked.count("(", pos, start) - blanked.count(")", pos, start)
+        last_open = blanked.rfind("(", pos, start)
+        if last_open >= 0:
+            plus_since_open = "+" in blanked[last_open:start]
+        elif "+" in blanked[pos:start]:
+            plus_since_open = True
         pos = start
         if m["word"]:
             value, rounded = WORDS[m["word"].lower()], False
@@ -317,8 +336,8 @@ _UNIT_AFTER_DIGIT = re.compile(r"\d\)?\s*од|\d\s*(?:st|nd|rd|th)\b|\d\s*тис
 _DASH_END = re.compile(r"\s-\s*$")
 
 
-def _figure(seg: str, line: str, line_no: int, day: date, mode: str, delta_first: bool,
-            warnings: list[str]) -> Figure | None:
+def _figure(seg: str, short_line: bool, line_no: int, day: date, mode: str,
+            delta_first: bool, warnings: list[str]) -> Figure | None:
     norm = categories._norm(seg)
     found = _match_label(norm, day)
     if found is None:
@@ -326,6 +345,9 @@ def _figure(seg: str, line: str, line_no: int, day: date, mode: str, delta_first
     cat, lstart = found
     blanked = _blank_dates(norm)
     toks = _tokens(blanked)
+    if len(toks) > MAX_TOKENS:
+        raise ParseError(f"more than {MAX_TOKENS} numbers in one item for {cat!r}: no figure",
+                         line=line_no)
     for junk in _GLUED.finditer(blanked):
         ctx = norm[max(0, junk.start() - 3): junk.end() + 3]
         if not _UNIT_AFTER_DIGIT.search(ctx):
@@ -353,7 +375,7 @@ def _figure(seg: str, line: str, line_no: int, day: date, mode: str, delta_first
         only = (after or before)[0] if outside else None
         if only is None:
             return None
-        listy = bool(_LIST_SEP.search(seg)) or len(line.split()) <= 8
+        listy = bool(_LIST_SEP.search(seg)) or short_line
         if listy or mode == "total":
             total = only
         else:

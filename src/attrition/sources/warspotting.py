@@ -56,8 +56,11 @@ def read(data: bytes | str) -> ConfirmedBatch:
         if not isinstance(ident, int | str) or str(ident).strip() == "":
             raise ParseError("missing id", record=str(i), field="id")
         where = str(ident).strip()
-        if len(where) > 40:
-            raise ParseError("implausible id", record=str(i), field="id")
+        # a number: it is the record's page address too (a "../" in it would point elsewhere)
+        if isinstance(ident, bool) or not (where.isascii() and where.isdigit()) \
+                or len(where) > 12:
+            raise ParseError(f"implausible id {where[:40]!r} (a record's id is a number)",
+                             record=str(i), field="id")
         if where in seen:
             raise ParseError("id given twice in one answer", record=where, field="id")
         seen.add(where)

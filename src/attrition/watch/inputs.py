@@ -202,24 +202,29 @@ def _norm_date(value: Any) -> str | None:
 # -- a folder, JSON lines -------------------------------------------------------------------
 
 
-def folder_entries(folder: Path, outlet: str | None = None) -> list[Entry]:
-    """Every article file in `folder` (.txt, .md, .html), its address the file's URI."""
+def folder_entries(folder: Path, outlet: str | None = None) -> list[Entry | ParseError]:
+    """Every article file in `folder` (.txt, .md, .html), its address the file's URI. A file
+    that cannot be read as text (binary, too large, a FIFO or a broken link) is a ParseError
+    naming it, as a bad pushed line is: the other articles are checked (one such file
+    dropped in the folder stopped the whole watcher)."""
     from attrition.check.article import header
     from attrition.check.fetch import main_text
     from attrition.errors import AttritionError
-    from attrition.sources._common import decode
+    from attrition.sources._common import decode, read_regular
 
     if not folder.is_dir():
         raise SourceError(f"{folder}: not a folder")
-    out = []
-    for f in sorted(p for p in folder.rglob("*") if p.is_file()
-                    and p.suffix.lower() in ARTICLE_SUFFIXES):
-        if f.stat().st_size > MAX_ARTICLE:
-            raise SourceError(f"{f}: too large to be an article ({f.stat().st_size:,} bytes)")
+    out: list[Entry | ParseError] = []
+    for f in sorted(p for p in folder.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES
+                    and not p.is_dir()):
         try:
-            text = decode(f.read_bytes())
-        except AttritionError as exc:
-            raise SourceError(f"{f}: {exc}") from None
+            text = decode(read_regular(f, MAX_ARTICLE))  # capped: st_size is not trusted
+        except ParseError as exc:
+            out.append(exc.at(str(f)))
+            continue
+        except AttritionError as exc:  # read_regular's errors name the file already
+            out.append(ParseError(str(exc)))
+            continue
         if f.suffix.lower() in (".html", ".htm"):
             text = main_text(text)
         if not text.strip():

@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlencode
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _escape
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -324,6 +324,16 @@ def atom(flags: list[dict[str, Any]], base: str, self_url: str) -> str:
                 "</entry>"]
     out.append("</feed>")
     return "\n".join(out) + "\n"
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot carry, even escaped: C0 controls but tab and line ends."""
+
+
+def escape(text: str, entities: dict[str, str] | None = None) -> str:
+    """Text for the feed: escaped, and a control character (an article may hold one) as
+    U+FFFD: one such character made the whole feed malformed XML for every reader."""
+    return _escape(_NOT_XML.sub("\ufffd", text), entities or {})
 
 
 def _rfc3339(text: str) -> str:
