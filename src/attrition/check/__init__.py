@@ -113,7 +113,9 @@ def check_text(text: str, ledger: LedgerView, day: date | None = None,
     return {
         "article": {"date": day.isoformat(), "date_source": date_source, "source": source,
                     "language": art.language, "url": art.meta.get("url"),
-                    "covers": (day - timedelta(days=1)).isoformat()},
+                    "covers": (day - timedelta(days=1)).isoformat(),
+                    **({"capped_at": extraction.MAX_CLAIMS}
+                       if len(claims) >= extraction.MAX_CLAIMS else {})},
         "claims": out,
         "summary": summary,
     }

@@ -900,6 +900,12 @@ def _quotes_general_staff(s: str) -> bool:
     return IN_SCOPE_ANYWAY.search(s) is not None
 
 
+MAX_CLAIMS = 1_000
+"""The most figures one article is checked for: a real article holds tens, a page built to
+stall the checker hundreds of thousands (each costs ~0.3 ms); past this, the rest are left
+out and the document says so."""
+
+
 def extract(art: Article, day: date) -> list[Claim]:
     claims: list[Claim] = []
     quotes_gs = any(_quotes_general_staff(x.text) for x in art.sentences)
@@ -911,6 +917,8 @@ def extract(art: Article, day: date) -> list[Claim]:
     narrative: tuple[int, int] | None = None
     """The year of the last full date the text gave for a past day, and in which sentence."""
     for si, sent in enumerate(art.sentences):
+        if len(claims) >= MAX_CLAIMS:
+            break
         s_text = sent.text
         if len(s_text) > MAX_SENTENCE:
             continue  # no sentence of an article is this long: noise, not prose
