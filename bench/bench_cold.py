@@ -47,6 +47,20 @@ def p90(xs: list[float]) -> float:
     return s[min(len(s) - 1, round(0.9 * (len(s) - 1)))]
 
 
+def print_medians(times: dict[str, list[tuple[float, float]]], runs: int,
+                  load0: tuple[float, float, float], load1: tuple[float, float, float],
+                  width: int = 40) -> None:
+    """The interleaved runs' medians (wall and CPU) and wall p90, with the load around them."""
+    print(f"{runs} runs each, interleaved; load average {load0[0]:.2f} at the start, "
+          f"{load1[0]:.2f} at the end")
+    for name, xs in sorted(times.items()):
+        wall = [w for w, _ in xs]
+        cpu = [c for _, c in xs]
+        print(f"  {name:{width}s} median {statistics.median(wall) * 1000:6.0f} ms   "
+              f"p90 {p90(wall) * 1000:6.0f} ms   CPU median "
+              f"{statistics.median(cpu) * 1000:6.0f} ms")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("article", nargs="?", default=str(ARTICLE))

@@ -19,12 +19,11 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from bench_cold import p90, run_child  # a sibling script, not a package
+from bench_cold import print_medians, run_child  # a sibling script, not a package
 
 HERE = Path(__file__).resolve().parent
 DATA = Path(os.environ.get("ATTRITION_SHARED", HERE.parent.parent / "shared")) / "data"
@@ -69,14 +68,7 @@ def main() -> None:
                        str(day)]
                 times.setdefault(f"full store: one new day{tag}", []).append(run_child(cli, env))
         load1 = os.getloadavg()
-    print(f"{args.runs} runs each, interleaved; load average {load0[0]:.2f} at the start, "
-          f"{load1[0]:.2f} at the end")
-    for name, xs in sorted(times.items()):
-        wall = [w for w, _ in xs]
-        cpu = [c for _, c in xs]
-        print(f"  {name:48s} median {statistics.median(wall) * 1000:6.0f} ms   "
-              f"p90 {p90(wall) * 1000:6.0f} ms   CPU median "
-              f"{statistics.median(cpu) * 1000:6.0f} ms")
+    print_medians(times, args.runs, load0, load1, 48)
 
 
 if __name__ == "__main__":

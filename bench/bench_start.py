@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from bench_cold import p90, run_child  # a sibling script, not a package
+from bench_cold import print_medians, run_child  # a sibling script, not a package
 
 
 def main() -> None:
@@ -48,14 +47,7 @@ def main() -> None:
                     if i:
                         times.setdefault(f"{name}{tag}", []).append(got)
         load1 = os.getloadavg()
-    print(f"{args.runs} runs each, interleaved; load average {load0[0]:.2f} at the start, "
-          f"{load1[0]:.2f} at the end")
-    for name, xs in sorted(times.items()):
-        wall = [w for w, _ in xs]
-        cpu = [c for _, c in xs]
-        print(f"  {name:40s} median {statistics.median(wall) * 1000:6.0f} ms   "
-              f"p90 {p90(wall) * 1000:6.0f} ms   CPU median "
-              f"{statistics.median(cpu) * 1000:6.0f} ms")
+    print_medians(times, args.runs, load0, load1, 40)
 
 
 if __name__ == "__main__":
