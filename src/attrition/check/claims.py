@@ -453,8 +453,9 @@ def _en_singular(label: str) -> str | None:
 def _singular_only() -> frozenset[str]:
     """The labels that exist only as _en_singular forms of the rules' plural words."""
     words = {norm(w) for r in rules.of_kind("category") for w in r.words}
-    return frozenset(lab for lab, _, _ in _label_index() if lab not in words and lab in {
-        _en_singular(w) for w in words})
+    singulars = {_en_singular(w) for w in words}
+    return frozenset(lab for lab, _, _ in _label_index() if lab not in words
+                     and lab in singulars)
 
 
 _ONE_BEFORE = re.compile(r"(?:\bone|(?<![\d,.])1|\ban?|\banother|\bsingle)\s+\Z", re.I)
@@ -1721,13 +1722,13 @@ _YEAR_START_TO = re.compile(
     rf"(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{MONTH_RE})|(?P<m2>{MONTH_RE})\.?\s+"
     rf"(?P<d2>\d{{1,2}})\b)(?:,?\s+(?P<y4>20[2-3]\d))?")
 """From the start of a year to a day ("from the beginning of 2024 to 1 October", "з початку
-2024 року до 1 жовтня"): the reports of 2 January to that day's (rule period.year_start_to)."""
+2024 року до 1 жовтня"): the reports of 2 January to that day's (rule period.month_span)."""
 _MONTH_TO_MONTH = re.compile(
     rf"\b(?:from|between|з|із|від|с)\s+(?P<a>{MONTH_RE})(?:\s+(?P<ya>20[2-3]\d))?(?:\s+(?:року|года))?"
     rf"\s+(?:to|through|until|till|and|до|по|і|и)\s+(?P<b>{MONTH_RE})(?:\s+(?P<yb>20[2-3]\d))?\b"
     rf"(?!\s*\d)")
 """From one month through another ("from January through October", "з січня по жовтень"):
-the reports of 2 January to 1 November (rule period.month_to_month)."""
+the reports of 2 January to 1 November (rule period.month_span)."""
 _SINCE_DATE = re.compile(
     rf"\b(?:since|з|із|від|с|со|начиная с)\s+(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+"
     rf"(?P<m1>{MONTH_RE})|(?P<m2>{MONTH_RE})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)"
