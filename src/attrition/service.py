@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -163,14 +163,18 @@ def _disputed_on(ledger: Ledger, asked: Mapping[str, set[date]],
     from attrition import categories
 
     days = {d for ds in asked.values() for d in ds}
-    cells = {(r.category, r.report_date) for d in days | {d - timedelta(days=1) for d in days}
-             for r in ledger.report(d) if r.disputed}
+    cells = _disputed_cells(ledger, days | {d - timedelta(days=1) for d in days})
     out: dict[str, set[date]] = {}
     for name, ds in asked.items():
         parts = categories.parts(name, aggs)
         out[name] = {d for d in ds if any(
             (c, d) in cells or (c, d - timedelta(days=1)) in cells for c in parts)}
     return out
+
+
+def _disputed_cells(ledger: Ledger, days: Iterable[date]) -> set[tuple[str, date]]:
+    """(category, report date) of every disputed total in the reports of `days`."""
+    return {(r.category, r.report_date) for d in days for r in ledger.report(d) if r.disputed}
 
 
 def _compute_brief(ledger: Ledger, day: date | None, week: str | None, month: str | None,
@@ -181,9 +185,8 @@ def _compute_brief(ledger: Ledger, day: date | None, week: str | None, month: st
     aggs = aggs if aggs is not None else aggregates()
     if day is None:
         return briefs.period(rows, corrections, week=week, month=month, lang=lang,
-                             aggregates=aggs, disputed=lambda days: {
-                                 (r.category, r.report_date) for d in days
-                                 for r in ledger.report(d) if r.disputed})
+                             aggregates=aggs,
+                             disputed=lambda days: _disputed_cells(ledger, days))
     from attrition import crosswalk
     from attrition.compare import ConfirmedContext
 
