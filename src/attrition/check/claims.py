@@ -141,8 +141,10 @@ WAR_FRAME = re.compile(
 
 CONTINUATION = re.compile(
     r"^\W*(?:other|also|alongside|in addition|additionally|besides|of (?:these|them|this)|"
-    r"among them|further)\b|\b(?:were|was) (?:also )?(?:claimed|reported|said)\b", re.I)
-"""A sentence that goes on with the previous one's figures (and so with its source)."""
+    r"among them|further)\b|\b(?:were|was) (?:also )?(?:claimed|reported|said)\b|"
+    r"\bthe (?:remaining|rest of)\b", re.I)
+"""A sentence that goes on with the previous one's figures (and so with its source): "the
+remaining five drones" are of the previous sentence's count."""
 SPEAKER = re.compile(
     r"^\W*(?:they|he|she|the (?:official|officials|source|sources|analyst|analysts))\s+"
     r"(?:said|say|says|added|told|noted|estimated|wrote)\b", re.I)
@@ -556,6 +558,11 @@ def _find_label_after(text: str, start: int, limit: int = 48
     window = tail[: cut.start()] if cut else tail
     best = None
     found = _labels_in_raw(window)
+    units = _UNITS_OF_EQUIPMENT.match(window)
+    if units and not any(norm(f[2]) not in _weak() and f[1] <= units.end() for f in found):
+        # its own noun, which no other word of the sentence replaces: unverifiable
+        return start + units.start(1), start + units.end(), \
+            _norm_keep(window[units.start(1):units.end()]), "equipment_all", "category"
     for i, (s, e, lab, cid, kind) in enumerate(found):
         if s > limit:
             break
@@ -582,6 +589,11 @@ def _find_label_after(text: str, start: int, limit: int = 48
     return start + s, start + e, lab, cid, kind
 
 
+_UNITS_OF_EQUIPMENT = re.compile(
+    r"\s*((?:units?|pieces?|items?) of)\s+(?:[a-z-]+,?\s+){0,4}?(?:equipment|hardware|"
+    r"weaponry)\b", re.I)
+"""Equipment with words between that the registry does not know ("units of heavy and light
+military equipment"): adjectives narrow the set, so it is no category the ledger has."""
 _EQUIPMENT_AFTER = re.compile(r"\s+(?:equipment|hardware|weapon\w*|machinery|techn\w*|"
                               r"техні\w+|техни\w+|обладнан\w+|оборудован\w+)", re.I)
 
@@ -797,6 +809,9 @@ _HEAD_END = re.compile(r"\s*(?:[^\w\s]|\Z|(?:and|or|was|were|had|has|in|on|over|
 _AMOUNT_WORD = re.compile(r"(?:thousand|hundred|million|billion|dozen|couple|few|number|total|"
                           r"handful|score|lot|range|record|further)\b", re.I)
 """Words after "a" that make no single item ("a thousand troops", "a record 2,200")."""
+_OTHER_SIDE = re.compile(r"(?:ukrainian|ukraine's|kyiv's|western|українськ\w*|украинск\w*)\s",
+                         re.I)
+""""A Ukrainian tank", "a Western jet": one of the other side's, not a Russian loss."""
 
 
 @cache
@@ -825,7 +840,8 @@ def _singular_ones(text: str) -> list[Number]:
             if kind != "category" or norm(lab) in _weak():
                 continue
             if (a == 0 or (_ONE_WORD.fullmatch(tail[:a]) and not tail[:a].strip().endswith("ed")
-                           and not _AMOUNT_WORD.match(tail[:a]))) and _HEAD_END.match(tail, b):
+                           and not _AMOUNT_WORD.match(tail[:a])
+                           and not _OTHER_SIDE.match(tail[:a]))) and _HEAD_END.match(tail, b):
                 out.append(Number(1, m.start(), m.end() - 1, m.group(0).strip(), 1, "words"))
             break
     return out
@@ -952,7 +968,8 @@ def extract(art: Article, day: date) -> list[Claim]:
                 if strong or prev:
                     label = (strong or prev)[-1]
                     kind = "context"
-                elif last_cat is not None and si - last_cat_sentence <= 2:
+                elif last_cat is not None and si - last_cat_sentence <= 2 \
+                        and not _own_noun(s_text, n.end):
                     label = (n.start, n.start, "", last_cat, "context")
                     kind = "context"
                 else:
@@ -979,6 +996,8 @@ def extract(art: Article, day: date) -> list[Claim]:
             if label is not after_label and kind != "context":
                 start = min(start, s)
             label_id = label_rule(lab, named, art.language) if lab else None
+            if label_id is None and named == "equipment_all":
+                label_id = "category.units_of_equipment"
             own_why, own_ids = scope_why, scope_ids
             if scope is not None and scope[2] >= 0:
                 ca, cb = clause_of(s_text, n.start)
@@ -1048,22 +1067,48 @@ _RANGE_ESTIMATE = re.compile(
     r"(?<![\w-])(?:from|between|від|от|між|между)\s+(?:(?:about|some|around|близько|около|"
     r"приблизно|примерно)\s+)?(\d[\d,. \u00a0]*\d)(?:\s*(?:тис\.?|тисяч|тысяч|thousand))?"
     r"\s+(?:to|and|до|і|и)\s+(\d[\d,. \u00a0]*\d)|(?<![\d,.])(\d[\d,.]*\d)\s*[–—-]\s*"
-    r"(\d[\d,.]*\d)(?!\s*(?:рок|год|р\.))", re.I)
+    r"(\d[\d,.]*\d)(?!\s*(?:рок|год|р\.))|(?<![\w,.])(?<!\bby )(?<!\bup )(?<!\bна )"
+    r"(\d[\d,.]*\d)\s+(?:to|до)\s+(\d[\d,.]*\d)", re.I)
 _RANGE_VERB = re.compile(r"\b(?:rose|risen|grew|grown|increased|climbed|jumped|went up|fell|"
                          r"dropped|decreased|зросл\w*|збільшил\w*|виросл\w*|зменшил\w*|"
                          r"выросл\w*|увеличил\w*|уменьшил\w*|снизил\w*)\b[^.;]{0,30}\Z", re.I)
 RANGE_WHY = "an estimate given as a range of totals: the General Staff gives one figure"
 
 
+_NOUN_AFTER = re.compile(r"\s+(?:([a-z][a-z-]*)\s+){0,2}?([a-z][a-z-]*s)\b")
+_NOT_A_HEAD = frozenset((
+    "was is has does this thus plus its his as us across always perhaps whereas less unless "
+    "units pieces items times days weeks months years hours nights others less regardless "
+    "besides towards afterwards sometimes yes"
+).split())
+_NOT_BEFORE_HEAD = frozenset((
+    "was were is are has have had been be will would could did do does more less other of in "
+    "on at to for from by over during since with and or but as than per a an the its their "
+    "this that these those each every about around some also alone only just against versus "
+    "vs each another further additional new extra"
+).split())
+
+
+def _own_noun(s: str, end: int) -> bool:
+    """An English figure followed by a noun of its own that names no category ("20 cars",
+    "13 modern sports arenas"): it does not take the category of an earlier sentence (rule
+    category.own_noun)."""
+    m = _NOUN_AFTER.match(s, end)
+    if m is None or m.group(2).lower() in _NOT_A_HEAD or m.group(2).endswith("ss"):
+        return False
+    between = s[end:m.start(2)].lower().split()
+    return not any(w in _NOT_BEFORE_HEAD for w in between)
+
+
 def _range_estimates(s: str, found: list[Claim]) -> None:
     """Two totals given as a range ("from 189,500 to 223,000 killed or wounded", "від 600 000
-    до 750 000") are someone's estimate: the General Staff never publishes a range (rule
-    scope.range_estimate). A rise ("rose from 700,000 to 716,070") is two reports, and a
-    small range ("300 to 400 a day") a rate, not this."""
+    до 750 000", "35,500 to 43,000 killed") are someone's estimate: the General Staff never
+    publishes a range (rule scope.range_estimate). A rise ("rose from 700,000 to 716,070")
+    is two reports, and a small range ("300 to 400 a day") a rate, not this."""
     for m in _RANGE_ESTIMATE.finditer(s):
         if _RANGE_VERB.search(s, max(0, m.start() - 40), m.start()):
             continue
-        spans = [(m.start(i), m.end(i)) for i in (1, 2, 3, 4) if m.start(i) >= 0]
+        spans = [(m.start(i), m.end(i)) for i in range(1, 7) if m.start(i) >= 0]
         sizes = [int(re.sub(r"\D", "", s[a:b]) or 0) for a, b in spans]
         if min(sizes) < 10_000 or max(sizes) <= min(sizes):
             continue
