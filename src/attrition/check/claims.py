@@ -381,6 +381,9 @@ class Claim:
     day" in November; "10,000 within one week" in September)."""
     within_days: int = 1
     """How many consecutive reports that part spans (1: a day; 7: a week)."""
+    as_of: tuple[date, date] | None = None
+    """A total the text dates only to part of a month ("in mid-June", "наприкінці червня"):
+    as of some report of this span (rules `as_of_part`)."""
     rule_ids: list[str] = field(default_factory=list)
     """Every rule (rules/*.toml) that set something on the claim: its number's scale and
     qualifier, its category word, its measure and period cues, its scope."""
@@ -1023,6 +1026,11 @@ def extract(art: Article, day: date) -> list[Claim]:
                     claim.also = tuple(dict.fromkeys(more))
                     claim.rule_ids.append("category.joined_sum")
             _measure_and_period(claim, s_text, n, day)
+            if (claim.measure in (None, "total") and claim.period is None
+                    and not claim.date_stated) or (claim.measure == "window" and not any(
+                        ".measure." in r for r in claim.rule_ids)):
+                # (a window read from a month's name alone: "in mid-June" names no window)
+                _as_of_part(claim, s_text, n, day)
             if narrative is not None and si - narrative[0] <= 2:
                 _in_year_of_story(claim, s_text, narrative[1], day)
             if claim.measure in (None, "change") and not claim.plus and _FELL_BY.search(
@@ -1098,6 +1106,66 @@ def _own_noun(s: str, end: int) -> bool:
         return False
     between = s[end:m.start(2)].lower().split()
     return not any(w in _NOT_BEFORE_HEAD for w in between)
+
+
+_START_BEFORE_PART = re.compile(
+    r"\b(?:invasion|invaded|invade|war|began|begun|started|launched|since|between|from|"
+    r"following|after|вторгнення|вторжени\w*|війн\w*|войн\w*|почал\w*|начал\w*|розпочал\w*|"
+    r"з|із|від|після|с|со|после)\b[^,.;:]{0,40}$", re.I)
+"""Words before a part of a month that make it when something began ("between the start of
+the invasion in late February and Tuesday"), not the date of a total."""
+_PART_SPAN = {"early": (1, 11), "mid": (10, 21), "late": (20, 33)}
+"""The reports (days of the month) a part of a month holds; "late" runs into the first
+reports of the next month, which count the month's last days."""
+
+
+@cache
+def _as_of_rules() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """Every `as_of_part` rule: (pattern, part, id); {month} is the month's name in the
+    rule's language (group `month`), and a year may follow it (group `year`). All
+    languages: a short Russian text is often told from Ukrainian wrongly."""
+    out = []
+    for r in rules.of_kind("as_of_part"):
+        month = rf"(?P<month>{_calendar_re('months', r.lang)})\.?(?:,?\s+(?P<year>20[2-3]\d))?"
+        out.append((re.compile(r"\b" + r.data["pattern"].replace("{month}", month), re.I),
+                    str(r.data["part"]), r.id))
+    return tuple(out)
+
+
+def _as_of_part(c: Claim, s: str, n: Number, day: date) -> None:
+    """A total dated to part of a month ("in mid-June, the count of tanks passed 4,000", "на
+    початку липня … 4000 артсистем"): as of some report of that part (c.as_of). Only a
+    time in the figure's own clause, or before it with no other figure between."""
+    ca, cb = clause_of(s, n.start)
+    best: tuple[int, re.Match[str], str, str] | None = None
+    for rx, part, rid in _as_of_rules():
+        for m in rx.finditer(s):
+            if m.start() >= n.start and not ca <= m.start() < cb:
+                continue
+            lo, hi = (m.end(), n.start) if m.end() <= n.start else (n.end, m.start())
+            if re.search(r"\d", re.sub(r"\b20[2-3]\d\b", "", s[lo:hi])):
+                continue  # another figure stands between: the time is that one's
+            if _START_BEFORE_PART.search(s, max(0, m.start() - 60), m.start()):
+                continue  # "since the invasion in late February": when a span began
+            dist = abs(n.start - m.start())
+            if best is None or dist < best[0]:
+                best = (dist, m, part, rid)
+    if best is None:
+        return
+    _, m, part, rid = best
+    month = rules.calendar("months")[m.group("month").lower()]
+    year = int(m.group("year")) if m.group("year") else None
+    first, _ = _month_window(month, year, day)
+    a, b = _PART_SPAN[part]
+    base = date(first.year, first.month, 1)
+    start, end = base + timedelta(days=a - 1), min(day, base + timedelta(days=b - 1))
+    if start > day:
+        return
+    if c.measure == "window":
+        c.measure, c.period, c.date_stated = None, None, False
+    c.as_of = (start, end)
+    c.period_note = f"a report of {m.group(0).strip()}"
+    c.rule_ids.append(rid)
 
 
 def _range_estimates(s: str, found: list[Claim]) -> None:

@@ -323,6 +323,14 @@ class Verifier:
             # may be either plain measure (a planted "3,796 personnel" is the vehicles total)
             explain_measures.append("total" if measure == "change" else "change")
         stated = [self.reading(comps, measure, start, end)]
+        if measure == "total" and c.as_of is not None and c.measure in (None, "total"):
+            # "in mid-June, … 4,000 tanks": a total as of some report of that part of the
+            # month; each is a stated reading, the span's last first
+            first, last = c.as_of
+            stated = [self.reading(comps, "total", None, last - timedelta(days=k))
+                      for k in range((last - first).days + 1)]
+            end = last
+            policy.append("period.as_of_part")
         stated += self._stated_alternatives(c, measure, start, end)
         alt = range_alternative(c.period_note, day) if (start, end) == c.period else None
         if alt is not None and measure in ("window", "average"):
