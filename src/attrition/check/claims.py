@@ -105,6 +105,20 @@ def _figure_overrules(rid: str, text: str, end: int) -> bool:
     return rx is not None and rx.match(text, end) is not None
 
 
+def _clause_overrules(rid: str, text: str, scope: tuple[str, str, int] | None,
+                      pos: int) -> bool:
+    """Whether the figure's own clause, apart from the scope rule's words, names whose losses
+    it counts (the rule's `unless_figure` words): "43,000 Ukrainian soldiers were killed,
+    while Russian losses exceeded 750,000" (rule scope.clause_names_side)."""
+    words = rules.by_id(rid).data.get("unless_figure")
+    if not words or scope is None or scope[2] < 0:
+        return False
+    ca, cb = clause_of(text, pos)
+    if ca <= scope[2] < cb:
+        return False
+    return re.search(rf"\b(?:{words})", text[ca:pos], re.I) is not None
+
+
 OWN_SOURCE = re.compile(
     r"\b(?:general staff|kyiv|ukraine's (?:military|army|armed forces|defen[cs]e ministry)|"
     r"генштаб\w*|генеральн\w+ штаб\w*|зсу|всу)\b", re.I)
@@ -1006,7 +1020,8 @@ def extract(art: Article, day: date) -> list[Claim]:
                 ca, cb = clause_of(s_text, n.start)
                 if not ca <= scope[2] < cb and OWN_SOURCE.search(s_text, ca, cb):
                     own_why, own_ids = None, []  # "…, while Kyiv says 1,100 on Monday"
-            if own_ids and _figure_overrules(own_ids[0], s_text, n.end):
+            if own_ids and (_figure_overrules(own_ids[0], s_text, n.end)
+                            or _clause_overrules(own_ids[0], s_text, scope, n.start)):
                 own_why, own_ids = None, []  # "Ukrainian defenders killed 890 Russian troops"
             if own_ids and scope is not None and scope[2] >= 0 and not _near_figure(
                     own_ids[0], s_text, scope[2], n.start, n.end):
@@ -1433,8 +1448,11 @@ def _report_before_cue(s: str, n: Number) -> int:
 _SINCE_NEW_YEAR = (r"since jan(?:uary|\.)? 1\b|(?:з|від) 1 січня\b|с 1 января\b|"
                    r"с начала года")
 """Year to date, named by its first day ("since Jan. 1", "з 1 січня")."""
-_YEAR_TO_DATE = (r"since (?:the )?(?:beginning|start) of (?:the |this )?year|so far this year|"
-                 rf"year[- ]to[- ]date|з початку (?:цього )?року|{_SINCE_NEW_YEAR}")
+_YEAR_TO_DATE = (r"since (?:the )?(?:beginning|start) of (?:the |this )?(?:year|20[2-3][3-9])|"
+                 r"so far this year|year[- ]to[- ]date|з початку (?:цього )?року|"
+                 r"з початку 20[2-3][3-9](?:\s*(?:року|р\.))?|"
+                 rf"с начала (?:этого |текущего )?(?:года|20[2-3][3-9](?:\s*(?:года|г\.))?)|"
+                 rf"{_SINCE_NEW_YEAR}")
 """Year to date in words (headlines drop the articles: "since start of year")."""
 _THIS_YEAR = re.compile(_YEAR_TO_DATE, re.I)
 _IN_MONTH = re.compile(
@@ -2247,7 +2265,10 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             ys.group(0) == "this year" and _RANKED_UNIT.search(low, max(0, ys.start() - 50),
                                                                ys.start())):
         # (but "the worst month for tank losses this year": the year the month is ranked in)
-        return (date(day.year, 1, 2), day), f"since the start of {day.year}"
+        named = re.search(r"20[2-3]\d", ys.group(0))
+        yr = int(named.group(0)) if named else day.year
+        if yr <= day.year:  # "since the beginning of 2024" in a 2025 article: from 2024
+            return (date(yr, 1, 2), day), f"since the start of {yr}"
     if measure in ("window", "average"):
         m = _search(_PREVIOUS_REPORTS, low)
         if m and (m.group(1) in _NUMWORD or m.group(1).isdigit()):
