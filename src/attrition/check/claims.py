@@ -1020,9 +1020,11 @@ def extract(art: Article, day: date) -> list[Claim]:
                 ca, cb = clause_of(s_text, n.start)
                 if not ca <= scope[2] < cb and OWN_SOURCE.search(s_text, ca, cb):
                     own_why, own_ids = None, []  # "…, while Kyiv says 1,100 on Monday"
-            if own_ids and (_figure_overrules(own_ids[0], s_text, n.end)
-                            or _clause_overrules(own_ids[0], s_text, scope, n.start)):
+            if own_ids and _figure_overrules(own_ids[0], s_text, n.end):
                 own_why, own_ids = None, []  # "Ukrainian defenders killed 890 Russian troops"
+            lifted: list[str] = []
+            if own_ids and _clause_overrules(own_ids[0], s_text, scope, n.start):
+                own_why, own_ids, lifted = None, [], ["scope.clause_names_side"]
             if own_ids and scope is not None and scope[2] >= 0 and not _near_figure(
                     own_ids[0], s_text, scope[2], n.start, n.end):
                 own_why, own_ids = None, []  # "lost 1,370 troops, as the fighting goes on
@@ -1032,7 +1034,7 @@ def extract(art: Article, day: date) -> list[Claim]:
                           scope=own_why or (FORECAST_WHY if _forecast_near(s_text, start, end)
                                             else None),
                           rule_ids=[*n.rule_ids, *([label_id] if label_id else []),
-                                    *own_ids])
+                                    *own_ids, *lifted])
             if label is after_label and kind == "category" and cid in categories.BY_ID \
                     and cid != "personnel":
                 more = tuple(x for x in _joined_labels(s_text, e) if x in categories.BY_ID
