@@ -114,8 +114,8 @@ def _clause_overrules(rid: str, text: str, scope: tuple[str, str, int] | None,
     if not words or scope is None or scope[2] < 0:
         return False
     ca, cb = clause_of(text, pos)
-    if ca <= scope[2] < cb:
-        return False
+    if ca <= scope[2] < cb or _scope_pattern(rid).search(text, ca, cb):
+        return False  # (the clause has the rule's words itself)
     return re.search(rf"\b(?:{words})", text[ca:pos], re.I) is not None
 
 
@@ -1020,6 +1020,11 @@ def extract(art: Article, day: date) -> list[Claim]:
                 ca, cb = clause_of(s_text, n.start)
                 if not ca <= scope[2] < cb and OWN_SOURCE.search(s_text, ca, cb):
                     own_why, own_ids = None, []  # "…, while Kyiv says 1,100 on Monday"
+                    # unless the clause has another rule of its own ("…, but Moscow's
+                    # defence ministry said Ukraine's army had lost 815")
+                    inner = _scope_of(s_text[ca:cb], quotes_gs)
+                    if inner is not None:
+                        own_why, own_ids = inner[0], [inner[1]]
             if own_ids and _figure_overrules(own_ids[0], s_text, n.end):
                 own_why, own_ids = None, []  # "Ukrainian defenders killed 890 Russian troops"
             lifted: list[str] = []
