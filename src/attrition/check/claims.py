@@ -395,6 +395,9 @@ class Claim:
     day" in November; "10,000 within one week" in September)."""
     within_days: int = 1
     """How many consecutive reports that part spans (1: a day; 7: a week)."""
+    per_days: float = 1
+    """The unit of an average: 1 a day, 7 a week, 30.4375 a month ("an average of 35,000 a
+    month", "в середньому 35 тисяч на місяць")."""
     as_of: tuple[date, date] | None = None
     """A total the text dates only to part of a month ("in mid-June", "наприкінці червня"):
     as of some report of this span (rules `as_of_part`)."""
@@ -1048,6 +1051,8 @@ def extract(art: Article, day: date) -> list[Claim]:
                     claim.also = tuple(dict.fromkeys(more))
                     claim.rule_ids.append("category.joined_sum")
             _measure_and_period(claim, s_text, n, day)
+            if claim.measure == "average":
+                _average_unit(claim, s_text, n, day)
             if (claim.measure in (None, "total") and claim.period is None
                     and not claim.date_stated) or (claim.measure == "window" and not any(
                         ".measure." in r for r in claim.rule_ids)):
@@ -1128,6 +1133,37 @@ def _own_noun(s: str, end: int) -> bool:
         return False
     between = s[end:m.start(2)].lower().split()
     return not any(w in _NOT_BEFORE_HEAD for w in between)
+
+
+_PER_UNIT = re.compile(
+    r"\b(?:(?:a|per|each|every) (?P<w1>week|month)|(?P<w2>week|month)ly|на (?P<w3>тиждень|місяць)|"
+    r"щ(?P<w4>отижня|омісяця)|щ(?P<w5>отижнево|омісячно)|в (?P<w6>неделю|месяц)|"
+    r"еже(?P<w7>недельно|месячно)|за (?P<w8>тиждень|місяць|неделю|месяц))\b", re.I)
+
+
+def _average_unit(c: Claim, s: str, n: Number, day: date) -> None:
+    """An average per week or per month ("an average of 35,000 a month", "в середньому 35
+    тисяч на місяць"): the words right after the figure (no other figure between), or
+    right before it (rule measure.average_unit)."""
+    after = _PER_UNIT.search(s, n.end, n.end + 45)
+    if after is not None and re.search(r"\d", s[n.end:after.start()]):
+        after = None
+    before = None
+    for b in _PER_UNIT.finditer(s, max(0, n.start - 30), n.start):
+        if not re.search(r"\d", s[b.end():n.start]):
+            before = b
+    m = after or before
+    if m is None:
+        return
+    word = next(g for g in m.groups() if g).lower()
+    week = word.startswith(("week", "тижд", "отижн", "недел", "тиждень", "неделю"))
+    c.per_days = 7.0 if week else 30.4375
+    c.rule_ids.append("measure.average_unit")
+    # the unit is no period ("averaged 10,660 a week in November" is November's)
+    blank = s[:m.start()] + " " * (m.end() - m.start()) + s[m.end():]
+    own, note = resolve_period(blank, n.start, day, "average")
+    if own is not None and own[0] is not None:
+        c.period, c.period_note = own, note
 
 
 _START_BEFORE_PART = re.compile(

@@ -38,6 +38,8 @@ class Reading:
     end: date
     actual: int | None
     basis: str = "difference of totals"
+    per: str = "day"
+    """The unit of an average: day, week or month."""
 
     @property
     def category(self) -> str:
@@ -53,7 +55,8 @@ class Reading:
         if self.measure == "total":
             return f"total {what} since 24 Feb 2022, report of {self.end}: {_fmt(self.actual)}"
         if self.measure == "average":
-            return (f"daily average of {what}, reports {self.start} to {self.end}: "
+            unit = {"day": "daily", "week": "weekly", "month": "monthly"}[self.per]
+            return (f"{unit} average of {what}, reports {self.start} to {self.end}: "
                     f"{_fmt(self.actual)}")
         return f"sum of daily changes in {what}, reports {self.start} to {self.end}: " \
                f"{_fmt(self.actual)}"
@@ -201,6 +204,16 @@ class Verifier:
         return Reading(components, measure, start, end,
                        self.ledger.value(components, measure, start, end))
 
+    def _per_unit(self, r: Reading, per_days: float) -> Reading:
+        """An average reading per week or month instead of per day."""
+        if r.measure != "average" or r.start is None:
+            return r
+        window = self.ledger.value(r.components, "window", r.start, r.end)
+        days = (r.end - max(r.start, categories.WAR_START)).days + 1
+        value = round(window * per_days / days) if window is not None and days > 0 else None
+        return Reading(r.components, r.measure, r.start, r.end, value, r.basis,
+                       "week" if per_days == 7 else "month")
+
     def verify(self, c: Claim, day: date,
                windows: list[tuple[date, date]] | None = None) -> Result:
         """The verdict on one claim (`_verify`); a figure only another named source gave
@@ -278,7 +291,7 @@ class Verifier:
             # a week's "vehicles" may be the press's tanks + AFVs + vehicles: a sum of that
             # size fits the week the words name
             words_sized = ("tanks", "afv", "vehicles_fuel_tanks")
-        if c.within_days == 1 and not c.period_note.startswith(SINCE_NOTE) \
+        if c.within_days == 1 and c.per_days == 1 and not c.period_note.startswith(SINCE_NOTE) \
                 and not self._fits(words_sized, measure, c.value, start, end):
             # (a window from a day the text names, "since 10 October", is what it states)
             # the words point at a measure the figure cannot be ("lost 2,146 artillery
@@ -332,6 +345,10 @@ class Verifier:
             end = last
             policy.append("period.as_of_part")
         stated += self._stated_alternatives(c, measure, start, end)
+        if measure == "average" and c.per_days != 1:
+            # "an average of 35,000 a month": the window's sum over its months (or weeks)
+            stated = [self._per_unit(r, c.per_days) for r in stated]
+            policy.append("measure.average_unit")
         alt = range_alternative(c.period_note, day) if (start, end) == c.period else None
         if alt is not None and measure in ("window", "average"):
             # "from 10 to 16 December": those days' losses, or the reports dated those days
