@@ -1837,7 +1837,8 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
 
 
 _IN_YEAR = re.compile(
-    r"\b(?:in|during|for|throughout|over|across|за|у|в|во|протягом|в течение)\s+(20[2-9]\d)"
+    r"\b(?:in|during|for|throughout|over|across|за|у|в|во|протягом|упродовж|впродовж|"
+    r"в течение|на протяжении)\s+(20[2-9]\d)"
     r"(?:\s*(?:рік|року|році|год|году|года|р\.|г\.))?(?!\d|[.,]\d|\s*[-–]|\s+(?:and|та|і|и|or)\s+\d)",
     re.I)
 """A calendar year named as the period of a figure (rule period.calendar_year); "2022 and
