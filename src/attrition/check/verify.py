@@ -15,6 +15,7 @@ from attrition.analysis import records
 from attrition.check.claims import (
     BY_DAY_NOTE,
     SINCE_NOTE,
+    SPAN_NOTE,
     Claim,
     range_alternative,
     resolve_period,
@@ -354,6 +355,13 @@ class Verifier:
             # "from 10 to 16 December": those days' losses, or the reports dated those days
             stated.append(self.reading(comps, measure, *alt))
             policy.append("period.range_both_readings")
+        if c.period_note.startswith(SPAN_NOTE) and " through " in c.period_note \
+                and measure in ("window", "average") and start is not None and end == day \
+                and start < date(end.year, end.month, 1) < end:
+            # "from January through October" in mid-October: through the latest report,
+            # or through the month's first report (the months before it, whole)
+            stated.append(self.reading(comps, measure, start, date(end.year, end.month, 1)))
+            policy.append("period.span_to_month_start")
         wa, wb = c.within if c.within is not None else (None, day)
         if measure == "change" and not c.date_stated and wa is not None:
             # "2,030 in a single day" in a piece about November: one day of that period,
