@@ -2213,7 +2213,12 @@ def _governed_by_say(low: str, wd: re.Match[str], pos: int) -> bool:
     """"reported 1,340 on Tuesday, after 1,350 on Monday": a weekday after a figure that a
     report verb governs (the nearest verb before the figure is one of saying, not of losing)
     names the report of that day."""
-    if wd.start() < pos or _LOSS_VERB.search(low, pos, wd.start()):
+    if wd.start() < pos:
+        # "on Wednesday, the General Staff reported 1,161,230 in total": a report verb
+        # between the weekday and the figure, and no verb of losing
+        return bool(_REPORT_VERB.search(low, wd.end(), pos)) \
+            and not _LOSS_VERB.search(low, wd.end(), pos)
+    if _LOSS_VERB.search(low, pos, wd.start()):
         return False  # "reported 157 drones destroyed on Sunday": Sunday's losses
     last_say = max((m.end() for m in _REPORT_VERB.finditer(low, 0, pos)), default=-1)
     last_loss = max((m.end() for m in _LOSS_VERB.finditer(low, 0, pos)), default=-1)
