@@ -1823,7 +1823,16 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
         c.rule_ids.append("period.day_over_day")
         return
     base = _base_rule(s, n)
-    if base is not None and c.measure in (None, "change", "total"):
+    if base is not None and rules.by_id(base).data.get("months"):
+        if c.measure == "window" and c.period is not None and c.period[0] is not None \
+                and c.period[0].day == 2:
+            # "fell to 813 in October from 1,076 a month earlier": the month before's
+            began = c.period[0]
+            before = date(began.year - (began.month == 1), (began.month - 2) % 12 + 1, 1)
+            c.period = _month_window(before.month, before.year, day)
+            c.period_note = f"losses of {before:%B %Y}, set against the month after"
+            c.rule_ids.append(base)
+    elif base is not None and c.measure in (None, "change", "total"):
         # "384 drones, up from 293 the day before": the base is the report before the one
         # the sentence is about
         d = c.period[1] if c.period is not None and c.period[1] is not None else day
