@@ -249,6 +249,9 @@ class Store:
         around = {d + timedelta(days=k) for d in {o.report_date for b in batches
                                                   for o in b.observations}
                   for k in (-1, 0, 1)}
+        # witnesses' first figures, by cell, held against the ledger's votes after the loop
+        confirm: dict[tuple[str, str], list[tuple[str, date, tuple[Any, ...]]]] = {}
+        confirming = self.fast_paths and not empty
         if not empty:
             # Every source's latest revision (and first total) of every cell on the days
             # this ingest touches and their neighbours, in one read: what is new is judged
@@ -282,7 +285,12 @@ class Store:
                     first[(obs.source, iso, obs.category)] = obs.total
                 rows.append((obs.source, iso, covers, obs.category, *fields, revision,
                              seen_at_b, input_b, batch.published_at))
-                touched.add((obs.report_date, obs.category))
+                if confirming and current is None and obs.source != resolve.PRESS:
+                    # a witness's first figure for a cell: it may be one the ledger already
+                    # counts (a vote carried from the snapshot), which changes nothing
+                    confirm.setdefault(key, []).append((obs.source, obs.report_date, fields))
+                else:
+                    touched.add((obs.report_date, obs.category))
                 if empty:
                     wkey = (obs.source, iso, obs.category)
                     earlier = written.get(wkey)
@@ -302,6 +310,8 @@ class Store:
             conn.insert("ingests", _INGEST_COLUMNS, [
                 (seen_at, batch.address or input, batch.source, len(batch.observations),
                  b_new, b_rev)])
+        if confirm:
+            touched |= self._not_counted(conn, confirm)
         if not touched:
             cells: list[resolve.Cell] = []
         elif empty:
@@ -387,6 +397,36 @@ class Store:
             info = SOURCE_INFO.get(name, {"title": name, "redistributable": True})
             row = {"name": name, **info}
             conn.insert("sources", tuple(row), [tuple(row.values())])
+
+    def _not_counted(self, conn: tx.Tx,
+                     firsts: Mapping[tuple[str, str], Sequence[tuple[str, date, tuple[Any, ...]]]]
+                     ) -> set[tuple[date, str]]:
+        """The cells among `firsts` (witnesses' first figures, by (day, category)) whose
+        resolution they change. A witness known until now only through the ledger's vote (the
+        minfin-derived CSV after a first run: its rows are not shipped, its votes are) whose
+        file gives the value the ledger already counts for it, and no announced change,
+        qualifier or address other than the cell's, leaves every input of the cell's
+        resolution as it was (`_resolve` carries that vote): re-resolving the whole history
+        for it (a first run's ingest of the mirrors) would write back what is there."""
+        days = {d for new in firsts.values() for _, d, _ in new}
+        ledger = {(str(r[0]), r[1]): r for r in _select_days(
+            conn, "SELECT report_date, category, total, announced_change, qualifier, sources, "
+            "dissent, address FROM ledger", days, date_col=0)}
+        out: set[tuple[date, str]] = set()
+        for key, new in firsts.items():
+            row = ledger.get(key)
+            votes: dict[str, Any] = {}
+            if row is not None:
+                votes = {s: row[2] for s in str(row[5]).split(",") if s}
+                if row[6]:
+                    votes.update(json.loads(row[6]))
+            for source, day, (total, announced, qualifier, address) in new:
+                if (row is None or total is None or votes.get(source) != total
+                        or announced not in (None, row[3]) or qualifier not in (None, row[4])
+                        or address not in (None, row[7])):
+                    out.add((day, key[1]))
+                    break
+        return out
 
     def _history(self, conn: tx.Tx, days: set[date],
                  first: dict[tuple[str, str, str], int | None]
