@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from attrition import daybook, ingest
+from attrition import daybook, ingest, prebuilt
 from attrition.bootstrap import ensure_loaded
 from attrition.model import Batch
 from attrition.store import db as store_db
@@ -95,10 +95,11 @@ def _history(data: Path) -> tuple[list[Batch], list[object]]:
 @pytest.mark.slow
 def test_both_write_paths_store_identical_files_for_the_real_history(
         shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The first run's snapshot load, the real official history and bulletins, a daybook,
-    a wrong mirror file revising one figure in forty, one new report (the daybook patched),
-    Oryx's confirmed counts and a run of `update`:
-    through sqlite3 and through SQLAlchemy, the two files dump to the same statements."""
+    """The first run's snapshot load (the prebuilt file's, and the documents'), the real
+    official history and bulletins, a daybook, a wrong mirror file revising one figure in
+    forty, one new report (the daybook patched), Oryx's confirmed counts and a run of
+    `update`: through sqlite3 and through SQLAlchemy, the two files dump to the same
+    statements."""
     official, confirmed = _history(shared_data)
     day = tmp_path / "day.json"
     day.write_text(json.dumps(NEW_DAY), "utf-8")
@@ -109,6 +110,8 @@ def test_both_write_paths_store_identical_files_for_the_real_history(
         replace(o, total=o.total + 100) if i % 40 == 0 and o.total is not None else o
         for i, o in enumerate(orc.observations)])
     monkeypatch.setattr(store_db, "now", lambda: NOW)
+    # the first load: the prebuilt file's copy into sqlite3, the documents into SQLAlchemy
+    monkeypatch.setattr(prebuilt, "PREBUILT", prebuilt.build(tmp_path / "prebuilt.db"))
     dumps = {}
     for direct in (True, False):
         monkeypatch.setattr(Store, "sqlite_direct", direct)

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from attrition import resolve
@@ -689,6 +690,42 @@ class Store:
                 _put_daybook(conn, rows["daybook"], {**daybook_meta, "ingest": str(key)})
         return IngestResult(n, n, 0, 0, len(rows["ledger"]))
 
+    def load_prebuilt(self, path: Path, *, input: str) -> tuple[IngestResult, int] | None:
+        """As `load_rows`, the rows copied from a SQLite file that holds them (the prebuilt
+        snapshot, `attrition.prebuilt`: a store the same load wrote) with one `INSERT …
+        SELECT` per table, in one transaction: no Python object per row. Returns the result
+        and how many report dates the ledger has, or None where the store is not empty
+        (another process loaded it first). A SQLite file written directly only."""
+        conn = self._sqlite
+        if conn is None:
+            raise StoreError("a prebuilt snapshot loads into a SQLite file only")
+        from attrition.prebuilt import uri
+
+        try:
+            conn.execute("ATTACH DATABASE ? AS bundle", (uri(path),))
+        except sqlite3.Error as exc:
+            raise StoreError(f"loading failed, nothing was written: {exc}") from None
+        try:
+            with self._begin("loading failed, nothing was written") as tx_:
+                if tx_.first("SELECT id FROM observations LIMIT 1") is not None:
+                    return None
+                tx_.run(tx.CACHE_PAGES)
+                for table, cols in _PREBUILT_TABLES:
+                    names = ", ".join(cols)
+                    tx_.run(f"INSERT INTO main.{table} ({names}) SELECT {names} "
+                            f"FROM bundle.{table} ORDER BY rowid")
+                n = int(tx_.rows("SELECT COUNT(*) FROM main.observations")[0][0])
+                cells, reports = tx_.rows(
+                    "SELECT COUNT(*), COUNT(DISTINCT report_date) FROM main.ledger")[0]
+                key = tx_.insert_id("ingests", dict(zip(
+                    _INGEST_COLUMNS, (now(), input, "snapshot", n, n, 0), strict=True)))
+                meta = dict(tx_.rows("SELECT key, value FROM bundle.daybook_meta"))
+                if meta:
+                    _put_meta(tx_, {**meta, "ingest": str(key)})
+        finally:
+            conn.execute("DETACH DATABASE bundle")
+        return IngestResult(n, n, 0, 0, int(cells)), int(reports)
+
 
 _OBS_COLUMNS = ("source", "report_date", "covers", "category", "total", "announced_change",
                 "qualifier", "address", "revision", "seen_at", "input")
@@ -700,6 +737,13 @@ _LEDGER_COLUMNS = ("report_date", "covers", "category", "total", "change", "anno
                    "qualifier", "sources", "dissent", "method", "address")
 _INGEST_COLUMNS = ("at", "input", "source", "observations", "new", "revised")
 ADDED_COLUMNS = tx.ADDED_COLUMNS
+_PREBUILT_TABLES = (
+    ("sources", ("name", "title", "url", "licence", "attribution", "redistributable")),
+    ("observations", _OBS_COLUMNS), ("ledger", _LEDGER_COLUMNS),
+    ("corrections", ("source", "report_date", "category", "value")),
+    ("confirmed_counts", _CONFIRMED_COLUMNS), ("daybook", ("kind", "day", "body")))
+"""What `load_rows` writes, copied by `load_prebuilt` (the ingest row and the daybook's
+metadata are its own)."""
 
 
 def _add_missing_columns(engine: Engine) -> None:
