@@ -413,18 +413,21 @@ class Store:
         ledger = {(str(r[0]), r[1]): r for r in _select_days(
             conn, "SELECT report_date, category, total, announced_change, qualifier, sources, "
             "dissent, address FROM ledger", days, date_col=0)}
+        agreeing: dict[str, frozenset[str]] = {}  # a `sources` text, split once
         out: set[tuple[date, str]] = set()
         for key, new in firsts.items():
             row = ledger.get(key)
-            votes: dict[str, Any] = {}
-            if row is not None:
-                votes = {s: row[2] for s in str(row[5]).split(",") if s}
-                if row[6]:
-                    votes.update(json.loads(row[6]))
+            if row is None:
+                out.add((new[0][1], key[1]))
+                continue
+            agree = agreeing.get(row[5])
+            if agree is None:
+                agree = agreeing[row[5]] = frozenset(str(row[5]).split(","))
+            dissent = json.loads(row[6]) if row[6] else None
             for source, day, (total, announced, qualifier, address) in new:
-                if (row is None or total is None or votes.get(source) != total
-                        or announced not in (None, row[3]) or qualifier not in (None, row[4])
-                        or address not in (None, row[7])):
+                vote = row[2] if source in agree else dissent.get(source) if dissent else None
+                if (total is None or vote != total or announced not in (None, row[3])
+                        or qualifier not in (None, row[4]) or address not in (None, row[7])):
                     out.add((day, key[1]))
                     break
         return out
