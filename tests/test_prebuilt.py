@@ -11,6 +11,7 @@ import pytest
 
 from attrition import prebuilt
 from attrition.bootstrap import ensure_loaded
+from attrition.errors import StoreError
 from attrition.store import db as store_db
 from attrition.store.db import Store
 from attrition.store.read import Reader
@@ -95,3 +96,21 @@ def test_the_file_records_what_it_was_made_from(built: Path) -> None:
     with sqlite3.connect(built) as conn:
         stamp = conn.execute("SELECT value FROM prebuilt").fetchall()
     assert stamp == [(prebuilt.made_from(),)]
+
+
+def test_a_file_that_fails_to_copy_leaves_the_documents_to_load(
+        built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its stamp right but a table gone (a damaged or hand-edited file): the copy fails
+    inside its transaction, nothing of it stays, and the documents load."""
+    path = tmp_path / "snapshot.db"
+    path.write_bytes(built.read_bytes())
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE ledger")
+    monkeypatch.setattr(prebuilt, "PREBUILT", path)
+    assert prebuilt.current() == path
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    with Store(url) as store, pytest.raises(StoreError):
+        store.load_prebuilt(path, input="damaged")
+    assert ensure_loaded(url)
+    with Reader(url) as r:
+        assert r.version()[1] == 1 and len(list(r.ledger())) == 22_516

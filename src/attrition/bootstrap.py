@@ -34,6 +34,7 @@ def _load_prebuilt(target: str, notice: Callable[[str], None] | None) -> bool | 
     """The load from the prebuilt file; None where there is none to use (no file, a stale
     one, not a SQLite file written directly): then the documents are loaded."""
     from attrition import prebuilt
+    from attrition.errors import StoreError
     from attrition.store.db import Store
 
     with Store(target) as store:
@@ -42,7 +43,10 @@ def _load_prebuilt(target: str, notice: Callable[[str], None] | None) -> bool | 
         path = prebuilt.current()
         if path is None:
             return None
-        loaded = store.load_prebuilt(path, input="bundled snapshot")
+        try:
+            loaded = store.load_prebuilt(path, input="bundled snapshot")
+        except StoreError:  # rolled back: nothing written (a file changed meanwhile, say)
+            return None
     if loaded is None:
         return False  # another process loaded it meanwhile
     if notice is not None:

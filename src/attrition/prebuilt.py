@@ -62,7 +62,7 @@ def current(path: Path | None = None) -> Path | None:
 
 
 def uri(path: Path) -> str:
-    """The file opened read-only (as `ATTACH` takes it, or `connect(…, uri=True)`)."""
+    """The file opened read-only, for `connect(…, uri=True)`."""
     return f"{path.as_uri()}?mode=ro"
 
 

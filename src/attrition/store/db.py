@@ -6,7 +6,7 @@ import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -702,10 +702,8 @@ class Store:
         conn = self._sqlite
         if conn is None:
             raise StoreError("a prebuilt snapshot loads into a SQLite file only")
-        from attrition.prebuilt import uri
-
-        try:
-            conn.execute("ATTACH DATABASE ? AS bundle", (uri(path),))
+        try:  # (by its name: a URI's "?mode=ro" needs URI names, which a build may lack)
+            conn.execute("ATTACH DATABASE ? AS bundle", (str(path),))
         except sqlite3.Error as exc:
             raise StoreError(f"loading failed, nothing was written: {exc}") from None
         try:
@@ -726,7 +724,8 @@ class Store:
                 if meta:
                     _put_meta(tx_, {**meta, "ingest": str(key)})
         finally:
-            conn.execute("DETACH DATABASE bundle")
+            with suppress(sqlite3.Error):  # (the connection is closed with the store anyway)
+                conn.execute("DETACH DATABASE bundle")
         return IngestResult(n, n, 0, 0, int(cells)), int(reports)
 
 
