@@ -19,7 +19,10 @@ $(BIN)/attrition: pyproject.toml
 # git: derived from the three documents; without it, or when stale, they are loaded row by row)
 PREBUILT := src/attrition/data/snapshot.db
 $(PREBUILT): src/attrition/data/snapshot.json.gz src/attrition/data/confirmed.json.gz \
-		src/attrition/data/daybook.tsv.gz src/attrition/store/sqlite_ddl.py | $(BIN)/attrition
+		src/attrition/data/daybook.tsv.gz src/attrition/store/sqlite_ddl.py \
+		src/attrition/prebuilt.py src/attrition/snapshot.py src/attrition/bootstrap.py \
+		src/attrition/daybook.py src/attrition/store/db.py src/attrition/store/tx.py \
+		| $(BIN)/attrition
 	$(BIN)/python -m attrition.prebuilt
 
 demo: $(BIN)/attrition $(PREBUILT)

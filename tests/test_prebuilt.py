@@ -114,3 +114,19 @@ def test_a_file_that_fails_to_copy_leaves_the_documents_to_load(
     assert ensure_loaded(url)
     with Reader(url) as r:
         assert r.version()[1] == 1 and len(list(r.ledger())) == 22_516
+
+
+def test_a_change_to_the_code_that_loads_makes_the_file_stale(
+        built: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """How the documents become rows is code (snapshot.rows, Store.load_rows): a file written
+    by other code is stale, as one made from other documents is."""
+    code = tmp_path / "attrition"
+    (code / "store").mkdir(parents=True)
+    for name in prebuilt.CODE:
+        (code / name).write_bytes((prebuilt.DATA.parent / name).read_bytes())
+    (code / "data").symlink_to(prebuilt.DATA)
+    monkeypatch.setattr(prebuilt, "DATA", code / "data")
+    assert prebuilt.current(built) == built
+    with (code / "snapshot.py").open("a") as f:
+        f.write("\n# another way to write the rows\n")
+    assert prebuilt.current(built) is None

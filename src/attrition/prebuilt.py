@@ -6,9 +6,9 @@ costs a first run ~0.6 s of parsing and binding; `build` runs that load once, at
 (`make`), into `data/snapshot.db` beside them (not in git: it is derived, ~19 MB), and
 `bootstrap` then copies its tables into a new SQLite store with `INSERT … SELECT` in one
 transaction (`Store.load_prebuilt`, ~0.1 s). The file records what it was made from (the
-documents' bytes, the store's DDL, the daybook's rules): when any differs, or the file is
-missing (an install that never ran the set-up), the documents are loaded as before. Both
-ways give the same store (tests/test_prebuilt.py).
+documents' bytes, the code and DDL that load them, the daybook's rules): when any differs,
+or the file is missing (an install that never ran the set-up), the documents are loaded as
+before. Both ways give the same store (tests/test_prebuilt.py).
 """
 
 from __future__ import annotations
@@ -24,9 +24,14 @@ SOURCES = ("snapshot.json.gz", "confirmed.json.gz", "daybook.tsv.gz")
 FORMAT = "1"
 
 
+CODE = ("snapshot.py", "bootstrap.py", "daybook.py", "store/db.py", "store/tx.py")
+"""The modules that turn the documents into rows (their source is part of the stamp: a
+change to how a load writes makes the file stale, never a store that differs)."""
+
+
 def made_from() -> str:
-    """The digest of what a prebuilt file holds: the bundled documents, the schema it was
-    written with, the daybook's rules and this module's layout."""
+    """The digest of what a prebuilt file holds: the bundled documents, the code and the
+    schema that load them, the daybook's rules and this module's layout."""
     try:
         from _blake2 import blake2b
     except ImportError:  # pragma: no cover
@@ -39,6 +44,8 @@ def made_from() -> str:
     h.update(f"{FORMAT}\n{daybook.VERSION}\n".encode())
     for name in SOURCES:
         h.update((DATA / name).read_bytes())
+    for name in CODE:
+        h.update((DATA.parent / name).read_bytes())
     for sql in (*sqlite_ddl.TABLES.values(), *(s for _, s in sqlite_ddl.INDEXES.values())):
         h.update(sql.encode())
     return h.hexdigest()
