@@ -15,7 +15,17 @@ $(BIN)/attrition: pyproject.toml
 	$(BIN)/python -m compileall -q src/attrition
 	touch $@
 
-demo: $(BIN)/attrition
+# The bundled snapshot as a ready SQLite file, which a first run copies in one step (not in
+# git: derived from the three documents; without it, or when stale, they are loaded row by row)
+PREBUILT := src/attrition/data/snapshot.db
+$(PREBUILT): src/attrition/data/snapshot.json.gz src/attrition/data/confirmed.json.gz \
+		src/attrition/data/daybook.tsv.gz src/attrition/store/sqlite_ddl.py \
+		src/attrition/prebuilt.py src/attrition/snapshot.py src/attrition/bootstrap.py \
+		src/attrition/daybook.py src/attrition/store/db.py src/attrition/store/tx.py \
+		| $(BIN)/attrition
+	$(BIN)/python -m attrition.prebuilt
+
+demo: $(BIN)/attrition $(PREBUILT)
 	@mkdir -p .demo
 	$(BIN)/attrition --db $(DEMO_DB) show latest
 	$(BIN)/attrition --db $(DEMO_DB) show 2024-11-14
@@ -23,7 +33,7 @@ demo: $(BIN)/attrition
 	$(BIN)/attrition --db $(DEMO_DB) check tests/fixtures/articles/daily-2024-11-14.txt
 	$(BIN)/attrition --db $(DEMO_DB) compare --to 2025-07-19
 
-test: $(BIN)/attrition
+test: $(BIN)/attrition $(PREBUILT)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/pytest -m "" -q
@@ -32,7 +42,7 @@ lint: $(BIN)/attrition
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
 
-bench: $(BIN)/attrition
+bench: $(BIN)/attrition $(PREBUILT)
 	$(BIN)/python -m compileall -q src/attrition
 	$(BIN)/python bench/bench_ledger.py
 	$(BIN)/python bench/bench_brief.py
@@ -45,6 +55,7 @@ wordforms: $(BIN)/attrition
 
 snapshot: $(BIN)/attrition
 	$(BIN)/python scripts/build_snapshot.py
+	$(BIN)/python -m attrition.prebuilt
 
 clean:
-	rm -rf $(VENV) .demo
+	rm -rf $(VENV) .demo $(PREBUILT)

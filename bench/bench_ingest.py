@@ -10,7 +10,11 @@ inflates less), median and p90, and the load average. With --baseline SRC the sa
 also run from another source tree (`git archive <commit> src | tar -x -C DIR`), interleaved,
 so before and after see the same load.
 
-    .venv/bin/python bench/bench_ingest.py [--runs 10] [--baseline DIR/src]
+    .venv/bin/python bench/bench_ingest.py [--runs 10] [--baseline DIR/src] [--typer]
+
+The command runs as the installed `attrition` runs it (`attrition.entry.main`, which takes a
+plain ingest off a terminal without Typer); --typer runs the Typer app (`-m attrition.cli`),
+as a terminal gets it.
 """
 
 from __future__ import annotations
@@ -35,7 +39,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--baseline", help="another source tree's src folder to compare with")
+    ap.add_argument("--typer", action="store_true", help="run the Typer app")
     args = ap.parse_args()
+    command = [sys.executable, "-m", "attrition.cli"] if args.typer else [
+        sys.executable, "-c", "from attrition.entry import main; main()"]
     trees = {"": None} if not args.baseline else {"": None, " (baseline)": args.baseline}
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
@@ -50,21 +57,21 @@ def main() -> None:
                 env["PYTHONPATH"] = src
             envs[tag] = env
             full = base / f"full{len(envs)}.db"  # the store the new day goes into
-            cli = [sys.executable, "-m", "attrition.cli", "--db", str(full), "ingest",
+            cli = [*command, "--db", str(full), "ingest",
                    str(DATA / "official"), str(DATA / "bulletins")]
             run_child(cli, env)
         load0 = os.getloadavg()
         for i in range(args.runs):
             for n, (tag, env) in enumerate(envs.items(), 1):
                 new = base / f"new{n}-{i}.db"
-                cli = [sys.executable, "-m", "attrition.cli", "--db", str(new), "ingest",
+                cli = [*command, "--db", str(new), "ingest",
                        str(DATA / "official"), str(DATA / "bulletins")]
                 times.setdefault(f"empty store: official + bulletins{tag}", []).append(
                     run_child(cli, env))
                 new.unlink()
                 copy = base / f"copy{n}.db"
                 shutil.copy(base / f"full{n}.db", copy)
-                cli = [sys.executable, "-m", "attrition.cli", "--db", str(copy), "ingest",
+                cli = [*command, "--db", str(copy), "ingest",
                        str(day)]
                 times.setdefault(f"full store: one new day{tag}", []).append(run_child(cli, env))
         load1 = os.getloadavg()

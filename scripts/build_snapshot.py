@@ -37,7 +37,7 @@ def build_daybook() -> list[tuple[str, str, str]]:
     loader fills with them (the daybook reads only its ledger, corrections and counts)."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'build.db'}"
-        ensure_loaded(url)
+        ensure_loaded(url, prebuilt=False)  # the documents just written, not a prebuilt copy
         with Reader(url) as reader:
             return daybook.build(reader.by_category(), reader.corrections(),
                                  reader.confirmed_counts("oryx"), crosswalk.load())

@@ -9,6 +9,7 @@ import json
 import shutil
 import sqlite3
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,49 @@ def test_a_revised_day_rebuilds_the_daybook_whole(
         daybook.refresh(store)
     stored_rows, built = _stored_and_built(url)
     assert stored_rows == built
+
+
+def _minfin(history: list[Batch], days: set[date] | None = None) -> Batch:
+    files = [b for b in history if b.source == "minfin"]  # its two CSV files
+    return replace(files[0], observations=[o for b in files for o in b.observations
+                                           if days is None or o.report_date in days])
+
+
+def test_a_witness_the_ledger_already_counts_changes_no_cell(
+        history: list[Batch], snapshot_store: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """minfin's rows are not shipped but its votes are (the ledger's sources and dissent):
+    its file, ingested after a first run, gives the values the ledger counts, so no cell
+    is resolved again (the general path re-resolves them all and writes back the same);
+    the one figure it gives otherwise re-resolves its day and the days around."""
+    days = {date(2022, 2, 27), date(2023, 5, 1), date(2024, 11, 3), date(2024, 11, 14)}
+    batch = _minfin(history, days)
+    path = tmp_path / "store.db"
+    shutil.copy(snapshot_store, path)
+    with Store(f"sqlite:///{path}") as store:
+        r = store.ingest([batch], input="minfin", seen_at=SEEN)
+    assert r.new > 50 and r.cells == 0
+    assert r.changes is not None and r.changes.ledger_from is None
+    wrong = replace(batch, observations=[
+        replace(o, total=o.total + 7) if o.category == "tanks" and o.total is not None
+        and o.report_date == date(2024, 11, 14) else o for o in batch.observations])
+    fast, general = _ingest_both_ways(snapshot_store, tmp_path, monkeypatch, [batch],
+                                      [wrong])
+    assert fast == general
+    with Store(f"sqlite:///{path}") as store:
+        r = store.ingest([wrong], input="minfin, one figure changed", seen_at=SEEN)
+    around = {"2024-11-13", "2024-11-14", "2024-11-15"}
+    assert r.revised == 1 and r.cells == sum(row[0] in around for row in fast["ledger"])
+
+
+@pytest.mark.slow
+def test_the_whole_minfin_file_after_a_first_run_changes_no_cell(
+        history: list[Batch], snapshot_store: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "store.db"
+    shutil.copy(snapshot_store, path)
+    with Store(f"sqlite:///{path}") as store:
+        r = store.ingest(history, input="official, bulletins", seen_at=SEEN)
+    assert r.new > 20_000 and r.cells == 0
+    fast, general = _ingest_both_ways(snapshot_store, tmp_path, monkeypatch, history)
+    assert fast == general

@@ -7,11 +7,15 @@ from collections.abc import Callable
 from attrition.store.read import Reader
 
 
-def ensure_loaded(url: str | None = None, notice: Callable[[str], None] | None = None) -> bool:
+def ensure_loaded(url: str | None = None, notice: Callable[[str], None] | None = None, *,
+                  prebuilt: bool = True) -> bool:
     """Load the bundled snapshot if the database has no ledger yet. True if it loaded.
 
     The load is one transaction: a load killed half-way leaves an empty ledger (SQLite rolls
-    the journal back when the file is next read), and the next command loads it again."""
+    the journal back when the file is next read), and the next command loads it again. A
+    SQLite file gets the prebuilt copy of the snapshot where the set-up made one
+    (`attrition.prebuilt`; `prebuilt=False`: the documents, as that build itself loads
+    them)."""
     with Reader(url) as reader:
         if reader.exists():
             if not reader.has_confirmed():
@@ -21,7 +25,38 @@ def ensure_loaded(url: str | None = None, notice: Callable[[str], None] | None =
     from attrition.bulk import gc_paused
 
     with gc_paused():
+        if prebuilt and (got := _load_prebuilt(target, notice)) is not None:
+            return got
         return _load(target, notice)
+
+
+def _load_prebuilt(target: str, notice: Callable[[str], None] | None) -> bool | None:
+    """The load from the prebuilt file; None where there is none to use (no file, a stale
+    one, not a SQLite file written directly): then the documents are loaded."""
+    from attrition import prebuilt
+    from attrition.errors import StoreError
+    from attrition.store.db import Store
+
+    with Store(target) as store:
+        if store._sqlite is None:
+            return None
+        path = prebuilt.current()
+        if path is None:
+            return None
+        try:
+            loaded = store.load_prebuilt(path, input="bundled snapshot")
+        except StoreError:  # rolled back: nothing written (a file changed meanwhile, say)
+            return None
+    if loaded is None:
+        return False  # another process loaded it meanwhile
+    if notice is not None:
+        _notice(notice, loaded[0].cells, loaded[1], target)
+    return True
+
+
+def _notice(notice: Callable[[str], None], cells: int, reports: int, target: str) -> None:
+    notice(f"attrition: first run, loaded the bundled snapshot ({cells:,} figures, "
+           f"{reports:,} reports) into {target}")
 
 
 def _load(target: str, notice: Callable[[str], None] | None) -> bool:
@@ -49,8 +84,7 @@ def _load(target: str, notice: Callable[[str], None] | None) -> bool:
     if result is None:
         return False  # another process loaded it meanwhile
     if notice is not None:
-        notice(f"attrition: first run, loaded the bundled snapshot ({result.cells:,} figures, "
-               f"{len({r[0] for r in rows['ledger']}):,} reports) into {target}")
+        _notice(notice, result.cells, len({r[0] for r in rows["ledger"]}), target)
     return True
 
 

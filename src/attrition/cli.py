@@ -366,23 +366,10 @@ def ingest(
         "--date", help="Report date of a bulletin without one in its text or name.")] = None,
 ) -> None:
     """Add files to the ledger (format detected). All or nothing: one bad file, no change."""
-    from attrition import service
-    from attrition.bootstrap import ensure_loaded
-    from attrition.dates import parse_day
+    from attrition import ingest_command  # (also run without Typer: attrition.entry)
 
-    try:
-        report_date = parse_day(day) if day else None
-    except AttritionError as exc:
-        raise type(exc)(f"--date: {exc}") from None
-    ensure_loaded(_state["db"], notice=_err)
-    with _spinner() as progress:
-        task = progress.add_task("reading", total=None)
-        result = service.ingest_files(
-            _state["db"], paths, format, report_date,
-            on_file=lambda n, of: progress.update(task, completed=n, total=of),
-            on_refresh=lambda: progress.update(
-                task, description="updating the daybook of records"))
-    _print_ingested(result)
+    ingest_command.print_result(ingest_command.run(paths, _state["db"], format, day,
+                                                   notice=_err, spinner=_spinner))
 
 
 class _NoSpinner:
@@ -410,17 +397,6 @@ def _spinner() -> Any:
 
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
                     console=_console())
-
-
-def _print_ingested(result: Any, verb: str = "file(s)") -> None:
-    if result.figures is not None:
-        print(f"{result.files} {verb}: {result.figures:,} figures, {result.new:,} new, "
-              f"{result.revised:,} revised, {result.unchanged:,} unchanged; "
-              f"{result.cells:,} ledger cells re-resolved")
-    if result.counts_new is not None:
-        print(f"{result.confirmed_files} confirmed-loss {verb}: {result.counts_new:,} new "
-              f"counts, {result.counts_revised:,} revised; {result.items_new:,} new items, "
-              f"{result.items_changed:,} changed")
 
 
 @app.command()

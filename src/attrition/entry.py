@@ -40,6 +40,9 @@ def main() -> None:
     sys.argv[1:] = hoist_db(sys.argv[1:])
     args = parse_check(sys.argv[1:], settings.current())
     if args is None:
+        from attrition import ingest_command
+
+        ingest_command.main(sys.argv[1:], settings.current().db)  # exits if it ran
         from attrition.cli import main as typer_main
 
         typer_main()

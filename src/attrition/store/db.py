@@ -6,9 +6,10 @@ import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from attrition import resolve
@@ -249,6 +250,9 @@ class Store:
         around = {d + timedelta(days=k) for d in {o.report_date for b in batches
                                                   for o in b.observations}
                   for k in (-1, 0, 1)}
+        # witnesses' first figures, by cell, held against the ledger's votes after the loop
+        confirm: dict[tuple[str, str], list[tuple[str, date, tuple[Any, ...]]]] = {}
+        confirming = self.fast_paths and not empty
         if not empty:
             # Every source's latest revision (and first total) of every cell on the days
             # this ingest touches and their neighbours, in one read: what is new is judged
@@ -282,7 +286,12 @@ class Store:
                     first[(obs.source, iso, obs.category)] = obs.total
                 rows.append((obs.source, iso, covers, obs.category, *fields, revision,
                              seen_at_b, input_b, batch.published_at))
-                touched.add((obs.report_date, obs.category))
+                if confirming and current is None and obs.source != resolve.PRESS:
+                    # a witness's first figure for a cell: it may be one the ledger already
+                    # counts (a vote carried from the snapshot), which changes nothing
+                    confirm.setdefault(key, []).append((obs.source, obs.report_date, fields))
+                else:
+                    touched.add((obs.report_date, obs.category))
                 if empty:
                     wkey = (obs.source, iso, obs.category)
                     earlier = written.get(wkey)
@@ -302,6 +311,8 @@ class Store:
             conn.insert("ingests", _INGEST_COLUMNS, [
                 (seen_at, batch.address or input, batch.source, len(batch.observations),
                  b_new, b_rev)])
+        if confirm:
+            touched |= self._not_counted(conn, confirm)
         if not touched:
             cells: list[resolve.Cell] = []
         elif empty:
@@ -387,6 +398,39 @@ class Store:
             info = SOURCE_INFO.get(name, {"title": name, "redistributable": True})
             row = {"name": name, **info}
             conn.insert("sources", tuple(row), [tuple(row.values())])
+
+    def _not_counted(self, conn: tx.Tx,
+                     firsts: Mapping[tuple[str, str], Sequence[tuple[str, date, tuple[Any, ...]]]]
+                     ) -> set[tuple[date, str]]:
+        """The cells among `firsts` (witnesses' first figures, by (day, category)) whose
+        resolution they change. A witness known until now only through the ledger's vote (the
+        minfin-derived CSV after a first run: its rows are not shipped, its votes are) whose
+        file gives the value the ledger already counts for it, and no announced change,
+        qualifier or address other than the cell's, leaves every input of the cell's
+        resolution as it was (`_resolve` carries that vote): re-resolving the whole history
+        for it (a first run's ingest of the mirrors) would write back what is there."""
+        days = {d for new in firsts.values() for _, d, _ in new}
+        ledger = {(str(r[0]), r[1]): r for r in _select_days(
+            conn, "SELECT report_date, category, total, announced_change, qualifier, sources, "
+            "dissent, address FROM ledger", days, date_col=0)}
+        agreeing: dict[str, frozenset[str]] = {}  # a `sources` text, split once
+        out: set[tuple[date, str]] = set()
+        for key, new in firsts.items():
+            row = ledger.get(key)
+            if row is None:
+                out.add((new[0][1], key[1]))
+                continue
+            agree = agreeing.get(row[5])
+            if agree is None:
+                agree = agreeing[row[5]] = frozenset(str(row[5]).split(","))
+            dissent = json.loads(row[6]) if row[6] else None
+            for source, day, (total, announced, qualifier, address) in new:
+                vote = row[2] if source in agree else dissent.get(source) if dissent else None
+                if (total is None or vote != total or announced not in (None, row[3])
+                        or qualifier not in (None, row[4]) or address not in (None, row[7])):
+                    out.add((day, key[1]))
+                    break
+        return out
 
     def _history(self, conn: tx.Tx, days: set[date],
                  first: dict[tuple[str, str, str], int | None]
@@ -649,6 +693,41 @@ class Store:
                 _put_daybook(conn, rows["daybook"], {**daybook_meta, "ingest": str(key)})
         return IngestResult(n, n, 0, 0, len(rows["ledger"]))
 
+    def load_prebuilt(self, path: Path, *, input: str) -> tuple[IngestResult, int] | None:
+        """As `load_rows`, the rows copied from a SQLite file that holds them (the prebuilt
+        snapshot, `attrition.prebuilt`: a store the same load wrote) with one `INSERT …
+        SELECT` per table, in one transaction: no Python object per row. Returns the result
+        and how many report dates the ledger has, or None where the store is not empty
+        (another process loaded it first). A SQLite file written directly only."""
+        conn = self._sqlite
+        if conn is None:
+            raise StoreError("a prebuilt snapshot loads into a SQLite file only")
+        try:  # (by its name: a URI's "?mode=ro" needs URI names, which a build may lack)
+            conn.execute("ATTACH DATABASE ? AS bundle", (str(path),))
+        except sqlite3.Error as exc:
+            raise StoreError(f"loading failed, nothing was written: {exc}") from None
+        try:
+            with self._begin("loading failed, nothing was written") as tx_:
+                if tx_.first("SELECT id FROM observations LIMIT 1") is not None:
+                    return None
+                tx_.run(tx.CACHE_PAGES)
+                for table, cols in _PREBUILT_TABLES:
+                    names = ", ".join(cols)
+                    tx_.run(f"INSERT INTO main.{table} ({names}) SELECT {names} "
+                            f"FROM bundle.{table} ORDER BY rowid")
+                n = int(tx_.rows("SELECT COUNT(*) FROM main.observations")[0][0])
+                cells, reports = tx_.rows(
+                    "SELECT COUNT(*), COUNT(DISTINCT report_date) FROM main.ledger")[0]
+                key = tx_.insert_id("ingests", dict(zip(
+                    _INGEST_COLUMNS, (now(), input, "snapshot", n, n, 0), strict=True)))
+                meta = dict(tx_.rows("SELECT key, value FROM bundle.daybook_meta"))
+                if meta:
+                    _put_meta(tx_, {**meta, "ingest": str(key)})
+        finally:
+            with suppress(sqlite3.Error):  # (the connection is closed with the store anyway)
+                conn.execute("DETACH DATABASE bundle")
+        return IngestResult(n, n, 0, 0, int(cells)), int(reports)
+
 
 _OBS_COLUMNS = ("source", "report_date", "covers", "category", "total", "announced_change",
                 "qualifier", "address", "revision", "seen_at", "input")
@@ -660,6 +739,13 @@ _LEDGER_COLUMNS = ("report_date", "covers", "category", "total", "change", "anno
                    "qualifier", "sources", "dissent", "method", "address")
 _INGEST_COLUMNS = ("at", "input", "source", "observations", "new", "revised")
 ADDED_COLUMNS = tx.ADDED_COLUMNS
+_PREBUILT_TABLES = (
+    ("sources", ("name", "title", "url", "licence", "attribution", "redistributable")),
+    ("observations", _OBS_COLUMNS), ("ledger", _LEDGER_COLUMNS),
+    ("corrections", ("source", "report_date", "category", "value")),
+    ("confirmed_counts", _CONFIRMED_COLUMNS), ("daybook", ("kind", "day", "body")))
+"""What `load_rows` writes, copied by `load_prebuilt` (the ingest row and the daybook's
+metadata are its own)."""
 
 
 def _add_missing_columns(engine: Engine) -> None:
