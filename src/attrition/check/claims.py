@@ -866,6 +866,8 @@ def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
             # "…, when it launched …"
             continue
         after_label = _find_label_after(s_text, n.end)
+        if after_label is None and (upper := _range_upper(s_text, n, found)) is not None:
+            after_label = _find_label_after(s_text, upper.end)  # "5–6 танків", "711–712 тис. осіб"
         plus = s_text[max(0, n.start - 2):n.start].strip().endswith("+")
         label = after_label
         if label is None:
@@ -873,6 +875,18 @@ def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
         out.append((n, after_label, label, plus))
     labels = tuple(_labels_in_raw(s_text))
     return _respectively(s_text, tuple(out), labels), labels
+
+
+_RANGE_DASH = re.compile(r"\s*[–—-]\s*")
+
+
+def _range_upper(s: str, n: Number, found: list[Number]) -> Number | None:
+    """The upper end of a range whose lower end is `n` ("711–712 тис."): the category word
+    after it is the whole range's."""
+    dash = _RANGE_DASH.match(s, n.end)
+    if dash is None:
+        return None
+    return next((x for x in found if x.start == dash.end()), None)
 
 
 _RESPECTIVELY = re.compile(r"\b(?:respectively|відповідно|соответственно)\b", re.I)
@@ -1064,7 +1078,10 @@ def _range_estimates(s: str, found: list[Claim]) -> None:
         if _RANGE_VERB.search(s, max(0, m.start() - 40), m.start()):
             continue
         spans = [(m.start(i), m.end(i)) for i in (1, 2, 3, 4) if m.start(i) >= 0]
-        sizes = [int(re.sub(r"\D", "", s[a:b]) or 0) for a, b in spans]
+        # a claim's own value where one starts there: "711–712 тис." is 711,000 to 712,000
+        sizes = [next((c.number.value for c in found if c.number is not None
+                       and c.number.start == a), int(re.sub(r"\D", "", s[a:b]) or 0))
+                 for a, b in spans]
         if min(sizes) < 10_000 or max(sizes) <= min(sizes):
             continue
         for c in found:
