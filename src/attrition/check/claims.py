@@ -953,6 +953,9 @@ def extract(art: Article, day: date) -> list[Claim]:
         sentence_claims: list[Claim] = []
         for n, after_label, label, plus in candidates:
             kind = "category"
+            counter = label is None and _counter_label(art, si, n)
+            if counter:
+                label = counter
             if label is None and n.written != "digits" and n.value < 1000:
                 continue  # "one", "a dozen": only with a category word beside them
             if label is None:
@@ -1018,6 +1021,8 @@ def extract(art: Article, day: date) -> list[Claim]:
                     claim.also = tuple(dict.fromkeys(more))
                     claim.rule_ids.append("category.joined_sum")
             _measure_and_period(claim, s_text, n, day)
+            if counter:
+                _counter_period(claim, art)
             if narrative is not None and si - narrative[0] <= 2:
                 _in_year_of_story(claim, s_text, narrative[1], day)
             if claim.measure in (None, "change") and not claim.plus and _FELL_BY.search(
@@ -1056,6 +1061,63 @@ def extract(art: Article, day: date) -> list[Claim]:
             recent = (si, strong_here[-1])
         claims.extend(sentence_claims)
     return claims
+
+
+_BARE_FIGURE = re.compile(r"[\d\s\u00a0\u202f,.]+(?:\(\s*[+-]\s*\d[\d\s\u00a0]*\))?")
+
+
+def _counter_label(art: Article, si: int, n: Number) -> LabelHit | None:
+    """A page's counter block ("Танки\n10 679"): a line that is only a figure takes the
+    category of the line before it when that line is only a category word (rule
+    category.counter_line)."""
+    sent = art.sentences[si]
+    if si == 0 or not _BARE_FIGURE.fullmatch(sent.text):
+        return None
+    prev = art.sentences[si - 1]
+    gap = art.text[prev.end:sent.start]
+    if gap.count("\n") != 1 or gap.strip():
+        return None
+    hits = _labels_in_raw(prev.text)
+    rest = prev.text
+    for a, b, *_ in reversed(hits):
+        rest = rest[:a] + rest[b:]
+    if not hits or len({h[3] for h in hits}) != 1 or rest.strip(" /:—–-"):
+        return None
+    return (n.start, n.start, hits[0][2], hits[0][3], "category")
+
+
+@cache
+def _war_day_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(r.data["pattern"], re.I), r.id) for r in rules.of_kind("war_day"))
+
+
+WAR_START = date(2022, 2, 24)
+
+
+def _war_day(text: str) -> tuple[date, str, int] | None:
+    """The report a page's counter names by the day of the war ("1 153 день війни": day 1 is
+    24 February 2022), its rule id, and the day's number."""
+    for rx, rid in _war_day_rules():
+        m = rx.search(text)
+        if m:
+            k = int(re.sub(r"\D", "", m["n"]))
+            if k >= 1:
+                return WAR_START + timedelta(days=k - 1), rid, k
+    return None
+
+
+def _counter_period(c: Claim, art: Article) -> None:
+    """A counter block's figure is a total (its "(+N)" the day's change) of the report the
+    block names by its day of the war, else of the article's day."""
+    c.rule_ids.append("category.counter_line")
+    if not c.plus:
+        c.measure = "total"
+    wd = _war_day(art.text)
+    if wd is not None:
+        c.period = (None if not c.plus else wd[0], wd[0])
+        c.period_note = f"the counter of day {wd[2]:,} of the war: the report of {wd[0]}"
+        c.date_stated = True
+        c.rule_ids.append(wd[1])
 
 
 _RANGE_ESTIMATE = re.compile(
