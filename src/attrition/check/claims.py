@@ -1625,7 +1625,8 @@ def _shared_context(s: str, a: int, b: int) -> str:
 
 
 SOME_DAY = re.compile(r"\b(?:in|on) (?:a|one) (?:single )?day\b|\bsingle day\b|"
-                      r"за (?:одну )?добу|за один день|за одни сутки", re.I)
+                      r"за (?:одну )?добу|(?:за|в|у) один день|[ву] одну добу|"
+                      r"за (?:одни )?сутки|в одни сутки", re.I)
 """"in a single day" inside a round-up or beside a month: one day of that period, which the
 text does not name (rule discourse.some_day_of_period)."""
 
