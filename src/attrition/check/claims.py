@@ -1023,6 +1023,8 @@ def extract(art: Article, day: date) -> list[Claim]:
             _measure_and_period(claim, s_text, n, day)
             if counter:
                 _counter_period(claim, art)
+            elif claim.period is None and claim.measure in (None, "total"):
+                _month_part(claim, s_text, n, day)
             if narrative is not None and si - narrative[0] <= 2:
                 _in_year_of_story(claim, s_text, narrative[1], day)
             if claim.measure in (None, "change") and not claim.plus and _FELL_BY.search(
@@ -1118,6 +1120,37 @@ def _counter_period(c: Claim, art: Article) -> None:
         c.period_note = f"the counter of day {wd[2]:,} of the war: the report of {wd[0]}"
         c.date_stated = True
         c.rule_ids.append(wd[1])
+
+
+@cache
+def _month_part_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(r.data["pattern"].replace(
+        "{month}", _calendar_re("months", r.lang)), re.I), r.id)
+        for r in rules.of_kind("month_part"))
+
+
+def _month_part(c: Claim, s: str, n: Number, day: date) -> None:
+    """A total dated by a part of a month in its own clause ("на початку липня ЗСУ знищили
+    4000 артсистем"): some report of that part, which the text does not name (`within`;
+    the verifier reads the total of each, none after the article)."""
+    a, b = clause_of(s, n.start)
+    for rx, rid in _month_part_rules():
+        m = rx.search(s, a, b)
+        if m is None:
+            continue
+        month = MONTHS.get(m["month"].lower())
+        if month is None:
+            return
+        year = _year_for(month, 1, day)
+        first = 1 if m["early"] else 11 if m["mid"] else 21
+        last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day \
+            if m["late"] else first + 9
+        start = date(year, month, first)
+        if start > day:
+            return
+        c.within = (start, min(date(year, month, last), day))
+        c.rule_ids.append(rid)
+        return
 
 
 _RANGE_ESTIMATE = re.compile(

@@ -339,6 +339,13 @@ class Verifier:
             stated += [self.reading(comps, "change", wa + timedelta(days=k), wa + timedelta(
                 days=k)) for k in range((min(wb, day) - wa).days + 1)
                 if wa + timedelta(days=k) != end]
+        if measure == "total" and wa is not None and any(
+                r.endswith(".period.month_part") for r in c.rule_ids):
+            # "на початку липня … 4000 артсистем": the total of some report of that part of
+            # the month (none after the article), each a stated reading
+            policy.append("period.some_report_of_month_part")
+            stated = [self.reading(comps, "total", None, wa + timedelta(days=k))
+                      for k in range((min(wb, day) - wa).days + 1)]
         if measure == "window" and wa is not None and c.within_days > 1 \
                 and (start, end) == c.within:
             # "almost 10,000 within one week" in September: any run of that many reports
