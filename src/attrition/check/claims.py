@@ -1433,7 +1433,9 @@ _SINCE_NEW_YEAR = (r"since jan(?:uary|\.)? 1\b|(?:з|від) 1 січня\b|с 1
                    r"с начала года")
 """Year to date, named by its first day ("since Jan. 1", "з 1 січня")."""
 _YEAR_TO_DATE = (r"since (?:the )?(?:beginning|start) of (?:the |this )?year|so far this year|"
-                 rf"year[- ]to[- ]date|з початку (?:цього )?року|{_SINCE_NEW_YEAR}")
+                 rf"year[- ]to[- ]date|з початку (?:цього )?року|{_SINCE_NEW_YEAR}|"
+                 r"(?:^|(?<=[,.;:—–-] )|\b(?:загалом|усього|всього|лише|тільки|вже|уже|а|і|й|"
+                 r"та|що|всего|только|и|что)\s+)(?:цього року|[ув] цьому році|в этом году)")
 """Year to date in words (headlines drop the articles: "since start of year")."""
 _THIS_YEAR = re.compile(_YEAR_TO_DATE, re.I)
 _IN_MONTH = re.compile(
