@@ -803,9 +803,17 @@ _AMOUNT_WORD = re.compile(r"(?:thousand|hundred|million|billion|dozen|couple|few
 def _list_singulars() -> tuple[tuple[re.Pattern[str], str], ...]:
     """A singular noun as an item of a list of losses ("460 окупантів, вертоліт і 22
     артсистеми"): one of it (rules `singular_one`)."""
+    def opener(r: rules.Rule) -> str:
+        verbs = r.data.get("openers")
+        return rf"|\b(?:{rules.alternation(verbs)})\s+" if verbs else ""
+
+    def adjective(r: rules.Rule) -> str:
+        adj = r.data.get("adjectives")
+        return rf"(?:(?:{rules.alternation(adj)})\s+)?" if adj else ""
+
     return tuple((re.compile(
-        rf"(?:,\s*|\s(?:і|й|та|и|а також|також|ще|ещё|еще)\s+)({rules.alternation(r.words)})"
-        rf"(?=\s*(?:,|\.|;|$|\s(?:і|й|та|и)\s))", re.I), r.id)
+        rf"(?:,\s*|\s(?:і|й|та|и|а також|також|ще|ещё|еще)\s+{opener(r)}){adjective(r)}"
+        rf"({rules.alternation(r.words)})(?=\s*(?:,|\.|;|$|\s(?:і|й|та|и)\s))", re.I), r.id)
         for r in rules.of_kind("singular_one"))
 
 
