@@ -1761,8 +1761,9 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
             c.rule_ids.append("period.month_over_month")
             return
     if _DAY_DIFF.match(s, n.end) and _DAY_DIFF_BEFORE.search(s, max(0, n.start - 8), n.start) \
-            and not any(x.value >= max(1000, 20 * (c.value or 0)) for x in numbers.find(
-                s[:n.start], "en")):
+            and not any(x.value >= max(1000, 20 * (c.value or 0))
+                        and not _rule_spans("change", s[:x.start])  # (a day's: "за добу 1 690")
+                        for x in numbers.find(s[:n.start], "en")):
         # (after a total, "9,319 tanks, 19 more than a day earlier" is that total's rise)
         # "1 160 солдат — це на 80 більше, ніж напередодні": the difference between this
         # report's change and the one before (rule period.day_over_day)
@@ -1947,7 +1948,8 @@ _HALF_YEAR = re.compile(r"\b(?:in |during |over )?the (first|second) half of (?:
 """A half year: the reports of 2 January to 1 July, or 2 July to 1 January."""
 _PAST_DAYS = re.compile(r"(?:past|last|previous) (\w+) (?:days|reports)")
 _PAST_SPAN = re.compile(r"(?:past|last|previous|за останні|за минулі|за последние|за прошедшие) "
-                        r"(\w+(?:['’]\w+)?) (weeks|months|тижн\w*|місяц\w*|недел\w*|месяц\w*)\b")
+                        r"(\w+(?:['’]\w+)?) (weeks|months|тижн\w*|місяц\w*|недел\w*|месяц\w*|"
+                        r"дн(?:ів|і)|діб|доби|дней|дня|суток)\b")
 """The past N weeks or months ("over the past nine months", "за останні три місяці"): the
 reports from the day N weeks or months before the article's to its own (rule
 period.past_span)."""
@@ -1963,6 +1965,8 @@ def _past_span(low: str, day: date) -> tuple[tuple[date, date], str] | None:
         return None
     if m.group(2).startswith(("week", "тижн", "недел")):
         start = day - timedelta(days=7 * n - 1)
+    elif m.group(2).startswith(("дн", "діб", "доб", "дне", "дня", "сут")):
+        start = day - timedelta(days=n - 1)  # "за останні сім днів": the past 7 reports
     else:
         y, mo = divmod(day.year * 12 + day.month - 1 - n, 12)
         try:
