@@ -1442,6 +1442,7 @@ _SINCE_NEW_YEAR = (r"since jan(?:uary|\.)? 1\b|(?:з|від) 1 січня\b|с 1
 """Year to date, named by its first day ("since Jan. 1", "з 1 січня")."""
 _YEAR_TO_DATE = (r"since (?:the )?(?:beginning|start) of (?:the |this )?year|so far this year|"
                  rf"year[- ]to[- ]date|з початку (?:цього )?року|{_SINCE_NEW_YEAR}|"
+                 r"(?:від|із|з) початку 20[2-3]\d року|с начала 20[2-3]\d года|"
                  r"(?:^|(?<=[,.;:—–-] )|\b(?:загалом|усього|всього|лише|тільки|вже|уже|а|і|й|"
                  r"та|що|всего|только|и|что)\s+)(?:цього року|[ув] цьому році|в этом году)")
 """Year to date in words (headlines drop the articles: "since start of year")."""
@@ -1946,6 +1947,10 @@ _HALF_YEAR = re.compile(r"\b(?:in |during |over )?the (first|second) half of (?:
                         r"the year|this year)|\b(?:за |у |в )?(перше|друге|первое|второе) "
                         r"(?:півріччя|полугодие)(?: (20[2-3]\d))?")
 """A half year: the reports of 2 January to 1 July, or 2 July to 1 January."""
+_QUARTERS = {"перш": 1, "друг": 2, "трет": 3, "четверт": 4, "перв": 1, "втор": 2}
+_QUARTER = re.compile(r"\b(?:[ув] |во |за )?(перш|друг|трет|четверт|перв|втор)\w* "
+                      r"(?:квартал\w*)(?: (20[2-3]\d))?")
+"""A quarter of a year: the reports of its three months (2 January to 1 April, …)."""
 _PAST_DAYS = re.compile(r"(?:past|last|previous) (\w+) (?:days|reports)")
 _PAST_SPAN = re.compile(r"(?:past|last|previous|за останні|за минулі|за последние|за прошедшие) "
                         r"(\w+(?:['’]\w+)?) (weeks|months|тижн\w*|місяц\w*|недел\w*|месяц\w*|"
@@ -2256,12 +2261,27 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             a = max(a, categories.WAR_START)
         if a <= day:
             return (a, min(b, day)), f"the {which} half of {yr}"
+    quarter = _search(_QUARTER, low)
+    if quarter is not None and measure != "change":
+        # "у першому кварталі 2024 року", "за третий квартал": those reports (rule
+        # period.quarter)
+        k = _QUARTERS[quarter.group(1)]
+        yr = int(quarter.group(2) or day.year)
+        a = date(yr, 3 * k - 2, 2)
+        b = date(yr + (k == 4), (3 * k) % 12 + 1, 1)
+        if yr == 2022:
+            a = max(a, categories.WAR_START)
+        if a <= day:
+            return (a, min(b, day)), f"the {quarter.group(1)} quarter of {yr}"
     ys = _search(_YEAR_SO_FAR, low)
     if ys is not None and measure != "change" and not (
             ys.group(0) == "this year" and _RANKED_UNIT.search(low, max(0, ys.start() - 50),
                                                                ys.start())):
         # (but "the worst month for tank losses this year": the year the month is ranked in)
-        return (date(day.year, 1, 2), day), f"since the start of {day.year}"
+        named = re.search(r"20[2-3]\d", ys.group(0))  # "від початку 2024 року"
+        from_year = int(named.group(0)) if named and int(named.group(0)) <= day.year \
+            else day.year
+        return (date(from_year, 1, 2), day), f"since the start of {from_year}"
     if measure in ("window", "average"):
         m = _search(_PREVIOUS_REPORTS, low)
         if m and (m.group(1) in _NUMWORD or m.group(1).isdigit()):
