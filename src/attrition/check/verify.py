@@ -431,6 +431,14 @@ class Verifier:
                 parts = tuple(self.ledger.aggregates[name].components)
                 if parts != tuple(self.ledger.aggregates["equipment_all"].components):
                     out.append(self.reading(parts, measure, start, end))
+            # "950 солдатів, 86 одиниць техніки, 54 артсистеми та один корабель": the
+            # equipment less what the same list names apart
+            apart = set(sentence_categories(c.sentence.text))
+            for name in ("equipment", "equipment_all"):
+                parts = tuple(self.ledger.aggregates[name].components)
+                rest = tuple(p for p in parts if p not in apart)
+                if apart & set(parts) and rest:
+                    out.append(self.reading(rest, measure, start, end))
         return out
 
     def _explanations(self, c: Claim, comps: tuple[str, ...], measure: str,
