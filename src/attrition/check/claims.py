@@ -214,6 +214,7 @@ COMPARATIVE = re.compile(
     r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*|найдорожч\w*|"
     r"найдешевш\w*|найкривав\w*|больше всего|меньше всего|наибольш\w*|наивысш\w*|"
     r"наихудш\w*|наименьш\w*|максимальн\w*|минимальн\w*|"
+    r"(?:максимум|мінімум|минимум)(?!\s*(?:\d|до\b))|"  # ("максимум 1 000": at most)
     r"сам(?:ые|ых|ыми|ый|ая|ое) (?:большие|больших|большими|большой|тяжел\w+|крупн\w+|"
     r"малые|малых|маленьк\w+|низк\w+|высок\w+))", re.I)
 NEAR_RECORD = re.compile(
@@ -223,7 +224,7 @@ NEAR_RECORD = re.compile(
 """A figure near the record, not the record itself."""
 LOW_DIRECTION = re.compile(
     r"lowest|fewest|least|lightest|mildest|smallest|trough|trended down|найменш|найдешевш|"
-    r"наименьш|минимальн|малы|маленьк|низк|меньше всего", re.I)
+    r"наименьш|минимальн|мінімум|минимум|малы|маленьк|низк|меньше всего", re.I)
 """The cues that rank from the bottom ("the fewest in a month"); the rest rank from the
 top."""
 
