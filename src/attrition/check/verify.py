@@ -387,6 +387,15 @@ class Verifier:
             explained = self._explanations(c, comps, m, a, z, day)
             if explained:
                 break
+        if not explained and wa is not None and measure == "total" and any(
+                r.endswith(".period.month_part") for r in c.rule_ids):
+            # a total of some report of a part of a month ("на початку липня"): another
+            # category's total in one of those reports, when exactly one matches (totals,
+            # not a day's small changes: among a month of those one would match by chance)
+            explained = [e for k in range((min(wb, day) - wa).days + 1)
+                         for e in self._explanations(c, comps, measure, None,
+                                                     wa + timedelta(days=k), day)
+                         if e.verdict == MISLABELED]
         for e in explained:
             e.rules = policy + e.rules
         if len(explained) == 1:
