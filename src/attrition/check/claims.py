@@ -164,7 +164,7 @@ _AFTER_NOT_LOSS = re.compile(
     r"days?\b|днів|дні\b|доб[иу]?\b|weeks?\b|тижн|недел|months?\b|місяц|месяц|дней\b|суток\b|years?\b|рок|років|km\b|"
     r"kilomet|км\b|miles?\b|metres?\b|meters?\b|mark\b|milestone|threshold|-year-old|"
     r"year-old|times\b|разів|st\b|nd\b|rd\b|th\b|billion|bn\b|dollars|euros|pounds|гривень|"
-    r"доларів|млрд|[a-zа-я]*-?year|a\.m\.|p\.m\.|:\d|/\d|\.\d{1,2}\b|-?й\b|-?го\b|"
+    r"доларів|млрд|[a-zа-я]*-?year|a\.m\.|p\.m\.|:\d|/\d|\.\d{1,2}\b|-?й\b|-?го\b|-му\b|"
     r"division|brigade|regiment|motoris|motoriz|battalion|бригад|дивізі|"
     r"of (?:them|whom)\b(?!\s+(?:were\s+)?(?:lost\s+|killed\s+)?(?:(?:over|in|during)\s+the\s+"
     r"(?:past|last|previous|latest)\s+(?:day|24|week|month)|yesterday|on \w+day))|"
@@ -1034,6 +1034,12 @@ def extract(art: Article, day: date) -> list[Claim]:
                 _counter_period(claim, art)
             elif claim.period is None and claim.measure in (None, "total"):
                 _month_part(claim, s_text, n, day)
+                if not claim.plus and (wd := _war_day(s_text)) is not None:
+                    # "на 1000-й день війни втрати сягнули 724 050": that day's report
+                    claim.period = (None, wd[0])
+                    claim.period_note = f"day {wd[2]:,} of the war: the report of {wd[0]}"
+                    claim.date_stated = True
+                    claim.rule_ids.append(wd[1])
             if narrative is not None and si - narrative[0] <= 2:
                 _in_year_of_story(claim, s_text, narrative[1], day)
             if claim.measure in (None, "change") and not claim.plus and _FELL_BY.search(

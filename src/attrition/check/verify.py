@@ -235,7 +235,8 @@ class Verifier:
         start, end = (c.period if c.period else (None, day))
         # a page's counter names its own day ("1 153 день війни"), which may be later than
         # the article under it
-        if end > day and not any(r.endswith(".war_day") for r in c.rule_ids):
+        if end > day and not ("category.counter_line" in c.rule_ids and any(
+                r.endswith(".war_day") for r in c.rule_ids)):
             return Result(UNVERIFIABLE, None, rules=["period.after_article"],
                           why=f"the text points at the report of {end}, after the "
                               f"article's date ({day})")
