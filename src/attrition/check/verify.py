@@ -156,7 +156,7 @@ def _qualifier_rule(qualifier: str | None) -> str:
 
 
 _DEAD = re.compile(r"\b(?:killed|dead|deaths?|died|fatalit\w*|death toll|загин\w*|загибл\w*|"
-                   r"вбит\w*|убит\w*|погиб\w*|погибш\w*)", re.I)
+                   r"вбит\w*|убит\w*|погиб\w*|погибш\w*|смерт\w*)", re.I)
 _WOUNDED = re.compile(r"\b(?:wounded|injured|поранен\w*|поранень|ранен\w*|ранени\w*)", re.I)
 _BOTH = re.compile(r"\b(?:killed|dead) (?:or|and|and/or) (?:wounded|injured)|casualt\w*|"
                    r"\blosses\b|out of action|втрат\w*|потер\w*|ліквідован\w*|"
