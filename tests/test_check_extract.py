@@ -119,6 +119,25 @@ def test_years_and_dates_are_no_counts(text: str) -> None:
     assert claims_of(text) == []
 
 
+@pytest.mark.parametrize(("text", "values"), [
+    ("За оцінками розвідки, на фронті перебуває 640–650 тис. російських військових.",
+     [640_000, 650_000]),
+    ("Аналитики считают, что армия РФ теряет 25-30 тыс. человек в месяц.", [25_000, 30_000]),
+    ("Western officials put the force at 20–25 thousand troops.", [20_000, 25_000]),
+    ("За добу знищено 5–6 танків ворога.", [5, 6]),
+])
+def test_a_range_with_one_scale_is_in_that_scale_and_takes_its_category_word(
+        text: str, values: list[int]) -> None:
+    found = claims_of(text, date(2025, 3, 20))
+    assert [c.value for c in found] == values
+    assert len({c.category for c in found}) == 1 and found[0].category is not None
+
+
+def test_a_range_of_years_takes_no_scale() -> None:
+    assert [c.value for c in claims_of("У 2022–2023 роках ворог втратив 6 000 танків.")] == [
+        6_000]
+
+
 # -- sentences, language, category words ------------------------------------------------------
 
 def test_abbreviations_and_initials_end_no_sentence() -> None:

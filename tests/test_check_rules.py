@@ -342,3 +342,16 @@ def test_a_clause_with_its_measure_but_no_day_takes_the_frames_day() -> None:
             "systems were destroyed.")
     by = {c.value: c for c in _claims(text, DEFAULT_DAY)}  # type: ignore[attr-defined]
     assert "period.frame_day" not in by[64].rule_ids  # type: ignore[attr-defined]
+
+
+def test_a_counter_line_takes_the_category_of_the_label_line_above_it() -> None:
+    """A page's counter block ("Танки\\n9 382") gives each bare figure the category word of
+    the line above it (rule category.counter_line), dated by the block's day of the war."""
+    day = date(2024, 12, 5)
+    found = _claims("1 000 день війни\nТанки\n9 382\nБпЛА\n19 111", day)
+    assert [(c.value, c.category, c.measure, c.period)  # type: ignore[attr-defined]
+            for c in found] == [(9382, "tanks", "total", (None, date(2024, 11, 19))),
+                                (19111, "uav", "total", (None, date(2024, 11, 19)))]
+    # a line of prose above, or a blank line between, is no counter's label
+    assert _claims("Ворог втратив танки, повідомили у штабі\n9 382", day) == []
+    assert _claims("Танки\n\n9 382", day) == []

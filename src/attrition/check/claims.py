@@ -180,7 +180,7 @@ _AFTER_NOT_LOSS = re.compile(
     r"days?\b|днів|дні\b|доб[иу]?\b|weeks?\b|тижн|недел|months?\b|місяц|месяц|дней\b|суток\b|years?\b|рок|років|km\b|"
     r"kilomet|км\b|miles?\b|metres?\b|meters?\b|mark\b|milestone|threshold|-year-old|"
     r"year-old|times\b|разів|st\b|nd\b|rd\b|th\b|billion|bn\b|dollars|euros|pounds|гривень|"
-    r"доларів|млрд|[a-zа-я]*-?year|a\.m\.|p\.m\.|:\d|/\d|\.\d{1,2}\b|-?й\b|-?го\b|"
+    r"доларів|млрд|[a-zа-я]*-?year|a\.m\.|p\.m\.|:\d|/\d|\.\d{1,2}\b|-?й\b|-?го\b|-му\b|"
     r"division|brigade|regiment|motoris|motoriz|battalion|бригад|дивізі|"
     r"of (?:them|whom)\b(?!\s+(?:were\s+)?(?:lost\s+|killed\s+)?(?:(?:over|in|during)\s+the\s+"
     r"(?:past|last|previous|latest)\s+(?:day|24|week|month)|yesterday|on \w+day))|"
@@ -230,6 +230,7 @@ COMPARATIVE = re.compile(
     r"найбільш\w*|рекорд\w*|найвищ\w*|найгірш\w*|найважч\w*|найменш\w*|найдорожч\w*|"
     r"найдешевш\w*|найкривав\w*|больше всего|меньше всего|наибольш\w*|наивысш\w*|"
     r"наихудш\w*|наименьш\w*|максимальн\w*|минимальн\w*|"
+    r"(?:максимум|мінімум|минимум)(?!\s*(?:\d|до\b))|"  # ("максимум 1 000": at most)
     r"сам(?:ые|ых|ыми|ый|ая|ое) (?:большие|больших|большими|большой|тяжел\w+|крупн\w+|"
     r"малые|малых|маленьк\w+|низк\w+|высок\w+))", re.I)
 NEAR_RECORD = re.compile(
@@ -239,7 +240,7 @@ NEAR_RECORD = re.compile(
 """A figure near the record, not the record itself."""
 LOW_DIRECTION = re.compile(
     r"lowest|fewest|least|lightest|mildest|smallest|trough|trended down|найменш|найдешевш|"
-    r"наименьш|минимальн|малы|маленьк|низк|меньше всего", re.I)
+    r"наименьш|минимальн|мінімум|минимум|малы|маленьк|низк|меньше всего", re.I)
 """The cues that rank from the bottom ("the fewest in a month"); the rest rank from the
 top."""
 
@@ -838,9 +839,17 @@ _OTHER_SIDE = re.compile(r"(?:ukrainian|ukraine's|kyiv's|western|українс�
 def _list_singulars() -> tuple[tuple[re.Pattern[str], str], ...]:
     """A singular noun as an item of a list of losses ("460 окупантів, вертоліт і 22
     артсистеми"): one of it (rules `singular_one`)."""
+    def opener(r: rules.Rule) -> str:
+        verbs = r.data.get("openers")
+        return rf"|\b(?:{rules.alternation(verbs)})\s+" if verbs else ""
+
+    def adjective(r: rules.Rule) -> str:
+        adj = r.data.get("adjectives")
+        return rf"(?:(?:{rules.alternation(adj)})\s+)?" if adj else ""
+
     return tuple((re.compile(
-        rf"(?:,\s*|\s(?:і|й|та|и|а також|також|ще|ещё|еще)\s+)({rules.alternation(r.words)})"
-        rf"(?=\s*(?:,|\.|;|$|\s(?:і|й|та|и)\s))", re.I), r.id)
+        rf"(?:,\s*|\s(?:і|й|та|и|а також|також|ще|ещё|еще)\s+{opener(r)}){adjective(r)}"
+        rf"({rules.alternation(r.words)})(?=\s*(?:,|\.|;|$|\s(?:і|й|та|и)\s))", re.I), r.id)
         for r in rules.of_kind("singular_one"))
 
 
@@ -902,6 +911,8 @@ def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
             # "…, when it launched …"
             continue
         after_label = _find_label_after(s_text, n.end)
+        if after_label is None and (upper := _range_upper(s_text, n, found)) is not None:
+            after_label = _find_label_after(s_text, upper.end)  # "5–6 танків", "711–712 тис. осіб"
         plus = s_text[max(0, n.start - 2):n.start].strip().endswith("+")
         label = after_label
         if label is None:
@@ -909,6 +920,18 @@ def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
         out.append((n, after_label, label, plus))
     labels = tuple(_labels_in_raw(s_text))
     return _respectively(s_text, tuple(out), labels), labels
+
+
+_RANGE_DASH = re.compile(r"\s*[–—-]\s*")
+
+
+def _range_upper(s: str, n: Number, found: list[Number]) -> Number | None:
+    """The upper end of a range whose lower end is `n` ("711–712 тис."): the category word
+    after it is the whole range's."""
+    dash = _RANGE_DASH.match(s, n.end)
+    if dash is None:
+        return None
+    return next((x for x in found if x.start == dash.end()), None)
 
 
 _RESPECTIVELY = re.compile(r"\b(?:respectively|відповідно|соответственно)\b", re.I)
@@ -975,6 +998,9 @@ def extract(art: Article, day: date) -> list[Claim]:
         sentence_claims: list[Claim] = []
         for n, after_label, label, plus in candidates:
             kind = "category"
+            counter = label is None and _counter_label(art, si, n)
+            if counter:
+                label = counter
             if label is None and n.written != "digits" and n.value < 1000:
                 continue  # "one", "a dozen": only with a category word beside them
             if label is None:
@@ -1053,7 +1079,16 @@ def extract(art: Article, day: date) -> list[Claim]:
             _measure_and_period(claim, s_text, n, day)
             if claim.measure == "average":
                 _average_unit(claim, s_text, n, day)
-            if (claim.measure in (None, "total") and claim.period is None
+            if counter:
+                _counter_period(claim, art)
+            elif claim.period is None and claim.measure in (None, "total") and not claim.plus \
+                    and (wd := _war_day(s_text)) is not None:
+                # "на 1000-й день війни втрати сягнули 724 050": that day's report
+                claim.period = (None, wd[0])
+                claim.period_note = f"day {wd[2]:,} of the war: the report of {wd[0]}"
+                claim.date_stated = True
+                claim.rule_ids.append(wd[1])
+            elif (claim.measure in (None, "total") and claim.period is None
                     and not claim.date_stated) or (claim.measure == "window" and not any(
                         ".measure." in r for r in claim.rule_ids)):
                 # (a window read from a month's name alone: "in mid-June" names no window)
@@ -1113,6 +1148,63 @@ def _bracket_qualifiers(s: str, found: list[Claim], offset: int) -> None:
                 a.number.end < b.number.start:
             b.qualifier = a.qualifier
             b.rule_ids.append("qualifier.bracket")
+
+
+_BARE_FIGURE = re.compile(r"[\d\s\u00a0\u202f,.]+(?:\(\s*[+-]\s*\d[\d\s\u00a0]*\))?")
+
+
+def _counter_label(art: Article, si: int, n: Number) -> LabelHit | None:
+    """A page's counter block ("Танки\n10 679"): a line that is only a figure takes the
+    category of the line before it when that line is only a category word (rule
+    category.counter_line)."""
+    sent = art.sentences[si]
+    if si == 0 or not _BARE_FIGURE.fullmatch(sent.text):
+        return None
+    prev = art.sentences[si - 1]
+    gap = art.text[prev.end:sent.start]
+    if gap.count("\n") != 1 or gap.strip():
+        return None
+    hits = _labels_in_raw(prev.text)
+    rest = prev.text
+    for a, b, *_ in reversed(hits):
+        rest = rest[:a] + rest[b:]
+    if not hits or len({h[3] for h in hits}) != 1 or rest.strip(" /:—–-"):
+        return None
+    return (n.start, n.start, hits[0][2], hits[0][3], "category")
+
+
+@cache
+def _war_day_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(r.data["pattern"], re.I), r.id) for r in rules.of_kind("war_day"))
+
+
+WAR_START = date(2022, 2, 24)
+
+
+def _war_day(text: str) -> tuple[date, str, int] | None:
+    """The report a page's counter names by the day of the war ("1 153 день війни": day 1 is
+    24 February 2022), its rule id, and the day's number."""
+    for rx, rid in _war_day_rules():
+        m = rx.search(text)
+        if m:
+            k = int(re.sub(r"\D", "", m["n"]))
+            if k >= 1:
+                return WAR_START + timedelta(days=k - 1), rid, k
+    return None
+
+
+def _counter_period(c: Claim, art: Article) -> None:
+    """A counter block's figure is a total (its "(+N)" the day's change) of the report the
+    block names by its day of the war, else of the article's day."""
+    c.rule_ids.append("category.counter_line")
+    if not c.plus:
+        c.measure = "total"
+    wd = _war_day(art.text)
+    if wd is not None:
+        c.period = (None if not c.plus else wd[0], wd[0])
+        c.period_note = f"the counter of day {wd[2]:,} of the war: the report of {wd[0]}"
+        c.date_stated = True
+        c.rule_ids.append(wd[1])
 
 
 _RANGE_ESTIMATE = re.compile(
@@ -1252,7 +1344,10 @@ def _range_estimates(s: str, found: list[Claim]) -> None:
         if _RANGE_VERB.search(s, max(0, m.start() - 40), m.start()):
             continue
         spans = [(m.start(i), m.end(i)) for i in range(1, 7) if m.start(i) >= 0]
-        sizes = [int(re.sub(r"\D", "", s[a:b]) or 0) for a, b in spans]
+        # a claim's own value where one starts there: "711–712 тис." is 711,000 to 712,000
+        sizes = [next((c.number.value for c in found if c.number is not None
+                       and c.number.start == a), int(re.sub(r"\D", "", s[a:b]) or 0))
+                 for a, b in spans]
         if min(sizes) < 10_000 or max(sizes) <= min(sizes):
             continue
         for c in found:
@@ -1508,11 +1603,13 @@ def _report_before_cue(s: str, n: Number) -> int:
 _SINCE_NEW_YEAR = (r"since jan(?:uary|\.)? 1\b|(?:з|від) 1 січня\b|с 1 января\b|"
                    r"с начала года")
 """Year to date, named by its first day ("since Jan. 1", "з 1 січня")."""
-_YEAR_TO_DATE = (r"since (?:the )?(?:beginning|start) of (?:the |this )?(?:year|20[2-3][3-9])|"
+_YEAR_TO_DATE = (r"since (?:the )?(?:beginning|start) of (?:the |this )?(?:year|20[2-3]\d)|"
                  r"so far this year|year[- ]to[- ]date|з початку (?:цього )?року|"
-                 r"з початку 20[2-3][3-9](?:\s*(?:року|р\.))?|"
-                 rf"с начала (?:этого |текущего )?(?:года|20[2-3][3-9](?:\s*(?:года|г\.))?)|"
-                 rf"{_SINCE_NEW_YEAR}")
+                 r"(?:від|із|з) початку 20[2-3]\d(?:\s*(?:року|р\.))?|"
+                 r"с начала (?:этого |текущего )?(?:года|20[2-3]\d(?:\s*(?:года|г\.))?)|"
+                 rf"{_SINCE_NEW_YEAR}|"
+                 r"(?:^|(?<=[,.;:—–-] )|\b(?:загалом|усього|всього|лише|тільки|вже|уже|а|і|й|"
+                 r"та|що|всего|только|и|что)\s+)(?:цього року|[ув] цьому році|в этом году)")
 """Year to date in words (headlines drop the articles: "since start of year")."""
 _THIS_YEAR = re.compile(_YEAR_TO_DATE, re.I)
 _IN_MONTH = re.compile(
@@ -1737,7 +1834,8 @@ def _shared_context(s: str, a: int, b: int) -> str:
 
 
 SOME_DAY = re.compile(r"\b(?:in|on) (?:a|one) (?:single )?day\b|\bsingle day\b|"
-                      r"за (?:одну )?добу|за один день|за одни сутки", re.I)
+                      r"за (?:одну )?добу|(?:за|в|у) один день|[ву] одну добу|"
+                      r"за (?:одни )?сутки|в одни сутки", re.I)
 """"in a single day" inside a round-up or beside a month: one day of that period, which the
 text does not name (rule discourse.some_day_of_period)."""
 
@@ -1829,8 +1927,9 @@ def _measure_and_period_in(c: Claim, s: str, n: Number, day: date) -> None:
             c.rule_ids.append("period.month_over_month")
             return
     if _DAY_DIFF.match(s, n.end) and _DAY_DIFF_BEFORE.search(s, max(0, n.start - 8), n.start) \
-            and not any(x.value >= max(1000, 20 * (c.value or 0)) for x in numbers.find(
-                s[:n.start], "en")):
+            and not any(x.value >= max(1000, 20 * (c.value or 0))
+                        and not _rule_spans("change", s[:x.start])  # (a day's: "за добу 1 690")
+                        for x in numbers.find(s[:n.start], "en")):
         # (after a total, "9,319 tanks, 19 more than a day earlier" is that total's rise)
         # "1 160 солдат — це на 80 більше, ніж напередодні": the difference between this
         # report's change and the one before (rule period.day_over_day)
@@ -2023,9 +2122,14 @@ _HALF_YEAR = re.compile(r"\b(?:in |during |over )?the (first|second) half of (?:
                         r"the year|this year)|\b(?:за |у |в )?(перше|друге|первое|второе) "
                         r"(?:півріччя|полугодие)(?: (20[2-3]\d))?")
 """A half year: the reports of 2 January to 1 July, or 2 July to 1 January."""
+_QUARTERS = {"перш": 1, "друг": 2, "трет": 3, "четверт": 4, "перв": 1, "втор": 2}
+_QUARTER = re.compile(r"\b(?:[ув] |во |за )?(перш|друг|трет|четверт|перв|втор)\w* "
+                      r"(?:квартал\w*)(?: (20[2-3]\d))?")
+"""A quarter of a year: the reports of its three months (2 January to 1 April, …)."""
 _PAST_DAYS = re.compile(r"(?:past|last|previous) (\w+) (?:days|reports)")
 _PAST_SPAN = re.compile(r"(?:past|last|previous|за останні|за минулі|за последние|за прошедшие) "
-                        r"(\w+(?:['’]\w+)?) (weeks|months|тижн\w*|місяц\w*|недел\w*|месяц\w*)\b")
+                        r"(\w+(?:['’]\w+)?) (weeks|months|тижн\w*|місяц\w*|недел\w*|месяц\w*|"
+                        r"дн(?:ів|і)|діб|доби|дней|дня|суток)\b")
 """The past N weeks or months ("over the past nine months", "за останні три місяці"): the
 reports from the day N weeks or months before the article's to its own (rule
 period.past_span)."""
@@ -2041,6 +2145,8 @@ def _past_span(low: str, day: date) -> tuple[tuple[date, date], str] | None:
         return None
     if m.group(2).startswith(("week", "тижн", "недел")):
         start = day - timedelta(days=7 * n - 1)
+    elif m.group(2).startswith(("дн", "діб", "доб", "дне", "дня", "сут")):
+        start = day - timedelta(days=n - 1)  # "за останні сім днів": the past 7 reports
     else:
         y, mo = divmod(day.year * 12 + day.month - 1 - n, 12)
         try:
@@ -2335,15 +2441,27 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
             a = max(a, categories.WAR_START)
         if a <= day:
             return (a, min(b, day)), f"the {which} half of {yr}"
+    quarter = _search(_QUARTER, low)
+    if quarter is not None and measure != "change":
+        # "у першому кварталі 2024 року", "за третий квартал": those reports (rule
+        # period.quarter)
+        k = _QUARTERS[quarter.group(1)]
+        yr = int(quarter.group(2) or day.year)
+        a = date(yr, 3 * k - 2, 2)
+        b = date(yr + (k == 4), (3 * k) % 12 + 1, 1)
+        if yr == 2022:
+            a = max(a, categories.WAR_START)
+        if a <= day:
+            return (a, min(b, day)), f"the {quarter.group(1)} quarter of {yr}"
     ys = _search(_YEAR_SO_FAR, low)
     if ys is not None and measure != "change" and not (
             ys.group(0) == "this year" and _RANKED_UNIT.search(low, max(0, ys.start() - 50),
                                                                ys.start())):
         # (but "the worst month for tank losses this year": the year the month is ranked in)
-        named = re.search(r"20[2-3]\d", ys.group(0))
-        yr = int(named.group(0)) if named else day.year
-        if yr <= day.year:  # "since the beginning of 2024" in a 2025 article: from 2024
-            return (date(yr, 1, 2), day), f"since the start of {yr}"
+        named = re.search(r"20[2-3]\d", ys.group(0))  # "since the beginning of 2024"
+        from_year = int(named.group(0)) if named and int(named.group(0)) <= day.year \
+            else day.year
+        return (date(from_year, 1, 2), day), f"since the start of {from_year}"
     if measure in ("window", "average"):
         m = _search(_PREVIOUS_REPORTS, low)
         if m and (m.group(1) in _NUMWORD or m.group(1).isdigit()):

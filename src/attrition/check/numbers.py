@@ -74,6 +74,9 @@ class _Lexicon:
     number: re.Pattern[str]
     joiners: dict[str, str]
     """word -> rule id: words between a scale and the rest of a number ("two hundred and five")"""
+    range_scale: re.Pattern[str]
+    """the rest of a range whose scale is written once, after its upper end ("711–712 тис."):
+    the lower end is in that scale too"""
 
 
 _DIGITS = (r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}(?![.,]?\d)"
@@ -134,8 +137,10 @@ def lexicon() -> _Lexicon:
         rf"(?:{word_alt}|{scale_alt}){end})*))",
         re.I)
     ends = frozenset(w.split()[-1].lower() for r in rules.of_kind("qualifier") for w in r.words)
+    range_scale = re.compile(rf"\s*[–—-]\s*(?:{_DIGITS})\s*(?P<mult>{scale_alt})(?:(?<=\.)|(?!\w))",
+                             re.I)
     return _Lexicon(words, scales, owners, attached, phrases, quals, ends,
-                    rules.guarded(number), joiners)  # (same matches, ~30% faster)
+                    rules.guarded(number), joiners, range_scale)  # (same matches, ~30% faster)
 
 
 def _precision_of_int(n: int) -> int:
@@ -298,6 +303,12 @@ def find(text: str, lang: str = "en") -> list[Number]:
             elif m["mult"]:
                 mult, rid = lex.scales[m["mult"].lower()]
                 ids = (rid,)
+            elif (rng := lex.range_scale.match(text, end)) is not None:
+                mult, rid = lex.scales[rng["mult"].lower()]  # "711–712 тис.": 711,000
+                if mult < 1000:
+                    mult = 1  # "5-6 hundred" is rare; "2-3 сотні" is no count of losses
+                else:
+                    ids = (rid,)
             if decimals == 3 and mult == 1 and "." in m["digits"] and "," not in m["digits"]:
                 num, decimals = float(m["digits"].replace(".", "")), 0  # "12.345" (uk, ru)
             elif decimals and mult == 1:

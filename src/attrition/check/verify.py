@@ -160,7 +160,7 @@ def _qualifier_rule(qualifier: str | None) -> str:
 
 
 _DEAD = re.compile(r"\b(?:killed|dead|deaths?|died|fatalit\w*|death toll|загин\w*|загибл\w*|"
-                   r"вбит\w*|убит\w*|погиб\w*|погибш\w*)", re.I)
+                   r"вбит\w*|убит\w*|погиб\w*|погибш\w*|смерт\w*)", re.I)
 _WOUNDED = re.compile(r"\b(?:wounded|injured|поранен\w*|поранень|ранен\w*|ранени\w*)", re.I)
 _BOTH = re.compile(r"\b(?:killed|dead) (?:or|and|and/or) (?:wounded|injured)|casualt\w*|"
                    r"\blosses\b|out of action|втрат\w*|потер\w*|ліквідован\w*|"
@@ -247,7 +247,10 @@ class Verifier:
             return self._comparative(c, day)
         assert c.value is not None and c.category is not None
         start, end = (c.period if c.period else (None, day))
-        if end > day:
+        # a page's counter names its own day ("1 153 день війни"), which may be later than
+        # the article under it
+        if end > day and not ("category.counter_line" in c.rule_ids and any(
+                r.endswith(".war_day") for r in c.rule_ids)):
             return Result(UNVERIFIABLE, None, rules=["period.after_article"],
                           why=f"the text points at the report of {end}, after the "
                               f"article's date ({day})")
@@ -411,6 +414,15 @@ class Verifier:
             explained = self._explanations(c, comps, m, a, z, day)
             if explained:
                 break
+        if not explained and c.as_of is not None and measure == "total":
+            # a total of some report of a part of a month ("на початку липня"): another
+            # category's total in one of those reports, when exactly one matches (totals,
+            # not a day's small changes: among a month of those one would match by chance)
+            first, last = c.as_of
+            explained = [e for k in range((last - first).days + 1)
+                         for e in self._explanations(c, comps, measure, None,
+                                                     first + timedelta(days=k), day)
+                         if e.verdict == MISLABELED]
         for e in explained:
             e.rules = policy + e.rules
         if len(explained) == 1:
@@ -455,6 +467,14 @@ class Verifier:
                 parts = tuple(self.ledger.aggregates[name].components)
                 if parts != tuple(self.ledger.aggregates["equipment_all"].components):
                     out.append(self.reading(parts, measure, start, end))
+            # "950 солдатів, 86 одиниць техніки, 54 артсистеми та один корабель": the
+            # equipment less what the same list names apart
+            apart = set(sentence_categories(c.sentence.text))
+            for name in ("equipment", "equipment_all"):
+                parts = tuple(self.ledger.aggregates[name].components)
+                rest = tuple(p for p in parts if p not in apart)
+                if apart & set(parts) and rest:
+                    out.append(self.reading(rest, measure, start, end))
         return out
 
     def _explanations(self, c: Claim, comps: tuple[str, ...], measure: str,
