@@ -392,3 +392,16 @@ def test_what_the_kremlin_confirmed_is_the_russian_sides_figure() -> None:
     c = one("For example, the Kremlin has confirmed just under 6,000 troop deaths.")
     assert c.scope == "from the Russian side, not the General Staff"
     assert "en.scope.russian_mod" in c.rule_ids
+
+
+def test_a_month_nearer_the_figure_than_the_year_names_its_period() -> None:
+    # "in 2023 … in September – 947": September 2023's sum, in every language
+    for text in ("In 2023, the most Russian artillery was destroyed in September – 947.",
+                 "У 2023 році найбільше артсистем знищили у вересні – 947.",
+                 "В 2023 году больше всего артсистем уничтожили в сентябре – 947."):
+        (c, *_) = [x for x in extract(read(text), date(2024, 4, 2)) if x.value == 947]
+        assert c.period == (date(2023, 9, 2), date(2023, 10, 1)), (text, c.period)
+    # the year alone is the year's
+    (c,) = [x for x in extract(read("У 2023 році ЗСУ знищили 6461 артсистему."),
+                               date(2024, 4, 2)) if x.value == 6461]
+    assert c.period == (date(2023, 1, 2), date(2024, 1, 1))

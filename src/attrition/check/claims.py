@@ -622,7 +622,7 @@ _EQUIPMENT_AFTER = re.compile(r"\s+(?:equipment|hardware|weapon\w*|machinery|tec
 _JOIN = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&|та|і|й|и|а також)\s+", re.I)
 
 
-def _joined_labels(text: str, end: int) -> tuple[str, ...]:
+def _joined_labels(text: str, end: int, own: frozenset[int] = frozenset()) -> tuple[str, ...]:
     """The categories named right after a figure's own, joined to it with no figure of
     their own ("39 tanks and AFVs", "17 танків і ББМ"): one figure for their sum (rule
     category.joined_sum)."""
@@ -632,8 +632,8 @@ def _joined_labels(text: str, end: int) -> tuple[str, ...]:
         nxt = j.end()
         found = _labels_in_raw(text[nxt:nxt + 60])
         if not found or found[0][0] != 0 or found[0][4] != "category" \
-                or norm(found[0][2]) in _weak():
-            break
+                or norm(found[0][2]) in _weak() or nxt in own:
+            break  # (a singular item of a list is a figure of one of its own: "та БпЛА")
         after = text[nxt + found[0][1]:nxt + found[0][1] + 12]
         if re.match(r"\s*(?:[-—–:(]\s*)?\d", after):
             break  # "tanks, AFVs — 24": that word has a figure of its own
@@ -853,12 +853,13 @@ def _list_singulars() -> tuple[tuple[re.Pattern[str], str], ...]:
         for r in rules.of_kind("singular_one"))
 
 
-def _singular_ones(text: str) -> list[Number]:
+def _singular_ones(text: str, listed: bool) -> list[Number]:
     """"a helicopter", "an air defence system", "another fighter jet": the figure 1 written
     as an article, before a category word (at most one word between); and a singular noun
-    as an item of a list of figures ("460 окупантів, вертоліт і 22 артсистеми")."""
+    as an item of a list of figures ("460 окупантів, вертоліт і 22 артсистеми", "танк, шість
+    ББМ, гвинтокрил та два БпЛА": `listed`, the sentence has figures)."""
     out = []
-    if re.search(r"\d", text):
+    if listed:
         for rx, rid in _list_singulars():
             for m in rx.finditer(text):
                 out.append(Number(1, m.start(1), m.start(1), "", 1, "words",
@@ -886,7 +887,8 @@ def _candidates(s_text: str, lang: str) -> tuple[tuple[Candidate, ...],
     """A sentence's figures that may be losses, each with the category word after it (or
     else before it) and whether it is a "+N"; and every category word of the sentence.
     Depends on the sentence alone, so a text that repeats a sentence reads it once."""
-    found = numbers.find(s_text, lang) + _singular_ones(s_text)
+    found = numbers.find(s_text, lang)
+    found += _singular_ones(s_text, bool(found))
     found.sort(key=lambda n: n.start)
     dates = _date_spans(s_text) + [(m.start(), m.end()) for m in MILESTONE.finditer(s_text)]
     dates += [(m.start(), m.end()) for m in _ADDRESS.finditer(s_text)]
@@ -1071,7 +1073,9 @@ def extract(art: Article, day: date) -> list[Claim]:
                                     *own_ids, *lifted])
             if label is after_label and kind == "category" and cid in categories.BY_ID \
                     and cid != "personnel":
-                more = tuple(x for x in _joined_labels(s_text, e) if x in categories.BY_ID
+                more = tuple(x for x in _joined_labels(
+                    s_text, e, frozenset(x[0].start for x in candidates))
+                    if x in categories.BY_ID
                              and x not in ("personnel", cid))
                 if more:
                     claim.also = tuple(dict.fromkeys(more))
@@ -2395,7 +2399,8 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         key=lambda m: abs(m.start() - pos), default=None)
     if y is not None and int(y.group(1)) <= day.year and all(
             abs(m.start() - pos) > abs(y.start() - pos)
-            for m in _matches(_MONTH_YEAR, low)):  # the nearer names it
+            for m in (*_matches(_MONTH_YEAR, low), *_matches(_MONTH_IN, low))):
+        # (the nearer names it: "в 2023 году … в сентябре – 947" is September's)
             # "in 2024", "за 2024 рік", "в 2024 году": the reports of 2 January to 1 January
             return _year_window(int(y.group(1)), day)
     if measure in (None, "window", "average"):
