@@ -2044,6 +2044,9 @@ _BETWEEN = re.compile(
     rf"between ({MONTH_RE})\.? (\d{{1,2}}) and (?:({MONTH_RE})\.? )?(\d{{1,2}})")
 _IS_YEAR = re.compile(r"20[2-3]\d")
 """A year ("since February 2022") is no other figure for a month to belong to."""
+_THEN = re.compile(r"[—–,-]\s*(?:тогда|тоді|then|back then|at that time|at the time)\b[^.;]*\Z")
+"""A clause that goes back to the month just named ("… after October 2023 – then the army
+lost 521 tanks"): that month is its period, whatever word stood before it."""
 _SINCE_BEFORE = re.compile(r"\b(?:since|after|з|із|після|с|после)\s+$")
 """A month after "since" is where a count starts, not the month counted ("the most since
 February 2022")."""
@@ -2484,7 +2487,8 @@ def resolve_period(s: str, pos: int, day: date, measure: str | None
         if _search(_WEEK, low):
             return (day - timedelta(days=6), day), "the past week"
         months = [(mm.start(), mm) for mm in _matches(_MONTH_YEAR, low)
-                  if not _SINCE_BEFORE.search(low, max(0, mm.start() - 12), mm.start())]
+                  if not _SINCE_BEFORE.search(low, max(0, mm.start() - 12), mm.start())
+                  or _THEN.search(low, mm.end(), pos)]
         if "respectively" in low and len(months) > 1:
             nums = [m2.start() for m2 in _matches(_DIGITS, low)
                     if not any(a <= m2.start() < a + len(mm.group(0)) for a, mm in months)]
