@@ -1122,7 +1122,6 @@ def extract(art: Article, day: date) -> list[Claim]:
                                  sentence_claims, last_cat, day)
             sentence_claims.append(comp)
         _range_estimates(s_text, sentence_claims)
-        _bracket_qualifiers(s_text, sentence_claims, sent.start)
         for c in sentence_claims:
             if c.category and c.label_kind != "comparative" and c.scope is None:
                 last_cat, last_cat_sentence = c.category, si
@@ -1136,22 +1135,6 @@ def extract(art: Article, day: date) -> list[Claim]:
             recent = (si, strong_here[-1])
         claims.extend(sentence_claims)
     return claims
-
-
-_OPEN_BRACKET = re.compile(r"[^\W\d]*(?:\s+[^\W\d]+){0,3}\s*\(\s*\Z")
-
-
-def _bracket_qualifiers(s: str, found: list[Claim], offset: int) -> None:
-    """A figure in brackets right after a qualified one ("exceeded 50,000 people (837,000
-    since the invasion)") is qualified as it is (rule qualifier.bracket)."""
-    for a, b in pairwise(found):
-        if a.number is None or b.number is None or b.qualifier is not None \
-                or a.qualifier is None or b.label_kind == "comparative":
-            continue
-        if _OPEN_BRACKET.match(s, a.number.end, b.number.start) and \
-                a.number.end < b.number.start:
-            b.qualifier = a.qualifier
-            b.rule_ids.append("qualifier.bracket")
 
 
 _BARE_FIGURE = re.compile(r"[\d\s\u00a0\u202f,.]+(?:\(\s*[+-]\s*\d[\d\s\u00a0]*\))?")
