@@ -208,7 +208,8 @@ def _titled(label: str, definition: str | None, name: str) -> str:
 
 
 EXCLUDED_WORDS = {"creation": "its first report", "correction": "a correction",
-                  "stale": "a repeated total", "two_day": "a two-day figure"}
+                  "stale": "a repeated total", "two_day": "a two-day figure",
+                  "disputed": "a disputed figure"}
 """Why records skip a day, as people read it (the ids stay in JSON and CSV)."""
 
 
@@ -746,6 +747,10 @@ def records(
     since = (f"last higher {doc['last_higher']} ({doc['last_higher_value']:,}{then}"
              f"{disputed})" if doc["last_higher"] else "no earlier report was higher")
     tie = f"; the same as on {doc['tied_with']}" if doc["tied_with"] else ""
+    skip = doc["skipped"]
+    if skip and skip["reason"] != "creation":  # as the brief: "not counting the correction"
+        tie += (f"; not counting {skip['date']} ({skip['change']:,}, "
+                f"{EXCLUDED_WORDS.get(skip['reason'], skip['reason'])})")
     if not doc["reported"]:
         line = (f"not in the report of {d}; last reported {doc['last_reported']}"
                 if doc["last_reported"] else f"no figure on or before {d}")
@@ -754,10 +759,11 @@ def records(
     elif doc["no_change"]:
         line = "change 0: no loss reported, so no rank"
     else:
-        line = f"change {doc['change']:,}" + (" (disputed: the sources disagree)"
-                                              if doc.get("disputed") else "") \
-            + f"; {ranks}; {since}{tie}"
-        if doc["excluded"]:
+        line = f"change {doc['change']:,}; {ranks}; {since}{tie}"
+        if doc["excluded"] == "disputed":
+            line = (f"change {doc['change']:,} (a disputed figure: the sources disagree on a "
+                    "total it rests on, and nothing settles it; records skip it)")
+        elif doc["excluded"]:
             line = (f"change {doc['change']:,} "
                     f"({EXCLUDED_WORDS.get(doc['excluded'], doc['excluded'])}: records skip it)")
     console.print(f"[bold]{escape(_titled(doc['label'], doc['definition'], name))}[/bold] in "
@@ -832,25 +838,33 @@ def summary(
     format: TableFormatOption = TableFormat.table,
 ) -> None:
     """The numbers behind a weekly or monthly brief: sums, means, previous period, top day."""
-    from attrition import brief as briefs
+    from attrition import categories, service
 
     if not (week or month):
         raise typer.BadParameter("give --week YYYY-Www or --month YYYY-MM")
     with _reader() as reader:
-        rows, corrections, aggs = _analysis_input(reader)
-    doc = briefs.period(rows, corrections, week=week, month=month, aggregates=aggs)
+        # the brief's own document (its sums on disputed totals marked, its top days those
+        # that records count), so that both say the same
+        doc = dict(service.brief(reader, week=week, month=month,
+                                 aggs=categories.aggregates(categories.load_config())))
     doc.pop("text")
     if _emit_data(format, doc,
                   doc["facts"]):
         return
     from rich.table import Table
 
-    partial = any(not f["complete"] for f in doc["facts"])
     prev = doc["previous_period"]["period"]
+    # which of the two periods lacks reports (the week or month before may hold only the
+    # war's first days), so that the caption names the one that is not complete
+    short = [name for name, held, of in (
+        (doc["period"], "reports", "days"), (prev, "previous_reports", None))
+        if any(f[held] < (f[of] if of else doc["previous_period"]["reports_expected"])
+               for f in doc["facts"] if not f["complete"])]
     table = Table(title=f"{doc['period']}: reports {doc['from']} to {doc['to']}",
                   caption=doc["caveat"] + (
-                      f"\n{doc['period']} is not complete: set its mean per report against "
-                      f"{prev}'s, not its sum." if partial else ""))
+                      f"\n{' and '.join(short)} {'is' if len(short) == 1 else 'are'} not "
+                      f"complete: set the means per report against each other, not the sums."
+                      if short else ""))
     for col in ("category", "sum", "reports", "mean/day", f"{prev}", f"{prev} mean/day",
                 "top report"):
         table.add_column(col, justify="left" if col == "category" else "right")
