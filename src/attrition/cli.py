@@ -793,6 +793,8 @@ def anomalies(
 ) -> None:
     """Days far outside the recent distribution (median/MAD), and breaks in the series'
     level that suggest a change of definition."""
+    import math
+
     from attrition.analysis import anomalies as an
     from attrition.analysis import series
 
@@ -811,8 +813,12 @@ def anomalies(
         "name": name, "definition": s.definition,
         "outliers": [{"date": o.day.isoformat(), "change": o.change, "median": o.median,
                       "mad": o.mad, "score": o.score} for o in outs],
+        # a level that rose from a median of 0 has no factor: null, not JSON's invalid
+        # Infinity
         "breaks": [{"date": b.day.isoformat(), "median_before": b.before,
-                    "median_after": b.after, "factor": round(b.factor, 2)} for b in brks],
+                    "median_after": b.after,
+                    "factor": round(b.factor, 2) if math.isfinite(b.factor) else None}
+                   for b in brks],
     }
     if _emit_data(format, doc,
                   doc["outliers"]):
@@ -827,8 +833,9 @@ def anomalies(
         table.add_row(o.day.isoformat(), f"{o.change:,}", f"{o.median:g}", f"{o.score:+}")
     _print_table(console, table)
     for b in brks:
+        factor = f" (×{b.factor:.1f})" if math.isfinite(b.factor) else ""
         console.print(f"level break on {b.day}: median daily change {b.before:g} before, "
-                      f"{b.after:g} after (×{b.factor:.1f}); check the definition")
+                      f"{b.after:g} after{factor}; check the definition")
 
 
 @app.command()

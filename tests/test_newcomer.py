@@ -1,0 +1,52 @@
+"""What a new user met following the README and issue 12's commands on the real history:
+each test failed before its fix."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from attrition import categories, cli
+
+
+def _run(db: str, *args: str) -> Any:
+    return CliRunner().invoke(cli.app, ["--db", db, *args])
+
+
+def _strict(text: str) -> Any:
+    """JSON as a browser or jq reads it: no NaN, no Infinity."""
+    def refuse(name: str) -> None:
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("name", [*categories.IDS, "vehicles"])
+def test_anomalies_json_is_json_for_every_series(loaded_db: str, name: str) -> None:
+    """`anomalies special_equipment -f json` gave `"factor": Infinity` for the level break
+    of 22 April 2026 (a median of 0 before it), which no strict JSON reader accepts, and
+    the table said "(×inf)"."""
+    res = _run(loaded_db, "anomalies", name, "-f", "json")
+    assert res.exit_code == 0, res.output
+    doc = _strict(res.output)
+    for b in doc["breaks"]:
+        assert (b["factor"] is None) == (b["median_before"] == 0), b
+    if name == "special_equipment":
+        assert {"date": "2026-04-22", "median_before": 0.0, "median_after": 3.0,
+                "factor": None} in doc["breaks"]
+        table = _run(loaded_db, "anomalies", name).output
+        assert "median daily change 0 before, 3 after; check the definition" in table
+        assert "inf" not in table
+
+
+def test_validate_groups_the_digits_of_a_stale_rows_median(loaded_db: str) -> None:
+    """The UAV stale row of 26 July 2026 read "the last 30 changes had a median of 1861.5"
+    beside totals written "426,836"."""
+    res = _run(loaded_db, "validate", "--kind", "stale_row", "-f", "json")
+    assert res.exit_code == 0, res.output
+    uav = next(f for f in _strict(res.output)["findings"]
+               if f["category"] == "uav" and f["report_date"] == "2026-07-26")
+    assert "had a median of 1,861.5 and no zero" in uav["message"]
