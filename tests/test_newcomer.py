@@ -50,3 +50,16 @@ def test_validate_groups_the_digits_of_a_stale_rows_median(loaded_db: str) -> No
     uav = next(f for f in _strict(res.output)["findings"]
                if f["category"] == "uav" and f["report_date"] == "2026-07-26")
     assert "had a median of 1,861.5 and no zero" in uav["message"]
+
+
+def test_the_list_of_commands_reads_as_sentences() -> None:
+    """`attrition --help` broke command summaries where their docstrings broke lines: "…
+    over a range of reports, each" / "with the sources …", "sourced in the figure;" /
+    "corrections …". Wide or narrow, a summary now wraps only where the terminal ends."""
+    res = CliRunner().invoke(cli.app, ["--help"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0
+    assert ("A category's or aggregate's totals and daily changes over a range of reports, "
+            "each with the sources that agree on it") in res.output
+    assert "sourced in the figure; corrections and two-day figures are marked" in res.output
+    for c in (*cli.app.registered_commands, *cli.alerts_app.registered_commands):
+        assert c.help and "\n" not in c.help, c.name

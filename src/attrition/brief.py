@@ -1035,7 +1035,9 @@ def period(rows: Mapping[str, Sequence[Row]],
     if not facts:
         from attrition.errors import NotFoundError
 
-        raise NotFoundError(f"no reports in {p.name} (reports {p.first} to {p.last})")
+        dates = [r.report_date for rs in rows.values() for r in rs]
+        runs = f"; the ledger runs {min(dates)} .. {max(dates)}" if dates else ""
+        raise NotFoundError(f"no reports in {p.name} (reports {p.first} to {p.last}{runs})")
     doc = {"period": p.name, "kind": p.kind, "from": p.first.isoformat(),
            "to": p.last.isoformat(), "losses_from": p.first_day.isoformat(),
            "losses_to": p.last_day.isoformat(), "reports_expected": p.reports,

@@ -137,12 +137,21 @@ def _check_name(name: str, aggs: dict[str, Any]) -> None:
     raise categories.unknown(name, aggs)
 
 
-def _range(start: str | None, end: str | None, reader: Any) -> tuple[date | None, date | None]:
-    """--from/--to as dates; refused when --from is after --to."""
+def _range(start: str | None, end: str | None, reader: Any, *, held: bool = True
+           ) -> tuple[date | None, date | None]:
+    """--from/--to as dates; refused when --from is after --to, and (`held`) when the range
+    holds no report at all (an empty table said nothing of why)."""
+    from attrition.errors import NotFoundError
+
     lo = _day(start, reader) if start else None
     hi = _day(end, reader) if end else None
     if lo is not None and hi is not None and lo > hi:
         raise typer.BadParameter(f"{lo} is after --to {hi}", param_hint="--from")
+    first, last = reader.first_date(), reader.latest_date()
+    if held and first is not None and last is not None and (
+            (lo is not None and lo > last) or (hi is not None and hi < first)):
+        what = f"from {lo}" if lo is not None and lo > last else f"to {hi}"
+        raise NotFoundError(f"no reports {what} (the ledger runs {first} .. {last})")
     return lo, hi
 
 
@@ -679,7 +688,7 @@ def chart(
     with _reader() as reader:
         rows, corrections, aggs = _analysis_input(reader)
         _check_name(name, aggs)
-        lo, hi = _range(start, end, reader)
+        lo, hi = _range(start, end, reader, held=False)  # its own words below
         hi = hi or reader.latest_date()
         lo = lo or hi - timedelta(days=180)
         if lo > hi and start is not None:  # --from after the ledger's last report
@@ -1360,6 +1369,21 @@ def watch(
                   options=options, stop=lambda: bool(stopping), on_pass=_pass,
                   on_article=_article, on_stored=policy,
                   on_input_error=lambda e: _err(f"  input: {e}"))
+
+
+def _one_paragraph(doc: str | None) -> str | None:
+    """A command's docstring as its help: Rich keeps a docstring's line breaks, so that the
+    list of commands showed "... over a range of reports, each" on a line of its own."""
+    if not doc:
+        return doc
+    import inspect
+
+    return "\n\n".join(" ".join(p.split()) for p in inspect.cleandoc(doc).split("\n\n"))
+
+
+for _c in (*app.registered_commands, *alerts_app.registered_commands):
+    if _c.help is None and _c.callback is not None:
+        _c.help = _one_paragraph(_c.callback.__doc__)
 
 
 def _only(argv: list[str]) -> typer.Typer:
