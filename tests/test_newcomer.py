@@ -63,3 +63,23 @@ def test_the_list_of_commands_reads_as_sentences() -> None:
     assert "sourced in the figure; corrections and two-day figures are marked" in res.output
     for c in (*cli.app.registered_commands, *cli.alerts_app.registered_commands):
         assert c.help and "\n" not in c.help, c.name
+
+
+def test_compare_suggests_the_line_a_typo_meant(loaded_db: str) -> None:
+    """`compare -c tank` listed the lines but, unlike every other command given "tank",
+    did not say which one was meant."""
+    res = _run(loaded_db, "compare", "-c", "tank")  # main() prints it as "attrition: error: …"
+    assert "no crosswalk line for 'tank' (did you mean 'tanks'?); one of: tanks" in str(
+        res.exception)
+
+
+def test_a_series_table_aligns_its_figures_on_the_right(loaded_db: str) -> None:
+    """The figures of `series -f table` were flush left, so 1,000 and 4 did not line up."""
+    res = CliRunner().invoke(cli.app, ["--db", loaded_db, "series", "personnel", "--from",
+                                       "2022-03-06", "--to", "2022-03-08", "--daily", "-f",
+                                       "table"], env={"COLUMNS": "120"})
+    assert res.exit_code == 0, res.output
+    rows = [ln for ln in res.output.splitlines() if ln.startswith("│ 2022-03-0")]
+    cells = [ln.split("│")[2] for ln in rows]
+    assert [c.strip() for c in cells] == ["1,000", "0", "1,000"]
+    assert len({len(c.rstrip()) for c in cells}) == 1  # right-aligned: they end together

@@ -347,7 +347,7 @@ def series(
             f", as the ledger had it at {_as_of_iso(reader)}" if as_of is not None else ""),
                       caption=f"{doc['publisher']}\n{doc['caveat']}")
         for col in ("report date", "value", "note", "sources"):
-            table.add_column(col)
+            table.add_column(col, justify="right" if col == "value" else "left")
         for r in doc["rows"]:
             v = r["change"] if daily else r["total"]
             notes = [r["excluded"].replace("_", "-")] if daily and r["excluded"] and \
