@@ -83,3 +83,33 @@ def test_a_series_table_aligns_its_figures_on_the_right(loaded_db: str) -> None:
     cells = [ln.split("│")[2] for ln in rows]
     assert [c.strip() for c in cells] == ["1,000", "0", "1,000"]
     assert len({len(c.rstrip()) for c in cells}) == 1  # right-aligned: they end together
+
+
+def test_the_readme_example_folder_ingests_as_a_folder(db: str) -> None:
+    """The README ingests `tests/fixtures/bulletins/2024-11-14.en.txt`; given the folder
+    instead, `ingest` read the note beside it (SOURCE.md) as a bulletin and refused the
+    whole folder: "SOURCE.md: no report date"."""
+    from pathlib import Path
+
+    folder = Path(__file__).parent / "fixtures" / "bulletins"
+    assert (folder / "SOURCE.md").exists()
+    res = _run(db, "ingest", "--format", "press", str(folder))
+    assert res.exit_code == 0, (res.output, res.exception)
+    assert res.output.startswith("1 file(s): 14 figures")
+
+
+@pytest.mark.parametrize(("name", "body"), [
+    ("pyproject.toml", b"[project]\nname = 'x'\n"),
+    ("page.html", b"<html><body>Russia lost 1,240 personnel</body></html>"),
+])
+def test_a_file_of_another_kind_is_named_as_such(db: str, tmp_path: Any, name: str,
+                                                 body: bytes) -> None:
+    """`ingest pyproject.toml` said "unrecognised JSON layout" (TOML starts with "["); an
+    HTML page was read as a bulletin without a date. Nothing is stored either way."""
+    path = tmp_path / name
+    path.write_bytes(body)
+    res = _run(db, "ingest", str(path))
+    assert res.exit_code != 0
+    msg = str(res.exception)
+    assert "is not a format attrition reads" in msg and "give --format" in msg
+    assert "JSON layout" not in msg and "report date" not in msg
