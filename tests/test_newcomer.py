@@ -113,3 +113,17 @@ def test_a_file_of_another_kind_is_named_as_such(db: str, tmp_path: Any, name: s
     msg = str(res.exception)
     assert "is not a format attrition reads" in msg and "give --format" in msg
     assert "JSON layout" not in msg and "report date" not in msg
+
+
+def test_the_first_reports_ukrainian_brief_lists_what_the_english_one_does(
+        reader: Any) -> None:
+    """The Ukrainian brief of 24 February 2022 listed "БПЛА оперативно-тактичного рівня – 0;
+    кораблів / катерів – 0" as losses; the English one (rightly) did not."""
+    from datetime import date
+
+    from attrition import service
+
+    uk = service.brief(reader, date(2022, 2, 24), lang="uk")["text"].split("\n\n")[0]
+    en = service.brief(reader, date(2022, 2, 24), lang="en")["text"].split("\n\n")[0]
+    assert " – 0" not in uk and "гелікоптерів – 6." in uk
+    assert "7 aircraft and 6 helicopters." in en

@@ -852,8 +852,9 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
              first: bool = False, means: Mapping[str, float] | None = None) -> str:
     covers = day - timedelta(days=1)
     if first:
+        # as the English: a category the first report counts none of is not a loss
         lines = [f"{uk_label(f.category)} – {_uk_num(f.total)}" for f in facts
-                 if f.total is not None]
+                 if f.total]
         paras = [f"За першим зведенням Генерального штабу Збройних сил України, "
                  f"оприлюдненим {_on_uk(day)}, від початку повномасштабного вторгнення того "
                  f"ранку Росія втратила: " + "; ".join(lines)
