@@ -34,13 +34,15 @@ def main() -> None:
 
 def build_daybook() -> list[tuple[str, str, str]]:
     """The daybook of the snapshots just written, computed from a store that the first run's
-    loader fills with them (the daybook reads only its ledger, corrections and counts)."""
+    loader fills with them (the daybook reads only its ledger, corrections, disputed cells
+    and counts)."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'build.db'}"
         ensure_loaded(url, prebuilt=False)  # the documents just written, not a prebuilt copy
         with Reader(url) as reader:
             return daybook.build(reader.by_category(), reader.corrections(),
-                                 reader.confirmed_counts("oryx"), crosswalk.load())
+                                 reader.confirmed_counts("oryx"), crosswalk.load(),
+                                 disputed=reader.disputed_cells())
 
 
 if __name__ == "__main__":

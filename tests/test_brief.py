@@ -23,7 +23,8 @@ def ctx(loaded_db: str) -> Reader:
 
 
 def make(ctx: Reader, day: date, lang: str = "en") -> dict[str, object]:
-    return brief.daily(ctx.rows, ctx.corr, ctx.report(day), lang=lang)  # type: ignore[attr-defined]
+    return brief.daily(ctx.rows, ctx.corr, ctx.report(day), lang=lang,  # type: ignore[attr-defined]
+                       doubt=ctx.disputed_cells())
 
 
 def numbers_in(text: str) -> set[float]:
@@ -505,7 +506,7 @@ def test_an_old_confirmed_count_is_dated_as_such(ctx: Reader) -> None:
     context = ConfirmedContext(ctx.rows, ctx.confirmed_counts("oryx"),  # type: ignore
                                crosswalk.load())
     doc = brief.daily(ctx.rows, ctx.corr, ctx.report(date(2026, 8, 22)),  # type: ignore
-                      confirmed=context)
+                      confirmed=context, doubt=ctx.disputed_cells())
     assert doc["confirmed"]["months_before_report"] == 13  # type: ignore[index]
     assert "(the newest confirmed count held here, 13 months before this report)" in doc[
         "text"]

@@ -222,7 +222,7 @@ def test_brief_after_an_ingest_is_the_new_report_computed_from_the_ledger(
         rows = reader.by_category()
         context = ConfirmedContext(rows, reader.confirmed_counts("oryx"), crosswalk.load())
         want = briefs.daily(rows, reader.corrections(), reader.report(date(2026, 8, 23)),
-                            confirmed=context)
+                            confirmed=context, doubt=reader.disputed_cells())
     assert got == json.loads(json.dumps(want))
 
 

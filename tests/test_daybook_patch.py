@@ -60,7 +60,7 @@ def test_days_added_one_by_one_patch_the_daybook_as_a_build_would(
         daybook.refresh(store)  # the first daybook: built whole
     builds: list[int] = []
     whole = daybook.build
-    monkeypatch.setattr(daybook, "build", lambda *a: builds.append(1) or whole(*a))
+    monkeypatch.setattr(daybook, "build", lambda *a, **k: builds.append(1) or whole(*a, **k))
     patched = 0
     for day in held:
         with Store(url) as store:

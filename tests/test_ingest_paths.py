@@ -129,7 +129,8 @@ def test_an_ingest_that_changes_no_figure_keeps_the_daybook(
     with Reader(url) as r:
         kept = sorted(r._query("SELECT kind, day, body FROM daybook"))
         built = daybook.build(r.by_category(), r.corrections(), r.confirmed_counts("oryx"),
-                              __import__("attrition.crosswalk").crosswalk.load())
+                              __import__("attrition.crosswalk").crosswalk.load(),
+                              disputed=r.disputed_cells())
         assert kept == sorted(built)  # kept, and what a rebuild gives
         assert daybook.lookup(r, max(d for d in r.by_category()["tanks"]).report_date)
 
@@ -159,7 +160,7 @@ def _stored_and_built(url: str) -> tuple[list[tuple[str, str, str]], list[tuple[
 
     with Reader(url) as r:
         built = daybook.build(r.by_category(), r.corrections(), r.confirmed_counts("oryx"),
-                              crosswalk.load())
+                              crosswalk.load(), disputed=r.disputed_cells())
     with Store(url) as store:
         stored = store.daybook_rows()
     return sorted(stored), sorted(built)
@@ -174,7 +175,7 @@ def test_new_days_extend_the_stored_daybook_as_a_build_would(
     url = f"sqlite:///{path}"
     builds = []
     whole = daybook.build
-    monkeypatch.setattr(daybook, "build", lambda *a: builds.append(1) or whole(*a))
+    monkeypatch.setattr(daybook, "build", lambda *a, **k: builds.append(1) or whole(*a, **k))
     days = [
         [{"date": "2026-08-23", "sourceUri": "https://mod.gov.ua/news/a",
           "personnel": 1476300, "tanks": 12295, "afvs": 25180, "artillery": 48390}],
@@ -214,7 +215,7 @@ def test_a_revised_day_rebuilds_the_daybook_whole(
         with Reader(url) as r:
             stored = store.daybook_rows()
             got = daybook.extend(r.by_category(), r.corrections(), r.confirmed_counts("oryx"),
-                                 None, stored)
+                                 None, stored, disputed=r.disputed_cells())
         assert got is None  # the standings from that day on may all have moved
         daybook.refresh(store)
     stored_rows, built = _stored_and_built(url)

@@ -191,7 +191,7 @@ def test_summary_of_a_partial_month_sets_means_side_by_side(loaded_db: str) -> N
     row = next(ln for ln in out.splitlines() if ln.startswith("│ Personnel"))
     assert [c.strip() for c in row.split("│")[2:-1]] == [
         "27,650", "21 of 31", "1,316.7", "42,860", "1,382.6", "2026-08-16 (1,510)"]
-    assert "2026-08 is not complete: set its mean per report against 2026-07's" in out
+    assert "2026-08 is not complete: set the means per report against each other" in out
     assert "not complete" not in _cli(loaded_db, "summary", "--month", "2026-07").output
 
 

@@ -27,11 +27,14 @@ def _disputed_changes(reader: Any) -> dict[str, set[date]]:
 
 
 @pytest.mark.parametrize(("day", "lang", "want", "unwanted"), [
-    # 48 tanks on 1 March 2022 follow the disputed 150 of 28 February
-    ("2022-04-26", "en", "the most since the report of 1 March 2022, which had 48 "
-                         "(a disputed figure)", None),
-    ("2022-04-26", "uk", "найбільше від зведення 1 березня 2022 року, у якому було 48 "
-                         "(спірні дані)", None),
+    # 48 tanks on 1 March 2022 follow the disputed 150 of 28 February: no record counts
+    # them, so they are not the last higher report either, but the one records skip
+    ("2022-04-26", "en", "34 tanks, the most since the report of 26 February 2022, which "
+                         "had 66, not counting the disputed figure in the report of 1 March "
+                         "2022, which had 48;", "which had 48 (a disputed figure)"),
+    ("2022-04-26", "uk", "Танки – 34: найбільше від зведення 26 лютого 2022 року, у якому "
+                         "було 66, не враховуючи спірні дані у зведенні 1 березня 2022 року, "
+                         "у якому було 48;", "у якому було 48 (спірні дані)"),
     # 43 vehicles and fuel tanks rest on the disputed 7,909 (minfin 7,409): no record
     ("2023-08-29", "en", "nothing settles it: the figure given is disputed, and records "
                          "leave it out", "43 vehicles and fuel tanks, the most since"),
@@ -39,8 +42,10 @@ def _disputed_changes(reader: Any) -> dict[str, set[date]]:
      "Автомобільна техніка та автоцистерни – 43: найбільше"),
     ("2022-10-13", "en", "is disputed, and records leave it out",
      "4 units of special equipment, as many"),
-    ("2023-10-16", "en", "1 aircraft, as many as in the report of 14 October 2023 (a disputed "
-                         "figure) and", None),
+    # the 1 aircraft of 14 October 2023 rests on a disputed total: the record equals the
+    # 1 of 11 October instead
+    ("2023-10-16", "en", "1 aircraft, as many as in the report of 11 October 2023 and the "
+                         "most since the report of 28 May 2023", "14 October 2023"),
 ])
 def test_a_record_never_rests_on_a_disputed_figure_unsaid(
         reader: Any, day: str, lang: str, want: str, unwanted: str | None) -> None:
@@ -55,9 +60,9 @@ def test_a_record_never_rests_on_a_disputed_figure_unsaid(
 @pytest.mark.slow
 def test_over_the_whole_history_records_say_when_they_meet_a_disputed_figure(
         reader: Any) -> None:
-    """Every report date: no record is a disputed figure, and every record whose last
-    higher (or tied, or skipped) report is a disputed figure says so, in the facts and the
-    text."""
+    """Every report date: no record is a disputed figure, nor is the last higher or the
+    tied report of any fact (records skip them, as they skip corrections); a record that
+    skips a disputed figure says so, in the facts and the text."""
     from attrition import service
 
     disputed = _disputed_changes(reader)
@@ -66,26 +71,36 @@ def test_over_the_whole_history_records_say_when_they_meet_a_disputed_figure(
     for day in days:
         doc = service.brief(reader, day)
         for f in doc["facts"]:
+            if f["category"] not in disputed:
+                continue
+            for key in ("last_higher", "tied_with"):
+                assert f[key] is None or date.fromisoformat(f[key]) not in disputed[
+                    f["category"]], (day, f["category"], key)
+            assert not f["last_higher_disputed"] and not f["tied_with_disputed"]
+            if day in disputed[f["category"]]:
+                assert all(f[f"rank_{w}"] is None for w in ("7d", "30d", "90d", "365d",
+                                                            "war")), (day, f["category"])
             if f["category"] not in doc["notable"]:
                 continue
             assert day not in disputed[f["category"]], (day, f["category"])
-            for key, flag in (("last_higher", "last_higher_disputed"),
-                              ("tied_with", "tied_with_disputed"),
-                              ("skipped", "skipped_disputed")):
-                on = f[key] is not None and date.fromisoformat(f[key]) in disputed[
-                    f["category"]]
-                assert f[flag] == on, (day, f["category"], key)
-                named += on
-        if any(f["last_higher_disputed"] for f in doc["facts"]
-               if f["category"] in doc["notable"]):
-            assert re.search(r"which had [\d,]+ \(a disputed figure\)", doc["text"]), day
-    assert named >= 10, named
+            on = f["skipped"] is not None and date.fromisoformat(f["skipped"]) in disputed[
+                f["category"]]
+            assert f["skipped_disputed"] == on, (day, f["category"])
+            if f["skipped_reason"] == "disputed":
+                assert on, (day, f["category"])
+                named += 1
+                assert re.search(r"not counting the disputed figure in the report of "
+                                 r"\d+ \w+ \d{4}, which had " + f"{f['skipped_value']:,}",
+                                 doc["text"]), (day, f["category"])
+    assert named >= 5, named
 
 
-def test_records_say_when_the_last_higher_report_is_a_disputed_figure(loaded_db: str) -> None:
+def test_records_skip_a_disputed_figure_as_they_skip_a_correction(loaded_db: str) -> None:
     """`records tanks --date 2022-04-26` named 1 March 2022 (48, after the disputed 150 of
-    28 February) as its last higher report like any other; the JSON, the table and the
-    top list now say it is disputed."""
+    28 February) as its last higher report and counted it in every rank ("4 of 61 in the
+    war"), while the brief refused such a figure as a record. Now the ranks, the last
+    higher report and the top list leave it out, and the table and the JSON say which
+    figure they skip and why."""
     import json
 
     from typer.testing import CliRunner
@@ -93,17 +108,29 @@ def test_records_say_when_the_last_higher_report_is_a_disputed_figure(loaded_db:
     from attrition import cli
 
     def run(*args: str) -> str:
-        return CliRunner().invoke(cli.app, ["--db", loaded_db, "records", *args]).output
+        res = CliRunner().invoke(cli.app, ["--db", loaded_db, "records", *args])
+        assert res.exit_code == 0, res.output
+        return res.output
 
     doc = json.loads(run("tanks", "--date", "2022-04-26", "--window", "60", "-f", "json"))
-    assert doc["last_higher"] == "2022-03-01" and doc["last_higher_disputed"]
-    assert not doc["disputed"]
-    assert [r["date"] for r in doc["rows"] if r["disputed"]] == ["2022-03-01"]
+    assert doc["last_higher"] == "2022-02-26" and doc["last_higher_value"] == 66
+    assert not doc["last_higher_disputed"] and not doc["disputed"]
+    assert doc["skipped"] == {"date": "2022-03-01", "change": 48, "reason": "disputed"}
+    assert doc["ranks"]["war"] == {"rank": 3, "of": 59, "ties": 1}  # 66, 50; 34 of 4 March
+    assert "2022-03-01" not in [r["date"] for r in doc["rows"]]
+    assert not any(r["disputed"] for r in doc["rows"])
+    assert {"date": "2022-03-01", "change": 48, "reason": "disputed"} in doc["excluded_days"]
     out = run("tanks", "--date", "2022-04-26", "--window", "60")
-    assert "last higher 2022-03-01 (48, a disputed figure)" in out
-    assert re.search(r"2022-03-01\s*│\s*48\s*│\s*disputed", out)
+    assert "3 of 59 in the war; last higher 2022-02-26 (66)" in out
+    assert "not counting 2022-03-01 (48, a disputed figure)" in out
+    assert not re.search(r"2022-03-01\s*│", out)
+    assert "2022-03-01 (a disputed figure)" in out.split("Not counted:")[1]
+    # the disputed day itself ranks nowhere, and says why
     own = json.loads(run("vehicles_fuel_tanks", "--date", "2023-08-29", "-f", "json"))
-    assert own["disputed"] and not own["last_higher_disputed"]
+    assert own["disputed"] and own["excluded"] == "disputed"
+    assert set(own["ranks"].values()) == {None}
+    out = run("vehicles_fuel_tanks", "--date", "2023-08-29")
+    assert "change 43 (a disputed figure: the sources disagree" in out and "ranks" not in out
 
 
 def _svg_texts(svg: str) -> str:

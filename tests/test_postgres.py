@@ -62,13 +62,15 @@ def _outputs(url: str) -> dict[str, Any]:
         counts = r.confirmed_counts("oryx")
         report = r.report(date(2024, 11, 14))
         book = daybook.lookup(r, date(2024, 11, 14))
+        doubt = r.disputed_cells()
     assert book is not None  # the first run loaded the bundled daybook on both
     cw = crosswalk.load()
     article = (FIXTURES / "articles" / "daily-2024-11-14.txt").read_text(encoding="utf-8")
     oryx_article = (FIXTURES / "articles" / "oryx-2025-07-19.txt").read_text(encoding="utf-8")
     view = ConfirmedView(rows, counts, cw)
     return {
-        "brief": brief.daily(rows, corr, report, confirmed=ConfirmedContext(rows, counts, cw)),
+        "brief": brief.daily(rows, corr, report, confirmed=ConfirmedContext(rows, counts, cw),
+                             doubt=doubt),
         "brief_from_daybook": brief.compose(report, book.standings, confirmed=book,
                                              breaks=book.breaks),
         "check": check_text(article, LedgerView(rows, corr), confirmed=view),

@@ -268,10 +268,12 @@ def _notability(f: Fact, day: date) -> float:
 
 def standings(rows: Mapping[str, Sequence[Row]],
               corrections: Sequence[tuple[str, date, str, int]], day: date,
-              names: Iterable[str], aggregates: Mapping[str, Aggregate] | None = None
+              names: Iterable[str], aggregates: Mapping[str, Aggregate] | None = None,
+              doubt: Collection[tuple[str, date]] = ()
               ) -> tuple[dict[str, Standing], dict[str, list[Break]]]:
     """The standing on `day` of each named series, and each one's level breaks, computed
-    from the whole ledger (the store keeps them precomputed: see `attrition.daybook`)."""
+    from the whole ledger (the store keeps them precomputed: see `attrition.daybook`).
+    `doubt`: the disputed cells (category, report date), whose changes records set aside."""
     from attrition.analysis import anomalies, series
 
     aggs = aggregates if aggregates is not None else categories.aggregates()
@@ -279,7 +281,7 @@ def standings(rows: Mapping[str, Sequence[Row]],
     out, brks = {}, {}
     for name in names:
         s = series.build(name, rows, corrections, aggregates=aggs, cache=cache)
-        st = records.standing(s, day)
+        st = records.standing(s, day, records.resting_on(doubt, categories.parts(name, aggs)))
         if st is not None:
             out[name] = st
             if 1 in st.ranks[1:]:  # only a record (30 days and up) is set against breaks
@@ -297,15 +299,16 @@ def daily(rows: Mapping[str, Sequence[Row]],
           confirmed: Beside | None = None,
           previous: Sequence[LedgerRow] = (),
           disputed: Callable[[Mapping[str, Standing]], Mapping[str, Collection[date]]]
-          | None = None) -> dict[str, Any]:
+          | None = None, doubt: Collection[tuple[str, date]]) -> dict[str, Any]:
     """The brief of one report (`report`: its ledger rows, with sources and address),
     computed from the whole ledger by category (`rows`): see `compose`. `disputed`: given
     the standings, the days among those they name whose change is disputed (the rows by
-    category do not say)."""
+    category do not say). `doubt`: the ledger's disputed cells (category, report date), whose
+    changes no record counts (`records.set_aside`)."""
     aggs = aggregates if aggregates is not None else categories.aggregates()
     day = report[0].report_date if report else date.min
     names = [*(r.category for r in report), *BRIEF_AGGREGATES]
-    standing, brks = standings(rows, corrections, day, names, aggs)
+    standing, brks = standings(rows, corrections, day, names, aggs, doubt)
     return compose(report, standing, lang=lang, aggregates=aggs, confirmed=confirmed,
                    breaks=brks, corrections=corrections, previous=previous,
                    disputed=disputed(standing) if disputed else None)
@@ -551,9 +554,11 @@ def _skip_en(f: Fact) -> str:
         # counted (25 February 2022): no correction, and its figure lacks those parts
         return (f", not counting the report of {en_date(f.skipped)}, which had "
                 f"{_num(f.skipped_value)} without the parts of the sum first counted that day")
-    what = "the two-day figure" if f.skipped_reason == "two_day" else "the correction"
+    what = {"two_day": "the two-day figure", "disputed": "the disputed figure"}.get(
+        f.skipped_reason or "", "the correction")
     return (f", not counting {what} in the report of {en_date(f.skipped)}, which had "
-            f"{_num(f.skipped_value)}" + _DISPUTED_EN * f.skipped_disputed)
+            f"{_num(f.skipped_value)}"
+            + _DISPUTED_EN * (f.skipped_disputed and f.skipped_reason != "disputed"))
 
 
 # An aggregate counted as a reporter counts it ("157 armoured and other vehicles"), its
@@ -776,9 +781,11 @@ def _skip_uk(f: Fact) -> str:
     if f.skipped_reason == "creation":
         return (f", не враховуючи зведення {uk_date(f.skipped)}, у якому було "
                 f"{_uk_num(f.skipped_value)} без складових суми, які тоді рахували вперше")
-    what = "дводобові дані" if f.skipped_reason == "two_day" else "виправлення"
+    what = {"two_day": "дводобові дані", "disputed": "спірні дані"}.get(
+        f.skipped_reason or "", "виправлення")
     return (f", не враховуючи {what} у зведенні {uk_date(f.skipped)}, у якому було "
-            f"{_uk_num(f.skipped_value)}" + _DISPUTED_UK * f.skipped_disputed)
+            f"{_uk_num(f.skipped_value)}"
+            + _DISPUTED_UK * (f.skipped_disputed and f.skipped_reason != "disputed"))
 
 
 def _in_sources_uk(names: Sequence[str]) -> str:
@@ -845,8 +852,9 @@ def _text_uk(day: date, facts: Sequence[Fact], notable: Sequence[Fact],
              first: bool = False, means: Mapping[str, float] | None = None) -> str:
     covers = day - timedelta(days=1)
     if first:
+        # as the English: a category the first report counts none of is not a loss
         lines = [f"{uk_label(f.category)} – {_uk_num(f.total)}" for f in facts
-                 if f.total is not None]
+                 if f.total]
         paras = [f"За першим зведенням Генерального штабу Збройних сил України, "
                  f"оприлюдненим {_on_uk(day)}, від початку повномасштабного вторгнення того "
                  f"ранку Росія втратила: " + "; ".join(lines)
@@ -992,7 +1000,9 @@ def period(rows: Mapping[str, Sequence[Row]],
             from dataclasses import replace
 
             prev = replace(prev, reports=0, total=0)
-        best = records.top(s, p.first, p.last, 1)
+        # the largest day, as records count it: not a change resting on a disputed total
+        best = records.top(records.set_aside(s, records.resting_on(
+            doubt, categories.parts(cat, aggs))), p.first, p.last, 1)
         held = s.between(None, p.last)
         complete = cur.reports == p.reports and (prev.reports == before.reports
                                                  or before.last_day < categories.WAR_START)
@@ -1026,7 +1036,9 @@ def period(rows: Mapping[str, Sequence[Row]],
     if not facts:
         from attrition.errors import NotFoundError
 
-        raise NotFoundError(f"no reports in {p.name} (reports {p.first} to {p.last})")
+        dates = [r.report_date for rs in rows.values() for r in rs]
+        runs = f"; the ledger runs {min(dates)} .. {max(dates)}" if dates else ""
+        raise NotFoundError(f"no reports in {p.name} (reports {p.first} to {p.last}{runs})")
     doc = {"period": p.name, "kind": p.kind, "from": p.first.isoformat(),
            "to": p.last.isoformat(), "losses_from": p.first_day.isoformat(),
            "losses_to": p.last_day.isoformat(), "reports_expected": p.reports,

@@ -137,12 +137,21 @@ def _check_name(name: str, aggs: dict[str, Any]) -> None:
     raise categories.unknown(name, aggs)
 
 
-def _range(start: str | None, end: str | None, reader: Any) -> tuple[date | None, date | None]:
-    """--from/--to as dates; refused when --from is after --to."""
+def _range(start: str | None, end: str | None, reader: Any, *, held: bool = True
+           ) -> tuple[date | None, date | None]:
+    """--from/--to as dates; refused when --from is after --to, and (`held`) when the range
+    holds no report at all (an empty table said nothing of why)."""
+    from attrition.errors import NotFoundError
+
     lo = _day(start, reader) if start else None
     hi = _day(end, reader) if end else None
     if lo is not None and hi is not None and lo > hi:
         raise typer.BadParameter(f"{lo} is after --to {hi}", param_hint="--from")
+    first, last = reader.first_date(), reader.latest_date()
+    if held and first is not None and last is not None and (
+            (lo is not None and lo > last) or (hi is not None and hi < first)):
+        what = f"from {lo}" if lo is not None and lo > last else f"to {hi}"
+        raise NotFoundError(f"no reports {what} (the ledger runs {first} .. {last})")
     return lo, hi
 
 
@@ -208,7 +217,8 @@ def _titled(label: str, definition: str | None, name: str) -> str:
 
 
 EXCLUDED_WORDS = {"creation": "its first report", "correction": "a correction",
-                  "stale": "a repeated total", "two_day": "a two-day figure"}
+                  "stale": "a repeated total", "two_day": "a two-day figure",
+                  "disputed": "a disputed figure"}
 """Why records skip a day, as people read it (the ids stay in JSON and CSV)."""
 
 
@@ -337,7 +347,7 @@ def series(
             f", as the ledger had it at {_as_of_iso(reader)}" if as_of is not None else ""),
                       caption=f"{doc['publisher']}\n{doc['caveat']}")
         for col in ("report date", "value", "note", "sources"):
-            table.add_column(col)
+            table.add_column(col, justify="right" if col == "value" else "left")
         for r in doc["rows"]:
             v = r["change"] if daily else r["total"]
             notes = [r["excluded"].replace("_", "-")] if daily and r["excluded"] and \
@@ -654,7 +664,7 @@ def chart(
     with _reader() as reader:
         rows, corrections, aggs = _analysis_input(reader)
         _check_name(name, aggs)
-        lo, hi = _range(start, end, reader)
+        lo, hi = _range(start, end, reader, held=False)  # its own words below
         hi = hi or reader.latest_date()
         lo = lo or hi - timedelta(days=180)
         if lo > hi and start is not None:  # --from after the ledger's last report
@@ -722,6 +732,10 @@ def records(
     since = (f"last higher {doc['last_higher']} ({doc['last_higher_value']:,}{then}"
              f"{disputed})" if doc["last_higher"] else "no earlier report was higher")
     tie = f"; the same as on {doc['tied_with']}" if doc["tied_with"] else ""
+    skip = doc["skipped"]
+    if skip and skip["reason"] != "creation":  # as the brief: "not counting the correction"
+        tie += (f"; not counting {skip['date']} ({skip['change']:,}, "
+                f"{EXCLUDED_WORDS.get(skip['reason'], skip['reason'])})")
     if not doc["reported"]:
         line = (f"not in the report of {d}; last reported {doc['last_reported']}"
                 if doc["last_reported"] else f"no figure on or before {d}")
@@ -730,10 +744,11 @@ def records(
     elif doc["no_change"]:
         line = "change 0: no loss reported, so no rank"
     else:
-        line = f"change {doc['change']:,}" + (" (disputed: the sources disagree)"
-                                              if doc.get("disputed") else "") \
-            + f"; {ranks}; {since}{tie}"
-        if doc["excluded"]:
+        line = f"change {doc['change']:,}; {ranks}; {since}{tie}"
+        if doc["excluded"] == "disputed":
+            line = (f"change {doc['change']:,} (a disputed figure: the sources disagree on a "
+                    "total it rests on, and nothing settles it; records skip it)")
+        elif doc["excluded"]:
             line = (f"change {doc['change']:,} "
                     f"({EXCLUDED_WORDS.get(doc['excluded'], doc['excluded'])}: records skip it)")
     console.print(f"[bold]{escape(_titled(doc['label'], doc['definition'], name))}[/bold] in "
@@ -763,6 +778,8 @@ def anomalies(
 ) -> None:
     """Days far outside the recent distribution (median/MAD), and breaks in the series'
     level that suggest a change of definition."""
+    import math
+
     from attrition.analysis import anomalies as an
     from attrition.analysis import series
 
@@ -781,8 +798,12 @@ def anomalies(
         "name": name, "definition": s.definition,
         "outliers": [{"date": o.day.isoformat(), "change": o.change, "median": o.median,
                       "mad": o.mad, "score": o.score} for o in outs],
+        # a level that rose from a median of 0 has no factor: null, not JSON's invalid
+        # Infinity
         "breaks": [{"date": b.day.isoformat(), "median_before": b.before,
-                    "median_after": b.after, "factor": round(b.factor, 2)} for b in brks],
+                    "median_after": b.after,
+                    "factor": round(b.factor, 2) if math.isfinite(b.factor) else None}
+                   for b in brks],
     }
     if _emit_data(format, doc,
                   doc["outliers"]):
@@ -797,8 +818,9 @@ def anomalies(
         table.add_row(o.day.isoformat(), f"{o.change:,}", f"{o.median:g}", f"{o.score:+}")
     _print_table(console, table)
     for b in brks:
+        factor = f" (×{b.factor:.1f})" if math.isfinite(b.factor) else ""
         console.print(f"level break on {b.day}: median daily change {b.before:g} before, "
-                      f"{b.after:g} after (×{b.factor:.1f}); check the definition")
+                      f"{b.after:g} after{factor}; check the definition")
 
 
 @app.command()
@@ -808,25 +830,33 @@ def summary(
     format: TableFormatOption = TableFormat.table,
 ) -> None:
     """The numbers behind a weekly or monthly brief: sums, means, previous period, top day."""
-    from attrition import brief as briefs
+    from attrition import categories, service
 
     if not (week or month):
         raise typer.BadParameter("give --week YYYY-Www or --month YYYY-MM")
     with _reader() as reader:
-        rows, corrections, aggs = _analysis_input(reader)
-    doc = briefs.period(rows, corrections, week=week, month=month, aggregates=aggs)
+        # the brief's own document (its sums on disputed totals marked, its top days those
+        # that records count), so that both say the same
+        doc = dict(service.brief(reader, week=week, month=month,
+                                 aggs=categories.aggregates(categories.load_config())))
     doc.pop("text")
     if _emit_data(format, doc,
                   doc["facts"]):
         return
     from rich.table import Table
 
-    partial = any(not f["complete"] for f in doc["facts"])
     prev = doc["previous_period"]["period"]
+    # which of the two periods lacks reports (the week or month before may hold only the
+    # war's first days), so that the caption names the one that is not complete
+    short = [name for name, held, of in (
+        (doc["period"], "reports", "days"), (prev, "previous_reports", None))
+        if any(f[held] < (f[of] if of else doc["previous_period"]["reports_expected"])
+               for f in doc["facts"] if not f["complete"])]
     table = Table(title=f"{doc['period']}: reports {doc['from']} to {doc['to']}",
                   caption=doc["caveat"] + (
-                      f"\n{doc['period']} is not complete: set its mean per report against "
-                      f"{prev}'s, not its sum." if partial else ""))
+                      f"\n{' and '.join(short)} {'is' if len(short) == 1 else 'are'} not "
+                      f"complete: set the means per report against each other, not the sums."
+                      if short else ""))
     for col in ("category", "sum", "reports", "mean/day", f"{prev}", f"{prev} mean/day",
                 "top report"):
         table.add_column(col, justify="left" if col == "category" else "right")
@@ -1315,6 +1345,21 @@ def watch(
                   options=options, stop=lambda: bool(stopping), on_pass=_pass,
                   on_article=_article, on_stored=policy,
                   on_input_error=lambda e: _err(f"  input: {e}"))
+
+
+def _one_paragraph(doc: str | None) -> str | None:
+    """A command's docstring as its help: Rich keeps a docstring's line breaks, so that the
+    list of commands showed "... over a range of reports, each" on a line of its own."""
+    if not doc:
+        return doc
+    import inspect
+
+    return "\n\n".join(" ".join(p.split()) for p in inspect.cleandoc(doc).split("\n\n"))
+
+
+for _c in (*app.registered_commands, *alerts_app.registered_commands):
+    if _c.help is None and _c.callback is not None:
+        _c.help = _one_paragraph(_c.callback.__doc__)
 
 
 def _only(argv: list[str]) -> typer.Typer:

@@ -44,8 +44,13 @@ class Crosswalk:
         for r in self.rows:
             if r.name == name or name in r.ledger:
                 return r
-        raise ConfigError(f"no crosswalk line for {name!r}; one of: "
-                          + ", ".join(r.name for r in self.rows))
+        from difflib import get_close_matches
+
+        names = [r.name for r in self.rows]
+        close = get_close_matches(name[:100], names, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""  # as categories.unknown
+        shown = repr(name if len(name) <= 60 else name[:60] + "…")
+        raise ConfigError(f"no crosswalk line for {shown}{hint}; one of: " + ", ".join(names))
 
     def mapped(self, source: str) -> set[str]:
         out = {t for r in self.rows for t in r.types.get(source, ())}

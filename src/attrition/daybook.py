@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date
 from functools import lru_cache, partial
 from pathlib import Path
@@ -40,12 +40,16 @@ try:  # as in cache.py: hashlib's import starts OpenSSL
 except ImportError:  # pragma: no cover
     from hashlib import blake2b
 
-VERSION = "5"
+VERSION = "6"
 """Bump when what a standing or a confirmed line means changes (windows, what counts, the
 line's fields): a daybook of another version is ignored until the next ingest rewrites it."""
 SERIES: tuple[str, ...] = (*categories.IDS, *(a.id for a in categories.BUILTIN_AGGREGATES))
 _BASES = ("difference", "announced")
-_EXCLUDED = (None, "creation", "correction", "two_day", "stale")
+_EXCLUDED = (None, "creation", "correction", "two_day", "stale", "disputed")
+"""A point's exclusion (the series') or a skipped report's reason (also "disputed": records
+set aside a change resting on a disputed total, `records.set_aside`)."""
+Cells = Collection[tuple[str, date]]
+"""(category, report date) of the disputed totals (`Reader.disputed_cells`)."""
 _COMPACT = json.JSONEncoder(separators=(",", ":"))  # one encoder: dumps() makes one per call
 _BUNDLED_CROSSWALK = Path(__file__).resolve().parent / "data" / "crosswalk.toml"
 _BUNDLED_CROSSWALK_NAME = str(_BUNDLED_CROSSWALK)
@@ -73,14 +77,14 @@ def crosswalk_stamp() -> str:
 def encode(day: Mapping[str, Standing]) -> str:
     """One report date's standings as compact JSON: name -> [change, total, basis, excluded,
     ranks..., highest since, its value, tied with, skipped, its value, why, mean of the
-    reports before]."""
+    reports before, 1 if the change rests on a disputed total]."""
     return _COMPACT.encode({
         name: [s.change, s.total, _BASES.index(s.basis), _EXCLUDED.index(s.excluded),
                *s.ranks, s.highest_since.isoformat() if s.highest_since else None,
                s.highest_since_value, s.tied_with.isoformat() if s.tied_with else None,
                s.skipped.isoformat() if s.skipped else None, s.skipped_value,
                _EXCLUDED.index(s.skipped_reason),
-               s.recent_mean]
+               s.recent_mean, int(s.disputed)]
         for name, s in sorted(day.items())})
 
 
@@ -97,22 +101,22 @@ def decode(text: str) -> dict[str, Standing]:
                              iso(v[4 + n]) if v[4 + n] else None, v[5 + n],
                              iso(v[6 + n]) if v[6 + n] else None,
                              iso(v[7 + n]) if v[7 + n] else None, v[8 + n],
-                             _EXCLUDED[v[9 + n]], v[10 + n]))
+                             _EXCLUDED[v[9 + n]], v[10 + n], bool(v[11 + n])))
             for name, v in doc.items()}
 
 
 def build(rows: Mapping[str, Sequence[Row]],
           corrections: Sequence[tuple[str, date, str, int]],
-          counts: Sequence[ConfirmedCount], crosswalk: Crosswalk | None
-          ) -> list[tuple[str, str, str]]:
-    """The daybook's rows (kind, day, body) for a ledger and its confirmed counts. Without a
-    crosswalk, no confirmed lines."""
+          counts: Sequence[ConfirmedCount], crosswalk: Crosswalk | None, *,
+          disputed: Cells) -> list[tuple[str, str, str]]:
+    """The daybook's rows (kind, day, body) for a ledger, its disputed cells and its
+    confirmed counts. Without a crosswalk, no confirmed lines."""
     from attrition.analysis import anomalies, records
 
     per_day: dict[date, dict[str, Standing]] = {}
     level_breaks = {}
     for name, s in _each_series(rows, corrections):
-        for day, st in records.standings(s):
+        for day, st in records.standings(s, _resting(name, disputed)):
             per_day.setdefault(day, {})[name] = st
         level_breaks[name] = anomalies.breaks(s)
     out = [("series", d.isoformat(), encode(v)) for d, v in sorted(per_day.items())]
@@ -131,6 +135,14 @@ def _each_series(rows: Mapping[str, Sequence[Row]],
         yield name, series.build(name, rows, corrections, aggregates=aggs, cache=cache)
 
 
+def _resting(name: str, disputed: Cells) -> set[date]:
+    """The report dates whose change of series `name` rests on a disputed total."""
+    from attrition.analysis import records
+
+    aggs = {a.id: a for a in categories.BUILTIN_AGGREGATES}
+    return records.resting_on(disputed, categories.parts(name, aggs))
+
+
 MAX_NEW_DAYS = 7
 """`extend` computes each new day's standing on its own (linear in the history); past this
 many new days a whole build is cheaper."""
@@ -139,7 +151,8 @@ many new days a whole build is cheaper."""
 def extend(rows: Mapping[str, Sequence[Row]],
            corrections: Sequence[tuple[str, date, str, int]],
            counts: Sequence[ConfirmedCount], crosswalk: Crosswalk | None,
-           stored: Sequence[tuple[str, str, str]]) -> list[tuple[str, str, str]] | None:
+           stored: Sequence[tuple[str, str, str]], *, disputed: Cells
+           ) -> list[tuple[str, str, str]] | None:
     """The rows `build` gives, reusing a stored daybook's standings: when the ledger only
     gained reports after the stored daybook's last date. A day's standing depends only on
     the series up to that day (`records.standings`), so where every series' points up to the
@@ -164,18 +177,19 @@ def extend(rows: Mapping[str, Sequence[Row]],
     level_breaks = {}
     for name in SERIES:
         s = series.build(name, rows, corrections, aggregates=aggs, cache=cache)
+        doubt = _resting(name, disputed)
         kept = 0
         for p in s.points:
             if p.day > last:
                 if len(fresh) >= MAX_NEW_DAYS and p.day not in fresh:
                     return None
-                st = records.standing(s, p.day)
+                st = records.standing(s, p.day, doubt)
                 if st is None:
                     return None
                 fresh.setdefault(p.day, {})[name] = st
                 continue
             v = decoded.get(p.day.isoformat(), {}).get(name)
-            if not _made_from(v, p):
+            if not _made_from(v, p, p.day in doubt):
                 return None  # this point is not the one the stored standing was made from
             kept += 1
         if kept != sum(name in v for v in decoded.values()):
@@ -192,8 +206,8 @@ def since(rows: Mapping[str, Sequence[Row]],
           corrections: Sequence[tuple[str, date, str, int]],
           counts: Sequence[ConfirmedCount], crosswalk: Crosswalk | None,
           start: date | None, lines_from: date | None,
-          known_breaks: Mapping[str, Sequence[Break]] | None = None
-          ) -> list[tuple[str, str, str]]:
+          known_breaks: Mapping[str, Sequence[Break]] | None = None, *,
+          disputed: Cells) -> list[tuple[str, str, str]]:
     """The rows of `build` that a change to the ledger from report date `start` on can
     change, with the confirmed lines of the scrapes from `lines_from` on (None: every
     scrape's, as when the counts changed). A day's standing depends only on the series up
@@ -213,13 +227,14 @@ def since(rows: Mapping[str, Sequence[Row]],
     level_breaks = {}
     for name, s in _each_series(rows, corrections):
         tail = s.points[bisect_left(s.days, start):]
+        doubt = _resting(name, disputed)
         if len(tail) <= MAX_NEW_DAYS:  # a day's standing alone is linear in the history
             for p in tail:
-                st = records.standing(s, p.day)
+                st = records.standing(s, p.day, doubt)
                 if st is not None:
                     per_day.setdefault(p.day, {})[name] = st
         elif tail:
-            for day, st in records.standings(s):
+            for day, st in records.standings(s, doubt):
                 if day >= start:
                     per_day.setdefault(day, {})[name] = st
         level_breaks[name] = anomalies.breaks(
@@ -229,9 +244,11 @@ def since(rows: Mapping[str, Sequence[Row]],
     return out + _breaks_and_lines(level_breaks, rows, counts, crosswalk, lines_from)
 
 
-def _made_from(stored: Any, p: Point) -> bool:
-    """Whether a stored standing (see `encode`) was computed for this point."""
+def _made_from(stored: Any, p: Point, disputed: bool) -> bool:
+    """Whether a stored standing (see `encode`) was computed for this point, resting (or
+    not) on a disputed total as it does now."""
     return (isinstance(stored, list) and len(stored) > 3 and stored[0] == p.change
+            and bool(stored[-1]) == (disputed and p.change is not None)
             and stored[1] == p.total and isinstance(stored[2], int)
             and isinstance(stored[3], int) and 0 <= stored[2] < len(_BASES)
             and 0 <= stored[3] < len(_EXCLUDED) and _BASES[stored[2]] == p.basis
@@ -314,14 +331,15 @@ def refresh(store: Store, changes: Changes | None = None) -> int:
     with Reader(store.url) as reader:
         rows, corrections = reader.by_category(), reader.corrections()
         counts = reader.confirmed_counts("oryx")
+        disputed = reader.disputed_cells()
     book = None
     if kept.get("version") == VERSION and kept.get("crosswalk") == stamp:
         # a new report after the last one: the stored standings stand, the new day's are
         # added (the stored daybook must be a whole one, written with its inputs' digest)
-        book = extend(rows, corrections, counts, cw, store.daybook_rows()) \
-            if kept.get("inputs") else None
+        book = extend(rows, corrections, counts, cw, store.daybook_rows(),
+                      disputed=disputed) if kept.get("inputs") else None
     if book is None:
-        book = build(rows, corrections, counts, cw)
+        book = build(rows, corrections, counts, cw, disputed=disputed)
     store.put_daybook(book, meta)
     return len(book)
 
@@ -337,6 +355,7 @@ def _patch(store: Store, changes: Changes, cw: Crosswalk | None, meta: dict[str,
     with Reader(store.url) as reader:
         rows, corrections = reader.by_category(), reader.corrections()
         counts = reader.confirmed_counts("oryx")
+        disputed = reader.disputed_cells()
         breaks = reader.daybook(start)[3] if start is not None else None
     lines_from = None if changes.confirmed else start
     # Its inputs changed, and their digest is not computed again here (it reads the whole
@@ -346,7 +365,8 @@ def _patch(store: Store, changes: Changes, cw: Crosswalk | None, meta: dict[str,
         known = None if breaks is None else _parsed_breaks(breaks)
     except (ValueError, LookupError, TypeError):  # a damaged row: scan the whole series
         known = None
-    rows_out = since(rows, corrections, counts, cw, start, lines_from, known)
+    rows_out = since(rows, corrections, counts, cw, start, lines_from, known,
+                     disputed=disputed)
     return store.patch_daybook(None if start is None else start.isoformat(),
                                "" if lines_from is None else lines_from.isoformat(),
                                rows_out, meta)

@@ -46,9 +46,10 @@ _SUFFIXES = {".json", ".csv", ".txt", ".md"}
 
 def _not_data(name: str) -> bool:
     """Files that sit beside the data in the community repositories but hold no daily
-    figures: licences, readmes, JSON schemas, PetroIvaniuk's Oryx model list."""
+    figures: licences, readmes, notes on the sources (SOURCES.md, or SOURCE.md beside the
+    README's example bulletin), JSON schemas, PetroIvaniuk's Oryx model list."""
     lower = name.lower()
-    return (lower.startswith(("license", "licence", "readme", "sources."))
+    return (lower.startswith(("license", "licence", "readme", "sources.", "source."))
             or lower.endswith((".schema.json", "_oryx.json"))
             # Oryx's summaries repeat the last rows of daily_count.csv and carry no date
             or lower.startswith("totals_by_"))
@@ -108,6 +109,12 @@ def detect(path: Path, text: str) -> str:
         return "minfin"
     if suffix in (".txt", ".md"):
         return "bulletin"
+    if suffix and suffix not in _SUFFIXES:
+        # a TOML, HTML or XML file read as JSON (its first character is "[" or "<") or as
+        # a bulletin said "unrecognised JSON layout" or "no report date": neither is why
+        raise ParseError(f"{suffix} is not a format attrition reads (JSON, CSV, or a "
+                         "bulletin's text in .txt or .md); give --format to read it as one",
+                         file=str(path))
     head = text[:4096].lstrip("\ufeff \r\n\t")
     if suffix == ".json" or head[:1] in ("[", "{"):
         if "correction" in name:

@@ -54,6 +54,7 @@ class Ledger(Protocol):
     def report(self, day: date) -> list[LedgerRow]: ...
     def by_category(self) -> dict[str, list[SeriesRow]]: ...
     def corrections(self) -> list[tuple[str, date, str, int]]: ...
+    def disputed_cells(self) -> set[tuple[str, date]]: ...
     def confirmed_counts(self, source: str | None = None) -> list[ConfirmedCount]: ...
     def confirmed_items(self, source: str | None = None) -> list[ConfirmedItem]: ...
     def daybook(self, day: date
@@ -196,7 +197,8 @@ def _compute_brief(ledger: Ledger, day: date | None, week: str | None, month: st
     context = ConfirmedContext(rows, ledger.confirmed_counts("oryx"), crosswalk.load())
     return briefs.daily(rows, corrections, report, lang=lang, aggregates=aggs,
                         confirmed=context, previous=ledger.report(day - timedelta(days=1)),
-                        disputed=lambda st: disputed_changes(ledger, st, aggs))
+                        disputed=lambda st: disputed_changes(ledger, st, aggs),
+                        doubt=ledger.disputed_cells())
 
 
 # -- sources --------------------------------------------------------------------------------
@@ -965,8 +967,12 @@ def records(ledger: CellLedger, name: str, day: date, window: int = 30, top: int
     first, last = ledger.first_date(), ledger.latest_date()
     if first is not None and last is not None and not first <= day <= last:
         raise NotFoundError(f"no report for {day} (the ledger runs {first} .. {last})")
+    from attrition import categories
+
     s = _built(ledger, name, "difference", aggs, cache)
-    doc = rec.describe(s, day, window, top)
+    # a change resting on a disputed total is never a record, so no rank counts it either
+    dis = rec.resting_on(ledger.disputed_cells(), categories.parts(name, aggs))
+    doc = rec.describe(s, day, window, top, dis)
     point = s.at(day)
     got = [] if point is None else [
         c[day] for c in _cells(ledger, [point], day, day).values() if day in c]
@@ -975,11 +981,9 @@ def records(ledger: CellLedger, name: str, day: date, window: int = 30, top: int
     doc["covers"] = covers(day)
     doc["components"] = list(point.components) if point else []
     doc["sources"] = _agreeing(got)
-    # a figure that rests on a disputed total says so (records never count the day's own:
-    # `brief`; here the ranks are the series', so the flag stands beside them)
-    named = {date.fromisoformat(x) for x in (doc["date"], doc["last_higher"], doc["tied_with"],
-                                             *(r["date"] for r in rows)) if x}
-    dis = _disputed_on(ledger, {name: named}, aggs)[name]
+    # a figure that rests on a disputed total says so; the ranks, the last higher report
+    # and the top days leave such figures out (`excluded_days` lists them), so the flags of
+    # those are false, kept for the documents' readers
     doc["disputed"] = day in dis
     doc["last_higher_disputed"] = bool(doc["last_higher"]) and date.fromisoformat(
         doc["last_higher"]) in dis

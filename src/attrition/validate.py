@@ -204,7 +204,7 @@ def stale_repeats(ledger: Sequence[LedgerRow]) -> list[Finding]:
             out.append(Finding(
                 "stale_row", row.report_date, cat, ", ".join(row.sources),
                 f"{cat}: the total {row.total:,} repeats the previous report's (the last "
-                f"{len(recent)} changes had a median of {median:g} and no zero): a stale "
+                f"{len(recent)} changes had a median of {median:,g} and no zero): a stale "
                 f"repeat by {', '.join(row.sources)}{others}{then}",
                 {"total": row.total, "median": median, "dissent": row.dissent,
                  "two_day": nxt.report_date.isoformat() if nxt is not None else None,

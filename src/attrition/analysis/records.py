@@ -1,13 +1,18 @@
 """Records and rankings: where a day's change stands among other reports.
 
 Only points that count (not a category's creation, not a correction day; see series.Point)
-take part, on both sides of a comparison.
+take part, on both sides of a comparison. Nor does a change that rests on a disputed total
+(the sources tie and nothing settles it): the functions that take `disputed` set those
+days aside as "disputed" (`set_aside`), so that no rank, last higher report or top list
+counts a figure the brief refuses to call a record.
 """
 
 from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Collection, Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -48,6 +53,29 @@ class Record(NamedTuple):
 
 def counts(p: Point) -> bool:
     return p.change is not None and p.excluded is None
+
+
+DISPUTED = "disputed"
+"""Why records skip a change that rests on a disputed total (`set_aside`); a series itself
+never marks it (`series.Point.excluded`)."""
+
+
+def resting_on(cells: Iterable[tuple[str, date]], parts: Collection[str]) -> set[date]:
+    """The report dates whose change rests on one of the disputed totals `cells` (category,
+    report date) of one of `parts` (`categories.parts` of a series): that report's change
+    and the next report's, the difference of the two totals."""
+    return {d + timedelta(days=k) for c, d in cells if c in parts for k in (0, 1)}
+
+
+def set_aside(series: Series, disputed: Collection[date]) -> Series:
+    """`series` with the changes of the `disputed` report dates marked "disputed", as a
+    correction is marked: records skip them on both sides of a comparison. A point another
+    reason already excludes keeps that reason."""
+    if not disputed:
+        return series
+    return replace(series, points=tuple(
+        p._replace(excluded=DISPUTED) if p.day in disputed and p.excluded is None
+        and p.change is not None else p for p in series.points))
 
 
 def rank(series: Series, day: date, window: int | None) -> Rank | None:
@@ -123,6 +151,9 @@ class Standing(NamedTuple):
     """The mean change per report over the `RECENT` reports before: the difference of
     their totals (corrections included, as the totals have them), divided by `RECENT`; None
     where one of those reports is missing."""
+    disputed: bool = False
+    """Whether the change rests on a disputed total: records skip it (its ranks are None,
+    as an excluded point's), while `excluded` keeps the series' own reason, if any."""
 
 
 def recent_mean(series: Series, day: date) -> float | None:
@@ -151,11 +182,13 @@ def skipped(series: Series, day: date) -> Point | None:
     return None
 
 
-def standing(series: Series, day: date) -> Standing | None:
-    """`day`'s standing in the series, from `record`; None where the series has no point."""
+def standing(series: Series, day: date, disputed: Collection[date] = ()) -> Standing | None:
+    """`day`'s standing in the series, from `record`, the changes of the `disputed` report
+    dates set aside (`set_aside`); None where the series has no point."""
     p = series.at(day)
     if p is None:
         return None
+    series = set_aside(series, disputed)
     rec = record(series, day)
     tie = tied_with(series, day)
     skip = skipped(series, day)
@@ -163,14 +196,17 @@ def standing(series: Series, day: date) -> Standing | None:
                     tuple(r.rank if r else None for r in rec.ranks.values()),
                     rec.highest_since, rec.highest_since_value, tie.day if tie else None,
                     skip.day if skip else None, skip.change if skip else None,
-                    skip.excluded if skip else None, recent_mean(series, day))
+                    skip.excluded if skip else None, recent_mean(series, day),
+                    day in disputed and p.change is not None)
 
 
-def standings(series: Series) -> list[tuple[date, Standing]]:
+def standings(series: Series, disputed: Collection[date] = ()) -> list[tuple[date, Standing]]:
     """The standing of every point at once, equal to `standing` on each day (the tests check
     every day of the real history). One sorted pool per window, so each rank is a bisection:
     O(n log n) where asking `standing` day by day is O(n^2). It lets the store keep every
     day's standings with the ledger, so that a brief reads them instead of the history."""
+    own = series.points  # the series' own exclusions, which a standing keeps
+    series = set_aside(series, disputed)
     counted = [p for p in series.points if counts(p) and p.change is not None]
     ordinals = [p.day.toordinal() for p in counted]
     values = [p.change or 0 for p in counted]  # counted points all have a change
@@ -191,9 +227,11 @@ def standings(series: Series) -> list[tuple[date, Standing]]:
             if (p.day - a.day).days == RECENT + 1 and (p.day - b.day).days == 1 and \
                     a.total is not None and b.total is not None:
                 mean = (b.total - a.total) / RECENT
+        doubt = p.day in disputed and p.change is not None
         if i is None:
-            out.append((p.day, Standing(p.change, p.total, p.basis, p.excluded, uncounted,
-                                        None, None, recent_mean=mean)))
+            out.append((p.day, Standing(p.change, p.total, p.basis, own[n].excluded,
+                                        uncounted, None, None, recent_mean=mean,
+                                        disputed=doubt)))
         else:
             j, k = since[i], level[i]
             tie = counted[k].day if k is not None and values[k] == values[i] else None
@@ -205,11 +243,12 @@ def standings(series: Series) -> list[tuple[date, Standing]]:
                 if q.change is not None and q.change > values[i]:
                     skip = q
                     break
-            out.append((p.day, Standing(p.change, p.total, p.basis, p.excluded, ranks[i],
-                                        hs, None if j is None else values[j], tie,
+            out.append((p.day, Standing(p.change, p.total, p.basis, own[n].excluded,
+                                        ranks[i], hs, None if j is None else values[j], tie,
                                         None if skip is None else skip.day,
                                         None if skip is None else skip.change,
-                                        None if skip is None else skip.excluded, mean)))
+                                        None if skip is None else skip.excluded, mean,
+                                        doubt)))
     return out
 
 
@@ -247,13 +286,16 @@ def _previous(values: list[int], *, strictly: bool) -> list[int | None]:
     return out
 
 
-def describe(series: Series, day: date, window: int = 30, n: int = 10) -> dict[str, Any]:
+def describe(series: Series, day: date, window: int = 30, n: int = 10,
+             disputed: Collection[date] = ()) -> dict[str, Any]:
     """A day's record as a document (the `records` command and the API): ranks with their
     pools and ties, the last higher report (and what it counted, where that differs: a
     category's predecessors before a merge), the day it ties with, the top `n` days of the
-    `window` days to `day`, and the days records skipped there. A day with no change ranks
-    nowhere ("rank 1" of a month of zeros says nothing); a day the series has no point on
-    says when it was last reported."""
+    `window` days to `day`, and the days records skipped there (the changes of the
+    `disputed` report dates among them: `set_aside`). A day with no change ranks nowhere
+    ("rank 1" of a month of zeros says nothing); a day the series has no point on says when
+    it was last reported."""
+    series = set_aside(series, disputed)
     r = record(series, day)
     p = series.at(day)
     hs = series.at(r.highest_since) if r.highest_since else None

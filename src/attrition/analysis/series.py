@@ -51,7 +51,8 @@ class Point(NamedTuple):
     excluded: str | None = None
     """Why records skip this point: "creation" (a category's first report, with no change to
     count), "correction" (a listed correction or a fall), "stale" (a repeat of the previous
-    total) or "two_day" (the change after a stale repeat); None when they count it."""
+    total) or "two_day" (the change after a stale repeat); None when they count it. (Records
+    also set aside a change resting on a disputed total as "disputed": `records.set_aside`.)"""
     components: tuple[str, ...] = ()
 
 

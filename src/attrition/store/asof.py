@@ -321,6 +321,17 @@ class LedgerAt:
         rows.sort(key=lambda r: r.report_date)
         return rows
 
+    def disputed_cells(self) -> set[tuple[str, date]]:
+        """As `Reader.disputed_cells`: the stored ones up to the moment's newest report,
+        those of the cells the moment holds taken from its own rows."""
+        latest = self.moment.latest
+        if latest is None:
+            return set()
+        out = {(c, d) for c, d in self.reader.disputed_cells()
+               if d <= latest and c not in self._by_day.get(d, {})}
+        return out | {(c, d) for d, cats in self._by_day.items() for c, row in cats.items()
+                      if row is not None and row.disputed and d <= latest}
+
     def ledger(self) -> Iterator[LedgerRow]:
         rows = self._apply(self.reader.ledger(), list(self._by_day))
         rows.sort(key=lambda r: (r.report_date, r.category))

@@ -237,6 +237,12 @@ class Reader:
             rows.append(new(SeriesRow, (day, cat, total, change, announced)))
         return out
 
+    def disputed_cells(self) -> set[tuple[str, date]]:
+        """(category, report date) of every disputed total (`LedgerRow.disputed`): the few
+        cells records set aside, without reading the whole ledger."""
+        return {(cat, date.fromisoformat(str(d))) for d, cat in self._query(
+            "SELECT report_date, category FROM ledger WHERE method IN ('disputed', 'tie')")}
+
     def ledger(self) -> Iterator[LedgerRow]:
         for r in self._query(f"SELECT {_LEDGER_COLS} FROM ledger "
                              "ORDER BY report_date, category"):

@@ -23,6 +23,8 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"no report for (\S+)", "немає зведення за {0}"),
         (r"no report from (\S+) to (\S+) \(the ledger runs (\S+) \.\. (\S+)\)",
          "немає зведень з {0} по {1} (дані охоплюють період з {2} по {3})"),
+        (r"no reports in (\S+) \(reports (\S+) to (\S+); the ledger runs (\S+) \.\. (\S+)\)",
+         "немає зведень за {0} (зведення з {1} по {2}; дані охоплюють період з {3} по {4})"),
         (r"no reports in (\S+) \(reports (\S+) to (\S+)\)",
          "немає зведень за {0} (зведення з {1} по {2})"),
         (r"not an ISO week: '(.*)' \(use YYYY-Www, e\.g\. (\S+)\)",

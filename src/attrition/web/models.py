@@ -256,7 +256,9 @@ class SeriesDoc(Doc):
 
 class Rank(Part):
     rank: int = Field(description="1 + the reports in the window with a larger change.")
-    of: int = Field(description="Reports in the window that count.")
+    of: int = Field(description="Reports in the window that count (not a correction, a "
+                                "stale repeat or the two-day change after it, nor a change "
+                                "resting on a disputed total).")
     ties: int
 
 
@@ -271,7 +273,8 @@ class TopDay(Part):
     covers: Day
     change: int | None
     disputed: bool = Field(False, description="The change rests on a disputed total (that "
-                                              "report's or the one before's).")
+                                              "report's or the one before's); never true "
+                                              "here: the top days leave such changes out.")
 
 
 class RecordsDoc(Doc):
@@ -286,11 +289,14 @@ class RecordsDoc(Doc):
     last_reported: Day | None
     change: int | None
     basis: str
-    excluded: str | None
+    excluded: str | None = Field(description="Why records skip the day's change: as a "
+                                             "series row's, or \"disputed\" (it rests on "
+                                             "a disputed total); it then has no ranks.")
     no_change: bool = Field(description="A change of 0 ranks nowhere.")
     ranks: dict[str, Rank | None] = Field(description="By window: 7d, 30d, 90d, 365d, war.")
     last_higher: Day | None = Field(description="The last earlier report with a larger "
-                                                 "change (None: a record of the war).")
+                                                 "change that records count (None: a record "
+                                                 "of the war).")
     last_higher_value: int | None
     last_higher_components: list[str] | None = Field(
         description="What that report counted, where it differs (before a merge).")
@@ -301,10 +307,12 @@ class RecordsDoc(Doc):
     disputed: bool = Field(False, description="The day's change rests on a disputed total "
                                               "(the sources tie; nothing settles it).")
     last_higher_disputed: bool = Field(False, description="The last higher report's change "
-                                                          "rests on a disputed total.")
+                                                          "rests on a disputed total; never "
+                                                          "true now: records skip those.")
     tied_with: Day | None
     skipped: Skipped | None = Field(description="A larger change records skip since "
-                                                "last_higher (a correction, a two-day figure).")
+                                                "last_higher (a correction, a two-day figure, "
+                                                "a disputed figure).")
     excluded_days: list[Skipped]
     components: list[str]
     sources: list[str] = Field(description="The sources agreeing on the day's cells.")

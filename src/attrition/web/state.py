@@ -107,6 +107,15 @@ class MemoryLedger:
         hi = len(rows) if end is None else bisect_right(rows, end, key=lambda r: r.report_date)
         return rows[lo:hi]
 
+    def disputed_cells(self) -> set[tuple[str, date]]:
+        key = ("cells", "disputed")
+        got: set[tuple[str, date]] | None = self.data.series_cache.get(key)
+        if got is None:
+            got = self.data.series_cache[key] = {
+                (r.category, d) for d, rows in self.data.reports.items() for r in rows
+                if r.disputed}
+        return got
+
     def corrections(self) -> list[tuple[str, date, str, int]]:
         return self.data.corrections
 
