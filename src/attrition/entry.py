@@ -163,28 +163,33 @@ def run_check(inputs: list[str], db: str | None, day: str | None, format: str,
 
     # Start-up (imports, rules, the ledger) makes several hundred thousand objects and frees
     # few: the collector's passes over them were ~7% of a cold check. It runs again, over
-    # the articles' objects only, once the checker is built (or start-up failed).
+    # the articles' objects only, once the checker is built (or start-up failed); for one
+    # article, once it is checked (its ~35 passes over the first check's tables were ~2%
+    # of a cold check, and one article's memory is bounded; a folder's is kept so too).
     collecting = gc.isenabled()
     gc.disable()
     try:
         given, at, texts, checker, programs = _start(inputs, db, day, as_of)
         gc.freeze()
+        if collecting and len(texts) > 1:
+            gc.enable()
+        docs = []
+        iterator: Any = texts
+        if len(texts) > 1 and format == "text":
+            from rich.progress import track
+
+            iterator = track(texts, description="checking", console=console(),
+                             transient=True)
+        for name, text in iterator:
+            try:
+                docs.append(checker.check(text, given, source=name, as_of=at))
+            except CheckError as exc:
+                if given is None and "no date" in str(exc):
+                    raise CheckError(f"{name}: {exc} (--date YYYY-MM-DD)") from None
+                raise
     finally:
         if collecting:
             gc.enable()
-    docs = []
-    iterator: Any = texts
-    if len(texts) > 1 and format == "text":
-        from rich.progress import track
-
-        iterator = track(texts, description="checking", console=console(), transient=True)
-    for name, text in iterator:
-        try:
-            docs.append(checker.check(text, given, source=name, as_of=at))
-        except CheckError as exc:
-            if given is None and "no date" in str(exc):
-                raise CheckError(f"{name}: {exc} (--date YYYY-MM-DD)") from None
-            raise
     _print(docs, texts, format, db, base_url)
     if programs is not None:
         from attrition import regex_cache
