@@ -35,14 +35,20 @@ _OPTIONS = {"--date": "day", "--format": "format", "-f": "format", "--fail-on": 
 
 
 def main() -> None:
-    from attrition import settings
+    from attrition import code_cache, settings
 
+    # before the modules that define dataclasses are imported (attrition.code_cache)
+    code = code_cache.default_path()
+    code_cache.install(code)
     sys.argv[1:] = hoist_db(sys.argv[1:])
     args = parse_check(sys.argv[1:], settings.current())
     if args is None:
         from attrition.cli import main as typer_main
 
-        typer_main()
+        try:
+            typer_main()
+        finally:
+            code_cache.save(code)
         return
     try:
         status = run_check(**args)
@@ -192,9 +198,10 @@ def run_check(inputs: list[str], db: str | None, day: str | None, format: str,
             gc.enable()
     _print(docs, texts, format, db, base_url)
     if programs is not None:
-        from attrition import regex_cache
+        from attrition import code_cache, regex_cache
 
         regex_cache.save(programs)
+        code_cache.save(code_cache.default_path())
     return 1 if any(d["summary"].get(v) for d in docs for v in fail_on) else 0
 
 
