@@ -1,15 +1,20 @@
-"""The dataclass methods' code kept on disk (attrition.code_cache) makes the very classes
-`dataclasses` makes without it: the same code objects, annotations and behaviour, in modules
-with and without `from __future__ import annotations`; a damaged, truncated or foreign file is
-ignored; and a cold `attrition check` writes the file once and then reads it."""
+"""The compiled code kept on disk (attrition.code_cache) makes the very classes `dataclasses`,
+`namedtuple` and `typing.NamedTuple` make without it: the same code objects, annotations and
+behaviour, in modules with and without `from __future__ import annotations`; a damaged,
+truncated or foreign file is ignored; and a cold `attrition check` writes the file once and
+then reads it."""
 
 from __future__ import annotations
 
+import collections
+import inspect
 import json
 import os
 import subprocess
 import sys
 import types
+import typing
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +25,18 @@ from attrition.bootstrap import ensure_loaded
 
 MODULE = '''
 import dataclasses
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
+
+Pair = namedtuple("Pair", "left right", defaults=[0])
+
+
+class Cell(NamedTuple):
+    day: date
+    value: int | None = None
+    """A field's own docstring."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +63,7 @@ class Keywords:
 '''
 
 METHODS = ("__init__", "__repr__", "__eq__", "__lt__", "__setattr__", "__delattr__",
-           "__hash__")
+           "__hash__", "__new__")
 
 
 def _module(future: bool) -> types.ModuleType:
@@ -64,18 +79,21 @@ def _module(future: bool) -> types.ModuleType:
 
 def _methods(mod: types.ModuleType) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for cls in ("Frozen", "Plain", "Keywords"):
+    for cls in ("Frozen", "Plain", "Keywords", "Pair", "Cell"):
         for name in METHODS:
             fn = vars(getattr(mod, cls)).get(name)
+            if isinstance(fn, staticmethod):  # a named tuple's __new__
+                fn = fn.__func__
             if isinstance(fn, types.FunctionType):
                 out[f"{cls}.{name}"] = (fn.__code__, fn.__qualname__, fn.__defaults__,
                                         fn.__kwdefaults__, fn.__annotations__)
+        out[f"{cls} annotations"] = inspect.get_annotations(getattr(mod, cls))
     return out
 
 
 @pytest.fixture
 def installed(tmp_path: Path) -> Any:
-    path = tmp_path / "dataclass-code.bin"
+    path = tmp_path / "compiled-code.bin"
     assert code_cache.install(path) == 0  # nothing kept yet
     yield path
     code_cache.uninstall()
@@ -96,7 +114,8 @@ def test_kept_code_makes_the_classes_dataclasses_makes(installed: Path, future: 
     kept = _module(future)  # from the file
     assert not code_cache._new  # nothing compiled
     want = _methods(plain)
-    assert len(want) >= 9
+    assert len(want) >= 13
+    assert "Pair.__new__" in want and "Cell.__new__" in want
     assert _methods(compiled) == want
     assert _methods(kept) == want
     for mod in (plain, kept):
@@ -108,6 +127,18 @@ def test_kept_code_makes_the_classes_dataclasses_makes(installed: Path, future: 
         assert mod.Plain(1.0) < mod.Plain(2.0)
         assert mod.Plain(1.0, seen=5) == mod.Plain(1.0)
         assert mod.Keywords(name="k").n == 4
+        assert (mod.Pair(1), mod.Cell(date(2024, 1, 1))._asdict()) == (
+            (1, 0), {"day": date(2024, 1, 1), "value": None})
+        assert typing.get_type_hints(mod.Cell, vars(mod)) == {"day": date,
+                                                              "value": int | None}
+
+
+def test_the_builtins_still_refuse_what_they_refused(installed: Path) -> None:
+    with pytest.raises(SyntaxError, match="Forward reference must be an expression"):
+        typing.ForwardRef("not an expression(")
+    with pytest.raises(ValueError):
+        collections.namedtuple("Bad", "def")
+    assert not code_cache._new.get(("eval", "not an expression("))
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "foreign", "not code"])
@@ -125,7 +156,7 @@ def test_a_damaged_code_file_is_ignored(installed: Path, damage: str) -> None:
     else:
         import marshal
 
-        payload = marshal.dumps({"def f(): pass": "not a code object"})
+        payload = marshal.dumps({("exec", "def f(): pass"): "not a code object"})
         data = bytearray(code_cache.HEADER + code_cache.build_tag() + b"\n"
                          + code_cache.seal(payload) + payload)
     installed.write_bytes(bytes(data))
@@ -151,5 +182,5 @@ def test_a_cold_check_keeps_the_code_and_then_reads_it(tmp_path: Path) -> None:
     assert docs[0] == docs[1] == docs[2]
     assert counts[0] == [0, 0]  # caching off: not installed
     assert counts[1][0] > 50 and counts[1][1] == 0  # compiled, then written
-    assert (tmp_path / "c" / "dataclass-code.bin").is_file()
+    assert (tmp_path / "c" / "compiled-code.bin").is_file()
     assert counts[2] == [counts[1][0], 0]  # read back: nothing compiled

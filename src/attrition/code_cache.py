@@ -1,18 +1,22 @@
-"""The compiled code of the methods `dataclasses` writes, kept on disk between runs.
+"""Code that the standard library compiles from text at every start, kept on disk between runs.
 
 `@dataclass` writes each class's `__init__`, `__repr__`, `__eq__` (and, frozen, `__setattr__`,
-`__delattr__`, `__hash__`) as Python source and compiles it with `exec`: ~0.1 s of CPU time
-for the 24 dataclasses a cold `attrition check` imports, an eighth of it. `install` hands
-`dataclasses` an `exec` that compiles each such text once per Python build and keeps the code
-object (marshal, as in a .pyc); `save` writes the new ones to the cache folder. (A module of its
-own, outside `attrition.check`, since it must run before the modules it serves are imported.)
+`__delattr__`, `__hash__`) as Python source and compiles it with `exec`; `namedtuple` compiles
+its `__new__` with `eval`, and `typing.NamedTuple` each string annotation with `compile`: ~0.1 s
+of CPU time for the classes a cold `attrition check` imports, an eighth of it. `install` hands
+those three modules an `exec`, `eval` and `compile` that compile each text once per Python
+build and keep the code object (marshal, as in a .pyc); `save` writes the new ones to the
+cache folder. (A module of its own, outside `attrition.check`, since it must run before the
+modules it serves are imported.)
 
 It can never change what a class does:
-- an entry is looked up by the exact source text (another field, default or flag is another
-  text: simply a miss, compiled as usual), and executed in the globals and locals
-  `dataclasses` passes, as `exec` of the text does;
-- the text is compiled as `exec` of a string in `dataclasses` compiles it: as "<string>",
-  with the compiler flags of that module (none; `install` does nothing where it has any);
+- an entry is looked up by the exact source text and mode (another field, default or flag is
+  another text: simply a miss, compiled as usual), and run in the globals and locals the
+  caller passes, as `exec`/`eval` of the text does;
+- the text is compiled as the caller's own call compiles it: as "<string>", with the
+  compiler flags of the calling module (none: `install` leaves alone a module that has any),
+  `eval`'s leading blanks stripped as `eval` strips them; a text that does not compile is
+  compiled by the builtin, which raises as it always has;
 - the file is for one Python build (its version and bytecode magic number), and carries its
   length and a checksum (`regex_cache.seal`): a damaged, truncated or foreign file is ignored
   (and rewritten).
@@ -34,13 +38,15 @@ from typing import Any
 
 from attrition.regex_cache import SEAL, seal
 
-HEADER = b"attrition-dataclass-code 1\n"
+HEADER = b"attrition-compiled-code 1\n"
 MAX_ENTRIES = 3000
-"""Texts kept at most (a cold check compiles ~120; every command together a few hundred)."""
+"""Texts kept at most (a cold check compiles ~220; every command together a few hundred)."""
 
-_kept: dict[str, CodeType] = {}
-_new: dict[str, CodeType] = {}
-_installed = False
+_Key = tuple[str, str]
+"""(mode, source text)."""
+_kept: dict[_Key, CodeType] = {}
+_new: dict[_Key, CodeType] = {}
+_installed: list[tuple[Any, str]] = []
 
 
 def default_path() -> Path | None:
@@ -48,7 +54,7 @@ def default_path() -> Path | None:
     from attrition import cache
 
     folder = cache.folder()
-    return None if folder is None else folder / "dataclass-code.bin"
+    return None if folder is None else folder / "compiled-code.bin"
 
 
 def build_tag() -> bytes:
@@ -57,51 +63,85 @@ def build_tag() -> bytes:
     return f"{sys.implementation.cache_tag} {sys.hexversion:x} ".encode() + magic.hex().encode()
 
 
-def supported() -> bool:
-    """CPython whose `dataclasses` compiles the text it writes with `exec` of a string, in a
-    module without compiler flags (a `from __future__` import would be inherited)."""
+def _targets() -> list[tuple[Any, str, Any]]:
+    """(module, the builtin's name, its replacement) for each caller that compiles the same
+    kind of text at every start, where the function that calls it is as expected: CPython's,
+    naming the builtin, without compiler flags of its own (a `from __future__` import would
+    be inherited)."""
+    import collections
     import dataclasses
+    import typing
 
-    create = getattr(dataclasses, "_create_fn", None)
-    code = getattr(create, "__code__", None)
-    return (sys.implementation.name == "cpython" and isinstance(code, CodeType)
-            and "exec" in code.co_names and not code.co_flags & _FUTURE_FLAGS)
+    if sys.implementation.name != "cpython":
+        return []
+    out = []
+    for module, caller, name, replacement in (
+            (dataclasses, getattr(dataclasses, "_create_fn", None), "exec", _exec),
+            (collections, collections.namedtuple, "eval", _eval),
+            (typing, getattr(typing.ForwardRef, "__init__", None), "compile", _compile)):
+        code = getattr(caller, "__code__", None)
+        if isinstance(code, CodeType) and name in code.co_names \
+                and not code.co_flags & _FUTURE_FLAGS:
+            out.append((module, name, replacement))
+    return out
+
+
+def supported() -> bool:
+    return bool(_targets())
 
 
 def install(path: Path | None) -> int:
-    """Give `dataclasses` the kept code (from `path`, when it holds code for this Python);
-    returns how many texts it holds. Does nothing where unsupported."""
-    global _installed
-    if path is None or not supported():
+    """Give the callers the kept code (from `path`, when it holds code for this Python);
+    returns how many texts it holds. Does nothing where unsupported or caching is off."""
+    if path is None or _installed:
+        return len(_kept) if _installed else 0
+    targets = _targets()
+    if not targets:
         return 0
-    import dataclasses
-
     _kept.update(_read(path))
-    dataclasses.exec = _exec  # type: ignore[attr-defined]  # found before the builtin
-    _installed = True
+    for module, name, replacement in targets:
+        setattr(module, name, replacement)  # found before the builtin
+        _installed.append((module, name))
     return len(_kept)
 
 
 def uninstall() -> None:
-    import dataclasses
-
-    global _installed
-    if _installed:
+    while _installed:
+        module, name = _installed.pop()
         with contextlib.suppress(AttributeError):
-            del dataclasses.exec  # type: ignore[attr-defined]
-        _installed = False
+            delattr(module, name)
+
+
+def _code(mode: str, source: str) -> CodeType:
+    key = (mode, source)
+    code = _kept.get(key)
+    if code is None:
+        # as the callers' own call compiles it (their modules have no compiler flags)
+        code = compile(source, "<string>", mode, dont_inherit=True)
+        _kept[key] = _new[key] = code
+    return code
 
 
 def _exec(source: Any, globals: dict[str, Any] | None = None,
-          locals: dict[str, Any] | None = None, /) -> None:
+          locals: Any = None, /) -> None:
     if type(source) is not str:
         return builtins.exec(source, globals, locals)
-    code = _kept.get(source)
-    if code is None:
-        # as `exec(source)` in dataclasses compiles it (that module has no compiler flags)
-        code = compile(source, "<string>", "exec", dont_inherit=True)
-        _kept[source] = _new[source] = code
-    return builtins.exec(code, globals, locals)
+    return builtins.exec(_code("exec", source), globals, locals)
+
+
+def _eval(source: Any, globals: dict[str, Any] | None = None, locals: Any = None, /) -> Any:
+    if type(source) is not str:
+        return builtins.eval(source, globals, locals)
+    return builtins.eval(_code("eval", source.lstrip(" \t")), globals, locals)
+
+
+def _compile(source: Any, filename: Any, mode: str, flags: int = 0, dont_inherit: bool = False,
+             optimize: int = -1, **more: Any) -> Any:
+    if (type(source) is not str or filename != "<string>" or mode != "eval" or flags
+            or optimize != -1 or more):
+        # (not the call kept: the builtin's, with the caller's flags, which are none)
+        return builtins.compile(source, filename, mode, flags, True, optimize, **more)
+    return _code("eval", source)
 
 
 def save(path: Path | None) -> int:
@@ -120,7 +160,7 @@ def save(path: Path | None) -> int:
         return 0
 
 
-def _read(path: Path) -> dict[str, CodeType]:
+def _read(path: Path) -> dict[_Key, CodeType]:
     try:
         data = path.read_bytes()
     except OSError:
@@ -136,7 +176,8 @@ def _read(path: Path) -> dict[str, CodeType]:
     except (ValueError, EOFError, TypeError):
         return {}
     if not isinstance(got, dict) or not all(
-            type(k) is str and type(v) is CodeType for k, v in got.items()):
+            type(k) is tuple and len(k) == 2 and k[0] in ("exec", "eval")
+            and type(k[1]) is str and type(v) is CodeType for k, v in got.items()):
         return {}
     return got
 
