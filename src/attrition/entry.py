@@ -199,9 +199,11 @@ def run_check(inputs: list[str], db: str | None, day: str | None, format: str,
     _print(docs, texts, format, db, base_url)
     if programs is not None:
         from attrition import code_cache, regex_cache
+        from attrition.check import kept
 
         regex_cache.save(programs)
         code_cache.save(code_cache.default_path())
+        kept.save()
     return 1 if any(d["summary"].get(v) for d in docs for v in fail_on) else 0
 
 
@@ -216,13 +218,15 @@ def _start(inputs: list[str], db: str | None, day: str | None, as_of: str | None
         regex_cache.load(programs)
     from attrition import service
     from attrition.bootstrap import ensure_loaded
-    from attrition.check import ledger_cache
+    from attrition.check import kept, ledger_cache
     from attrition.dates import parse_published
     from attrition.store.read import Reader
 
     given = parse_published(day) if day else None
     at = service.moment(as_of) if as_of is not None else None
     texts = service.check_inputs(inputs, read_stdin=_read_stdin)
+    if programs is not None:  # (caching on) the checker's tables, as its regex programs
+        kept.install(kept.default_path())
     ensure_loaded(db, notice=_err)
     with Reader(db) as plain, ledger_cache.cached(plain) as reader:
         checker = service.Checker(reader)
