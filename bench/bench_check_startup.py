@@ -38,6 +38,11 @@ def mark(name):
 import json, re, typing, dataclasses
 mark("stdlib: json, re, typing, dataclasses")
 from attrition import entry, settings, regex_cache
+try:  # as entry.main (a tree without it: as before)
+    from attrition import code_cache
+    code_cache.install(code_cache.default_path())
+except ImportError:
+    code_cache = None
 mark("import entry, settings, regex_cache")
 path = regex_cache.default_path()
 regex_cache.load(path)
@@ -48,6 +53,11 @@ from attrition.store.read import Reader
 mark("import service, bootstrap, store.read")
 import attrition.check
 from attrition.check import ledger_cache
+try:  # as entry._start
+    from attrition.check import kept
+    kept.install(kept.default_path())
+except ImportError:
+    kept = None
 mark("import attrition.check")
 texts = service.check_inputs([sys.argv[1]])
 ensure_loaded(None)
@@ -60,6 +70,10 @@ mark("first check (builds the tables)")
 from attrition.check import render
 render.plain(doc)
 regex_cache.save(path)
+if code_cache is not None:
+    code_cache.save(code_cache.default_path())
+if kept is not None:
+    kept.save()
 mark("render, save")
 checker.check(texts[0][1])
 mark("second check of the same article")

@@ -90,7 +90,10 @@ def main() -> None:
                      if (Path(args.baseline) / "attrition" / "entry.py").exists()
                      else ["-m", "attrition.cli"])
             commands[name] = [sys.executable, *start, "check", args.article]
-            envs[name] = {**env, "PYTHONPATH": args.baseline}
+            # its own cache folder: two trees whose cache files differ in format would
+            # each find the other's file foreign, and rebuild theirs on every run
+            envs[name] = {**env, "PYTHONPATH": args.baseline,
+                          "ATTRITION_CACHE": str(Path(tmp) / "cache-baseline")}
         for name, cmd in commands.items():  # warm-up: first run, caches, page cache
             run_child(cmd, envs[name])
         load0 = os.getloadavg()

@@ -116,3 +116,82 @@ def test_a_warm_cold_check_imports_neither_tomllib_nor_the_fetcher(
     assert "attrition.check.claims" in loaded
     assert not loaded & {"tomllib", "attrition.check.fetch", "html", "sqlalchemy", "fastapi",
                          "matplotlib", "typer"}
+
+
+def _kept_view(url: str, folder: Path) -> LedgerView:
+    with Reader(url) as plain, ledger_cache.CachedReader(plain.url, folder) as reader:
+        view = LedgerView.of_columns(reader.columns(), reader.corrections())
+        view.keep = reader.keeper()
+    assert view.keep is not None
+    return view
+
+
+def test_a_kept_series_is_the_series_built(store: str, tmp_path: Path) -> None:
+    with Reader(store) as r:
+        built = LedgerView(r.by_category(), r.corrections())
+    names = [*built.rows, *built.aggregates]
+    first = _kept_view(store, tmp_path)  # builds each series, and keeps it
+    for name in names:
+        assert first.series(name) == built.series(name)
+    assert len(list(tmp_path.glob("series-*.bin"))) == len(names)
+    again = _kept_view(store, tmp_path)  # reads them back
+    for name in names:
+        assert again.series(name) == built.series(name), name
+        assert all(type(p) is type(q) for p, q in zip(
+            again.series(name).points, built.series(name).points, strict=True))
+
+
+def test_a_kept_series_is_built_again_for_other_code_or_a_damaged_file(
+        store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    source = tmp_path / "series.py"
+    source.write_text("# the code that builds series\n")
+    monkeypatch.setattr(ledger_cache, "series_module",
+                        types.SimpleNamespace(__file__=str(source)))
+    built: list[str] = []
+
+    def series_of(view: LedgerView, name: str) -> object:
+        keep = view.keep
+        assert keep is not None
+
+        def make() -> object:
+            built.append(name)
+            return LedgerView.series(types.SimpleNamespace(  # type: ignore[arg-type]
+                _series={}, keep=None, rows=view.rows, corrections=view.corrections,
+                aggregates=view.aggregates, _cache={}), name)
+
+        return keep(name, view.aggregates.get(name), make)  # type: ignore[arg-type]
+
+    want = series_of(_kept_view(store, tmp_path / "c"), "vehicles")
+    assert built == ["vehicles"]
+    assert series_of(_kept_view(store, tmp_path / "c"), "vehicles") == want
+    assert built == ["vehicles"]  # read back
+    source.write_text("# the code that builds series, changed\n")
+    assert series_of(_kept_view(store, tmp_path / "c"), "vehicles") == want
+    assert built == ["vehicles"] * 2  # another version of the code: built again
+    (kept,) = (tmp_path / "c").glob("series-*.bin")
+    kept.write_bytes(kept.read_bytes()[:-40])
+    assert series_of(_kept_view(store, tmp_path / "c"), "vehicles") == want
+    assert built == ["vehicles"] * 3  # truncated: built again
+    data = bytearray(kept.read_bytes())
+    data[-100] ^= 0xFF
+    kept.write_bytes(bytes(data))
+    assert series_of(_kept_view(store, tmp_path / "c"), "vehicles") == want
+    assert built == ["vehicles"] * 4  # damaged: built again
+
+
+def test_a_kept_series_is_for_one_state_of_the_store(tmp_path: Path) -> None:
+    import sqlite3
+
+    url = f"sqlite:///{tmp_path}/ledger.db"
+    ensure_loaded(url)
+    before = _kept_view(url, tmp_path / "c").series("tanks")
+    with sqlite3.connect(tmp_path / "ledger.db") as db:  # the last report's change is another
+        db.execute("UPDATE ledger SET change = change + 1 WHERE category = 'tanks' AND "
+                   "report_date = (SELECT MAX(report_date) FROM ledger)")
+    db.close()
+    after = _kept_view(url, tmp_path / "c").series("tanks")
+    with Reader(url) as r:
+        assert after == LedgerView(r.by_category(), r.corrections()).series("tanks")
+    assert after != before

@@ -35,8 +35,11 @@ _OPTIONS = {"--date": "day", "--format": "format", "-f": "format", "--fail-on": 
 
 
 def main() -> None:
-    from attrition import settings
+    from attrition import code_cache, settings
 
+    # before the modules that define dataclasses are imported (attrition.code_cache)
+    code = code_cache.default_path()
+    code_cache.install(code)
     sys.argv[1:] = hoist_db(sys.argv[1:])
     args = parse_check(sys.argv[1:], settings.current())
     if args is None:
@@ -45,7 +48,10 @@ def main() -> None:
         ingest_command.main(sys.argv[1:], settings.current().db)  # exits if it ran
         from attrition.cli import main as typer_main
 
-        typer_main()
+        try:
+            typer_main()
+        finally:
+            code_cache.save(code)
         return
     try:
         status = run_check(**args)
@@ -166,33 +172,41 @@ def run_check(inputs: list[str], db: str | None, day: str | None, format: str,
 
     # Start-up (imports, rules, the ledger) makes several hundred thousand objects and frees
     # few: the collector's passes over them were ~7% of a cold check. It runs again, over
-    # the articles' objects only, once the checker is built (or start-up failed).
+    # the articles' objects only, once the checker is built (or start-up failed); for one
+    # article, once it is checked (its ~35 passes over the first check's tables were ~2%
+    # of a cold check, and one article's memory is bounded; a folder's is kept so too).
     collecting = gc.isenabled()
     gc.disable()
     try:
         given, at, texts, checker, programs = _start(inputs, db, day, as_of)
         gc.freeze()
+        if collecting and len(texts) > 1:
+            gc.enable()
+        docs = []
+        iterator: Any = texts
+        if len(texts) > 1 and format == "text":
+            from rich.progress import track
+
+            iterator = track(texts, description="checking", console=console(),
+                             transient=True)
+        for name, text in iterator:
+            try:
+                docs.append(checker.check(text, given, source=name, as_of=at))
+            except CheckError as exc:
+                if given is None and "no date" in str(exc):
+                    raise CheckError(f"{name}: {exc} (--date YYYY-MM-DD)") from None
+                raise
     finally:
         if collecting:
             gc.enable()
-    docs = []
-    iterator: Any = texts
-    if len(texts) > 1 and format == "text":
-        from rich.progress import track
-
-        iterator = track(texts, description="checking", console=console(), transient=True)
-    for name, text in iterator:
-        try:
-            docs.append(checker.check(text, given, source=name, as_of=at))
-        except CheckError as exc:
-            if given is None and "no date" in str(exc):
-                raise CheckError(f"{name}: {exc} (--date YYYY-MM-DD)") from None
-            raise
     _print(docs, texts, format, db, base_url)
     if programs is not None:
-        from attrition import regex_cache
+        from attrition import code_cache, regex_cache
+        from attrition.check import kept
 
         regex_cache.save(programs)
+        code_cache.save(code_cache.default_path())
+        kept.save()
     return 1 if any(d["summary"].get(v) for d in docs for v in fail_on) else 0
 
 
@@ -207,13 +221,15 @@ def _start(inputs: list[str], db: str | None, day: str | None, as_of: str | None
         regex_cache.load(programs)
     from attrition import service
     from attrition.bootstrap import ensure_loaded
-    from attrition.check import ledger_cache
+    from attrition.check import kept, ledger_cache
     from attrition.dates import parse_published
     from attrition.store.read import Reader
 
     given = parse_published(day) if day else None
     at = service.moment(as_of) if as_of is not None else None
     texts = service.check_inputs(inputs, read_stdin=_read_stdin)
+    if programs is not None:  # (caching on) the checker's tables, as its regex programs
+        kept.install(kept.default_path())
     ensure_loaded(db, notice=_err)
     with Reader(db) as plain, ledger_cache.cached(plain) as reader:
         checker = service.Checker(reader)

@@ -451,6 +451,9 @@ class Checker:
         self.ledger = (LedgerView.of_columns(columns(), ledger.corrections())
                        if columns is not None
                        else LedgerView(ledger.by_category(), ledger.corrections()))
+        keeper = getattr(ledger, "keeper", None)  # (ledger_cache: series kept on disk too)
+        if keeper is not None:
+            self.ledger.keep = keeper()
         self.confirmed = ConfirmedView({}, ledger.confirmed_counts("oryx"), crosswalk.load())
         self.confirmed.claimed = ClaimedOf(self.ledger)
         self._version = ledger.version()

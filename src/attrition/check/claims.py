@@ -18,7 +18,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from attrition import categories, periods
-from attrition.check import numbers, rules, speakers
+from attrition.check import kept, numbers, rules, speakers
 from attrition.check.article import MONTH_RE, MONTHS, Article, Sentence
 from attrition.check.numbers import Number
 
@@ -415,7 +415,7 @@ def _label_index() -> list[tuple[str, str, str]]:
     return [(lab, cid, kind) for lab, cid, kind, _ in _label_rules()]
 
 
-@cache
+@kept.table
 def _label_rules() -> list[tuple[str, str, str, str]]:
     """_label_index with the id of the rule each label comes from."""
     seen: dict[tuple[str, str, str], str] = {}
@@ -472,7 +472,7 @@ def _en_singular(label: str) -> str | None:
     return str(m.group(2))
 
 
-@cache
+@kept.table
 def _singular_only() -> frozenset[str]:
     """The labels that exist only as _en_singular forms of the rules' plural words."""
     words = {norm(w) for r in rules.of_kind("category") for w in r.words}
@@ -501,7 +501,7 @@ def label_rule(lab: str, cid: str, lang: str = "en") -> str | None:
     return next((i for i in ids if i.startswith(f"{lang}.")), ids[0] if ids else None)
 
 
-@cache
+@kept.table
 def _label_owners() -> dict[tuple[str, str], tuple[str, ...]]:
     out: dict[tuple[str, str], tuple[str, ...]] = {}
     forms = _wordforms()
@@ -530,7 +530,7 @@ def _wordforms() -> dict[str, dict[str, list[str]]]:
 _CYRILLIC = re.compile("[а-яіїєґё]", re.I)
 
 
-@cache
+@kept.table
 def _meanings() -> dict[str, tuple[str, ...]]:
     """Every category a label can name, in _label_index's order."""
     out: dict[str, tuple[str, ...]] = {}
@@ -646,7 +646,7 @@ _TOKEN = re.compile(r"[\w'’ʼ]+(?:-[\w'’ʼ]+)*|[/&]")
 """A word (with its inner hyphens and apostrophes), or a slash or ampersand between words."""
 
 
-@cache
+@kept.table
 def _label_table() -> tuple[dict[tuple[str, ...], tuple[str, str]], dict[str, int]]:
     """Every label as a tuple of words -> (category id or name, kind), and for each first
     word the most words a label starting with it has. A dictionary, not one alternation of

@@ -207,10 +207,17 @@ class LedgerView:
             return None  # a report without a change inside the window
         return hi[0] - lo[0]
 
+    keep: Callable[[str, object, Callable[[], Series]], Series] | None = None
+    """Where built series are kept between processes (`ledger_cache.CachedReader.keeper`:
+    a check's first rank built the vehicles' series, ~10 ms of a cold check); None: built
+    in every process."""
+
     def series(self, name: str) -> Series:
         if name not in self._series:
-            self._series[name] = series.build(name, self.rows, self.corrections,
-                                              aggregates=self.aggregates, cache=self._cache)
+            make = partial(series.build, name, self.rows, self.corrections,
+                           aggregates=self.aggregates, cache=self._cache)
+            self._series[name] = make() if self.keep is None else self.keep(
+                name, self.aggregates.get(name), make)
         return self._series[name]
 
     def parts(self, components: Sequence[str], day: date) -> list[str]:
