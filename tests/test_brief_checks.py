@@ -1,8 +1,8 @@
 """A brief's own text, put through the checker as `attrition check` runs it (the ledger and
 the confirmed counts): every figure and comparative of every paragraph of the brief of every
 report date, in English and Ukrainian, comes back supported, but for the exceptions listed
-in ALLOWED, each with its reason (58 of 63,497 claims on the bundled history, and the
-40 the checker calls contradicted because it still ranks disputed figures: DISPUTED).
+in ALLOWED, each with its reason (58 of 63,497 claims on the bundled history; the checker
+ranks as records do, a change resting on a disputed total set aside).
 bench/brief_selfcheck.py prints the same tally for every brief, weeks and months included,
 with the patterns that do not check.
 
@@ -97,53 +97,6 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ('2026-08-08', 'uk', 'підводних човнів – 29'): SUM,  # mislabeled
 }
 
-DISPUTED = ("records skip a change resting on a disputed total (\"the most since 25 September "
-            "2022, not counting the disputed figure in the report of 13 October 2022\"); the "
-            "checker's rankings still count it, so it finds a larger change since; open, for "
-            "the checker (check/verify.py: `records.set_aside` with the ledger's "
-            "`disputed_cells`, as service.records does)")
-ALLOWED.update({  # each one contradicted
-    ('2022-04-26', 'en', 'the most since the report of 26 February 2022'): DISPUTED,
-    ('2022-04-26', 'uk', 'найбільше від зведення 26 лютого 2022 року'): DISPUTED,
-    ('2022-07-08', 'en', 'the most since the report of 26 February 2022'): DISPUTED,
-    ('2022-07-08', 'uk', 'найбільше від зведення 26 лютого 2022 року'): DISPUTED,
-    ('2022-10-04', 'en', 'the most since the report of 26 February 2022'): DISPUTED,
-    ('2022-10-04', 'uk', 'найбільше від зведення 26 лютого 2022 року'): DISPUTED,
-    ('2022-10-30', 'en', 'the most since the report of 25 September 2022'): DISPUTED,
-    ('2022-10-30', 'uk', 'найбільше від зведення 25 вересня 2022 року'): DISPUTED,
-    ('2022-11-07', 'en', 'the most since the report of 25 September 2022'): DISPUTED,
-    ('2022-11-07', 'uk', 'найбільше від зведення 25 вересня 2022 року'): DISPUTED,
-    ('2022-11-08', 'en', 'the most since the report of 25 September 2022'): DISPUTED,
-    ('2022-11-08', 'uk', 'найбільше від зведення 25 вересня 2022 року'): DISPUTED,
-    ('2022-11-25', 'en', 'the most since the report of 25 September 2022'): DISPUTED,
-    ('2022-11-25', 'uk', 'найбільше від зведення 25 вересня 2022 року'): DISPUTED,
-    ('2022-12-10', 'en', 'the most since the report of 25 September 2022'): DISPUTED,
-    ('2022-12-10', 'uk', 'найбільше від зведення 25 вересня 2022 року'): DISPUTED,
-    ('2023-01-16', 'en', 'the most since the report of 25 September 2022'): DISPUTED,
-    ('2023-01-16', 'uk', 'найбільше від зведення 25 вересня 2022 року'): DISPUTED,
-    ('2023-01-21', 'en', 'the most since the report of 25 September 2022'): DISPUTED,
-    ('2023-01-21', 'uk', 'найбільше від зведення 25 вересня 2022 року'): DISPUTED,
-    ('2023-09-01', 'en', 'the most since the report of 17 June 2023'): DISPUTED,
-    ('2023-09-01', 'en', 'the most since the report of 19 June 2023'): DISPUTED,
-    ('2023-09-01', 'uk', 'найбільше від зведення 17 червня 2023 року'): DISPUTED,
-    ('2023-09-01', 'uk', 'найбільше від зведення 19 червня 2023 року'): DISPUTED,
-    ('2023-09-02', 'en', 'the most since the report of 17 June 2023'): DISPUTED,
-    ('2023-09-02', 'en', 'the most since the report of 19 June 2023'): DISPUTED,
-    ('2023-09-02', 'uk', 'найбільше від зведення 17 червня 2023 року'): DISPUTED,
-    ('2023-09-02', 'uk', 'найбільше від зведення 19 червня 2023 року'): DISPUTED,
-    ('2023-10-23', 'en', 'the most since the report of 15 September 2023'): DISPUTED,
-    ('2023-10-23', 'uk', 'найбільше від зведення 15 вересня 2023 року'): DISPUTED,
-    ('2023-10-25', 'en', 'the most since the report of 15 September 2023'): DISPUTED,
-    ('2023-10-25', 'uk', 'найбільше від зведення 15 вересня 2023 року'): DISPUTED,
-    ('2023-10-26', 'en', 'the most since the report of 15 September 2023'): DISPUTED,
-    ('2023-10-26', 'uk', 'найбільше від зведення 15 вересня 2023 року'): DISPUTED,
-    ('2023-10-28', 'en', 'the most since the report of 15 September 2023'): DISPUTED,
-    ('2023-10-28', 'uk', 'найбільше від зведення 15 вересня 2023 року'): DISPUTED,
-    ('2026-05-18', 'en', 'the most since the report of 22 September 2025'): DISPUTED,
-    ('2026-05-18', 'uk', 'найбільше від зведення 22 вересня 2025 року'): DISPUTED,
-    ('2026-07-17', 'en', 'the most since the report of 22 September 2025'): DISPUTED,
-    ('2026-07-17', 'uk', 'найбільше від зведення 22 вересня 2025 року'): DISPUTED,
-})
 
 
 @pytest.fixture(scope="module")

@@ -313,3 +313,20 @@ def test_two_comparatives_in_one_sentence_are_two_claims(ledger: LedgerView) -> 
     wrong = text.replace("December 2024", "November 2024")
     comps = [v for v in _claims(ledger, wrong, day).values() if v["measure"] == "comparative"]
     assert [c["verdict"] for c in comps] == ["supported", "contradicted"]
+
+
+def test_a_ranking_sets_aside_a_change_resting_on_a_disputed_total(loaded_db: str) -> None:
+    # 26 April 2022: 34 tanks... the report of 1 March 2022 (48) rests on the disputed 28
+    # February total; records skip it, so the last higher report is 26 February 2022 (66)
+    from attrition import service
+    from attrition.store.read import Reader
+
+    text = "Russia lost 34 tanks, the most since the report of 26 February 2022."
+    with Reader(loaded_db) as r:
+        checker = service.Checker(r)  # type: ignore[arg-type]
+        got = {c["text"]: c["verdict"] for c in checker.check(text, date(2022, 4, 26))["claims"]}
+        assert got["the most since the report of 26 February 2022"] == "supported", got
+        checker.ledger.disputed_of = None  # counting the disputed change: 1 March is higher
+        checker.ledger._series.clear()
+        got = {c["text"]: c["verdict"] for c in checker.check(text, date(2022, 4, 26))["claims"]}
+        assert got["the most since the report of 26 February 2022"] == "contradicted", got

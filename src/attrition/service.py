@@ -451,6 +451,7 @@ class Checker:
         self.ledger = (LedgerView.of_columns(columns(), ledger.corrections())
                        if columns is not None
                        else LedgerView(ledger.by_category(), ledger.corrections()))
+        self.ledger.disputed_of = ledger.disputed_cells  # (records skip those changes)
         keeper = getattr(ledger, "keeper", None)  # (ledger_cache: series kept on disk too)
         if keeper is not None:
             self.ledger.keep = keeper()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from functools import partial
 from itertools import accumulate, pairwise
@@ -11,7 +11,7 @@ from operator import attrgetter
 from typing import TypeVar
 
 from attrition import categories
-from attrition.analysis import series
+from attrition.analysis import records, series
 from attrition.analysis.series import Row, Series
 from attrition.store.read import SeriesRow
 
@@ -211,6 +211,21 @@ class LedgerView:
     """Where built series are kept between processes (`ledger_cache.CachedReader.keeper`:
     a check's first rank built the vehicles' series, ~10 ms of a cold check); None: built
     in every process."""
+
+    disputed_of: Callable[[], Collection[tuple[str, date]]] | None = None
+    """Where the disputed totals come from (`Ledger.disputed_cells`), asked on a ranking's
+    first use (a cold check without a ranking does not read them); None: none disputed."""
+    _disputed: frozenset[tuple[str, date]] | None = None
+
+    def ranked(self, name: str) -> Series:
+        """A series as records rank it: a change resting on a disputed total is set aside
+        (`records.set_aside`), as `attrition records` and the briefs do."""
+        if self.disputed_of is None:
+            return self.series(name)
+        if self._disputed is None:
+            self._disputed = frozenset(self.disputed_of())
+        return records.set_aside(self.series(name), records.resting_on(
+            self._disputed, categories.parts(name, self.aggregates)))
 
     def series(self, name: str) -> Series:
         if name not in self._series:

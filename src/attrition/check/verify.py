@@ -837,7 +837,7 @@ class Verifier:
         end = c.period[1] if c.period else day
         name = "vehicles_fuel_tanks" if cat == "vehicles" and c.label_kind != "loose" \
             and not info.get("loose") else cat
-        s = self.ledger.series(name)
+        s = self.ledger.ranked(name)
         p = s.at(end)
         if p is None or p.change is None:
             return Result(UNVERIFIABLE, None, rules=["comparative.most_since"],
@@ -905,7 +905,7 @@ class Verifier:
         change exceeded N."""
         threshold = int(str(c.comparative["threshold"]))
         end = c.period[1] if c.period else day
-        s = self.ledger.series(cat)
+        s = self.ledger.ranked(cat)
         first = next((p for p in s.points if p.change is not None and p.change > threshold
                       and records.counts(p)), None)
         if first is None or first.day > end:
@@ -934,7 +934,7 @@ class Verifier:
         low = info.get("direction") == "low"
         results = []
         for name in names:
-            s = self.ledger.series(name)
+            s = self.ledger.ranked(name)
             if info.get("unit") == "month":
                 res = self._month_rank(c, day, name)
                 if res is not None:
