@@ -1222,8 +1222,8 @@ _NOT_BEFORE_HEAD = frozenset((
 
 def _own_noun(s: str, end: int) -> bool:
     """An English figure followed by a noun of its own that names no category ("20 cars",
-    "13 modern sports arenas"): it does not take the category of an earlier sentence (rule
-    category.own_noun)."""
+    "13 modern sports arenas"): it does not take the category of an earlier sentence, so it
+    makes no claim (and so carries no rule id)."""
     m = _NOUN_AFTER.match(s, end)
     if m is None or m.group(2).lower() in _NOT_A_HEAD or m.group(2).endswith("ss"):
         return False
