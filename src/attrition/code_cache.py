@@ -30,13 +30,12 @@ from __future__ import annotations
 import builtins
 import contextlib
 import marshal
-import os
 import sys
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
-from attrition.regex_cache import SEAL, seal
+from attrition.regex_cache import SEAL, seal, write_atomic
 
 HEADER = b"attrition-compiled-code 1\n"
 MAX_ENTRIES = 3000
@@ -152,7 +151,7 @@ def save(path: Path | None) -> int:
     try:
         entries = {**_new, **{k: v for k, v in _kept.items() if k not in _new}}
         payload = marshal.dumps(dict(list(entries.items())[:MAX_ENTRIES]))
-        _write(path, HEADER + build_tag() + b"\n" + seal(payload) + payload)
+        write_atomic(path, HEADER + build_tag() + b"\n" + seal(payload) + payload)
         count = len(_new)
         _new.clear()
         return count
@@ -180,21 +179,6 @@ def _read(path: Path) -> dict[_Key, CodeType]:
             and type(k[1]) is str and type(v) is CodeType for k, v in got.items()):
         return {}
     return got
-
-
-def _write(path: Path, data: bytes) -> None:
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)  # a reader never sees half a file
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _future_flags() -> int:

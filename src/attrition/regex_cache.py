@@ -223,12 +223,16 @@ def _well_formed(e: Any) -> bool:
 
 
 def _write(path: Path, entries: list[_Entry]) -> None:
-    import tempfile
-
     payload = marshal.dumps([(*e[:3], array(_CODE, e[3]).tobytes(), *e[4:])
                              for e in entries])
-    data = (HEADER + build_tag().encode() + b"\n"
-            + seal(payload) + payload)
+    write_atomic(path, HEADER + build_tag().encode() + b"\n" + seal(payload) + payload)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all (a temporary file renamed over it), for every
+    cache of compiled or derived data (this module's, check/kept.py's, code_cache.py's)."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
@@ -286,16 +290,11 @@ def _read_derived(path: Path) -> dict[str, str]:
 
 def _write_derived(path: Path) -> None:
     import json
-    import tempfile
 
     global _derived_new
     try:
         body = json.dumps(_derived, ensure_ascii=False, sort_keys=True).encode()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(blake2b(body, digest_size=16).hexdigest().encode() + b"\n" + body)
-        os.replace(tmp, path)
+        write_atomic(path, blake2b(body, digest_size=16).hexdigest().encode() + b"\n" + body)
         _derived_new = False
     except (OSError, ValueError):
         return  # a cache that cannot be written is no error

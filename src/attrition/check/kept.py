@@ -18,16 +18,14 @@ cannot write exactly is simply not kept.
 
 from __future__ import annotations
 
-import contextlib
 import marshal
-import os
 import sys
 from collections.abc import Callable
 from functools import cache, update_wrapper
 from pathlib import Path
 from typing import Any, TypeVar
 
-from attrition.regex_cache import SEAL, seal
+from attrition.regex_cache import SEAL, seal, write_atomic
 
 HEADER = b"attrition-checker-tables 1\n"
 HERE = Path(__file__).resolve().parent
@@ -111,7 +109,7 @@ def save() -> int:
     try:
         payload = marshal.dumps(_kept)
         key = sources_key()
-        _write(_path, HEADER + len(key).to_bytes(4, "big") + key + seal(payload) + payload)
+        write_atomic(_path, HEADER + len(key).to_bytes(4, "big") + key + seal(payload) + payload)
         count = len(_new)
         _new.clear()
         return count
@@ -140,18 +138,3 @@ def _read(path: Path, key: bytes) -> dict[str, Any]:
     if not isinstance(got, dict) or not all(isinstance(k, str) for k in got):
         return {}
     return got
-
-
-def _write(path: Path, data: bytes) -> None:
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)  # a reader never sees half a file
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
