@@ -35,7 +35,7 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
-from attrition.regex_cache import SEAL, seal, write_atomic
+from attrition.regex_cache import seal, unsealed, write_atomic
 
 HEADER = b"attrition-compiled-code 1\n"
 MAX_ENTRIES = 3000
@@ -167,13 +167,7 @@ def _read(path: Path) -> dict[_Key, CodeType]:
     tag = HEADER + build_tag() + b"\n"
     if data[:len(tag)] != tag:
         return {}
-    digest, payload = data[len(tag):len(tag) + SEAL], data[len(tag) + SEAL:]
-    if seal(payload) != digest:
-        return {}  # damaged or truncated
-    try:
-        got = marshal.loads(payload)
-    except (ValueError, EOFError, TypeError):
-        return {}
+    got = unsealed(data, len(tag))  # (None: damaged or truncated)
     if not isinstance(got, dict) or not all(
             type(k) is tuple and len(k) == 2 and k[0] in ("exec", "eval")
             and type(k[1]) is str and type(v) is CodeType for k, v in got.items()):

@@ -204,16 +204,22 @@ def _read(path: Path) -> list[_Entry]:
     head = len(HEADER) + len(tag)
     if data[:len(HEADER)] != HEADER or data[len(HEADER):head] != tag:
         return []
-    digest, payload = data[head:head + SEAL], data[head + SEAL:]
-    if seal(payload) != digest:
-        return []  # damaged or truncated
-    try:
-        stored = marshal.loads(payload)
-        if not isinstance(stored, list) or not all(_well_formed(e) for e in stored):
-            return []
-        return stored  # the programs as raw code words (_rebuild reads them when asked)
-    except (ValueError, EOFError, TypeError):
+    stored = unsealed(data, head)
+    if not isinstance(stored, list) or not all(_well_formed(e) for e in stored):
         return []
+    return stored  # the programs as raw code words (_rebuild reads them when asked)
+
+
+def unsealed(data: bytes, at: int) -> Any:
+    """What the sealed payload from `at` on holds (`seal` then marshal's bytes), or None
+    when it is damaged, truncated or not marshal's (every cache file of marshal data)."""
+    digest, payload = data[at:at + SEAL], data[at + SEAL:]
+    if seal(payload) != digest:
+        return None
+    try:
+        return marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
 
 
 def _well_formed(e: Any) -> bool:

@@ -25,7 +25,7 @@ from functools import cache, update_wrapper
 from pathlib import Path
 from typing import Any, TypeVar
 
-from attrition.regex_cache import SEAL, seal, write_atomic
+from attrition.regex_cache import seal, unsealed, write_atomic
 
 HEADER = b"attrition-checker-tables 1\n"
 HERE = Path(__file__).resolve().parent
@@ -128,13 +128,7 @@ def _read(path: Path, key: bytes) -> dict[str, Any]:
     size = int.from_bytes(data[len(HEADER):head], "big")
     if data[head:head + size] != key:
         return {}  # other sources, or another Python: stale
-    digest, payload = data[head + size:head + size + SEAL], data[head + size + SEAL:]
-    if seal(payload) != digest:
-        return {}  # damaged or truncated
-    try:
-        got = marshal.loads(payload)
-    except (ValueError, EOFError, TypeError):
-        return {}
+    got = unsealed(data, head + size)  # (None: damaged or truncated)
     if not isinstance(got, dict) or not all(isinstance(k, str) for k in got):
         return {}
     return got
