@@ -18,6 +18,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from attrition import plain_args
 from attrition.errors import AttritionError, CheckError
 
 if TYPE_CHECKING:
@@ -115,42 +116,10 @@ def parse_check(argv: list[str], given_settings: Settings) -> dict[str, Any] | N
     """The arguments of `run_check` for a plain `check` command line; None for any other
     command line (the Typer app then takes it). `given_settings`: for ATTRITION_DB and
     ATTRITION_BASE_URL, as Typer reads them."""
-    db: str | None = None
-    i = 0
-    while i < len(argv) and argv[i].startswith("-"):
-        head = argv[i]
-        if head == "--db" and i + 1 < len(argv):
-            db, i = argv[i + 1], i + 2
-        elif head.startswith("--db="):
-            db, i = head[len("--db="):], i + 1
-        else:
-            return None  # --version, --help, or a typo: Typer's to answer
-    if i >= len(argv) or argv[i] != "check":
+    got = plain_args.split(argv, "check", _OPTIONS, stdin=True)
+    if got is None:
         return None
-    given: dict[str, str] = {}
-    inputs: list[str] = []
-    rest = argv[i + 1:]
-    j = 0
-    while j < len(rest):
-        arg = rest[j]
-        if arg == "--":
-            inputs += rest[j + 1:]
-            break
-        if arg == "-" or not arg.startswith("-"):
-            inputs.append(arg)
-            j += 1
-            continue
-        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        key = _OPTIONS.get(name)
-        if key is None or key in given:
-            return None  # an unknown option, or one given twice
-        if not eq:
-            if j + 1 >= len(rest):
-                return None  # the option's value is missing: Typer says so
-            value = rest[j + 1]
-            j += 1
-        given[key] = value
-        j += 1
+    db, given, inputs = got
     if not inputs or given.get("format", "text") not in FORMATS:
         return None
     fail_on = given.get("fail_on")

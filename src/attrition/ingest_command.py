@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from attrition import plain_args
 from attrition.errors import AttritionError
 
 if TYPE_CHECKING:
@@ -27,41 +28,10 @@ _OPTIONS = {"--format": "format", "--date": "day"}
 def parse(argv: Sequence[str], env_db: str | None) -> dict[str, Any] | None:
     """The arguments of `run` for a plain `ingest` command line; None for any other.
     `env_db`: ATTRITION_DB, as Typer reads it for --db."""
-    db: str | None = None
-    i = 0
-    while i < len(argv) and argv[i].startswith("-"):
-        if argv[i] == "--db" and i + 1 < len(argv):
-            db, i = argv[i + 1], i + 2
-        elif argv[i].startswith("--db="):
-            db, i = argv[i][len("--db="):], i + 1
-        else:
-            return None  # --version, --help, a typo: Typer's to answer
-    if i >= len(argv) or argv[i] != "ingest":
+    got = plain_args.split(argv, "ingest", _OPTIONS, stdin=False)
+    if got is None:
         return None
-    given: dict[str, str] = {}
-    paths: list[str] = []
-    rest = argv[i + 1:]
-    j = 0
-    while j < len(rest):
-        arg = rest[j]
-        if arg == "--":
-            paths += rest[j + 1:]
-            break
-        if not arg.startswith("-"):
-            paths.append(arg)
-            j += 1
-            continue
-        name, eq, value = arg.partition("=")
-        key = _OPTIONS.get(name)
-        if key is None or key in given:
-            return None  # an unknown option, "-", or one given twice
-        if not eq:
-            if j + 1 >= len(rest):
-                return None  # the value is missing: Typer says so
-            value = rest[j + 1]
-            j += 1
-        given[key] = value
-        j += 1
+    db, given, paths = got
     if not paths or "" in paths:
         return None
     return {"paths": [Path(p) for p in paths], "db": db if db is not None else env_db,
