@@ -997,6 +997,7 @@ def extract(art: Article, day: date) -> list[Claim]:
         scope_why = scope[0] if scope else None
         scope_ids = [scope[1]] if scope else []
         candidates, sent_labels = _candidates(s_text, art.language)
+        figure_starts = frozenset(x[0].start for x in candidates)
         sentence_claims: list[Claim] = []
         for n, after_label, label, plus in candidates:
             kind = "category"
@@ -1073,10 +1074,8 @@ def extract(art: Article, day: date) -> list[Claim]:
                                     *own_ids, *lifted])
             if label is after_label and kind == "category" and cid in categories.BY_ID \
                     and cid != "personnel":
-                more = tuple(x for x in _joined_labels(
-                    s_text, e, frozenset(x[0].start for x in candidates))
-                    if x in categories.BY_ID
-                             and x not in ("personnel", cid))
+                more = tuple(x for x in _joined_labels(s_text, e, figure_starts)
+                             if x in categories.BY_ID and x not in ("personnel", cid))
                 if more:
                     claim.also = tuple(dict.fromkeys(more))
                     claim.rule_ids.append("category.joined_sum")
