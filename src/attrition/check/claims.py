@@ -1267,9 +1267,9 @@ _START_BEFORE_PART = re.compile(
     r"з|із|від|після|с|со|после)\b[^,.;:]{0,40}$", re.I)
 """Words before a part of a month that make it when something began ("between the start of
 the invasion in late February and Tuesday"), not the date of a total."""
-_PART_SPAN = {"early": (1, 11), "mid": (10, 21), "late": (20, 33)}
-"""The reports (days of the month) a part of a month holds; "late" runs into the first
-reports of the next month, which count the month's last days."""
+_PART_SPAN = {"early": (1, 11), "mid": (10, 21), "late": (20, 0)}
+"""The reports (days of the month) a part of a month holds; "late" (0) runs to the 2nd of
+the next month, whose reports count the month's last days."""
 
 
 @cache
@@ -1311,9 +1311,11 @@ def _as_of_part(c: Claim, s: str, n: Number, day: date) -> None:
     first, _ = _month_window(month, year, day)
     a, b = _PART_SPAN[part]
     base = date(first.year, first.month, 1)
-    start, end = base + timedelta(days=a - 1), min(day, base + timedelta(days=b - 1))
-    if start > day:
-        return
+    after = (base + timedelta(days=32)).replace(day=1)  # the next month's 1st
+    start = max(base + timedelta(days=a - 1), categories.WAR_START + timedelta(days=1))
+    end = min(day, base + timedelta(days=b - 1) if b else after + timedelta(days=1))
+    if start > end:
+        return  # after the article, or before the first report
     if c.measure == "window":
         c.measure, c.period, c.date_stated = None, None, False
     c.as_of = (start, end)

@@ -247,6 +247,8 @@ class Verifier:
             return self._comparative(c, day)
         assert c.value is not None and c.category is not None
         start, end = (c.period if c.period else (None, day))
+        if c.period is None and c.as_of is not None:
+            end = c.as_of[1]  # its size is of that time ("by the end of February 2022, 5,300")
         # a page's counter names its own day ("1 153 день війни"), which may be later than
         # the article under it
         if end > day and not ("category.counter_line" in c.rule_ids and any(
